@@ -1,0 +1,92 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { IrsaRole } from "../iam/irsa";
+import { MANAGED_POLICY_MAX_CHARS, policySize } from "../iam/policy";
+import { controllerPolicies } from "./controller-policy";
+
+/** The managed policies of the controller role, in a stable order that names its resources. */
+export const CONTROLLER_POLICY_NAMES = [
+    "node-lifecycle",
+    "iam-integration",
+    "eks-integration",
+    "resource-discovery",
+    "interruption",
+] as const;
+
+export interface KarpenterControllerRoleArgs {
+    clusterName: pulumi.Input<string>;
+    oidcProviderArn: pulumi.Input<string>;
+    oidcIssuerUrl: pulumi.Input<string>;
+    /** Namespace and service account of the controller: the only identity that may assume the role. */
+    namespace: pulumi.Input<string>;
+    serviceAccount: pulumi.Input<string>;
+    /** Physical role name (at most 64 characters); also the prefix of its policies' names. */
+    roleName: pulumi.Input<string>;
+    nodeRoleArn: pulumi.Input<string>;
+    /** Queue ARN; without it the role gets no SQS permission. */
+    interruptionQueueArn?: pulumi.Input<string>;
+    partition: pulumi.Input<string>;
+    region: pulumi.Input<string>;
+    accountId: pulumi.Input<string>;
+    dnsSuffix: pulumi.Input<string>;
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** The Karpenter controller's IRSA role and its managed policies (Karpenter's reference, split under IAM's size limit). */
+export class KarpenterControllerRole extends pulumi.ComponentResource {
+    public readonly roleArn: pulumi.Output<string>;
+    public readonly roleName: pulumi.Output<string>;
+    public readonly policyArns: pulumi.Output<string>[];
+
+    constructor(name: string, args: KarpenterControllerRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-karpenter:karpenter:KarpenterControllerRole", name, {}, opts);
+        const role = new IrsaRole(
+            name,
+            {
+                oidcProviderArn: args.oidcProviderArn,
+                oidcIssuerUrl: args.oidcIssuerUrl,
+                namespace: args.namespace,
+                serviceAccount: args.serviceAccount,
+                roleName: args.roleName,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        const documents = pulumi
+            .all([args.partition, args.region, args.accountId, args.dnsSuffix, args.clusterName, args.nodeRoleArn, args.interruptionQueueArn])
+            .apply(([partition, region, accountId, dnsSuffix, clusterName, nodeRoleArn, interruptionQueueArn]) => {
+                const policies = controllerPolicies({
+                    partition, region, accountId, dnsSuffix, clusterName, nodeRoleArn, interruptionQueueArn,
+                });
+                for (const p of policies) {
+                    const size = policySize(p.document);
+                    if (size > MANAGED_POLICY_MAX_CHARS) {
+                        throw new Error(`Karpenter controller policy ${p.name} is ${size} characters; IAM allows ${MANAGED_POLICY_MAX_CHARS}`);
+                    }
+                }
+                return Object.fromEntries(policies.map((p) => [p.name, JSON.stringify(p.document)]));
+            });
+        const wanted = CONTROLLER_POLICY_NAMES.filter((n) => n !== "interruption" || args.interruptionQueueArn !== undefined);
+        this.policyArns = wanted.map((policyName) => {
+            const policy = new aws.iam.Policy(
+                `${name}-${policyName}`,
+                {
+                    name: pulumi.interpolate`${args.roleName}-${policyName}`,
+                    description: `Karpenter controller: ${policyName}`,
+                    policy: documents.apply((d) => d[policyName]),
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
+            new aws.iam.RolePolicyAttachment(
+                `${name}-${policyName}`,
+                { role: role.roleName, policyArn: policy.arn },
+                { parent: this },
+            );
+            return policy.arn;
+        });
+        this.roleArn = role.roleArn;
+        this.roleName = role.roleName;
+        this.registerOutputs({ roleArn: this.roleArn, roleName: this.roleName });
+    }
+}

@@ -1,0 +1,88 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsScope, managedPolicyArn, policyDocument } from "../iam/policy";
+
+/** Trust policy of the Fargate pod execution role, limited to this cluster's Fargate profiles. */
+export function podExecutionTrustPolicy(scope: AwsScope, clusterName: string): aws.iam.PolicyDocument {
+    return policyDocument([
+        {
+            Sid: "AllowFargatePods",
+            Effect: "Allow",
+            Principal: { Service: `eks-fargate-pods.${scope.dnsSuffix}` },
+            Action: "sts:AssumeRole",
+            Condition: {
+                ArnLike: {
+                    "aws:SourceArn": `arn:${scope.partition}:eks:${scope.region}:${scope.accountId}:fargateprofile/${clusterName}/*`,
+                },
+            },
+        },
+    ]);
+}
+
+export interface KarpenterFargateProfileArgs {
+    clusterName: pulumi.Input<string>;
+    /** Private subnets only: Fargate pods get no public IP. */
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Namespace of the Karpenter controller. */
+    namespace: pulumi.Input<string>;
+    /** Labels the controller's pods carry; the chart's `podLabels` are set from the same value. */
+    podLabels: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Physical name of the pod execution role (at most 64 characters). */
+    podExecutionRoleName: pulumi.Input<string>;
+    partition: pulumi.Input<string>;
+    region: pulumi.Input<string>;
+    accountId: pulumi.Input<string>;
+    dnsSuffix: pulumi.Input<string>;
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * The Fargate profile that runs the Karpenter controller: it selects the controller's namespace
+ * and pod labels, so the controller never runs on nodes it manages.
+ */
+export class KarpenterFargateProfile extends pulumi.ComponentResource {
+    public readonly profileName: pulumi.Output<string>;
+    public readonly podExecutionRoleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: KarpenterFargateProfileArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-karpenter:karpenter:KarpenterFargateProfile", name, {}, opts);
+        const role = new aws.iam.Role(
+            `${name}-pod-execution`,
+            {
+                name: args.podExecutionRoleName,
+                assumeRolePolicy: pulumi
+                    .all([args.partition, args.region, args.accountId, args.dnsSuffix, args.clusterName])
+                    .apply(([partition, region, accountId, dnsSuffix, clusterName]) =>
+                        JSON.stringify(podExecutionTrustPolicy({ partition, region, accountId, dnsSuffix }, clusterName)),
+                    ),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        const attachment = new aws.iam.RolePolicyAttachment(
+            `${name}-pod-execution`,
+            {
+                role: role.name,
+                policyArn: pulumi
+                    .output(args.partition)
+                    .apply((p) => managedPolicyArn(p, "AmazonEKSFargatePodExecutionRolePolicy")),
+            },
+            { parent: this },
+        );
+        const profile = new aws.eks.FargateProfile(
+            name,
+            {
+                clusterName: args.clusterName,
+                fargateProfileName: "karpenter",
+                podExecutionRoleArn: role.arn,
+                subnetIds: args.subnetIds,
+                selectors: [{ namespace: args.namespace, labels: args.podLabels }],
+                tags: args.tags,
+            },
+            { parent: this, dependsOn: [attachment] },
+        );
+        this.profileName = profile.fargateProfileName;
+        this.podExecutionRoleArn = role.arn;
+        this.registerOutputs({ profileName: this.profileName, podExecutionRoleArn: this.podExecutionRoleArn });
+    }
+}

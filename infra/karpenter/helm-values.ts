@@ -1,0 +1,109 @@
+import { VERSIONS } from "../versions";
+
+export interface ControllerResources {
+    cpu: string;
+    memory: string;
+}
+
+/** Everything the Karpenter chart's values are made from; plain, resolved data. */
+export interface KarpenterValuesInput {
+    clusterName: string;
+    clusterEndpoint: string;
+    region: string;
+    controllerRoleArn: string;
+    serviceAccountName: string;
+    /** Queue name for `settings.interruptionQueue`; undefined turns interruption handling off. */
+    interruptionQueueName?: string;
+    /** Must match the Fargate profile's selector labels. */
+    podLabels: Record<string, string>;
+    /** Requests, which are also the limits. */
+    resources: ControllerResources;
+    replicas: number;
+    spotToSpotConsolidation: boolean;
+    /** Controller image; the chart's own (public ECR) when undefined. */
+    image?: { repository: string; tag?: string; digest?: string };
+    /** The cluster has no route to public AWS endpoints (`settings.isolatedVPC`: no pricing API calls). */
+    isolatedVPC: boolean;
+    logLevel: string;
+}
+
+/** Values for `oci://public.ecr.aws/karpenter/karpenter`, keys as in the chart's values.yaml. */
+export function karpenterValues(v: KarpenterValuesInput): Record<string, unknown> {
+    return {
+        serviceAccount: {
+            create: true,
+            name: v.serviceAccountName,
+            annotations: { "eks.amazonaws.com/role-arn": v.controllerRoleArn },
+        },
+        replicas: v.replicas,
+        podLabels: v.podLabels,
+        // The controller starts before any node exists, so CoreDNS may have nowhere to run yet; the VPC
+        // resolver lets it reach AWS APIs and launch the first node instead of waiting on cluster DNS.
+        dnsPolicy: "Default",
+        topologySpreadConstraints: [
+            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" },
+        ],
+        logLevel: v.logLevel,
+        controller: {
+            // On Fargate there is no instance metadata to read the region from.
+            env: [{ name: "AWS_REGION", value: v.region }],
+            resources: { requests: { ...v.resources }, limits: { ...v.resources } },
+            ...(v.image ? { image: { repository: v.image.repository, tag: v.image.tag ?? VERSIONS.karpenter, digest: v.image.digest ?? "" } } : {}),
+        },
+        settings: {
+            clusterName: v.clusterName,
+            clusterEndpoint: v.clusterEndpoint,
+            interruptionQueue: v.interruptionQueueName ?? "",
+            isolatedVPC: v.isolatedVPC,
+            featureGates: { spotToSpotConsolidation: v.spotToSpotConsolidation },
+        },
+    };
+}
+
+/**
+ * FlowSchemas that keep the controller's API requests out of the global-default priority level.
+ * Karpenter's chart ships them only for kube-system; any other namespace needs these.
+ */
+export function karpenterFlowSchemas(namespace: string, serviceAccountName: string) {
+    const subjects = [{ kind: "ServiceAccount", serviceAccount: { name: serviceAccountName, namespace } }];
+    return [
+        {
+            name: "karpenter-leader-election",
+            spec: {
+                distinguisherMethod: { type: "ByUser" },
+                matchingPrecedence: 200,
+                priorityLevelConfiguration: { name: "leader-election" },
+                rules: [
+                    {
+                        resourceRules: [
+                            {
+                                apiGroups: ["coordination.k8s.io"],
+                                namespaces: ["*"],
+                                resources: ["leases"],
+                                verbs: ["get", "create", "update"],
+                            },
+                        ],
+                        subjects,
+                    },
+                ],
+            },
+        },
+        {
+            name: "karpenter-workload",
+            spec: {
+                distinguisherMethod: { type: "ByUser" },
+                matchingPrecedence: 1000,
+                priorityLevelConfiguration: { name: "workload-high" },
+                rules: [
+                    {
+                        nonResourceRules: [{ nonResourceURLs: ["*"], verbs: ["*"] }],
+                        resourceRules: [
+                            { apiGroups: ["*"], clusterScope: true, namespaces: ["*"], resources: ["*"], verbs: ["*"] },
+                        ],
+                        subjects,
+                    },
+                ],
+            },
+        },
+    ];
+}

@@ -1,0 +1,102 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsScope, policyDocument, servicePrincipal } from "../iam/policy";
+
+/**
+ * The events Karpenter acts on, with the exact `source` and `detail-type` strings EventBridge
+ * matches on (a pattern with any other spelling is accepted by AWS and never fires).
+ */
+export const INTERRUPTION_EVENTS = [
+    { name: "scheduled-change", source: "aws.health", detailType: "AWS Health Event" },
+    { name: "spot-interruption", source: "aws.ec2", detailType: "EC2 Spot Instance Interruption Warning" },
+    { name: "rebalance", source: "aws.ec2", detailType: "EC2 Instance Rebalance Recommendation" },
+    { name: "instance-state-change", source: "aws.ec2", detailType: "EC2 Instance State-change Notification" },
+] as const;
+
+/** The EventBridge pattern of one interruption event. */
+export function eventPattern(event: (typeof INTERRUPTION_EVENTS)[number]): string {
+    return JSON.stringify({ source: [event.source], "detail-type": [event.detailType] });
+}
+
+/** Queue policy: only EventBridge and SQS may send, and only over TLS. */
+export function queuePolicy(scope: Pick<AwsScope, "dnsSuffix">, queueArn: string): aws.iam.PolicyDocument {
+    return policyDocument([
+        {
+            Sid: "AllowEventBridgeAndSqs",
+            Effect: "Allow",
+            Principal: { Service: [servicePrincipal(scope, "events"), servicePrincipal(scope, "sqs")] },
+            Action: "sqs:SendMessage",
+            Resource: queueArn,
+        },
+        {
+            Sid: "DenyHTTP",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "sqs:*",
+            Resource: queueArn,
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+    ]);
+}
+
+export interface InterruptionQueueArgs {
+    /** Physical queue name (SQS allows at most 80 characters). Karpenter's `settings.interruptionQueue`. */
+    queueName: pulumi.Input<string>;
+    /** DNS suffix of the partition, for service principals. @default "amazonaws.com" */
+    dnsSuffix?: pulumi.Input<string>;
+    /** Tags for the queue and the rules. */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * The SQS queue Karpenter reads Spot interruptions, rebalance recommendations, instance state changes
+ * and AWS Health scheduled changes from, and the EventBridge rules that feed it. This replaces the
+ * AWS Node Termination Handler, which must not run beside Karpenter.
+ */
+export class InterruptionQueue extends pulumi.ComponentResource {
+    public readonly queueArn: pulumi.Output<string>;
+    public readonly queueName: pulumi.Output<string>;
+
+    constructor(name: string, args: InterruptionQueueArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-karpenter:karpenter:InterruptionQueue", name, {}, opts);
+        const queue = new aws.sqs.Queue(
+            name,
+            {
+                name: args.queueName,
+                messageRetentionSeconds: 300,
+                sqsManagedSseEnabled: true,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        new aws.sqs.QueuePolicy(
+            name,
+            {
+                queueUrl: queue.url,
+                policy: pulumi
+                    .all([queue.arn, args.dnsSuffix ?? "amazonaws.com"])
+                    .apply(([arn, dnsSuffix]) => JSON.stringify(queuePolicy({ dnsSuffix }, arn))),
+            },
+            { parent: this },
+        );
+        for (const event of INTERRUPTION_EVENTS) {
+            const rule = new aws.cloudwatch.EventRule(
+                `${name}-${event.name}`,
+                {
+                    description: `Karpenter interruption handling: ${event.detailType}`,
+                    eventPattern: eventPattern(event),
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
+            new aws.cloudwatch.EventTarget(
+                `${name}-${event.name}`,
+                { rule: rule.name, arn: queue.arn, targetId: "KarpenterInterruptionQueueTarget" },
+                { parent: this },
+            );
+        }
+        this.queueArn = queue.arn;
+        this.queueName = queue.name;
+        this.registerOutputs({ queueArn: this.queueArn, queueName: this.queueName });
+    }
+}

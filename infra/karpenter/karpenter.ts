@@ -1,0 +1,196 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { check } from "../errors";
+import { VERSIONS } from "../versions";
+import { karpenterFlowSchemas, karpenterValues } from "./helm-values";
+import { parseQuantity } from "./quantity";
+
+export interface KarpenterResources {
+    /** CPU, a Kubernetes quantity. @default "1" */
+    cpu?: string;
+    /** Memory, a Kubernetes quantity. @default "1Gi" */
+    memory?: string;
+}
+
+export interface KarpenterArgs {
+    clusterName: pulumi.Input<string>;
+    clusterEndpoint: pulumi.Input<string>;
+    /** Region of the cluster, passed as AWS_REGION: Fargate has no instance metadata to read it from. */
+    region: pulumi.Input<string>;
+    /** ARN of the controller's IRSA role, annotated on its service account. */
+    controllerRoleArn: pulumi.Input<string>;
+    /** Interruption queue name; omit to turn interruption handling off. */
+    interruptionQueueName?: pulumi.Input<string>;
+    /** Namespace of the controller (a Fargate profile must select it). @default "karpenter" */
+    namespace?: string;
+    /** Service account of the controller (the IRSA role trusts exactly this one). @default "karpenter" */
+    serviceAccountName?: string;
+    /** Labels on the controller's pods; must equal the Fargate profile's selector labels. */
+    podLabels: Record<string, string>;
+    /** Controller requests. @default { cpu: "1", memory: "1Gi" } */
+    requests?: KarpenterResources;
+    /**
+     * Controller limits. Must equal the requests (Guaranteed QoS: the controller is never throttled or
+     * evicted first, and Fargate sizes its micro-VM from them). @default the requests
+     */
+    limits?: KarpenterResources;
+    /** Controller replicas, spread across zones; one leads, the others wait. @default 2 (1–10) */
+    replicas?: number;
+    /** Let consolidation replace Spot nodes with cheaper Spot nodes. @default false */
+    spotToSpotConsolidation?: boolean;
+    /**
+     * Controller image repository, for a registry the VPC reaches (an ECR pull-through cache or mirror).
+     * @default Karpenter's public ECR image
+     */
+    imageRepository?: string;
+    /** Controller image tag. @default the pinned Karpenter version */
+    imageTag?: string;
+    /** Controller image digest (`sha256:...`); pin it with a mirror. @default none */
+    imageDigest?: string;
+    /** The VPC has no route to public AWS endpoints (Karpenter's `isolatedVPC`). @default false */
+    isolatedVpc?: boolean;
+    /** Controller log level. @default "info" */
+    logLevel?: string;
+}
+
+const LOG_LEVELS = ["debug", "info", "error"];
+
+export function resolveKarpenterArgs(args: KarpenterArgs) {
+    const namespace = args.namespace ?? "karpenter";
+    const serviceAccountName = args.serviceAccountName ?? "karpenter";
+    const dns1123 = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+    check(dns1123.test(namespace), "Karpenter.namespace", namespace, "a DNS-1123 label (lower-case letters, digits, '-')");
+    check(dns1123.test(serviceAccountName), "Karpenter.serviceAccountName", serviceAccountName, "a DNS-1123 label");
+    check(Object.keys(args.podLabels ?? {}).length > 0, "Karpenter.podLabels", args.podLabels, "at least one label, matched by the Fargate profile");
+    const requests = { cpu: args.requests?.cpu ?? "1", memory: args.requests?.memory ?? "1Gi" };
+    const limits = { cpu: args.limits?.cpu ?? requests.cpu, memory: args.limits?.memory ?? requests.memory };
+    for (const r of ["cpu", "memory"] as const) {
+        check(
+            parseQuantity(`Karpenter.requests.${r}`, requests[r]) === parseQuantity(`Karpenter.limits.${r}`, limits[r]),
+            `Karpenter.limits.${r}`,
+            limits[r],
+            `equal to requests.${r} (${requests[r]}): the controller must run with Guaranteed QoS`,
+        );
+    }
+    const replicas = args.replicas ?? 2;
+    check(Number.isInteger(replicas) && replicas >= 1 && replicas <= 10, "Karpenter.replicas", replicas, "a whole number from 1 to 10");
+    const logLevel = args.logLevel ?? "info";
+    check(LOG_LEVELS.includes(logLevel), "Karpenter.logLevel", logLevel, `one of ${LOG_LEVELS.join(", ")}`);
+    if (args.imageDigest !== undefined) {
+        check(/^sha256:[a-f0-9]{64}$/.test(args.imageDigest), "Karpenter.imageDigest", args.imageDigest, "sha256:<64 hex digits>");
+    }
+    return {
+        ...args,
+        namespace,
+        serviceAccountName,
+        resources: requests,
+        replicas,
+        logLevel,
+        spotToSpotConsolidation: args.spotToSpotConsolidation ?? false,
+        isolatedVpc: args.isolatedVpc ?? false,
+        image:
+            args.imageRepository !== undefined
+                ? { repository: args.imageRepository, tag: args.imageTag, digest: args.imageDigest }
+                : undefined,
+    };
+}
+
+/**
+ * Karpenter: its namespace, FlowSchemas outside kube-system, the `karpenter-crd` chart (so CRDs are
+ * upgraded with the controller) and the controller chart, both at the pinned version.
+ *
+ * Pass the Kubernetes provider in `opts.providers`, and in `opts.dependsOn` what must exist before the
+ * controller starts (its Fargate profile and IRSA role): they are applied to the releases, so a first
+ * `pulumi up` does not wait on pods with nowhere to run, and `pulumi destroy` removes the controller
+ * before its role. Create NodePools and EC2NodeClasses with `dependsOn: [karpenter]`: they then go
+ * before the controller on deletion, and the controller can terminate their nodes.
+ */
+export class Karpenter extends pulumi.ComponentResource {
+    public readonly namespace: pulumi.Output<string>;
+    public readonly releaseName: pulumi.Output<string>;
+    public readonly chartVersion: pulumi.Output<string>;
+    public readonly serviceAccountName: pulumi.Output<string>;
+
+    constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-karpenter:karpenter:Karpenter", name, {}, opts);
+        const a = resolveKarpenterArgs(args);
+        const after = opts?.dependsOn;
+
+        const namespace = new k8s.core.v1.Namespace(
+            name,
+            { metadata: { name: a.namespace } },
+            { parent: this, dependsOn: after },
+        );
+        const flowSchemas =
+            a.namespace === "kube-system"
+                ? []
+                : karpenterFlowSchemas(a.namespace, a.serviceAccountName).map(
+                      (fs) =>
+                          new k8s.flowcontrol.v1.FlowSchema(
+                              `${name}-${fs.name}`,
+                              { metadata: { name: fs.name }, spec: fs.spec },
+                              { parent: this, dependsOn: [namespace] },
+                          ),
+                  );
+        const crds = new k8s.helm.v3.Release(
+            `${name}-crd`,
+            {
+                name: "karpenter-crd",
+                chart: `${VERSIONS.karpenterChartRepository}/karpenter-crd`,
+                version: VERSIONS.karpenter,
+                namespace: namespace.metadata.name,
+            },
+            { parent: this },
+        );
+        const values = pulumi
+            .all([args.clusterName, args.clusterEndpoint, args.region, args.controllerRoleArn, args.interruptionQueueName])
+            .apply(([clusterName, clusterEndpoint, region, controllerRoleArn, interruptionQueueName]) =>
+                karpenterValues({
+                    clusterName,
+                    clusterEndpoint,
+                    region,
+                    controllerRoleArn,
+                    interruptionQueueName,
+                    serviceAccountName: a.serviceAccountName,
+                    podLabels: a.podLabels,
+                    resources: a.resources,
+                    replicas: a.replicas,
+                    spotToSpotConsolidation: a.spotToSpotConsolidation,
+                    image: a.image,
+                    isolatedVPC: a.isolatedVpc,
+                    logLevel: a.logLevel,
+                }),
+            );
+        const release = new k8s.helm.v3.Release(
+            name,
+            {
+                name: "karpenter",
+                chart: `${VERSIONS.karpenterChartRepository}/karpenter`,
+                version: VERSIONS.karpenter,
+                namespace: namespace.metadata.name,
+                // CRDs come from the karpenter-crd release, which (unlike this chart) upgrades them.
+                skipCrds: true,
+                values,
+                // Wait for the controller to be ready, so NodePools are applied to a running controller.
+                waitForJobs: true,
+                timeout: 900,
+            },
+            { parent: this, dependsOn: [crds, ...flowSchemas, ...toArray(after)] },
+        );
+        this.namespace = namespace.metadata.name;
+        this.releaseName = release.name;
+        this.chartVersion = pulumi.output(VERSIONS.karpenter);
+        this.serviceAccountName = pulumi.output(a.serviceAccountName);
+        this.registerOutputs({
+            namespace: this.namespace,
+            releaseName: this.releaseName,
+            chartVersion: this.chartVersion,
+            serviceAccountName: this.serviceAccountName,
+        });
+    }
+}
+
+function toArray<T>(value: pulumi.Input<pulumi.Input<T>[]> | pulumi.Input<T> | undefined): pulumi.Input<T>[] {
+    if (value === undefined) return [];
+    return Array.isArray(value) ? value : [value as pulumi.Input<T>];
+}

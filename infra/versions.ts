@@ -1,0 +1,24 @@
+/**
+ * Every version that changes what this library renders, in one place.
+ * Move them together with `../shared/reference/` (the tests compare against it).
+ */
+export const VERSIONS = {
+    /** Karpenter chart and controller (`karpenter` and `karpenter-crd` charts share it). */
+    karpenter: "1.9.0",
+    /** OCI repository of Karpenter's charts; `<repo>/karpenter` and `<repo>/karpenter-crd`. */
+    karpenterChartRepository: "oci://public.ecr.aws/karpenter",
+    /** Karpenter's public controller image; a private cluster must mirror it (see the README). */
+    karpenterImageRepository: "public.ecr.aws/karpenter/controller",
+    /** Default EKS Kubernetes version of new clusters. */
+    kubernetes: "1.33",
+    /** AL2023 AMI alias version for EC2NodeClasses (`al2023@<version>`). */
+    al2023AmiAlias: "al2023@v20260724",
+    /** Bottlerocket AMI alias version for EC2NodeClasses. */
+    bottlerocketAmiAlias: "bottlerocket@v1.49.0",
+    /** API versions of the custom resources the library creates. */
+    apiVersions: {
+        nodePool: "karpenter.sh/v1",
+        ec2NodeClass: "karpenter.k8s.aws/v1",
+        flowSchema: "flowcontrol.apiserver.k8s.io/v1",
+    },
+} as const;
