@@ -1,0 +1,78 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Environment, EnvironmentArgs } from "../infra/environment/environment";
+import { check } from "../infra/errors";
+import { NAMESPACE, StackConfig } from "./config";
+
+/** What an environment decides where its config is silent, and what it refuses to relax. */
+export interface EnvironmentProfile {
+    /** The environment's name; also the name of its top-level component. */
+    name: string;
+    endpointPublicAccess: boolean;
+    secretsEncryption: boolean;
+    clusterLogTypes: string[];
+    protect: boolean;
+    /** Settings this environment does not let config change, with the only value allowed. */
+    fixed: Partial<Record<"endpointPublicAccess" | "secretsEncryption" | "protect", boolean>>;
+}
+
+/** The stack outputs every environment exports. */
+export interface StackOutputs {
+    clusterName: pulumi.Output<string>;
+    clusterEndpoint: pulumi.Output<string>;
+    kubeconfig: pulumi.Output<string>;
+    controllerRoleArn: pulumi.Output<string>;
+    nodeRoleName: pulumi.Output<string>;
+    interruptionQueueName: pulumi.Output<string | undefined>;
+}
+
+/** One environment: typed config plus the environment's profile, composed into an Environment component. */
+export abstract class EnvironmentStack {
+    public readonly name: string;
+    public readonly environment: Environment;
+    public readonly outputs: StackOutputs;
+
+    constructor(public readonly config: StackConfig) {
+        const profile = this.profile();
+        this.name = profile.name;
+        for (const [key, only] of Object.entries(profile.fixed) as [keyof StackConfig, boolean][]) {
+            check(
+                config[key] === undefined || config[key] === only,
+                `${NAMESPACE}:${key}`,
+                config[key],
+                `${only} in the ${this.name} environment`,
+            );
+        }
+        this.environment = new Environment(this.name, this.environmentArgs(config, profile));
+        const e = this.environment;
+        this.outputs = {
+            clusterName: e.clusterName,
+            clusterEndpoint: e.clusterEndpoint,
+            kubeconfig: pulumi.secret(e.kubeconfig),
+            controllerRoleArn: e.controllerRoleArn,
+            nodeRoleName: e.nodeRoleName,
+            interruptionQueueName: e.interruptionQueueName,
+        };
+    }
+
+    protected abstract profile(): EnvironmentProfile;
+
+    protected environmentArgs(c: StackConfig, p: EnvironmentProfile): EnvironmentArgs {
+        return {
+            cluster: {
+                clusterName: c.clusterName,
+                kubernetesVersion: c.kubernetesVersion,
+                vpcId: c.vpcId,
+                privateSubnetIds: c.privateSubnetIds,
+                publicSubnetIds: c.publicSubnetIds,
+                endpointPublicAccess: c.endpointPublicAccess ?? p.endpointPublicAccess,
+                publicAccessCidrs: c.publicAccessCidrs,
+                enabledClusterLogTypes: c.clusterLogTypes ?? p.clusterLogTypes,
+                secretsEncryption: c.secretsEncryption ?? p.secretsEncryption,
+                protect: c.protect ?? p.protect,
+            },
+            karpenter: c.karpenter,
+            podIdentityAssociations: c.podIdentityAssociations,
+            tags: { environment: this.name, "managed-by": "pulumi", ...(c.tags ?? {}) },
+        };
+    }
+}

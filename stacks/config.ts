@@ -1,0 +1,100 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { ConfigError } from "../infra/errors";
+
+/** Config namespace of this project (`eks-karpenter:<key>` in Pulumi.<stack>.yaml). */
+export const NAMESPACE = "eks-karpenter";
+
+const resources = z.object({ cpu: z.string().optional(), memory: z.string().optional() }).strict();
+
+/** The schema of a stack's config: types and shapes. Ranges and cross-field rules live in the components. */
+export const configSchema = z
+    .object({
+        clusterName: z.string({ required_error: "required: the EKS cluster name" }),
+        kubernetesVersion: z.string().optional(),
+        vpcId: z.string(),
+        privateSubnetIds: z.array(z.string()).min(2, "at least two private subnets in different zones"),
+        publicSubnetIds: z.array(z.string()).optional(),
+        endpointPublicAccess: z.boolean().optional(),
+        publicAccessCidrs: z.array(z.string()).optional(),
+        clusterLogTypes: z.array(z.string()).optional(),
+        secretsEncryption: z.boolean().optional(),
+        protect: z.boolean().optional(),
+        karpenter: z
+            .object({
+                namespace: z.string().optional(),
+                serviceAccountName: z.string().optional(),
+                requests: resources.optional(),
+                limits: resources.optional(),
+                replicas: z.number().optional(),
+                spotToSpotConsolidation: z.boolean().optional(),
+                interruptionHandling: z.boolean().optional(),
+                imageRepository: z.string().optional(),
+                imageTag: z.string().optional(),
+                imageDigest: z.string().optional(),
+                logLevel: z.string().optional(),
+                podLabels: z.record(z.string()).optional(),
+            })
+            .strict()
+            .optional(),
+        podIdentityAssociations: z
+            .array(z.object({ namespace: z.string(), serviceAccount: z.string(), roleArn: z.string() }).strict())
+            .optional(),
+        tags: z.record(z.string()).optional(),
+    })
+    .strict();
+
+export type StackConfig = z.infer<typeof configSchema>;
+
+/** Reads `eks-karpenter:*` config once and checks it; a bad key or value throws ConfigError naming it. */
+export function loadConfig(raw: Record<string, string> = pulumi.runtime.allConfig()): StackConfig {
+    const values: Record<string, unknown> = {};
+    for (const [fullKey, value] of Object.entries(raw)) {
+        const [ns, key] = fullKey.split(":", 2);
+        if (ns !== NAMESPACE || key === undefined) continue;
+        values[key] = parseValue(key, value);
+    }
+    const result = configSchema.safeParse(values);
+    if (!result.success) {
+        const issue = result.error.issues[0];
+        const path = issue.path.join(".");
+        const setting = `${NAMESPACE}:${issue.code === "unrecognized_keys" ? [path, ...issue.keys].filter(Boolean).join(".") : path}`;
+        const value = issue.code === "unrecognized_keys" ? undefined : valueAt(values, issue.path);
+        const allowed =
+            issue.code === "unrecognized_keys"
+                ? `unknown key; known keys: ${knownKeys(issue.path).join(", ")}`
+                : issue.message;
+        throw new ConfigError(setting, value, allowed);
+    }
+    return result.data;
+}
+
+/** Pulumi keeps every config value as a string: objects and lists as JSON. Parse what the schema expects. */
+function parseValue(key: string, value: string): unknown {
+    let schema: z.ZodTypeAny | undefined = configSchema.shape[key as keyof typeof configSchema.shape];
+    while (schema instanceof z.ZodOptional) schema = schema.unwrap();
+    if (schema instanceof z.ZodBoolean) return value === "true" ? true : value === "false" ? false : value;
+    if (schema instanceof z.ZodObject || schema instanceof z.ZodArray || schema instanceof z.ZodRecord) {
+        try {
+            return JSON.parse(value);
+        } catch {
+            return value;
+        }
+    }
+    return value;
+}
+
+function valueAt(root: unknown, path: (string | number)[]): unknown {
+    return path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), root);
+}
+
+function knownKeys(path: (string | number)[]): string[] {
+    let schema: z.ZodTypeAny = configSchema;
+    for (const key of path) {
+        while (schema instanceof z.ZodOptional) schema = schema.unwrap();
+        if (schema instanceof z.ZodObject) schema = schema.shape[key];
+        else if (schema instanceof z.ZodArray) schema = schema.element;
+    }
+    while (schema instanceof z.ZodOptional) schema = schema.unwrap();
+    return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}

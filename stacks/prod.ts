@@ -1,0 +1,18 @@
+import { EnvironmentProfile, EnvironmentStack } from "./base";
+
+/**
+ * Production: private API endpoint only, secrets encrypted with KMS, control-plane logs, and the
+ * cluster and its key protected from deletion. Config may not relax the first, second and last.
+ */
+export class ProdStack extends EnvironmentStack {
+    protected profile(): EnvironmentProfile {
+        return {
+            name: "prod",
+            endpointPublicAccess: false,
+            secretsEncryption: true,
+            clusterLogTypes: ["api", "audit", "authenticator"],
+            protect: true,
+            fixed: { endpointPublicAccess: false, secretsEncryption: true, protect: true },
+        };
+    }
+}

@@ -1,0 +1,27 @@
+/**
+ * The Pulumi SDK internals the harness needs and the public API does not offer: serializing state
+ * like the engine, seeing each registration request (its parent and dependencies), and waiting for
+ * every registration to finish.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+export const rpc: {
+    serializeProperties(label: string, props: Record<string, unknown>): Promise<Record<string, unknown>>;
+    specialSigKey: string;
+    specialResourceSig: string;
+} = require("@pulumi/pulumi/runtime/rpc");
+
+export const settings: { waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
+
+export const MockMonitor: {
+    prototype: { registerResource(req: RegisterResourceRequest, callback: (err: unknown, resp: unknown) => void): Promise<void> };
+} = require("@pulumi/pulumi/runtime/mocks").MockMonitor;
+
+export interface RegisterResourceRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProtect(): boolean;
+    getProvider(): string;
+    getDependenciesList(): string[];
+}
