@@ -10,7 +10,7 @@ const resources = z.object({ cpu: z.string().optional(), memory: z.string().opti
 /** The schema of a stack's config: types and shapes. Ranges and cross-field rules live in the components. */
 export const configSchema = z
     .object({
-        clusterName: z.string({ required_error: "required: the EKS cluster name" }),
+        clusterName: z.string(),
         kubernetesVersion: z.string().optional(),
         vpcId: z.string(),
         privateSubnetIds: z.array(z.string()).min(2, "at least two private subnets in different zones"),
@@ -54,7 +54,11 @@ export function loadConfig(raw: Record<string, string> = pulumi.runtime.allConfi
         if (ns !== NAMESPACE || key === undefined) continue;
         values[key] = parseValue(key, value);
     }
-    const result = configSchema.safeParse(values);
+    const result = configSchema.safeParse(values, {
+        errorMap: (issue, ctx) => ({
+            message: issue.code === "invalid_type" && issue.received === "undefined" ? "required" : ctx.defaultError,
+        }),
+    });
     if (!result.success) {
         const issue = result.error.issues[0];
         const path = issue.path.join(".");

@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import { createStack } from "../stacks";
 import { EnvironmentStack } from "../stacks/base";
 import { AwsMocks } from "./mocks";
-import { MockMonitor, RegisterResourceRequest, settings } from "./pulumi-internals";
+import { MockMonitor, RegisterResourceRequest, rpc, settings } from "./pulumi-internals";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 /** `shared/` sits beside the repository (in CI too: a fresh clone with shared/ next to it). */
@@ -39,14 +39,11 @@ MockMonitor.prototype.registerResource = function (req: RegisterResourceRequest,
         protect: req.getProtect(),
         provider: req.getProvider(),
         dependencies: req.getDependenciesList(),
-        inputs: {},
+        inputs: rpc.deserializeProperties(req.getObject()),
     };
     registrations.push(record);
     return original.call(this, req, (err: unknown, resp: any) => {
-        if (resp) {
-            record.urn = resp.getUrn();
-            record.inputs = resp.getObject()?.toJavaScript() ?? {};
-        }
+        if (resp) record.urn = resp.getUrn();
         callback(err, resp);
     });
 };
@@ -94,6 +91,11 @@ export class Program {
     children(r: Registered): Registered[] {
         return this.resources.filter((c) => c.parent === r.urn);
     }
+}
+
+/** What the last run registered, also when it threw. */
+export function lastRegistrations(): Registered[] {
+    return [...registrations];
 }
 
 /** Resolves an Output's value (mocks know every value). */

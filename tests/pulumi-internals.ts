@@ -5,6 +5,7 @@
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 export const rpc: {
+    deserializeProperties(props: unknown): Record<string, any>;
     serializeProperties(label: string, props: Record<string, unknown>): Promise<Record<string, unknown>>;
     specialSigKey: string;
     specialResourceSig: string;
@@ -24,4 +25,5 @@ export interface RegisterResourceRequest {
     getProtect(): boolean;
     getProvider(): string;
     getDependenciesList(): string[];
+    getObject(): unknown;
 }

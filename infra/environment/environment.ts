@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { Cluster, ClusterArgs } from "../cluster/cluster";
+import { Cluster, ClusterArgs, resolveClusterArgs } from "../cluster/cluster";
 import { check } from "../errors";
 import { physicalName } from "../iam/names";
 import { PodIdentityAssociationArgs, checkPodIdentityTargets, podIdentityAssociations } from "../iam/pod-identity";
@@ -44,6 +44,32 @@ export interface EnvironmentArgs {
 
 export const DEFAULT_FARGATE_POD_LABELS = { "eks-karpenter.io/compute": "fargate" };
 
+/** Checks every setting of an environment and applies its defaults; throws ConfigError naming the first bad one. */
+export function resolveEnvironmentArgs(args: EnvironmentArgs) {
+    check(args.cluster !== undefined, "Environment.cluster", args.cluster, "the cluster's settings");
+    const cluster = resolveClusterArgs(args.cluster);
+    check(
+        args.cluster.privateSubnetIds !== undefined,
+        "Environment.cluster.privateSubnetIds",
+        args.cluster.privateSubnetIds,
+        "the private subnets of the cluster's VPC",
+    );
+    const k = args.karpenter ?? {};
+    const podLabels = k.podLabels ?? DEFAULT_FARGATE_POD_LABELS;
+    // Wired values are placeholders here: only the user's settings are being checked.
+    const karpenter = resolveKarpenterArgs({ ...k, podLabels, clusterName: "", clusterEndpoint: "", region: "", controllerRoleArn: "" });
+    checkPodIdentityTargets("Environment.podIdentityAssociations", args.podIdentityAssociations ?? [], [
+        { namespace: karpenter.namespace, serviceAccount: karpenter.serviceAccountName },
+    ]);
+    return {
+        cluster,
+        karpenter,
+        podLabels,
+        interruptionHandling: k.interruptionHandling ?? true,
+        tags: { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) },
+    };
+}
+
 /**
  * A whole environment: the EKS cluster, the Karpenter controller on Fargate with its IRSA role, the
  * node role and its access entry, and the interruption queue. Stacks compose this from config.
@@ -65,29 +91,13 @@ export class Environment extends pulumi.ComponentResource {
     public readonly karpenter: Karpenter;
 
     constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Every setting is checked before the first registration, so a typo stops the preview with
+        // nothing created (a later throw would leave resources already sent to the engine).
+        const settings = resolveEnvironmentArgs(args);
         super("eks-karpenter:index:Environment", name, {}, opts);
-        const tags = { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) };
+        const { tags, karpenter: karpenterSettings, podLabels } = settings;
         const k = args.karpenter ?? {};
-        const podLabels = k.podLabels ?? DEFAULT_FARGATE_POD_LABELS;
-        // Validate everything before the first resource is registered.
-        const karpenterSettings = resolveKarpenterArgs({
-            ...k,
-            podLabels,
-            clusterName: "",
-            clusterEndpoint: "",
-            region: "",
-            controllerRoleArn: "",
-        });
-        checkPodIdentityTargets("Environment.podIdentityAssociations", args.podIdentityAssociations ?? [], [
-            { namespace: karpenterSettings.namespace, serviceAccount: karpenterSettings.serviceAccountName },
-        ]);
-        check(
-            args.cluster.privateSubnetIds !== undefined,
-            "Environment.cluster.privateSubnetIds",
-            args.cluster.privateSubnetIds,
-            "the private subnets of the cluster's VPC",
-        );
-        const interruptionHandling = k.interruptionHandling ?? true;
+        const interruptionHandling = settings.interruptionHandling;
 
         const scope = {
             partition: aws.getPartitionOutput({}, { parent: this }),

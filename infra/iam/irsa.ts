@@ -18,13 +18,13 @@ export interface IrsaTrust {
  * cluster's OIDC provider (IAM Roles for Service Accounts).
  */
 export function irsaTrustPolicy(trust: IrsaTrust): aws.iam.PolicyDocument {
-    const issuer = trust.oidcIssuerUrl.replace(/^https:\/\//, "");
     // An unresolved value here would silently produce "undefined:sub" and a role nobody can assume.
-    for (const [field, value] of Object.entries({ ...trust, oidcIssuerUrl: issuer })) {
+    for (const [field, value] of Object.entries(trust)) {
         if (typeof value !== "string" || value === "" || value.includes("undefined")) {
             throw new ConfigError(`IrsaRole.${field}`, value, "a resolved, non-empty string");
         }
     }
+    const issuer = trust.oidcIssuerUrl.replace(/^https:\/\//, "");
     const statement: Statement = {
         Sid: "AllowServiceAccountWebIdentity",
         Effect: "Allow",

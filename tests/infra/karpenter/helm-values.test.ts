@@ -1,0 +1,132 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { karpenterFlowSchemas, karpenterValues, KarpenterValuesInput } from "../../../infra/karpenter/helm-values";
+import { resolveKarpenterArgs } from "../../../infra/karpenter/karpenter";
+import { VERSIONS } from "../../../infra/versions";
+import { SHARED } from "../../harness";
+
+const chartDir = path.join(SHARED, "reference/karpenter-1.9/chart");
+const referenceValues = parse(fs.readFileSync(path.join(chartDir, "values.yaml"), "utf8"));
+
+const input: KarpenterValuesInput = {
+    clusterName: "prod",
+    clusterEndpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
+    region: "eu-west-1",
+    controllerRoleArn: "arn:aws:iam::123456789012:role/prod-karpenter-k3x9qz",
+    serviceAccountName: "karpenter",
+    interruptionQueueName: "prod-karpenter-k3x9qz",
+    podLabels: { "eks-karpenter.io/compute": "fargate" },
+    resources: { cpu: "1", memory: "1Gi" },
+    replicas: 2,
+    spotToSpotConsolidation: true,
+    isolatedVPC: false,
+    logLevel: "info",
+};
+
+/** Paths of our values that the chart does not declare (a typo there is silently ignored by Helm). */
+function unknownPaths(ours: unknown, theirs: unknown, at: string[] = []): string[] {
+    if (ours === null || typeof ours !== "object" || Array.isArray(ours)) return [];
+    // An empty map or a list in the chart's values is free-form (annotations, labels, env).
+    if (theirs !== null && typeof theirs === "object" && !Array.isArray(theirs) && Object.keys(theirs).length === 0) return [];
+    if (theirs === null || typeof theirs !== "object" || Array.isArray(theirs)) return [at.join(".")];
+    return Object.entries(ours).flatMap(([k, v]) =>
+        k in theirs ? unknownPaths(v, (theirs as Record<string, unknown>)[k], [...at, k]) : [[...at, k].join(".")],
+    );
+}
+
+describe("karpenterValues", () => {
+    test("uses only keys the pinned chart's values.yaml declares", () => {
+        const withImage = karpenterValues({ ...input, image: { repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/karpenter/controller" } });
+        assert.deepEqual(unknownPaths(withImage, referenceValues), []);
+        assert.deepEqual(unknownPaths({ settings: { clusterNmae: "x" } }, referenceValues), ["settings.clusterNmae"]);
+    });
+
+    test("sets what the controller needs to find its cluster, queue and region on Fargate", () => {
+        const v = karpenterValues(input) as any;
+        assert.equal(v.settings.clusterName, "prod");
+        assert.equal(v.settings.clusterEndpoint, input.clusterEndpoint);
+        assert.equal(v.settings.interruptionQueue, "prod-karpenter-k3x9qz");
+        assert.equal(v.settings.featureGates.spotToSpotConsolidation, true);
+        assert.deepEqual(v.controller.env, [{ name: "AWS_REGION", value: "eu-west-1" }]);
+        assert.deepEqual(v.serviceAccount.annotations, { "eks.amazonaws.com/role-arn": input.controllerRoleArn });
+        assert.equal(v.serviceAccount.name, "karpenter");
+        assert.deepEqual(v.podLabels, input.podLabels);
+        assert.equal(v.dnsPolicy, "Default");
+    });
+
+    test("requests equal limits, two replicas spread across zones", () => {
+        const v = karpenterValues(input) as any;
+        assert.deepEqual(v.controller.resources, { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } });
+        assert.equal(v.replicas, 2);
+        assert.deepEqual(v.topologySpreadConstraints.map((t: any) => t.topologyKey), ["topology.kubernetes.io/zone"]);
+    });
+
+    test("keeps the chart's image unless a mirror is given, then pins the chart's version", () => {
+        assert.equal((karpenterValues(input) as any).controller.image, undefined);
+        const mirrored = karpenterValues({ ...input, image: { repository: "mirror.example/karpenter/controller" } }) as any;
+        assert.deepEqual(mirrored.controller.image, { repository: "mirror.example/karpenter/controller", tag: VERSIONS.karpenter, digest: "" });
+    });
+
+    test("turns interruption handling off with an empty queue name", () => {
+        assert.equal((karpenterValues({ ...input, interruptionQueueName: undefined }) as any).settings.interruptionQueue, "");
+    });
+});
+
+describe("pinned version", () => {
+    test("matches the reference chart, its CRD chart and its default image tag", () => {
+        const chart = parse(fs.readFileSync(path.join(chartDir, "Chart.yaml"), "utf8"));
+        const crdChart = parse(fs.readFileSync(path.join(chartDir, "karpenter-crd-Chart.yaml"), "utf8"));
+        assert.equal(chart.version, VERSIONS.karpenter);
+        assert.equal(crdChart.version, VERSIONS.karpenter);
+        assert.equal(referenceValues.controller.image.tag, VERSIONS.karpenter);
+        assert.equal(referenceValues.controller.image.repository, VERSIONS.karpenterImageRepository);
+        assert.match(VERSIONS.karpenter, /^1\.9\.\d+$/);
+    });
+});
+
+describe("karpenterFlowSchemas", () => {
+    test("match the controller's service account in its namespace at leader-election and workload-high", () => {
+        const schemas = karpenterFlowSchemas("karpenter", "karpenter");
+        assert.deepEqual(schemas.map((s) => [s.name, s.spec.priorityLevelConfiguration.name, s.spec.matchingPrecedence]), [
+            ["karpenter-leader-election", "leader-election", 200],
+            ["karpenter-workload", "workload-high", 1000],
+        ]);
+        for (const s of schemas) {
+            assert.deepEqual(s.spec.rules[0].subjects, [{ kind: "ServiceAccount", serviceAccount: { name: "karpenter", namespace: "karpenter" } }]);
+        }
+    });
+});
+
+describe("resolveKarpenterArgs", () => {
+    const base = { clusterName: "c", clusterEndpoint: "e", region: "r", controllerRoleArn: "a", podLabels: { a: "b" } };
+
+    test("defaults to 1 CPU and 1Gi, limits equal to requests, two replicas", () => {
+        const a = resolveKarpenterArgs(base);
+        assert.deepEqual(a.resources, { cpu: "1", memory: "1Gi" });
+        assert.equal(a.replicas, 2);
+        assert.equal(a.namespace, "karpenter");
+    });
+
+    test("accepts equal quantities written differently", () => {
+        assert.doesNotThrow(() => resolveKarpenterArgs({ ...base, requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1000m", memory: "1024Mi" } }));
+    });
+
+    test("refuses limits that differ from requests, naming the setting", () => {
+        assert.throws(
+            () => resolveKarpenterArgs({ ...base, requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "2" } }),
+            /Karpenter\.limits\.cpu: "2" is not valid; equal to requests\.cpu \(1\)/,
+        );
+        assert.throws(() => resolveKarpenterArgs({ ...base, limits: { memory: "2Gi" } }), /Karpenter\.limits\.memory/);
+    });
+
+    test("refuses malformed quantities, replica counts, namespaces and empty pod labels", () => {
+        assert.throws(() => resolveKarpenterArgs({ ...base, requests: { cpu: "one" } }), /Karpenter\.requests\.cpu: "one" is not valid; a Kubernetes quantity/);
+        assert.throws(() => resolveKarpenterArgs({ ...base, replicas: 0 }), /Karpenter\.replicas: 0 is not valid; a whole number from 1 to 10/);
+        assert.throws(() => resolveKarpenterArgs({ ...base, namespace: "Karpenter" }), /Karpenter\.namespace/);
+        assert.throws(() => resolveKarpenterArgs({ ...base, podLabels: {} }), /Karpenter\.podLabels/);
+        assert.throws(() => resolveKarpenterArgs({ ...base, imageDigest: "latest" }), /Karpenter\.imageDigest/);
+    });
+});

@@ -1,0 +1,27 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { INTERRUPTION_EVENTS, eventPattern, queuePolicy } from "../../../infra/karpenter/interruption";
+
+describe("interruption events", () => {
+    test("match the exact source and detail-type strings EventBridge emits", () => {
+        assert.deepEqual(
+            INTERRUPTION_EVENTS.map((e) => JSON.parse(eventPattern(e))),
+            [
+                { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
+                { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
+                { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
+                { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
+            ],
+        );
+    });
+
+    test("queue policy admits only EventBridge and SQS, over TLS", () => {
+        const arn = "arn:aws:sqs:eu-west-1:123456789012:q";
+        const [allow, deny] = queuePolicy({ dnsSuffix: "amazonaws.com" }, arn).Statement as any[];
+        assert.deepEqual(allow.Principal, { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] });
+        assert.equal(allow.Action, "sqs:SendMessage");
+        assert.equal(allow.Resource, arn);
+        assert.equal(deny.Effect, "Deny");
+        assert.deepEqual(deny.Condition, { Bool: { "aws:SecureTransport": "false" } });
+    });
+});

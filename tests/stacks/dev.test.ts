@@ -1,0 +1,194 @@
+import { before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { DevStack } from "../../stacks/dev";
+import { VERSIONS } from "../../infra/versions";
+import { MANAGED_POLICY_MAX_CHARS } from "../../infra/iam/policy";
+import { ACCOUNT_ID, OIDC_ID } from "../mocks";
+import { Program, Registered, runProgram, valueOf } from "../harness";
+
+const CLUSTER = "eks-karpenter-dev";
+const ISSUER = `oidc.eks.eu-west-1.amazonaws.com/id/${OIDC_ID}`;
+
+describe("dev stack under mocks", () => {
+    let p: Program;
+    const json = (r: Registered, key: string) => JSON.parse(r.inputs[key]);
+    before(async () => {
+        p = await runProgram("dev");
+    });
+
+    test("the stack name picks the DevStack class", () => {
+        assert.ok(p.stack instanceof DevStack);
+    });
+
+    test("one Environment component owns every resource through its components", () => {
+        const env = p.one("eks-karpenter:index:Environment");
+        assert.equal(p.byUrn(env.parent), undefined, "the Environment is the top-level component");
+        const children = p.children(env).map((c) => c.type).sort();
+        for (const type of [
+            "eks-karpenter:cluster:Cluster",
+            "eks-karpenter:karpenter:InterruptionQueue",
+            "eks-karpenter:karpenter:Karpenter",
+            "eks-karpenter:karpenter:KarpenterControllerRole",
+            "eks-karpenter:karpenter:KarpenterFargateProfile",
+            "eks-karpenter:karpenter:NodeRole",
+        ]) {
+            assert.ok(children.includes(type), `${type} under the Environment`);
+        }
+        for (const r of p.resources.filter((x) => x !== env)) {
+            assert.ok(p.ancestors(r).includes(env), `${r.type} ${r.name} is inside the Environment`);
+        }
+    });
+
+    test("cluster: API access entries, OIDC provider, no node group, public endpoint allowed in dev", () => {
+        const c = p.one("eks:index:Cluster");
+        assert.equal(c.inputs.name, CLUSTER);
+        assert.equal(c.inputs.version, "1.33");
+        assert.equal(c.inputs.authenticationMode, "API");
+        assert.equal(c.inputs.createOidcProvider, true);
+        assert.equal(c.inputs.skipDefaultNodeGroup, true);
+        assert.equal(c.inputs.skipDefaultSecurityGroups, true);
+        assert.equal(c.inputs.endpointPublicAccess, true);
+        assert.equal(c.inputs.endpointPrivateAccess, true);
+        assert.deepEqual(c.inputs.publicAccessCidrs, ["0.0.0.0/0"]);
+        assert.equal(c.inputs.encryptionConfigKeyArn, undefined);
+        assert.equal(c.protect, false);
+        assert.equal(p.ofType("aws:kms/key:Key").length, 0);
+        assert.deepEqual(c.inputs.privateSubnetIds, ["subnet-0dev00000000000a1", "subnet-0dev00000000000b1", "subnet-0dev00000000000c1"]);
+    });
+
+    test("the EKS-managed cluster security group carries the discovery tag", () => {
+        const tag = p.one("aws:ec2/tag:Tag");
+        assert.deepEqual(tag.inputs, { resourceId: "sg-0eksmanaged000001", key: "karpenter.sh/discovery", value: CLUSTER });
+    });
+
+    test("controller role: assumable only by karpenter/karpenter through the cluster's OIDC provider", () => {
+        const role = p.one("aws:iam/role:Role", "dev-controller-role");
+        const [statement] = json(role, "assumeRolePolicy").Statement;
+        assert.equal(statement.Principal.Federated, `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${ISSUER}`);
+        assert.equal(statement.Action, "sts:AssumeRoleWithWebIdentity");
+        assert.deepEqual(statement.Condition.StringEquals, {
+            [`${ISSUER}:sub`]: "system:serviceaccount:karpenter:karpenter",
+            [`${ISSUER}:aud`]: "sts.amazonaws.com",
+        });
+        assert.ok(role.inputs.name.length <= 64 && role.inputs.name.endsWith("-karpenter-k3x9qz"), role.inputs.name);
+    });
+
+    test("controller policies: split under IAM's limit, scoped to this cluster, node role and queue", () => {
+        const policies = p.ofType("aws:iam/policy:Policy");
+        assert.deepEqual(policies.map((x) => x.name.replace("dev-controller-role-", "")), [
+            "node-lifecycle", "iam-integration", "eks-integration", "resource-discovery", "interruption",
+        ]);
+        const nodeRole = p.one("aws:iam/role:Role", "dev-node-role");
+        const queue = p.one("aws:sqs/queue:Queue");
+        const statements = policies.flatMap((x) => json(x, "policy").Statement);
+        for (const x of policies) {
+            assert.ok(x.inputs.policy.replace(/\s/g, "").length <= MANAGED_POLICY_MAX_CHARS);
+        }
+        const sid = (s: string) => statements.find((st: any) => st.Sid === s);
+        assert.equal(sid("AllowPassingInstanceRole").Resource, `arn:aws:iam::${ACCOUNT_ID}:role/${nodeRole.inputs.name}`);
+        assert.equal(sid("AllowInterruptionQueueActions").Resource, `arn:aws:sqs:eu-west-1:${ACCOUNT_ID}:${queue.inputs.name}`);
+        assert.equal(sid("AllowAPIServerEndpointDiscovery").Resource, `arn:aws:eks:eu-west-1:${ACCOUNT_ID}:cluster/${CLUSTER}`);
+        assert.ok(!JSON.stringify(statements).includes("undefined"));
+        const attachments = p.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("dev-controller-role-"));
+        assert.equal(attachments.length, 5);
+        for (const a of attachments) assert.equal(a.inputs.role, p.one("aws:iam/role:Role", "dev-controller-role").inputs.name);
+    });
+
+    test("node role: EC2 trust, the four managed policies, an EC2_LINUX access entry", () => {
+        const role = p.one("aws:iam/role:Role", "dev-node-role");
+        assert.deepEqual(json(role, "assumeRolePolicy").Statement[0].Principal, { Service: "ec2.amazonaws.com" });
+        const attached = p
+            .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .filter((a) => a.inputs.role === role.inputs.name)
+            .map((a) => a.inputs.policyArn)
+            .sort();
+        assert.deepEqual(attached, [
+            "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+            "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+            "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+            "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        ]);
+        const entry = p.one("aws:eks/accessEntry:AccessEntry");
+        assert.equal(entry.inputs.type, "EC2_LINUX");
+        assert.equal(entry.inputs.clusterName, CLUSTER);
+        assert.equal(entry.inputs.principalArn, `arn:aws:iam::${ACCOUNT_ID}:role/${role.inputs.name}`);
+    });
+
+    test("interruption queue: encrypted, 300 s retention, fed by the four EventBridge rules", () => {
+        const queue = p.one("aws:sqs/queue:Queue");
+        assert.equal(queue.inputs.messageRetentionSeconds, 300);
+        assert.equal(queue.inputs.sqsManagedSseEnabled, true);
+        const rules = p.ofType("aws:cloudwatch/eventRule:EventRule").map((r) => json(r, "eventPattern")["detail-type"][0]).sort();
+        assert.deepEqual(rules, [
+            "AWS Health Event",
+            "EC2 Instance Rebalance Recommendation",
+            "EC2 Instance State-change Notification",
+            "EC2 Spot Instance Interruption Warning",
+        ]);
+        for (const t of p.ofType("aws:cloudwatch/eventTarget:EventTarget")) {
+            assert.equal(t.inputs.arn, `arn:aws:sqs:eu-west-1:${ACCOUNT_ID}:${queue.inputs.name}`);
+        }
+    });
+
+    test("Fargate profile selects the controller's namespace and the pod labels the chart sets", () => {
+        const profile = p.one("aws:eks/fargateProfile:FargateProfile");
+        const release = p.one("kubernetes:helm.sh/v3:Release", "dev-karpenter");
+        assert.equal(profile.inputs.clusterName, CLUSTER);
+        assert.deepEqual(profile.inputs.selectors, [{ namespace: "karpenter", labels: release.inputs.values.podLabels }]);
+        assert.deepEqual(profile.inputs.subnetIds, ["subnet-0dev00000000000a1", "subnet-0dev00000000000b1", "subnet-0dev00000000000c1"]);
+        const execRole = p.one("aws:iam/role:Role", "dev-karpenter-fargate-pod-execution");
+        assert.equal(profile.inputs.podExecutionRoleArn, `arn:aws:iam::${ACCOUNT_ID}:role/${execRole.inputs.name}`);
+    });
+
+    test("Karpenter: pinned charts, settings wired from the cluster, role and queue", () => {
+        const release = p.one("kubernetes:helm.sh/v3:Release", "dev-karpenter");
+        const crds = p.one("kubernetes:helm.sh/v3:Release", "dev-karpenter-crd");
+        assert.equal(release.inputs.chart, "oci://public.ecr.aws/karpenter/karpenter");
+        assert.equal(crds.inputs.chart, "oci://public.ecr.aws/karpenter/karpenter-crd");
+        assert.equal(release.inputs.version, VERSIONS.karpenter);
+        assert.equal(crds.inputs.version, VERSIONS.karpenter);
+        assert.equal(release.inputs.namespace, "karpenter");
+        assert.equal(release.inputs.skipCrds, true);
+        const v = release.inputs.values;
+        assert.equal(v.settings.clusterName, CLUSTER);
+        assert.equal(v.settings.clusterEndpoint, `https://${OIDC_ID}.gr7.eu-west-1.eks.amazonaws.com`);
+        assert.equal(v.settings.interruptionQueue, p.one("aws:sqs/queue:Queue").inputs.name);
+        assert.equal(v.settings.featureGates.spotToSpotConsolidation, true);
+        assert.equal(v.serviceAccount.annotations["eks.amazonaws.com/role-arn"], `arn:aws:iam::${ACCOUNT_ID}:role/${p.one("aws:iam/role:Role", "dev-controller-role").inputs.name}`);
+        assert.deepEqual(v.controller.resources.requests, v.controller.resources.limits);
+        assert.deepEqual(v.controller.env, [{ name: "AWS_REGION", value: "eu-west-1" }]);
+        const provider = p.one("pulumi:providers:kubernetes");
+        assert.ok(release.provider.startsWith(provider.urn), "release uses the cluster's provider");
+        assert.equal(p.ofType("kubernetes:flowcontrol.apiserver.k8s.io/v1:FlowSchema").length, 2);
+    });
+
+    test("the release waits for its Fargate profile, its role and policies, and the CRDs", () => {
+        const release = p.one("kubernetes:helm.sh/v3:Release", "dev-karpenter");
+        const waitsFor = (type: string, name?: string) => assert.ok(p.dependsOn(release, p.one(type, name)), `release waits for ${type} ${name ?? ""}`);
+        waitsFor("aws:eks/fargateProfile:FargateProfile");
+        waitsFor("aws:iam/role:Role", "dev-controller-role");
+        waitsFor("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "dev-controller-role-node-lifecycle");
+        waitsFor("kubernetes:helm.sh/v3:Release", "dev-karpenter-crd");
+        waitsFor("aws:eks/accessEntry:AccessEntry");
+        // ...and IAM does not wait for Kubernetes: nothing AWS-side depends on the release.
+        for (const r of p.resources.filter((x) => x.type.startsWith("aws:"))) {
+            assert.ok(!p.dependsOn(r, release), `${r.name} does not wait for the release`);
+        }
+    });
+
+    test("no Pod Identity association exists for Karpenter (it authenticates with IRSA on Fargate)", () => {
+        assert.equal(p.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").length, 0);
+    });
+
+    test("stack outputs: cluster name, endpoint, secret kubeconfig, role ARN, node role, queue", async () => {
+        const o = p.stack.outputs;
+        assert.equal(await valueOf(o.clusterName), CLUSTER);
+        assert.match(await valueOf(o.clusterEndpoint), /^https:\/\/.*eks\.amazonaws\.com$/);
+        assert.equal(await pulumi.isSecret(o.kubeconfig), true);
+        assert.equal(JSON.parse(await valueOf(o.kubeconfig)).clusters[0].cluster.server, await valueOf(o.clusterEndpoint));
+        assert.match(await valueOf(o.controllerRoleArn), /^arn:aws:iam::123456789012:role\/eks-karpenter-dev-karpenter-/);
+        assert.match(await valueOf(o.nodeRoleName), /^eks-karpenter-dev-karpenter-node-/);
+        assert.equal(await valueOf(o.interruptionQueueName), p.one("aws:sqs/queue:Queue").inputs.name);
+    });
+});
