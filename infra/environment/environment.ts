@@ -1,7 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { Cluster, ClusterArgs } from "../cluster/cluster";
+import { CostBudget, CostBudgetArgs, resolveCostBudgetArgs } from "../addons/budget";
+import { ClusterAddons, ClusterAddonsArgs, resolveClusterAddonsArgs } from "../addons/cluster-addons";
+import { WorkloadNamespaceArgs, WorkloadNamespaces, resolveWorkloadNamespacesArgs } from "../addons/namespaces";
+import { NodePoolLimits, NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
+import { Cluster, ClusterArgs, resolveClusterArgs } from "../cluster/cluster";
 import { check } from "../errors";
 import { physicalName } from "../iam/names";
 import { PodIdentityAssociationArgs, checkPodIdentityTargets, podIdentityAssociations } from "../iam/pod-identity";
@@ -27,6 +31,15 @@ export type EnvironmentKarpenterArgs = Omit<
     createInstanceProfile?: boolean;
 };
 
+/** Add-on settings of an environment: ClusterAddons' choices, plus the workload namespaces. */
+export type EnvironmentAddonsArgs = Pick<ClusterAddonsArgs, "versions" | "coreDns" | "storageClass"> & {
+    /** Namespaces for workloads, each with a LimitRange and an optional ResourceQuota. @default [] */
+    namespaces?: WorkloadNamespaceArgs[];
+};
+
+/** The environment's cost budget; it is named after the cluster. */
+export type EnvironmentBudgetArgs = Omit<CostBudgetArgs, "budgetName" | "tags">;
+
 export interface EnvironmentArgs {
     /** The EKS cluster. */
     cluster: ClusterArgs;
@@ -38,6 +51,16 @@ export interface EnvironmentArgs {
      * @default []
      */
     podIdentityAssociations?: PodIdentityAssociationArgs[];
+    /** EKS add-ons, the default StorageClass and workload namespaces. @default the add-ons' defaults, no namespaces */
+    addons?: EnvironmentAddonsArgs;
+    /** A monthly cost budget with notifications. @default none */
+    budget?: EnvironmentBudgetArgs;
+    /**
+     * The NodePools' limits, by NodePool name, reported in `nodePoolLimits`; pass the limits the
+     * NodePools are created with.
+     * @default {}
+     */
+    nodePoolLimits?: Record<string, NodePoolLimits>;
     /** Tags for every AWS resource. */
     tags?: Record<string, string>;
 }
@@ -63,6 +86,16 @@ export class Environment extends pulumi.ComponentResource {
     public readonly cluster: Cluster;
     /** The Karpenter release; depend on it for NodePools and EC2NodeClasses. */
     public readonly karpenter: Karpenter;
+    /** The EKS add-ons and default StorageClass. */
+    public readonly addons: ClusterAddons;
+    /** Installed version of each EKS add-on, by add-on name. */
+    public readonly addonVersions: pulumi.Output<Record<string, string>>;
+    /** Names of the workload namespaces. */
+    public readonly workloadNamespaces: pulumi.Output<string[]>;
+    /** Name of the cost budget; undefined without one. */
+    public readonly budgetName: pulumi.Output<string | undefined>;
+    /** The NodePools' limits and their total. */
+    public readonly nodePoolLimits: pulumi.Output<NodePoolLimitsSummary>;
 
     constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-karpenter:index:Environment", name, {}, opts);
@@ -78,9 +111,8 @@ export class Environment extends pulumi.ComponentResource {
             region: "",
             controllerRoleArn: "",
         });
-        checkPodIdentityTargets("Environment.podIdentityAssociations", args.podIdentityAssociations ?? [], [
-            { namespace: karpenterSettings.namespace, serviceAccount: karpenterSettings.serviceAccountName },
-        ]);
+        const karpenterServiceAccount = { namespace: karpenterSettings.namespace, serviceAccount: karpenterSettings.serviceAccountName };
+        checkPodIdentityTargets("Environment.podIdentityAssociations", args.podIdentityAssociations ?? [], [karpenterServiceAccount]);
         check(
             args.cluster.privateSubnetIds !== undefined,
             "Environment.cluster.privateSubnetIds",
@@ -88,6 +120,20 @@ export class Environment extends pulumi.ComponentResource {
             "the private subnets of the cluster's VPC",
         );
         const interruptionHandling = k.interruptionHandling ?? true;
+        const { namespaces, ...addons } = args.addons ?? {};
+        const addonsArgs = {
+            ...addons,
+            kubernetesVersion: resolveClusterArgs(args.cluster).kubernetesVersion,
+            fargateServiceAccounts: [karpenterServiceAccount],
+            privateSubnetIds: args.cluster.privateSubnetIds,
+            tags,
+        };
+        resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", partition: "", fargatePodExecutionRoleArn: "" });
+        const namespacesArgs = { namespaces, reservedNamespaces: [karpenterSettings.namespace] };
+        resolveWorkloadNamespacesArgs(namespacesArgs);
+        const budgetArgs = args.budget ? { ...args.budget, budgetName: `${args.cluster.clusterName}-monthly-cost`, tags } : undefined;
+        if (budgetArgs) resolveCostBudgetArgs(budgetArgs);
+        const nodePoolLimits = summarizeNodePoolLimits("Environment.nodePoolLimits", args.nodePoolLimits ?? {});
 
         const scope = {
             partition: aws.getPartitionOutput({}, { parent: this }),
@@ -183,6 +229,25 @@ export class Environment extends pulumi.ComponentResource {
             },
         );
 
+        // After Karpenter: the EBS CSI controller (and CoreDNS on Karpenter) need a node to go ACTIVE.
+        // Add the NodePools and EC2NodeClasses to dependsOn once they are created here.
+        this.addons = new ClusterAddons(
+            `${name}-addons`,
+            {
+                ...addonsArgs,
+                clusterName,
+                partition,
+                fargatePodExecutionRoleArn: fargate.podExecutionRoleArn,
+                podIdentityRoleNames: { "aws-ebs-csi-driver": iamName("ebs-csi") },
+            },
+            { parent: this, providers: { kubernetes: this.cluster.provider }, dependsOn: [this.karpenter] },
+        );
+        const workloadNamespaces = new WorkloadNamespaces(`${name}-namespaces`, namespacesArgs, {
+            parent: this,
+            providers: { kubernetes: this.cluster.provider },
+        });
+        const budget = budgetArgs ? new CostBudget(`${name}-budget`, budgetArgs, { parent: this }) : undefined;
+
         this.clusterName = clusterName;
         this.clusterEndpoint = this.cluster.endpoint;
         this.kubeconfig = this.cluster.kubeconfig;
@@ -191,6 +256,10 @@ export class Environment extends pulumi.ComponentResource {
         this.nodeRoleArn = nodeRole.roleArn;
         this.interruptionQueueName = queue ? queue.queueName : pulumi.output(undefined);
         this.karpenterNamespace = this.karpenter.namespace;
+        this.addonVersions = this.addons.addonVersions;
+        this.workloadNamespaces = workloadNamespaces.namespaceNames;
+        this.budgetName = budget ? budget.budgetName : pulumi.output(undefined);
+        this.nodePoolLimits = pulumi.output(nodePoolLimits);
         this.registerOutputs({
             clusterName: this.clusterName,
             clusterEndpoint: this.clusterEndpoint,
@@ -200,6 +269,10 @@ export class Environment extends pulumi.ComponentResource {
             nodeRoleArn: this.nodeRoleArn,
             interruptionQueueName: this.interruptionQueueName,
             karpenterNamespace: this.karpenterNamespace,
+            addonVersions: this.addonVersions,
+            workloadNamespaces: this.workloadNamespaces,
+            budgetName: this.budgetName,
+            nodePoolLimits: this.nodePoolLimits,
         });
     }
 }
