@@ -10,3 +10,7 @@ export const kubeconfig = stack.outputs.kubeconfig;
 export const controllerRoleArn = stack.outputs.controllerRoleArn;
 export const nodeRoleName = stack.outputs.nodeRoleName;
 export const interruptionQueueName = stack.outputs.interruptionQueueName;
+export const addonVersions = stack.outputs.addonVersions;
+export const workloadNamespaces = stack.outputs.workloadNamespaces;
+export const budgetName = stack.outputs.budgetName;
+export const nodePoolLimits = stack.outputs.nodePoolLimits;

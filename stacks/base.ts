@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { NodePoolLimitsSummary } from "../infra/addons/node-pool-limits";
 import { Environment, EnvironmentArgs } from "../infra/environment/environment";
 import { check } from "../infra/errors";
 import { NAMESPACE, StackConfig } from "./config";
@@ -11,6 +12,8 @@ export interface EnvironmentProfile {
     secretsEncryption: boolean;
     clusterLogTypes: string[];
     protect: boolean;
+    /** Reclaim policy of the default StorageClass where config sets none. */
+    storageReclaimPolicy: "Delete" | "Retain";
     /** Settings this environment does not let config change, with the only value allowed. */
     fixed: Partial<Record<"endpointPublicAccess" | "secretsEncryption" | "protect", boolean>>;
 }
@@ -23,6 +26,10 @@ export interface StackOutputs {
     controllerRoleArn: pulumi.Output<string>;
     nodeRoleName: pulumi.Output<string>;
     interruptionQueueName: pulumi.Output<string | undefined>;
+    addonVersions: pulumi.Output<Record<string, string>>;
+    workloadNamespaces: pulumi.Output<string[]>;
+    budgetName: pulumi.Output<string | undefined>;
+    nodePoolLimits: pulumi.Output<NodePoolLimitsSummary>;
 }
 
 /** One environment: typed config plus the environment's profile, composed into an Environment component. */
@@ -51,6 +58,10 @@ export abstract class EnvironmentStack {
             controllerRoleArn: e.controllerRoleArn,
             nodeRoleName: e.nodeRoleName,
             interruptionQueueName: e.interruptionQueueName,
+            addonVersions: e.addonVersions,
+            workloadNamespaces: e.workloadNamespaces,
+            budgetName: e.budgetName,
+            nodePoolLimits: e.nodePoolLimits,
         };
     }
 
@@ -72,6 +83,8 @@ export abstract class EnvironmentStack {
             },
             karpenter: c.karpenter,
             podIdentityAssociations: c.podIdentityAssociations,
+            addons: { ...c.addons, storageClass: { reclaimPolicy: p.storageReclaimPolicy, ...c.addons?.storageClass } },
+            budget: c.budget,
             tags: { environment: this.name, "managed-by": "pulumi", ...(c.tags ?? {}) },
         };
     }

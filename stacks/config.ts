@@ -37,6 +37,44 @@ export const configSchema = z
             })
             .strict()
             .optional(),
+        addons: z
+            .object({
+                versions: z.record(z.string()).optional(),
+                coreDns: z
+                    .object({ placement: z.string().optional(), replicas: z.number().optional(), lameduck: z.string().optional() })
+                    .strict()
+                    .optional(),
+                storageClass: z.object({ name: z.string().optional(), reclaimPolicy: z.string().optional() }).strict().optional(),
+                namespaces: z
+                    .array(
+                        z
+                            .object({
+                                name: z.string(),
+                                defaultCpuRequest: z.string().optional(),
+                                defaultCpuLimit: z.string().optional(),
+                                defaultMemory: z.string().optional(),
+                                quota: z
+                                    .object({ cpu: z.string().optional(), memory: z.string().optional(), pods: z.number().optional() })
+                                    .strict()
+                                    .optional(),
+                                labels: z.record(z.string()).optional(),
+                            })
+                            .strict(),
+                    )
+                    .optional(),
+            })
+            .strict()
+            .optional(),
+        budget: z
+            .object({
+                limitAmount: z.number({ required_error: "required: the monthly limit in USD" }),
+                notifications: z.array(z.object({ threshold: z.number(), type: z.string().optional() }).strict()).optional(),
+                emailAddresses: z.array(z.string()).optional(),
+                snsTopicArn: z.string().optional(),
+                costAllocationTags: z.record(z.string()).optional(),
+            })
+            .strict()
+            .optional(),
         podIdentityAssociations: z
             .array(z.object({ namespace: z.string(), serviceAccount: z.string(), roleArn: z.string() }).strict())
             .optional(),

@@ -9,6 +9,7 @@ export class DevStack extends EnvironmentStack {
             secretsEncryption: false,
             clusterLogTypes: [],
             protect: false,
+            storageReclaimPolicy: "Delete",
             fixed: {},
         };
     }

@@ -3,6 +3,7 @@ import { EnvironmentProfile, EnvironmentStack } from "./base";
 /**
  * Production: private API endpoint only, secrets encrypted with KMS, control-plane logs, and the
  * cluster and its key protected from deletion. Config may not relax the first, second and last.
+ * Volumes outlive their claims unless config says otherwise.
  */
 export class ProdStack extends EnvironmentStack {
     protected profile(): EnvironmentProfile {
@@ -12,6 +13,8 @@ export class ProdStack extends EnvironmentStack {
             secretsEncryption: true,
             clusterLogTypes: ["api", "audit", "authenticator"],
             protect: true,
+            // A deleted claim must not take production data with it.
+            storageReclaimPolicy: "Retain",
             fixed: { endpointPublicAccess: false, secretsEncryption: true, protect: true },
         };
     }

@@ -9,6 +9,14 @@ import { rpc } from "./pulumi-internals";
 
 export const ACCOUNT_ID = "123456789012";
 export const OIDC_ID = "EXAMPLED539D4633E53DE1B71EXAMPLE";
+/** What `aws.eks.getAddonVersion` answers, by add-on name (a Kubernetes version is required, as in AWS). */
+export const ADDON_VERSIONS: Record<string, string> = {
+    "vpc-cni": "v1.20.1-eksbuild.3",
+    "kube-proxy": "v1.33.3-eksbuild.6",
+    "eks-pod-identity-agent": "v1.3.8-eksbuild.2",
+    coredns: "v1.12.2-eksbuild.4",
+    "aws-ebs-csi-driver": "v1.48.0-eksbuild.2",
+};
 
 export class AwsMocks implements pulumi.runtime.Mocks {
     constructor(public readonly region: string) {}
@@ -61,6 +69,13 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                 return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/ci`, userId: "AIDAEXAMPLE", id: ACCOUNT_ID };
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+            case "aws:eks/getAddonVersion:getAddonVersion": {
+                const { addonName, kubernetesVersion } = args.inputs;
+                if (!ADDON_VERSIONS[addonName] || !/^1\.[0-9]+$/.test(kubernetesVersion ?? "")) {
+                    throw new Error(`no version of add-on ${addonName} for Kubernetes ${kubernetesVersion}`);
+                }
+                return { ...args.inputs, version: ADDON_VERSIONS[addonName], id: addonName };
+            }
             case "aws:index/getRegion:getRegion":
                 return { region: this.region, name: this.region, endpoint: `ec2.${this.region}.amazonaws.com`, id: this.region };
             default:

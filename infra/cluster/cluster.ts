@@ -147,6 +147,10 @@ export class Cluster extends pulumi.ComponentResource {
                 skipDefaultSecurityGroups: true,
                 // Karpenter and CoreDNS placement are this library's job, not the component's.
                 fargate: false,
+                // kube-proxy and CoreDNS are EKS add-ons of infra/addons; a second kube-proxy add-on
+                // from this component would fight over the same object.
+                kubeProxyAddonOptions: { enabled: false },
+                corednsAddonOptions: { enabled: false },
                 endpointPublicAccess: a.endpointPublicAccess,
                 endpointPrivateAccess: true,
                 publicAccessCidrs: a.endpointPublicAccess ? a.publicAccessCidrs : undefined,

@@ -1,6 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { CostBudget, CostBudgetArgs, resolveCostBudgetArgs } from "../addons/budget";
+import { ClusterAddons, ClusterAddonsArgs, resolveClusterAddonsArgs } from "../addons/cluster-addons";
+import { WorkloadNamespaceArgs, WorkloadNamespaces, resolveWorkloadNamespacesArgs } from "../addons/namespaces";
+import { NodePoolLimits, NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
 import { Cluster, ClusterArgs, resolveClusterArgs } from "../cluster/cluster";
 import { check } from "../errors";
 import { physicalName } from "../iam/names";
@@ -27,6 +31,15 @@ export type EnvironmentKarpenterArgs = Omit<
     createInstanceProfile?: boolean;
 };
 
+/** Add-on settings of an environment: ClusterAddons' choices, plus the workload namespaces. */
+export type EnvironmentAddonsArgs = Pick<ClusterAddonsArgs, "versions" | "coreDns" | "storageClass"> & {
+    /** Namespaces for workloads, each with a LimitRange and an optional ResourceQuota. @default [] */
+    namespaces?: WorkloadNamespaceArgs[];
+};
+
+/** The environment's cost budget; it is named after the cluster. */
+export type EnvironmentBudgetArgs = Omit<CostBudgetArgs, "budgetName" | "tags">;
+
 export interface EnvironmentArgs {
     /** The EKS cluster. */
     cluster: ClusterArgs;
@@ -38,6 +51,16 @@ export interface EnvironmentArgs {
      * @default []
      */
     podIdentityAssociations?: PodIdentityAssociationArgs[];
+    /** EKS add-ons, the default StorageClass and workload namespaces. @default the add-ons' defaults, no namespaces */
+    addons?: EnvironmentAddonsArgs;
+    /** A monthly cost budget with notifications. @default none */
+    budget?: EnvironmentBudgetArgs;
+    /**
+     * The NodePools' limits, by NodePool name, reported in `nodePoolLimits`; pass the limits the
+     * NodePools are created with.
+     * @default {}
+     */
+    nodePoolLimits?: Record<string, NodePoolLimits>;
     /** Tags for every AWS resource. */
     tags?: Record<string, string>;
 }
@@ -58,15 +81,32 @@ export function resolveEnvironmentArgs(args: EnvironmentArgs) {
     const podLabels = k.podLabels ?? DEFAULT_FARGATE_POD_LABELS;
     // Wired values are placeholders here: only the user's settings are being checked.
     const karpenter = resolveKarpenterArgs({ ...k, podLabels, clusterName: "", clusterEndpoint: "", region: "", controllerRoleArn: "" });
-    checkPodIdentityTargets("Environment.podIdentityAssociations", args.podIdentityAssociations ?? [], [
-        { namespace: karpenter.namespace, serviceAccount: karpenter.serviceAccountName },
-    ]);
+    const karpenterServiceAccount = { namespace: karpenter.namespace, serviceAccount: karpenter.serviceAccountName };
+    checkPodIdentityTargets("Environment.podIdentityAssociations", args.podIdentityAssociations ?? [], [karpenterServiceAccount]);
+    const tags = { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) };
+    const { namespaces, ...addons } = args.addons ?? {};
+    const addonsArgs = {
+        ...addons,
+        kubernetesVersion: cluster.kubernetesVersion,
+        fargateServiceAccounts: [karpenterServiceAccount],
+        privateSubnetIds: args.cluster.privateSubnetIds,
+        tags,
+    };
+    resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", partition: "", fargatePodExecutionRoleArn: "" });
+    const namespacesArgs = { namespaces, reservedNamespaces: [karpenter.namespace] };
+    resolveWorkloadNamespacesArgs(namespacesArgs);
+    const budgetArgs = args.budget ? { ...args.budget, budgetName: `${args.cluster.clusterName}-monthly-cost`, tags } : undefined;
+    if (budgetArgs) resolveCostBudgetArgs(budgetArgs);
     return {
         cluster,
         karpenter,
         podLabels,
         interruptionHandling: k.interruptionHandling ?? true,
-        tags: { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) },
+        tags,
+        addonsArgs,
+        namespacesArgs,
+        budgetArgs,
+        nodePoolLimits: summarizeNodePoolLimits("Environment.nodePoolLimits", args.nodePoolLimits ?? {}),
     };
 }
 
@@ -89,6 +129,16 @@ export class Environment extends pulumi.ComponentResource {
     public readonly cluster: Cluster;
     /** The Karpenter release; depend on it for NodePools and EC2NodeClasses. */
     public readonly karpenter: Karpenter;
+    /** The EKS add-ons and default StorageClass. */
+    public readonly addons: ClusterAddons;
+    /** Installed version of each EKS add-on, by add-on name. */
+    public readonly addonVersions: pulumi.Output<Record<string, string>>;
+    /** Names of the workload namespaces. */
+    public readonly workloadNamespaces: pulumi.Output<string[]>;
+    /** Name of the cost budget; undefined without one. */
+    public readonly budgetName: pulumi.Output<string | undefined>;
+    /** The NodePools' limits and their total. */
+    public readonly nodePoolLimits: pulumi.Output<NodePoolLimitsSummary>;
 
     constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         // Every setting is checked before the first registration, so a typo stops the preview with
@@ -97,7 +147,7 @@ export class Environment extends pulumi.ComponentResource {
         super("eks-karpenter:index:Environment", name, {}, opts);
         const { tags, karpenter: karpenterSettings, podLabels } = settings;
         const k = args.karpenter ?? {};
-        const interruptionHandling = settings.interruptionHandling;
+        const { interruptionHandling, addonsArgs, namespacesArgs, budgetArgs, nodePoolLimits } = settings;
 
         const scope = {
             partition: aws.getPartitionOutput({}, { parent: this }),
@@ -193,6 +243,25 @@ export class Environment extends pulumi.ComponentResource {
             },
         );
 
+        // After Karpenter: the EBS CSI controller (and CoreDNS on Karpenter) need a node to go ACTIVE.
+        // Add the NodePools and EC2NodeClasses to dependsOn once they are created here.
+        this.addons = new ClusterAddons(
+            `${name}-addons`,
+            {
+                ...addonsArgs,
+                clusterName,
+                partition,
+                fargatePodExecutionRoleArn: fargate.podExecutionRoleArn,
+                podIdentityRoleNames: { "aws-ebs-csi-driver": iamName("ebs-csi") },
+            },
+            { parent: this, providers: { kubernetes: this.cluster.provider }, dependsOn: [this.karpenter] },
+        );
+        const workloadNamespaces = new WorkloadNamespaces(`${name}-namespaces`, namespacesArgs, {
+            parent: this,
+            providers: { kubernetes: this.cluster.provider },
+        });
+        const budget = budgetArgs ? new CostBudget(`${name}-budget`, budgetArgs, { parent: this }) : undefined;
+
         this.clusterName = clusterName;
         this.clusterEndpoint = this.cluster.endpoint;
         this.kubeconfig = this.cluster.kubeconfig;
@@ -201,6 +270,10 @@ export class Environment extends pulumi.ComponentResource {
         this.nodeRoleArn = nodeRole.roleArn;
         this.interruptionQueueName = queue ? queue.queueName : pulumi.output(undefined);
         this.karpenterNamespace = this.karpenter.namespace;
+        this.addonVersions = this.addons.addonVersions;
+        this.workloadNamespaces = workloadNamespaces.namespaceNames;
+        this.budgetName = budget ? budget.budgetName : pulumi.output(undefined);
+        this.nodePoolLimits = pulumi.output(nodePoolLimits);
         this.registerOutputs({
             clusterName: this.clusterName,
             clusterEndpoint: this.clusterEndpoint,
@@ -210,6 +283,10 @@ export class Environment extends pulumi.ComponentResource {
             nodeRoleArn: this.nodeRoleArn,
             interruptionQueueName: this.interruptionQueueName,
             karpenterNamespace: this.karpenterNamespace,
+            addonVersions: this.addonVersions,
+            workloadNamespaces: this.workloadNamespaces,
+            budgetName: this.budgetName,
+            nodePoolLimits: this.nodePoolLimits,
         });
     }
 }

@@ -132,7 +132,7 @@ describe("dev stack under mocks", () => {
     });
 
     test("Fargate profile selects the controller's namespace and the pod labels the chart sets", () => {
-        const profile = p.one("aws:eks/fargateProfile:FargateProfile");
+        const profile = p.one("aws:eks/fargateProfile:FargateProfile", "dev-karpenter-fargate");
         const release = p.one("kubernetes:helm.sh/v3:Release", "dev-karpenter");
         assert.equal(profile.inputs.clusterName, CLUSTER);
         assert.deepEqual(profile.inputs.selectors, [{ namespace: "karpenter", labels: release.inputs.values.podLabels }]);
@@ -166,13 +166,17 @@ describe("dev stack under mocks", () => {
     test("the release waits for its Fargate profile, its role and policies, and the CRDs", () => {
         const release = p.one("kubernetes:helm.sh/v3:Release", "dev-karpenter");
         const waitsFor = (type: string, name?: string) => assert.ok(p.dependsOn(release, p.one(type, name)), `release waits for ${type} ${name ?? ""}`);
-        waitsFor("aws:eks/fargateProfile:FargateProfile");
+        waitsFor("aws:eks/fargateProfile:FargateProfile", "dev-karpenter-fargate");
         waitsFor("aws:iam/role:Role", "dev-controller-role");
         waitsFor("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "dev-controller-role-node-lifecycle");
         waitsFor("kubernetes:helm.sh/v3:Release", "dev-karpenter-crd");
         waitsFor("aws:eks/accessEntry:AccessEntry");
-        // ...and IAM does not wait for Kubernetes: nothing AWS-side depends on the release.
-        for (const r of p.resources.filter((x) => x.type.startsWith("aws:"))) {
+        // ...and what the controller needs does not wait for Kubernetes (no cycle, no needless wait).
+        const prerequisites = p.resources.filter(
+            (x) => /^aws:(iam|sqs|cloudwatch|kms)\//.test(x.type) && !x.name.startsWith("dev-addons"),
+        );
+        assert.ok(prerequisites.length > 15);
+        for (const r of prerequisites) {
             assert.ok(!p.dependsOn(r, release), `${r.name} does not wait for the release`);
         }
     });

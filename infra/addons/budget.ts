@@ -1,0 +1,164 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { check } from "../errors";
+
+export const BUDGET_NOTIFICATION_TYPES = ["ACTUAL", "FORECASTED"] as const;
+
+export interface BudgetNotificationArgs {
+    /** Percent of the monthly limit that triggers the notification, 1–1000. */
+    threshold: number;
+    /** "ACTUAL" (spent so far this month) or "FORECASTED" (projected for the whole month). @default "ACTUAL" */
+    type?: string;
+}
+
+export interface CostBudgetArgs {
+    /** Physical budget name, unique in the account: at most 100 characters, no ':' or '\'. */
+    budgetName: string;
+    /** Monthly limit in USD. */
+    limitAmount: number;
+    /**
+     * When to notify. AWS Budgets allows ten per budget.
+     * @default [{ threshold: 80, type: "ACTUAL" }, { threshold: 100, type: "FORECASTED" }]
+     */
+    notifications?: BudgetNotificationArgs[];
+    /** E-mail addresses notified (at most ten). @default [] */
+    emailAddresses?: string[];
+    /**
+     * An SNS topic notified (for chat or paging); its policy must let `budgets.amazonaws.com` publish.
+     * @default none
+     */
+    snsTopicArn?: string;
+    /**
+     * Count only spend tagged with one of these cost allocation tags (activated in the Billing console;
+     * an inactive tag matches nothing and the budget stays at zero).
+     * @default {} (the whole account)
+     */
+    costAllocationTags?: Record<string, string>;
+    /** Tags for the budget. @default {} */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+export const DEFAULT_BUDGET_NOTIFICATIONS: BudgetNotificationArgs[] = [
+    { threshold: 80, type: "ACTUAL" },
+    { threshold: 100, type: "FORECASTED" },
+];
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/;
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$/;
+
+/** Args with defaults applied and every value checked; throws ConfigError naming the setting. */
+export function resolveCostBudgetArgs(args: CostBudgetArgs) {
+    check(
+        typeof args.budgetName === "string" && /^[^:\\]{1,100}$/.test(args.budgetName),
+        "CostBudget.budgetName",
+        args.budgetName,
+        "1 to 100 characters, none of them ':' or '\\'",
+    );
+    check(
+        typeof args.limitAmount === "number" && Number.isFinite(args.limitAmount) && args.limitAmount > 0,
+        "CostBudget.limitAmount",
+        args.limitAmount,
+        "a positive amount of USD per month",
+    );
+    const notifications = (args.notifications ?? DEFAULT_BUDGET_NOTIFICATIONS).map((n, i) => {
+        const at = `CostBudget.notifications[${i}]`;
+        check(
+            typeof n.threshold === "number" && n.threshold >= 1 && n.threshold <= 1000,
+            `${at}.threshold`,
+            n.threshold,
+            "a percentage of the limit from 1 to 1000",
+        );
+        const type = n.type ?? "ACTUAL";
+        check(
+            (BUDGET_NOTIFICATION_TYPES as readonly string[]).includes(type),
+            `${at}.type`,
+            type,
+            `one of ${BUDGET_NOTIFICATION_TYPES.join(", ")}`,
+        );
+        return { threshold: n.threshold, type };
+    });
+    check(notifications.length >= 1 && notifications.length <= 10, "CostBudget.notifications", args.notifications, "1 to 10 notifications");
+    const keys = notifications.map((n) => `${n.type} ${n.threshold}%`);
+    const duplicate = keys.find((k, i) => keys.indexOf(k) !== i);
+    check(duplicate === undefined, "CostBudget.notifications", duplicate, "each threshold and type once (AWS rejects duplicates)");
+
+    const emailAddresses = args.emailAddresses ?? [];
+    emailAddresses.forEach((e, i) =>
+        check(
+            typeof e === "string" && EMAIL.test(e),
+            `CostBudget.emailAddresses[${i}]`,
+            e,
+            "an e-mail address such as platform-team@example.com",
+        ),
+    );
+    check(emailAddresses.length <= 10, "CostBudget.emailAddresses", emailAddresses, "at most 10 addresses (an AWS Budgets limit)");
+    if (args.snsTopicArn !== undefined) {
+        check(
+            SNS_TOPIC_ARN.test(args.snsTopicArn),
+            "CostBudget.snsTopicArn",
+            args.snsTopicArn,
+            "an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)",
+        );
+    }
+    check(
+        emailAddresses.length > 0 || args.snsTopicArn !== undefined,
+        "CostBudget.emailAddresses",
+        emailAddresses,
+        "at least one address, or an snsTopicArn: a notification needs a subscriber",
+    );
+    const costAllocationTags = args.costAllocationTags ?? {};
+    for (const [key, value] of Object.entries(costAllocationTags)) {
+        check(key !== "" && value !== "", `CostBudget.costAllocationTags.${key}`, value, "a non-empty tag key and value");
+    }
+    return { ...args, notifications, emailAddresses, costAllocationTags, tags: args.tags ?? {} };
+}
+
+export type ResolvedCostBudget = ReturnType<typeof resolveCostBudgetArgs>;
+
+/** The budget's notifications, each to every subscriber, at a percentage of the limit. */
+export function budgetNotifications(b: ResolvedCostBudget) {
+    return b.notifications.map((n) => ({
+        comparisonOperator: "GREATER_THAN",
+        threshold: n.threshold,
+        thresholdType: "PERCENTAGE",
+        notificationType: n.type,
+        subscriberEmailAddresses: b.emailAddresses.length > 0 ? b.emailAddresses : undefined,
+        subscriberSnsTopicArns: b.snsTopicArn !== undefined ? [b.snsTopicArn] : undefined,
+    }));
+}
+
+/** Cost filters: spend carrying any of the cost allocation tags (`user:<key>$<value>`); none for the whole account. */
+export function budgetCostFilters(tags: Record<string, string>) {
+    const values = Object.entries(tags).map(([key, value]) => `user:${key}$${value}`);
+    return values.length > 0 ? [{ name: "TagKeyValue", values }] : undefined;
+}
+
+/**
+ * A monthly AWS Budgets cost budget with notifications at percentages of its limit, actual or
+ * forecast, to e-mail addresses and/or an SNS topic. It warns; it stops nothing: NodePool limits are
+ * what cap Karpenter's spend.
+ */
+export class CostBudget extends pulumi.ComponentResource {
+    public readonly budgetName: pulumi.Output<string>;
+
+    constructor(name: string, args: CostBudgetArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-karpenter:addons:CostBudget", name, {}, opts);
+        const b = resolveCostBudgetArgs(args);
+        const budget = new aws.budgets.Budget(
+            name,
+            {
+                name: b.budgetName,
+                budgetType: "COST",
+                timeUnit: "MONTHLY",
+                limitAmount: b.limitAmount.toFixed(2),
+                limitUnit: "USD",
+                costFilters: budgetCostFilters(b.costAllocationTags),
+                notifications: budgetNotifications(b),
+                tags: b.tags,
+            },
+            { parent: this },
+        );
+        this.budgetName = budget.name;
+        this.registerOutputs({ budgetName: this.budgetName });
+    }
+}

@@ -1,0 +1,144 @@
+/**
+ * The EKS managed add-ons this library installs, as data: what each one's configuration values are,
+ * what it waits for and which IAM role it gets. The ClusterAddons component turns each entry into the
+ * same resources; tests read the entries directly.
+ */
+
+/** The add-ons, in the order a first `pulumi up` creates them. */
+export const MANAGED_ADDONS = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"] as const;
+export type ManagedAddonName = (typeof MANAGED_ADDONS)[number];
+
+export function isManagedAddon(name: string): name is ManagedAddonName {
+    return (MANAGED_ADDONS as readonly string[]).includes(name);
+}
+
+/** Where EKS installs these add-ons, and so the namespace of their Pod Identity associations. */
+export const ADDON_NAMESPACE = "kube-system";
+
+/** Where CoreDNS runs: a Fargate profile of its own, or the nodes Karpenter launches. */
+export const COREDNS_PLACEMENTS = ["fargate", "karpenter"] as const;
+export type CoreDnsPlacement = (typeof COREDNS_PLACEMENTS)[number];
+
+/** The label CoreDNS's pods carry (and its Fargate profile selects). */
+export const COREDNS_POD_LABELS = { "k8s-app": "kube-dns" };
+
+/** The Kubernetes default termination grace period, which the CoreDNS add-on does not let us raise. */
+export const COREDNS_MAX_LAMEDUCK_SECONDS = 30;
+
+export const EBS_CSI_CONTROLLER_SERVICE_ACCOUNT = "ebs-csi-controller-sa";
+/** AWS managed policy of the EBS CSI controller (under the `service-role/` path). */
+export const EBS_CSI_DRIVER_POLICY = "service-role/AmazonEBSCSIDriverPolicy";
+
+export interface CoreDnsSettings {
+    placement: CoreDnsPlacement;
+    replicas: number;
+    lameduckSeconds: number;
+}
+
+/**
+ * The add-on's own Corefile with a longer lameduck: after SIGTERM CoreDNS keeps answering while
+ * kube-proxy on every node removes it from the kube-dns Service, instead of dropping queries still
+ * routed to it. `ready` serves `/ready` on :8181, which the add-on's readiness probe polls, so a new
+ * replica gets traffic only once its plugins (the kubernetes cache above all) are initialised.
+ */
+export function coreDnsCorefile(lameduckSeconds: number): string {
+    return [
+        ".:53 {",
+        "    errors",
+        "    health {",
+        `        lameduck ${lameduckSeconds}s`,
+        "    }",
+        "    ready",
+        "    kubernetes cluster.local in-addr.arpa ip6.arpa {",
+        "        pods insecure",
+        "        fallthrough in-addr.arpa ip6.arpa",
+        "    }",
+        "    prometheus :9153",
+        "    forward . /etc/resolv.conf",
+        "    cache 30",
+        "    loop",
+        "    reload",
+        "    loadbalance",
+        "}",
+        "",
+    ].join("\n");
+}
+
+/** Configuration values of the `coredns` add-on (keys of its published configuration schema). */
+export function coreDnsConfiguration(s: CoreDnsSettings): Record<string, unknown> {
+    return {
+        replicaCount: s.replicas,
+        corefile: coreDnsCorefile(s.lameduckSeconds),
+        // Karpenter drains nodes through the eviction API, so the budget bounds how many replicas
+        // consolidation can take down at once.
+        podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+        // A preference, not a requirement: a zone short of capacity must not leave DNS pending.
+        // Karpenter still tries to honour it when it picks zones for new nodes.
+        topologySpreadConstraints: [
+            {
+                maxSkew: 1,
+                topologyKey: "topology.kubernetes.io/zone",
+                whenUnsatisfiable: "ScheduleAnyway",
+                labelSelector: { matchLabels: COREDNS_POD_LABELS },
+            },
+        ],
+        // Drops the add-on's `eks.amazonaws.com/compute-type: ec2` pod annotation, which keeps
+        // the pods off Fargate even when a profile selects them.
+        ...(s.placement === "fargate" ? { computeType: "Fargate" } : {}),
+    };
+}
+
+/**
+ * Configuration values of the `aws-ebs-csi-driver` add-on. The node DaemonSet must outlive the
+ * workloads on a node Karpenter drains (`karpenter.sh/disrupted:NoSchedule`), or volumes are not
+ * unmounted and detached before the instance goes. The add-on already tolerates every taint
+ * (`node.tolerateAllTaints` defaults to true); it is set here so a changed default cannot undo it.
+ */
+export function ebsCsiConfiguration(): Record<string, unknown> {
+    return { node: { tolerateAllTaints: true } };
+}
+
+/** One add-on and everything the component needs to create it. */
+export interface AddonSpec {
+    name: ManagedAddonName;
+    /** Configuration values; undefined keeps the add-on's defaults. */
+    configuration?: Record<string, unknown>;
+    /** Its pods run on EC2 nodes, so it is created after what lets Karpenter launch them. */
+    needsNodes: boolean;
+    /** Add-ons created before this one. */
+    after: ManagedAddonName[];
+    /** Keep its Kubernetes objects if the add-on is deleted (cluster networking and DNS). */
+    preserve: boolean;
+    /** A Fargate profile for its pods in the add-on namespace. */
+    fargateProfile?: { name: string; labels: Record<string, string> };
+    /** An IAM role for a service account through EKS Pod Identity (pods on EC2 nodes only). */
+    podIdentity?: { serviceAccount: string; managedPolicies: string[] };
+}
+
+/** Networking add-ons: pods on a fresh node need them before anything else runs there. */
+const NETWORK: ManagedAddonName[] = ["vpc-cni", "kube-proxy"];
+
+export function addonSpecs(coreDns: CoreDnsSettings): AddonSpec[] {
+    const onFargate = coreDns.placement === "fargate";
+    return [
+        { name: "vpc-cni", needsNodes: false, after: [], preserve: true },
+        { name: "kube-proxy", needsNodes: false, after: [], preserve: true },
+        { name: "eks-pod-identity-agent", needsNodes: false, after: [], preserve: false },
+        {
+            name: "coredns",
+            configuration: coreDnsConfiguration(coreDns),
+            needsNodes: !onFargate,
+            after: onFargate ? [] : NETWORK,
+            preserve: true,
+            fargateProfile: onFargate ? { name: "coredns", labels: COREDNS_POD_LABELS } : undefined,
+        },
+        {
+            name: "aws-ebs-csi-driver",
+            configuration: ebsCsiConfiguration(),
+            needsNodes: true,
+            after: [...NETWORK, "eks-pod-identity-agent"],
+            preserve: false,
+            podIdentity: { serviceAccount: EBS_CSI_CONTROLLER_SERVICE_ACCOUNT, managedPolicies: [EBS_CSI_DRIVER_POLICY] },
+        },
+    ];
+}

@@ -1,0 +1,328 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { check } from "../errors";
+import { FargateServiceAccount, checkPodIdentityTargets } from "../iam/pod-identity";
+import { managedPolicyArn, policyDocument } from "../iam/policy";
+import {
+    ADDON_NAMESPACE,
+    COREDNS_MAX_LAMEDUCK_SECONDS,
+    COREDNS_PLACEMENTS,
+    CoreDnsPlacement,
+    MANAGED_ADDONS,
+    ManagedAddonName,
+    addonSpecs,
+    isManagedAddon,
+} from "./catalog";
+
+export interface CoreDnsArgs {
+    /**
+     * Where CoreDNS runs: "fargate" (a Fargate profile for its pods, so DNS works before the first
+     * Karpenter node and never moves with consolidation) or "karpenter" (on Karpenter's nodes; cheaper,
+     * but the add-on is created only after NodePools exist). See docs/addons.md.
+     * @default "fargate"
+     */
+    placement?: string;
+    /** Replicas, spread across zones, at most one unavailable at a time. @default 2 (2–10) */
+    replicas?: number;
+    /**
+     * How long a terminating replica keeps answering (`health { lameduck }`), so nodes stop sending it
+     * queries before it exits. At most 30s, the pod's termination grace period.
+     * @default "30s"
+     */
+    lameduck?: string;
+}
+
+export interface StorageClassArgs {
+    /** Name of the default StorageClass (gp3, encrypted, created when a pod first uses the claim). @default "gp3" */
+    name?: string;
+    /** What happens to a volume when its claim is deleted: "Delete" or "Retain". @default "Delete" */
+    reclaimPolicy?: string;
+}
+
+export interface ClusterAddonsArgs {
+    /** Name of the EKS cluster. */
+    clusterName: pulumi.Input<string>;
+    /** Kubernetes minor version of the cluster; an add-on not pinned resolves to its most recent version for it. */
+    kubernetesVersion: string;
+    /**
+     * Add-on versions to pin, by add-on name (`coredns: v1.12.1-eksbuild.2`). Pin them in production:
+     * an unpinned add-on moves to a newer version on the `pulumi up` after AWS publishes one.
+     * @default {} (each add-on at its most recent version for kubernetesVersion)
+     */
+    versions?: Record<string, string>;
+    /** CoreDNS placement, replicas and lameduck. @default { placement: "fargate", replicas: 2, lameduck: "30s" } */
+    coreDns?: CoreDnsArgs;
+    /** The cluster's default StorageClass. @default { name: "gp3", reclaimPolicy: "Delete" } */
+    storageClass?: StorageClassArgs;
+    /**
+     * Service accounts whose pods run on Fargate (the Karpenter controller): no add-on's Pod Identity
+     * association may target one, since Fargate has no Pod Identity agent.
+     * @default []
+     */
+    fargateServiceAccounts?: FargateServiceAccount[];
+    /** Private subnets of the CoreDNS Fargate profile. Required when CoreDNS runs on Fargate. @default none */
+    privateSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Pod execution role of the CoreDNS Fargate profile (the Karpenter profile's role serves: it trusts
+     * every Fargate profile of the cluster). Required when CoreDNS runs on Fargate.
+     * @default none
+     */
+    fargatePodExecutionRoleArn?: pulumi.Input<string>;
+    /** Physical names of the add-ons' Pod Identity roles, by add-on name. @default {} (Pulumi names them) */
+    podIdentityRoleNames?: Record<string, pulumi.Input<string>>;
+    /** AWS partition (`aws`, `aws-cn`, `aws-us-gov`), for managed policy ARNs. */
+    partition: pulumi.Input<string>;
+    /** Tags for every AWS resource created here. @default {} */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+const RECLAIM_POLICIES = ["Delete", "Retain"];
+const ADDON_VERSION = /^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+/** Args with defaults applied and every value checked; throws ConfigError naming the setting. */
+export function resolveClusterAddonsArgs(args: ClusterAddonsArgs) {
+    const versions = args.versions ?? {};
+    for (const [addon, version] of Object.entries(versions)) {
+        check(isManagedAddon(addon), "ClusterAddons.versions", addon, `an add-on this library manages: ${MANAGED_ADDONS.join(", ")}`);
+        check(
+            ADDON_VERSION.test(version),
+            `ClusterAddons.versions.${addon}`,
+            version,
+            "an EKS add-on version such as v1.12.1-eksbuild.2 (aws eks describe-addon-versions)",
+        );
+    }
+
+    const placement = args.coreDns?.placement ?? "fargate";
+    check(
+        (COREDNS_PLACEMENTS as readonly string[]).includes(placement),
+        "ClusterAddons.coreDns.placement",
+        placement,
+        `one of ${COREDNS_PLACEMENTS.join(", ")}`,
+    );
+    const replicas = args.coreDns?.replicas ?? 2;
+    check(
+        Number.isInteger(replicas) && replicas >= 2 && replicas <= 10,
+        "ClusterAddons.coreDns.replicas",
+        replicas,
+        "a whole number from 2 to 10: one replica means a DNS outage whenever its node is consolidated",
+    );
+    const lameduck = args.coreDns?.lameduck ?? "30s";
+    const seconds = /^([0-9]+)s$/.exec(lameduck);
+    const lameduckSeconds = seconds ? Number(seconds[1]) : NaN;
+    check(
+        lameduckSeconds >= 1 && lameduckSeconds <= COREDNS_MAX_LAMEDUCK_SECONDS,
+        "ClusterAddons.coreDns.lameduck",
+        lameduck,
+        `whole seconds from 1s to ${COREDNS_MAX_LAMEDUCK_SECONDS}s (the pod's termination grace period cuts anything longer)`,
+    );
+    if (placement === "fargate") {
+        check(
+            args.privateSubnetIds !== undefined,
+            "ClusterAddons.privateSubnetIds",
+            args.privateSubnetIds,
+            "the private subnets of CoreDNS's Fargate profile",
+        );
+        check(
+            args.fargatePodExecutionRoleArn !== undefined,
+            "ClusterAddons.fargatePodExecutionRoleArn",
+            args.fargatePodExecutionRoleArn,
+            "the pod execution role of CoreDNS's Fargate profile",
+        );
+    }
+
+    const storageClassName = args.storageClass?.name ?? "gp3";
+    check(
+        DNS1123_SUBDOMAIN.test(storageClassName),
+        "ClusterAddons.storageClass.name",
+        storageClassName,
+        "a DNS-1123 subdomain (lower-case letters, digits, '-', '.')",
+    );
+    const reclaimPolicy = args.storageClass?.reclaimPolicy ?? "Delete";
+    check(
+        RECLAIM_POLICIES.includes(reclaimPolicy),
+        "ClusterAddons.storageClass.reclaimPolicy",
+        reclaimPolicy,
+        `one of ${RECLAIM_POLICIES.join(", ")}`,
+    );
+
+    const specs = addonSpecs({ placement: placement as CoreDnsPlacement, replicas, lameduckSeconds });
+    const withRoles = specs.filter((s) => s.podIdentity !== undefined).map((s) => s.name as string);
+    for (const addon of Object.keys(args.podIdentityRoleNames ?? {})) {
+        check(
+            withRoles.includes(addon),
+            "ClusterAddons.podIdentityRoleNames",
+            addon,
+            `an add-on with a Pod Identity role: ${withRoles.join(", ")}`,
+        );
+    }
+    checkPodIdentityTargets(
+        "ClusterAddons.podIdentity",
+        specs.flatMap((s) => (s.podIdentity ? [{ namespace: ADDON_NAMESPACE, serviceAccount: s.podIdentity.serviceAccount }] : [])),
+        args.fargateServiceAccounts ?? [],
+    );
+    return {
+        ...args,
+        versions: versions as Partial<Record<ManagedAddonName, string>>,
+        coreDnsPlacement: placement as CoreDnsPlacement,
+        specs,
+        storageClass: { name: storageClassName, reclaimPolicy },
+        podIdentityRoleNames: args.podIdentityRoleNames ?? {},
+        tags: args.tags ?? {},
+    };
+}
+
+/** Trust policy of a Pod Identity role. EKS's service principals keep `amazonaws.com` in every partition. */
+export function podIdentityTrustPolicy(): aws.iam.PolicyDocument {
+    return policyDocument([
+        {
+            Sid: "AllowEksPodIdentity",
+            Effect: "Allow",
+            Principal: { Service: "pods.eks.amazonaws.com" },
+            // TagSession: the agent tags each session with the cluster, namespace and service account.
+            Action: ["sts:AssumeRole", "sts:TagSession"],
+        },
+    ]);
+}
+
+/** The default StorageClass: encrypted gp3 through the EBS CSI driver. */
+export function storageClassSpec(name: string, reclaimPolicy: string) {
+    return {
+        metadata: { name, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+        provisioner: "ebs.csi.aws.com",
+        // Encrypted with the account's default EBS key; gp3 costs less than gp2 at a 3000 IOPS baseline.
+        parameters: { type: "gp3", encrypted: "true" },
+        // The volume is created in the zone of the node the pod lands on, which Karpenter picks.
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+        reclaimPolicy,
+    };
+}
+
+/**
+ * The cluster's EKS managed add-ons (VPC CNI, kube-proxy, Pod Identity agent, CoreDNS, EBS CSI driver),
+ * the EBS CSI controller's Pod Identity role, CoreDNS's Fargate profile when it runs there, and the
+ * default gp3 StorageClass.
+ *
+ * Pass the Kubernetes provider in `opts.providers`, and in `opts.dependsOn` what must run before pods
+ * can be scheduled on EC2 nodes: the Karpenter release and its NodePools and EC2NodeClasses. It is
+ * applied to the add-ons whose pods need a node (the EBS CSI driver, and CoreDNS on Karpenter) and
+ * to CoreDNS's Fargate profile: EKS reports an add-on DEGRADED until its pods run, and creating one
+ * waits for ACTIVE, so these must not start before Karpenter can launch a node (or EKS has finished
+ * the Karpenter Fargate profile: it creates one profile at a time).
+ */
+export class ClusterAddons extends pulumi.ComponentResource {
+    /** Installed version of each add-on, by add-on name. */
+    public readonly addonVersions: pulumi.Output<Record<string, string>>;
+    /** Where CoreDNS runs ("fargate" or "karpenter"). */
+    public readonly coreDnsPlacement: pulumi.Output<string>;
+    /** ARN of the EBS CSI controller's Pod Identity role. */
+    public readonly ebsCsiRoleArn: pulumi.Output<string>;
+    /** Name of the default StorageClass. */
+    public readonly storageClassName: pulumi.Output<string>;
+
+    constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-karpenter:addons:ClusterAddons", name, {}, opts);
+        const a = resolveClusterAddonsArgs(args);
+        const readyForPods = dependencies(opts?.dependsOn);
+
+        const addons = new Map<ManagedAddonName, aws.eks.Addon>();
+        const roles = new Map<ManagedAddonName, aws.iam.Role>();
+        for (const spec of a.specs) {
+            const dependsOn: pulumi.Input<pulumi.Resource>[] = [
+                ...spec.after.map((n) => addons.get(n)!),
+                ...(spec.needsNodes ? readyForPods : []),
+            ];
+            if (spec.fargateProfile) {
+                dependsOn.push(
+                    new aws.eks.FargateProfile(
+                        `${name}-${spec.name}`,
+                        {
+                            clusterName: a.clusterName,
+                            fargateProfileName: spec.fargateProfile.name,
+                            podExecutionRoleArn: a.fargatePodExecutionRoleArn!,
+                            subnetIds: a.privateSubnetIds!,
+                            selectors: [{ namespace: ADDON_NAMESPACE, labels: spec.fargateProfile.labels }],
+                            tags: a.tags,
+                        },
+                        { parent: this, dependsOn: readyForPods },
+                    ),
+                );
+            }
+            let podIdentityAssociations: aws.types.input.eks.AddonPodIdentityAssociation[] | undefined;
+            if (spec.podIdentity) {
+                const role = new aws.iam.Role(
+                    `${name}-${spec.name}`,
+                    {
+                        name: a.podIdentityRoleNames[spec.name],
+                        assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()),
+                        tags: a.tags,
+                    },
+                    { parent: this },
+                );
+                for (const policy of spec.podIdentity.managedPolicies) {
+                    dependsOn.push(
+                        new aws.iam.RolePolicyAttachment(
+                            `${name}-${spec.name}-${policy.split("/").pop()}`,
+                            { role: role.name, policyArn: pulumi.output(a.partition).apply((p) => managedPolicyArn(p, policy)) },
+                            { parent: this },
+                        ),
+                    );
+                }
+                roles.set(spec.name, role);
+                // Part of the add-on, so the association exists before its pods start and goes with it.
+                podIdentityAssociations = [{ roleArn: role.arn, serviceAccount: spec.podIdentity.serviceAccount }];
+            }
+            addons.set(
+                spec.name,
+                new aws.eks.Addon(
+                    `${name}-${spec.name}`,
+                    {
+                        clusterName: a.clusterName,
+                        addonName: spec.name,
+                        addonVersion:
+                            a.versions[spec.name] ??
+                            aws.eks.getAddonVersionOutput(
+                                { addonName: spec.name, kubernetesVersion: a.kubernetesVersion, mostRecent: true },
+                                { parent: this },
+                            ).version,
+                        configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined,
+                        // Adopt the copies EKS installs with the cluster, and keep owning the configuration.
+                        resolveConflictsOnCreate: "OVERWRITE",
+                        resolveConflictsOnUpdate: "OVERWRITE",
+                        preserve: spec.preserve,
+                        podIdentityAssociations,
+                        tags: a.tags,
+                    },
+                    { parent: this, dependsOn },
+                ),
+            );
+        }
+
+        const storageClass = new k8s.storage.v1.StorageClass(
+            `${name}-${a.storageClass.name}`,
+            storageClassSpec(a.storageClass.name, a.storageClass.reclaimPolicy),
+            { parent: this },
+        );
+
+        this.addonVersions = pulumi
+            .all([...addons].map(([addon, resource]) => resource.addonVersion.apply((v) => [addon, v] as const)))
+            .apply((pairs) => Object.fromEntries(pairs));
+        this.coreDnsPlacement = pulumi.output(a.coreDnsPlacement);
+        this.ebsCsiRoleArn = roles.get("aws-ebs-csi-driver")!.arn;
+        this.storageClassName = storageClass.metadata.name;
+        this.registerOutputs({
+            addonVersions: this.addonVersions,
+            coreDnsPlacement: this.coreDnsPlacement,
+            ebsCsiRoleArn: this.ebsCsiRoleArn,
+            storageClassName: this.storageClassName,
+        });
+    }
+}
+
+/** `opts.dependsOn` as a list, whichever form it was given in. */
+function dependencies(value: pulumi.ResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
+    if (value === undefined) return [];
+    return Array.isArray(value) ? value : [value as pulumi.Input<pulumi.Resource>];
+}

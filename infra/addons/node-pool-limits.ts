@@ -1,0 +1,45 @@
+import { parseQuantity } from "../karpenter/quantity";
+
+/** A NodePool's `spec.limits`: the most capacity Karpenter may launch for it. */
+export interface NodePoolLimits {
+    /** Total CPU of the pool's nodes, a Kubernetes quantity. @default unlimited */
+    cpu?: string;
+    /** Total memory of the pool's nodes, a Kubernetes quantity. @default unlimited */
+    memory?: string;
+}
+
+export interface NodePoolLimitsSummary {
+    /** Each NodePool's limits as configured. */
+    pools: Record<string, NodePoolLimits>;
+    /**
+     * The most the cluster's Karpenter nodes can add up to: CPU in cores, memory in Gi, or "unlimited"
+     * when a pool has no limit on it (or there is no pool to sum). Compare it with the budget.
+     */
+    total: { cpu: string; memory: string };
+}
+
+/**
+ * Summarises the NodePools' limits for the stack outputs: a budget only warns after the money is
+ * spent, the limits are what bounds it. `setting` names the input in a ConfigError.
+ */
+export function summarizeNodePoolLimits(setting: string, pools: Record<string, NodePoolLimits>): NodePoolLimitsSummary {
+    const sum = (resource: "cpu" | "memory"): number | undefined => {
+        const values = Object.entries(pools).map(([pool, limits]) =>
+            limits[resource] === undefined ? undefined : parseQuantity(`${setting}.${pool}.${resource}`, limits[resource]!),
+        );
+        return values.length > 0 && values.every((v) => v !== undefined) ? values.reduce((a, b) => a! + b!, 0) : undefined;
+    };
+    const cpu = sum("cpu");
+    const memory = sum("memory");
+    return {
+        pools,
+        total: {
+            cpu: cpu === undefined ? "unlimited" : String(round(cpu)),
+            memory: memory === undefined ? "unlimited" : `${round(memory / 2 ** 30)}Gi`,
+        },
+    };
+}
+
+function round(n: number): number {
+    return Math.round(n * 1000) / 1000;
+}
