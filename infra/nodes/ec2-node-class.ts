@@ -225,8 +225,8 @@ export class EC2NodeClass extends pulumi.ComponentResource {
     public readonly name: pulumi.Output<string>;
 
     constructor(name: string, args: EC2NodeClassArgs, opts?: pulumi.ComponentResourceOptions) {
+        resolveEC2NodeClassArgs(args); // before registering anything
         super("eks-karpenter:nodes:EC2NodeClass", name, {}, opts);
-        resolveEC2NodeClassArgs(args);
         const rendered = pulumi.output(args).apply(renderEC2NodeClass);
         const nodeClass = new k8s.apiextensions.CustomResource(
             name,

@@ -74,8 +74,8 @@ export class KarpenterNodes extends pulumi.ComponentResource {
     public readonly nodePoolNames: pulumi.Output<string[]>;
 
     constructor(name: string, args: KarpenterNodesArgs, opts?: pulumi.ComponentResourceOptions) {
+        const a = resolveKarpenterNodesArgs(args); // the whole set, before registering anything
         super("eks-karpenter:nodes:KarpenterNodes", name, {}, opts);
-        const a = resolveKarpenterNodesArgs(args);
         const after = toArray(opts?.dependsOn);
 
         const classes = new Map(

@@ -359,8 +359,9 @@ export class NodePool extends pulumi.ComponentResource {
     public readonly name: pulumi.Output<string>;
 
     constructor(name: string, args: NodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
+        const rendered = renderNodePool(args); // checks everything before registering anything
         super("eks-karpenter:nodes:NodePool", name, {}, opts);
-        const pool = new k8s.apiextensions.CustomResource(name, renderNodePool(args), { parent: this, dependsOn: opts?.dependsOn });
+        const pool = new k8s.apiextensions.CustomResource(name, rendered, { parent: this, dependsOn: opts?.dependsOn });
         this.name = pool.metadata.name;
         this.registerOutputs({ name: this.name });
     }
