@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { check } from "../errors";
-import { DefaultNodePoolsArgs, NodePoolProfile, defaultNodePools } from "./default-pools";
+import { DefaultNodePoolsArgs, defaultNodePools } from "./default-pools";
 import { EC2NodeClass, EC2NodeClassArgs, NodeClassSettings, resolveEC2NodeClassArgs } from "./ec2-node-class";
 import { NodePool, NodePoolArgs, checkNodePoolWeights, resolveNodePoolArgs } from "./node-pool";
 
@@ -15,19 +15,24 @@ export interface KarpenterNodesArgs {
     tags?: Record<string, string>;
     /** The EC2NodeClasses. @default one AL2023 class named "default" */
     nodeClasses?: NodeClassSettings[];
-    /** The NodePools; each names one of nodeClasses. @default defaultNodePools(defaultPools) */
+    /** The NodePools; each names one of nodeClasses. Give this or defaultPools. @default defaultNodePools(defaultPools) */
     nodePools?: NodePoolArgs[];
-    /** Options of the default pools; only without nodePools. @default { profile: NodePoolProfile.Dev } */
+    /**
+     * Options of the default pools, at least the profile (dev or prod): no default, so a production
+     * stack cannot get development pools by omission. Give this or nodePools. @default none
+     */
     defaultPools?: DefaultNodePoolsArgs;
 }
 
 /** Args with defaults applied and the whole set checked (names, references, weights); throws ConfigError. */
 export function resolveKarpenterNodesArgs(args: KarpenterNodesArgs) {
     check(
-        args.nodePools === undefined || args.defaultPools === undefined,
+        (args.nodePools === undefined) !== (args.defaultPools === undefined),
         "KarpenterNodes.defaultPools",
         args.defaultPools,
-        "left out when nodePools is given (it only shapes the default pools)",
+        args.nodePools === undefined
+            ? "the default pools' options, at least the profile (dev or prod), unless nodePools is given"
+            : "left out when nodePools is given (it only shapes the default pools)",
     );
     const nodeClasses: EC2NodeClassArgs[] = (args.nodeClasses ?? [{ name: "default" }]).map((c) => ({
         ...c,
@@ -40,7 +45,7 @@ export function resolveKarpenterNodesArgs(args: KarpenterNodesArgs) {
     const classNames = nodeClasses.map((c) => resolveEC2NodeClassArgs(c).name);
     checkUnique("KarpenterNodes.nodeClasses", classNames);
 
-    const nodePools = args.nodePools ?? defaultNodePools(args.defaultPools ?? { profile: NodePoolProfile.Dev });
+    const nodePools = args.nodePools ?? defaultNodePools(args.defaultPools!);
     nodePools.forEach((pool) => {
         const p = resolveNodePoolArgs(pool);
         check(

@@ -142,11 +142,12 @@ describe("KarpenterNodes under mocks", () => {
             return [];
         };
         const pools = defaultNodePools({ profile: NodePoolProfile.Dev });
-        assert.match(setting({ nodeClasses: [{ name: "al2023" }] }).join(" "), /^NodePool\[arm64\]\.nodeClassName one of the EC2NodeClasses: al2023$/);
-        assert.deepEqual(setting({ nodeClasses: [{ name: "a" }, { name: "a" }] }), ["KarpenterNodes.nodeClasses", "distinct names"]);
+        assert.match(setting({ nodeClasses: [{ name: "al2023" }], nodePools: pools }).join(" "), /^NodePool\[arm64\]\.nodeClassName one of the EC2NodeClasses: al2023$/);
+        assert.deepEqual(setting({ nodeClasses: [{ name: "a" }, { name: "a" }], nodePools: pools }), ["KarpenterNodes.nodeClasses", "distinct names"]);
         assert.deepEqual(setting({ nodePools: [pools[0], { ...pools[0], weight: 1 }] }), ["KarpenterNodes.nodePools", "distinct names"]);
         assert.equal(setting({ nodePools: pools, defaultPools: { profile: NodePoolProfile.Prod } })[0], "KarpenterNodes.defaultPools");
-        assert.equal(setting({ instanceProfile: "profile" })[0], "EC2NodeClass[default].role");
+        assert.deepEqual(setting({}), ["KarpenterNodes.defaultPools", "the default pools' options, at least the profile (dev or prod), unless nodePools is given"]);
+        assert.equal(setting({ instanceProfile: "profile", nodePools: pools })[0], "EC2NodeClass[default].role");
     });
 });
 
