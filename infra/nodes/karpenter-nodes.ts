@@ -1,0 +1,101 @@
+import * as pulumi from "@pulumi/pulumi";
+import { check } from "../errors";
+import { DefaultNodePoolsArgs, defaultNodePools } from "./default-pools";
+import { EC2NodeClass, EC2NodeClassArgs, NodeClassSettings, resolveEC2NodeClassArgs } from "./ec2-node-class";
+import { NodePool, NodePoolArgs, checkNodePoolWeights, resolveNodePoolArgs } from "./node-pool";
+
+export interface KarpenterNodesArgs {
+    /** EKS cluster name (the discovery tag value of the nodes' subnets and security groups). */
+    clusterName: pulumi.Input<string>;
+    /** Name of the node IAM role. Give exactly one of role and instanceProfile. */
+    role?: pulumi.Input<string>;
+    /** Name of a pre-created instance profile (private clusters without an IAM endpoint). Give exactly one of role and instanceProfile. */
+    instanceProfile?: pulumi.Input<string>;
+    /** Tags for every node class's EC2 resources; a class's own tags win. @default {} */
+    tags?: Record<string, string>;
+    /** The EC2NodeClasses. @default one AL2023 class named "default" */
+    nodeClasses?: NodeClassSettings[];
+    /** The NodePools; each names one of nodeClasses. Give this or defaultPools. @default defaultNodePools(defaultPools) */
+    nodePools?: NodePoolArgs[];
+    /**
+     * Options of the default pools, at least the profile (dev or prod): no default, so a production
+     * stack cannot get development pools by omission. Give this or nodePools. @default none
+     */
+    defaultPools?: DefaultNodePoolsArgs;
+}
+
+/** Args with defaults applied and the whole set checked (names, references, weights); throws ConfigError. */
+export function resolveKarpenterNodesArgs(args: KarpenterNodesArgs) {
+    check(
+        (args.nodePools === undefined) !== (args.defaultPools === undefined),
+        "KarpenterNodes.defaultPools",
+        args.defaultPools,
+        args.nodePools === undefined
+            ? "the default pools' options, at least the profile (dev or prod), unless nodePools is given"
+            : "left out when nodePools is given (it only shapes the default pools)",
+    );
+    const nodeClasses: EC2NodeClassArgs[] = (args.nodeClasses ?? [{ name: "default" }]).map((c) => ({
+        ...c,
+        clusterName: args.clusterName,
+        role: args.role,
+        instanceProfile: args.instanceProfile,
+        tags: { ...(args.tags ?? {}), ...(c.tags ?? {}) },
+    }));
+    check(nodeClasses.length > 0, "KarpenterNodes.nodeClasses", [], "at least one EC2NodeClass");
+    const classNames = nodeClasses.map((c) => resolveEC2NodeClassArgs(c).name);
+    checkUnique("KarpenterNodes.nodeClasses", classNames);
+
+    const nodePools = args.nodePools ?? defaultNodePools(args.defaultPools!);
+    nodePools.forEach((pool) => {
+        const p = resolveNodePoolArgs(pool);
+        check(
+            classNames.includes(p.nodeClassName),
+            `NodePool[${p.name}].nodeClassName`,
+            p.nodeClassName,
+            `one of the EC2NodeClasses: ${classNames.join(", ")}`,
+        );
+    });
+    checkUnique("KarpenterNodes.nodePools", nodePools.map((p) => p.name));
+    checkNodePoolWeights("KarpenterNodes.nodePools", nodePools);
+    return { nodeClasses, nodePools };
+}
+
+function checkUnique(setting: string, names: string[]): void {
+    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+    check(duplicate === undefined, setting, duplicate, "distinct names");
+}
+
+/**
+ * A set of EC2NodeClasses and the NodePools that use them, checked as a whole before anything is
+ * created: by default one AL2023 class and the default pools.
+ *
+ * Pass the cluster's Kubernetes provider in `opts.providers` (or `opts.provider`) and the Karpenter
+ * release in `opts.dependsOn`. Every object then depends on the release, so `pulumi destroy` deletes
+ * them while the controller still runs to drain and terminate their nodes and remove its instance
+ * profiles (their finalizers); the controller goes after them. Pools also depend on their class.
+ */
+export class KarpenterNodes extends pulumi.ComponentResource {
+    public readonly nodeClassNames: pulumi.Output<string[]>;
+    public readonly nodePoolNames: pulumi.Output<string[]>;
+
+    constructor(name: string, args: KarpenterNodesArgs, opts?: pulumi.ComponentResourceOptions) {
+        const a = resolveKarpenterNodesArgs(args); // the whole set, before registering anything
+        super("eks-karpenter:nodes:KarpenterNodes", name, {}, opts);
+        const after = toArray(opts?.dependsOn);
+
+        const classes = new Map(
+            a.nodeClasses.map((c) => [c.name, new EC2NodeClass(`${name}-${c.name}`, c, { parent: this, dependsOn: after })]),
+        );
+        const pools = a.nodePools.map(
+            (p) => new NodePool(`${name}-${p.name}`, p, { parent: this, dependsOn: [...after, classes.get(p.nodeClassName)!] }),
+        );
+        this.nodeClassNames = pulumi.all([...classes.values()].map((c) => c.name));
+        this.nodePoolNames = pulumi.all(pools.map((p) => p.name));
+        this.registerOutputs({ nodeClassNames: this.nodeClassNames, nodePoolNames: this.nodePoolNames });
+    }
+}
+
+function toArray(value: pulumi.ResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
+    if (value === undefined) return [];
+    return Array.isArray(value) ? value : [value as pulumi.Input<pulumi.Resource>];
+}

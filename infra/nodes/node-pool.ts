@@ -1,0 +1,368 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { check } from "../errors";
+import { parseQuantity } from "../karpenter/quantity";
+import { VERSIONS } from "../versions";
+import {
+    checkDuration,
+    checkInteger,
+    checkLabelValue,
+    checkObjectName,
+    checkQualifiedKey,
+    checkUnrestrictedKey,
+} from "./validation";
+
+export enum Architecture {
+    /** Graviton. */
+    Arm64 = "arm64",
+    Amd64 = "amd64",
+}
+
+export enum CapacityType {
+    Spot = "spot",
+    OnDemand = "on-demand",
+}
+
+export enum ConsolidationPolicy {
+    /** Remove only nodes without workload pods (for work that must not be moved, such as GPU jobs). */
+    WhenEmpty = "WhenEmpty",
+    /** Also replace or remove underused nodes, moving their pods. */
+    WhenEmptyOrUnderutilized = "WhenEmptyOrUnderutilized",
+}
+
+export enum DisruptionReason {
+    Underutilized = "Underutilized",
+    Empty = "Empty",
+    Drifted = "Drifted",
+}
+
+export enum TaintEffect {
+    NoSchedule = "NoSchedule",
+    PreferNoSchedule = "PreferNoSchedule",
+    NoExecute = "NoExecute",
+}
+
+export enum RequirementOperator {
+    In = "In",
+    NotIn = "NotIn",
+    Exists = "Exists",
+    DoesNotExist = "DoesNotExist",
+    Gt = "Gt",
+    Lt = "Lt",
+}
+
+/** A node requirement beyond the ones NodePoolArgs names (zones, CPU, custom labels...). */
+export interface RequirementArgs {
+    /** Label key, e.g. `topology.kubernetes.io/zone`. */
+    key: string;
+    operator: RequirementOperator;
+    /** Values: at least one for In, exactly one whole number for Gt and Lt, none for Exists and DoesNotExist. @default [] */
+    values?: string[];
+}
+
+export interface TaintArgs {
+    key: string;
+    /** @default no value */
+    value?: string;
+    effect: TaintEffect;
+}
+
+/** A disruption budget: how many nodes Karpenter may disrupt at once, optionally only in a time window. */
+export interface BudgetArgs {
+    /** A node count (`"2"`) or a percentage of the pool's nodes (`"10%"`); `"0"` blocks disruption. */
+    nodes: string;
+    /** Cron schedule (UTC) at which the budget starts, e.g. `"0 9 * * mon-fri"`; needs `duration`. @default always */
+    schedule?: string;
+    /** How long the budget applies after each `schedule` start, in hours and minutes (`"8h"`); needs `schedule`. @default always */
+    duration?: string;
+    /** The disruption reasons the budget limits. @default all reasons */
+    reasons?: DisruptionReason[];
+}
+
+export interface DisruptionArgs {
+    /** @default ConsolidationPolicy.WhenEmptyOrUnderutilized */
+    consolidationPolicy?: ConsolidationPolicy;
+    /** How long a node must be consolidatable before Karpenter acts (`30s`, `5m`, `Never`). @default "1m" */
+    consolidateAfter?: string;
+    /** Disruption budgets; the most restrictive active one applies. @default [{ nodes: "10%" }] */
+    budgets?: BudgetArgs[];
+}
+
+/** Caps on the total resources of the pool's nodes: Karpenter launches no node beyond them. */
+export interface LimitsArgs {
+    /** Total CPU, a Kubernetes quantity (`"1000"`). */
+    cpu: string;
+    /** Total memory, a Kubernetes quantity (`"4000Gi"`). */
+    memory: string;
+    /** Total NVIDIA GPUs (`nvidia.com/gpu`). @default no limit */
+    nvidiaGpus?: number;
+}
+
+export interface NodePoolArgs {
+    /** Kubernetes name of the NodePool. A DNS-1123 subdomain. */
+    name: string;
+    /** Name of the EC2NodeClass the nodes are launched with. */
+    nodeClassName: string;
+    /**
+     * Priority among pools that can all take a pod (1-100, higher first). Pools of one set never share a
+     * weight: a pod with no node selector and the right tolerations fits any of them. @default unweighted
+     */
+    weight?: number;
+    /** CPU architectures. */
+    architectures: Architecture[];
+    /** Capacity types. With Spot allowed, keep the instance choice broad (many families). */
+    capacityTypes: CapacityType[];
+    /** Instance categories (`c`, `m`, `r`, `g`...). @default any */
+    instanceCategories?: string[];
+    /** Instance families (`m8g`, `c7i`...). @default any */
+    instanceFamilies?: string[];
+    /** Lowest instance generation (`6` allows m6g, m7g, m8g...). @default any */
+    minInstanceGeneration?: number;
+    /** Instance sizes never launched (`nano`, `metal`...). @default none */
+    excludedInstanceSizes?: string[];
+    /** Further requirements. @default [] */
+    requirements?: RequirementArgs[];
+    /** Resource caps; cpu and memory are required so no pool can grow without bound. */
+    limits: LimitsArgs;
+    /** Consolidation and budgets. @default see DisruptionArgs */
+    disruption?: DisruptionArgs;
+    /** Node lifetime: Karpenter replaces older nodes (they pick up new AMIs and stay short-lived). @default "720h" */
+    expireAfter?: string;
+    /** Longest a node may drain before its pods are forced off. @default unlimited */
+    terminationGracePeriod?: string;
+    /** Taints of the nodes: only pods tolerating them land there. @default [] */
+    taints?: TaintArgs[];
+    /** Labels of the nodes. @default {} */
+    labels?: Record<string, string>;
+}
+
+/** Well-known label keys used by the requirements NodePoolArgs names. */
+export const LABELS = {
+    arch: "kubernetes.io/arch",
+    os: "kubernetes.io/os",
+    capacityType: "karpenter.sh/capacity-type",
+    category: "karpenter.k8s.aws/instance-category",
+    family: "karpenter.k8s.aws/instance-family",
+    generation: "karpenter.k8s.aws/instance-generation",
+    size: "karpenter.k8s.aws/instance-size",
+} as const;
+
+/** Args with defaults applied and every value checked; throws ConfigError naming the setting. */
+export function resolveNodePoolArgs(args: NodePoolArgs) {
+    checkObjectName("NodePool.name", args.name);
+    const at = `NodePool[${args.name}]`;
+    checkObjectName(`${at}.nodeClassName`, args.nodeClassName);
+    if (args.weight !== undefined) checkInteger(`${at}.weight`, args.weight, 1, 100);
+
+    checkEnumList(`${at}.architectures`, args.architectures, Architecture);
+    checkEnumList(`${at}.capacityTypes`, args.capacityTypes, CapacityType);
+    const spot = args.capacityTypes.includes(CapacityType.Spot);
+    for (const field of ["instanceCategories", "instanceFamilies"] as const) {
+        const values = args[field];
+        if (values === undefined) continue;
+        check(
+            Array.isArray(values) && values.length > 0,
+            `${at}.${field}`,
+            values,
+            spot
+                ? "a non-empty list (omit it to allow any); with Spot allowed, list many so EC2 can choose the deepest Spot pools"
+                : "a non-empty list (omit it to allow any)",
+        );
+        for (const v of values) checkLabelValue(`${at}.${field}`, v);
+    }
+    if (args.minInstanceGeneration !== undefined) checkInteger(`${at}.minInstanceGeneration`, args.minInstanceGeneration, 1, 99);
+    for (const v of args.excludedInstanceSizes ?? []) checkLabelValue(`${at}.excludedInstanceSizes`, v);
+    const requirements = args.requirements ?? [];
+    requirements.forEach((r, i) => checkRequirement(`${at}.requirements[${i}]`, r));
+
+    check(args.limits !== undefined, `${at}.limits`, args.limits, "cpu and memory caps, e.g. { cpu: \"100\", memory: \"400Gi\" }");
+    for (const r of ["cpu", "memory"] as const) {
+        const quantity = args.limits[r];
+        check(typeof quantity === "string", `${at}.limits.${r}`, quantity, "a Kubernetes quantity such as 100 or 400Gi: every pool needs a cpu and a memory cap");
+        check(parseQuantity(`${at}.limits.${r}`, quantity) > 0, `${at}.limits.${r}`, quantity, "more than zero");
+    }
+    if (args.limits.nvidiaGpus !== undefined) checkInteger(`${at}.limits.nvidiaGpus`, args.limits.nvidiaGpus, 0, 100000);
+
+    const d = args.disruption ?? {};
+    const consolidationPolicy = d.consolidationPolicy ?? ConsolidationPolicy.WhenEmptyOrUnderutilized;
+    checkEnumList(`${at}.disruption.consolidationPolicy`, [consolidationPolicy], ConsolidationPolicy);
+    const consolidateAfter = d.consolidateAfter ?? "1m";
+    checkDuration(`${at}.disruption.consolidateAfter`, consolidateAfter, true);
+    const budgets = d.budgets ?? [{ nodes: "10%" }];
+    check(budgets.length <= 50, `${at}.disruption.budgets`, budgets.length, "at most 50 budgets");
+    budgets.forEach((b, i) => checkBudget(`${at}.disruption.budgets[${i}]`, b));
+
+    const expireAfter = args.expireAfter ?? "720h";
+    checkDuration(`${at}.expireAfter`, expireAfter, true);
+    if (args.terminationGracePeriod !== undefined) checkDuration(`${at}.terminationGracePeriod`, args.terminationGracePeriod, false);
+
+    const taints = args.taints ?? [];
+    taints.forEach((t, i) => {
+        checkQualifiedKey(`${at}.taints[${i}].key`, t.key);
+        if (t.value !== undefined) {
+            check(t.value !== "", `${at}.taints[${i}].value`, t.value, "a non-empty value, or no value");
+            checkLabelValue(`${at}.taints[${i}].value`, t.value);
+        }
+        checkEnumList(`${at}.taints[${i}].effect`, [t.effect], TaintEffect);
+    });
+    const labels = args.labels ?? {};
+    check(Object.keys(labels).length <= 100, `${at}.labels`, Object.keys(labels).length, "at most 100 labels");
+    for (const [key, value] of Object.entries(labels)) {
+        checkQualifiedKey(`${at}.labels`, key);
+        checkUnrestrictedKey(`${at}.labels`, key);
+        checkLabelValue(`${at}.labels["${key}"]`, value);
+    }
+    return { ...args, requirements, consolidationPolicy, consolidateAfter, budgets, expireAfter, taints, labels };
+}
+
+function checkEnumList<T extends Record<string, string>>(setting: string, values: unknown, choices: T): void {
+    const allowed = Object.values(choices);
+    check(
+        Array.isArray(values) && values.length > 0 && new Set(values).size === values.length && values.every((v) => allowed.includes(v)),
+        setting,
+        values,
+        `${Array.isArray(values) && values.length > 1 ? "distinct values, each " : ""}one of ${allowed.join(", ")}`,
+    );
+}
+
+function checkRequirement(setting: string, r: RequirementArgs): void {
+    checkQualifiedKey(`${setting}.key`, r.key);
+    checkUnrestrictedKey(`${setting}.key`, r.key);
+    checkEnumList(`${setting}.operator`, [r.operator], RequirementOperator);
+    const values = r.values ?? [];
+    values.forEach((v) => checkLabelValue(`${setting}.values`, v));
+    switch (r.operator) {
+        case RequirementOperator.In:
+            check(values.length > 0, `${setting}.values`, values, "at least one value for In");
+            break;
+        case RequirementOperator.Gt:
+        case RequirementOperator.Lt:
+            check(values.length === 1 && /^[0-9]+$/.test(values[0]), `${setting}.values`, values, `one whole number for ${r.operator}`);
+            break;
+        case RequirementOperator.Exists:
+        case RequirementOperator.DoesNotExist:
+            check(values.length === 0, `${setting}.values`, values, `no values for ${r.operator}`);
+            break;
+    }
+}
+
+function checkBudget(setting: string, b: BudgetArgs): void {
+    check(
+        typeof b.nodes === "string" && /^((100|[0-9]{1,2})%|[0-9]+)$/.test(b.nodes),
+        `${setting}.nodes`,
+        b.nodes,
+        "a node count (\"2\") or a percentage from 0% to 100% (\"10%\")",
+    );
+    check(
+        (b.schedule === undefined) === (b.duration === undefined),
+        `${setting}.${b.schedule === undefined ? "schedule" : "duration"}`,
+        b.schedule ?? b.duration,
+        "schedule and duration together: a budget with a schedule applies for its duration",
+    );
+    if (b.schedule !== undefined) {
+        check(
+            /^@(annually|yearly|monthly|weekly|daily|midnight|hourly)$/.test(b.schedule) ||
+                /^[0-9A-Za-z*/,?-]+( [0-9A-Za-z*/,?-]+){4}$/.test(b.schedule),
+            `${setting}.schedule`,
+            b.schedule,
+            "a cron schedule of five fields (minute hour day-of-month month day-of-week, UTC) such as \"0 9 * * mon-fri\", or @daily, @weekly...",
+        );
+    }
+    if (b.duration !== undefined) {
+        check(
+            /^([0-9]+h|[0-9]+m|[0-9]+h[0-9]+m)(0s)?$/.test(b.duration),
+            `${setting}.duration`,
+            b.duration,
+            "hours and minutes such as 30m, 8h or 1h30m",
+        );
+    }
+    if (b.reasons !== undefined) checkEnumList(`${setting}.reasons`, b.reasons, DisruptionReason);
+}
+
+/**
+ * Pools of one set must not share a weight (an unweighted pool counts as weight 0): Karpenter would
+ * pick between them at random for a pod that fits both.
+ */
+export function checkNodePoolWeights(setting: string, pools: NodePoolArgs[]): void {
+    const byWeight = new Map<number, string>();
+    for (const pool of pools) {
+        const weight = pool.weight ?? 0;
+        const other = byWeight.get(weight);
+        check(
+            other === undefined,
+            `${setting}[${pool.name}].weight`,
+            pool.weight,
+            `a weight no other pool has (${other} has it too): Karpenter would choose between them at random`,
+        );
+        byWeight.set(weight, pool.name);
+    }
+}
+
+/** The NodePool object (apiVersion, kind, metadata, spec). Pure; throws ConfigError. */
+export function renderNodePool(args: NodePoolArgs) {
+    const a = resolveNodePoolArgs(args);
+    const requirement = (key: string, operator: RequirementOperator, values?: string[]) => ({ key, operator, ...(values ? { values } : {}) });
+    const requirements = [
+        requirement(LABELS.arch, RequirementOperator.In, a.architectures),
+        requirement(LABELS.os, RequirementOperator.In, ["linux"]),
+        requirement(LABELS.capacityType, RequirementOperator.In, a.capacityTypes),
+        ...(a.instanceCategories ? [requirement(LABELS.category, RequirementOperator.In, a.instanceCategories)] : []),
+        ...(a.instanceFamilies ? [requirement(LABELS.family, RequirementOperator.In, a.instanceFamilies)] : []),
+        ...(a.minInstanceGeneration !== undefined
+            ? [requirement(LABELS.generation, RequirementOperator.Gt, [String(a.minInstanceGeneration - 1)])]
+            : []),
+        ...(a.excludedInstanceSizes?.length ? [requirement(LABELS.size, RequirementOperator.NotIn, a.excludedInstanceSizes)] : []),
+        ...a.requirements.map((r) => requirement(r.key, r.operator, r.values?.length ? r.values : undefined)),
+    ];
+    return {
+        apiVersion: VERSIONS.apiVersions.nodePool,
+        kind: "NodePool",
+        metadata: { name: a.name },
+        spec: {
+            ...(a.weight !== undefined ? { weight: a.weight } : {}),
+            limits: {
+                cpu: a.limits.cpu,
+                memory: a.limits.memory,
+                ...(a.limits.nvidiaGpus !== undefined ? { "nvidia.com/gpu": String(a.limits.nvidiaGpus) } : {}),
+            },
+            disruption: {
+                consolidationPolicy: a.consolidationPolicy,
+                consolidateAfter: a.consolidateAfter,
+                budgets: a.budgets.map((b) => withoutUndefined({ nodes: b.nodes, schedule: b.schedule, duration: b.duration, reasons: b.reasons })),
+            },
+            template: {
+                ...(Object.keys(a.labels).length > 0 ? { metadata: { labels: a.labels } } : {}),
+                spec: {
+                    nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: a.nodeClassName },
+                    requirements,
+                    ...(a.taints.length > 0 ? { taints: a.taints.map((t) => withoutUndefined({ key: t.key, value: t.value, effect: t.effect })) } : {}),
+                    expireAfter: a.expireAfter,
+                    ...(a.terminationGracePeriod !== undefined ? { terminationGracePeriod: a.terminationGracePeriod } : {}),
+                },
+            },
+        },
+    };
+}
+
+/** The object without its undefined fields (the API server takes a field set to null as a value). */
+function withoutUndefined<T extends object>(value: T): T {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * A NodePool (`karpenter.sh/v1`). Pass the cluster's Kubernetes provider in `opts.providers` (or
+ * `opts.provider`) and the Karpenter release in `opts.dependsOn`: the pool then goes before the
+ * controller on `pulumi destroy`, and the controller, still running, drains and terminates its nodes.
+ */
+export class NodePool extends pulumi.ComponentResource {
+    /** Kubernetes name of the NodePool. */
+    public readonly name: pulumi.Output<string>;
+
+    constructor(name: string, args: NodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
+        const rendered = renderNodePool(args); // checks everything before registering anything
+        super("eks-karpenter:nodes:NodePool", name, {}, opts);
+        const pool = new k8s.apiextensions.CustomResource(name, rendered, { parent: this, dependsOn: opts?.dependsOn });
+        this.name = pool.metadata.name;
+        this.registerOutputs({ name: this.name });
+    }
+}

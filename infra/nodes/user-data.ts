@@ -1,0 +1,48 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** The containerd-volume script, a real file so that shellcheck and the tests run exactly what nodes run. */
+export const CONTAINERD_VOLUME_SCRIPT = path.join(__dirname, "containerd-volume.sh");
+
+/** One part of a MIME multi-part user data document. */
+export interface UserDataPart {
+    /** MIME type, e.g. `text/x-shellscript; charset="us-ascii"`. */
+    contentType: string;
+    body: string;
+}
+
+/** Boundary between the parts; a body containing a line that starts with `--<boundary>` is refused. */
+export const USER_DATA_BOUNDARY = "==EKS-KARPENTER-USER-DATA==";
+
+/**
+ * A MIME multi-part document, the user data format Karpenter merges for AL2023: it keeps these
+ * parts, in order, before its own NodeConfig part. Lines end in LF, as in Karpenter's examples.
+ */
+export function multipartUserData(parts: UserDataPart[]): string {
+    const delimiter = `--${USER_DATA_BOUNDARY}`;
+    for (const part of parts) {
+        if (part.body.split("\n").some((line) => line.startsWith(delimiter))) {
+            throw new Error(`user data part (${part.contentType}) contains the MIME boundary ${USER_DATA_BOUNDARY}`);
+        }
+    }
+    const lines = [`MIME-Version: 1.0`, `Content-Type: multipart/mixed; boundary="${USER_DATA_BOUNDARY}"`, ""];
+    for (const part of parts) {
+        // The line break before a delimiter belongs to the delimiter, so a body keeps its last newline.
+        lines.push(delimiter, `Content-Type: ${part.contentType}`, "", part.body);
+    }
+    lines.push(`${delimiter}--`, "");
+    return lines.join("\n");
+}
+
+/**
+ * The containerd-volume script as a user-data part, for a data volume mapped as `device`
+ * (the script reads it from CONTAINERD_VOLUME_DEVICE, set right after the shebang).
+ */
+export function containerdVolumePart(device: string): UserDataPart {
+    if (!/^\/dev\/[a-z0-9]+$/.test(device)) throw new Error(`invalid device name ${device}`);
+    const [shebang, ...rest] = fs.readFileSync(CONTAINERD_VOLUME_SCRIPT, "utf8").split("\n");
+    return {
+        contentType: 'text/x-shellscript; charset="us-ascii"',
+        body: [shebang, `export CONTAINERD_VOLUME_DEVICE=${device}`, ...rest].join("\n"),
+    };
+}
