@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NodePoolLimitsSummary } from "../infra/addons/node-pool-limits";
 import { Environment, EnvironmentArgs } from "../infra/environment/environment";
 import { check } from "../infra/errors";
+import { NodePoolProfile } from "../infra/nodes/default-pools";
 import { NAMESPACE, StackConfig } from "./config";
 
 /** What an environment decides where its config is silent, and what it refuses to relax. */
@@ -12,6 +13,8 @@ export interface EnvironmentProfile {
     secretsEncryption: boolean;
     clusterLogTypes: string[];
     protect: boolean;
+    /** Which default NodePools (limits, disruption) the environment gets. */
+    nodePoolProfile: NodePoolProfile;
     /** Reclaim policy of the default StorageClass where config sets none. */
     storageReclaimPolicy: "Delete" | "Retain";
     /** Settings this environment does not let config change, with the only value allowed. */
@@ -83,6 +86,18 @@ export abstract class EnvironmentStack {
             },
             karpenter: c.karpenter,
             podIdentityAssociations: c.podIdentityAssociations,
+            nodes: {
+                nodeClasses: [
+                    {
+                        name: "default",
+                        amiFamily: c.nodes?.amiFamily,
+                        amiVersion: c.nodes?.amiVersion,
+                        rootVolume: c.nodes?.rootVolume,
+                        dataVolume: c.nodes?.dataVolume,
+                    },
+                ],
+                defaultPools: { profile: p.nodePoolProfile, spotPercent: c.nodes?.spotPercent, gpu: c.nodes?.gpu },
+            },
             addons: { ...c.addons, storageClass: { reclaimPolicy: p.storageReclaimPolicy, ...c.addons?.storageClass } },
             budget: c.budget,
             tags: { environment: this.name, "managed-by": "pulumi", ...(c.tags ?? {}) },

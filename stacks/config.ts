@@ -1,9 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigError } from "../infra/errors";
+import { AmiFamily } from "../infra/nodes/ec2-node-class";
 
 /** Config namespace of this project (`eks-karpenter:<key>` in Pulumi.<stack>.yaml). */
 export const NAMESPACE = "eks-karpenter";
+
+const volume = z.object({ sizeGiB: z.number().optional(), iops: z.number().optional(), throughputMiBps: z.number().optional() }).strict();
 
 const resources = z.object({ cpu: z.string().optional(), memory: z.string().optional() }).strict();
 
@@ -34,6 +37,17 @@ export const configSchema = z
                 imageDigest: z.string().optional(),
                 logLevel: z.string().optional(),
                 podLabels: z.record(z.string()).optional(),
+            })
+            .strict()
+            .optional(),
+        nodes: z
+            .object({
+                spotPercent: z.number().optional(),
+                gpu: z.boolean().optional(),
+                amiFamily: z.nativeEnum(AmiFamily).optional(),
+                amiVersion: z.string().optional(),
+                rootVolume: volume.optional(),
+                dataVolume: volume.extend({ deviceName: z.string().optional() }).strict().optional(),
             })
             .strict()
             .optional(),

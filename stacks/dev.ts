@@ -1,3 +1,4 @@
+import { NodePoolProfile } from "../infra/nodes/default-pools";
 import { EnvironmentProfile, EnvironmentStack } from "./base";
 
 /** Development: cheaper, public API endpoint allowed, nothing protected from deletion. */
@@ -8,6 +9,7 @@ export class DevStack extends EnvironmentStack {
             endpointPublicAccess: true,
             secretsEncryption: false,
             clusterLogTypes: [],
+            nodePoolProfile: NodePoolProfile.Dev,
             protect: false,
             storageReclaimPolicy: "Delete",
             fixed: {},

@@ -1,3 +1,4 @@
+import { NodePoolProfile } from "../infra/nodes/default-pools";
 import { EnvironmentProfile, EnvironmentStack } from "./base";
 
 /**
@@ -12,6 +13,7 @@ export class ProdStack extends EnvironmentStack {
             endpointPublicAccess: false,
             secretsEncryption: true,
             clusterLogTypes: ["api", "audit", "authenticator"],
+            nodePoolProfile: NodePoolProfile.Prod,
             protect: true,
             // A deleted claim must not take production data with it.
             storageReclaimPolicy: "Retain",

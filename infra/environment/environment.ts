@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import { CostBudget, CostBudgetArgs, resolveCostBudgetArgs } from "../addons/budget";
 import { ClusterAddons, ClusterAddonsArgs, resolveClusterAddonsArgs } from "../addons/cluster-addons";
 import { WorkloadNamespaceArgs, WorkloadNamespaces, resolveWorkloadNamespacesArgs } from "../addons/namespaces";
-import { NodePoolLimits, NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
+import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
 import { Cluster, ClusterArgs, resolveClusterArgs } from "../cluster/cluster";
 import { check } from "../errors";
 import { physicalName } from "../iam/names";
@@ -14,6 +14,10 @@ import { KarpenterFargateProfile } from "../karpenter/fargate-profile";
 import { InterruptionQueue } from "../karpenter/interruption";
 import { Karpenter, KarpenterArgs, resolveKarpenterArgs } from "../karpenter/karpenter";
 import { NodeRole } from "../karpenter/node-role";
+import { DefaultNodePoolsArgs } from "../nodes/default-pools";
+import { NodeClassSettings } from "../nodes/ec2-node-class";
+import { KarpenterNodes, resolveKarpenterNodesArgs } from "../nodes/karpenter-nodes";
+import { NodePoolArgs } from "../nodes/node-pool";
 
 /** Karpenter settings of an environment: the controller chart's args less what the environment wires. */
 export type EnvironmentKarpenterArgs = Omit<
@@ -40,6 +44,16 @@ export type EnvironmentAddonsArgs = Pick<ClusterAddonsArgs, "versions" | "coreDn
 /** The environment's cost budget; it is named after the cluster. */
 export type EnvironmentBudgetArgs = Omit<CostBudgetArgs, "budgetName" | "tags">;
 
+/** The nodes of an environment; the node role (or its instance profile) and cluster are wired in. */
+export interface EnvironmentNodesArgs {
+    /** The EC2NodeClasses. @default one AL2023 class named "default" */
+    nodeClasses?: NodeClassSettings[];
+    /** The NodePools, each naming one of nodeClasses. Give this or defaultPools. */
+    nodePools?: NodePoolArgs[];
+    /** Options of the default pool set (arm64 preferred, amd64, GPU), at least its profile. Give this or nodePools. */
+    defaultPools?: DefaultNodePoolsArgs;
+}
+
 export interface EnvironmentArgs {
     /** The EKS cluster. */
     cluster: ClusterArgs;
@@ -55,12 +69,8 @@ export interface EnvironmentArgs {
     addons?: EnvironmentAddonsArgs;
     /** A monthly cost budget with notifications. @default none */
     budget?: EnvironmentBudgetArgs;
-    /**
-     * The NodePools' limits, by NodePool name, reported in `nodePoolLimits`; pass the limits the
-     * NodePools are created with.
-     * @default {}
-     */
-    nodePoolLimits?: Record<string, NodePoolLimits>;
+    /** Karpenter's EC2NodeClasses and NodePools. */
+    nodes: EnvironmentNodesArgs;
     /** Tags for every AWS resource. */
     tags?: Record<string, string>;
 }
@@ -97,6 +107,15 @@ export function resolveEnvironmentArgs(args: EnvironmentArgs) {
     resolveWorkloadNamespacesArgs(namespacesArgs);
     const budgetArgs = args.budget ? { ...args.budget, budgetName: `${args.cluster.clusterName}-monthly-cost`, tags } : undefined;
     if (budgetArgs) resolveCostBudgetArgs(budgetArgs);
+    check(args.nodes !== undefined, "Environment.nodes", args.nodes, "the node classes and pools (or the default pools' options)");
+    // Role or instance profile are wired later; a placeholder of the right kind lets the set be checked now.
+    const createInstanceProfile = k.createInstanceProfile ?? false;
+    const nodes = resolveKarpenterNodesArgs({
+        ...args.nodes,
+        clusterName: args.cluster.clusterName,
+        ...(createInstanceProfile ? { instanceProfile: "instance-profile" } : { role: "node-role" }),
+        tags,
+    });
     return {
         cluster,
         karpenter,
@@ -106,7 +125,11 @@ export function resolveEnvironmentArgs(args: EnvironmentArgs) {
         addonsArgs,
         namespacesArgs,
         budgetArgs,
-        nodePoolLimits: summarizeNodePoolLimits("Environment.nodePoolLimits", args.nodePoolLimits ?? {}),
+        createInstanceProfile,
+        nodePoolLimits: summarizeNodePoolLimits(
+            "Environment.nodes.nodePools",
+            Object.fromEntries(nodes.nodePools.map((p) => [p.name, { cpu: p.limits.cpu, memory: p.limits.memory }])),
+        ),
     };
 }
 
@@ -147,7 +170,7 @@ export class Environment extends pulumi.ComponentResource {
         super("eks-karpenter:index:Environment", name, {}, opts);
         const { tags, karpenter: karpenterSettings, podLabels } = settings;
         const k = args.karpenter ?? {};
-        const { interruptionHandling, addonsArgs, namespacesArgs, budgetArgs, nodePoolLimits } = settings;
+        const { interruptionHandling, addonsArgs, namespacesArgs, budgetArgs, nodePoolLimits, createInstanceProfile } = settings;
 
         const scope = {
             partition: aws.getPartitionOutput({}, { parent: this }),
@@ -176,7 +199,7 @@ export class Environment extends pulumi.ComponentResource {
                 roleName: iamName("karpenter-node"),
                 partition,
                 dnsSuffix,
-                createInstanceProfile: k.createInstanceProfile ?? false,
+                createInstanceProfile,
                 tags,
             },
             { parent: this },
@@ -243,8 +266,20 @@ export class Environment extends pulumi.ComponentResource {
             },
         );
 
-        // After Karpenter: the EBS CSI controller (and CoreDNS on Karpenter) need a node to go ACTIVE.
-        // Add the NodePools and EC2NodeClasses to dependsOn once they are created here.
+        // After the release, so that on destroy they go first while the controller can still drain
+        // and terminate their nodes.
+        const nodes = new KarpenterNodes(
+            `${name}-nodes`,
+            {
+                ...args.nodes,
+                clusterName,
+                ...(createInstanceProfile ? { instanceProfile: nodeRole.instanceProfileName as pulumi.Output<string> } : { role: nodeRole.roleName }),
+                tags,
+            },
+            { parent: this, providers: { kubernetes: this.cluster.provider }, dependsOn: [this.karpenter] },
+        );
+
+        // After the nodes: the EBS CSI controller (and CoreDNS on Karpenter) need a node to go ACTIVE.
         this.addons = new ClusterAddons(
             `${name}-addons`,
             {
@@ -254,7 +289,7 @@ export class Environment extends pulumi.ComponentResource {
                 fargatePodExecutionRoleArn: fargate.podExecutionRoleArn,
                 podIdentityRoleNames: { "aws-ebs-csi-driver": iamName("ebs-csi") },
             },
-            { parent: this, providers: { kubernetes: this.cluster.provider }, dependsOn: [this.karpenter] },
+            { parent: this, providers: { kubernetes: this.cluster.provider }, dependsOn: [this.karpenter, nodes] },
         );
         const workloadNamespaces = new WorkloadNamespaces(`${name}-namespaces`, namespacesArgs, {
             parent: this,

@@ -8,9 +8,9 @@ import * as path from "node:path";
 import Ajv, { ValidateFunction } from "ajv";
 import { parse } from "yaml";
 
-export const REPO_ROOT = path.resolve(__dirname, "../../..");
-/** `shared/` sits beside the repository, in CI too (a clone with shared/ next to it). */
-export const CRD_DIR = path.resolve(REPO_ROOT, "..", "shared", "reference", "karpenter-1.9", "crds");
+import { SHARED } from "../../harness";
+
+export const CRD_DIR = path.resolve(SHARED, "reference", "karpenter-1.9", "crds");
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
