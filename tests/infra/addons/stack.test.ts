@@ -237,11 +237,6 @@ describe("cost budget", () => {
         assert.equal(p.ofType("aws:budgets/budget:Budget").length, 0);
         assert.equal(await valueOf(p.stack.outputs.budgetName), undefined);
     });
-
-    test("NodePool limits output: empty until the NodePools report theirs", async () => {
-        const p = await runProgram("dev");
-        assert.deepEqual(await valueOf(p.stack.outputs.nodePoolLimits), { pools: {}, total: { cpu: "unlimited", memory: "unlimited" } });
-    });
 });
 
 describe("config choices", () => {
