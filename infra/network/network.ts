@@ -105,7 +105,12 @@ export function resolveNetworkArgs(args: NetworkArgs, stackRegion: string | unde
 }
 
 function resolveExistingVpc(e: ExistingVpcArgs) {
-    check(typeof e.vpcId === "string" && /^vpc-[0-9a-z]{8,17}$/.test(e.vpcId), "Network.existingVpc.vpcId", e.vpcId, "a VPC ID such as vpc-0123456789abcdef0");
+    check(
+        typeof e.vpcId === "string" && /^vpc-[0-9a-z]{8,17}$/.test(e.vpcId),
+        "Network.existingVpc.vpcId",
+        e.vpcId,
+        "a VPC ID such as vpc-0123456789abcdef0",
+    );
     const publicSubnetIds = e.publicSubnetIds ?? [];
     for (const [setting, ids] of [
         ["privateSubnetIds", e.privateSubnetIds],
@@ -113,7 +118,12 @@ function resolveExistingVpc(e: ExistingVpcArgs) {
     ] as const) {
         check(Array.isArray(ids), `Network.existingVpc.${setting}`, ids, "a list of subnet IDs");
         for (const id of ids) {
-            check(typeof id === "string" && /^subnet-[0-9a-z]{8,17}$/.test(id), `Network.existingVpc.${setting}`, id, "subnet IDs such as subnet-0123456789abcdef0");
+            check(
+                typeof id === "string" && /^subnet-[0-9a-z]{8,17}$/.test(id),
+                `Network.existingVpc.${setting}`,
+                id,
+                "subnet IDs such as subnet-0123456789abcdef0",
+            );
         }
         check(new Set(ids).size === ids.length, `Network.existingVpc.${setting}`, ids, "distinct subnet IDs");
     }
@@ -300,7 +310,11 @@ export class Network extends pulumi.ComponentResource {
         });
         // A route table per zone, NAT or not: switching NAT modes then changes routes, never associations.
         const privateRouteTables = privateSubnets.map((s, i) => {
-            const table = new aws.ec2.RouteTable(`${name}-private-${i}`, { vpcId: vpc.id, tags: named(pulumi.interpolate`private-${zone(i)}`) }, parent);
+            const table = new aws.ec2.RouteTable(
+                `${name}-private-${i}`,
+                { vpcId: vpc.id, tags: named(pulumi.interpolate`private-${zone(i)}`) },
+                parent,
+            );
             new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: s.id, routeTableId: table.id }, parent);
             if (nats.length > 0) {
                 new aws.ec2.Route(
