@@ -1,0 +1,146 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { check } from "../errors";
+import { AwsScope, policyDocument } from "../iam/policy";
+import { VERSIONS } from "../versions";
+
+/** Amazon ECR Public: where Karpenter publishes its image, on the internet. */
+export const PUBLIC_ECR_REGISTRY = "public.ecr.aws";
+
+/** The controller image's path inside ECR Public (`karpenter/controller`). */
+export const KARPENTER_IMAGE_PATH = VERSIONS.karpenterImageRepository.slice(PUBLIC_ECR_REGISTRY.length + 1);
+
+/** Repository prefix of the pull-through cache unless set. */
+export const DEFAULT_CACHE_PREFIX = "ecr-public";
+
+/**
+ * Checks that a private cluster pulls the controller image from a registry its VPC reaches. The default
+ * image is in ECR Public, which a VPC without internet egress cannot reach: the controller's pods would
+ * stay in ImagePullBackOff and no node would ever be launched.
+ */
+export function checkControllerImage(privateCluster: boolean, imageRepository: string | undefined): void {
+    if (!privateCluster) return;
+    const registry = imageRepository?.split("/")[0].toLowerCase();
+    check(
+        registry !== undefined && registry.length > 0 && registry !== PUBLIC_ECR_REGISTRY,
+        "karpenter.imageRepository",
+        imageRepository,
+        `in a private cluster, a registry the VPC reaches: a private ECR repository such as ` +
+            `${pullThroughCacheRepository({ accountId: "123456789012", region: "eu-west-1", dnsSuffix: "amazonaws.com" }, DEFAULT_CACHE_PREFIX)} ` +
+            `(the PublicEcrPullThroughCache component's karpenterImageRepository) or a mirror; ${PUBLIC_ECR_REGISTRY} is on the internet`,
+    );
+}
+
+/** Checks a pull-through cache's repository prefix (ECR's rule: 2–30 characters). */
+export function checkCachePrefix(prefix: unknown): void {
+    check(
+        typeof prefix === "string" && prefix.length >= 2 && prefix.length <= 30 && /^[a-z0-9]+([._-][a-z0-9]+)*$/.test(prefix),
+        "PublicEcrPullThroughCache.repositoryPrefix",
+        prefix,
+        "2 to 30 lower-case letters and digits, separated by single '.', '_' or '-'",
+    );
+}
+
+/**
+ * Where a pull-through cache serves an ECR Public image: `<account>.dkr.ecr.<region>.<dnsSuffix>/<prefix>/<path>`,
+ * e.g. Karpenter's controller at `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/karpenter/controller`.
+ */
+export function pullThroughCacheRepository(
+    scope: Pick<AwsScope, "accountId" | "region" | "dnsSuffix">,
+    prefix: string,
+    upstreamPath: string = KARPENTER_IMAGE_PATH,
+): string {
+    return `${scope.accountId}.dkr.ecr.${scope.region}.${scope.dnsSuffix}/${prefix}/${upstreamPath}`;
+}
+
+/**
+ * What a principal needs beyond ordinary pull rights to pull through the cache: the first pull of an
+ * image creates its repository and imports the image from upstream. Limited to the cache's repositories.
+ */
+export function pullThroughCachePolicy(scope: Pick<AwsScope, "partition" | "accountId" | "region">, prefix: string): aws.iam.PolicyDocument {
+    return policyDocument([
+        {
+            Sid: "PullThroughCacheImport",
+            Effect: "Allow",
+            Action: ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
+            Resource: `arn:${scope.partition}:ecr:${scope.region}:${scope.accountId}:repository/${prefix}/*`,
+        },
+    ]);
+}
+
+export interface PublicEcrPullThroughCacheArgs {
+    /**
+     * Prefix of the cache's repositories in private ECR; 2–30 lower-case letters and digits, separated by
+     * '.', '_' or '-'. @default "ecr-public"
+     */
+    repositoryPrefix?: string;
+    /**
+     * Create the pull-through cache rule. A rule is unique per account, region and prefix: set false where
+     * another stack already created it. @default true
+     */
+    createRule?: boolean;
+    /**
+     * Names of the IAM roles that pull through the cache, given the import rights of `pullThroughCachePolicy`:
+     * the Fargate pod execution role of Karpenter's controller (and the node role, for other ECR Public images).
+     * @default []
+     */
+    pullerRoleNames?: pulumi.Input<string>[];
+    /** Tags for every resource created here. */
+    tags?: Record<string, string>;
+}
+
+/**
+ * An ECR pull-through cache of ECR Public: the VPC reaches private ECR through its endpoints, and ECR
+ * fetches from ECR Public on the first pull of each image. Pass `karpenterImageRepository` as Karpenter's
+ * `imageRepository` (tags and digests are those of ECR Public, so the pinned version and digest hold).
+ */
+export class PublicEcrPullThroughCache extends pulumi.ComponentResource {
+    /** Karpenter's controller image in the cache. */
+    public readonly karpenterImageRepository: pulumi.Output<string>;
+    public readonly repositoryPrefix: pulumi.Output<string>;
+    /** The IAM policy with `pullThroughCachePolicy`, attached to `pullerRoleNames`. */
+    public readonly importPolicyArn: pulumi.Output<string>;
+
+    constructor(name: string, args: PublicEcrPullThroughCacheArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-karpenter:network:PublicEcrPullThroughCache", name, {}, opts);
+        const prefix = args.repositoryPrefix ?? DEFAULT_CACHE_PREFIX;
+        checkCachePrefix(prefix);
+        const tags = args.tags ?? {};
+        const parent = { parent: this };
+        const partition = aws.getPartitionOutput({}, parent);
+        const scope = pulumi
+            .all([
+                partition.partition,
+                partition.dnsSuffix,
+                aws.getRegionOutput({}, parent).region,
+                aws.getCallerIdentityOutput({}, parent).accountId,
+            ])
+            .apply(([partition, dnsSuffix, region, accountId]) => ({ partition, dnsSuffix, region, accountId }));
+
+        if (args.createRule ?? true) {
+            // ECR Public needs no credentials.
+            new aws.ecr.PullThroughCacheRule(name, { ecrRepositoryPrefix: prefix, upstreamRegistryUrl: PUBLIC_ECR_REGISTRY }, parent);
+        }
+        const policy = new aws.iam.Policy(
+            name,
+            {
+                description: `Import images into the ECR pull-through cache ${prefix}/`,
+                policy: scope.apply((s) => JSON.stringify(pullThroughCachePolicy(s, prefix))),
+                tags,
+            },
+            parent,
+        );
+        (args.pullerRoleNames ?? []).forEach(
+            (role, i) => new aws.iam.RolePolicyAttachment(`${name}-${i}`, { role, policyArn: policy.arn }, parent),
+        );
+
+        this.karpenterImageRepository = scope.apply((s) => pullThroughCacheRepository(s, prefix));
+        this.repositoryPrefix = pulumi.output(prefix);
+        this.importPolicyArn = policy.arn;
+        this.registerOutputs({
+            karpenterImageRepository: this.karpenterImageRepository,
+            repositoryPrefix: this.repositoryPrefix,
+            importPolicyArn: this.importPolicyArn,
+        });
+    }
+}

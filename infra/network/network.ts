@@ -1,0 +1,397 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DISCOVERY_TAG } from "../cluster/cluster";
+import { check } from "../errors";
+import { checkCidr, checkSubnetCidrs, subnetLayout, VPC_PREFIX } from "./cidr";
+import { checkRegion, checkZones, selectZones } from "./zones";
+
+/** Where the private subnets' internet traffic goes. */
+export enum NatGateways {
+    /** A NAT gateway in every zone: one zone's outage does not cut the others off. */
+    PerZone = "PerZone",
+    /** One NAT gateway, in the first zone: cheaper; every zone's egress depends on that zone. */
+    Single = "Single",
+    /** No NAT gateway: the private subnets have no internet route (a private cluster). */
+    None = "None",
+}
+
+export type SubnetKind = "private" | "public";
+
+/**
+ * Tags of a cluster's subnets: Karpenter's EC2NodeClasses select the private subnets by the discovery
+ * tag; the AWS Load Balancer Controller places internal load balancers in subnets tagged
+ * `kubernetes.io/role/internal-elb` and internet-facing ones in subnets tagged `kubernetes.io/role/elb`.
+ */
+export function subnetTags(kind: SubnetKind, clusterName: string): Record<string, string> {
+    return kind === "private"
+        ? { [DISCOVERY_TAG]: clusterName, "kubernetes.io/role/internal-elb": "1" }
+        : { "kubernetes.io/role/elb": "1" };
+}
+
+export interface ExistingVpcArgs {
+    /** The VPC (`vpc-...`). It must have DNS support and DNS hostnames on (endpoints' private DNS needs both); checked at preview. */
+    vpcId: string;
+    /**
+     * Its private subnets (`subnet-...`): the control plane's network interfaces, Fargate pods, Karpenter's
+     * nodes, and the endpoints' network interfaces (in the first subnet of each zone). Tagged here for
+     * Karpenter's discovery and internal load balancers. At least two, in two zones or more.
+     */
+    privateSubnetIds: string[];
+    /** Its public subnets, tagged here for internet-facing load balancers. @default [] */
+    publicSubnetIds?: string[];
+}
+
+export interface NetworkArgs {
+    /** Physical name of the EKS cluster: the value of the subnets' `karpenter.sh/discovery` tag and the prefix of `Name` tags. */
+    clusterName: string;
+    /**
+     * Adopt this VPC and its subnets instead of creating one. The creation settings below must then be unset.
+     * @default none: a VPC is created
+     */
+    existingVpc?: ExistingVpcArgs;
+    /**
+     * Region of the VPC, to check zone names before any cloud call. Set it when the AWS provider is not the
+     * stack's default one. @default the stack's `aws:region`
+     */
+    region?: string;
+    /** IPv4 CIDR of a created VPC, /16 to /22. @default "10.0.0.0/16" */
+    cidrBlock?: string;
+    /** Number of zones of a created VPC, 2 to 3. @default 3, or the number of `availabilityZones` */
+    zoneCount?: number;
+    /** Zones of a created VPC (2 to 3 distinct zones of the region). @default the region's first `zoneCount` zones */
+    availabilityZones?: string[];
+    /** Create public subnets (and an internet gateway), for internet-facing load balancers and NAT gateways. @default true */
+    publicSubnets?: boolean;
+    /** NAT gateways of a created VPC. @default PerZone with public subnets, None without */
+    natGateways?: NatGateways;
+    /** Private subnet CIDRs, one per zone, inside `cidrBlock`. @default each zone a quarter of the VPC (see `subnetLayout`) */
+    privateSubnetCidrs?: string[];
+    /** Public subnet CIDRs, one per zone, inside `cidrBlock`. @default each zone a sixteenth of the VPC's last quarter */
+    publicSubnetCidrs?: string[];
+    /** Tags for every resource created here (adopted subnets get only the discovery and load-balancer tags). */
+    tags?: Record<string, string>;
+}
+
+/** Settings that only describe a created VPC. */
+const CREATION_SETTINGS = [
+    "cidrBlock",
+    "zoneCount",
+    "availabilityZones",
+    "publicSubnets",
+    "natGateways",
+    "privateSubnetCidrs",
+    "publicSubnetCidrs",
+] as const;
+
+/**
+ * Args with defaults applied and every value checked; throws ConfigError naming the setting.
+ * `stackRegion` is the stack's `aws:region` (undefined when unset).
+ */
+export function resolveNetworkArgs(args: NetworkArgs, stackRegion: string | undefined) {
+    check(
+        typeof args.clusterName === "string" && args.clusterName.length > 0,
+        "Network.clusterName",
+        args.clusterName,
+        "the EKS cluster's name (the value of the subnets' karpenter.sh/discovery tag)",
+    );
+    const common = { clusterName: args.clusterName, tags: args.tags ?? {} };
+    if (args.existingVpc !== undefined) {
+        for (const setting of CREATION_SETTINGS) {
+            check(args[setting] === undefined, `Network.${setting}`, args[setting], "unset with existingVpc: an adopted VPC keeps its own layout");
+        }
+        return { ...common, existing: resolveExistingVpc(args.existingVpc), created: undefined };
+    }
+    return { ...common, existing: undefined, created: resolveCreatedVpc(args, stackRegion) };
+}
+
+function resolveExistingVpc(e: ExistingVpcArgs) {
+    check(
+        typeof e.vpcId === "string" && /^vpc-[0-9a-z]{8,17}$/.test(e.vpcId),
+        "Network.existingVpc.vpcId",
+        e.vpcId,
+        "a VPC ID such as vpc-0123456789abcdef0",
+    );
+    const publicSubnetIds = e.publicSubnetIds ?? [];
+    for (const [setting, ids] of [
+        ["privateSubnetIds", e.privateSubnetIds],
+        ["publicSubnetIds", publicSubnetIds],
+    ] as const) {
+        check(Array.isArray(ids), `Network.existingVpc.${setting}`, ids, "a list of subnet IDs");
+        for (const id of ids) {
+            check(
+                typeof id === "string" && /^subnet-[0-9a-z]{8,17}$/.test(id),
+                `Network.existingVpc.${setting}`,
+                id,
+                "subnet IDs such as subnet-0123456789abcdef0",
+            );
+        }
+        check(new Set(ids).size === ids.length, `Network.existingVpc.${setting}`, ids, "distinct subnet IDs");
+    }
+    check(
+        e.privateSubnetIds.length >= 2,
+        "Network.existingVpc.privateSubnetIds",
+        e.privateSubnetIds,
+        "at least two subnets, in two zones or more (EKS requires it)",
+    );
+    const both = publicSubnetIds.find((id) => e.privateSubnetIds.includes(id));
+    check(both === undefined, "Network.existingVpc.publicSubnetIds", both, "subnets not also listed as private");
+    return { vpcId: e.vpcId, privateSubnetIds: e.privateSubnetIds, publicSubnetIds };
+}
+
+function resolveCreatedVpc(args: NetworkArgs, stackRegion: string | undefined) {
+    const region = args.region ?? stackRegion;
+    if (region !== undefined) checkRegion("Network.region", region);
+    const zoneCount = checkZones(region, args.zoneCount, args.availabilityZones);
+    const cidrBlock = args.cidrBlock ?? "10.0.0.0/16";
+    checkCidr("Network.cidrBlock", cidrBlock, VPC_PREFIX.min, VPC_PREFIX.max);
+    const publicSubnets = args.publicSubnets ?? true;
+    const natGateways = args.natGateways ?? (publicSubnets ? NatGateways.PerZone : NatGateways.None);
+    const natChoices = Object.values(NatGateways) as string[];
+    check(natChoices.includes(natGateways), "Network.natGateways", natGateways, `one of ${natChoices.join(", ")}`);
+    check(
+        publicSubnets || natGateways === NatGateways.None,
+        "Network.natGateways",
+        natGateways,
+        "None when publicSubnets is false: a NAT gateway lives in a public subnet",
+    );
+    const layout = subnetLayout(cidrBlock, zoneCount);
+    const privateSubnetCidrs = args.privateSubnetCidrs ?? layout.private;
+    checkSubnetCidrs("Network.privateSubnetCidrs", privateSubnetCidrs, cidrBlock, zoneCount);
+    check(
+        publicSubnets || args.publicSubnetCidrs === undefined,
+        "Network.publicSubnetCidrs",
+        args.publicSubnetCidrs,
+        "unset when publicSubnets is false",
+    );
+    const publicSubnetCidrs = publicSubnets ? (args.publicSubnetCidrs ?? layout.public) : [];
+    if (publicSubnets) checkSubnetCidrs("Network.publicSubnetCidrs", publicSubnetCidrs, cidrBlock, zoneCount, privateSubnetCidrs);
+    return {
+        cidrBlock,
+        zoneCount,
+        availabilityZones: args.availabilityZones,
+        natGateways,
+        privateSubnetCidrs,
+        publicSubnetCidrs,
+    };
+}
+
+/** A VPC's IPv4 ranges: the primary one and every associated secondary one. */
+export function vpcCidrBlocks(vpc: Pick<aws.ec2.GetVpcResult, "cidrBlock" | "cidrBlockAssociations">): string[] {
+    const secondary = (vpc.cidrBlockAssociations ?? []).filter((a) => a.state === "associated").map((a) => a.cidrBlock);
+    return [...new Set([vpc.cidrBlock, ...secondary])];
+}
+
+export interface SubnetPlacement {
+    id: string;
+    availabilityZone: string;
+    vpcId: string;
+}
+
+/**
+ * The first subnet of each zone, in the order given: an interface endpoint takes at most one subnet per
+ * zone. Checks that every subnet is in the VPC and that they span two zones or more.
+ */
+export function oneSubnetPerZone(vpcId: string, subnets: SubnetPlacement[]): { subnetIds: string[]; zones: string[] } {
+    const byZone = new Map<string, string>();
+    for (const s of subnets) {
+        check(s.vpcId === vpcId, "Network.existingVpc.privateSubnetIds", s.id, `subnets of ${vpcId} (this one is in ${s.vpcId})`);
+        if (!byZone.has(s.availabilityZone)) byZone.set(s.availabilityZone, s.id);
+    }
+    check(
+        byZone.size >= 2,
+        "Network.existingVpc.privateSubnetIds",
+        subnets.map((s) => s.id),
+        `subnets in two zones or more (all are in ${[...byZone.keys()].join(", ")})`,
+    );
+    return { subnetIds: [...byZone.values()], zones: [...byZone.keys()] };
+}
+
+/**
+ * The cluster's network: a VPC created here (private and public subnets per zone, route tables, an
+ * internet gateway when there are public subnets, NAT gateways per `natGateways`) or an adopted VPC whose
+ * subnets are tagged here. Either way the private subnets carry Karpenter's discovery tag, and the
+ * outputs are all that `PrivateEndpoints` and `Cluster` need.
+ */
+export class Network extends pulumi.ComponentResource {
+    public readonly vpcId: pulumi.Output<string>;
+    /** The VPC's IPv4 ranges (an adopted VPC's secondary ranges too). */
+    public readonly cidrBlocks: pulumi.Output<string[]>;
+    public readonly privateSubnetIds: pulumi.Output<string[]>;
+    public readonly publicSubnetIds: pulumi.Output<string[]>;
+    /** Route tables of the private subnets (where the S3 gateway endpoint adds its route). */
+    public readonly privateRouteTableIds: pulumi.Output<string[]>;
+    /** One private subnet per zone: where interface endpoints put their network interfaces. */
+    public readonly endpointSubnetIds: pulumi.Output<string[]>;
+    /** Zones of the private subnets. */
+    public readonly availabilityZones: pulumi.Output<string[]>;
+
+    constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-karpenter:network:Network", name, {}, opts);
+        const a = resolveNetworkArgs(args, aws.config.region);
+        const outputs = a.existing
+            ? this.adopt(name, a.clusterName, a.existing)
+            : this.create(name, a.clusterName, a.tags, a.created);
+        this.vpcId = outputs.vpcId;
+        this.cidrBlocks = outputs.cidrBlocks;
+        this.privateSubnetIds = outputs.privateSubnetIds;
+        this.publicSubnetIds = outputs.publicSubnetIds;
+        this.privateRouteTableIds = outputs.privateRouteTableIds;
+        this.endpointSubnetIds = outputs.endpointSubnetIds;
+        this.availabilityZones = outputs.availabilityZones;
+        this.registerOutputs({ ...outputs });
+    }
+
+    private create(
+        name: string,
+        clusterName: string,
+        tags: Record<string, string>,
+        c: NonNullable<ReturnType<typeof resolveNetworkArgs>["created"]>,
+    ): NetworkOutputs {
+        const parent = { parent: this };
+        // Standard zones only: Local and Wavelength Zones are opt-in and carry no EKS control plane.
+        const zones = aws
+            .getAvailabilityZonesOutput(
+                { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+                parent,
+            )
+            .names.apply((offered) => selectZones(offered, c.zoneCount, c.availabilityZones));
+        const zone = (i: number) => zones.apply((z) => z[i]);
+        const named = (suffix?: pulumi.Input<string>) => ({
+            ...tags,
+            Name: suffix === undefined ? clusterName : pulumi.interpolate`${clusterName}-${suffix}`,
+        });
+
+        // DNS hostnames and support: interface endpoints' private DNS and the private API endpoint need both.
+        const vpc = new aws.ec2.Vpc(
+            name,
+            { cidrBlock: c.cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, tags: named() },
+            parent,
+        );
+        const subnet = (kind: SubnetKind, cidrBlock: string, i: number) =>
+            new aws.ec2.Subnet(
+                `${name}-${kind}-${i}`,
+                {
+                    vpcId: vpc.id,
+                    cidrBlock,
+                    availabilityZone: zone(i),
+                    // Load balancers get public addresses of their own; nothing else here should.
+                    mapPublicIpOnLaunch: false,
+                    tags: { ...named(pulumi.interpolate`${kind}-${zone(i)}`), ...subnetTags(kind, clusterName) },
+                },
+                parent,
+            );
+        const privateSubnets = c.privateSubnetCidrs.map((cidr, i) => subnet("private", cidr, i));
+        const publicSubnets = c.publicSubnetCidrs.map((cidr, i) => subnet("public", cidr, i));
+
+        const internetGateway =
+            publicSubnets.length > 0 ? new aws.ec2.InternetGateway(name, { vpcId: vpc.id, tags: named() }, parent) : undefined;
+        if (internetGateway) {
+            const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: named("public") }, parent);
+            new aws.ec2.Route(
+                `${name}-public-internet`,
+                { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id },
+                parent,
+            );
+            publicSubnets.forEach(
+                (s, i) =>
+                    new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: s.id, routeTableId: publicRoutes.id }, parent),
+            );
+        }
+        const natSubnets =
+            c.natGateways === NatGateways.PerZone ? publicSubnets : c.natGateways === NatGateways.Single ? publicSubnets.slice(0, 1) : [];
+        const nats = natSubnets.map((s, i) => {
+            const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: named(pulumi.interpolate`nat-${zone(i)}`) }, parent);
+            // A NAT gateway forwards through the internet gateway: create it after, delete it before.
+            return new aws.ec2.NatGateway(
+                `${name}-nat-${i}`,
+                { allocationId: eip.id, subnetId: s.id, tags: named(pulumi.interpolate`nat-${zone(i)}`) },
+                { parent: this, dependsOn: internetGateway },
+            );
+        });
+        // A route table per zone, NAT or not: switching NAT modes then changes routes, never associations.
+        const privateRouteTables = privateSubnets.map((s, i) => {
+            const table = new aws.ec2.RouteTable(
+                `${name}-private-${i}`,
+                { vpcId: vpc.id, tags: named(pulumi.interpolate`private-${zone(i)}`) },
+                parent,
+            );
+            new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: s.id, routeTableId: table.id }, parent);
+            if (nats.length > 0) {
+                new aws.ec2.Route(
+                    `${name}-private-${i}-nat`,
+                    { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, nats.length - 1)].id },
+                    parent,
+                );
+            }
+            return table;
+        });
+        const privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
+        return {
+            vpcId: vpc.id,
+            cidrBlocks: vpc.cidrBlock.apply((cidr) => [cidr]),
+            privateSubnetIds,
+            publicSubnetIds: pulumi.all(publicSubnets.map((s) => s.id)),
+            privateRouteTableIds: pulumi.all(privateRouteTables.map((t) => t.id)),
+            endpointSubnetIds: privateSubnetIds,
+            availabilityZones: zones,
+        };
+    }
+
+    private adopt(
+        name: string,
+        clusterName: string,
+        e: NonNullable<ReturnType<typeof resolveNetworkArgs>["existing"]>,
+    ): NetworkOutputs {
+        const parent = { parent: this };
+        for (const [kind, ids] of [
+            ["private", e.privateSubnetIds],
+            ["public", e.publicSubnetIds],
+        ] as const) {
+            for (const id of ids) {
+                for (const [key, value] of Object.entries(subnetTags(kind, clusterName))) {
+                    // Named by subnet ID and key, so reordering the config list changes nothing.
+                    new aws.ec2.Tag(`${name}-${id}-${key.replace(/[^A-Za-z0-9]+/g, "-")}`, { resourceId: id, key, value }, parent);
+                }
+            }
+        }
+        const vpc = aws.ec2.getVpcOutput({ id: e.vpcId }, parent);
+        const cidrBlocks = vpc.apply((v) => {
+            check(
+                v.enableDnsSupport && v.enableDnsHostnames,
+                "Network.existingVpc.vpcId",
+                e.vpcId,
+                "a VPC with DNS support and DNS hostnames enabled: the endpoints' private DNS names need both",
+            );
+            return vpcCidrBlocks(v);
+        });
+        const placement = pulumi
+            .all(e.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, parent)))
+            .apply((subnets) => oneSubnetPerZone(e.vpcId, subnets));
+        // A subnet without an explicit route table association uses the VPC's main route table.
+        const associated = e.privateSubnetIds.map(
+            (id) => aws.ec2.getRouteTablesOutput({ filters: [{ name: "association.subnet-id", values: [id] }] }, parent).ids,
+        );
+        const privateRouteTableIds = pulumi
+            .all([vpc.mainRouteTableId, pulumi.all(associated)])
+            .apply(([main, perSubnet]) => [...new Set(perSubnet.flatMap((ids) => (ids.length > 0 ? ids : [main])))]);
+        return {
+            vpcId: pulumi.output(e.vpcId),
+            cidrBlocks,
+            privateSubnetIds: pulumi.output(e.privateSubnetIds),
+            publicSubnetIds: pulumi.output(e.publicSubnetIds),
+            privateRouteTableIds,
+            endpointSubnetIds: placement.subnetIds,
+            availabilityZones: placement.zones,
+        };
+    }
+}
+
+interface NetworkOutputs {
+    vpcId: pulumi.Output<string>;
+    cidrBlocks: pulumi.Output<string[]>;
+    privateSubnetIds: pulumi.Output<string[]>;
+    publicSubnetIds: pulumi.Output<string[]>;
+    privateRouteTableIds: pulumi.Output<string[]>;
+    endpointSubnetIds: pulumi.Output<string[]>;
+    availabilityZones: pulumi.Output<string[]>;
+}
