@@ -9,6 +9,8 @@ export const VERSIONS = {
     karpenterChartRepository: "oci://public.ecr.aws/karpenter",
     /** Karpenter's public controller image; a private cluster must mirror it (see the README). */
     karpenterImageRepository: "public.ecr.aws/karpenter/controller",
+    /** Digest of the pinned controller image (the chart's values.yaml), kept when the image is mirrored. */
+    karpenterImageDigest: "sha256:30a506c64fbb1d8026cbfd9a1d662be3ab6e33a7999290a104085d78b49a69d7",
     /** Default EKS Kubernetes version of new clusters. */
     kubernetes: "1.33",
     /** AL2023 AMI alias version for EC2NodeClasses (`al2023@<version>`). */

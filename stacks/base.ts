@@ -13,6 +13,8 @@ export interface EnvironmentProfile {
     secretsEncryption: boolean;
     clusterLogTypes: string[];
     protect: boolean;
+    /** Nodes without an internet route, AWS reached through VPC endpoints (see the README). */
+    privateCluster: boolean;
     /** Which default NodePools (limits, disruption) the environment gets. */
     nodePoolProfile: NodePoolProfile;
     /** Reclaim policy of the default StorageClass where config sets none. */
@@ -75,15 +77,16 @@ export abstract class EnvironmentStack {
             cluster: {
                 clusterName: c.clusterName,
                 kubernetesVersion: c.kubernetesVersion,
-                vpcId: c.vpcId,
-                privateSubnetIds: c.privateSubnetIds,
-                publicSubnetIds: c.publicSubnetIds,
                 endpointPublicAccess: c.endpointPublicAccess ?? p.endpointPublicAccess,
                 publicAccessCidrs: c.publicAccessCidrs,
                 enabledClusterLogTypes: c.clusterLogTypes ?? p.clusterLogTypes,
                 secretsEncryption: c.secretsEncryption ?? p.secretsEncryption,
                 protect: c.protect ?? p.protect,
             },
+            network: c.network ?? {},
+            privateCluster: c.privateCluster ?? p.privateCluster,
+            endpoints: c.endpoints,
+            imageCache: c.imageCache,
             karpenter: c.karpenter,
             podIdentityAssociations: c.podIdentityAssociations,
             nodes: {

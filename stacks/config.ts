@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigError } from "../infra/errors";
+import { NatGateways } from "../infra/network/network";
 import { AmiFamily } from "../infra/nodes/ec2-node-class";
 
 /** Config namespace of this project (`eks-karpenter:<key>` in Pulumi.<stack>.yaml). */
@@ -15,9 +16,29 @@ export const configSchema = z
     .object({
         clusterName: z.string(),
         kubernetesVersion: z.string().optional(),
-        vpcId: z.string(),
-        privateSubnetIds: z.array(z.string()).min(2, "at least two private subnets in different zones"),
-        publicSubnetIds: z.array(z.string()).optional(),
+        network: z
+            .object({
+                existingVpc: z
+                    .object({ vpcId: z.string(), privateSubnetIds: z.array(z.string()), publicSubnetIds: z.array(z.string()).optional() })
+                    .strict()
+                    .optional(),
+                cidrBlock: z.string().optional(),
+                zoneCount: z.number().optional(),
+                availabilityZones: z.array(z.string()).optional(),
+                publicSubnets: z.boolean().optional(),
+                natGateways: z.nativeEnum(NatGateways).optional(),
+            })
+            .strict()
+            .optional(),
+        privateCluster: z.boolean().optional(),
+        endpoints: z
+            .object({ enabled: z.boolean().optional(), additionalEndpoints: z.array(z.string()).optional() })
+            .strict()
+            .optional(),
+        imageCache: z
+            .object({ enabled: z.boolean().optional(), repositoryPrefix: z.string().optional(), createRule: z.boolean().optional() })
+            .strict()
+            .optional(),
         endpointPublicAccess: z.boolean().optional(),
         publicAccessCidrs: z.array(z.string()).optional(),
         clusterLogTypes: z.array(z.string()).optional(),
@@ -115,7 +136,7 @@ export function loadConfig(raw: Record<string, string> = pulumi.runtime.allConfi
         const issue = result.error.issues[0];
         const path = issue.path.join(".");
         const setting = `${NAMESPACE}:${issue.code === "unrecognized_keys" ? [path, ...issue.keys].filter(Boolean).join(".") : path}`;
-        const value = issue.code === "unrecognized_keys" ? undefined : valueAt(values, issue.path);
+        const value = valueAt(values, issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]] : issue.path);
         const allowed =
             issue.code === "unrecognized_keys"
                 ? `unknown key; known keys: ${knownKeys(issue.path).join(", ")}`

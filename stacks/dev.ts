@@ -6,6 +6,7 @@ export class DevStack extends EnvironmentStack {
     protected profile(): EnvironmentProfile {
         return {
             name: "dev",
+            privateCluster: false,
             endpointPublicAccess: true,
             secretsEncryption: false,
             clusterLogTypes: [],

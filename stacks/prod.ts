@@ -10,6 +10,7 @@ export class ProdStack extends EnvironmentStack {
     protected profile(): EnvironmentProfile {
         return {
             name: "prod",
+            privateCluster: true,
             endpointPublicAccess: false,
             secretsEncryption: true,
             clusterLogTypes: ["api", "audit", "authenticator"],

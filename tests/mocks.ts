@@ -18,8 +18,33 @@ export const ADDON_VERSIONS: Record<string, string> = {
     "aws-ebs-csi-driver": "v1.48.0-eksbuild.2",
 };
 
+/** Physical IDs as AWS shapes them, derived from the resource name so tests can predict them. */
+const ID_PREFIX: Record<string, string> = {
+    "aws:ec2/vpc:Vpc": "vpc",
+    "aws:ec2/subnet:Subnet": "subnet",
+    "aws:ec2/internetGateway:InternetGateway": "igw",
+    "aws:ec2/natGateway:NatGateway": "nat",
+    "aws:ec2/eip:Eip": "eipalloc",
+    "aws:ec2/routeTable:RouteTable": "rtb",
+    "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
+};
+
+/** An existing VPC the account holds, for stacks that adopt one (`network.existingVpc`). */
+export const EXISTING_VPC = {
+    vpcId: "vpc-0a1b2c3d4e5f60001",
+    cidrBlock: "10.50.0.0/16",
+    privateSubnetIds: ["subnet-0a1b2c3d4e5f6000a", "subnet-0a1b2c3d4e5f6000b"],
+    publicSubnetIds: ["subnet-0a1b2c3d4e5f6001a", "subnet-0a1b2c3d4e5f6001b"],
+};
+
 export class AwsMocks implements pulumi.runtime.Mocks {
     constructor(public readonly region: string) {}
+
+    /** The region's zones: a, b and c. */
+    get zones(): string[] {
+        return ["a", "b", "c"].map((z) => `${this.region}${z}`);
+    }
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string; state: Record<string, unknown> }> {
         const i = args.inputs;
@@ -58,8 +83,14 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                 return { id: "k3x9qz", state: { ...i, result: "k3x9qz".slice(0, Number(i.length ?? 6)) } };
             case "eks:index:Cluster":
                 return { id: "", state: await this.eksCluster(args) };
-            default:
-                return { id: `${args.name}-id`, state: { ...i } };
+            case "aws:ec2/vpc:Vpc": {
+                const id = `vpc-${args.name}`;
+                return { id, state: { ...i, arn: arn("ec2", `vpc/${id}`), mainRouteTableId: `rtb-${args.name}-main` } };
+            }
+            default: {
+                const prefix = ID_PREFIX[args.type];
+                return { id: prefix ? `${prefix}-${args.name}` : `${args.name}-id`, state: { ...i } };
+            }
         }
     }
 
@@ -69,6 +100,19 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                 return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/ci`, userId: "AIDAEXAMPLE", id: ACCOUNT_ID };
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+            case "aws:index/getAvailabilityZones:getAvailabilityZones":
+                return { id: this.region, names: this.zones, zoneIds: this.zones.map((_, n) => `az${n + 1}`), state: args.inputs.state };
+            case "aws:ec2/getVpc:getVpc":
+                if (args.inputs.id !== EXISTING_VPC.vpcId) throw new Error(`InvalidVpcID.NotFound: ${args.inputs.id}`);
+                return { id: EXISTING_VPC.vpcId, cidrBlock: EXISTING_VPC.cidrBlock, cidrBlockAssociations: [{ cidrBlock: EXISTING_VPC.cidrBlock }], enableDnsHostnames: true, enableDnsSupport: true, mainRouteTableId: "rtb-0existingmain" };
+            case "aws:ec2/getSubnet:getSubnet": {
+                const all = [...EXISTING_VPC.privateSubnetIds, ...EXISTING_VPC.publicSubnetIds];
+                const n = all.indexOf(args.inputs.id);
+                if (n < 0) throw new Error(`InvalidSubnetID.NotFound: ${args.inputs.id}`);
+                return { id: args.inputs.id, vpcId: EXISTING_VPC.vpcId, availabilityZone: this.zones[n % 2], cidrBlock: `10.50.${n}.0/24` };
+            }
+            case "aws:ec2/getRouteTables:getRouteTables":
+                return { id: this.region, ids: [`rtb-0existing${args.inputs.filters[0].values[0].slice(-1)}`] };
             case "aws:eks/getAddonVersion:getAddonVersion": {
                 const { addonName, kubernetesVersion } = args.inputs;
                 if (!ADDON_VERSIONS[addonName] || !/^1\.[0-9]+$/.test(kubernetesVersion ?? "")) {

@@ -11,7 +11,8 @@ export const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator", "controllerMa
 /** The tag Karpenter's EC2NodeClass selectors find subnets and security groups by. */
 export const DISCOVERY_TAG = "karpenter.sh/discovery";
 
-export interface ClusterArgs {
+/** A cluster's own settings; ClusterArgs adds the network it runs in. */
+export interface ClusterSettings {
     /**
      * Physical EKS cluster name. 1–100 characters: letters, digits, `-` and `_`, starting with a letter or digit.
      * It names the IAM policies' tag conditions and the discovery tags, so changing it replaces the cluster.
@@ -19,12 +20,6 @@ export interface ClusterArgs {
     clusterName: string;
     /** Kubernetes minor version, `1.NN`. @default VERSIONS.kubernetes */
     kubernetesVersion?: string;
-    /** VPC of the cluster. */
-    vpcId: pulumi.Input<string>;
-    /** Private subnets: the control plane's network interfaces, Fargate pods and Karpenter nodes. */
-    privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** Public subnets, for internet-facing load balancers. @default none */
-    publicSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
     /** Serve the API on a public endpoint. @default false (private only) */
     endpointPublicAccess?: boolean;
     /**
@@ -46,8 +41,17 @@ export interface ClusterArgs {
     tags?: Record<string, string>;
 }
 
-/** Args with defaults applied and every value checked; throws ConfigError naming the setting. */
-export function resolveClusterArgs(args: ClusterArgs) {
+export interface ClusterArgs extends ClusterSettings {
+    /** VPC of the cluster. */
+    vpcId: pulumi.Input<string>;
+    /** Private subnets: the control plane's network interfaces, Fargate pods and Karpenter nodes. */
+    privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Public subnets, for internet-facing load balancers. @default none */
+    publicSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** Settings with defaults applied and every value checked; throws ConfigError naming the setting. */
+export function resolveClusterArgs<T extends ClusterSettings>(args: T) {
     check(
         typeof args.clusterName === "string" && /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(args.clusterName),
         "Cluster.clusterName",

@@ -5,7 +5,7 @@ import { CostBudget, CostBudgetArgs, resolveCostBudgetArgs } from "../addons/bud
 import { ClusterAddons, ClusterAddonsArgs, resolveClusterAddonsArgs } from "../addons/cluster-addons";
 import { WorkloadNamespaceArgs, WorkloadNamespaces, resolveWorkloadNamespacesArgs } from "../addons/namespaces";
 import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
-import { Cluster, ClusterArgs, resolveClusterArgs } from "../cluster/cluster";
+import { Cluster, ClusterSettings, resolveClusterArgs } from "../cluster/cluster";
 import { check } from "../errors";
 import { physicalName } from "../iam/names";
 import { PodIdentityAssociationArgs, checkPodIdentityTargets, podIdentityAssociations } from "../iam/pod-identity";
@@ -14,6 +14,9 @@ import { KarpenterFargateProfile } from "../karpenter/fargate-profile";
 import { InterruptionQueue } from "../karpenter/interruption";
 import { Karpenter, KarpenterArgs, resolveKarpenterArgs } from "../karpenter/karpenter";
 import { NodeRole } from "../karpenter/node-role";
+import { PrivateEndpoints, resolvePrivateEndpointsArgs } from "../network/endpoints";
+import { PublicEcrPullThroughCache, checkCachePrefix, checkControllerImage } from "../network/image";
+import { ExistingVpcArgs, NatGateways, Network, resolveNetworkArgs } from "../network/network";
 import { DefaultNodePoolsArgs } from "../nodes/default-pools";
 import { NodeClassSettings } from "../nodes/ec2-node-class";
 import { KarpenterNodes, resolveKarpenterNodesArgs } from "../nodes/karpenter-nodes";
@@ -22,8 +25,13 @@ import { NodePoolArgs } from "../nodes/node-pool";
 /** Karpenter settings of an environment: the controller chart's args less what the environment wires. */
 export type EnvironmentKarpenterArgs = Omit<
     KarpenterArgs,
-    "clusterName" | "clusterEndpoint" | "region" | "controllerRoleArn" | "interruptionQueueName" | "podLabels"
+    "clusterName" | "clusterEndpoint" | "region" | "controllerRoleArn" | "interruptionQueueName" | "podLabels" | "imageRepository"
 > & {
+    /**
+     * Controller image repository, a registry the VPC reaches (a mirror). A private cluster without one
+     * pulls through the environment's ECR pull-through cache. @default Karpenter's public ECR image
+     */
+    imageRepository?: string;
     /** Spot interruption handling: an SQS queue fed by EventBridge rules. @default true */
     interruptionHandling?: boolean;
     /**
@@ -54,9 +62,58 @@ export interface EnvironmentNodesArgs {
     defaultPools?: DefaultNodePoolsArgs;
 }
 
+/** The VPC of an environment: created, or adopted with `existingVpc`. */
+export interface EnvironmentNetworkArgs {
+    /** Adopt this VPC and its subnets instead of creating one. @default create a VPC */
+    existingVpc?: ExistingVpcArgs;
+    /** Region of a created VPC. @default the stack's `aws:region` */
+    region?: string;
+    /** IPv4 CIDR of a created VPC, /16 to /22. @default "10.0.0.0/16" */
+    cidrBlock?: string;
+    /** Zones of a created VPC, 2 to 3. @default 3 */
+    zoneCount?: number;
+    /** Zones of a created VPC by name. @default the region's first `zoneCount` zones */
+    availabilityZones?: string[];
+    /** Public subnets and an internet gateway. @default true, false in a private cluster */
+    publicSubnets?: boolean;
+    /** NAT gateways. @default PerZone with public subnets, None without (and always None in a private cluster) */
+    natGateways?: NatGateways;
+}
+
+/** Interface and gateway VPC endpoints, for a cluster whose nodes have no internet route. */
+export interface EnvironmentEndpointsArgs {
+    /** Create the endpoints. Each interface endpoint is billed per zone-hour. @default privateCluster */
+    enabled?: boolean;
+    /** Endpoints beyond the required set, by service name (`logs`, `elasticloadbalancing`, ...). @default [] */
+    additionalEndpoints?: string[];
+}
+
+/** An ECR pull-through cache of ECR Public, from which a private cluster pulls Karpenter's image. */
+export interface EnvironmentImageCacheArgs {
+    /** Create the cache and pull the controller image through it. @default privateCluster, unless karpenter.imageRepository is set */
+    enabled?: boolean;
+    /** Prefix of the cache's repositories. @default "ecr-public" */
+    repositoryPrefix?: string;
+    /** Create the account-wide cache rule (false where another stack made it). @default true */
+    createRule?: boolean;
+}
+
 export interface EnvironmentArgs {
     /** The EKS cluster. */
-    cluster: ClusterArgs;
+    cluster: ClusterSettings;
+    /** The VPC. */
+    network: EnvironmentNetworkArgs;
+    /**
+     * A private cluster: the nodes have no internet route (no NAT, no public subnets), AWS APIs are reached
+     * through VPC endpoints, the controller image through a pull-through cache or mirror, the node
+     * instance profile is made in advance (there is no IAM endpoint) and Karpenter runs with isolatedVPC.
+     * The API endpoint must be private. @default false
+     */
+    privateCluster?: boolean;
+    /** VPC endpoints. @default created exactly when privateCluster */
+    endpoints?: EnvironmentEndpointsArgs;
+    /** Pull-through cache for the controller image. @default created exactly when privateCluster and no imageRepository */
+    imageCache?: EnvironmentImageCacheArgs;
     /** Karpenter's controller, roles and interruption queue. */
     karpenter?: EnvironmentKarpenterArgs;
     /**
@@ -81,13 +138,41 @@ export const DEFAULT_FARGATE_POD_LABELS = { "eks-karpenter.io/compute": "fargate
 export function resolveEnvironmentArgs(args: EnvironmentArgs) {
     check(args.cluster !== undefined, "Environment.cluster", args.cluster, "the cluster's settings");
     const cluster = resolveClusterArgs(args.cluster);
-    check(
-        args.cluster.privateSubnetIds !== undefined,
-        "Environment.cluster.privateSubnetIds",
-        args.cluster.privateSubnetIds,
-        "the private subnets of the cluster's VPC",
-    );
     const k = args.karpenter ?? {};
+    const privateCluster = args.privateCluster ?? false;
+    check(args.network !== undefined, "Environment.network", args.network, "the VPC to create or adopt");
+    if (privateCluster) {
+        check(!cluster.endpointPublicAccess, "Environment.cluster.endpointPublicAccess", true, "false in a private cluster");
+        check(
+            args.network.natGateways === undefined || args.network.natGateways === NatGateways.None,
+            "Environment.network.natGateways",
+            args.network.natGateways,
+            "None in a private cluster: its nodes have no internet route",
+        );
+    }
+    const network = {
+        ...args.network,
+        publicSubnets: args.network.existingVpc ? undefined : (args.network.publicSubnets ?? !privateCluster),
+        clusterName: args.cluster.clusterName,
+    };
+    resolveNetworkArgs(network, aws.config.region);
+    const endpointsEnabled = args.endpoints?.enabled ?? privateCluster;
+    check(!privateCluster || endpointsEnabled, "Environment.endpoints.enabled", false, "true in a private cluster: without endpoints nothing reaches AWS");
+    const endpoints = {
+        additionalEndpoints: args.endpoints?.additionalEndpoints,
+        interruptionHandling: k.interruptionHandling ?? true,
+        podIdentity: true,
+    };
+    resolvePrivateEndpointsArgs({ ...endpoints, vpcId: "", vpcCidrBlocks: [], subnetIds: [], routeTableIds: [] });
+    const imageCache = args.imageCache?.enabled ?? (privateCluster && k.imageRepository === undefined);
+    check(
+        !(imageCache && k.imageRepository !== undefined),
+        "Environment.imageCache.enabled",
+        true,
+        "false when karpenter.imageRepository names the image: the image comes from one place",
+    );
+    if (imageCache) checkCachePrefix(args.imageCache?.repositoryPrefix ?? "ecr-public");
+    else checkControllerImage(privateCluster, k.imageRepository);
     const podLabels = k.podLabels ?? DEFAULT_FARGATE_POD_LABELS;
     // Wired values are placeholders here: only the user's settings are being checked.
     const karpenter = resolveKarpenterArgs({ ...k, podLabels, clusterName: "", clusterEndpoint: "", region: "", controllerRoleArn: "" });
@@ -99,17 +184,17 @@ export function resolveEnvironmentArgs(args: EnvironmentArgs) {
         ...addons,
         kubernetesVersion: cluster.kubernetesVersion,
         fargateServiceAccounts: [karpenterServiceAccount],
-        privateSubnetIds: args.cluster.privateSubnetIds,
         tags,
     };
-    resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", partition: "", fargatePodExecutionRoleArn: "" });
+    resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", partition: "", fargatePodExecutionRoleArn: "", privateSubnetIds: [] });
     const namespacesArgs = { namespaces, reservedNamespaces: [karpenter.namespace] };
     resolveWorkloadNamespacesArgs(namespacesArgs);
     const budgetArgs = args.budget ? { ...args.budget, budgetName: `${args.cluster.clusterName}-monthly-cost`, tags } : undefined;
     if (budgetArgs) resolveCostBudgetArgs(budgetArgs);
     check(args.nodes !== undefined, "Environment.nodes", args.nodes, "the node classes and pools (or the default pools' options)");
     // Role or instance profile are wired later; a placeholder of the right kind lets the set be checked now.
-    const createInstanceProfile = k.createInstanceProfile ?? false;
+    // With no IAM endpoint the controller cannot create instance profiles: make the node's in advance.
+    const createInstanceProfile = k.createInstanceProfile ?? privateCluster;
     const nodes = resolveKarpenterNodesArgs({
         ...args.nodes,
         clusterName: args.cluster.clusterName,
@@ -126,6 +211,11 @@ export function resolveEnvironmentArgs(args: EnvironmentArgs) {
         namespacesArgs,
         budgetArgs,
         createInstanceProfile,
+        privateCluster,
+        network,
+        endpointsEnabled,
+        endpoints,
+        imageCache,
         nodePoolLimits: summarizeNodePoolLimits(
             "Environment.nodes.nodePools",
             Object.fromEntries(nodes.nodePools.map((p) => [p.name, { cpu: p.limits.cpu, memory: p.limits.memory }])),
@@ -180,7 +270,36 @@ export class Environment extends pulumi.ComponentResource {
         const partition = scope.partition.partition;
         const dnsSuffix = scope.partition.dnsSuffix;
 
-        this.cluster = new Cluster(`${name}-cluster`, { ...args.cluster, tags }, { parent: this });
+        const network = new Network(`${name}-network`, { ...settings.network, tags }, { parent: this });
+        // Endpoints take their inputs from the network only: they are created beside the cluster, not after it.
+        const endpoints = settings.endpointsEnabled
+            ? new PrivateEndpoints(
+                  `${name}-endpoints`,
+                  {
+                      ...settings.endpoints,
+                      vpcId: network.vpcId,
+                      vpcCidrBlocks: network.cidrBlocks,
+                      subnetIds: network.endpointSubnetIds,
+                      routeTableIds: network.privateRouteTableIds,
+                      region: scope.region,
+                      partition,
+                      tags,
+                  },
+                  { parent: this },
+              )
+            : undefined;
+
+        this.cluster = new Cluster(
+            `${name}-cluster`,
+            {
+                ...args.cluster,
+                vpcId: network.vpcId,
+                privateSubnetIds: network.privateSubnetIds,
+                publicSubnetIds: network.publicSubnetIds,
+                tags,
+            },
+            { parent: this },
+        );
         const clusterName = this.cluster.clusterName;
 
         // The suffix keeps account-wide names unique (two environments, one account) and stable.
@@ -234,7 +353,7 @@ export class Environment extends pulumi.ComponentResource {
             `${name}-karpenter-fargate`,
             {
                 clusterName,
-                subnetIds: args.cluster.privateSubnetIds,
+                subnetIds: network.privateSubnetIds,
                 namespace: karpenterSettings.namespace,
                 podLabels,
                 podExecutionRoleName: iamName("fargate"),
@@ -246,6 +365,19 @@ export class Environment extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        const imageCache = settings.imageCache
+            ? new PublicEcrPullThroughCache(
+                  `${name}-image-cache`,
+                  {
+                      repositoryPrefix: args.imageCache?.repositoryPrefix,
+                      createRule: args.imageCache?.createRule,
+                      // Fargate pulls the controller image with the pod execution role; the first pull imports it.
+                      pullerRoleNames: [fargate.podExecutionRoleName],
+                      tags,
+                  },
+                  { parent: this },
+              )
+            : undefined;
         podIdentityAssociations(`${name}-pod-identity`, clusterName, args.podIdentityAssociations ?? [], { parent: this });
 
         this.karpenter = new Karpenter(
@@ -258,11 +390,14 @@ export class Environment extends pulumi.ComponentResource {
                 region: scope.region,
                 controllerRoleArn: controllerRole.roleArn,
                 interruptionQueueName: queue?.queueName,
+                imageRepository: imageCache?.karpenterImageRepository ?? k.imageRepository,
+                isolatedVpc: k.isolatedVpc ?? settings.privateCluster,
             },
             {
                 parent: this,
                 providers: { kubernetes: this.cluster.provider },
-                dependsOn: [fargate, controllerRole, nodeRole, ...(queue ? [queue] : [])],
+                // Also the endpoints and the image cache: without them a private cluster's controller cannot start.
+                dependsOn: [fargate, controllerRole, nodeRole, ...[queue, endpoints, imageCache].filter((r) => r !== undefined)],
             },
         );
 
@@ -287,6 +422,7 @@ export class Environment extends pulumi.ComponentResource {
                 clusterName,
                 partition,
                 fargatePodExecutionRoleArn: fargate.podExecutionRoleArn,
+                privateSubnetIds: network.privateSubnetIds,
                 podIdentityRoleNames: { "aws-ebs-csi-driver": iamName("ebs-csi") },
             },
             { parent: this, providers: { kubernetes: this.cluster.provider }, dependsOn: [this.karpenter, nodes] },

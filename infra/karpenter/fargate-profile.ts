@@ -43,6 +43,7 @@ export interface KarpenterFargateProfileArgs {
 export class KarpenterFargateProfile extends pulumi.ComponentResource {
     public readonly profileName: pulumi.Output<string>;
     public readonly podExecutionRoleArn: pulumi.Output<string>;
+    public readonly podExecutionRoleName: pulumi.Output<string>;
 
     constructor(name: string, args: KarpenterFargateProfileArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-karpenter:karpenter:KarpenterFargateProfile", name, {}, opts);
@@ -83,6 +84,11 @@ export class KarpenterFargateProfile extends pulumi.ComponentResource {
         );
         this.profileName = profile.fargateProfileName;
         this.podExecutionRoleArn = role.arn;
-        this.registerOutputs({ profileName: this.profileName, podExecutionRoleArn: this.podExecutionRoleArn });
+        this.podExecutionRoleName = role.name;
+        this.registerOutputs({
+            profileName: this.profileName,
+            podExecutionRoleArn: this.podExecutionRoleArn,
+            podExecutionRoleName: this.podExecutionRoleName,
+        });
     }
 }

@@ -1,5 +1,3 @@
-import { VERSIONS } from "../versions";
-
 export interface ControllerResources {
     cpu: string;
     memory: string;
@@ -21,7 +19,7 @@ export interface KarpenterValuesInput {
     replicas: number;
     spotToSpotConsolidation: boolean;
     /** Controller image; the chart's own (public ECR) when undefined. */
-    image?: { repository: string; tag?: string; digest?: string };
+    image?: { repository: string; tag: string; digest?: string };
     /** The cluster has no route to public AWS endpoints (`settings.isolatedVPC`: no pricing API calls). */
     isolatedVPC: boolean;
     logLevel: string;
@@ -48,7 +46,7 @@ export function karpenterValues(v: KarpenterValuesInput): Record<string, unknown
             // On Fargate there is no instance metadata to read the region from.
             env: [{ name: "AWS_REGION", value: v.region }],
             resources: { requests: { ...v.resources }, limits: { ...v.resources } },
-            ...(v.image ? { image: { repository: v.image.repository, tag: v.image.tag ?? VERSIONS.karpenter, digest: v.image.digest ?? "" } } : {}),
+            ...(v.image ? { image: { repository: v.image.repository, tag: v.image.tag, digest: v.image.digest ?? "" } } : {}),
         },
         settings: {
             clusterName: v.clusterName,

@@ -42,10 +42,10 @@ export interface KarpenterArgs {
      * Controller image repository, for a registry the VPC reaches (an ECR pull-through cache or mirror).
      * @default Karpenter's public ECR image
      */
-    imageRepository?: string;
+    imageRepository?: pulumi.Input<string>;
     /** Controller image tag. @default the pinned Karpenter version */
     imageTag?: string;
-    /** Controller image digest (`sha256:...`); pin it with a mirror. @default none */
+    /** Controller image digest (`sha256:...`). @default the pinned chart's digest when the tag is the pinned version, else none */
     imageDigest?: string;
     /** The VPC has no route to public AWS endpoints (Karpenter's `isolatedVPC`). @default false */
     isolatedVpc?: boolean;
@@ -88,10 +88,9 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
         logLevel,
         spotToSpotConsolidation: args.spotToSpotConsolidation ?? false,
         isolatedVpc: args.isolatedVpc ?? false,
-        image:
-            args.imageRepository !== undefined
-                ? { repository: args.imageRepository, tag: args.imageTag, digest: args.imageDigest }
-                : undefined,
+        imageTag: args.imageTag ?? VERSIONS.karpenter,
+        // A mirror or pull-through cache serves the upstream image unchanged: keep verifying its digest.
+        imageDigest: args.imageDigest ?? ((args.imageTag ?? VERSIONS.karpenter) === VERSIONS.karpenter ? VERSIONS.karpenterImageDigest : undefined),
     };
 }
 
@@ -143,8 +142,8 @@ export class Karpenter extends pulumi.ComponentResource {
             { parent: this },
         );
         const values = pulumi
-            .all([args.clusterName, args.clusterEndpoint, args.region, args.controllerRoleArn, args.interruptionQueueName])
-            .apply(([clusterName, clusterEndpoint, region, controllerRoleArn, interruptionQueueName]) =>
+            .all([args.clusterName, args.clusterEndpoint, args.region, args.controllerRoleArn, args.interruptionQueueName, args.imageRepository])
+            .apply(([clusterName, clusterEndpoint, region, controllerRoleArn, interruptionQueueName, imageRepository]) =>
                 karpenterValues({
                     clusterName,
                     clusterEndpoint,
@@ -156,7 +155,7 @@ export class Karpenter extends pulumi.ComponentResource {
                     resources: a.resources,
                     replicas: a.replicas,
                     spotToSpotConsolidation: a.spotToSpotConsolidation,
-                    image: a.image,
+                    image: imageRepository === undefined ? undefined : { repository: imageRepository, tag: a.imageTag, digest: a.imageDigest },
                     isolatedVPC: a.isolatedVpc,
                     logLevel: a.logLevel,
                 }),

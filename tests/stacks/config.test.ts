@@ -26,12 +26,21 @@ describe("bad config fails the preview with the setting, the value and what is a
             { podIdentityAssociations: [{ namespace: "karpenter", serviceAccount: "karpenter", roleArn: "arn:aws:iam::123456789012:role/x" }] },
             /^Environment\.podIdentityAssociations: "karpenter\/karpenter" is not valid; no EKS Pod Identity association for a service account that runs on Fargate/,
         ],
-        ["an unknown key (typo)", "dev", { karpenter: { replica: 2 } }, /^eks-karpenter:karpenter\.replica: \(missing\) is not valid; unknown key; known keys: namespace, serviceAccountName, requests/],
+        ["an unknown key (typo)", "dev", { karpenter: { replica: 2 } }, /^eks-karpenter:karpenter\.replica: 2 is not valid; unknown key; known keys: namespace, serviceAccountName, requests/],
         ["a wrong type", "dev", { karpenter: { replicas: "two" } }, /^eks-karpenter:karpenter\.replicas: "two" is not valid; Expected number, received string$/],
         ["a public endpoint in prod", "prod", { endpointPublicAccess: "true" }, /^eks-karpenter:endpointPublicAccess: true is not valid; false in the prod environment$/],
         ["unprotected prod", "prod", { protect: "false" }, /^eks-karpenter:protect: false is not valid; true in the prod environment$/],
         ["a log type", "prod", { clusterLogTypes: ["api", "audits"] }, /^Cluster\.enabledClusterLogTypes: "audits" is not valid; one of api, audit, authenticator, controllerManager, scheduler$/],
-        ["a missing VPC", "prod", { vpcId: null }, /^eks-karpenter:vpcId: \(missing\) is not valid; required$/],
+        ["a malformed VPC CIDR", "dev", { network: { cidrBlock: "10.0.0.0/33" } }, /^Network\.cidrBlock: "10\.0\.0\.0\/33" is not valid; an IPv4 CIDR from \/16 to \/22/],
+        ["a zone count outside 2–3", "prod", { network: { zoneCount: 5 } }, /^Network\.zoneCount: 5 is not valid; a whole number from 2 to 3$/],
+        ["an unknown endpoint name", "prod", { endpoints: { additionalEndpoints: ["dynamo"] } }, /^PrivateEndpoints\.additionalEndpoints: "dynamo" is not valid; one of ec2, ecr\.api/],
+        [
+            "a private cluster pulling the controller from public ECR",
+            "prod",
+            { karpenter: { imageRepository: "public.ecr.aws/karpenter/controller" } },
+            /^karpenter\.imageRepository: "public\.ecr\.aws\/karpenter\/controller" is not valid; in a private cluster, a registry the VPC reaches/,
+        ],
+        ["a private cluster with NAT", "prod", { network: { natGateways: "PerZone" } }, /^Environment\.network\.natGateways: "PerZone" is not valid; None in a private cluster/],
         ["a bad cluster name", "dev", { clusterName: "my cluster" }, /^Cluster\.clusterName: "my cluster" is not valid/],
     ];
     for (const [what, stack, overrides, message] of cases) {

@@ -9,6 +9,8 @@ import { Program, Registered, runProgram, valueOf } from "../harness";
 
 const CLUSTER = "eks-karpenter-dev";
 const ISSUER = `oidc.eks.eu-west-1.amazonaws.com/id/${OIDC_ID}`;
+/** The private subnets dev's network creates, one per zone (the mocks' IDs). */
+const PRIVATE_SUBNETS = [0, 1, 2].map((n) => `subnet-dev-network-private-${n}`);
 
 describe("dev stack under mocks", () => {
     let p: Program;
@@ -54,7 +56,7 @@ describe("dev stack under mocks", () => {
         assert.equal(c.inputs.encryptionConfigKeyArn, undefined);
         assert.equal(c.protect, false);
         assert.equal(p.ofType("aws:kms/key:Key").length, 0);
-        assert.deepEqual(c.inputs.privateSubnetIds, ["subnet-0dev00000000000a1", "subnet-0dev00000000000b1", "subnet-0dev00000000000c1"]);
+        assert.deepEqual(c.inputs.privateSubnetIds, PRIVATE_SUBNETS);
     });
 
     test("the EKS-managed cluster security group carries the discovery tag", () => {
@@ -136,7 +138,7 @@ describe("dev stack under mocks", () => {
         const release = p.one("kubernetes:helm.sh/v3:Release", "dev-karpenter");
         assert.equal(profile.inputs.clusterName, CLUSTER);
         assert.deepEqual(profile.inputs.selectors, [{ namespace: "karpenter", labels: release.inputs.values.podLabels }]);
-        assert.deepEqual(profile.inputs.subnetIds, ["subnet-0dev00000000000a1", "subnet-0dev00000000000b1", "subnet-0dev00000000000c1"]);
+        assert.deepEqual(profile.inputs.subnetIds, PRIVATE_SUBNETS);
         const execRole = p.one("aws:iam/role:Role", "dev-karpenter-fargate-pod-execution");
         assert.equal(profile.inputs.podExecutionRoleArn, `arn:aws:iam::${ACCOUNT_ID}:role/${execRole.inputs.name}`);
     });

@@ -18,10 +18,16 @@ for (const stack of ["dev", "prod"]) {
             for (const np of pools) assert.deepEqual(nodePoolErrors(np.inputs), [], np.name);
         });
 
-        test("node classes use the node role and this cluster's discovery tag", async () => {
+        test("node classes use the node role (prod, private: its instance profile) and this cluster's discovery tag", async () => {
             const role = p.one("aws:iam/role:Role", `${stack}-node-role`).inputs.name;
             for (const c of p.ofType("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")) {
-                assert.equal(c.inputs.spec.role, role);
+                if (stack === "prod") {
+                    assert.equal(c.inputs.spec.role, undefined);
+                    assert.equal(c.inputs.spec.instanceProfile, p.one("aws:iam/instanceProfile:InstanceProfile").inputs.name);
+                    assert.equal(p.one("aws:iam/instanceProfile:InstanceProfile").inputs.role, role);
+                } else {
+                    assert.equal(c.inputs.spec.role, role);
+                }
                 const discovery = { tags: { "karpenter.sh/discovery": `eks-karpenter-${stack}` } };
                 assert.deepEqual(c.inputs.spec.subnetSelectorTerms, [discovery]);
                 assert.deepEqual(c.inputs.spec.securityGroupSelectorTerms, [discovery]);

@@ -39,7 +39,7 @@ function unknownPaths(ours: unknown, theirs: unknown, at: string[] = []): string
 
 describe("karpenterValues", () => {
     test("uses only keys the pinned chart's values.yaml declares", () => {
-        const withImage = karpenterValues({ ...input, image: { repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/karpenter/controller" } });
+        const withImage = karpenterValues({ ...input, image: { repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/karpenter/controller", tag: "1.9.0" } });
         assert.deepEqual(unknownPaths(withImage, referenceValues), []);
         assert.deepEqual(unknownPaths({ settings: { clusterNmae: "x" } }, referenceValues), ["settings.clusterNmae"]);
     });
@@ -64,10 +64,10 @@ describe("karpenterValues", () => {
         assert.deepEqual(v.topologySpreadConstraints.map((t: any) => t.topologyKey), ["topology.kubernetes.io/zone"]);
     });
 
-    test("keeps the chart's image unless a mirror is given, then pins the chart's version", () => {
+    test("keeps the chart's image unless a mirror is given", () => {
         assert.equal((karpenterValues(input) as any).controller.image, undefined);
-        const mirrored = karpenterValues({ ...input, image: { repository: "mirror.example/karpenter/controller" } }) as any;
-        assert.deepEqual(mirrored.controller.image, { repository: "mirror.example/karpenter/controller", tag: VERSIONS.karpenter, digest: "" });
+        const mirrored = karpenterValues({ ...input, image: { repository: "mirror.example/karpenter/controller", tag: "1.9.0" } }) as any;
+        assert.deepEqual(mirrored.controller.image, { repository: "mirror.example/karpenter/controller", tag: "1.9.0", digest: "" });
     });
 
     test("turns interruption handling off with an empty queue name", () => {
@@ -83,6 +83,7 @@ describe("pinned version", () => {
         assert.equal(crdChart.version, VERSIONS.karpenter);
         assert.equal(referenceValues.controller.image.tag, VERSIONS.karpenter);
         assert.equal(referenceValues.controller.image.repository, VERSIONS.karpenterImageRepository);
+        assert.equal(referenceValues.controller.image.digest, VERSIONS.karpenterImageDigest);
         assert.match(VERSIONS.karpenter, /^1\.9\.\d+$/);
     });
 });
@@ -120,6 +121,13 @@ describe("resolveKarpenterArgs", () => {
             /Karpenter\.limits\.cpu: "2" is not valid; equal to requests\.cpu \(1\)/,
         );
         assert.throws(() => resolveKarpenterArgs({ ...base, limits: { memory: "2Gi" } }), /Karpenter\.limits\.memory/);
+    });
+
+    test("a mirrored image keeps the pinned tag and digest, unless another tag is asked for", () => {
+        const pinned = resolveKarpenterArgs({ ...base, imageRepository: "mirror.example/karpenter/controller" });
+        assert.deepEqual([pinned.imageTag, pinned.imageDigest], [VERSIONS.karpenter, VERSIONS.karpenterImageDigest]);
+        const other = resolveKarpenterArgs({ ...base, imageRepository: "mirror.example/karpenter/controller", imageTag: "1.9.1" });
+        assert.deepEqual([other.imageTag, other.imageDigest], ["1.9.1", undefined]);
     });
 
     test("refuses malformed quantities, replica counts, namespaces and empty pod labels", () => {
