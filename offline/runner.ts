@@ -1,19 +1,19 @@
 /**
  * Runs the real stack program (stacks/createStack, what index.ts runs) under Pulumi's mocks with a
  * stack's config from Pulumi.<stack>.yaml, and records every registration as the engine receives it.
+ * The tests (through tests/harness.ts) and `npm run plan` both use it: no cloud account, no Pulumi CLI.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { ConfigError } from "../infra/errors";
 import { createStack } from "../stacks";
 import { EnvironmentStack } from "../stacks/base";
 import { AwsMocks } from "./mocks";
 import { MockMonitor, RegisterResourceRequest, rpc, settings } from "./pulumi-internals";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
-/** `shared/` sits beside the repository (in CI too: a fresh clone with shared/ next to it). */
-export const SHARED = path.resolve(REPO_ROOT, "..", "shared");
 
 export interface Registered {
     urn: string;
@@ -24,8 +24,15 @@ export interface Registered {
     protect: boolean;
     provider: string;
     dependencies: string[];
+    /** For each input, the URNs it depends on; a dependency in no list came from `dependsOn`. */
+    propertyDependencies: Record<string, string[]>;
     inputs: Record<string, any>;
+    /** The state the mocks answered with (inputs plus what the provider computes: ARNs, IDs, endpoints). */
+    outputs: Record<string, any>;
 }
+
+/** The region when a stack's config names none. */
+const DEFAULT_REGION = "eu-west-1";
 
 let registrations: Registered[] = [];
 const original = MockMonitor.prototype.registerResource;
@@ -39,18 +46,38 @@ MockMonitor.prototype.registerResource = function (req: RegisterResourceRequest,
         protect: req.getProtect(),
         provider: req.getProvider(),
         dependencies: req.getDependenciesList(),
+        propertyDependencies: {},
         inputs: rpc.deserializeProperties(req.getObject()),
+        outputs: {},
     };
+    req.getPropertydependenciesMap().forEach((deps, key) => {
+        record.propertyDependencies[key] = deps.getUrnsList();
+    });
     registrations.push(record);
     return original.call(this, req, (err: unknown, resp: any) => {
-        if (resp) record.urn = resp.getUrn();
+        if (resp) {
+            record.urn = resp.getUrn();
+            record.outputs = rpc.deserializeProperties(resp.getObject());
+        }
         callback(err, resp);
     });
 };
 
+/** The stacks that have a `Pulumi.<stack>.yaml` in the repository. */
+export function knownStacks(): string[] {
+    return fs
+        .readdirSync(REPO_ROOT)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
 /** The config of `Pulumi.<stack>.yaml`, as Pulumi hands it to a program (structured values as JSON). */
 export function stackConfig(stack: string): Record<string, string> {
     const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        throw new ConfigError("stack", stack, `one of ${knownStacks().join(", ")} (a Pulumi.<stack>.yaml in ${REPO_ROOT})`);
+    }
     const values: Record<string, unknown> = parse(fs.readFileSync(file, "utf8")).config ?? {};
     return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
@@ -59,7 +86,14 @@ export class Program {
     constructor(
         public readonly stack: EnvironmentStack,
         public readonly resources: Registered[],
+        /** The config the program ran with. */
+        public readonly config: Record<string, string> = {},
     ) {}
+
+    /** The AWS region the program ran in (`aws:region`). */
+    get region(): string {
+        return this.config["aws:region"] ?? DEFAULT_REGION;
+    }
 
     ofType(type: string): Registered[] {
         return this.resources.filter((r) => r.type === type);
@@ -115,10 +149,10 @@ export async function runProgram(stack: string, overrides: Record<string, unknow
         else config[key] = typeof v === "string" ? v : JSON.stringify(v);
     }
     registrations = [];
-    const region = config["aws:region"] ?? "eu-west-1";
+    const region = config["aws:region"] ?? DEFAULT_REGION;
     await pulumi.runtime.setMocks(new AwsMocks(region), "eks-karpenter", stack, false);
     pulumi.runtime.setAllConfig(config);
     const created = createStack(stack);
     await settings.waitForRPCs();
-    return new Program(created, registrations);
+    return new Program(created, registrations, config);
 }
