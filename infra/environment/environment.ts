@@ -14,7 +14,7 @@ import { NodeRole } from "../karpenter/node-role";
 /** Karpenter settings of an environment: the controller chart's args less what the environment wires. */
 export type EnvironmentKarpenterArgs = Omit<
     KarpenterArgs,
-    "clusterName" | "clusterEndpoint" | "region" | "controllerRoleArn" | "interruptionQueueName" | "podLabels"
+    "clusterName" | "clusterEndpoint" | "region" | "controllerRoleArn" | "interruptionQueueName" | "podLabels" | "controllerDependsOn"
 > & {
     /** Spot interruption handling: an SQS queue fed by EventBridge rules. @default true */
     interruptionHandling?: boolean;
@@ -141,7 +141,8 @@ export class Environment extends pulumi.ComponentResource {
         const controllerRole = new KarpenterControllerRole(
             `${name}-controller-role`,
             {
-                clusterName,
+                // The configured name: the policies need no value of the cluster, so they need not wait for it.
+                clusterName: base,
                 oidcProviderArn: this.cluster.oidcProviderArn,
                 oidcIssuerUrl: this.cluster.oidcIssuerUrl,
                 namespace: karpenterSettings.namespace,
@@ -161,6 +162,7 @@ export class Environment extends pulumi.ComponentResource {
             `${name}-karpenter-fargate`,
             {
                 clusterName,
+                configuredClusterName: base,
                 subnetIds: args.cluster.privateSubnetIds,
                 namespace: karpenterSettings.namespace,
                 podLabels,
@@ -185,12 +187,9 @@ export class Environment extends pulumi.ComponentResource {
                 region: scope.region,
                 controllerRoleArn: controllerRole.roleArn,
                 interruptionQueueName: queue?.queueName,
+                controllerDependsOn: [fargate, controllerRole, nodeRole, ...(queue ? [queue] : [])],
             },
-            {
-                parent: this,
-                providers: { kubernetes: this.cluster.provider },
-                dependsOn: [fargate, controllerRole, nodeRole, ...(queue ? [queue] : [])],
-            },
+            { parent: this, providers: { kubernetes: this.cluster.provider } },
         );
 
         this.clusterName = clusterName;
