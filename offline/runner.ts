@@ -64,7 +64,7 @@ MockMonitor.prototype.registerResource = function (req: RegisterResourceRequest,
 };
 
 /** The stacks that have a `Pulumi.<stack>.yaml` in the repository. */
-export function knownStacks(): string[] {
+function knownStacks(): string[] {
     return fs
         .readdirSync(REPO_ROOT)
         .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])

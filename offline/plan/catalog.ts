@@ -215,7 +215,7 @@ export function settingsOf(r: Pick<Registered, "type" | "inputs" | "protect">): 
     return settings;
 }
 
-export function valueAt(root: unknown, dotted: string): unknown {
+function valueAt(root: unknown, dotted: string): unknown {
     return dotted
         .split(".")
         .reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), root);

@@ -114,7 +114,7 @@ const FARGATE_SIZES: [number, number[]][] = [
 ];
 
 /** Memory Fargate adds to every pod's requests before it picks a size, in GB. */
-export const FARGATE_POD_OVERHEAD_GB = 0.25;
+const FARGATE_POD_OVERHEAD_GB = 0.25;
 
 /** The Fargate size a pod with these requests (vCPU, GB) runs in. */
 export function fargateSize(vcpu: number, memoryGb: number): { vcpu: number; memoryGb: number } {

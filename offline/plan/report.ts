@@ -3,7 +3,7 @@ import type { Registered } from "../runner";
 import { UNKNOWN_TYPE_MINUTES } from "./catalog";
 import { CostEstimate, baselineCost } from "./cost";
 import { GuardrailRule, Violation, checkGuardrails } from "./guardrails";
-import { CriticalPath, criticalPath } from "./schedule";
+import { CriticalPath, criticalPath, explainUnneeded } from "./schedule";
 import { TreeNode, buildTree } from "./tree";
 
 export interface Plan {
@@ -69,10 +69,10 @@ export function renderText(plan: Plan): string {
     out.push(
         cp.unneededWaits.length === 0
             ? "  Unneeded waits: none (no resource waits for another whose values it does not use)."
-            : "  Unneeded waits (the resource uses nothing the awaited one creates):",
+            : "  Unneeded waits (minutes lost; * on the critical path):",
     );
     for (const w of cp.unneededWaits) {
-        out.push(`    ${w.type} ${w.name} waits ${w.delayMinutes} min for ${w.waitsFor.name} through ${w.inputs.join(", ")}${w.onCriticalPath ? " (on the critical path)" : ""}`);
+        out.push(`  ${w.onCriticalPath ? "*" : " "} ${w.delayMinutes.toFixed(1).padStart(4)}  ${w.type} ${w.name}: ${explainUnneeded(w)}`);
     }
 
     const cost = plan.cost;

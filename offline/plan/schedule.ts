@@ -35,13 +35,28 @@ export interface Step extends ResourceRef {
     unneeded?: string;
 }
 
-/** A resource held back by another it waits for through an input but uses nothing the other creates. */
+/**
+ * A resource held back by another it does not need: it waits through inputs that carry nothing the other
+ * creates, or only because its component waits.
+ */
 export interface UnneededWait extends ResourceRef {
     waitsFor: ResourceRef;
+    /** The inputs it waits through; none when it inherits the wait. */
     inputs: string[];
+    /** The component whose wait it inherits, when it does. */
+    inheritedFrom?: ResourceRef;
     /** How much later it starts than it would without the wait. */
     delayMinutes: number;
     onCriticalPath: boolean;
+}
+
+/** Why an unneeded wait is not needed, and what to do about it. */
+export function explainUnneeded(w: Omit<UnneededWait, "onCriticalPath">): string {
+    return w.inheritedFrom
+        ? `${w.name} waits for ${w.waitsFor.name} only because its component ${w.inheritedFrom.name} does ` +
+              "(a component's dependsOn holds back all its children): give that wait to the children that need it"
+        : `${w.name} uses none of the values ${w.waitsFor.name} creates through ${w.inputs.join(", ")} ` +
+              "(only names known from config): pass those instead";
 }
 
 export interface CriticalPath {
@@ -65,6 +80,8 @@ class Schedule {
     private readonly finishes = new Map<Registered, { at: number; by?: Registered }>();
     private readonly visiting = new Set<string>();
     private readonly unresolved = new Set<string>();
+    private readonly resolved = new Map<string, Registered | undefined>();
+    private readonly waitLists = new Map<Registered, Wait[]>();
 
     constructor(private readonly resources: readonly Registered[]) {
         for (const r of resources) {
@@ -100,6 +117,8 @@ class Schedule {
         let node: Registered | undefined = this.ownWork(last);
         while (node) {
             const step: Step = { ...ref(node), start: round(this.start(node).at), minutes: this.minutes(node) };
+            const needless = this.needless(node);
+            if (needless) step.unneeded = explainUnneeded({ ...ref(node), ...needless });
             steps.unshift(step);
             const via: string[] = [];
             let from: Registered = node;
@@ -108,15 +127,11 @@ class Schedule {
             while (wait) {
                 if (wait.kind === "parent") {
                     via.push(`inherits the waits of its component ${wait.on.name}`);
-                    step.unneeded ??= `waits only because its component ${wait.on.name} does (a component's dependsOn holds back all its children): give the wait to the children that need it`;
                     from = wait.on;
                     wait = this.start(from).by;
                     continue;
                 }
                 via.push(describe(wait));
-                if (this.needless(from)) {
-                    step.unneeded ??= `${from.name} uses none of the values ${wait.on.name} creates (only names known from config): pass those instead`;
-                }
                 const prior = this.ownWork(wait.on);
                 if (prior !== wait.on) via.push(`${wait.on.name} finishes with its child ${prior.name}`);
                 node = prior;
@@ -128,17 +143,23 @@ class Schedule {
     }
 
     /**
-     * The wait that sets `r`'s start when it comes through inputs that use nothing the awaited resource
-     * creates, and how much later `r` starts because of it.
+     * The wait that sets `r`'s start when `r` does not need it (inputs that use nothing the awaited
+     * resource creates, or a wait inherited from its component), and how much later `r` starts because of it.
      */
-    private needless(r: Registered): { waitsFor: ResourceRef; inputs: string[]; delayMinutes: number } | undefined {
+    private needless(r: Registered): Omit<UnneededWait, keyof ResourceRef | "onCriticalPath"> | undefined {
         const { at, by } = this.start(r);
-        if (by?.kind !== "input" || this.uses(r, by.on, by.inputs)) return undefined;
+        if (by === undefined || (by.kind !== "parent" && (by.kind !== "input" || this.uses(r, by.on, by.inputs)))) return undefined;
         const others = this.waits(r)
-            .filter((w) => w.on !== by.on)
+            .filter((w) => w !== by)
             .map((w) => (w.kind === "parent" ? this.start(w.on).at : this.finish(w.on).at));
-        const delay = at - Math.max(0, ...others);
-        return delay > 0 ? { waitsFor: ref(by.on), inputs: by.inputs, delayMinutes: round(delay) } : undefined;
+        const delay = round(at - Math.max(0, ...others));
+        if (delay <= 0) return undefined;
+        if (by.kind === "input") return { waitsFor: ref(by.on), inputs: by.inputs, delayMinutes: delay };
+        // Up the components to the one whose own dependency holds `r` back.
+        let component = by.on;
+        let wait = this.start(component).by;
+        while (wait?.kind === "parent") [component, wait] = [wait.on, this.start(wait.on).by];
+        return wait && { waitsFor: ref(wait.on), inputs: [], inheritedFrom: ref(component), delayMinutes: delay };
     }
 
     /** The resource whose own work ends `r`'s finish: `r`, or for a component the child it finishes with. */
@@ -189,6 +210,8 @@ class Schedule {
 
     /** What `r` waits for. A dependency on its own ancestor is left out: that component contains it. */
     private waits(r: Registered): Wait[] {
+        const cached = this.waitLists.get(r);
+        if (cached) return cached;
         const ancestors = new Set(this.ancestors(r));
         const waits: Wait[] = [];
         const seen = new Set<Registered>();
@@ -205,6 +228,7 @@ class Schedule {
         if (provider) waits.push({ kind: "provider", on: provider });
         const parent = this.byUrn.get(r.parent);
         if (parent) waits.push({ kind: "parent", on: parent });
+        this.waitLists.set(r, waits);
         return waits;
     }
 
@@ -219,8 +243,8 @@ class Schedule {
      * parent type, with the longest name that starts the child's name.
      */
     private resolve(urn: string): Registered | undefined {
-        const known = this.byUrn.get(urn);
-        if (known) return known;
+        if (this.byUrn.has(urn)) return this.byUrn.get(urn);
+        if (this.resolved.has(urn)) return this.resolved.get(urn);
         const [, , qualifiedType = "", ...name] = urn.split("::");
         const types = qualifiedType.split("$");
         const childName = name.join("::");
@@ -228,6 +252,7 @@ class Schedule {
             .filter((r) => types.length > 1 && r.type === types[types.length - 2] && childName.startsWith(r.name))
             .sort((a, b) => b.name.length - a.name.length)[0];
         if (!maker) this.unresolved.add(urn);
+        this.resolved.set(urn, maker);
         return maker;
     }
 

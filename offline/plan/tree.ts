@@ -25,7 +25,3 @@ export function buildTree(resources: readonly Registered[]): TreeNode[] {
     return resources.filter((r) => !urns.has(r.parent)).map(node);
 }
 
-/** Every node of a forest, depth first. */
-export function walk(nodes: readonly TreeNode[]): TreeNode[] {
-    return nodes.flatMap((n) => [n, ...walk(n.children)]);
-}

@@ -2,7 +2,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CostEstimate } from "../../offline/plan/cost";
 import { Plan, buildPlan, renderText } from "../../offline/plan/report";
-import { TreeNode, walk } from "../../offline/plan/tree";
+import { TreeNode } from "../../offline/plan/tree";
 import { runProgram } from "../harness";
 
 // In standard support for 1.33, so the figures below do not move with the calendar.
@@ -11,6 +11,10 @@ const DATE = new Date("2026-03-01T00:00:00Z");
 async function planOf(stack: string): Promise<Plan> {
     const p = await runProgram(stack);
     return buildPlan({ stack, environment: p.stack.constructor.name, region: p.region, resources: p.resources }, { date: DATE, rules: [] });
+}
+
+function walk(nodes: readonly TreeNode[]): TreeNode[] {
+    return nodes.flatMap((n) => [n, ...walk(n.children)]);
 }
 
 function costOf(plan: Plan): CostEstimate {

@@ -27,7 +27,11 @@ describe("criticalPath", () => {
         const path = criticalPath([profile, component, crds]);
         assert.deepEqual(path.steps.map((s) => [s.name, s.start]), [["fargate", 0], ["karpenter-crd", 3]]);
         assert.match(path.steps[1].waitsFor ?? "", /inherits the waits of its component karpenter; dependsOn fargate/);
-        assert.match(path.steps[1].unneeded ?? "", /waits only because its component karpenter does/);
+        assert.match(path.steps[1].unneeded ?? "", /karpenter-crd waits for fargate only because its component karpenter does/);
+        assert.deepEqual(
+            path.unneededWaits.map((w) => [w.name, w.waitsFor.name, w.inheritedFrom?.name, w.delayMinutes]),
+            [["karpenter-crd", "fargate", "karpenter", 3]],
+        );
     });
 
     test("names a wait on the cluster by a resource that only uses the configured cluster name", () => {
@@ -52,7 +56,7 @@ describe("criticalPath", () => {
             "the IRSA role uses the OIDC provider and the access entry lives in the cluster: both need it",
         );
         assert.equal(path.steps[1].name, "fargate-exec");
-        assert.match(path.steps[1].unneeded ?? "", /uses none of the values c creates/);
+        assert.match(path.steps[1].unneeded ?? "", /fargate-exec uses none of the values c creates through assumeRolePolicy/);
     });
 
     test("a dependency on a remote component's child (never registered under mocks) waits for that component", () => {
