@@ -60,7 +60,7 @@ function cloneToFirstPlan(): string {
         return `${total.toFixed(1)} s (${phases.join(", ")}; npm cache warm, so optimistic)`;
     } catch (e) {
         const lines = String((e as { stderr?: string }).stderr ?? e).split("\n");
-        const why = lines.find((l) => /error|cannot find/i.test(l)) ?? lines.filter(Boolean).pop();
+        const why = lines.find((l) => /\w*Error: /.test(l)) ?? lines.filter(Boolean).pop();
         return `failed after ${phases.join(", ") || "nothing"}: ${why?.trim()}`;
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });

@@ -45,7 +45,7 @@ export interface TypeEntry {
 /** Minutes assumed for a custom resource type with no entry; the plan names such types. */
 export const UNKNOWN_TYPE_MINUTES = 0.5;
 
-/** Minutes of a Helm release whose chart starts pods on Fargate: micro-VM start (~1 min), image pull, readiness. */
+/** Minutes of a Helm release that starts pods and waits for them: on Fargate a micro-VM per pod (~1 min), image pull, readiness. */
 const HELM_WORKLOAD_MINUTES = 3;
 /** Minutes of a chart that only applies API objects (CRDs). */
 const HELM_CRD_MINUTES = 0.5;
