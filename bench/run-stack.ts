@@ -1,5 +1,5 @@
 // Runs one stack program under mocks and prints {programSeconds, resources, heapMiB} as JSON.
-import { runProgram } from "../tests/harness";
+import { runProgram } from "../offline/runner";
 
 const start = process.hrtime.bigint();
 runProgram(process.argv[2] ?? "dev").then((p) => {

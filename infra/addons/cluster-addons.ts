@@ -73,6 +73,14 @@ export interface ClusterAddonsArgs {
     podIdentityRoleNames?: Record<string, pulumi.Input<string>>;
     /** AWS partition (`aws`, `aws-cn`, `aws-us-gov`), for managed policy ARNs. */
     partition: pulumi.Input<string>;
+    /**
+     * What must run before pods can be scheduled on EC2 nodes (the Karpenter release, its NodePools and
+     * EC2NodeClasses): the add-ons whose pods need a node wait for it, and only they. EKS reports an
+     * add-on DEGRADED until its pods run and creating one waits for ACTIVE. @default []
+     */
+    nodesReady?: pulumi.Input<pulumi.Resource>[];
+    /** The cluster's other Fargate profiles: EKS creates one profile at a time per cluster. @default [] */
+    fargateProfilesBefore?: pulumi.Input<pulumi.Resource>[];
     /** Tags for every AWS resource created here. @default {} */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -205,12 +213,10 @@ export function storageClassSpec(name: string, reclaimPolicy: string) {
  * the EBS CSI controller's Pod Identity role, CoreDNS's Fargate profile when it runs there, and the
  * default gp3 StorageClass.
  *
- * Pass the Kubernetes provider in `opts.providers`, and in `opts.dependsOn` what must run before pods
- * can be scheduled on EC2 nodes: the Karpenter release and its NodePools and EC2NodeClasses. It is
- * applied to the add-ons whose pods need a node (the EBS CSI driver, and CoreDNS on Karpenter) and
- * to CoreDNS's Fargate profile: EKS reports an add-on DEGRADED until its pods run, and creating one
- * waits for ACTIVE, so these must not start before Karpenter can launch a node (or EKS has finished
- * the Karpenter Fargate profile: it creates one profile at a time).
+ * Pass the Kubernetes provider in `opts.providers`, and in `nodesReady` what must run before pods can
+ * be scheduled on EC2 nodes. Only the add-ons that need a node wait for it (the EBS CSI driver, and
+ * CoreDNS on Karpenter); networking, kube-proxy, the Pod Identity agent and CoreDNS on Fargate do not.
+ * (`opts.dependsOn` would hold back every child of this component, so it is not used for that.)
  */
 export class ClusterAddons extends pulumi.ComponentResource {
     /** Installed version of each add-on, by add-on name. */
@@ -225,7 +231,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-karpenter:addons:ClusterAddons", name, {}, opts);
         const a = resolveClusterAddonsArgs(args);
-        const readyForPods = dependencies(opts?.dependsOn);
+        const readyForPods = args.nodesReady ?? [];
 
         const addons = new Map<ManagedAddonName, aws.eks.Addon>();
         const roles = new Map<ManagedAddonName, aws.iam.Role>();
@@ -246,7 +252,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
                             selectors: [{ namespace: ADDON_NAMESPACE, labels: spec.fargateProfile.labels }],
                             tags: a.tags,
                         },
-                        { parent: this, dependsOn: readyForPods },
+                        { parent: this, dependsOn: args.fargateProfilesBefore ?? [] },
                     ),
                 );
             }
@@ -319,10 +325,4 @@ export class ClusterAddons extends pulumi.ComponentResource {
             storageClassName: this.storageClassName,
         });
     }
-}
-
-/** `opts.dependsOn` as a list, whichever form it was given in. */
-function dependencies(value: pulumi.ResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
-    if (value === undefined) return [];
-    return Array.isArray(value) ? value : [value as pulumi.Input<pulumi.Resource>];
 }

@@ -60,7 +60,14 @@ export function resolveClusterArgs<T extends ClusterSettings>(args: T) {
     );
     const kubernetesVersion = args.kubernetesVersion ?? VERSIONS.kubernetes;
     check(/^1\.[0-9]{2}$/.test(kubernetesVersion), "Cluster.kubernetesVersion", kubernetesVersion, "a minor version such as \"1.33\"");
-    check(Number(kubernetesVersion.split(".")[1]) >= 29, "Cluster.kubernetesVersion", kubernetesVersion, "1.29 or newer (access entries, FlowSchema v1)");
+    const { min, max } = VERSIONS.karpenterKubernetesMinors;
+    const minor = Number(kubernetesVersion.split(".")[1]);
+    check(
+        minor >= min && minor <= max,
+        "Cluster.kubernetesVersion",
+        kubernetesVersion,
+        `1.${min} to 1.${max}, the versions Karpenter ${VERSIONS.karpenter} supports`,
+    );
     const endpointPublicAccess = args.endpointPublicAccess ?? false;
     const publicAccessCidrs = args.publicAccessCidrs ?? (endpointPublicAccess ? ["0.0.0.0/0"] : []);
     check(

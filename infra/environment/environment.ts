@@ -25,7 +25,14 @@ import { NodePoolArgs } from "../nodes/node-pool";
 /** Karpenter settings of an environment: the controller chart's args less what the environment wires. */
 export type EnvironmentKarpenterArgs = Omit<
     KarpenterArgs,
-    "clusterName" | "clusterEndpoint" | "region" | "controllerRoleArn" | "interruptionQueueName" | "podLabels" | "imageRepository"
+    | "clusterName"
+    | "clusterEndpoint"
+    | "region"
+    | "controllerRoleArn"
+    | "interruptionQueueName"
+    | "podLabels"
+    | "imageRepository"
+    | "controllerDependsOn"
 > & {
     /**
      * Controller image repository, a registry the VPC reaches (a mirror). A private cluster without one
@@ -333,7 +340,8 @@ export class Environment extends pulumi.ComponentResource {
         const controllerRole = new KarpenterControllerRole(
             `${name}-controller-role`,
             {
-                clusterName,
+                // The configured name: the policies need no value of the cluster, so they need not wait for it.
+                clusterName: base,
                 oidcProviderArn: this.cluster.oidcProviderArn,
                 oidcIssuerUrl: this.cluster.oidcIssuerUrl,
                 namespace: karpenterSettings.namespace,
@@ -353,6 +361,7 @@ export class Environment extends pulumi.ComponentResource {
             `${name}-karpenter-fargate`,
             {
                 clusterName,
+                configuredClusterName: base,
                 subnetIds: network.privateSubnetIds,
                 namespace: karpenterSettings.namespace,
                 podLabels,
@@ -392,13 +401,10 @@ export class Environment extends pulumi.ComponentResource {
                 interruptionQueueName: queue?.queueName,
                 imageRepository: imageCache?.karpenterImageRepository ?? k.imageRepository,
                 isolatedVpc: k.isolatedVpc ?? settings.privateCluster,
-            },
-            {
-                parent: this,
-                providers: { kubernetes: this.cluster.provider },
                 // Also the endpoints and the image cache: without them a private cluster's controller cannot start.
-                dependsOn: [fargate, controllerRole, nodeRole, ...[queue, endpoints, imageCache].filter((r) => r !== undefined)],
+                controllerDependsOn: [fargate, controllerRole, nodeRole, ...[queue, endpoints, imageCache].filter((r) => r !== undefined)],
             },
+            { parent: this, providers: { kubernetes: this.cluster.provider } },
         );
 
         // After the release, so that on destroy they go first while the controller can still drain
@@ -414,7 +420,6 @@ export class Environment extends pulumi.ComponentResource {
             { parent: this, providers: { kubernetes: this.cluster.provider }, dependsOn: [this.karpenter] },
         );
 
-        // After the nodes: the EBS CSI controller (and CoreDNS on Karpenter) need a node to go ACTIVE.
         this.addons = new ClusterAddons(
             `${name}-addons`,
             {
@@ -424,8 +429,11 @@ export class Environment extends pulumi.ComponentResource {
                 fargatePodExecutionRoleArn: fargate.podExecutionRoleArn,
                 privateSubnetIds: network.privateSubnetIds,
                 podIdentityRoleNames: { "aws-ebs-csi-driver": iamName("ebs-csi") },
+                // The EBS CSI controller (and CoreDNS on Karpenter) need a node to become ACTIVE.
+                nodesReady: [this.karpenter, nodes],
+                fargateProfilesBefore: [fargate],
             },
-            { parent: this, providers: { kubernetes: this.cluster.provider }, dependsOn: [this.karpenter, nodes] },
+            { parent: this, providers: { kubernetes: this.cluster.provider } },
         );
         const workloadNamespaces = new WorkloadNamespaces(`${name}-namespaces`, namespacesArgs, {
             parent: this,

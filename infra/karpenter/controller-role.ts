@@ -14,6 +14,10 @@ export const CONTROLLER_POLICY_NAMES = [
 ] as const;
 
 export interface KarpenterControllerRoleArgs {
+    /**
+     * Cluster name the policies are scoped to. Pass the configured name (a plain string) rather than the
+     * cluster's output: the policies then need not wait for the cluster.
+     */
     clusterName: pulumi.Input<string>;
     oidcProviderArn: pulumi.Input<string>;
     oidcIssuerUrl: pulumi.Input<string>;

@@ -20,7 +20,13 @@ export function podExecutionTrustPolicy(scope: AwsScope, clusterName: string): a
 }
 
 export interface KarpenterFargateProfileArgs {
+    /** The cluster's name as its resource outputs it: the profile is created once the cluster exists. */
     clusterName: pulumi.Input<string>;
+    /**
+     * The physical cluster name as configured, a plain string. It scopes the pod execution role's trust,
+     * so the role is created alongside the cluster instead of after it.
+     */
+    configuredClusterName: string;
     /** Private subnets only: Fargate pods get no public IP. */
     subnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Namespace of the Karpenter controller. */
@@ -52,9 +58,9 @@ export class KarpenterFargateProfile extends pulumi.ComponentResource {
             {
                 name: args.podExecutionRoleName,
                 assumeRolePolicy: pulumi
-                    .all([args.partition, args.region, args.accountId, args.dnsSuffix, args.clusterName])
-                    .apply(([partition, region, accountId, dnsSuffix, clusterName]) =>
-                        JSON.stringify(podExecutionTrustPolicy({ partition, region, accountId, dnsSuffix }, clusterName)),
+                    .all([args.partition, args.region, args.accountId, args.dnsSuffix])
+                    .apply(([partition, region, accountId, dnsSuffix]) =>
+                        JSON.stringify(podExecutionTrustPolicy({ partition, region, accountId, dnsSuffix }, args.configuredClusterName)),
                     ),
                 tags: args.tags,
             },

@@ -51,6 +51,12 @@ export interface KarpenterArgs {
     isolatedVpc?: boolean;
     /** Controller log level. @default "info" */
     logLevel?: string;
+    /**
+     * What must exist before the controller starts: its Fargate profile, IRSA role and policies, the node
+     * role's access entry, the queue. Only the controller release waits for them (and so is deleted before
+     * them); the namespace, FlowSchemas and CRDs are applied meanwhile. @default none
+     */
+    controllerDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 const LOG_LEVELS = ["debug", "info", "error"];
@@ -98,11 +104,12 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
  * Karpenter: its namespace, FlowSchemas outside kube-system, the `karpenter-crd` chart (so CRDs are
  * upgraded with the controller) and the controller chart, both at the pinned version.
  *
- * Pass the Kubernetes provider in `opts.providers`, and in `opts.dependsOn` what must exist before the
- * controller starts (its Fargate profile and IRSA role): they are applied to the releases, so a first
- * `pulumi up` does not wait on pods with nowhere to run, and `pulumi destroy` removes the controller
- * before its role. Create NodePools and EC2NodeClasses with `dependsOn: [karpenter]`: they then go
- * before the controller on deletion, and the controller can terminate their nodes.
+ * Pass the Kubernetes provider in `opts.providers`, and in `controllerDependsOn` what must exist before
+ * the controller starts (its Fargate profile and IRSA role), so a first `pulumi up` does not wait on pods
+ * with nowhere to run and `pulumi destroy` removes the controller before its role. Not in `opts.dependsOn`:
+ * a component's dependencies hold back every child, the CRDs too. Create NodePools and EC2NodeClasses with
+ * `dependsOn: [karpenter]`: they then go before the controller on deletion, and the controller can
+ * terminate their nodes.
  */
 export class Karpenter extends pulumi.ComponentResource {
     public readonly namespace: pulumi.Output<string>;
@@ -113,13 +120,8 @@ export class Karpenter extends pulumi.ComponentResource {
     constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-karpenter:karpenter:Karpenter", name, {}, opts);
         const a = resolveKarpenterArgs(args);
-        const after = opts?.dependsOn;
 
-        const namespace = new k8s.core.v1.Namespace(
-            name,
-            { metadata: { name: a.namespace } },
-            { parent: this, dependsOn: after },
-        );
+        const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: a.namespace } }, { parent: this });
         const flowSchemas =
             a.namespace === "kube-system"
                 ? []
@@ -174,7 +176,7 @@ export class Karpenter extends pulumi.ComponentResource {
                 waitForJobs: true,
                 timeout: 900,
             },
-            { parent: this, dependsOn: [crds, ...flowSchemas, ...toArray(after)] },
+            { parent: this, dependsOn: [crds, ...flowSchemas, ...(args.controllerDependsOn ?? [])] },
         );
         this.namespace = namespace.metadata.name;
         this.releaseName = release.name;
@@ -187,9 +189,4 @@ export class Karpenter extends pulumi.ComponentResource {
             serviceAccountName: this.serviceAccountName,
         });
     }
-}
-
-function toArray<T>(value: pulumi.Input<pulumi.Input<T>[]> | pulumi.Input<T> | undefined): pulumi.Input<T>[] {
-    if (value === undefined) return [];
-    return Array.isArray(value) ? value : [value as pulumi.Input<T>];
 }

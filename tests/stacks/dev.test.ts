@@ -45,7 +45,7 @@ describe("dev stack under mocks", () => {
     test("cluster: API access entries, OIDC provider, no node group, public endpoint allowed in dev", () => {
         const c = p.one("eks:index:Cluster");
         assert.equal(c.inputs.name, CLUSTER);
-        assert.equal(c.inputs.version, "1.33");
+        assert.equal(c.inputs.version, "1.35");
         assert.equal(c.inputs.authenticationMode, "API");
         assert.equal(c.inputs.createOidcProvider, true);
         assert.equal(c.inputs.skipDefaultNodeGroup, true);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../../../infra/errors";
-import { settings } from "../../pulumi-internals";
+import { settings } from "../../../offline/pulumi-internals";
 
 /** Asserts `fn` throws a ConfigError naming `setting`, and returns it. */
 export function configError(fn: () => unknown, setting: string): ConfigError {

@@ -80,7 +80,7 @@ for (const stack of ["dev", "prod"]) {
             }
             assert.deepEqual(
                 lookups.map((l) => [l.addonName, l.kubernetesVersion, l.mostRecent]).sort(),
-                ["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"].map((a) => [a, "1.33", true]),
+                ["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"].map((a) => [a, "1.35", true]),
             );
         });
 

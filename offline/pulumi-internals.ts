@@ -25,5 +25,6 @@ export interface RegisterResourceRequest {
     getProtect(): boolean;
     getProvider(): string;
     getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(callback: (deps: { getUrnsList(): string[] }, key: string) => void): void };
     getObject(): unknown;
 }

@@ -1,0 +1,297 @@
+/**
+ * What the plan knows about each resource type, in one table: which inputs a reviewer wants to see,
+ * how long the type takes to create, which inputs name a resource that must exist first, and what the
+ * type costs while nothing runs on the cluster. A new type (a NodePool, a VPC endpoint, an add-on)
+ * plugs in with an entry here; nothing else in the plan names a type.
+ *
+ * Keys are a full type token or a prefix of one (`aws:iam/`, `kubernetes:`): a type's entry is every
+ * matching key's entry merged, the longest last, so an exact entry refines its family's.
+ */
+import { parseQuantity } from "../../infra/karpenter/quantity";
+import type { Registered } from "../runner";
+import { EKS_STANDARD_SUPPORT_END, HOURS_PER_MONTH, RegionPrices, fargateSize } from "./prices";
+
+export type Inputs = Record<string, any>;
+
+/** What a cost function gets: the region's prices, the day the estimate is for, every resource. */
+export interface CostContext {
+    prices: RegionPrices;
+    date: Date;
+    resources: Registered[];
+}
+
+export interface CostLine {
+    /** What is billed (`EKS control plane`). */
+    item: string;
+    /** How the figure is made, with the rates. */
+    detail: string;
+    /** USD per month. */
+    monthly: number;
+}
+
+export interface TypeEntry {
+    /** The inputs shown in the tree: label → dotted input path, or a function of the inputs. */
+    show?: Record<string, string | ((inputs: Inputs) => unknown)>;
+    /** Estimated minutes to create, or a function of the inputs. Components without one take none. */
+    minutes?: number | ((inputs: Inputs) => number);
+    /** Inputs whose value names a resource that must exist first (an EKS cluster, an IAM role). */
+    references?: string[];
+    /** Monthly baseline cost. */
+    cost?: (r: Registered, ctx: CostContext) => CostLine[];
+    /** A cost that depends on use rather than on what is created: printed as a note. */
+    note?: (r: Registered, ctx: CostContext) => string | undefined;
+}
+
+/** Minutes assumed for a custom resource type with no entry; the plan names such types. */
+export const UNKNOWN_TYPE_MINUTES = 0.5;
+
+/** Minutes of a Helm release that starts pods and waits for them: on Fargate a micro-VM per pod (~1 min), image pull, readiness. */
+const HELM_WORKLOAD_MINUTES = 3;
+/** Minutes of a chart that only applies API objects (CRDs). */
+const HELM_CRD_MINUTES = 0.5;
+
+/** What a chart runs, read from its values: per chart name (the last segment of `chart`). */
+export interface Workload {
+    replicas: number;
+    requests: { cpu?: string; memory?: string };
+    podLabels: Record<string, string>;
+}
+export const CHARTS: Record<string, (values: Inputs) => Workload> = {
+    karpenter: (v) => ({
+        replicas: v.replicas ?? 2,
+        requests: v.controller?.resources?.requests ?? {},
+        podLabels: v.podLabels ?? {},
+    }),
+};
+
+export const RESOURCE_TYPES: Record<string, TypeEntry> = {
+    "aws:": { references: ["clusterName", "role", "rule", "queueUrl", "vpcId", "subnetId", "subnetIds", "routeTableId", "allocationId"] },
+
+    // EKS. The @pulumi/eks Cluster is a remote component: under mocks its children are not seen, so it
+    // is one step: the cluster IAM role, the control plane (~10 min), the OIDC provider, the kube-proxy add-on.
+    "eks:index:Cluster": {
+        minutes: 11,
+        show: {
+            version: "version",
+            endpoint: (i) => [i.endpointPublicAccess && "public", i.endpointPrivateAccess && "private"].filter(Boolean).join(" + "),
+            "public CIDRs": "publicAccessCidrs",
+            logs: (i) => (i.enabledClusterLogTypes?.length ? i.enabledClusterLogTypes : "none"),
+            "secrets encryption": (i) => (i.encryptionConfigKeyArn ? "KMS" : "none"),
+            authentication: "authenticationMode",
+            "deletion protection": "deletionProtection",
+        },
+        cost: (r, ctx) => [eksControlPlane(r.inputs.version, ctx)],
+        note: (r, ctx) => controlPlaneLogsNote(r.inputs.enabledClusterLogTypes, ctx),
+    },
+    "aws:eks/cluster:Cluster": {
+        minutes: 10,
+        show: { version: "version", logs: "enabledClusterLogTypes" },
+        cost: (r, ctx) => [eksControlPlane(r.inputs.version, ctx)],
+        note: (r, ctx) => controlPlaneLogsNote(r.inputs.enabledClusterLogTypes, ctx),
+    },
+    "aws:eks/fargateProfile:FargateProfile": {
+        minutes: 3,
+        show: { profile: "fargateProfileName", selectors: "selectors" },
+    },
+    "aws:eks/addon:Addon": { minutes: 1.5, show: { addon: "addonName", version: "addonVersion" } },
+    "aws:eks/accessEntry:AccessEntry": { minutes: 0.1, show: { type: "type" } },
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": { minutes: 0.1, show: { policy: "policyArn" } },
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
+        minutes: 0.1,
+        show: { "service account": (i) => `${i.namespace}/${i.serviceAccount}` },
+    },
+
+    // IAM, SQS, EventBridge, KMS, logs, budgets: API calls of a few seconds.
+    "aws:iam/": { minutes: 0.1 },
+    "aws:iam/role:Role": { show: { name: "name" } },
+    "aws:iam/policy:Policy": { show: { name: "name" } },
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { show: { policy: (i) => String(i.policyArn ?? "").split("/").pop() } },
+    "aws:iam/instanceProfile:InstanceProfile": { show: { name: "name" } },
+    "aws:sqs/": { minutes: 0.1 },
+    "aws:sqs/queue:Queue": {
+        show: { name: "name", "retention (s)": "messageRetentionSeconds", "SSE (SQS-managed)": "sqsManagedSseEnabled" },
+        note: () => "SQS: Karpenter long-polls the interruption queue (~130,000 requests a month), inside the 1 million free requests: negligible.",
+    },
+    "aws:cloudwatch/": { minutes: 0.1 },
+    "aws:cloudwatch/eventRule:EventRule": { show: { event: (i) => safeJson(i.eventPattern)?.["detail-type"] } },
+    "aws:cloudwatch/logGroup:LogGroup": {
+        show: { name: "name", "retention (days)": "retentionInDays" },
+        note: (r, ctx) => `CloudWatch Logs (${r.name}): ${usd(ctx.prices.logsIngestGb)}/GB ingested, ${usd(ctx.prices.logsStorageGbMonth)}/GB-month stored.`,
+    },
+    "aws:kms/key:Key": {
+        minutes: 0.1,
+        show: { rotation: "enableKeyRotation", "deletion window (days)": "deletionWindowInDays" },
+        cost: (_r, ctx) => [{ item: "KMS key", detail: `${usd(ctx.prices.kmsKeyMonth)}/month (each of the first two yearly rotations adds as much)`, monthly: ctx.prices.kmsKeyMonth }],
+    },
+    "aws:budgets/budget:Budget": {
+        minutes: 0.1,
+        show: { limit: (i) => (i.limitAmount ? `${i.limitAmount} ${i.limitUnit ?? "USD"} per ${String(i.timeUnit ?? "MONTHLY").toLowerCase()}` : undefined) },
+    },
+
+    // Network.
+    "aws:ec2/": { minutes: 0.1 },
+    "aws:ec2/tag:Tag": { minutes: 0.05, show: { tag: (i) => `${i.key}=${i.value}` } },
+    "aws:ec2/vpc:Vpc": { show: { cidr: "cidrBlock" } },
+    "aws:ec2/subnet:Subnet": { show: { cidr: "cidrBlock", zone: "availabilityZone", public: "mapPublicIpOnLaunch" } },
+    "aws:ec2/natGateway:NatGateway": {
+        minutes: 2,
+        show: { connectivity: "connectivityType" },
+        cost: (_r, ctx) => [hourly("NAT gateway", ctx.prices.natGatewayHour, 1, "per gateway; data processing per GB not included")],
+    },
+    "aws:ec2/eip:Eip": {
+        cost: (_r, ctx) => [hourly("Public IPv4 address", ctx.prices.publicIpv4Hour, 1, "per Elastic IP")],
+    },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": {
+        minutes: (i) => (isInterfaceEndpoint(i) ? 2.5 : 0.2),
+        show: {
+            service: "serviceName",
+            type: (i) => i.vpcEndpointType ?? "Gateway",
+            "private DNS": "privateDnsEnabled",
+            zones: (i) => (isInterfaceEndpoint(i) ? (i.subnetIds ?? []).length : undefined),
+        },
+        cost: (r, ctx) => {
+            if (!isInterfaceEndpoint(r.inputs)) return [];
+            const zones = (r.inputs.subnetIds ?? []).length;
+            return [hourly(`Interface endpoint ${r.inputs.serviceName ?? r.name}`, ctx.prices.interfaceEndpointAzHour, zones, `× ${zones} AZ; data processing per GB not included`)];
+        },
+    },
+
+    // Kubernetes: API objects apply in seconds; a chart that starts pods waits for them to be ready.
+    // An object lives in a namespace; a chart's values and an object's spec name what its pods use (a
+    // queue, a role): all must exist first.
+    "kubernetes:": { minutes: 0.05, show: { name: "metadata.name" }, references: ["namespace", "metadata", "values", "spec"] },
+    "kubernetes:helm.sh/v3:Release": {
+        minutes: (i) => (String(i.chart ?? "").endsWith("-crd") ? HELM_CRD_MINUTES : HELM_WORKLOAD_MINUTES),
+        show: {
+            chart: "chart",
+            version: "version",
+            namespace: "namespace",
+            replicas: (i) => workloadOf(i)?.replicas,
+            requests: (i) => workloadOf(i)?.requests,
+        },
+        cost: (r, ctx) => fargatePods(r, ctx),
+    },
+    "kubernetes:karpenter.sh/v1:NodePool": {
+        show: {
+            weight: "spec.weight",
+            limits: "spec.limits",
+            "node class": "spec.template.spec.nodeClassRef.name",
+            "capacity types": (i) => requirement(i, "karpenter.sh/capacity-type"),
+            consolidation: "spec.disruption.consolidationPolicy",
+        },
+    },
+    "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": {
+        show: { ami: (i) => i.spec?.amiSelectorTerms?.map((t: Inputs) => t.alias ?? t.id ?? t.name), role: "spec.role", "instance profile": "spec.instanceProfile" },
+    },
+
+    // Configuration only: no cloud call.
+    "pulumi:providers:": { minutes: 0 },
+    "random:": { minutes: 0, show: { length: "length" } },
+};
+
+/** The merged entry of a type. */
+export function entryOf(type: string): TypeEntry {
+    return Object.keys(RESOURCE_TYPES)
+        .filter((key) => type === key || ((key.endsWith(":") || key.endsWith("/")) && type.startsWith(key)))
+        .sort((a, b) => a.length - b.length)
+        .reduce<TypeEntry>((merged, key) => ({ ...merged, ...RESOURCE_TYPES[key] }), {});
+}
+
+/** Estimated minutes to create `r`; undefined for a custom type the table does not know. */
+export function minutesOf(r: Pick<Registered, "type" | "custom" | "inputs">): number | undefined {
+    const minutes = entryOf(r.type).minutes;
+    if (minutes === undefined) return r.custom ? undefined : 0;
+    return typeof minutes === "function" ? minutes(r.inputs) : minutes;
+}
+
+/** The settings of `r` a reviewer cares about, from its type's `show`; unset ones left out. */
+export function settingsOf(r: Pick<Registered, "type" | "inputs" | "protect">): Record<string, unknown> {
+    const settings: Record<string, unknown> = {};
+    for (const [label, how] of Object.entries(entryOf(r.type).show ?? {})) {
+        const value = typeof how === "function" ? how(r.inputs) : valueAt(r.inputs, how);
+        if (value !== undefined && value !== "" && !(Array.isArray(value) && value.length === 0)) settings[label] = value;
+    }
+    if (r.protect) settings.protect = true;
+    return settings;
+}
+
+function valueAt(root: unknown, dotted: string): unknown {
+    return dotted
+        .split(".")
+        .reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), root);
+}
+
+function workloadOf(inputs: Inputs): Workload | undefined {
+    const chart = String(inputs.chart ?? "").split("/").pop() ?? "";
+    return CHARTS[chart]?.(inputs.values ?? {});
+}
+
+function hourly(item: string, rate: number, count: number, what: string): CostLine {
+    return { item, detail: `${usd(rate)}/h ${what}`, monthly: rate * count * HOURS_PER_MONTH };
+}
+
+/** A rate in dollars, with at least cents (`$0.60`, `$0.004865`). */
+function usd(rate: number): string {
+    return `$${rate.toFixed(Math.max(2, (String(rate).split(".")[1] ?? "").length))}`;
+}
+
+function isInterfaceEndpoint(i: Inputs): boolean {
+    return i.vpcEndpointType === "Interface";
+}
+
+function requirement(i: Inputs, key: string): unknown {
+    return i.spec?.template?.spec?.requirements?.find((r: Inputs) => r.key === key)?.values;
+}
+
+function safeJson(text: unknown): Inputs | undefined {
+    try {
+        return typeof text === "string" ? JSON.parse(text) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** The control plane at the standard or extended-support rate, by the version's support calendar. */
+function eksControlPlane(version: string | undefined, ctx: CostContext): CostLine {
+    const end = version ? EKS_STANDARD_SUPPORT_END.versions[version] : undefined;
+    const extended = end !== undefined && ctx.date.toISOString().slice(0, 10) > end;
+    const rate = extended ? ctx.prices.eksExtendedClusterHour : ctx.prices.eksClusterHour;
+    const support = end === undefined
+        ? `Kubernetes ${version}: not in the support calendar, standard support assumed`
+        : extended
+          ? `Kubernetes ${version} is in extended support since ${end}: upgrade to return to the standard rate`
+          : `Kubernetes ${version}, standard support until ${end}`;
+    return { item: "EKS control plane", detail: `${usd(rate)}/h; ${support}`, monthly: rate * HOURS_PER_MONTH };
+}
+
+function controlPlaneLogsNote(types: string[] | undefined, ctx: CostContext): string | undefined {
+    if (!types?.length) return undefined;
+    return `CloudWatch Logs: control-plane logs (${types.join(", ")}) cost ${usd(ctx.prices.logsIngestGb)}/GB ingested and ${usd(ctx.prices.logsStorageGbMonth)}/GB-month stored; the volume follows API traffic (audit logs dominate), so it is not in the total.`;
+}
+
+/**
+ * The pods of a known chart that a Fargate profile selects (its namespace, and labels the pods carry):
+ * replicas × the Fargate size of their requests. Pods on EC2 nodes are workload cost, not baseline.
+ */
+function fargatePods(release: Registered, ctx: CostContext): CostLine[] {
+    const workload = workloadOf(release.inputs);
+    if (!workload) return [];
+    const onFargate = ctx.resources
+        .filter((r) => r.type === "aws:eks/fargateProfile:FargateProfile")
+        .flatMap((p) => (p.inputs.selectors ?? []) as { namespace: string; labels?: Record<string, string> }[])
+        .some((s) => s.namespace === release.inputs.namespace && Object.entries(s.labels ?? {}).every(([k, v]) => workload.podLabels[k] === v));
+    if (!onFargate) return [];
+    const cpu = parseQuantity("requests.cpu", workload.requests.cpu ?? "0");
+    const memoryGb = parseQuantity("requests.memory", workload.requests.memory ?? "0") / 2 ** 30;
+    const size = fargateSize(cpu, memoryGb);
+    const perPodHour = size.vcpu * ctx.prices.fargateVcpuHour + size.memoryGb * ctx.prices.fargateGbHour;
+    return [
+        {
+            item: "Fargate pods",
+            detail:
+                `${workload.replicas} × ${size.vcpu} vCPU / ${size.memoryGb} GB (requests ${workload.requests.cpu ?? "none"} CPU, ` +
+                `${workload.requests.memory ?? "none"} + 256 MB, rounded up to a Fargate size) at ${usd(ctx.prices.fargateVcpuHour)}/vCPU-h + ${usd(ctx.prices.fargateGbHour)}/GB-h`,
+            monthly: workload.replicas * perPodHour * HOURS_PER_MONTH,
+        },
+    ];
+}

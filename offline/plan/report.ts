@@ -1,0 +1,108 @@
+/** The plan of a stack, from what its program registered under mocks: as data (`--json`) and as text. */
+import type { Registered } from "../runner";
+import { UNKNOWN_TYPE_MINUTES } from "./catalog";
+import { CostEstimate, baselineCost } from "./cost";
+import { GuardrailRule, Violation, checkGuardrails } from "./guardrails";
+import { CriticalPath, criticalPath, explainUnneeded } from "./schedule";
+import { TreeNode, buildTree } from "./tree";
+
+export interface Plan {
+    stack: string;
+    /** The environment class the stack name picked. */
+    environment: string;
+    region: string;
+    resourceCount: number;
+    tree: TreeNode[];
+    criticalPath: CriticalPath;
+    cost: CostEstimate | { region: string; unavailable: string };
+    violations: Violation[];
+    /** What the plan could not account for: types without an estimate, dependencies it could not place. */
+    warnings: string[];
+}
+
+export interface PlanInput {
+    stack: string;
+    environment: string;
+    region: string;
+    resources: readonly Registered[];
+}
+
+export function buildPlan(input: PlanInput, options: { date: Date; rules: readonly GuardrailRule[] }): Plan {
+    const path = criticalPath(input.resources);
+    return {
+        stack: input.stack,
+        environment: input.environment,
+        region: input.region,
+        resourceCount: input.resources.length,
+        tree: buildTree(input.resources),
+        criticalPath: path,
+        cost: baselineCost(input.resources, input.region, options.date),
+        violations: checkGuardrails(input.resources, options.rules),
+        warnings: [
+            ...path.unknownTypes.map((t) => `no time estimate for ${t}: assumed ${UNKNOWN_TYPE_MINUTES} min; add it to offline/plan/catalog.ts`),
+            ...path.unresolved.map((u) => `dependency on ${u}, which was never registered: left out of the critical path`),
+        ],
+    };
+}
+
+export function renderText(plan: Plan): string {
+    const out: string[] = [];
+    out.push(`Plan of stack ${plan.stack} (${plan.environment}) in ${plan.region}: ${plan.resourceCount} resources, run offline under Pulumi mocks.`);
+
+    out.push("", "Resources");
+    const drawTree = (nodes: TreeNode[], indent: string): void =>
+        nodes.forEach((n, i) => {
+            const last = i === nodes.length - 1;
+            const settings = Object.entries(n.settings).map(([k, v]) => `${k}: ${formatValue(v)}`);
+            out.push(`${indent}${last ? "└─ " : "├─ "}${n.type} ${n.name}${settings.length ? `  · ${settings.join(" · ")}` : ""}`);
+            drawTree(n.children, indent + (last ? "   " : "│  "));
+        });
+    drawTree(plan.tree, "");
+
+    const cp = plan.criticalPath;
+    out.push("", `Critical path of a first \`pulumi up\`: ~${cp.totalMinutes.toFixed(1)} min (per-type estimates: docs/plan.md)`);
+    out.push("  start   min  resource  ← what it waits for");
+    for (const s of cp.steps) {
+        out.push(`  ${s.start.toFixed(1).padStart(5)} ${s.minutes.toFixed(1).padStart(5)}  ${s.type} ${s.name}${s.waitsFor ? `  ← ${s.waitsFor}` : ""}`);
+        if (s.unneeded) out.push(`                ! not needed: ${s.unneeded}`);
+    }
+    out.push(
+        cp.unneededWaits.length === 0
+            ? "  Unneeded waits: none (no resource waits for another whose values it does not use)."
+            : "  Unneeded waits (minutes lost; * on the critical path):",
+    );
+    for (const w of cp.unneededWaits) {
+        out.push(`  ${w.onCriticalPath ? "*" : " "} ${w.delayMinutes.toFixed(1).padStart(4)}  ${w.type} ${w.name}: ${explainUnneeded(w)}`);
+    }
+
+    const cost = plan.cost;
+    out.push("");
+    if ("unavailable" in cost) {
+        out.push(`Baseline monthly cost: not estimated (${cost.unavailable}).`);
+    } else {
+        out.push(
+            `Baseline monthly cost, before any workload: $${cost.totalMonthly.toFixed(2)} ` +
+                `(${cost.region}; prices as of ${cost.pricesAsOf}, EKS support calendar as of ${cost.supportCalendarAsOf}; for ${cost.date})`,
+        );
+        for (const l of cost.lines) {
+            out.push(`  $${l.monthly.toFixed(2).padStart(8)}  ${l.item} (${l.resource.name}): ${l.detail}`);
+        }
+        for (const n of cost.notes) out.push(`  note: ${n}`);
+        for (const a of cost.assumptions) out.push(`  assumes: ${a}`);
+    }
+
+    out.push("");
+    if (plan.violations.length === 0) {
+        out.push("Guardrails: no violations.");
+    } else {
+        out.push(`Guardrails: ${plan.violations.length} violation(s)`);
+        for (const v of plan.violations) out.push(`  ✗ [${v.rule}] ${v.resource ? `${v.resource.type} ${v.resource.name}: ` : ""}${v.message}`);
+    }
+    for (const w of plan.warnings) out.push(`warning: ${w}`);
+    return out.join("\n") + "\n";
+}
+
+function formatValue(v: unknown): string {
+    if (Array.isArray(v) && v.every((x) => typeof x !== "object" || x === null)) return v.join(", ");
+    return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
+}

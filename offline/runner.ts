@@ -1,0 +1,158 @@
+/**
+ * Runs the real stack program (stacks/createStack, what index.ts runs) under Pulumi's mocks with a
+ * stack's config from Pulumi.<stack>.yaml, and records every registration as the engine receives it.
+ * The tests (through tests/harness.ts) and `npm run plan` both use it: no cloud account, no Pulumi CLI.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { ConfigError } from "../infra/errors";
+import { createStack } from "../stacks";
+import { EnvironmentStack } from "../stacks/base";
+import { AwsMocks } from "./mocks";
+import { MockMonitor, RegisterResourceRequest, rpc, settings } from "./pulumi-internals";
+
+export const REPO_ROOT = path.resolve(__dirname, "..");
+
+export interface Registered {
+    urn: string;
+    type: string;
+    name: string;
+    parent: string;
+    custom: boolean;
+    protect: boolean;
+    provider: string;
+    dependencies: string[];
+    /** For each input, the URNs it depends on; a dependency in no list came from `dependsOn`. */
+    propertyDependencies: Record<string, string[]>;
+    inputs: Record<string, any>;
+    /** The state the mocks answered with (inputs plus what the provider computes: ARNs, IDs, endpoints). */
+    outputs: Record<string, any>;
+}
+
+/** The region when a stack's config names none. */
+const DEFAULT_REGION = "eu-west-1";
+
+let registrations: Registered[] = [];
+const original = MockMonitor.prototype.registerResource;
+MockMonitor.prototype.registerResource = function (req: RegisterResourceRequest, callback) {
+    const record: Registered = {
+        urn: "",
+        type: req.getType(),
+        name: req.getName(),
+        parent: req.getParent(),
+        custom: req.getCustom(),
+        protect: req.getProtect(),
+        provider: req.getProvider(),
+        dependencies: req.getDependenciesList(),
+        propertyDependencies: {},
+        inputs: rpc.deserializeProperties(req.getObject()),
+        outputs: {},
+    };
+    req.getPropertydependenciesMap().forEach((deps, key) => {
+        record.propertyDependencies[key] = deps.getUrnsList();
+    });
+    registrations.push(record);
+    return original.call(this, req, (err: unknown, resp: any) => {
+        if (resp) {
+            record.urn = resp.getUrn();
+            record.outputs = rpc.deserializeProperties(resp.getObject());
+        }
+        callback(err, resp);
+    });
+};
+
+/** The stacks that have a `Pulumi.<stack>.yaml` in the repository. */
+function knownStacks(): string[] {
+    return fs
+        .readdirSync(REPO_ROOT)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+/** The config of `Pulumi.<stack>.yaml`, as Pulumi hands it to a program (structured values as JSON). */
+export function stackConfig(stack: string): Record<string, string> {
+    const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        throw new ConfigError("stack", stack, `one of ${knownStacks().join(", ")} (a Pulumi.<stack>.yaml in ${REPO_ROOT})`);
+    }
+    const values: Record<string, unknown> = parse(fs.readFileSync(file, "utf8")).config ?? {};
+    return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+export class Program {
+    constructor(
+        public readonly stack: EnvironmentStack,
+        public readonly resources: Registered[],
+        /** The config the program ran with. */
+        public readonly config: Record<string, string> = {},
+    ) {}
+
+    /** The AWS region the program ran in (`aws:region`). */
+    get region(): string {
+        return this.config["aws:region"] ?? DEFAULT_REGION;
+    }
+
+    ofType(type: string): Registered[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+
+    /** The one resource of a type (and name, if given); fails when there is not exactly one. */
+    one(type: string, name?: string): Registered {
+        const found = this.ofType(type).filter((r) => name === undefined || r.name === name);
+        if (found.length !== 1) {
+            throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+        }
+        return found[0];
+    }
+
+    byUrn(urn: string): Registered | undefined {
+        return this.resources.find((r) => r.urn === urn);
+    }
+
+    /** Whether `a` waits for `b`: `b`'s URN, or a component containing it, is among `a`'s dependencies. */
+    dependsOn(a: Registered, b: Registered): boolean {
+        return a.dependencies.some((d) => d === b.urn || this.ancestors(b).some((x) => x.urn === d));
+    }
+
+    ancestors(r: Registered): Registered[] {
+        const parent = this.byUrn(r.parent);
+        return parent ? [parent, ...this.ancestors(parent)] : [];
+    }
+
+    children(r: Registered): Registered[] {
+        return this.resources.filter((c) => c.parent === r.urn);
+    }
+}
+
+/** What the last run registered, also when it threw. */
+export function lastRegistrations(): Registered[] {
+    return [...registrations];
+}
+
+/** Resolves an Output's value (mocks know every value). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/**
+ * Runs the program for `stack` with its file config plus `overrides` (`null` removes a key; keys
+ * without a namespace are `eks-karpenter:` keys). Throws what the program throws.
+ */
+export async function runProgram(stack: string, overrides: Record<string, unknown | null> = {}, fileStack = stack.split("-")[0]): Promise<Program> {
+    const config = stackConfig(fileStack);
+    for (const [k, v] of Object.entries(overrides)) {
+        const key = k.includes(":") ? k : `eks-karpenter:${k}`;
+        if (v === null) delete config[key];
+        else config[key] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    registrations = [];
+    const region = config["aws:region"] ?? DEFAULT_REGION;
+    await pulumi.runtime.setMocks(new AwsMocks(region), "eks-karpenter", stack, false);
+    pulumi.runtime.setAllConfig(config);
+    const created = createStack(stack);
+    await settings.waitForRPCs();
+    return new Program(created, registrations, config);
+}

@@ -1,0 +1,79 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { criticalPath } from "../../offline/plan/schedule";
+import { resource } from "./fixtures";
+
+const CLUSTER = "eks:index:Cluster";
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const ROLE = "aws:iam/role:Role";
+
+describe("criticalPath", () => {
+    test("a resource that depends on a component waits for every child of it", () => {
+        const component = resource("eks-karpenter:cluster:Cluster", "c");
+        const cluster = resource(CLUSTER, "c", { parent: component.urn });
+        const tag = resource("aws:ec2/tag:Tag", "c-tag", { parent: component.urn });
+        // Only the component's URN is recorded: the children are the model's own expansion.
+        const release = resource(RELEASE, "karpenter", { dependsOn: [component] });
+        const path = criticalPath([component, cluster, tag, release]);
+        assert.deepEqual(path.steps.map((s) => [s.name, s.start, s.minutes]), [["c", 0, 11], ["karpenter", 11, 3]]);
+        assert.equal(path.totalMinutes, 14);
+        assert.match(path.steps[1].waitsFor ?? "", /dependsOn c; c finishes with its child c/);
+    });
+
+    test("a component's dependsOn holds back all its children, and the plan names the inherited wait", () => {
+        const profile = resource("aws:eks/fargateProfile:FargateProfile", "fargate");
+        const component = resource("eks-karpenter:karpenter:Karpenter", "karpenter", { dependsOn: [profile] });
+        const crds = resource(RELEASE, "karpenter-crd", { parent: component.urn, inputs: { chart: "oci://x/karpenter-crd" } });
+        const path = criticalPath([profile, component, crds]);
+        assert.deepEqual(path.steps.map((s) => [s.name, s.start]), [["fargate", 0], ["karpenter-crd", 3]]);
+        assert.match(path.steps[1].waitsFor ?? "", /inherits the waits of its component karpenter; dependsOn fargate/);
+        assert.match(path.steps[1].unneeded ?? "", /karpenter-crd waits for fargate only because its component karpenter does/);
+        assert.deepEqual(
+            path.unneededWaits.map((w) => [w.name, w.waitsFor.name, w.inheritedFrom?.name, w.delayMinutes]),
+            [["karpenter-crd", "fargate", "karpenter", 3]],
+        );
+    });
+
+    test("names a wait on the cluster by a resource that only uses the configured cluster name", () => {
+        const cluster = resource(CLUSTER, "c", {
+            inputs: { name: "cluster-1" },
+            outputs: { name: "cluster-1", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks/id/ABC1" },
+        });
+        const byName = resource(ROLE, "fargate-exec", {
+            inputs: { assumeRolePolicy: JSON.stringify({ Condition: { ArnLike: { "aws:SourceArn": "arn:aws:eks:eu-west-1:1:fargateprofile/cluster-1/*" } } }) },
+            inputsFrom: { assumeRolePolicy: [cluster] },
+        });
+        const byOidc = resource(ROLE, "irsa", {
+            inputs: { assumeRolePolicy: JSON.stringify({ Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/oidc.eks/id/ABC1" } }) },
+            inputsFrom: { assumeRolePolicy: [cluster] },
+        });
+        const entry = resource("aws:eks/accessEntry:AccessEntry", "entry", { inputs: { clusterName: "cluster-1" }, inputsFrom: { clusterName: [cluster] } });
+        const release = resource(RELEASE, "karpenter", { dependsOn: [byName, byOidc, entry] });
+        const path = criticalPath([cluster, byName, byOidc, entry, release]);
+        assert.deepEqual(
+            path.unneededWaits.map((w) => [w.name, w.waitsFor.name, w.inputs, w.delayMinutes, w.onCriticalPath]),
+            [["fargate-exec", "c", ["assumeRolePolicy"], 11, true]],
+            "the IRSA role uses the OIDC provider and the access entry lives in the cluster: both need it",
+        );
+        assert.equal(path.steps[1].name, "fargate-exec");
+        assert.match(path.steps[1].unneeded ?? "", /fargate-exec uses none of the values c creates through assumeRolePolicy/);
+    });
+
+    test("a dependency on a remote component's child (never registered under mocks) waits for that component", () => {
+        const cluster = resource(CLUSTER, "dev-cluster");
+        const child = "urn:pulumi:test::eks-karpenter::eks:index:Cluster$aws:eks/cluster:Cluster::dev-cluster-eksCluster";
+        const stray = "urn:pulumi:test::eks-karpenter::aws:s3/bucket:Bucket::elsewhere";
+        const tag = { ...resource("aws:ec2/tag:Tag", "tag"), dependencies: [child, stray] };
+        const path = criticalPath([cluster, tag]);
+        assert.deepEqual(path.steps.map((s) => s.name), ["dev-cluster", "tag"]);
+        assert.deepEqual(path.unresolved, [stray]);
+    });
+
+    test("types without an estimate are named; a cycle is an error", () => {
+        assert.deepEqual(criticalPath([resource("aws:mq/broker:Broker", "mq")]).unknownTypes, ["aws:mq/broker:Broker"]);
+        const a = resource(ROLE, "a");
+        const b = resource(ROLE, "b", { dependsOn: [a] });
+        a.dependencies = [b.urn];
+        assert.throws(() => criticalPath([a, b]), /dependency cycle through aws:iam\/role:Role/);
+    });
+});
