@@ -3,12 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { Cluster, ClusterArgs } from "../cluster/cluster";
 import { check } from "../errors";
+import { GuardrailOptions } from "../guardrails";
+import { enforceGuardrails } from "../guardrails/enforce";
 import { physicalName } from "../iam/names";
-import { PodIdentityAssociationArgs, checkPodIdentityTargets, podIdentityAssociations } from "../iam/pod-identity";
+import { PodIdentityAssociationArgs, describePodIdentityAssociations, podIdentityAssociations } from "../iam/pod-identity";
 import { KarpenterControllerRole } from "../karpenter/controller-role";
-import { KarpenterFargateProfile } from "../karpenter/fargate-profile";
+import { KarpenterFargateProfile, describeKarpenterFargateProfile } from "../karpenter/fargate-profile";
 import { InterruptionQueue } from "../karpenter/interruption";
-import { Karpenter, KarpenterArgs, resolveKarpenterArgs } from "../karpenter/karpenter";
+import { Karpenter, KarpenterArgs, describeKarpenterRelease, resolveKarpenterArgs } from "../karpenter/karpenter";
 import { NodeRole } from "../karpenter/node-role";
 
 /** Karpenter settings of an environment: the controller chart's args less what the environment wires. */
@@ -34,15 +36,24 @@ export interface EnvironmentArgs {
     karpenter?: EnvironmentKarpenterArgs;
     /**
      * EKS Pod Identity associations, for pods on EC2 nodes. One for the Karpenter controller's service
-     * account is refused: it runs on Fargate, where Pod Identity does not work.
+     * account is refused (guardrail no-pod-identity-on-fargate): it runs on Fargate, where Pod Identity
+     * does not work.
      * @default []
      */
     podIdentityAssociations?: PodIdentityAssociationArgs[];
     /** Tags for every AWS resource. */
     tags?: Record<string, string>;
+    /**
+     * Thresholds of the guardrails (docs/guardrails.md). The Karpenter controller's service account is
+     * always among `fargateServiceAccounts`. @default the guardrails' defaults
+     */
+    guardrails?: Partial<GuardrailOptions>;
 }
 
 export const DEFAULT_FARGATE_POD_LABELS = { "eks-karpenter.io/compute": "fargate" };
+
+/** Stands in, in what the guardrails check, for a value only deployment knows (a name, ARN or endpoint). */
+const KNOWN_AFTER_DEPLOYMENT = "(known after deployment)";
 
 /**
  * A whole environment: the EKS cluster, the Karpenter controller on Fargate with its IRSA role, the
@@ -69,25 +80,39 @@ export class Environment extends pulumi.ComponentResource {
         const tags = { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) };
         const k = args.karpenter ?? {};
         const podLabels = k.podLabels ?? DEFAULT_FARGATE_POD_LABELS;
+        const interruptionHandling = k.interruptionHandling ?? true;
         // Validate everything before the first resource is registered.
         const karpenterSettings = resolveKarpenterArgs({
             ...k,
             podLabels,
-            clusterName: "",
-            clusterEndpoint: "",
-            region: "",
-            controllerRoleArn: "",
+            clusterName: KNOWN_AFTER_DEPLOYMENT,
+            clusterEndpoint: KNOWN_AFTER_DEPLOYMENT,
+            region: KNOWN_AFTER_DEPLOYMENT,
+            controllerRoleArn: KNOWN_AFTER_DEPLOYMENT,
+            interruptionQueueName: interruptionHandling ? KNOWN_AFTER_DEPLOYMENT : undefined,
         });
-        checkPodIdentityTargets("Environment.podIdentityAssociations", args.podIdentityAssociations ?? [], [
-            { namespace: karpenterSettings.namespace, serviceAccount: karpenterSettings.serviceAccountName },
-        ]);
         check(
             args.cluster.privateSubnetIds !== undefined,
             "Environment.cluster.privateSubnetIds",
             args.cluster.privateSubnetIds,
             "the private subnets of the cluster's VPC",
         );
-        const interruptionHandling = k.interruptionHandling ?? true;
+        // The guardrails, over the descriptions the components below register from. They run on plain
+        // data known while the program runs, so they hold in a preview where every Output is unknown.
+        enforceGuardrails(
+            [
+                ...describePodIdentityAssociations(`${name}-pod-identity`, args.cluster.clusterName, args.podIdentityAssociations ?? []),
+                describeKarpenterFargateProfile(`${name}-karpenter-fargate`, karpenterSettings.namespace, podLabels),
+                describeKarpenterRelease(`${name}-karpenter`, karpenterSettings, karpenterSettings.namespace),
+            ],
+            {
+                ...args.guardrails,
+                fargateServiceAccounts: [
+                    ...(args.guardrails?.fargateServiceAccounts ?? []),
+                    `${karpenterSettings.namespace}/${karpenterSettings.serviceAccountName}`,
+                ],
+            },
+        );
 
         const scope = {
             partition: aws.getPartitionOutput({}, { parent: this }),

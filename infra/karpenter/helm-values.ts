@@ -1,3 +1,4 @@
+import type { Input } from "@pulumi/pulumi";
 import { VERSIONS } from "../versions";
 
 export interface ControllerResources {
@@ -5,15 +6,19 @@ export interface ControllerResources {
     memory: string;
 }
 
-/** Everything the Karpenter chart's values are made from; plain, resolved data. */
+/**
+ * Everything the Karpenter chart's values are made from. Plain data, except the values only deployment
+ * knows (cluster, region, role, queue), which may be Outputs: they stay leaves of an otherwise known
+ * object, so the rest of the values can be checked (and diffed) while those are still unknown.
+ */
 export interface KarpenterValuesInput {
-    clusterName: string;
-    clusterEndpoint: string;
-    region: string;
-    controllerRoleArn: string;
+    clusterName: Input<string>;
+    clusterEndpoint: Input<string>;
+    region: Input<string>;
+    controllerRoleArn: Input<string>;
     serviceAccountName: string;
     /** Queue name for `settings.interruptionQueue`; undefined turns interruption handling off. */
-    interruptionQueueName?: string;
+    interruptionQueueName?: Input<string>;
     /** Must match the Fargate profile's selector labels. */
     podLabels: Record<string, string>;
     /** Requests, which are also the limits. */
