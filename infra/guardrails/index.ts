@@ -38,7 +38,7 @@ const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The message of a finding: what is wrong, why it breaks, how to fix it. */
 export function violationMessage(rule: Rule, finding: Finding): string {
-    return `${finding.problem}. Why: ${sentence(rule.why)} Fix: ${sentence(finding.fix ?? rule.fix)}`;
+    return `${finding.problem}. Why: ${sentence(rule.why)} Fix: ${sentence(rule.fix)}`;
 }
 
 /** Runs one rule over the resources of its types (a resource rule on each, a stack rule on all together). */

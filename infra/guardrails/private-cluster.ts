@@ -7,7 +7,7 @@ import { HELM_TYPES, TYPES, controllerImageRepository, helmValues, isKarpenterCh
 import { Finding, ResourceDescription, ResourceRule, StackRule, at } from "./types";
 
 /** What each endpoint is needed for, by the service part of its name (`com.amazonaws.<region>.<service>`). */
-export const REQUIRED_ENDPOINTS: Readonly<Record<string, string>> = {
+const REQUIRED_ENDPOINTS: Readonly<Record<string, string>> = {
     ec2: "Karpenter launches nodes and discovers subnets, security groups and AMIs",
     "ecr.api": "nodes and Fargate authenticate to ECR",
     "ecr.dkr": "nodes and Fargate pull images from ECR",

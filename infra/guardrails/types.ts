@@ -86,8 +86,6 @@ export interface Finding {
     resource: ResourceDescription;
     /** What is wrong, naming the resource's setting and value. */
     problem: string;
-    /** How to fix this case, where the rule's general fix is not specific enough. */
-    fix?: string;
 }
 
 interface RuleBase {

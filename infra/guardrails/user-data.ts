@@ -57,7 +57,7 @@ class Analysis {
     private readonly mountPoints = new Map<string, string>();
     private readonly copies: Copy[] = [];
     /** Mounts declared for later (an fstab entry, a systemd mount unit), not mounted yet. */
-    private declared: { source?: string; line: number; command: string; kind: string } | undefined;
+    private declared: { source?: string; line: number; command: string } | undefined;
     /** The directory on the root volume still holds the AMI's store. */
     private original = true;
     /** A volume mounted over the store's path, and whether it holds the store's contents. */
@@ -72,7 +72,7 @@ class Analysis {
             // Line continuations.
             while (text.endsWith("\\") && i + 1 < lines.length) text = text.slice(0, -1) + lines[++i];
             if (/^\s*Where\s*=\s*\/var\/lib\/containerd\/?\s*$/.test(text)) {
-                this.declare(undefined, lineNo, text.trim(), "systemd mount unit");
+                this.declare(undefined, lineNo, text.trim());
                 continue;
             }
             const source = this.cloudConfig(text, lineNo);
@@ -180,13 +180,13 @@ class Analysis {
     private fstabEntry(entry: string, lineNo: number): void {
         const fields = entry.trim().split(/\s+/);
         if (fields.length >= 3 && !fields[0].startsWith("#") && normalize(fields[1]) === CONTAINERD_DIR) {
-            this.declare(fields[0], lineNo, entry.trim(), "fstab entry");
+            this.declare(fields[0], lineNo, entry.trim());
         }
     }
 
-    private declare(source: string | undefined, line: number, command: string, kind: string): void {
+    private declare(source: string | undefined, line: number, command: string): void {
         // Written while a volume is mounted there, the entry describes that mount, not another one.
-        if (!this.mounted) this.declared = { source, line, command, kind };
+        if (!this.mounted) this.declared = { source, line, command };
     }
 
     private mountCommand(argv: string[], lineNo: number, text: string): void {
@@ -405,9 +405,15 @@ function tokenize(line: string): Token[] {
             tokens.push({ kind: "op", text: ";" });
         } else if (ch === "&" || ch === "|") {
             endWord();
-            if (line[i + 1] === ch) tokens.push({ kind: "op", text: line[++i] === "&" ? "&&" : "||" });
-            else if (ch === "&" && line[i + 1] === ">") tokens.push({ kind: "op", text: line[++i] === ">" && line[i + 1] === ">" ? (i++, ">>") : ">" });
-            else tokens.push({ kind: "op", text: ch === "|" ? "|" : ";" });
+            if (line[i + 1] === ch) {
+                tokens.push({ kind: "op", text: ch === "&" ? "&&" : "||" });
+                i++;
+            } else if (ch === "&" && line[i + 1] === ">") {
+                // `&>file` and `&>>file` redirect both output streams.
+                const append = line[i + 2] === ">";
+                tokens.push({ kind: "op", text: append ? ">>" : ">" });
+                i += append ? 2 : 1;
+            } else tokens.push({ kind: "op", text: ch === "|" ? "|" : ";" });
         } else if (ch === ">" || ch === "<") {
             if (word.length === 0 && /^\d+$/.test(bare)) bare = "";
             endWord();
