@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { check } from "../errors";
-import { FargateServiceAccount, checkPodIdentityTargets } from "../iam/pod-identity";
+import { enforceGuardrails } from "../guardrails/enforce";
+import { describePodIdentityAssociations } from "../iam/pod-identity";
 import { managedPolicyArn, policyDocument } from "../iam/policy";
 import {
     ADDON_NAMESPACE,
@@ -60,7 +61,7 @@ export interface ClusterAddonsArgs {
      * association may target one, since Fargate has no Pod Identity agent.
      * @default []
      */
-    fargateServiceAccounts?: FargateServiceAccount[];
+    fargateServiceAccounts?: string[];
     /** Private subnets of the CoreDNS Fargate profile. Required when CoreDNS runs on Fargate. @default none */
     privateSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
     /**
@@ -165,10 +166,14 @@ export function resolveClusterAddonsArgs(args: ClusterAddonsArgs) {
             `an add-on with a Pod Identity role: ${withRoles.join(", ")}`,
         );
     }
-    checkPodIdentityTargets(
-        "ClusterAddons.podIdentity",
-        specs.flatMap((s) => (s.podIdentity ? [{ namespace: ADDON_NAMESPACE, serviceAccount: s.podIdentity.serviceAccount }] : [])),
-        args.fargateServiceAccounts ?? [],
+    // No add-on's Pod Identity association may target a service account whose pods run on Fargate.
+    enforceGuardrails(
+        describePodIdentityAssociations(
+            "ClusterAddons.podIdentity",
+            "",
+            specs.flatMap((s) => (s.podIdentity ? [{ namespace: ADDON_NAMESPACE, serviceAccount: s.podIdentity.serviceAccount, roleArn: "" }] : [])),
+        ),
+        { fargateServiceAccounts: args.fargateServiceAccounts ?? [] },
     );
     return {
         ...args,

@@ -7,20 +7,22 @@ import { WorkloadNamespaceArgs, WorkloadNamespaces, resolveWorkloadNamespacesArg
 import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
 import { Cluster, ClusterSettings, resolveClusterArgs } from "../cluster/cluster";
 import { check } from "../errors";
+import { GuardrailOptions, TYPES } from "../guardrails";
+import { enforceGuardrails } from "../guardrails/enforce";
 import { physicalName } from "../iam/names";
-import { PodIdentityAssociationArgs, checkPodIdentityTargets, podIdentityAssociations } from "../iam/pod-identity";
+import { PodIdentityAssociationArgs, describePodIdentityAssociations, podIdentityAssociations } from "../iam/pod-identity";
 import { KarpenterControllerRole } from "../karpenter/controller-role";
-import { KarpenterFargateProfile } from "../karpenter/fargate-profile";
+import { KarpenterFargateProfile, describeKarpenterFargateProfile } from "../karpenter/fargate-profile";
 import { InterruptionQueue } from "../karpenter/interruption";
-import { Karpenter, KarpenterArgs, resolveKarpenterArgs } from "../karpenter/karpenter";
+import { Karpenter, KarpenterArgs, describeKarpenterRelease, resolveKarpenterArgs } from "../karpenter/karpenter";
 import { NodeRole } from "../karpenter/node-role";
-import { PrivateEndpoints, resolvePrivateEndpointsArgs } from "../network/endpoints";
-import { PublicEcrPullThroughCache, checkCachePrefix, checkControllerImage } from "../network/image";
+import { EndpointType, PrivateEndpoints, S3_GATEWAY_SERVICE, endpointServiceName, interfaceEndpointServices, resolvePrivateEndpointsArgs } from "../network/endpoints";
+import { PublicEcrPullThroughCache, checkCachePrefix, checkControllerImage, pullThroughCacheRepository } from "../network/image";
 import { ExistingVpcArgs, NatGateways, Network, resolveNetworkArgs } from "../network/network";
 import { DefaultNodePoolsArgs } from "../nodes/default-pools";
-import { NodeClassSettings } from "../nodes/ec2-node-class";
+import { NodeClassSettings, renderEC2NodeClass } from "../nodes/ec2-node-class";
 import { KarpenterNodes, resolveKarpenterNodesArgs } from "../nodes/karpenter-nodes";
-import { NodePoolArgs } from "../nodes/node-pool";
+import { NodePoolArgs, renderNodePool } from "../nodes/node-pool";
 
 /** Karpenter settings of an environment: the controller chart's args less what the environment wires. */
 export type EnvironmentKarpenterArgs = Omit<
@@ -125,7 +127,8 @@ export interface EnvironmentArgs {
     karpenter?: EnvironmentKarpenterArgs;
     /**
      * EKS Pod Identity associations, for pods on EC2 nodes. One for the Karpenter controller's service
-     * account is refused: it runs on Fargate, where Pod Identity does not work.
+     * account is refused (guardrail no-pod-identity-on-fargate): it runs on Fargate, where Pod Identity
+     * does not work.
      * @default []
      */
     podIdentityAssociations?: PodIdentityAssociationArgs[];
@@ -137,12 +140,20 @@ export interface EnvironmentArgs {
     nodes: EnvironmentNodesArgs;
     /** Tags for every AWS resource. */
     tags?: Record<string, string>;
+    /**
+     * Thresholds of the guardrails (docs/guardrails.md). The Karpenter controller's service account is
+     * always among `fargateServiceAccounts`. @default the guardrails' defaults
+     */
+    guardrails?: Partial<GuardrailOptions>;
 }
 
 export const DEFAULT_FARGATE_POD_LABELS = { "eks-karpenter.io/compute": "fargate" };
 
+/** Stands in, in what the guardrails check, for a value only deployment knows (a name, ARN or endpoint). */
+const KNOWN_AFTER_DEPLOYMENT = "(known after deployment)";
+
 /** Checks every setting of an environment and applies its defaults; throws ConfigError naming the first bad one. */
-export function resolveEnvironmentArgs(args: EnvironmentArgs) {
+export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     check(args.cluster !== undefined, "Environment.cluster", args.cluster, "the cluster's settings");
     const cluster = resolveClusterArgs(args.cluster);
     const k = args.karpenter ?? {};
@@ -183,8 +194,7 @@ export function resolveEnvironmentArgs(args: EnvironmentArgs) {
     const podLabels = k.podLabels ?? DEFAULT_FARGATE_POD_LABELS;
     // Wired values are placeholders here: only the user's settings are being checked.
     const karpenter = resolveKarpenterArgs({ ...k, podLabels, clusterName: "", clusterEndpoint: "", region: "", controllerRoleArn: "" });
-    const karpenterServiceAccount = { namespace: karpenter.namespace, serviceAccount: karpenter.serviceAccountName };
-    checkPodIdentityTargets("Environment.podIdentityAssociations", args.podIdentityAssociations ?? [], [karpenterServiceAccount]);
+    const karpenterServiceAccount = `${karpenter.namespace}/${karpenter.serviceAccountName}`;
     const tags = { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) };
     const { namespaces, ...addons } = args.addons ?? {};
     const addonsArgs = {
@@ -193,7 +203,7 @@ export function resolveEnvironmentArgs(args: EnvironmentArgs) {
         fargateServiceAccounts: [karpenterServiceAccount],
         tags,
     };
-    resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", partition: "", fargatePodExecutionRoleArn: "", privateSubnetIds: [] });
+    const addonSpecs = resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", partition: "", fargatePodExecutionRoleArn: "", privateSubnetIds: [] }).specs;
     const namespacesArgs = { namespaces, reservedNamespaces: [karpenter.namespace] };
     resolveWorkloadNamespacesArgs(namespacesArgs);
     const budgetArgs = args.budget ? { ...args.budget, budgetName: `${args.cluster.clusterName}-monthly-cost`, tags } : undefined;
@@ -205,14 +215,62 @@ export function resolveEnvironmentArgs(args: EnvironmentArgs) {
     const nodes = resolveKarpenterNodesArgs({
         ...args.nodes,
         clusterName: args.cluster.clusterName,
-        ...(createInstanceProfile ? { instanceProfile: "instance-profile" } : { role: "node-role" }),
+        ...(createInstanceProfile ? { instanceProfile: KNOWN_AFTER_DEPLOYMENT } : { role: KNOWN_AFTER_DEPLOYMENT }),
         tags,
     });
+
+    // The guardrails, over descriptions of what the components below register, built from the same
+    // renderers. They run on data known while the program runs, so they also hold in a preview.
+    const interruptionHandling = k.interruptionHandling ?? true;
+    const region = aws.config.region ?? "region";
+    const described = resolveKarpenterArgs({
+        ...k,
+        podLabels,
+        clusterName: args.cluster.clusterName,
+        clusterEndpoint: KNOWN_AFTER_DEPLOYMENT,
+        region: KNOWN_AFTER_DEPLOYMENT,
+        controllerRoleArn: KNOWN_AFTER_DEPLOYMENT,
+        interruptionQueueName: interruptionHandling ? KNOWN_AFTER_DEPLOYMENT : undefined,
+        // The cache's repository: the account is known after deployment, the registry is private ECR.
+        imageRepository: imageCache
+            ? pullThroughCacheRepository({ accountId: "000000000000", region, dnsSuffix: "amazonaws.com" }, args.imageCache?.repositoryPrefix ?? "ecr-public")
+            : k.imageRepository,
+        isolatedVpc: k.isolatedVpc ?? privateCluster,
+    });
+    const endpointServices = endpointsEnabled
+        ? [
+              ...interfaceEndpointServices({ interruptionHandling, podIdentity: true, additional: endpoints.additionalEndpoints ?? [] }).map((service) => ({
+                  service,
+                  type: "Interface" as EndpointType,
+              })),
+              { service: S3_GATEWAY_SERVICE, type: "Gateway" as EndpointType },
+          ]
+        : [];
+    enforceGuardrails(
+        [
+            ...describePodIdentityAssociations(`${name}-pod-identity`, args.cluster.clusterName, args.podIdentityAssociations ?? []),
+            describeKarpenterFargateProfile(`${name}-karpenter-fargate`, karpenter.namespace, podLabels),
+            describeKarpenterRelease(`${name}-karpenter`, described, karpenter.namespace),
+            ...nodes.nodeClasses.map((c) => ({ type: TYPES.ec2NodeClass, name: c.name, inputs: renderEC2NodeClass(c as pulumi.Unwrap<typeof c>) })),
+            ...nodes.nodePools.map((np) => ({ type: TYPES.nodePool, name: np.name, inputs: renderNodePool(np) })),
+            ...endpointServices.map(({ service, type }) => ({
+                type: TYPES.vpcEndpoint,
+                name: `${name}-endpoints-${service}`,
+                inputs: { serviceName: endpointServiceName("aws", region, service, type), vpcEndpointType: type },
+            })),
+            ...addonSpecs.map((spec) => ({
+                type: TYPES.addon,
+                name: `${name}-addons-${spec.name}`,
+                inputs: { addonName: spec.name, configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined },
+            })),
+        ],
+        { ...args.guardrails, fargateServiceAccounts: [...(args.guardrails?.fargateServiceAccounts ?? []), karpenterServiceAccount] },
+    );
     return {
         cluster,
         karpenter,
         podLabels,
-        interruptionHandling: k.interruptionHandling ?? true,
+        interruptionHandling,
         tags,
         addonsArgs,
         namespacesArgs,
@@ -263,7 +321,7 @@ export class Environment extends pulumi.ComponentResource {
     constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         // Every setting is checked before the first registration, so a typo stops the preview with
         // nothing created (a later throw would leave resources already sent to the engine).
-        const settings = resolveEnvironmentArgs(args);
+        const settings = resolveEnvironmentArgs(name, args);
         super("eks-karpenter:index:Environment", name, {}, opts);
         const { tags, karpenter: karpenterSettings, podLabels } = settings;
         const k = args.karpenter ?? {};

@@ -1,12 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../errors";
-
-/** A service account that must authenticate with IRSA because its pods run on Fargate. */
-export interface FargateServiceAccount {
-    namespace: string;
-    serviceAccount: string;
-}
+import { ResourceDescription, TYPES } from "../guardrails";
 
 export interface PodIdentityAssociationArgs {
     /** Namespace of the service account. */
@@ -18,42 +12,30 @@ export interface PodIdentityAssociationArgs {
 }
 
 /**
- * Refuses a Pod Identity association for a service account whose pods run on Fargate. Pod Identity's
- * agent is a DaemonSet, which Fargate does not run; an association still takes precedence over IRSA,
- * so the pods get credentials from an agent that is not there and crash-loop.
+ * The associations, one per service account, named `<name>-<namespace>-<serviceAccount>`: what
+ * `podIdentityAssociations` registers, and what the guardrails check before anything is registered
+ * (none may target a service account whose pods run on Fargate, such as the Karpenter controller's).
  */
-export function checkPodIdentityTargets(
-    setting: string,
-    associations: readonly { namespace: string; serviceAccount: string }[],
-    fargate: readonly FargateServiceAccount[],
-): void {
-    for (const a of associations) {
-        const hit = fargate.find((f) => f.namespace === a.namespace && f.serviceAccount === a.serviceAccount);
-        if (hit) {
-            throw new ConfigError(
-                setting,
-                `${a.namespace}/${a.serviceAccount}`,
-                "no EKS Pod Identity association for a service account that runs on Fargate (the Karpenter controller): " +
-                    "Fargate has no Pod Identity agent, the association overrides IRSA and the controller crash-loops. " +
-                    "Karpenter authenticates with its IRSA role; use Pod Identity only for pods on EC2 nodes.",
-            );
-        }
-    }
+export function describePodIdentityAssociations(
+    name: string,
+    clusterName: pulumi.Input<string>,
+    associations: readonly PodIdentityAssociationArgs[],
+): ResourceDescription<aws.eks.PodIdentityAssociationArgs>[] {
+    return associations.map((a) => ({
+        type: TYPES.podIdentityAssociation,
+        name: `${name}-${a.namespace}-${a.serviceAccount}`,
+        inputs: { clusterName, namespace: a.namespace, serviceAccount: a.serviceAccount, roleArn: a.roleArn },
+    }));
 }
 
-/** Creates the associations, one per service account, named `<name>-<namespace>-<serviceAccount>`. */
+/** Creates the associations {@link describePodIdentityAssociations} describes. */
 export function podIdentityAssociations(
     name: string,
     clusterName: pulumi.Input<string>,
     associations: readonly PodIdentityAssociationArgs[],
     opts: pulumi.CustomResourceOptions,
 ): aws.eks.PodIdentityAssociation[] {
-    return associations.map(
-        (a) =>
-            new aws.eks.PodIdentityAssociation(
-                `${name}-${a.namespace}-${a.serviceAccount}`,
-                { clusterName, namespace: a.namespace, serviceAccount: a.serviceAccount, roleArn: a.roleArn },
-                opts,
-            ),
+    return describePodIdentityAssociations(name, clusterName, associations).map(
+        (d) => new aws.eks.PodIdentityAssociation(d.name, d.inputs, opts),
     );
 }

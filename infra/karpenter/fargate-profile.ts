@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ResourceDescription, TYPES } from "../guardrails";
 import { AwsScope, managedPolicyArn, policyDocument } from "../iam/policy";
 
 /** Trust policy of the Fargate pod execution role, limited to this cluster's Fargate profiles. */
@@ -17,6 +18,22 @@ export function podExecutionTrustPolicy(scope: AwsScope, clusterName: string): a
             },
         },
     ]);
+}
+
+/**
+ * The profile's name and selector (the controller's namespace and pod labels): what the component
+ * registers, and what the guardrails check before anything is registered.
+ */
+export function describeKarpenterFargateProfile(
+    name: string,
+    namespace: pulumi.Input<string>,
+    podLabels: pulumi.Input<Record<string, pulumi.Input<string>>>,
+): ResourceDescription<Pick<aws.eks.FargateProfileArgs, "fargateProfileName" | "selectors">> {
+    return {
+        type: TYPES.fargateProfile,
+        name,
+        inputs: { fargateProfileName: "karpenter", selectors: [{ namespace, labels: podLabels }] },
+    };
 }
 
 export interface KarpenterFargateProfileArgs {
@@ -76,14 +93,14 @@ export class KarpenterFargateProfile extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        const description = describeKarpenterFargateProfile(name, args.namespace, args.podLabels);
         const profile = new aws.eks.FargateProfile(
-            name,
+            description.name,
             {
+                ...description.inputs,
                 clusterName: args.clusterName,
-                fargateProfileName: "karpenter",
                 podExecutionRoleArn: role.arn,
                 subnetIds: args.subnetIds,
-                selectors: [{ namespace: args.namespace, labels: args.podLabels }],
                 tags: args.tags,
             },
             { parent: this, dependsOn: [attachment] },

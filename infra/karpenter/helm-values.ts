@@ -1,17 +1,23 @@
+import type { Input } from "@pulumi/pulumi";
+
 export interface ControllerResources {
     cpu: string;
     memory: string;
 }
 
-/** Everything the Karpenter chart's values are made from; plain, resolved data. */
+/**
+ * Everything the Karpenter chart's values are made from. Plain data, except the values only deployment
+ * knows (cluster, region, role, queue), which may be Outputs: they stay leaves of an otherwise known
+ * object, so the rest of the values can be checked (and diffed) while those are still unknown.
+ */
 export interface KarpenterValuesInput {
-    clusterName: string;
-    clusterEndpoint: string;
-    region: string;
-    controllerRoleArn: string;
+    clusterName: Input<string>;
+    clusterEndpoint: Input<string>;
+    region: Input<string>;
+    controllerRoleArn: Input<string>;
     serviceAccountName: string;
     /** Queue name for `settings.interruptionQueue`; undefined turns interruption handling off. */
-    interruptionQueueName?: string;
+    interruptionQueueName?: Input<string>;
     /** Must match the Fargate profile's selector labels. */
     podLabels: Record<string, string>;
     /** Requests, which are also the limits. */
@@ -19,7 +25,7 @@ export interface KarpenterValuesInput {
     replicas: number;
     spotToSpotConsolidation: boolean;
     /** Controller image; the chart's own (public ECR) when undefined. */
-    image?: { repository: string; tag: string; digest?: string };
+    image?: { repository: Input<string>; tag: string; digest?: string };
     /** The cluster has no route to public AWS endpoints (`settings.isolatedVPC`: no pricing API calls). */
     isolatedVPC: boolean;
     logLevel: string;

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { check } from "../errors";
+import { ResourceDescription, TYPES, qosGaps } from "../guardrails";
 import { VERSIONS } from "../versions";
 import { karpenterFlowSchemas, karpenterValues } from "./helm-values";
 import { parseQuantity } from "./quantity";
@@ -71,13 +72,17 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
     const requests = { cpu: args.requests?.cpu ?? "1", memory: args.requests?.memory ?? "1Gi" };
     const limits = { cpu: args.limits?.cpu ?? requests.cpu, memory: args.limits?.memory ?? requests.memory };
     for (const r of ["cpu", "memory"] as const) {
-        check(
-            parseQuantity(`Karpenter.requests.${r}`, requests[r]) === parseQuantity(`Karpenter.limits.${r}`, limits[r]),
-            `Karpenter.limits.${r}`,
-            limits[r],
-            `equal to requests.${r} (${requests[r]}): the controller must run with Guaranteed QoS`,
-        );
+        parseQuantity(`Karpenter.requests.${r}`, requests[r]);
+        parseQuantity(`Karpenter.limits.${r}`, limits[r]);
     }
+    // The guardrail's own test (rule karpenter-guaranteed-qos), reported against the setting.
+    const gap = qosGaps({ requests, limits })[0];
+    check(
+        gap === undefined,
+        `Karpenter.limits.${gap?.resource}`,
+        gap?.limit,
+        `equal to requests.${gap?.resource} (${String(gap?.request)}): the controller must run with Guaranteed QoS`,
+    );
     const replicas = args.replicas ?? 2;
     check(Number.isInteger(replicas) && replicas >= 1 && replicas <= 10, "Karpenter.replicas", replicas, "a whole number from 1 to 10");
     const logLevel = args.logLevel ?? "info";
@@ -97,6 +102,50 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
         imageTag: args.imageTag ?? VERSIONS.karpenter,
         // A mirror or pull-through cache serves the upstream image unchanged: keep verifying its digest.
         imageDigest: args.imageDigest ?? ((args.imageTag ?? VERSIONS.karpenter) === VERSIONS.karpenter ? VERSIONS.karpenterImageDigest : undefined),
+    };
+}
+
+export type ResolvedKarpenterArgs = ReturnType<typeof resolveKarpenterArgs>;
+
+/**
+ * The controller release: what the Karpenter component registers, and what the guardrails check
+ * before anything is registered. Built from resolved settings; the values only deployment knows
+ * (cluster endpoint, role, queue) stay Inputs inside the values.
+ */
+export function describeKarpenterRelease(
+    name: string,
+    a: ResolvedKarpenterArgs,
+    namespace: pulumi.Input<string>,
+): ResourceDescription<k8s.helm.v3.ReleaseArgs> {
+    return {
+        type: TYPES.helmRelease,
+        name,
+        inputs: {
+            name: "karpenter",
+            chart: `${VERSIONS.karpenterChartRepository}/karpenter`,
+            version: VERSIONS.karpenter,
+            namespace,
+            // CRDs come from the karpenter-crd release, which (unlike this chart) upgrades them.
+            skipCrds: true,
+            values: karpenterValues({
+                clusterName: a.clusterName,
+                clusterEndpoint: a.clusterEndpoint,
+                region: a.region,
+                controllerRoleArn: a.controllerRoleArn,
+                interruptionQueueName: a.interruptionQueueName,
+                serviceAccountName: a.serviceAccountName,
+                podLabels: a.podLabels,
+                resources: a.resources,
+                replicas: a.replicas,
+                spotToSpotConsolidation: a.spotToSpotConsolidation,
+                image: a.imageRepository === undefined ? undefined : { repository: a.imageRepository, tag: a.imageTag, digest: a.imageDigest },
+                isolatedVPC: a.isolatedVpc,
+                logLevel: a.logLevel,
+            }),
+            // Wait for the controller to be ready, so NodePools are applied to a running controller.
+            waitForJobs: true,
+            timeout: 900,
+        },
     };
 }
 
@@ -143,41 +192,11 @@ export class Karpenter extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const values = pulumi
-            .all([args.clusterName, args.clusterEndpoint, args.region, args.controllerRoleArn, args.interruptionQueueName, args.imageRepository])
-            .apply(([clusterName, clusterEndpoint, region, controllerRoleArn, interruptionQueueName, imageRepository]) =>
-                karpenterValues({
-                    clusterName,
-                    clusterEndpoint,
-                    region,
-                    controllerRoleArn,
-                    interruptionQueueName,
-                    serviceAccountName: a.serviceAccountName,
-                    podLabels: a.podLabels,
-                    resources: a.resources,
-                    replicas: a.replicas,
-                    spotToSpotConsolidation: a.spotToSpotConsolidation,
-                    image: imageRepository === undefined ? undefined : { repository: imageRepository, tag: a.imageTag, digest: a.imageDigest },
-                    isolatedVPC: a.isolatedVpc,
-                    logLevel: a.logLevel,
-                }),
-            );
-        const release = new k8s.helm.v3.Release(
-            name,
-            {
-                name: "karpenter",
-                chart: `${VERSIONS.karpenterChartRepository}/karpenter`,
-                version: VERSIONS.karpenter,
-                namespace: namespace.metadata.name,
-                // CRDs come from the karpenter-crd release, which (unlike this chart) upgrades them.
-                skipCrds: true,
-                values,
-                // Wait for the controller to be ready, so NodePools are applied to a running controller.
-                waitForJobs: true,
-                timeout: 900,
-            },
-            { parent: this, dependsOn: [crds, ...flowSchemas, ...(args.controllerDependsOn ?? [])] },
-        );
+        const description = describeKarpenterRelease(name, a, namespace.metadata.name);
+        const release = new k8s.helm.v3.Release(description.name, description.inputs, {
+            parent: this,
+            dependsOn: [crds, ...flowSchemas, ...(args.controllerDependsOn ?? [])],
+        });
         this.namespace = namespace.metadata.name;
         this.releaseName = release.name;
         this.chartVersion = pulumi.output(VERSIONS.karpenter);

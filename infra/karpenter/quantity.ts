@@ -5,11 +5,17 @@ const SUFFIXES: Record<string, number> = {
     Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
 };
 
-/** The value of a Kubernetes resource quantity (`1`, `500m`, `1Gi`), so `1` and `1000m` compare equal. */
-export function parseQuantity(setting: string, quantity: string): number {
+/** The value of a Kubernetes resource quantity (`1`, `500m`, `1Gi`), so `1` and `1000m` compare equal; undefined if it is none. */
+export function quantityValue(quantity: string): number | undefined {
     const match = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.exec(quantity);
-    if (!match) {
+    return match ? Number(match[1]) * SUFFIXES[match[2] ?? ""] : undefined;
+}
+
+/** {@link quantityValue}, throwing a ConfigError naming `setting` when `quantity` is not one. */
+export function parseQuantity(setting: string, quantity: string): number {
+    const value = quantityValue(quantity);
+    if (value === undefined) {
         throw new ConfigError(setting, quantity, "a Kubernetes quantity such as 1, 500m, 1Gi or 512Mi");
     }
-    return Number(match[1]) * SUFFIXES[match[2] ?? ""];
+    return value;
 }

@@ -163,11 +163,10 @@ describe("resolveClusterAddonsArgs", () => {
     });
 
     test("no Pod Identity association may target a service account that runs on Fargate", () => {
-        const e = configError(
-            () => resolveClusterAddonsArgs({ ...base, fargateServiceAccounts: [{ namespace: "kube-system", serviceAccount: "ebs-csi-controller-sa" }] }),
-            "ClusterAddons.podIdentity",
+        assert.throws(
+            () => resolveClusterAddonsArgs({ ...base, fargateServiceAccounts: ["kube-system/ebs-csi-controller-sa"] }),
+            /\[no-pod-identity-on-fargate\].*kube-system\/ebs-csi-controller-sa/s,
         );
-        assert.equal(e.value, "kube-system/ebs-csi-controller-sa");
     });
 });
 

@@ -275,11 +275,6 @@ describe("bad config fails before anything is created, naming the setting", () =
         ["unknown addons key", { addons: { coredns: {} } }, "eks-karpenter:addons.coredns"],
         ["budget without a limit", { budget: { emailAddresses: ["a@example.com"] } }, "eks-karpenter:budget.limitAmount"],
         ["a workload namespace named after Karpenter's", { addons: { namespaces: [{ name: "karpenter" }] } }, "WorkloadNamespaces.namespaces[0].name"],
-        [
-            "Karpenter's Fargate service account as the EBS CSI controller's",
-            { karpenter: { namespace: "kube-system", serviceAccountName: "ebs-csi-controller-sa" } },
-            "ClusterAddons.podIdentity",
-        ],
     ] as const) {
         test(what, async () => {
             await rejectsWithConfigError(runProgram("dev", overrides as Record<string, unknown>), setting);

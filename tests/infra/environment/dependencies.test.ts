@@ -29,8 +29,8 @@ describe("the environment's dependencies", () => {
         for (const [type, name] of [
             ["aws:iam/role:Role", "dev-controller-role"], // its trust names the cluster's OIDC provider
             ["aws:eks/accessEntry:AccessEntry", undefined],
-            ["aws:eks/fargateProfile:FargateProfile", undefined],
-            ["aws:ec2/tag:Tag", undefined],
+            ["aws:eks/fargateProfile:FargateProfile", "dev-karpenter-fargate"],
+            ["aws:ec2/tag:Tag", "dev-cluster-security-group-discovery"],
         ] as const) {
             assert.ok(waitsForCluster(p.one(type, name)), `${type} ${name ?? ""} waits for the cluster`);
         }
@@ -45,7 +45,7 @@ describe("the environment's dependencies", () => {
         ];
         assert.deepEqual(p.one("eks-karpenter:karpenter:Karpenter").dependencies, []);
         for (const r of [
-            p.one("kubernetes:core/v1:Namespace"),
+            p.one("kubernetes:core/v1:Namespace", "dev-karpenter"),
             p.one("kubernetes:helm.sh/v3:Release", "dev-karpenter-crd"),
             ...p.ofType("kubernetes:flowcontrol.apiserver.k8s.io/v1:FlowSchema"),
         ]) {

@@ -1,0 +1,103 @@
+import { NodePoolShape, allowed, allows, nodePoolShape, separatingKey } from "./requirements";
+import { TYPES, objectName } from "./resources";
+import { Finding, ResourceDescription, ResourceRule, StackRule, at, isUnknown } from "./types";
+
+const CAPACITY_TYPE = "karpenter.sh/capacity-type";
+const INSTANCE_TYPE = "node.kubernetes.io/instance-type";
+const INSTANCE_FAMILY = "karpenter.k8s.aws/instance-family";
+
+function shapes(resources: ResourceDescription[]): NodePoolShape[] {
+    return resources.flatMap((r) => nodePoolShape(r) ?? []);
+}
+
+/** Rule 3: no two NodePools that can take the same pods with the same weight. */
+export const nodePoolsUnambiguous: StackRule = {
+    id: "nodepools-unambiguous",
+    scope: "stack",
+    title: "NodePools are mutually exclusive or weighted: no two take the same pods with the same weight",
+    why:
+        "when several NodePools can take a pending pod, Karpenter orders them by weight only; at equal weight the pool a pod " +
+        "lands on is arbitrary, so capacity type, architecture, AMI and cost change from one node to the next.",
+    fix:
+        "give the preferred pool a higher spec.weight, or make the pools mutually exclusive: a requirement or template label " +
+        "whose values do not overlap (kubernetes.io/arch In [arm64] vs In [amd64], a team label pods select), or a taint only " +
+        "the intended pods tolerate.",
+    types: [TYPES.nodePool],
+    options: [],
+    check(resources) {
+        const pools = shapes(resources).filter((p) => !p.static);
+        const findings: Finding[] = [];
+        pools.forEach((a, i) =>
+            pools.slice(i + 1).forEach((b) => {
+                if (a.weight !== b.weight || a.taints !== b.taints || separatingKey(a, b) !== undefined) return;
+                findings.push({
+                    resource: b.resource,
+                    problem:
+                        `NodePools "${a.name}" and "${b.name}" can take the same pods: same weight (${a.weight}), ` +
+                        `same taints (${a.taints || "none"}), and no requirement or label whose allowed values are disjoint`,
+                });
+            }),
+        );
+        return findings;
+    },
+};
+
+/** Rule 4: a NodePool that allows Spot does not restrict itself to a handful of instance types. */
+export const spotInstanceDiversity: ResourceRule = {
+    id: "spot-instance-diversity",
+    scope: "resource",
+    title: "A NodePool that allows Spot allows many instance types across several families",
+    why:
+        "Spot capacity is reclaimed per instance type and zone; Karpenter (price-capacity-optimized) can only pick the " +
+        "deepest pools when it has many types to choose from. A short list leaves pods pending when those types are reclaimed " +
+        "or unavailable, and raises the interruption rate.",
+    fix:
+        "widen the pool: drop the node.kubernetes.io/instance-type / karpenter.k8s.aws/instance-family lists in favour of " +
+        "karpenter.k8s.aws/instance-category, -generation and -cpu requirements, or list more types and families; or keep " +
+        "the short list on an on-demand pool.",
+    types: [TYPES.nodePool],
+    options: ["minSpotInstanceTypes", "minSpotInstanceFamilies"],
+    check(resource, options) {
+        const pool = nodePoolShape(resource);
+        // Karpenter launches on-demand capacity when a pool says nothing about capacity type.
+        if (!pool || !pool.keys.has(CAPACITY_TYPE) || !allows(allowed(pool, CAPACITY_TYPE), "spot")) return [];
+        const listed = (key: string) => {
+            const set = pool.keys.get(key);
+            return set?.only ? [...set.only].filter((v) => !set.except.has(v)) : undefined;
+        };
+        const familyList = listed(INSTANCE_FAMILY);
+        const types = listed(INSTANCE_TYPE)?.filter((t) => !familyList || familyList.includes(t.split(".")[0]));
+        const families = types ? [...new Set(types.map((t) => t.split(".")[0]))] : familyList;
+        const short: string[] = [];
+        if (types && types.length < options.minSpotInstanceTypes) {
+            short.push(`${types.length} instance type(s) (${types.join(", ")}; at least ${options.minSpotInstanceTypes})`);
+        }
+        if (families && families.length < options.minSpotInstanceFamilies) {
+            short.push(`${families.length} instance famil${families.length === 1 ? "y" : "ies"} (${families.join(", ")}; at least ${options.minSpotInstanceFamilies})`);
+        }
+        if (short.length === 0) return [];
+        return [{ resource, problem: `NodePool "${pool.name}" allows Spot but only ${short.join(" from ")}` }];
+    },
+};
+
+/** Rule 5: every NodePool bounds what it may launch by CPU or memory. */
+export const nodePoolLimits: ResourceRule = {
+    id: "nodepool-limits",
+    scope: "resource",
+    title: "Every NodePool sets a CPU or memory limit",
+    why:
+        "without spec.limits Karpenter launches nodes for as long as pods are pending: a runaway deployment, a bad HPA or a " +
+        "scheduling bug turns into an unbounded EC2 bill. A node-count limit alone does not bound it (a node can be a 48xlarge).",
+    fix:
+        'set spec.limits.cpu and/or spec.limits.memory (e.g. cpu: "1000", memory: 1000Gi) to the most this pool should ever run.',
+    types: [TYPES.nodePool],
+    options: [],
+    check(resource) {
+        const spec = at(resource.inputs, "spec");
+        const limits = at(spec, "limits");
+        if (isUnknown(limits) || at(spec, "replicas") !== undefined) return [];
+        const set = (k: string) => at(limits, k) !== undefined && at(limits, k) !== null;
+        if (set("cpu") || set("memory")) return [];
+        return [{ resource, problem: `NodePool "${objectName(resource)}" sets no cpu or memory limit (spec.limits)` }];
+    },
+};

@@ -1,0 +1,5 @@
+// The guardrails policy pack: `pulumi preview --policy-pack ./policy-pack` (see ../docs/guardrails.md).
+import { PolicyPack } from "@pulumi/policy";
+import { policies } from "./policies";
+
+new PolicyPack("eks-karpenter-guardrails", { policies });

@@ -1,0 +1,164 @@
+/**
+ * Rule containerd-store-kept, over real-world user data: the seed guides' broken and fixed scripts
+ * (shared/seeds/000_*, 002_*), cloud-config, MIME multi-part and other common ways to move the store.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { containerdStoreKept } from "../../../infra/guardrails/containerd";
+import { containerdStoreLoss } from "../../../infra/guardrails/user-data";
+import { ec2NodeClass, messages } from "./fixtures";
+
+/** The community script of amazon-eks-ami#2122, quoted by seed 000: deletes the store, then mounts. */
+const SEED_COMMUNITY = `#!/bin/bash
+systemctl stop containerd
+mkfs -t ext4 /dev/nvme1n1
+rm -rf /var/lib/containerd/*
+mount /dev/nvme1n1 /var/lib/containerd/
+systemctl start containerd`;
+
+/** Seed 000's "Karpenter is not affected" EC2NodeClass script: a blank volume mounted over the store. */
+const SEED_KARPENTER = `#!/bin/bash
+# 在containerd启动前挂载EBS卷
+mkfs -t ext4 /dev/xvdb
+mkdir -p /var/lib/containerd
+mount /dev/xvdb /var/lib/containerd
+echo '/dev/xvdb /var/lib/containerd ext4 defaults 0 2' >> /etc/fstab
+
+# 初始化EKS节点
+/usr/bin/nodeadm init --cluster-name eks-karpenter-env`;
+
+/** Seed 000's fixed script: move the store away, mount, move it back. */
+const SEED_MOVE_BACK = `systemctl stop containerd
+mkfs -t ext4 /dev/nvme1n1
+mv /var/lib/containerd/* /tmp/containerd/     # 保存AMI缓存
+mount /dev/nvme1n1 /var/lib/containerd/
+mv /tmp/containerd/* /var/lib/containerd/     # 恢复pause容器缓存
+systemctl start containerd`;
+
+/** Seed 002's fixed script (the maintainers' fix): seed the volume through a temporary mount, then fstab. */
+const SEED_TEMP_MOUNT = `DEVICE="/dev/xvdb"
+TEMP_MOUNT="/mnt/temp_containerd"
+# 格式化磁盘
+mkfs.xfs $DEVICE
+# 创建临时挂载点并复制数据
+mkdir -p $TEMP_MOUNT
+mount $DEVICE $TEMP_MOUNT
+cp -a /var/lib/containerd/. $TEMP_MOUNT/
+umount $TEMP_MOUNT
+# 设置永久挂载
+echo "$DEVICE /var/lib/containerd xfs defaults 1 1" >> /etc/fstab
+mount /var/lib/containerd`;
+
+const mime = (script: string) => `MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="BOUNDARY"
+
+--BOUNDARY
+Content-Type: text/x-shellscript; charset="us-ascii"
+
+${script}
+
+--BOUNDARY
+Content-Type: application/node.eks.aws
+
+apiVersion: node.eks.aws/v1alpha1
+kind: NodeConfig
+spec:
+  kubelet:
+    config:
+      maxPods: 110
+
+--BOUNDARY--`;
+
+const kept = (userData: string) => assert.equal(containerdStoreLoss(userData), undefined, userData);
+const lostAt = (userData: string, line: number, effect: RegExp) => {
+    const loss = containerdStoreLoss(userData);
+    assert.ok(loss, `expected a loss in:\n${userData}`);
+    assert.equal(loss.line, line);
+    assert.match(loss.effect, effect);
+};
+
+describe("containerdStoreLoss", () => {
+    it("finds the seed guides' broken scripts", () => {
+        lostAt(SEED_COMMUNITY, 4, /^deletes the contents of \/var\/lib\/containerd$/);
+        lostAt(SEED_KARPENTER, 5, /^mounts a volume over \/var\/lib\/containerd that holds none of its contents$/);
+    });
+
+    it("accepts the seed guides' fixed scripts", () => {
+        kept(SEED_MOVE_BACK);
+        kept(SEED_TEMP_MOUNT);
+    });
+
+    it("reads shell parts of MIME multi-part user data, with line numbers of the whole document", () => {
+        lostAt(mime(SEED_KARPENTER), 11, /mounts a volume/);
+        kept(mime(SEED_TEMP_MOUNT));
+    });
+
+    it("accepts user data that leaves the store alone", () => {
+        kept("");
+        kept(mime("#!/bin/bash\necho 'vm.max_map_count=262144' >> /etc/sysctl.conf\nsysctl -p"));
+        kept('[settings.kubernetes]\nmax-pods = 110\n[settings.bootstrap-containers.setup]\nsource = "x"');
+        kept("#!/bin/bash\nmkfs.xfs /dev/xvdc\nmkdir -p /data\nmount /dev/xvdc /data\necho '/dev/xvdc /data xfs defaults 0 2' >> /etc/fstab");
+    });
+
+    it("finds an fstab entry mounted later, or only at the next boot", () => {
+        lostAt("mkfs.xfs /dev/xvdb\necho '/dev/xvdb /var/lib/containerd xfs defaults,nofail 0 2' | sudo tee -a /etc/fstab\nmount -a", 3, /mounts a volume/);
+        lostAt("mkfs.xfs /dev/xvdb\ncat >> /etc/fstab <<EOF\n/dev/xvdb /var/lib/containerd xfs defaults 0 2\nEOF\necho done", 3, /mounts a volume/);
+        lostAt('printf "%s\\n" "/dev/xvdb /var/lib/containerd xfs defaults 0 2" >> /etc/fstab', 1, /mounts a volume/);
+    });
+
+    it("finds a systemd mount unit and cloud-config mounts", () => {
+        const unit = "cat > /etc/systemd/system/var-lib-containerd.mount <<'EOF'\n[Mount]\nWhat=/dev/xvdb\nWhere=/var/lib/containerd\nType=xfs\nEOF\nsystemctl daemon-reload\nsystemctl enable --now var-lib-containerd.mount";
+        lostAt(unit, 8, /mounts a volume/);
+        lostAt("#cloud-config\nfs_setup:\n  - device: /dev/xvdb\n    filesystem: xfs\nmounts:\n  - [ /dev/xvdb, /var/lib/containerd, xfs, \"defaults,nofail\", \"0\", \"2\" ]", 6, /mounts a volume/);
+    });
+
+    it("follows cloud-config runcmd, sh -c, variables and && lists", () => {
+        const runcmd = "#cloud-config\nruncmd:\n  - mkfs.xfs /dev/xvdb\n  - [ mount, /dev/xvdb, /var/lib/containerd ]";
+        lostAt(runcmd, 4, /mounts a volume/);
+        lostAt('DEV=/dev/nvme1n1; TARGET=${CONTAINERD_DIR:-/var/lib/containerd}\nmkfs.xfs "$DEV" && mount "$DEV" "$TARGET"', 2, /mounts a volume/);
+        lostAt("bash -c 'mount /dev/xvdb /var/lib/containerd'", 1, /mounts a volume/);
+        const seeded = "#cloud-config\nruncmd:\n  - mkdir -p /mnt/c && mount /dev/xvdb /mnt/c\n  - \"cp -a /var/lib/containerd/. /mnt/c/ && umount /mnt/c\"\n  - [ mount, /dev/xvdb, /var/lib/containerd ]";
+        kept(seeded);
+    });
+
+    it("accepts rsync of the contents and a bind mount of a seeded directory", () => {
+        kept("mount /dev/xvdb /mnt/new\nrsync -aHAX /var/lib/containerd/ /mnt/new/\numount /mnt/new\nmount /dev/xvdb /var/lib/containerd");
+        kept("mount /dev/xvdb /data\nmkdir -p /data/containerd\ncp -a /var/lib/containerd/. /data/containerd/\nmount --bind /data/containerd /var/lib/containerd");
+        kept("mv /var/lib/containerd /var/lib/containerd.orig\nmkdir /var/lib/containerd\nmount /dev/xvdb /var/lib/containerd\ncp -a /var/lib/containerd.orig/. /var/lib/containerd/");
+    });
+
+    it("refuses copies that do not carry the store over", () => {
+        // cp without -a loses ownership and modes; the store must be copied as an archive.
+        lostAt("mount /dev/xvdb /mnt/new\ncp -r /var/lib/containerd/. /mnt/new/\numount /mnt/new\nmount /dev/xvdb /var/lib/containerd", 4, /mounts a volume/);
+        // Copying the directory itself nests it: the volume holds containerd/, not the store.
+        lostAt("mount /dev/xvdb /mnt/new\ncp -a /var/lib/containerd /mnt/new/\numount /mnt/new\nmount /dev/xvdb /var/lib/containerd", 4, /mounts a volume/);
+        // Saved aside but never copied back.
+        lostAt("cp -a /var/lib/containerd/. /root/backup/\nmount /dev/xvdb /var/lib/containerd", 2, /mounts a volume/);
+        // Seeded, then formatted again.
+        lostAt("mount /dev/xvdb /mnt/new\ncp -a /var/lib/containerd/. /mnt/new/\numount /mnt/new\nmkfs.xfs -f /dev/xvdb\nmount /dev/xvdb /var/lib/containerd", 5, /mounts a volume/);
+        // Moved away and never back.
+        lostAt("mv /var/lib/containerd/* /tmp/c/\nmount /dev/xvdb /var/lib/containerd", 1, /^moves the contents of \/var\/lib\/containerd away$/);
+    });
+
+    it("does not count an fstab entry for the volume it already mounted and filled", () => {
+        kept("mv /var/lib/containerd/* /tmp/c/\nmount /dev/xvdb /var/lib/containerd\nmv /tmp/c/* /var/lib/containerd/\necho '/dev/xvdb /var/lib/containerd xfs defaults 0 2' >> /etc/fstab");
+    });
+});
+
+describe("rule containerd-store-kept", () => {
+    it("accepts an EC2NodeClass whose user data seeds the volume", () => {
+        assert.deepEqual(messages(containerdStoreKept, [ec2NodeClass("containerd-volume", { userData: SEED_TEMP_MOUNT })]), []);
+        assert.deepEqual(messages(containerdStoreKept, [ec2NodeClass("plain", {})]), []);
+    });
+
+    it("refuses one that mounts a blank volume over the store, quoting the line", () => {
+        const [message] = messages(containerdStoreKept, [ec2NodeClass("containerd-volume", { userData: SEED_KARPENTER })]);
+        assert.match(
+            message,
+            /^EC2NodeClass "containerd-volume" user data line 5 \(`mount \/dev\/xvdb \/var\/lib\/containerd`\) mounts a volume over \/var\/lib\/containerd that holds none of its contents, and nothing copies them back\. /,
+        );
+        assert.match(message, /Why: AL2023 AMIs ship the sandbox image localhost\/kubernetes\/pause inside \/var\/lib\/containerd and never pull it again/);
+        assert.match(message, /the node never becomes Ready/);
+        assert.match(message, /Fix: Carry the store over: mount the new volume at a temporary path, `cp -a \/var\/lib\/containerd\/\. <tmp>\/`/);
+    });
+});

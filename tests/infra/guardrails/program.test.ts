@@ -1,0 +1,80 @@
+/** The in-program check: the real dev and prod programs pass it, and a bad setting stops them. */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ConfigError } from "../../../infra/errors";
+import { TYPES, validate } from "../../../infra/guardrails";
+import { GuardrailError } from "../../../infra/guardrails/enforce";
+import { runProgram } from "../../harness";
+import { MockMonitor, RegisterResourceRequest, settings } from "../../../offline/pulumi-internals";
+
+const ROLE = "arn:aws:iam::123456789012:role/some-role";
+
+/**
+ * The error a program run fails with, once the registrations it started (its components) have
+ * settled, so they do not finish under the next run's mocks. Fails when the run succeeds.
+ */
+async function failure(run: Promise<unknown>): Promise<unknown> {
+    const error = await run.then(
+        () => assert.fail("the program ran"),
+        (e: unknown) => e,
+    );
+    await settings.waitForRPCs();
+    return error;
+}
+
+/** Custom (cloud) resources registered while `run` runs (and fails). */
+async function customRegistrations(run: () => Promise<unknown>): Promise<string[]> {
+    const registered: string[] = [];
+    const original = MockMonitor.prototype.registerResource;
+    MockMonitor.prototype.registerResource = function (req: RegisterResourceRequest, callback) {
+        if (req.getCustom()) registered.push(`${req.getType()}::${req.getName()}`);
+        return original.call(this, req, callback);
+    };
+    try {
+        await failure(run());
+    } finally {
+        MockMonitor.prototype.registerResource = original;
+    }
+    return registered;
+}
+
+describe("guardrails in the stack program", () => {
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: passes, and what it registers passes the rules too`, async () => {
+            const program = await runProgram(stack);
+            assert.deepEqual(validate(program.resources), []);
+            // Not vacuous: the resources the rules read are there.
+            assert.match(program.one(TYPES.helmRelease, `${stack}-karpenter`).inputs.chart, /\/karpenter$/);
+            assert.equal(program.ofType(TYPES.fargateProfile).length, 2, "Karpenter's and CoreDNS's");
+            assert.ok(program.ofType(TYPES.nodePool).length >= 2 && program.ofType(TYPES.addon).length === 5);
+        });
+    }
+
+    it("stops on a Pod Identity association for the controller, before any cloud resource is registered", async () => {
+        const overrides = { podIdentityAssociations: [{ namespace: "karpenter", serviceAccount: "karpenter", roleArn: ROLE }] };
+        const e = await failure(runProgram("dev", overrides));
+        assert.ok(e instanceof GuardrailError);
+        assert.deepEqual(e.violations.map((v) => v.rule), ["no-pod-identity-on-fargate"]);
+        assert.match(
+            e.message,
+            /^1 guardrail violation\(s\) \(see docs\/guardrails\.md\):\n- \[no-pod-identity-on-fargate\] aws:eks\/podIdentityAssociation:PodIdentityAssociation "dev-pod-identity-karpenter-karpenter": Pod Identity association for karpenter\/karpenter, whose pods run on Fargate\. Why: Pod Identity's agent is a DaemonSet/,
+        );
+        assert.deepEqual(await customRegistrations(() => runProgram("prod", overrides)), []);
+    });
+
+    it("follows the controller's namespace: in kube-system, that service account is the one refused", async () => {
+        const karpenter = { spotToSpotConsolidation: false, replicas: 2, namespace: "kube-system" };
+        const to = (namespace: string) => ({ karpenter, podIdentityAssociations: [{ namespace, serviceAccount: "karpenter", roleArn: ROLE }] });
+        const e = await failure(runProgram("prod", to("kube-system")));
+        assert.match(String(e), /Pod Identity association for kube-system\/karpenter, whose pods run on Fargate/);
+        const program = await runProgram("prod", to("karpenter"));
+        assert.equal(program.ofType(TYPES.podIdentityAssociation).length, 1);
+    });
+
+    it("stops on controller limits that differ from its requests (the rule's check, on the setting)", async () => {
+        const karpenter = { replicas: 2, requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } };
+        const e = await failure(runProgram("prod", { karpenter }));
+        assert.ok(e instanceof ConfigError);
+        assert.equal(e.message, 'Karpenter.limits.memory: "2Gi" is not valid; equal to requests.memory (1Gi): the controller must run with Guaranteed QoS');
+    });
+});
