@@ -1,4 +1,4 @@
-// The guardrails policy pack: `pulumi preview --policy-pack ./policy-pack` (see ../docs/guardrails.md).
+// The guardrails policy pack: `pulumi preview --policy-pack ./policy-pack` (see the README's Guardrails).
 import { PolicyPack } from "@pulumi/policy";
 import { policies } from "./policies";
 

@@ -20,7 +20,7 @@ export interface CoreDnsArgs {
     /**
      * Where CoreDNS runs: "fargate" (a Fargate profile for its pods, so DNS works before the first
      * Karpenter node and never moves with consolidation) or "karpenter" (on Karpenter's nodes; cheaper,
-     * but the add-on is created only after NodePools exist). See docs/addons.md.
+     * but the add-on is created only after NodePools exist). See the README's add-ons section.
      * @default "fargate"
      */
     placement?: string;

@@ -141,7 +141,7 @@ export interface EnvironmentArgs {
     /** Tags for every AWS resource. */
     tags?: Record<string, string>;
     /**
-     * Thresholds of the guardrails (docs/guardrails.md). The Karpenter controller's service account is
+     * Thresholds of the guardrails (README: Guardrails). The Karpenter controller's service account is
      * always among `fargateServiceAccounts`. @default the guardrails' defaults
      */
     guardrails?: Partial<GuardrailOptions>;

@@ -9,7 +9,7 @@ import { GuardrailOptions, ResourceDescription, Violation, validate } from "./in
 export class GuardrailError extends pulumi.RunError {
     constructor(public readonly violations: readonly Violation[]) {
         super(
-            `${violations.length} guardrail violation(s) (see docs/guardrails.md):\n` +
+            `${violations.length} guardrail violation(s) (see README.md, Guardrails):\n` +
                 violations.map((v) => `- [${v.rule}] ${v.resource.type} "${v.resource.name}": ${v.message}`).join("\n"),
         );
         this.name = "GuardrailError";

@@ -1,7 +1,7 @@
 /**
  * The guardrails: the hard lessons of running Karpenter on EKS as rules over resource descriptions,
  * written once and run both inside the program before it registers anything (`./enforce`) and by the
- * CrossGuard policy pack in `policy-pack/` on any Pulumi program. The rule table is in docs/guardrails.md.
+ * CrossGuard policy pack in `policy-pack/` on any Pulumi program. The rule table is in the README (Guardrails).
  *
  * Everything reachable from this file is free of package imports, so the policy pack can compile it.
  */
@@ -18,7 +18,7 @@ export * from "./types";
 export { TYPES } from "./resources";
 export { qosGaps } from "./controller";
 
-/** Every rule, in the order of docs/guardrails.md. */
+/** Every rule, in the order of the README's rule table. */
 export const RULES: readonly Rule[] = [
     podIdentityOnFargate,
     containerdStoreKept,

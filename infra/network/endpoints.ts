@@ -20,7 +20,7 @@ interface EndpointService {
 /**
  * Every interface endpoint this library knows. The ones needed by EKS and Karpenter are created by default;
  * the others are named in `additionalEndpoints`. The pricing API (`api.pricing`) has no endpoint, and IAM,
- * a global service, has none either: see docs/private-clusters.md.
+ * a global service, has none either: see the README's Private clusters.
  */
 export const INTERFACE_ENDPOINTS: readonly EndpointService[] = [
     {

@@ -24,7 +24,7 @@ describe("bad config fails the preview with the setting, the value and what is a
             "a Pod Identity association for Karpenter",
             "dev",
             { podIdentityAssociations: [{ namespace: "karpenter", serviceAccount: "karpenter", roleArn: "arn:aws:iam::123456789012:role/x" }] },
-            /^1 guardrail violation\(s\) \(see docs\/guardrails\.md\):\n- \[no-pod-identity-on-fargate\] .*karpenter\/karpenter, whose pods run on Fargate\. Why: .*Fix: /s,
+            /^1 guardrail violation\(s\) \(see README\.md, Guardrails\):\n- \[no-pod-identity-on-fargate\] .*karpenter\/karpenter, whose pods run on Fargate\. Why: .*Fix: /s,
         ],
         [
             "the EBS CSI driver's Pod Identity on Karpenter's (Fargate) service account",

@@ -57,7 +57,7 @@ describe("guardrails in the stack program", () => {
         assert.deepEqual(e.violations.map((v) => v.rule), ["no-pod-identity-on-fargate"]);
         assert.match(
             e.message,
-            /^1 guardrail violation\(s\) \(see docs\/guardrails\.md\):\n- \[no-pod-identity-on-fargate\] aws:eks\/podIdentityAssociation:PodIdentityAssociation "dev-pod-identity-karpenter-karpenter": Pod Identity association for karpenter\/karpenter, whose pods run on Fargate\. Why: Pod Identity's agent is a DaemonSet/,
+            /^1 guardrail violation\(s\) \(see README\.md, Guardrails\):\n- \[no-pod-identity-on-fargate\] aws:eks\/podIdentityAssociation:PodIdentityAssociation "dev-pod-identity-karpenter-karpenter": Pod Identity association for karpenter\/karpenter, whose pods run on Fargate\. Why: Pod Identity's agent is a DaemonSet/,
         );
         assert.deepEqual(await customRegistrations(() => runProgram("prod", overrides)), []);
     });
