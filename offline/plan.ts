@@ -3,12 +3,13 @@
  * takes along its critical path, and what it costs a month before any workload, with no AWS credentials
  * and no Pulumi CLI: the real stack program runs under Pulumi's mocks (offline/runner.ts).
  *
- * Exit codes: 0 planned; 1 guardrail violations; 2 not planned (bad arguments, unknown stack, config error).
+ * Exit codes: 0 planned; 1 guardrail violations (in what was registered, or the program stopped on its
+ * own guardrails before registering anything); 2 not planned (bad arguments, unknown stack, config error).
  */
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../infra/errors";
-import { GUARDRAIL_RULES, GuardrailRule } from "./plan/guardrails";
-import { buildPlan, renderText } from "./plan/report";
+import { planViolations } from "./plan/guardrails";
+import { buildPlan, renderStopped, renderText } from "./plan/report";
 
 export const EXIT = { planned: 0, violations: 1, notPlanned: 2 } as const;
 
@@ -22,10 +23,11 @@ const processIo: Io = {
     stderr: (text) => process.stderr.write(text),
 };
 
-export async function main(argv: string[], io: Io = processIo, rules: readonly GuardrailRule[] = GUARDRAIL_RULES): Promise<number> {
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
     const cli = new Command("plan")
         .description("Plan a stack offline: resource tree, critical path of a first `pulumi up`, baseline monthly cost, guardrails.")
         .requiredOption("-s, --stack <name>", "the stack: dev or prod (a Pulumi.<stack>.yaml), or dev-<suffix> / prod-<suffix>")
+        .option("--config-file <path>", "the stack's config from this file instead of its Pulumi.<stack>.yaml (as `pulumi --config-file`)")
         .option("--json", "print the plan as JSON, for tools")
         .exitOverride()
         .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
@@ -35,18 +37,24 @@ export async function main(argv: string[], io: Io = processIo, rules: readonly G
         if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.planned : EXIT.notPlanned;
         throw e;
     }
-    const { stack, json } = cli.opts<{ stack: string; json?: boolean }>();
+    const { stack, json, configFile } = cli.opts<{ stack: string; json?: boolean; configFile?: string }>();
 
     // Loading the Pulumi SDK and the providers' SDKs is most of the run: say so while it happens.
     const started = process.hrtime.bigint();
     const seconds = () => (Number(process.hrtime.bigint() - started) / 1e9).toFixed(1);
     io.stderr(`plan: loading the ${stack} stack program (Pulumi SDK and providers)…\n`);
-    const { runProgram } = await import("./runner");
+    const [{ runProgram }, { GuardrailError }] = await Promise.all([import("./runner"), import("../infra/guardrails/enforce")]);
     io.stderr(`plan: running it under mocks…\n`);
     let program;
     try {
-        program = await runProgram(stack);
+        program = await runProgram(stack, {}, configFile);
     } catch (e) {
+        if (e instanceof GuardrailError) {
+            const violations = planViolations(e.violations);
+            io.stderr(`plan: the program stopped on ${violations.length} guardrail violation(s) in ${seconds()} s, before registering anything\n`);
+            io.stdout(json ? JSON.stringify({ stack, violations }, null, 2) + "\n" : renderStopped(stack, violations));
+            return EXIT.violations;
+        }
         if (!(e instanceof ConfigError)) throw e;
         io.stderr(`plan: stack ${stack} cannot be planned: ${e.message}\n`);
         if (json) io.stdout(JSON.stringify({ stack, error: { setting: e.setting, value: e.value, allowed: e.allowed, message: e.message } }, null, 2) + "\n");
@@ -55,8 +63,14 @@ export async function main(argv: string[], io: Io = processIo, rules: readonly G
     io.stderr(`plan: ${program.resources.length} resources registered in ${seconds()} s\n`);
 
     const plan = buildPlan(
-        { stack, environment: program.stack.constructor.name, region: program.region, resources: program.resources },
-        { date: new Date(), rules },
+        {
+            stack,
+            environment: program.stack.constructor.name,
+            region: program.region,
+            resources: program.resources,
+            guardrailOptions: program.stack.environment.guardrailOptions,
+        },
+        { date: new Date() },
     );
     io.stdout(json ? JSON.stringify(plan, null, 2) + "\n" : renderText(plan));
     return plan.violations.length > 0 ? EXIT.violations : EXIT.planned;

@@ -17,6 +17,8 @@ export const REPO_ROOT = path.resolve(__dirname, "..");
 
 export interface Registered {
     urn: string;
+    /** The physical ID the provider returned; empty for a component. */
+    id: string;
     type: string;
     name: string;
     parent: string;
@@ -39,6 +41,7 @@ const original = MockMonitor.prototype.registerResource;
 MockMonitor.prototype.registerResource = function (req: RegisterResourceRequest, callback) {
     const record: Registered = {
         urn: "",
+        id: "",
         type: req.getType(),
         name: req.getName(),
         parent: req.getParent(),
@@ -57,6 +60,7 @@ MockMonitor.prototype.registerResource = function (req: RegisterResourceRequest,
     return original.call(this, req, (err: unknown, resp: any) => {
         if (resp) {
             record.urn = resp.getUrn();
+            record.id = resp.getId();
             record.outputs = rpc.deserializeProperties(resp.getObject());
         }
         callback(err, resp);
@@ -72,13 +76,22 @@ function knownStacks(): string[] {
         .sort();
 }
 
-/** The config of `Pulumi.<stack>.yaml`, as Pulumi hands it to a program (structured values as JSON). */
-export function stackConfig(stack: string): Record<string, string> {
-    const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+/**
+ * The config file of `stack`: `Pulumi.<stack>.yaml`; a `dev-<suffix>` or `prod-<suffix>` stack reads
+ * its environment's file (`Pulumi.dev.yaml`, `Pulumi.prod.yaml`).
+ */
+function configFileOf(stack: string): string {
+    const file = path.join(REPO_ROOT, `Pulumi.${stack.split("-")[0]}.yaml`);
     if (!fs.existsSync(file)) {
         throw new ConfigError("stack", stack, `one of ${knownStacks().join(", ")} (a Pulumi.<stack>.yaml in ${REPO_ROOT})`);
     }
-    const values: Record<string, unknown> = parse(fs.readFileSync(file, "utf8")).config ?? {};
+    return file;
+}
+
+/** The config of a stack config file, as Pulumi hands it to a program (structured values as JSON). */
+export function stackConfig(file: string): Record<string, string> {
+    if (!fs.existsSync(file)) throw new ConfigError("--config-file", file, "no such file");
+    const values: Record<string, unknown> = parse(fs.readFileSync(file, "utf8"))?.config ?? {};
     return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 
@@ -138,11 +151,12 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 }
 
 /**
- * Runs the program for `stack` with its file config plus `overrides` (`null` removes a key; keys
- * without a namespace are `eks-karpenter:` keys). Throws what the program throws.
+ * Runs the program for `stack` with the config of `configFile` (by default the stack's own) plus
+ * `overrides` (`null` removes a key; keys without a namespace are `eks-karpenter:` keys). Throws what
+ * the program throws.
  */
-export async function runProgram(stack: string, overrides: Record<string, unknown | null> = {}, fileStack = stack.split("-")[0]): Promise<Program> {
-    const config = stackConfig(fileStack);
+export async function runProgram(stack: string, overrides: Record<string, unknown | null> = {}, configFile = configFileOf(stack)): Promise<Program> {
+    const config = stackConfig(configFile);
     for (const [k, v] of Object.entries(overrides)) {
         const key = k.includes(":") ? k : `eks-karpenter:${k}`;
         if (v === null) delete config[key];

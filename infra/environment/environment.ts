@@ -246,6 +246,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
               { service: S3_GATEWAY_SERVICE, type: "Gateway" as EndpointType },
           ]
         : [];
+    const guardrails = { ...args.guardrails, fargateServiceAccounts: [...(args.guardrails?.fargateServiceAccounts ?? []), karpenterServiceAccount] };
     enforceGuardrails(
         [
             ...describePodIdentityAssociations(`${name}-pod-identity`, args.cluster.clusterName, args.podIdentityAssociations ?? []),
@@ -264,9 +265,10 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
                 inputs: { addonName: spec.name, configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined },
             })),
         ],
-        { ...args.guardrails, fargateServiceAccounts: [...(args.guardrails?.fargateServiceAccounts ?? []), karpenterServiceAccount] },
+        guardrails,
     );
     return {
+        guardrails,
         cluster,
         karpenter,
         podLabels,
@@ -317,12 +319,15 @@ export class Environment extends pulumi.ComponentResource {
     public readonly budgetName: pulumi.Output<string | undefined>;
     /** The NodePools' limits and their total. */
     public readonly nodePoolLimits: pulumi.Output<NodePoolLimitsSummary>;
+    /** The options the guardrails ran with; checks of what was registered (the offline plan) use the same. */
+    public readonly guardrailOptions: Partial<GuardrailOptions>;
 
     constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         // Every setting is checked before the first registration, so a typo stops the preview with
         // nothing created (a later throw would leave resources already sent to the engine).
         const settings = resolveEnvironmentArgs(name, args);
         super("eks-karpenter:index:Environment", name, {}, opts);
+        this.guardrailOptions = settings.guardrails;
         const { tags, karpenter: karpenterSettings, podLabels } = settings;
         const k = args.karpenter ?? {};
         const { interruptionHandling, addonsArgs, namespacesArgs, budgetArgs, nodePoolLimits, createInstanceProfile } = settings;

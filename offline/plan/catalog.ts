@@ -7,6 +7,7 @@
  * Keys are a full type token or a prefix of one (`aws:iam/`, `kubernetes:`): a type's entry is every
  * matching key's entry merged, the longest last, so an exact entry refines its family's.
  */
+import { ADDON_NAMESPACE, COREDNS_POD_LABELS } from "../../infra/addons/catalog";
 import { parseQuantity } from "../../infra/karpenter/quantity";
 import type { Registered } from "../runner";
 import { EKS_STANDARD_SUPPORT_END, HOURS_PER_MONTH, RegionPrices, fargateSize } from "./prices";
@@ -49,18 +50,54 @@ export const UNKNOWN_TYPE_MINUTES = 0.5;
 const HELM_WORKLOAD_MINUTES = 3;
 /** Minutes of a chart that only applies API objects (CRDs). */
 const HELM_CRD_MINUTES = 0.5;
+/** Minutes of an EKS add-on until ACTIVE (1–2 min), where its pods can be scheduled at once (DaemonSets, Fargate). */
+const ADDON_MINUTES = 1.5;
+/**
+ * Minutes more for an add-on whose pods need an EC2 node: on a first `pulumi up` none exists, and EKS
+ * reports the add-on ACTIVE only once Karpenter has launched one and it is Ready (launch, boot, join).
+ */
+const FIRST_NODE_MINUTES = 1.5;
 
-/** What a chart runs, read from its values: per chart name (the last segment of `chart`). */
+/** What a chart or an EKS add-on keeps running, read from its values or configuration. */
 export interface Workload {
+    namespace: string;
     replicas: number;
-    requests: { cpu?: string; memory?: string };
+    /** Per pod; what a Fargate pod is sized from. */
+    requests?: { cpu?: string; memory?: string };
     podLabels: Record<string, string>;
+    /** The pods ask for EC2 whatever Fargate profile selects them. */
+    ec2Only?: boolean;
 }
-export const CHARTS: Record<string, (values: Inputs) => Workload> = {
-    karpenter: (v) => ({
+
+/** Per chart name (the last segment of `chart`): its workload, from the release's namespace and values. */
+export const CHARTS: Record<string, (namespace: string, values: Inputs) => Workload> = {
+    karpenter: (namespace, v) => ({
+        namespace,
         replicas: v.replicas ?? 2,
         requests: v.controller?.resources?.requests ?? {},
         podLabels: v.podLabels ?? {},
+    }),
+};
+
+/**
+ * Per EKS add-on name: the Deployment it runs, from its configuration values. Unset values are the
+ * add-on's defaults (`aws eks describe-addon-configuration`). DaemonSets run on whatever nodes there are.
+ */
+export const ADDONS: Record<string, (config: Inputs) => Workload> = {
+    // Without `computeType: Fargate` the add-on annotates its pods for EC2.
+    coredns: (c) => ({
+        namespace: ADDON_NAMESPACE,
+        replicas: c.replicaCount ?? 2,
+        requests: c.resources?.requests ?? { cpu: "100m", memory: "70Mi" },
+        podLabels: COREDNS_POD_LABELS,
+        ec2Only: c.computeType !== "Fargate",
+    }),
+    // Its controller attaches EBS volumes from a node; this library gives it no Fargate profile.
+    "aws-ebs-csi-driver": (c) => ({
+        namespace: ADDON_NAMESPACE,
+        replicas: c.controller?.replicaCount ?? 2,
+        podLabels: { app: "ebs-csi-controller" },
+        ec2Only: true,
     }),
 };
 
@@ -68,7 +105,7 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
     "aws:": { references: ["clusterName", "role", "rule", "queueUrl", "vpcId", "subnetId", "subnetIds", "routeTableId", "allocationId"] },
 
     // EKS. The @pulumi/eks Cluster is a remote component: under mocks its children are not seen, so it
-    // is one step: the cluster IAM role, the control plane (~10 min), the OIDC provider, the kube-proxy add-on.
+    // is one step: the cluster IAM role, the control plane (~10 min), then the OIDC provider (it needs the issuer).
     "eks:index:Cluster": {
         minutes: 11,
         show: {
@@ -93,7 +130,18 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
         minutes: 3,
         show: { profile: "fargateProfileName", selectors: "selectors" },
     },
-    "aws:eks/addon:Addon": { minutes: 1.5, show: { addon: "addonName", version: "addonVersion" } },
+    "aws:eks/addon:Addon": {
+        minutes: (i) => ADDON_MINUTES + (addonWorkload(i)?.ec2Only ? FIRST_NODE_MINUTES : 0),
+        show: {
+            addon: "addonName",
+            version: "addonVersion",
+            replicas: (i) => addonWorkload(i)?.replicas,
+            requests: (i) => addonWorkload(i)?.requests,
+            "compute type": (i) => safeJson(i.configurationValues)?.computeType,
+        },
+        cost: (r, ctx) => fargatePods(addonWorkload(r.inputs), ctx),
+        note: (r, ctx) => ec2PodsNote(r, addonWorkload(r.inputs), ctx),
+    },
     "aws:eks/accessEntry:AccessEntry": { minutes: 0.1, show: { type: "type" } },
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": { minutes: 0.1, show: { policy: "policyArn" } },
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
@@ -122,6 +170,13 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
         minutes: 0.1,
         show: { rotation: "enableKeyRotation", "deletion window (days)": "deletionWindowInDays" },
         cost: (_r, ctx) => [{ item: "KMS key", detail: `${usd(ctx.prices.kmsKeyMonth)}/month (each of the first two yearly rotations adds as much)`, monthly: ctx.prices.kmsKeyMonth }],
+    },
+    "aws:ecr/": { minutes: 0.1 },
+    "aws:ecr/pullThroughCacheRule:PullThroughCacheRule": {
+        show: { prefix: "ecrRepositoryPrefix", upstream: "upstreamRegistryUrl" },
+        note: (r, ctx) =>
+            `ECR pull-through cache (${r.name}): the rule costs nothing; the images it caches are private ECR storage at ` +
+            `${usd(ctx.prices.ecrStorageGbMonth)}/GB-month (the controller image: cents), so it is not in the total.`,
     },
     "aws:budgets/budget:Budget": {
         minutes: 0.1,
@@ -166,10 +221,11 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
             chart: "chart",
             version: "version",
             namespace: "namespace",
-            replicas: (i) => workloadOf(i)?.replicas,
-            requests: (i) => workloadOf(i)?.requests,
+            replicas: (i) => chartWorkload(i)?.replicas,
+            requests: (i) => chartWorkload(i)?.requests,
         },
-        cost: (r, ctx) => fargatePods(r, ctx),
+        cost: (r, ctx) => fargatePods(chartWorkload(r.inputs), ctx),
+        note: (r, ctx) => ec2PodsNote(r, chartWorkload(r.inputs), ctx),
     },
     "kubernetes:karpenter.sh/v1:NodePool": {
         show: {
@@ -221,9 +277,13 @@ function valueAt(root: unknown, dotted: string): unknown {
         .reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), root);
 }
 
-function workloadOf(inputs: Inputs): Workload | undefined {
+function chartWorkload(inputs: Inputs): Workload | undefined {
     const chart = String(inputs.chart ?? "").split("/").pop() ?? "";
-    return CHARTS[chart]?.(inputs.values ?? {});
+    return CHARTS[chart]?.(inputs.namespace ?? "default", inputs.values ?? {});
+}
+
+function addonWorkload(inputs: Inputs): Workload | undefined {
+    return ADDONS[inputs.addonName]?.(safeJson(inputs.configurationValues) ?? {});
 }
 
 function hourly(item: string, rate: number, count: number, what: string): CostLine {
@@ -269,29 +329,41 @@ function controlPlaneLogsNote(types: string[] | undefined, ctx: CostContext): st
     return `CloudWatch Logs: control-plane logs (${types.join(", ")}) cost ${usd(ctx.prices.logsIngestGb)}/GB ingested and ${usd(ctx.prices.logsStorageGbMonth)}/GB-month stored; the volume follows API traffic (audit logs dominate), so it is not in the total.`;
 }
 
-/**
- * The pods of a known chart that a Fargate profile selects (its namespace, and labels the pods carry):
- * replicas × the Fargate size of their requests. Pods on EC2 nodes are workload cost, not baseline.
- */
-function fargatePods(release: Registered, ctx: CostContext): CostLine[] {
-    const workload = workloadOf(release.inputs);
-    if (!workload) return [];
-    const onFargate = ctx.resources
-        .filter((r) => r.type === "aws:eks/fargateProfile:FargateProfile")
-        .flatMap((p) => (p.inputs.selectors ?? []) as { namespace: string; labels?: Record<string, string> }[])
-        .some((s) => s.namespace === release.inputs.namespace && Object.entries(s.labels ?? {}).every(([k, v]) => workload.podLabels[k] === v));
-    if (!onFargate) return [];
-    const cpu = parseQuantity("requests.cpu", workload.requests.cpu ?? "0");
-    const memoryGb = parseQuantity("requests.memory", workload.requests.memory ?? "0") / 2 ** 30;
+/** Whether a Fargate profile selects the workload's pods (their namespace, and labels they carry) and they may run there. */
+function onFargate(workload: Workload, ctx: CostContext): boolean {
+    return (
+        !workload.ec2Only &&
+        ctx.resources
+            .filter((p) => p.type === "aws:eks/fargateProfile:FargateProfile")
+            .flatMap((p) => (p.inputs.selectors ?? []) as { namespace: string; labels?: Record<string, string> }[])
+            .some((s) => s.namespace === workload.namespace && Object.entries(s.labels ?? {}).every(([k, v]) => workload.podLabels[k] === v))
+    );
+}
+
+/** A workload's pods on Fargate: replicas × the Fargate size of their requests, running all month. */
+function fargatePods(workload: Workload | undefined, ctx: CostContext): CostLine[] {
+    if (!workload || !onFargate(workload, ctx)) return [];
+    const requests = workload.requests ?? {};
+    const cpu = parseQuantity("requests.cpu", requests.cpu ?? "0");
+    const memoryGb = parseQuantity("requests.memory", requests.memory ?? "0") / 2 ** 30;
     const size = fargateSize(cpu, memoryGb);
     const perPodHour = size.vcpu * ctx.prices.fargateVcpuHour + size.memoryGb * ctx.prices.fargateGbHour;
     return [
         {
             item: "Fargate pods",
             detail:
-                `${workload.replicas} × ${size.vcpu} vCPU / ${size.memoryGb} GB (requests ${workload.requests.cpu ?? "none"} CPU, ` +
-                `${workload.requests.memory ?? "none"} + 256 MB, rounded up to a Fargate size) at ${usd(ctx.prices.fargateVcpuHour)}/vCPU-h + ${usd(ctx.prices.fargateGbHour)}/GB-h`,
+                `${workload.replicas} × ${size.vcpu} vCPU / ${size.memoryGb} GB (requests ${requests.cpu ?? "none"} CPU, ` +
+                `${requests.memory ?? "none"} + 256 MB, rounded up to a Fargate size) at ${usd(ctx.prices.fargateVcpuHour)}/vCPU-h + ${usd(ctx.prices.fargateGbHour)}/GB-h`,
             monthly: workload.replicas * perPodHour * HOURS_PER_MONTH,
         },
     ];
+}
+
+/** Pods that need an EC2 node keep one running even with no workload; its price depends on the instance type chosen. */
+function ec2PodsNote(r: Registered, workload: Workload | undefined, ctx: CostContext): string | undefined {
+    if (!workload || onFargate(workload, ctx)) return undefined;
+    return (
+        `EC2: the ${workload.replicas} pods of ${r.name} need an EC2 node, so at least one runs before any workload; ` +
+        "its price depends on the instance type chosen (by Karpenter, for this library's nodes) and is not in the total."
+    );
 }

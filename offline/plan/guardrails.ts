@@ -1,23 +1,30 @@
 /**
- * The plan's interface to guardrails: a rule looks at every registered resource and returns what it
- * finds wrong. Any violation makes `npm run plan` exit non-zero.
+ * The plan's guardrails: the rules of infra/guardrails (those the program enforces before it registers
+ * anything, and the policy pack runs), over what the program did register. Any violation makes
+ * `npm run plan` exit 1.
  */
+import { GuardrailOptions, Violation as RuleViolation, validate } from "../../infra/guardrails";
 import type { Registered } from "../runner";
-import type { ResourceRef } from "./schedule";
 
 export interface Violation {
-    /** The rule's name (`eks-private-endpoint`). */
+    /** The rule's id (`no-pod-identity-on-fargate`). */
     rule: string;
+    /** What is wrong, why it breaks, how to fix it. */
     message: string;
-    /** The offending resource, when there is one. */
-    resource?: ResourceRef;
+    /** The offending resource; no URN when the program stopped before registering it. */
+    resource: { type: string; name: string; urn?: string };
 }
 
-export type GuardrailRule = (resources: readonly Registered[]) => Violation[];
+/** Violations as the plan reports them. */
+export function planViolations(violations: readonly RuleViolation[]): Violation[] {
+    return violations.map((v) => ({
+        rule: v.rule,
+        message: v.message,
+        resource: { type: v.resource.type, name: v.resource.name, ...(v.resource.urn ? { urn: v.resource.urn } : {}) },
+    }));
+}
 
-/** The rules `npm run plan` runs. The rules of infra/guardrails are added here when that module is merged. */
-export const GUARDRAIL_RULES: GuardrailRule[] = [];
-
-export function checkGuardrails(resources: readonly Registered[], rules: readonly GuardrailRule[]): Violation[] {
-    return rules.flatMap((rule) => rule(resources));
+/** Every rule over the registered resources, with the options the program enforced them with. */
+export function checkGuardrails(resources: readonly Registered[], options: Partial<GuardrailOptions> = {}): Violation[] {
+    return planViolations(validate(resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, inputs: r.inputs })), options));
 }

@@ -24,6 +24,8 @@ export interface RegionPrices {
     fargateGbHour: number;
     /** A customer-managed KMS key, per month (each of its first two yearly rotations adds as much). */
     kmsKeyMonth: number;
+    /** Private ECR storage (a pull-through cache's images), per GB-month. */
+    ecrStorageGbMonth: number;
     /** CloudWatch Logs standard ingestion, per GB. */
     logsIngestGb: number;
     /** CloudWatch Logs storage, per GB-month. */
@@ -38,6 +40,7 @@ export const PRICES: { asOf: string; sources: string[]; regions: Record<string, 
         "https://aws.amazon.com/vpc/pricing/ (NAT gateway, public IPv4)",
         "https://aws.amazon.com/privatelink/pricing/",
         "https://aws.amazon.com/kms/pricing/",
+        "https://aws.amazon.com/ecr/pricing/",
         "https://aws.amazon.com/cloudwatch/pricing/",
     ],
     regions: {
@@ -50,6 +53,7 @@ export const PRICES: { asOf: string; sources: string[]; regions: Record<string, 
             fargateVcpuHour: 0.04048,
             fargateGbHour: 0.004445,
             kmsKeyMonth: 1,
+            ecrStorageGbMonth: 0.1,
             logsIngestGb: 0.5,
             logsStorageGbMonth: 0.03,
         },
@@ -62,6 +66,7 @@ export const PRICES: { asOf: string; sources: string[]; regions: Record<string, 
             fargateVcpuHour: 0.04456,
             fargateGbHour: 0.004865,
             kmsKeyMonth: 1,
+            ecrStorageGbMonth: 0.1,
             logsIngestGb: 0.57,
             logsStorageGbMonth: 0.03,
         },
@@ -74,6 +79,7 @@ export const PRICES: { asOf: string; sources: string[]; regions: Record<string, 
             fargateVcpuHour: 0.05056,
             fargateGbHour: 0.00553,
             kmsKeyMonth: 1,
+            ecrStorageGbMonth: 0.1,
             logsIngestGb: 0.7,
             logsStorageGbMonth: 0.033,
         },

@@ -1,8 +1,9 @@
 /** The plan of a stack, from what its program registered under mocks: as data (`--json`) and as text. */
+import type { GuardrailOptions } from "../../infra/guardrails";
 import type { Registered } from "../runner";
 import { UNKNOWN_TYPE_MINUTES } from "./catalog";
 import { CostEstimate, baselineCost } from "./cost";
-import { GuardrailRule, Violation, checkGuardrails } from "./guardrails";
+import { Violation, checkGuardrails } from "./guardrails";
 import { CriticalPath, criticalPath, explainUnneeded } from "./schedule";
 import { TreeNode, buildTree } from "./tree";
 
@@ -25,9 +26,11 @@ export interface PlanInput {
     environment: string;
     region: string;
     resources: readonly Registered[];
+    /** The options the program ran the guardrails with. */
+    guardrailOptions: Partial<GuardrailOptions>;
 }
 
-export function buildPlan(input: PlanInput, options: { date: Date; rules: readonly GuardrailRule[] }): Plan {
+export function buildPlan(input: PlanInput, options: { date: Date }): Plan {
     const path = criticalPath(input.resources);
     return {
         stack: input.stack,
@@ -37,7 +40,7 @@ export function buildPlan(input: PlanInput, options: { date: Date; rules: readon
         tree: buildTree(input.resources),
         criticalPath: path,
         cost: baselineCost(input.resources, input.region, options.date),
-        violations: checkGuardrails(input.resources, options.rules),
+        violations: checkGuardrails(input.resources, input.guardrailOptions),
         warnings: [
             ...path.unknownTypes.map((t) => `no time estimate for ${t}: assumed ${UNKNOWN_TYPE_MINUTES} min; add it to offline/plan/catalog.ts`),
             ...path.unresolved.map((u) => `dependency on ${u}, which was never registered: left out of the critical path`),
@@ -60,11 +63,11 @@ export function renderText(plan: Plan): string {
     drawTree(plan.tree, "");
 
     const cp = plan.criticalPath;
-    out.push("", `Critical path of a first \`pulumi up\`: ~${cp.totalMinutes.toFixed(1)} min (per-type estimates: docs/plan.md)`);
-    out.push("  start   min  resource  ← what it waits for");
+    out.push("", `Critical path of a first \`pulumi up\`: ~${cp.totalMinutes.toFixed(1)} min (per-type estimates: README, The offline plan)`);
+    out.push("   start    min  resource  ← what it waits for");
     for (const s of cp.steps) {
-        out.push(`  ${s.start.toFixed(1).padStart(5)} ${s.minutes.toFixed(1).padStart(5)}  ${s.type} ${s.name}${s.waitsFor ? `  ← ${s.waitsFor}` : ""}`);
-        if (s.unneeded) out.push(`                ! not needed: ${s.unneeded}`);
+        out.push(`  ${s.start.toFixed(2).padStart(6)} ${s.minutes.toFixed(2).padStart(6)}  ${s.type} ${s.name}${s.waitsFor ? `  ← ${s.waitsFor}` : ""}`);
+        if (s.unneeded) out.push(`                 ! not needed: ${s.unneeded}`);
     }
     out.push(
         cp.unneededWaits.length === 0
@@ -91,15 +94,23 @@ export function renderText(plan: Plan): string {
         for (const a of cost.assumptions) out.push(`  assumes: ${a}`);
     }
 
-    out.push("");
-    if (plan.violations.length === 0) {
-        out.push("Guardrails: no violations.");
-    } else {
-        out.push(`Guardrails: ${plan.violations.length} violation(s)`);
-        for (const v of plan.violations) out.push(`  ✗ [${v.rule}] ${v.resource ? `${v.resource.type} ${v.resource.name}: ` : ""}${v.message}`);
-    }
+    out.push("", ...renderViolations(plan.violations));
     for (const w of plan.warnings) out.push(`warning: ${w}`);
     return out.join("\n") + "\n";
+}
+
+/** The text when the program stopped on its own guardrails: nothing was registered, so only the violations. */
+export function renderStopped(stack: string, violations: readonly Violation[]): string {
+    return [`Plan of stack ${stack}: not planned, the program stopped on its guardrails before registering anything.`, "", ...renderViolations(violations)].join("\n") + "\n";
+}
+
+/** The guardrails section: every violation with its rule and resource. */
+export function renderViolations(violations: readonly Violation[]): string[] {
+    if (violations.length === 0) return ["Guardrails: no violations."];
+    return [
+        `Guardrails: ${violations.length} violation(s)`,
+        ...violations.map((v) => `  ✗ [${v.rule}] ${v.resource.type} ${v.resource.name}: ${v.message}`),
+    ];
 }
 
 function formatValue(v: unknown): string {

@@ -273,15 +273,15 @@ class Schedule {
 }
 
 /**
- * Strings in a resource's state that were not among its inputs: what only exists once it is created.
- * Only those that look like identifiers (six characters or more with a digit, `:` or `/`), so that a
- * common word in a generated document does not count as a use.
+ * What only exists once `r` is created: its physical ID (a NAT gateway's `nat-…`, which a route names),
+ * and strings in its state that were not among its inputs. Of the latter only those that look like
+ * identifiers (six characters or more with a digit, `:` or `/`), so that a common word in a generated
+ * document does not count as a use. An ID or value given as an input (a configured name) is not created.
  */
 function createdValues(r: Registered): string[] {
     const given = new Set(leaves(r.inputs));
-    return leaves(r.outputs).filter(
-        (v): v is string => typeof v === "string" && v.length >= 6 && /[0-9:/]/.test(v) && !given.has(v),
-    );
+    const state = leaves(r.outputs).filter((v): v is string => typeof v === "string" && v.length >= 6 && /[0-9:/]/.test(v));
+    return [...(r.id ? [r.id] : []), ...state].filter((v) => !given.has(v));
 }
 
 /** The scalar values in plain data (resource objects inside it are skipped). */

@@ -54,6 +54,27 @@ describe("baselineCost", () => {
         assert.equal(e.totalMonthly, 62.78);
     });
 
+    test("CoreDNS's pods cost Fargate only where a profile selects them and the add-on lets them run there", () => {
+        const profile = resource("aws:eks/fargateProfile:FargateProfile", "coredns", {
+            inputs: { selectors: [{ namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }] },
+        });
+        const coreDns = (config: Record<string, unknown>) =>
+            resource("aws:eks/addon:Addon", "coredns", { inputs: { addonName: "coredns", configurationValues: JSON.stringify(config) } });
+        const onFargate = estimate([profile, coreDns({ replicaCount: 3, computeType: "Fargate" })], "us-east-1", new Date("2026-03-01"));
+        // 100m / 70Mi + 256 MB: 0.25 vCPU / 0.5 GB at $0.04048 and $0.004445, 3 pods × 730 h.
+        assert.deepEqual(onFargate.lines.map((l) => [l.item, l.monthly]), [["Fargate pods", 27.03]]);
+        assert.match(onFargate.lines[0].detail, /^3 × 0\.25 vCPU \/ 0\.5 GB \(requests 100m CPU, 70Mi \+ 256 MB/);
+        assert.deepEqual(onFargate.notes, []);
+        // Without computeType the add-on's pods ask for EC2, and without a profile they land there: a node, noted rather than priced.
+        for (const resources of [[profile, coreDns({})], [coreDns({ computeType: "Fargate" })]]) {
+            const onEc2 = estimate(resources, "us-east-1", new Date("2026-03-01"));
+            assert.deepEqual(onEc2.lines, []);
+            assert.deepEqual(onEc2.notes, [
+                "EC2: the 2 pods of coredns need an EC2 node, so at least one runs before any workload; its price depends on the instance type chosen (by Karpenter, for this library's nodes) and is not in the total.",
+            ]);
+        }
+    });
+
     test("a region without prices is said to be so, not guessed", () => {
         const e = baselineCost([], "eu-central-1", new Date());
         assert.ok("unavailable" in e && /no prices for eu-central-1/.test(e.unavailable));

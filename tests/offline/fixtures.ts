@@ -14,6 +14,7 @@ export function resource(
     const propertyDependencies = Object.fromEntries(Object.entries(inputsFrom).map(([k, rs]) => [k, rs.map((r) => r.urn)]));
     return {
         urn: urnOf(type, name),
+        id: "",
         type,
         name,
         parent: "",

@@ -1,5 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { minutesOf } from "../../offline/plan/catalog";
 import { criticalPath } from "../../offline/plan/schedule";
 import { resource } from "./fixtures";
 
@@ -59,6 +60,18 @@ describe("criticalPath", () => {
         assert.match(path.steps[1].unneeded ?? "", /fargate-exec uses none of the values c creates through assumeRolePolicy/);
     });
 
+    test("a resource that names another by its physical ID needs it, though the ID is in no output", () => {
+        // As AWS answers: the NAT gateway's state holds only its inputs; its ID `nat-…` is the resource's ID.
+        const nat = resource("aws:ec2/natGateway:NatGateway", "nat-0", { id: "nat-0a1b2c3d4e5f60001", inputs: { subnetId: "subnet-1" }, outputs: { subnetId: "subnet-1" } });
+        const route = resource("aws:ec2/route:Route", "private-0-nat", { inputs: { natGatewayId: "nat-0a1b2c3d4e5f60001" }, inputsFrom: { natGatewayId: [nat] } });
+        const path = criticalPath([nat, route]);
+        assert.deepEqual(path.steps.map((s) => [s.name, s.start]), [["nat-0", 0], ["private-0-nat", 2]]);
+        assert.deepEqual(path.unneededWaits, []);
+        // The same wait through an input that carries only a configured value is named.
+        const tagged = resource("aws:ec2/route:Route", "tagged", { inputs: { tags: { nat: "nat-0" } }, inputsFrom: { tags: [nat] } });
+        assert.deepEqual(criticalPath([nat, tagged]).unneededWaits.map((w) => [w.name, w.inputs, w.delayMinutes]), [["tagged", ["tags"], 2]]);
+    });
+
     test("a dependency on a remote component's child (never registered under mocks) waits for that component", () => {
         const cluster = resource(CLUSTER, "dev-cluster");
         const child = "urn:pulumi:test::eks-karpenter::eks:index:Cluster$aws:eks/cluster:Cluster::dev-cluster-eksCluster";
@@ -67,6 +80,15 @@ describe("criticalPath", () => {
         const path = criticalPath([cluster, tag]);
         assert.deepEqual(path.steps.map((s) => s.name), ["dev-cluster", "tag"]);
         assert.deepEqual(path.unresolved, [stray]);
+    });
+
+    test("an add-on whose pods need an EC2 node also waits for Karpenter's first node", () => {
+        const addon = (addonName: string, config?: object) =>
+            resource("aws:eks/addon:Addon", addonName, { inputs: { addonName, configurationValues: config && JSON.stringify(config) } });
+        assert.deepEqual(
+            [addon("vpc-cni"), addon("coredns", { computeType: "Fargate" }), addon("coredns", {}), addon("aws-ebs-csi-driver")].map((a) => minutesOf(a)),
+            [1.5, 1.5, 3, 3],
+        );
     });
 
     test("types without an estimate are named; a cycle is an error", () => {

@@ -60,7 +60,7 @@ describe("bad config fails the preview with the setting, the value and what is a
     });
 
     test("stack names may carry a suffix (dev-alice)", async () => {
-        const p = await runProgram("dev-alice", {}, "dev");
+        const p = await runProgram("dev-alice");
         assert.equal(p.stack.name, "dev");
     });
 });
