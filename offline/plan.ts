@@ -8,6 +8,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../infra/errors";
+import { environmentParts } from "../infra/environment/environment";
 import { planViolations } from "./plan/guardrails";
 import { buildPlan, renderStopped, renderText } from "./plan/report";
 
@@ -68,7 +69,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             environment: program.stack.constructor.name,
             region: program.region,
             resources: program.resources,
-            guardrailOptions: program.stack.environment.guardrailOptions,
+            guardrailOptions: environmentParts(program.stack.environment).guardrailOptions,
         },
         { date: new Date() },
     );

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ReclaimPolicy } from "../infra/addons/cluster-addons";
 import { NodePoolLimitsSummary } from "../infra/addons/node-pool-limits";
+import { ClusterLogType } from "../infra/cluster/cluster";
 import { Environment, EnvironmentArgs } from "../infra/environment/environment";
 import { check } from "../infra/errors";
 import { NodePoolProfile } from "../infra/nodes/default-pools";
@@ -11,14 +13,14 @@ export interface EnvironmentProfile {
     name: string;
     endpointPublicAccess: boolean;
     secretsEncryption: boolean;
-    clusterLogTypes: string[];
+    clusterLogTypes: ClusterLogType[];
     protect: boolean;
     /** Nodes without an internet route, AWS reached through VPC endpoints (see the README). */
     privateCluster: boolean;
     /** Which default NodePools (limits, disruption) the environment gets. */
     nodePoolProfile: NodePoolProfile;
     /** Reclaim policy of the default StorageClass where config sets none. */
-    storageReclaimPolicy: "Delete" | "Retain";
+    storageReclaimPolicy: ReclaimPolicy;
     /** Settings this environment does not let config change, with the only value allowed. */
     fixed: Partial<Record<"endpointPublicAccess" | "secretsEncryption" | "protect", boolean>>;
 }

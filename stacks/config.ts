@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { BudgetNotificationType } from "../infra/addons/budget";
+import { CoreDnsPlacement } from "../infra/addons/catalog";
+import { ReclaimPolicy } from "../infra/addons/cluster-addons";
+import { ClusterLogType } from "../infra/cluster/cluster";
 import { ConfigError } from "../infra/errors";
+import { KarpenterLogLevel } from "../infra/karpenter/karpenter";
 import { NatGateways } from "../infra/network/network";
 import { AmiFamily } from "../infra/nodes/ec2-node-class";
 
@@ -10,6 +15,15 @@ export const NAMESPACE = "eks-karpenter";
 const volume = z.object({ sizeGiB: z.number().optional(), iops: z.number().optional(), throughputMiBps: z.number().optional() }).strict();
 
 const resources = z.object({ cpu: z.string().optional(), memory: z.string().optional() }).strict();
+
+/**
+ * A value of one of the components' enums, read as any string: the component checks it, and its error names
+ * the component's setting and lists the values (`Cluster.enabledClusterLogTypes: "audits" is not valid; one of
+ * api, ...`). Typed as the enum, so the config passes to the components as it is.
+ */
+function checkedByComponent<E extends Record<string, string>>(_values: E): z.ZodType<E[keyof E], z.ZodTypeDef, string> {
+    return z.string() as unknown as z.ZodType<E[keyof E], z.ZodTypeDef, string>;
+}
 
 /** The schema of a stack's config: types and shapes. Ranges and cross-field rules live in the components. */
 export const configSchema = z
@@ -41,7 +55,7 @@ export const configSchema = z
             .optional(),
         endpointPublicAccess: z.boolean().optional(),
         publicAccessCidrs: z.array(z.string()).optional(),
-        clusterLogTypes: z.array(z.string()).optional(),
+        clusterLogTypes: z.array(checkedByComponent(ClusterLogType)).optional(),
         secretsEncryption: z.boolean().optional(),
         protect: z.boolean().optional(),
         karpenter: z
@@ -56,7 +70,7 @@ export const configSchema = z
                 imageRepository: z.string().optional(),
                 imageTag: z.string().optional(),
                 imageDigest: z.string().optional(),
-                logLevel: z.string().optional(),
+                logLevel: checkedByComponent(KarpenterLogLevel).optional(),
                 podLabels: z.record(z.string()).optional(),
             })
             .strict()
@@ -76,10 +90,10 @@ export const configSchema = z
             .object({
                 versions: z.record(z.string()).optional(),
                 coreDns: z
-                    .object({ placement: z.string().optional(), replicas: z.number().optional(), lameduck: z.string().optional() })
+                    .object({ placement: checkedByComponent(CoreDnsPlacement).optional(), replicas: z.number().optional(), lameduck: z.string().optional() })
                     .strict()
                     .optional(),
-                storageClass: z.object({ name: z.string().optional(), reclaimPolicy: z.string().optional() }).strict().optional(),
+                storageClass: z.object({ name: z.string().optional(), reclaimPolicy: checkedByComponent(ReclaimPolicy).optional() }).strict().optional(),
                 namespaces: z
                     .array(
                         z
@@ -103,7 +117,7 @@ export const configSchema = z
         budget: z
             .object({
                 limitAmount: z.number({ required_error: "required: the monthly limit in USD" }),
-                notifications: z.array(z.object({ threshold: z.number(), type: z.string().optional() }).strict()).optional(),
+                notifications: z.array(z.object({ threshold: z.number(), type: checkedByComponent(BudgetNotificationType).optional() }).strict()).optional(),
                 emailAddresses: z.array(z.string()).optional(),
                 snsTopicArn: z.string().optional(),
                 costAllocationTags: z.record(z.string()).optional(),

@@ -1,3 +1,4 @@
+import { ReclaimPolicy } from "../infra/addons/cluster-addons";
 import { NodePoolProfile } from "../infra/nodes/default-pools";
 import { EnvironmentProfile, EnvironmentStack } from "./base";
 
@@ -12,7 +13,7 @@ export class DevStack extends EnvironmentStack {
             clusterLogTypes: [],
             nodePoolProfile: NodePoolProfile.Dev,
             protect: false,
-            storageReclaimPolicy: "Delete",
+            storageReclaimPolicy: ReclaimPolicy.Delete,
             fixed: {},
         };
     }

@@ -1,3 +1,5 @@
+import { ReclaimPolicy } from "../infra/addons/cluster-addons";
+import { ClusterLogType } from "../infra/cluster/cluster";
 import { NodePoolProfile } from "../infra/nodes/default-pools";
 import { EnvironmentProfile, EnvironmentStack } from "./base";
 
@@ -13,11 +15,11 @@ export class ProdStack extends EnvironmentStack {
             privateCluster: true,
             endpointPublicAccess: false,
             secretsEncryption: true,
-            clusterLogTypes: ["api", "audit", "authenticator"],
+            clusterLogTypes: [ClusterLogType.Api, ClusterLogType.Audit, ClusterLogType.Authenticator],
             nodePoolProfile: NodePoolProfile.Prod,
             protect: true,
             // A deleted claim must not take production data with it.
-            storageReclaimPolicy: "Retain",
+            storageReclaimPolicy: ReclaimPolicy.Retain,
             fixed: { endpointPublicAccess: false, secretsEncryption: true, protect: true },
         };
     }

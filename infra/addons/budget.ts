@@ -1,26 +1,33 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 
-export const BUDGET_NOTIFICATION_TYPES = ["ACTUAL", "FORECASTED"] as const;
-
-export interface BudgetNotificationArgs {
-    /** Percent of the monthly limit that triggers the notification, 1–1000. */
-    threshold: number;
-    /** "ACTUAL" (spent so far this month) or "FORECASTED" (projected for the whole month). @default "ACTUAL" */
-    type?: string;
+/** What a budget notification compares with its threshold. */
+export enum BudgetNotificationType {
+    /** The spend so far this month. */
+    Actual = "ACTUAL",
+    /** The spend projected for the whole month. */
+    Forecasted = "FORECASTED",
 }
 
-export interface CostBudgetArgs {
-    /** Physical budget name, unique in the account: at most 100 characters, no ':' or '\'. */
-    budgetName: string;
+/** A notification at a percentage of the monthly limit. */
+export interface BudgetNotification {
+    /** Percent of the monthly limit that triggers the notification, 1–1000. */
+    threshold: number;
+    /** Actual (spent so far this month) or Forecasted (projected for the whole month). @default BudgetNotificationType.Actual */
+    type?: BudgetNotificationType;
+}
+
+/** A monthly cost budget's limit, notifications and subscribers: what an environment lets its user choose. */
+export interface CostBudgetSettings {
     /** Monthly limit in USD. */
     limitAmount: number;
     /**
      * When to notify. AWS Budgets allows ten per budget.
-     * @default [{ threshold: 80, type: "ACTUAL" }, { threshold: 100, type: "FORECASTED" }]
+     * @default [{ threshold: 80, type: Actual }, { threshold: 100, type: Forecasted }]
      */
-    notifications?: BudgetNotificationArgs[];
+    notifications?: BudgetNotification[];
     /** E-mail addresses notified (at most ten). @default [] */
     emailAddresses?: string[];
     /**
@@ -34,13 +41,18 @@ export interface CostBudgetArgs {
      * @default {} (the whole account)
      */
     costAllocationTags?: Record<string, string>;
+}
+
+export interface CostBudgetArgs extends CostBudgetSettings {
+    /** Physical budget name, unique in the account: at most 100 characters, no ':' or '\'. */
+    budgetName: string;
     /** Tags for the budget. @default {} */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-export const DEFAULT_BUDGET_NOTIFICATIONS: BudgetNotificationArgs[] = [
-    { threshold: 80, type: "ACTUAL" },
-    { threshold: 100, type: "FORECASTED" },
+export const DEFAULT_BUDGET_NOTIFICATIONS: BudgetNotification[] = [
+    { threshold: 80, type: BudgetNotificationType.Actual },
+    { threshold: 100, type: BudgetNotificationType.Forecasted },
 ];
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/;
@@ -68,13 +80,9 @@ export function resolveCostBudgetArgs(args: CostBudgetArgs) {
             n.threshold,
             "a percentage of the limit from 1 to 1000",
         );
-        const type = n.type ?? "ACTUAL";
-        check(
-            (BUDGET_NOTIFICATION_TYPES as readonly string[]).includes(type),
-            `${at}.type`,
-            type,
-            `one of ${BUDGET_NOTIFICATION_TYPES.join(", ")}`,
-        );
+        const type = n.type ?? BudgetNotificationType.Actual;
+        const types = Object.values(BudgetNotificationType) as string[];
+        check(types.includes(type), `${at}.type`, type, `one of ${types.join(", ")}`);
         return { threshold: n.threshold, type };
     });
     check(notifications.length >= 1 && notifications.length <= 10, "CostBudget.notifications", args.notifications, "1 to 10 notifications");
@@ -142,7 +150,7 @@ export class CostBudget extends pulumi.ComponentResource {
     public readonly budgetName: pulumi.Output<string>;
 
     constructor(name: string, args: CostBudgetArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("eks-karpenter:addons:CostBudget", name, {}, opts);
+        super(componentType("CostBudget"), name, {}, componentOptions("CostBudget", opts));
         const b = resolveCostBudgetArgs(args);
         const budget = new aws.budgets.Budget(
             name,

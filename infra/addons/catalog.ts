@@ -15,9 +15,13 @@ export function isManagedAddon(name: string): name is ManagedAddonName {
 /** Where EKS installs these add-ons, and so the namespace of their Pod Identity associations. */
 export const ADDON_NAMESPACE = "kube-system";
 
-/** Where CoreDNS runs: a Fargate profile of its own, or the nodes Karpenter launches. */
-export const COREDNS_PLACEMENTS = ["fargate", "karpenter"] as const;
-export type CoreDnsPlacement = (typeof COREDNS_PLACEMENTS)[number];
+/** Where CoreDNS runs: a Fargate profile of its own, or the nodes Karpenter launches (see docs/addons.md). */
+export enum CoreDnsPlacement {
+    /** A Fargate profile of its own: DNS works before the first Karpenter node and never moves with consolidation. */
+    Fargate = "fargate",
+    /** Karpenter's nodes: cheaper, but the add-on is created only after NodePools exist. */
+    Karpenter = "karpenter",
+}
 
 /** The label CoreDNS's pods carry (and its Fargate profile selects). */
 export const COREDNS_POD_LABELS = { "k8s-app": "kube-dns" };
@@ -30,7 +34,7 @@ export const EBS_CSI_CONTROLLER_SERVICE_ACCOUNT = "ebs-csi-controller-sa";
 export const EBS_CSI_DRIVER_POLICY = "service-role/AmazonEBSCSIDriverPolicy";
 
 export interface CoreDnsSettings {
-    placement: CoreDnsPlacement;
+    placement: `${CoreDnsPlacement}`;
     replicas: number;
     lameduckSeconds: number;
 }

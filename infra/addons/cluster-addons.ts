@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { enforceGuardrails } from "../guardrails/enforce";
 import { describePodIdentityAssociations } from "../iam/pod-identity";
@@ -8,7 +9,6 @@ import { managedPolicyArn, policyDocument } from "../iam/policy";
 import {
     ADDON_NAMESPACE,
     COREDNS_MAX_LAMEDUCK_SECONDS,
-    COREDNS_PLACEMENTS,
     CoreDnsPlacement,
     MANAGED_ADDONS,
     ManagedAddonName,
@@ -16,14 +16,15 @@ import {
     isManagedAddon,
 } from "./catalog";
 
-export interface CoreDnsArgs {
+/** CoreDNS's placement, replicas and lameduck. */
+export interface CoreDnsOptions {
     /**
-     * Where CoreDNS runs: "fargate" (a Fargate profile for its pods, so DNS works before the first
-     * Karpenter node and never moves with consolidation) or "karpenter" (on Karpenter's nodes; cheaper,
-     * but the add-on is created only after NodePools exist). See the README's add-ons section.
-     * @default "fargate"
+     * Where CoreDNS runs: Fargate (a Fargate profile for its pods, so DNS works before the first Karpenter
+     * node and never moves with consolidation) or Karpenter (on Karpenter's nodes; cheaper, but the add-on is
+     * created only after NodePools exist). See the README's add-ons section.
+     * @default CoreDnsPlacement.Fargate
      */
-    placement?: string;
+    placement?: CoreDnsPlacement;
     /** Replicas, spread across zones, at most one unavailable at a time. @default 2 (2–10) */
     replicas?: number;
     /**
@@ -34,28 +35,41 @@ export interface CoreDnsArgs {
     lameduck?: string;
 }
 
-export interface StorageClassArgs {
-    /** Name of the default StorageClass (gp3, encrypted, created when a pod first uses the claim). @default "gp3" */
-    name?: string;
-    /** What happens to a volume when its claim is deleted: "Delete" or "Retain". @default "Delete" */
-    reclaimPolicy?: string;
+/** What happens to a volume when its claim is deleted. */
+export enum ReclaimPolicy {
+    /** The volume is deleted with its claim. */
+    Delete = "Delete",
+    /** The volume outlives its claim (and is deleted by hand). */
+    Retain = "Retain",
 }
 
-export interface ClusterAddonsArgs {
+/** The cluster's default StorageClass. */
+export interface StorageClassOptions {
+    /** Name of the default StorageClass (gp3, encrypted, created when a pod first uses the claim). @default "gp3" */
+    name?: string;
+    /** What happens to a volume when its claim is deleted. @default ReclaimPolicy.Delete */
+    reclaimPolicy?: ReclaimPolicy;
+}
+
+/** The add-on choices an environment passes through: versions, CoreDNS and the default StorageClass. */
+export interface AddonSettings {
+    /**
+     * Add-on versions to pin, by add-on name (`coredns: v1.12.1-eksbuild.2`). Pin them in production:
+     * an unpinned add-on moves to a newer version on the `pulumi up` after AWS publishes one.
+     * @default {} (each add-on at its most recent version for the cluster's Kubernetes version)
+     */
+    versions?: Record<string, string>;
+    /** CoreDNS placement, replicas and lameduck. @default { placement: Fargate, replicas: 2, lameduck: "30s" } */
+    coreDns?: CoreDnsOptions;
+    /** The cluster's default StorageClass. @default { name: "gp3", reclaimPolicy: Delete } */
+    storageClass?: StorageClassOptions;
+}
+
+export interface ClusterAddonsArgs extends AddonSettings {
     /** Name of the EKS cluster. */
     clusterName: pulumi.Input<string>;
     /** Kubernetes minor version of the cluster; an add-on not pinned resolves to its most recent version for it. */
     kubernetesVersion: string;
-    /**
-     * Add-on versions to pin, by add-on name (`coredns: v1.12.1-eksbuild.2`). Pin them in production:
-     * an unpinned add-on moves to a newer version on the `pulumi up` after AWS publishes one.
-     * @default {} (each add-on at its most recent version for kubernetesVersion)
-     */
-    versions?: Record<string, string>;
-    /** CoreDNS placement, replicas and lameduck. @default { placement: "fargate", replicas: 2, lameduck: "30s" } */
-    coreDns?: CoreDnsArgs;
-    /** The cluster's default StorageClass. @default { name: "gp3", reclaimPolicy: "Delete" } */
-    storageClass?: StorageClassArgs;
     /**
      * Service accounts whose pods run on Fargate (the Karpenter controller): no add-on's Pod Identity
      * association may target one, since Fargate has no Pod Identity agent.
@@ -86,7 +100,6 @@ export interface ClusterAddonsArgs {
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-const RECLAIM_POLICIES = ["Delete", "Retain"];
 const ADDON_VERSION = /^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
@@ -103,13 +116,9 @@ export function resolveClusterAddonsArgs(args: ClusterAddonsArgs) {
         );
     }
 
-    const placement = args.coreDns?.placement ?? "fargate";
-    check(
-        (COREDNS_PLACEMENTS as readonly string[]).includes(placement),
-        "ClusterAddons.coreDns.placement",
-        placement,
-        `one of ${COREDNS_PLACEMENTS.join(", ")}`,
-    );
+    const placement = args.coreDns?.placement ?? CoreDnsPlacement.Fargate;
+    const placements = Object.values(CoreDnsPlacement) as string[];
+    check(placements.includes(placement), "ClusterAddons.coreDns.placement", placement, `one of ${placements.join(", ")}`);
     const replicas = args.coreDns?.replicas ?? 2;
     check(
         Number.isInteger(replicas) && replicas >= 2 && replicas <= 10,
@@ -148,15 +157,16 @@ export function resolveClusterAddonsArgs(args: ClusterAddonsArgs) {
         storageClassName,
         "a DNS-1123 subdomain (lower-case letters, digits, '-', '.')",
     );
-    const reclaimPolicy = args.storageClass?.reclaimPolicy ?? "Delete";
+    const reclaimPolicy = args.storageClass?.reclaimPolicy ?? ReclaimPolicy.Delete;
+    const reclaimPolicies = Object.values(ReclaimPolicy) as string[];
     check(
-        RECLAIM_POLICIES.includes(reclaimPolicy),
+        reclaimPolicies.includes(reclaimPolicy),
         "ClusterAddons.storageClass.reclaimPolicy",
         reclaimPolicy,
-        `one of ${RECLAIM_POLICIES.join(", ")}`,
+        `one of ${reclaimPolicies.join(", ")}`,
     );
 
-    const specs = addonSpecs({ placement: placement as CoreDnsPlacement, replicas, lameduckSeconds });
+    const specs = addonSpecs({ placement, replicas, lameduckSeconds });
     const withRoles = specs.filter((s) => s.podIdentity !== undefined).map((s) => s.name as string);
     for (const addon of Object.keys(args.podIdentityRoleNames ?? {})) {
         check(
@@ -178,7 +188,7 @@ export function resolveClusterAddonsArgs(args: ClusterAddonsArgs) {
     return {
         ...args,
         versions: versions as Partial<Record<ManagedAddonName, string>>,
-        coreDnsPlacement: placement as CoreDnsPlacement,
+        coreDnsPlacement: placement,
         specs,
         storageClass: { name: storageClassName, reclaimPolicy },
         podIdentityRoleNames: args.podIdentityRoleNames ?? {},
@@ -222,6 +232,8 @@ export function storageClassSpec(name: string, reclaimPolicy: string) {
  * be scheduled on EC2 nodes. Only the add-ons that need a node wait for it (the EBS CSI driver, and
  * CoreDNS on Karpenter); networking, kube-proxy, the Pod Identity agent and CoreDNS on Fargate do not.
  * (`opts.dependsOn` would hold back every child of this component, so it is not used for that.)
+ * For the same reason it is not in the multi-language package (package/index.ts): those arguments are
+ * resources, which cannot be passed between languages; Environment creates it.
  */
 export class ClusterAddons extends pulumi.ComponentResource {
     /** Installed version of each add-on, by add-on name. */
@@ -234,7 +246,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
     public readonly storageClassName: pulumi.Output<string>;
 
     constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("eks-karpenter:addons:ClusterAddons", name, {}, opts);
+        super(componentType("ClusterAddons"), name, {}, componentOptions("ClusterAddons", opts));
         const a = resolveClusterAddonsArgs(args);
         const readyForPods = args.nodesReady ?? [];
 

@@ -1,8 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { parseQuantity } from "../karpenter/quantity";
 
+/** A ResourceQuota on a namespace's totals. */
 export interface WorkloadNamespaceQuota {
     /** Total CPU the namespace's pods may request (`requests.cpu`). @default no limit */
     cpu?: string;
@@ -12,7 +14,8 @@ export interface WorkloadNamespaceQuota {
     pods?: number;
 }
 
-export interface WorkloadNamespaceArgs {
+/** A namespace for workloads, with a LimitRange that gives containers default requests and an optional ResourceQuota. */
+export interface WorkloadNamespace {
     /** Namespace name, a DNS-1123 label. */
     name: string;
     /** CPU request of a container that sets none. @default "100m" */
@@ -38,7 +41,7 @@ export interface WorkloadNamespaceArgs {
 
 export interface WorkloadNamespacesArgs {
     /** The namespaces, each with a LimitRange and an optional ResourceQuota. @default [] */
-    namespaces?: WorkloadNamespaceArgs[];
+    namespaces?: WorkloadNamespace[];
     /** Namespaces this component must not manage (the Karpenter controller's, on Fargate). @default [] */
     reservedNamespaces?: string[];
 }
@@ -140,7 +143,7 @@ export class WorkloadNamespaces extends pulumi.ComponentResource {
     public readonly namespaceNames: pulumi.Output<string[]>;
 
     constructor(name: string, args: WorkloadNamespacesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("eks-karpenter:addons:WorkloadNamespaces", name, {}, opts);
+        super(componentType("WorkloadNamespaces"), name, {}, componentOptions("WorkloadNamespaces", opts));
         const a = resolveWorkloadNamespacesArgs(args);
         const names = a.namespaces.map((ns) => {
             const namespace = new k8s.core.v1.Namespace(

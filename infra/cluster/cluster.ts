@@ -2,11 +2,23 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { VERSIONS } from "../versions";
 
 /** Control-plane log types EKS can send to CloudWatch Logs. */
-export const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+export enum ClusterLogType {
+    /** The Kubernetes API server's logs. */
+    Api = "api",
+    /** Kubernetes audit logs: who did what to which object. */
+    Audit = "audit",
+    /** The IAM authenticator's logs: which IAM identity authenticated as whom. */
+    Authenticator = "authenticator",
+    /** The controller manager's logs. */
+    ControllerManager = "controllerManager",
+    /** The scheduler's logs. */
+    Scheduler = "scheduler",
+}
 
 /** The tag Karpenter's EC2NodeClass selectors find subnets and security groups by. */
 export const DISCOVERY_TAG = "karpenter.sh/discovery";
@@ -18,7 +30,7 @@ export interface ClusterSettings {
      * It names the IAM policies' tag conditions and the discovery tags, so changing it replaces the cluster.
      */
     clusterName: string;
-    /** Kubernetes minor version, `1.NN`. @default VERSIONS.kubernetes */
+    /** Kubernetes minor version, `1.NN`. @default the version pinned in this library (VERSIONS.kubernetes) */
     kubernetesVersion?: string;
     /** Serve the API on a public endpoint. @default false (private only) */
     endpointPublicAccess?: boolean;
@@ -28,7 +40,7 @@ export interface ClusterSettings {
      */
     publicAccessCidrs?: string[];
     /** Control-plane log types sent to CloudWatch Logs (each costs ingestion). @default [] */
-    enabledClusterLogTypes?: string[];
+    enabledClusterLogTypes?: ClusterLogType[];
     /** Encrypt Kubernetes secrets with a customer-managed KMS key created here. @default true */
     secretsEncryption?: boolean;
     /**
@@ -80,13 +92,9 @@ export function resolveClusterArgs<T extends ClusterSettings>(args: T) {
         check(isCidr(cidr), "Cluster.publicAccessCidrs", cidr, "IPv4 CIDRs such as 203.0.113.0/24");
     }
     const enabledClusterLogTypes = args.enabledClusterLogTypes ?? [];
+    const logTypes = Object.values(ClusterLogType) as string[];
     for (const type of enabledClusterLogTypes) {
-        check(
-            (CLUSTER_LOG_TYPES as readonly string[]).includes(type),
-            "Cluster.enabledClusterLogTypes",
-            type,
-            `one of ${CLUSTER_LOG_TYPES.join(", ")}`,
-        );
+        check(logTypes.includes(type), "Cluster.enabledClusterLogTypes", type, `one of ${logTypes.join(", ")}`);
     }
     return {
         ...args,
@@ -105,16 +113,31 @@ export function isCidr(value: string): boolean {
     return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
 }
 
+/** The Kubernetes provider of each cluster, for kubernetesProvider. */
+const kubernetesProviders = new WeakMap<Cluster, k8s.Provider>();
+
+/**
+ * The Kubernetes provider (server-side apply) for resources inside a cluster, from TypeScript. Other
+ * languages get the cluster's `kubeconfig` output and make their own provider from it.
+ */
+export function kubernetesProvider(cluster: Cluster): k8s.Provider {
+    return kubernetesProviders.get(cluster)!;
+}
+
 /**
  * An EKS cluster for Karpenter: access entries only (API authentication mode), an IAM OIDC provider
  * for IRSA, no node group (Karpenter's controller runs on Fargate, workloads on Karpenter's nodes),
  * and the discovery tag on the EKS-managed cluster security group that Karpenter's nodes use.
+ * Its Kubernetes provider, in TypeScript, is `kubernetesProvider(cluster)`.
  */
 export class Cluster extends pulumi.ComponentResource {
+    /** Physical name of the EKS cluster. */
     public readonly clusterName: pulumi.Output<string>;
+    /** URL of the cluster's Kubernetes API server. */
     public readonly endpoint: pulumi.Output<string>;
-    /** Kubeconfig (JSON), a secret: it names the cluster and how to authenticate to it. */
+    /** Kubeconfig (JSON), a secret: it names the cluster and how to authenticate to it (`aws eks get-token`). @secret */
     public readonly kubeconfig: pulumi.Output<string>;
+    /** ARN of the cluster's IAM OIDC provider, which IRSA roles trust. */
     public readonly oidcProviderArn: pulumi.Output<string>;
     /** Issuer URL of the cluster's OIDC provider, without `https://`. */
     public readonly oidcIssuerUrl: pulumi.Output<string>;
@@ -122,11 +145,9 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly clusterSecurityGroupId: pulumi.Output<string>;
     /** ARN of the secrets-encryption KMS key; undefined when encryption is off. */
     public readonly kmsKeyArn: pulumi.Output<string | undefined>;
-    /** Kubernetes provider for resources inside this cluster. */
-    public readonly provider: k8s.Provider;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("eks-karpenter:cluster:Cluster", name, {}, opts);
+        super(componentType("Cluster"), name, {}, componentOptions("Cluster", opts));
         const a = resolveClusterArgs(args);
         const protect = { parent: this, protect: a.protect };
 
@@ -186,10 +207,9 @@ export class Cluster extends pulumi.ComponentResource {
             { resourceId: this.clusterSecurityGroupId, key: DISCOVERY_TAG, value: this.clusterName },
             { parent: this },
         );
-        this.provider = new k8s.Provider(
-            `${name}-k8s`,
-            { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true },
-            { parent: this },
+        kubernetesProviders.set(
+            this,
+            new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true }, { parent: this }),
         );
         this.registerOutputs({
             clusterName: this.clusterName,

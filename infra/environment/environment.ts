@@ -1,41 +1,31 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CostBudget, CostBudgetArgs, resolveCostBudgetArgs } from "../addons/budget";
-import { ClusterAddons, ClusterAddonsArgs, resolveClusterAddonsArgs } from "../addons/cluster-addons";
-import { WorkloadNamespaceArgs, WorkloadNamespaces, resolveWorkloadNamespacesArgs } from "../addons/namespaces";
+import { CostBudget, CostBudgetSettings, resolveCostBudgetArgs } from "../addons/budget";
+import { AddonSettings, ClusterAddons, resolveClusterAddonsArgs } from "../addons/cluster-addons";
+import { WorkloadNamespace, WorkloadNamespaces, resolveWorkloadNamespacesArgs } from "../addons/namespaces";
 import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
-import { Cluster, ClusterSettings, resolveClusterArgs } from "../cluster/cluster";
+import { componentOptions, componentType } from "../aliases";
+import { Cluster, ClusterSettings, kubernetesProvider, resolveClusterArgs } from "../cluster/cluster";
 import { check } from "../errors";
-import { GuardrailOptions, TYPES } from "../guardrails";
+import { GuardrailSettings, TYPES } from "../guardrails";
 import { enforceGuardrails } from "../guardrails/enforce";
 import { physicalName } from "../iam/names";
-import { PodIdentityAssociationArgs, describePodIdentityAssociations, podIdentityAssociations } from "../iam/pod-identity";
+import { PodIdentityAssociation, describePodIdentityAssociations, podIdentityAssociations } from "../iam/pod-identity";
 import { KarpenterControllerRole } from "../karpenter/controller-role";
 import { KarpenterFargateProfile, describeKarpenterFargateProfile } from "../karpenter/fargate-profile";
 import { InterruptionQueue } from "../karpenter/interruption";
-import { Karpenter, KarpenterArgs, describeKarpenterRelease, resolveKarpenterArgs } from "../karpenter/karpenter";
+import { Karpenter, KarpenterSettings, describeKarpenterRelease, resolveKarpenterArgs } from "../karpenter/karpenter";
 import { NodeRole } from "../karpenter/node-role";
 import { EndpointType, PrivateEndpoints, S3_GATEWAY_SERVICE, endpointServiceName, interfaceEndpointServices, resolvePrivateEndpointsArgs } from "../network/endpoints";
 import { PublicEcrPullThroughCache, checkCachePrefix, checkControllerImage, pullThroughCacheRepository } from "../network/image";
-import { ExistingVpcArgs, NatGateways, Network, resolveNetworkArgs } from "../network/network";
-import { DefaultNodePoolsArgs } from "../nodes/default-pools";
-import { NodeClassSettings, renderEC2NodeClass } from "../nodes/ec2-node-class";
-import { KarpenterNodes, resolveKarpenterNodesArgs } from "../nodes/karpenter-nodes";
-import { NodePoolArgs, renderNodePool } from "../nodes/node-pool";
+import { NatGateways, Network, NetworkSettings, resolveNetworkArgs } from "../network/network";
+import { renderEC2NodeClass } from "../nodes/ec2-node-class";
+import { KarpenterNodes, KarpenterNodesSettings, resolveKarpenterNodesArgs } from "../nodes/karpenter-nodes";
+import { renderNodePool } from "../nodes/node-pool";
 
-/** Karpenter settings of an environment: the controller chart's args less what the environment wires. */
-export type EnvironmentKarpenterArgs = Omit<
-    KarpenterArgs,
-    | "clusterName"
-    | "clusterEndpoint"
-    | "region"
-    | "controllerRoleArn"
-    | "interruptionQueueName"
-    | "podLabels"
-    | "imageRepository"
-    | "controllerDependsOn"
-> & {
+/** Karpenter settings of an environment: the controller's own settings, and what the environment builds around it. */
+export interface EnvironmentKarpenter extends KarpenterSettings {
     /**
      * Controller image repository, a registry the VPC reaches (a mirror). A private cluster without one
      * pulls through the environment's ECR pull-through cache. @default Karpenter's public ECR image
@@ -48,49 +38,18 @@ export type EnvironmentKarpenterArgs = Omit<
      * @default { "eks-karpenter.io/compute": "fargate" }
      */
     podLabels?: Record<string, string>;
-    /** Pre-create the node instance profile (private clusters with no IAM endpoint). @default false */
+    /** Pre-create the node instance profile (private clusters with no IAM endpoint). @default privateCluster */
     createInstanceProfile?: boolean;
-};
-
-/** Add-on settings of an environment: ClusterAddons' choices, plus the workload namespaces. */
-export type EnvironmentAddonsArgs = Pick<ClusterAddonsArgs, "versions" | "coreDns" | "storageClass"> & {
-    /** Namespaces for workloads, each with a LimitRange and an optional ResourceQuota. @default [] */
-    namespaces?: WorkloadNamespaceArgs[];
-};
-
-/** The environment's cost budget; it is named after the cluster. */
-export type EnvironmentBudgetArgs = Omit<CostBudgetArgs, "budgetName" | "tags">;
-
-/** The nodes of an environment; the node role (or its instance profile) and cluster are wired in. */
-export interface EnvironmentNodesArgs {
-    /** The EC2NodeClasses. @default one AL2023 class named "default" */
-    nodeClasses?: NodeClassSettings[];
-    /** The NodePools, each naming one of nodeClasses. Give this or defaultPools. */
-    nodePools?: NodePoolArgs[];
-    /** Options of the default pool set (arm64 preferred, amd64, GPU), at least its profile. Give this or nodePools. */
-    defaultPools?: DefaultNodePoolsArgs;
 }
 
-/** The VPC of an environment: created, or adopted with `existingVpc`. */
-export interface EnvironmentNetworkArgs {
-    /** Adopt this VPC and its subnets instead of creating one. @default create a VPC */
-    existingVpc?: ExistingVpcArgs;
-    /** Region of a created VPC. @default the stack's `aws:region` */
-    region?: string;
-    /** IPv4 CIDR of a created VPC, /16 to /22. @default "10.0.0.0/16" */
-    cidrBlock?: string;
-    /** Zones of a created VPC, 2 to 3. @default 3 */
-    zoneCount?: number;
-    /** Zones of a created VPC by name. @default the region's first `zoneCount` zones */
-    availabilityZones?: string[];
-    /** Public subnets and an internet gateway. @default true, false in a private cluster */
-    publicSubnets?: boolean;
-    /** NAT gateways. @default PerZone with public subnets, None without (and always None in a private cluster) */
-    natGateways?: NatGateways;
+/** Add-on settings of an environment: ClusterAddons' choices, plus the workload namespaces. */
+export interface EnvironmentAddons extends AddonSettings {
+    /** Namespaces for workloads, each with a LimitRange and an optional ResourceQuota. @default [] */
+    namespaces?: WorkloadNamespace[];
 }
 
 /** Interface and gateway VPC endpoints, for a cluster whose nodes have no internet route. */
-export interface EnvironmentEndpointsArgs {
+export interface EnvironmentEndpoints {
     /** Create the endpoints. Each interface endpoint is billed per zone-hour. @default privateCluster */
     enabled?: boolean;
     /** Endpoints beyond the required set, by service name (`logs`, `elasticloadbalancing`, ...). @default [] */
@@ -98,7 +57,7 @@ export interface EnvironmentEndpointsArgs {
 }
 
 /** An ECR pull-through cache of ECR Public, from which a private cluster pulls Karpenter's image. */
-export interface EnvironmentImageCacheArgs {
+export interface EnvironmentImageCache {
     /** Create the cache and pull the controller image through it. @default privateCluster, unless karpenter.imageRepository is set */
     enabled?: boolean;
     /** Prefix of the cache's repositories. @default "ecr-public" */
@@ -110,8 +69,8 @@ export interface EnvironmentImageCacheArgs {
 export interface EnvironmentArgs {
     /** The EKS cluster. */
     cluster: ClusterSettings;
-    /** The VPC. */
-    network: EnvironmentNetworkArgs;
+    /** The VPC: created, or adopted with `existingVpc`. */
+    network: NetworkSettings;
     /**
      * A private cluster: the nodes have no internet route (no NAT, no public subnets), AWS APIs are reached
      * through VPC endpoints, the controller image through a pull-through cache or mirror, the node
@@ -120,31 +79,31 @@ export interface EnvironmentArgs {
      */
     privateCluster?: boolean;
     /** VPC endpoints. @default created exactly when privateCluster */
-    endpoints?: EnvironmentEndpointsArgs;
+    endpoints?: EnvironmentEndpoints;
     /** Pull-through cache for the controller image. @default created exactly when privateCluster and no imageRepository */
-    imageCache?: EnvironmentImageCacheArgs;
-    /** Karpenter's controller, roles and interruption queue. */
-    karpenter?: EnvironmentKarpenterArgs;
+    imageCache?: EnvironmentImageCache;
+    /** Karpenter's controller, roles and interruption queue. @default the controller's defaults */
+    karpenter?: EnvironmentKarpenter;
     /**
      * EKS Pod Identity associations, for pods on EC2 nodes. One for the Karpenter controller's service
      * account is refused (guardrail no-pod-identity-on-fargate): it runs on Fargate, where Pod Identity
      * does not work.
      * @default []
      */
-    podIdentityAssociations?: PodIdentityAssociationArgs[];
+    podIdentityAssociations?: PodIdentityAssociation[];
     /** EKS add-ons, the default StorageClass and workload namespaces. @default the add-ons' defaults, no namespaces */
-    addons?: EnvironmentAddonsArgs;
-    /** A monthly cost budget with notifications. @default none */
-    budget?: EnvironmentBudgetArgs;
-    /** Karpenter's EC2NodeClasses and NodePools. */
-    nodes: EnvironmentNodesArgs;
-    /** Tags for every AWS resource. */
+    addons?: EnvironmentAddons;
+    /** A monthly cost budget with notifications; it is named after the cluster. @default none */
+    budget?: CostBudgetSettings;
+    /** Karpenter's EC2NodeClasses and NodePools: the classes and pools, or the default pools' options. */
+    nodes: KarpenterNodesSettings;
+    /** Tags for every AWS resource. @default {} */
     tags?: Record<string, string>;
     /**
      * Thresholds of the guardrails (README: Guardrails). The Karpenter controller's service account is
      * always among `fargateServiceAccounts`. @default the guardrails' defaults
      */
-    guardrails?: Partial<GuardrailOptions>;
+    guardrails?: GuardrailSettings;
 }
 
 export const DEFAULT_FARGATE_POD_LABELS = { "eks-karpenter.io/compute": "fargate" };
@@ -290,27 +249,51 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     };
 }
 
+/** The components inside an environment, for TypeScript programs that add resources to its cluster. */
+export interface EnvironmentParts {
+    /** The cluster: its Kubernetes provider is `kubernetesProvider(cluster)`. */
+    cluster: Cluster;
+    /** The Karpenter release; depend on it for NodePools and EC2NodeClasses. */
+    karpenter: Karpenter;
+    /** The EKS add-ons and default StorageClass. */
+    addons: ClusterAddons;
+    /** The options the guardrails ran with; checks of what was registered (the offline plan) use the same. */
+    guardrailOptions: GuardrailSettings;
+}
+
+const environmentPartsOf = new WeakMap<Environment, EnvironmentParts>();
+
 /**
- * A whole environment: the EKS cluster, the Karpenter controller on Fargate with its IRSA role, the
- * node role and its access entry, and the interruption queue. Stacks compose this from config.
+ * The cluster, Karpenter release and add-ons of an environment, and its guardrail options, from TypeScript. They are not outputs:
+ * a component's outputs are what other languages see, and these are resources of this library.
+ */
+export function environmentParts(environment: Environment): EnvironmentParts {
+    return environmentPartsOf.get(environment)!;
+}
+
+/**
+ * A whole environment: the VPC (created or adopted) and its endpoints, the EKS cluster, the Karpenter
+ * controller on Fargate with its IRSA role, the node role and its access entry, the interruption queue,
+ * the EC2NodeClasses and NodePools, the EKS add-ons, workload namespaces and a cost budget. Stacks
+ * compose this from config. In TypeScript, `environmentParts(environment)` gives the components inside.
  */
 export class Environment extends pulumi.ComponentResource {
+    /** Physical name of the EKS cluster. */
     public readonly clusterName: pulumi.Output<string>;
+    /** URL of the cluster's Kubernetes API server. */
     public readonly clusterEndpoint: pulumi.Output<string>;
-    /** Kubeconfig (JSON), a secret. */
+    /** Kubeconfig (JSON), a secret: it names the cluster and how to authenticate to it (`aws eks get-token`). @secret */
     public readonly kubeconfig: pulumi.Output<string>;
+    /** ARN of the Karpenter controller's IRSA role. */
     public readonly controllerRoleArn: pulumi.Output<string>;
+    /** Name of the IAM role of the nodes Karpenter launches. */
     public readonly nodeRoleName: pulumi.Output<string>;
+    /** ARN of the IAM role of the nodes Karpenter launches. */
     public readonly nodeRoleArn: pulumi.Output<string>;
     /** Interruption queue name; undefined when interruption handling is off. */
     public readonly interruptionQueueName: pulumi.Output<string | undefined>;
+    /** Namespace of the Karpenter controller. */
     public readonly karpenterNamespace: pulumi.Output<string>;
-    /** The cluster: its Kubernetes provider is `cluster.provider`. */
-    public readonly cluster: Cluster;
-    /** The Karpenter release; depend on it for NodePools and EC2NodeClasses. */
-    public readonly karpenter: Karpenter;
-    /** The EKS add-ons and default StorageClass. */
-    public readonly addons: ClusterAddons;
     /** Installed version of each EKS add-on, by add-on name. */
     public readonly addonVersions: pulumi.Output<Record<string, string>>;
     /** Names of the workload namespaces. */
@@ -319,15 +302,12 @@ export class Environment extends pulumi.ComponentResource {
     public readonly budgetName: pulumi.Output<string | undefined>;
     /** The NodePools' limits and their total. */
     public readonly nodePoolLimits: pulumi.Output<NodePoolLimitsSummary>;
-    /** The options the guardrails ran with; checks of what was registered (the offline plan) use the same. */
-    public readonly guardrailOptions: Partial<GuardrailOptions>;
 
     constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         // Every setting is checked before the first registration, so a typo stops the preview with
         // nothing created (a later throw would leave resources already sent to the engine).
         const settings = resolveEnvironmentArgs(name, args);
-        super("eks-karpenter:index:Environment", name, {}, opts);
-        this.guardrailOptions = settings.guardrails;
+        super(componentType("Environment"), name, {}, componentOptions("Environment", opts));
         const { tags, karpenter: karpenterSettings, podLabels } = settings;
         const k = args.karpenter ?? {};
         const { interruptionHandling, addonsArgs, namespacesArgs, budgetArgs, nodePoolLimits, createInstanceProfile } = settings;
@@ -359,7 +339,7 @@ export class Environment extends pulumi.ComponentResource {
               )
             : undefined;
 
-        this.cluster = new Cluster(
+        const cluster = new Cluster(
             `${name}-cluster`,
             {
                 ...args.cluster,
@@ -370,7 +350,8 @@ export class Environment extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const clusterName = this.cluster.clusterName;
+        const clusterName = cluster.clusterName;
+        const provider = kubernetesProvider(cluster);
 
         // The suffix keeps account-wide names unique (two environments, one account) and stable.
         const suffix = new random.RandomString(
@@ -405,8 +386,8 @@ export class Environment extends pulumi.ComponentResource {
             {
                 // The configured name: the policies need no value of the cluster, so they need not wait for it.
                 clusterName: base,
-                oidcProviderArn: this.cluster.oidcProviderArn,
-                oidcIssuerUrl: this.cluster.oidcIssuerUrl,
+                oidcProviderArn: cluster.oidcProviderArn,
+                oidcIssuerUrl: cluster.oidcIssuerUrl,
                 namespace: karpenterSettings.namespace,
                 serviceAccount: karpenterSettings.serviceAccountName,
                 roleName: iamName("karpenter"),
@@ -452,22 +433,22 @@ export class Environment extends pulumi.ComponentResource {
             : undefined;
         podIdentityAssociations(`${name}-pod-identity`, clusterName, args.podIdentityAssociations ?? [], { parent: this });
 
-        this.karpenter = new Karpenter(
+        const karpenter = new Karpenter(
             `${name}-karpenter`,
             {
                 ...k,
                 podLabels,
                 clusterName,
-                clusterEndpoint: this.cluster.endpoint,
+                clusterEndpoint: cluster.endpoint,
                 region: scope.region,
                 controllerRoleArn: controllerRole.roleArn,
                 interruptionQueueName: queue?.queueName,
                 imageRepository: imageCache?.karpenterImageRepository ?? k.imageRepository,
                 isolatedVpc: k.isolatedVpc ?? settings.privateCluster,
-                // Also the endpoints and the image cache: without them a private cluster's controller cannot start.
-                controllerDependsOn: [fargate, controllerRole, nodeRole, ...[queue, endpoints, imageCache].filter((r) => r !== undefined)],
             },
-            { parent: this, providers: { kubernetes: this.cluster.provider } },
+            { parent: this, providers: { kubernetes: provider } },
+            // Also the endpoints and the image cache: without them a private cluster's controller cannot start.
+            { controllerDependsOn: [fargate, controllerRole, nodeRole, ...[queue, endpoints, imageCache].filter((r) => r !== undefined)] },
         );
 
         // After the release, so that on destroy they go first while the controller can still drain
@@ -480,10 +461,10 @@ export class Environment extends pulumi.ComponentResource {
                 ...(createInstanceProfile ? { instanceProfile: nodeRole.instanceProfileName as pulumi.Output<string> } : { role: nodeRole.roleName }),
                 tags,
             },
-            { parent: this, providers: { kubernetes: this.cluster.provider }, dependsOn: [this.karpenter] },
+            { parent: this, providers: { kubernetes: provider }, dependsOn: [karpenter] },
         );
 
-        this.addons = new ClusterAddons(
+        const addons = new ClusterAddons(
             `${name}-addons`,
             {
                 ...addonsArgs,
@@ -493,26 +474,27 @@ export class Environment extends pulumi.ComponentResource {
                 privateSubnetIds: network.privateSubnetIds,
                 podIdentityRoleNames: { "aws-ebs-csi-driver": iamName("ebs-csi") },
                 // The EBS CSI controller (and CoreDNS on Karpenter) need a node to become ACTIVE.
-                nodesReady: [this.karpenter, nodes],
+                nodesReady: [karpenter, nodes],
                 fargateProfilesBefore: [fargate],
             },
-            { parent: this, providers: { kubernetes: this.cluster.provider } },
+            { parent: this, providers: { kubernetes: provider } },
         );
         const workloadNamespaces = new WorkloadNamespaces(`${name}-namespaces`, namespacesArgs, {
             parent: this,
-            providers: { kubernetes: this.cluster.provider },
+            providers: { kubernetes: provider },
         });
         const budget = budgetArgs ? new CostBudget(`${name}-budget`, budgetArgs, { parent: this }) : undefined;
 
+        environmentPartsOf.set(this, { cluster, karpenter, addons, guardrailOptions: settings.guardrails });
         this.clusterName = clusterName;
-        this.clusterEndpoint = this.cluster.endpoint;
-        this.kubeconfig = this.cluster.kubeconfig;
+        this.clusterEndpoint = cluster.endpoint;
+        this.kubeconfig = cluster.kubeconfig;
         this.controllerRoleArn = controllerRole.roleArn;
         this.nodeRoleName = nodeRole.roleName;
         this.nodeRoleArn = nodeRole.roleArn;
         this.interruptionQueueName = queue ? queue.queueName : pulumi.output(undefined);
-        this.karpenterNamespace = this.karpenter.namespace;
-        this.addonVersions = this.addons.addonVersions;
+        this.karpenterNamespace = karpenter.namespace;
+        this.addonVersions = addons.addonVersions;
         this.workloadNamespaces = workloadNamespaces.namespaceNames;
         this.budgetName = budget ? budget.budgetName : pulumi.output(undefined);
         this.nodePoolLimits = pulumi.output(nodePoolLimits);

@@ -50,28 +50,34 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
     return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** Thresholds and facts the rules cannot see in the resources themselves. */
-export interface GuardrailOptions {
+/**
+ * Thresholds of the guardrails and facts they cannot see in the resources themselves (docs/guardrails.md);
+ * each one unset keeps its default.
+ */
+export interface GuardrailSettings {
     /**
      * Service accounts (`namespace/name`) whose pods run on Fargate, where EKS Pod Identity does not work.
      * @default ["karpenter/karpenter"]
      */
-    fargateServiceAccounts: string[];
+    fargateServiceAccounts?: string[];
     /** A Spot NodePool restricted by an instance-type list must allow at least this many types. @default 10 */
-    minSpotInstanceTypes: number;
+    minSpotInstanceTypes?: number;
     /** A Spot NodePool restricted by an instance-type or instance-family list must span this many families. @default 3 */
-    minSpotInstanceFamilies: number;
+    minSpotInstanceFamilies?: number;
     /**
      * Highest IMDS `httpPutResponseHopLimit` allowed on nodes. 1 keeps pods (one network hop further) from
      * reaching the node role's credentials; raise it only for host-network pods that need IMDS. @default 1
      */
-    maxHopLimit: number;
+    maxHopLimit?: number;
     /**
      * VPC endpoint services (`sts`, `ecr.api`, ...) a private cluster gets from outside this program, e.g.
      * a network stack of its own. @default []
      */
-    externalVpcEndpoints: string[];
+    externalVpcEndpoints?: string[];
 }
+
+/** Every option of the guardrails, set: what the rules read. */
+export type GuardrailOptions = Required<GuardrailSettings>;
 
 export const DEFAULT_OPTIONS: Readonly<GuardrailOptions> = Object.freeze({
     fargateServiceAccounts: ["karpenter/karpenter"],

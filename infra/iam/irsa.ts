@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../aliases";
 import { ConfigError } from "../errors";
 import { Statement, policyDocument } from "./policy";
 
@@ -61,7 +62,7 @@ export class IrsaRole extends pulumi.ComponentResource {
     public readonly roleName: pulumi.Output<string>;
 
     constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("eks-karpenter:iam:IrsaRole", name, {}, opts);
+        super(componentType("IrsaRole"), name, {}, componentOptions("IrsaRole", opts));
         const trust = pulumi
             .all([args.oidcProviderArn, args.oidcIssuerUrl, args.namespace, args.serviceAccount])
             .apply(([oidcProviderArn, oidcIssuerUrl, namespace, serviceAccount]) =>

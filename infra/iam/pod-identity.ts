@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceDescription, TYPES } from "../guardrails";
 
-export interface PodIdentityAssociationArgs {
+/** An EKS Pod Identity association: the pods of one service account receive one IAM role's credentials. */
+export interface PodIdentityAssociation {
     /** Namespace of the service account. */
     namespace: string;
     /** Name of the service account. */
@@ -19,7 +20,7 @@ export interface PodIdentityAssociationArgs {
 export function describePodIdentityAssociations(
     name: string,
     clusterName: pulumi.Input<string>,
-    associations: readonly PodIdentityAssociationArgs[],
+    associations: readonly PodIdentityAssociation[],
 ): ResourceDescription<aws.eks.PodIdentityAssociationArgs>[] {
     return associations.map((a) => ({
         type: TYPES.podIdentityAssociation,
@@ -32,7 +33,7 @@ export function describePodIdentityAssociations(
 export function podIdentityAssociations(
     name: string,
     clusterName: pulumi.Input<string>,
-    associations: readonly PodIdentityAssociationArgs[],
+    associations: readonly PodIdentityAssociation[],
     opts: pulumi.CustomResourceOptions,
 ): aws.eks.PodIdentityAssociation[] {
     return describePodIdentityAssociations(name, clusterName, associations).map(

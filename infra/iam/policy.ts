@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 
 /** A policy statement as plain data: every statement the library writes carries a `Sid`. */
 export type Statement = aws.iam.PolicyStatement & { Sid: string };
@@ -29,6 +30,18 @@ export interface AwsScope {
     accountId: string;
     /** DNS suffix of the partition (`amazonaws.com`, `amazonaws.com.cn`). */
     dnsSuffix: string;
+}
+
+/** An {@link AwsScope} of inputs: the account a component writes ARNs and service principals for. */
+export interface AwsScopeArgs {
+    /** AWS partition (`aws`, `aws-cn`, `aws-us-gov`). */
+    partition: pulumi.Input<string>;
+    /** Region of the cluster. */
+    region: pulumi.Input<string>;
+    /** Account of the cluster. */
+    accountId: pulumi.Input<string>;
+    /** DNS suffix of the partition (`amazonaws.com`, `amazonaws.com.cn`). */
+    dnsSuffix: pulumi.Input<string>;
 }
 
 export function managedPolicyArn(partition: string, name: string): string {

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../aliases";
 import { IrsaRole } from "../iam/irsa";
-import { MANAGED_POLICY_MAX_CHARS, policySize } from "../iam/policy";
+import { AwsScopeArgs, MANAGED_POLICY_MAX_CHARS, policySize } from "../iam/policy";
 import { controllerPolicies } from "./controller-policy";
 
 /** The managed policies of the controller role, in a stable order that names its resources. */
@@ -13,7 +14,7 @@ export const CONTROLLER_POLICY_NAMES = [
     "interruption",
 ] as const;
 
-export interface KarpenterControllerRoleArgs {
+export interface KarpenterControllerRoleArgs extends AwsScopeArgs {
     /**
      * Cluster name the policies are scoped to. Pass the configured name (a plain string) rather than the
      * cluster's output: the policies then need not wait for the cluster.
@@ -29,10 +30,6 @@ export interface KarpenterControllerRoleArgs {
     nodeRoleArn: pulumi.Input<string>;
     /** Queue ARN; without it the role gets no SQS permission. */
     interruptionQueueArn?: pulumi.Input<string>;
-    partition: pulumi.Input<string>;
-    region: pulumi.Input<string>;
-    accountId: pulumi.Input<string>;
-    dnsSuffix: pulumi.Input<string>;
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -43,7 +40,7 @@ export class KarpenterControllerRole extends pulumi.ComponentResource {
     public readonly policyArns: pulumi.Output<string>[];
 
     constructor(name: string, args: KarpenterControllerRoleArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("eks-karpenter:karpenter:KarpenterControllerRole", name, {}, opts);
+        super(componentType("KarpenterControllerRole"), name, {}, componentOptions("KarpenterControllerRole", opts));
         const role = new IrsaRole(
             name,
             {

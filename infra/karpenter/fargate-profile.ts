@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../aliases";
 import { ResourceDescription, TYPES } from "../guardrails";
-import { AwsScope, managedPolicyArn, policyDocument } from "../iam/policy";
+import { AwsScope, AwsScopeArgs, managedPolicyArn, policyDocument } from "../iam/policy";
 
 /** Trust policy of the Fargate pod execution role, limited to this cluster's Fargate profiles. */
 export function podExecutionTrustPolicy(scope: AwsScope, clusterName: string): aws.iam.PolicyDocument {
@@ -36,7 +37,7 @@ export function describeKarpenterFargateProfile(
     };
 }
 
-export interface KarpenterFargateProfileArgs {
+export interface KarpenterFargateProfileArgs extends AwsScopeArgs {
     /** The cluster's name as its resource outputs it: the profile is created once the cluster exists. */
     clusterName: pulumi.Input<string>;
     /**
@@ -52,10 +53,6 @@ export interface KarpenterFargateProfileArgs {
     podLabels: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Physical name of the pod execution role (at most 64 characters). */
     podExecutionRoleName: pulumi.Input<string>;
-    partition: pulumi.Input<string>;
-    region: pulumi.Input<string>;
-    accountId: pulumi.Input<string>;
-    dnsSuffix: pulumi.Input<string>;
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -69,7 +66,7 @@ export class KarpenterFargateProfile extends pulumi.ComponentResource {
     public readonly podExecutionRoleName: pulumi.Output<string>;
 
     constructor(name: string, args: KarpenterFargateProfileArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("eks-karpenter:karpenter:KarpenterFargateProfile", name, {}, opts);
+        super(componentType("KarpenterFargateProfile"), name, {}, componentOptions("KarpenterFargateProfile", opts));
         const role = new aws.iam.Role(
             `${name}-pod-execution`,
             {

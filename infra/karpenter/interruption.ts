@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../aliases";
 import { AwsScope, policyDocument, servicePrincipal } from "../iam/policy";
 
 /**
@@ -58,7 +59,7 @@ export class InterruptionQueue extends pulumi.ComponentResource {
     public readonly queueName: pulumi.Output<string>;
 
     constructor(name: string, args: InterruptionQueueArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("eks-karpenter:karpenter:InterruptionQueue", name, {}, opts);
+        super(componentType("InterruptionQueue"), name, {}, componentOptions("InterruptionQueue", opts));
         const queue = new aws.sqs.Queue(
             name,
             {

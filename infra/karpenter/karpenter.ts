@@ -1,11 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { ResourceDescription, TYPES, qosGaps } from "../guardrails";
 import { VERSIONS } from "../versions";
 import { karpenterFlowSchemas, karpenterValues } from "./helm-values";
 import { parseQuantity } from "./quantity";
 
+/** Requests or limits of the controller's container. */
 export interface KarpenterResources {
     /** CPU, a Kubernetes quantity. @default "1" */
     cpu?: string;
@@ -13,21 +15,19 @@ export interface KarpenterResources {
     memory?: string;
 }
 
-export interface KarpenterArgs {
-    clusterName: pulumi.Input<string>;
-    clusterEndpoint: pulumi.Input<string>;
-    /** Region of the cluster, passed as AWS_REGION: Fargate has no instance metadata to read it from. */
-    region: pulumi.Input<string>;
-    /** ARN of the controller's IRSA role, annotated on its service account. */
-    controllerRoleArn: pulumi.Input<string>;
-    /** Interruption queue name; omit to turn interruption handling off. */
-    interruptionQueueName?: pulumi.Input<string>;
+/** How much the Karpenter controller logs. */
+export enum KarpenterLogLevel {
+    Debug = "debug",
+    Info = "info",
+    Error = "error",
+}
+
+/** The controller's own settings: what an environment lets its user choose. */
+export interface KarpenterSettings {
     /** Namespace of the controller (a Fargate profile must select it). @default "karpenter" */
     namespace?: string;
     /** Service account of the controller (the IRSA role trusts exactly this one). @default "karpenter" */
     serviceAccountName?: string;
-    /** Labels on the controller's pods; must equal the Fargate profile's selector labels. */
-    podLabels: Record<string, string>;
     /** Controller requests. @default { cpu: "1", memory: "1Gi" } */
     requests?: KarpenterResources;
     /**
@@ -39,19 +39,38 @@ export interface KarpenterArgs {
     replicas?: number;
     /** Let consolidation replace Spot nodes with cheaper Spot nodes. @default false */
     spotToSpotConsolidation?: boolean;
-    /**
-     * Controller image repository, for a registry the VPC reaches (an ECR pull-through cache or mirror).
-     * @default Karpenter's public ECR image
-     */
-    imageRepository?: pulumi.Input<string>;
     /** Controller image tag. @default the pinned Karpenter version */
     imageTag?: string;
     /** Controller image digest (`sha256:...`). @default the pinned chart's digest when the tag is the pinned version, else none */
     imageDigest?: string;
     /** The VPC has no route to public AWS endpoints (Karpenter's `isolatedVPC`). @default false */
     isolatedVpc?: boolean;
-    /** Controller log level. @default "info" */
-    logLevel?: string;
+    /** Controller log level. @default KarpenterLogLevel.Info */
+    logLevel?: KarpenterLogLevel;
+}
+
+export interface KarpenterArgs extends KarpenterSettings {
+    /** Name of the EKS cluster the controller manages. */
+    clusterName: pulumi.Input<string>;
+    /** URL of the cluster's API server (the Cluster's `endpoint`). */
+    clusterEndpoint: pulumi.Input<string>;
+    /** Region of the cluster, passed as AWS_REGION: Fargate has no instance metadata to read it from. */
+    region: pulumi.Input<string>;
+    /** ARN of the controller's IRSA role, annotated on its service account. */
+    controllerRoleArn: pulumi.Input<string>;
+    /** Interruption queue name; omit to turn interruption handling off. */
+    interruptionQueueName?: pulumi.Input<string>;
+    /** Labels on the controller's pods; must equal the Fargate profile's selector labels. */
+    podLabels: Record<string, string>;
+    /**
+     * Controller image repository, for a registry the VPC reaches (an ECR pull-through cache or mirror).
+     * @default Karpenter's public ECR image
+     */
+    imageRepository?: pulumi.Input<string>;
+}
+
+/** What the controller release waits for: TypeScript only (resources cannot cross languages as arguments). */
+export interface KarpenterOrdering {
     /**
      * What must exist before the controller starts: its Fargate profile, IRSA role and policies, the node
      * role's access entry, the queue. Only the controller release waits for them (and so is deleted before
@@ -59,8 +78,6 @@ export interface KarpenterArgs {
      */
     controllerDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
-
-const LOG_LEVELS = ["debug", "info", "error"];
 
 export function resolveKarpenterArgs(args: KarpenterArgs) {
     const namespace = args.namespace ?? "karpenter";
@@ -85,8 +102,9 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
     );
     const replicas = args.replicas ?? 2;
     check(Number.isInteger(replicas) && replicas >= 1 && replicas <= 10, "Karpenter.replicas", replicas, "a whole number from 1 to 10");
-    const logLevel = args.logLevel ?? "info";
-    check(LOG_LEVELS.includes(logLevel), "Karpenter.logLevel", logLevel, `one of ${LOG_LEVELS.join(", ")}`);
+    const logLevel = args.logLevel ?? KarpenterLogLevel.Info;
+    const logLevels = Object.values(KarpenterLogLevel) as string[];
+    check(logLevels.includes(logLevel), "Karpenter.logLevel", logLevel, `one of ${logLevels.join(", ")}`);
     if (args.imageDigest !== undefined) {
         check(/^sha256:[a-f0-9]{64}$/.test(args.imageDigest), "Karpenter.imageDigest", args.imageDigest, "sha256:<64 hex digits>");
     }
@@ -153,21 +171,25 @@ export function describeKarpenterRelease(
  * Karpenter: its namespace, FlowSchemas outside kube-system, the `karpenter-crd` chart (so CRDs are
  * upgraded with the controller) and the controller chart, both at the pinned version.
  *
- * Pass the Kubernetes provider in `opts.providers`, and in `controllerDependsOn` what must exist before
- * the controller starts (its Fargate profile and IRSA role), so a first `pulumi up` does not wait on pods
+ * Pass the Kubernetes provider in `opts.providers`, and in `ordering.controllerDependsOn` what must exist
+ * before the controller starts (its Fargate profile and IRSA role), so a first `pulumi up` does not wait on pods
  * with nowhere to run and `pulumi destroy` removes the controller before its role. Not in `opts.dependsOn`:
  * a component's dependencies hold back every child, the CRDs too. Create NodePools and EC2NodeClasses with
  * `dependsOn: [karpenter]`: they then go before the controller on deletion, and the controller can
  * terminate their nodes.
  */
 export class Karpenter extends pulumi.ComponentResource {
+    /** Namespace of the controller. */
     public readonly namespace: pulumi.Output<string>;
+    /** Name of the controller's Helm release. */
     public readonly releaseName: pulumi.Output<string>;
+    /** Version of the Karpenter charts (controller and CRDs). */
     public readonly chartVersion: pulumi.Output<string>;
+    /** Service account of the controller, the one its IRSA role trusts. */
     public readonly serviceAccountName: pulumi.Output<string>;
 
-    constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("eks-karpenter:karpenter:Karpenter", name, {}, opts);
+    constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions, ordering?: KarpenterOrdering) {
+        super(componentType("Karpenter"), name, {}, componentOptions("Karpenter", opts));
         const a = resolveKarpenterArgs(args);
 
         const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: a.namespace } }, { parent: this });
@@ -195,7 +217,7 @@ export class Karpenter extends pulumi.ComponentResource {
         const description = describeKarpenterRelease(name, a, namespace.metadata.name);
         const release = new k8s.helm.v3.Release(description.name, description.inputs, {
             parent: this,
-            dependsOn: [crds, ...flowSchemas, ...(args.controllerDependsOn ?? [])],
+            dependsOn: [crds, ...flowSchemas, ...(ordering?.controllerDependsOn ?? [])],
         });
         this.namespace = namespace.metadata.name;
         this.releaseName = release.name;

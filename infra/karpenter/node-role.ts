@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../aliases";
 import { managedPolicyArn, policyDocument } from "../iam/policy";
 
 /** The AWS managed policies every Karpenter node needs to join the cluster and run pods. */
@@ -52,7 +53,7 @@ export class NodeRole extends pulumi.ComponentResource {
     public readonly instanceProfileName: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: NodeRoleArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("eks-karpenter:karpenter:NodeRole", name, {}, opts);
+        super(componentType("NodeRole"), name, {}, componentOptions("NodeRole", opts));
         const role = new aws.iam.Role(
             name,
             {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../aliases";
 import { isCidr } from "../cluster/cluster";
 import { check } from "../errors";
 import { checkRegion } from "./zones";
@@ -255,15 +256,17 @@ export function resolvePrivateEndpointsArgs(args: PrivateEndpointsArgs) {
  * Its inputs come from the network alone, so it is created alongside the cluster, not after it.
  */
 export class PrivateEndpoints extends pulumi.ComponentResource {
+    /** The security group of the interface endpoints (HTTPS from the VPC). */
     public readonly securityGroupId: pulumi.Output<string>;
     /** Services with an interface endpoint, in creation order. */
     public readonly services: pulumi.Output<string[]>;
     /** Interface endpoint IDs by service. */
     public readonly interfaceEndpointIds: pulumi.Output<Record<string, string>>;
+    /** The S3 gateway endpoint (ECR's image layers). */
     public readonly s3GatewayEndpointId: pulumi.Output<string>;
 
     constructor(name: string, args: PrivateEndpointsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("eks-karpenter:network:PrivateEndpoints", name, {}, opts);
+        super(componentType("PrivateEndpoints"), name, {}, componentOptions("PrivateEndpoints", opts));
         const a = resolvePrivateEndpointsArgs(args);
         const parent = { parent: this };
         const region = a.region ?? aws.getRegionOutput({}, parent).region;

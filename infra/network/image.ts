@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { AwsScope, policyDocument } from "../iam/policy";
 import { VERSIONS } from "../versions";
@@ -102,7 +103,7 @@ export class PublicEcrPullThroughCache extends pulumi.ComponentResource {
     public readonly importPolicyArn: pulumi.Output<string>;
 
     constructor(name: string, args: PublicEcrPullThroughCacheArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("eks-karpenter:network:PublicEcrPullThroughCache", name, {}, opts);
+        super(componentType("PublicEcrPullThroughCache"), name, {}, componentOptions("PublicEcrPullThroughCache", opts));
         const prefix = args.repositoryPrefix ?? DEFAULT_CACHE_PREFIX;
         checkCachePrefix(prefix);
         const tags = args.tags ?? {};

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../aliases";
 import { DISCOVERY_TAG } from "../cluster/cluster";
 import { check } from "../errors";
 import { checkCidr, checkSubnetCidrs, subnetLayout, VPC_PREFIX } from "./cidr";
@@ -28,7 +29,8 @@ export function subnetTags(kind: SubnetKind, clusterName: string): Record<string
         : { "kubernetes.io/role/elb": "1" };
 }
 
-export interface ExistingVpcArgs {
+/** A VPC made elsewhere, adopted with its subnets. */
+export interface ExistingVpc {
     /** The VPC (`vpc-...`). It must have DNS support and DNS hostnames on (endpoints' private DNS needs both); checked at preview. */
     vpcId: string;
     /**
@@ -41,14 +43,13 @@ export interface ExistingVpcArgs {
     publicSubnetIds?: string[];
 }
 
-export interface NetworkArgs {
-    /** Physical name of the EKS cluster: the value of the subnets' `karpenter.sh/discovery` tag and the prefix of `Name` tags. */
-    clusterName: string;
+/** The VPC of a cluster: created here, or adopted with `existingVpc`. An Environment passes these through to its Network. */
+export interface NetworkSettings {
     /**
      * Adopt this VPC and its subnets instead of creating one. The creation settings below must then be unset.
      * @default none: a VPC is created
      */
-    existingVpc?: ExistingVpcArgs;
+    existingVpc?: ExistingVpc;
     /**
      * Region of the VPC, to check zone names before any cloud call. Set it when the AWS provider is not the
      * stack's default one. @default the stack's `aws:region`
@@ -60,14 +61,25 @@ export interface NetworkArgs {
     zoneCount?: number;
     /** Zones of a created VPC (2 to 3 distinct zones of the region). @default the region's first `zoneCount` zones */
     availabilityZones?: string[];
-    /** Create public subnets (and an internet gateway), for internet-facing load balancers and NAT gateways. @default true */
+    /**
+     * Create public subnets (and an internet gateway), for internet-facing load balancers and NAT gateways.
+     * @default true; in an Environment with `privateCluster`, false
+     */
     publicSubnets?: boolean;
-    /** NAT gateways of a created VPC. @default PerZone with public subnets, None without */
+    /**
+     * NAT gateways of a created VPC. @default PerZone with public subnets, None without (an Environment with
+     * `privateCluster` allows only None)
+     */
     natGateways?: NatGateways;
     /** Private subnet CIDRs, one per zone, inside `cidrBlock`. @default each zone a quarter of the VPC (see `subnetLayout`) */
     privateSubnetCidrs?: string[];
     /** Public subnet CIDRs, one per zone, inside `cidrBlock`. @default each zone a sixteenth of the VPC's last quarter */
     publicSubnetCidrs?: string[];
+}
+
+export interface NetworkArgs extends NetworkSettings {
+    /** Physical name of the EKS cluster: the value of the subnets' `karpenter.sh/discovery` tag and the prefix of `Name` tags. */
+    clusterName: string;
     /** Tags for every resource created here (adopted subnets get only the discovery and load-balancer tags). */
     tags?: Record<string, string>;
 }
@@ -104,7 +116,7 @@ export function resolveNetworkArgs(args: NetworkArgs, stackRegion: string | unde
     return { ...common, existing: undefined, created: resolveCreatedVpc(args, stackRegion) };
 }
 
-function resolveExistingVpc(e: ExistingVpcArgs) {
+function resolveExistingVpc(e: ExistingVpc) {
     check(
         typeof e.vpcId === "string" && /^vpc-[0-9a-z]{8,17}$/.test(e.vpcId),
         "Network.existingVpc.vpcId",
@@ -213,10 +225,13 @@ export function oneSubnetPerZone(vpcId: string, subnets: SubnetPlacement[]): { s
  * outputs are all that `PrivateEndpoints` and `Cluster` need.
  */
 export class Network extends pulumi.ComponentResource {
+    /** The VPC (`vpc-...`). */
     public readonly vpcId: pulumi.Output<string>;
     /** The VPC's IPv4 ranges (an adopted VPC's secondary ranges too). */
     public readonly cidrBlocks: pulumi.Output<string[]>;
+    /** The private subnets, one per zone for a created VPC, tagged for Karpenter's discovery. */
     public readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** The public subnets; empty without them. */
     public readonly publicSubnetIds: pulumi.Output<string[]>;
     /** Route tables of the private subnets (where the S3 gateway endpoint adds its route). */
     public readonly privateRouteTableIds: pulumi.Output<string[]>;
@@ -226,11 +241,11 @@ export class Network extends pulumi.ComponentResource {
     public readonly availabilityZones: pulumi.Output<string[]>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("eks-karpenter:network:Network", name, {}, opts);
+        super(componentType("Network"), name, {}, componentOptions("Network", opts));
         const a = resolveNetworkArgs(args, aws.config.region);
         const outputs = a.existing
-            ? this.adopt(name, a.clusterName, a.existing)
-            : this.create(name, a.clusterName, a.tags, a.created);
+            ? adoptVpc(this, name, a.clusterName, a.existing)
+            : createVpc(this, name, a.clusterName, a.tags, a.created);
         this.vpcId = outputs.vpcId;
         this.cidrBlocks = outputs.cidrBlocks;
         this.privateSubnetIds = outputs.privateSubnetIds;
@@ -240,150 +255,154 @@ export class Network extends pulumi.ComponentResource {
         this.availabilityZones = outputs.availabilityZones;
         this.registerOutputs({ ...outputs });
     }
+}
 
-    private create(
-        name: string,
-        clusterName: string,
-        tags: Record<string, string>,
-        c: NonNullable<ReturnType<typeof resolveNetworkArgs>["created"]>,
-    ): NetworkOutputs {
-        const parent = { parent: this };
-        // Standard zones only: Local and Wavelength Zones are opt-in and carry no EKS control plane.
-        const zones = aws
-            .getAvailabilityZonesOutput(
-                { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
-                parent,
-            )
-            .names.apply((offered) => selectZones(offered, c.zoneCount, c.availabilityZones));
-        const zone = (i: number) => zones.apply((z) => z[i]);
-        const named = (suffix?: pulumi.Input<string>) => ({
-            ...tags,
-            Name: suffix === undefined ? clusterName : pulumi.interpolate`${clusterName}-${suffix}`,
-        });
+/** The VPC, subnets, gateways and route tables of a created network, children of `component`. */
+function createVpc(
+    component: Network,
+    name: string,
+    clusterName: string,
+    tags: Record<string, string>,
+    c: NonNullable<ReturnType<typeof resolveNetworkArgs>["created"]>,
+): NetworkOutputs {
+    const parent = { parent: component };
+    // Standard zones only: Local and Wavelength Zones are opt-in and carry no EKS control plane.
+    const zones = aws
+        .getAvailabilityZonesOutput(
+            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+            parent,
+        )
+        .names.apply((offered) => selectZones(offered, c.zoneCount, c.availabilityZones));
+    const zone = (i: number) => zones.apply((z) => z[i]);
+    const named = (suffix?: pulumi.Input<string>) => ({
+        ...tags,
+        Name: suffix === undefined ? clusterName : pulumi.interpolate`${clusterName}-${suffix}`,
+    });
 
-        // DNS hostnames and support: interface endpoints' private DNS and the private API endpoint need both.
-        const vpc = new aws.ec2.Vpc(
-            name,
-            { cidrBlock: c.cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, tags: named() },
+    // DNS hostnames and support: interface endpoints' private DNS and the private API endpoint need both.
+    const vpc = new aws.ec2.Vpc(
+        name,
+        { cidrBlock: c.cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, tags: named() },
+        parent,
+    );
+    const subnet = (kind: SubnetKind, cidrBlock: string, i: number) =>
+        new aws.ec2.Subnet(
+            `${name}-${kind}-${i}`,
+            {
+                vpcId: vpc.id,
+                cidrBlock,
+                availabilityZone: zone(i),
+                // Load balancers get public addresses of their own; nothing else here should.
+                mapPublicIpOnLaunch: false,
+                tags: { ...named(pulumi.interpolate`${kind}-${zone(i)}`), ...subnetTags(kind, clusterName) },
+            },
             parent,
         );
-        const subnet = (kind: SubnetKind, cidrBlock: string, i: number) =>
-            new aws.ec2.Subnet(
-                `${name}-${kind}-${i}`,
-                {
-                    vpcId: vpc.id,
-                    cidrBlock,
-                    availabilityZone: zone(i),
-                    // Load balancers get public addresses of their own; nothing else here should.
-                    mapPublicIpOnLaunch: false,
-                    tags: { ...named(pulumi.interpolate`${kind}-${zone(i)}`), ...subnetTags(kind, clusterName) },
-                },
-                parent,
-            );
-        const privateSubnets = c.privateSubnetCidrs.map((cidr, i) => subnet("private", cidr, i));
-        const publicSubnets = c.publicSubnetCidrs.map((cidr, i) => subnet("public", cidr, i));
+    const privateSubnets = c.privateSubnetCidrs.map((cidr, i) => subnet("private", cidr, i));
+    const publicSubnets = c.publicSubnetCidrs.map((cidr, i) => subnet("public", cidr, i));
 
-        const internetGateway =
-            publicSubnets.length > 0 ? new aws.ec2.InternetGateway(name, { vpcId: vpc.id, tags: named() }, parent) : undefined;
-        if (internetGateway) {
-            const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: named("public") }, parent);
-            new aws.ec2.Route(
-                `${name}-public-internet`,
-                { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id },
-                parent,
-            );
-            publicSubnets.forEach(
-                (s, i) =>
-                    new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: s.id, routeTableId: publicRoutes.id }, parent),
-            );
-        }
-        const natSubnets =
-            c.natGateways === NatGateways.PerZone ? publicSubnets : c.natGateways === NatGateways.Single ? publicSubnets.slice(0, 1) : [];
-        const nats = natSubnets.map((s, i) => {
-            const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: named(pulumi.interpolate`nat-${zone(i)}`) }, parent);
-            // A NAT gateway forwards through the internet gateway: create it after, delete it before.
-            return new aws.ec2.NatGateway(
-                `${name}-nat-${i}`,
-                { allocationId: eip.id, subnetId: s.id, tags: named(pulumi.interpolate`nat-${zone(i)}`) },
-                { parent: this, dependsOn: internetGateway },
-            );
-        });
-        // A route table per zone, NAT or not: switching NAT modes then changes routes, never associations.
-        const privateRouteTables = privateSubnets.map((s, i) => {
-            const table = new aws.ec2.RouteTable(
-                `${name}-private-${i}`,
-                { vpcId: vpc.id, tags: named(pulumi.interpolate`private-${zone(i)}`) },
-                parent,
-            );
-            new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: s.id, routeTableId: table.id }, parent);
-            if (nats.length > 0) {
-                new aws.ec2.Route(
-                    `${name}-private-${i}-nat`,
-                    { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, nats.length - 1)].id },
-                    parent,
-                );
-            }
-            return table;
-        });
-        const privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
-        return {
-            vpcId: vpc.id,
-            cidrBlocks: vpc.cidrBlock.apply((cidr) => [cidr]),
-            privateSubnetIds,
-            publicSubnetIds: pulumi.all(publicSubnets.map((s) => s.id)),
-            privateRouteTableIds: pulumi.all(privateRouteTables.map((t) => t.id)),
-            endpointSubnetIds: privateSubnetIds,
-            availabilityZones: zones,
-        };
-    }
-
-    private adopt(
-        name: string,
-        clusterName: string,
-        e: NonNullable<ReturnType<typeof resolveNetworkArgs>["existing"]>,
-    ): NetworkOutputs {
-        const parent = { parent: this };
-        for (const [kind, ids] of [
-            ["private", e.privateSubnetIds],
-            ["public", e.publicSubnetIds],
-        ] as const) {
-            for (const id of ids) {
-                for (const [key, value] of Object.entries(subnetTags(kind, clusterName))) {
-                    // Named by subnet ID and key, so reordering the config list changes nothing.
-                    new aws.ec2.Tag(`${name}-${id}-${key.replace(/[^A-Za-z0-9]+/g, "-")}`, { resourceId: id, key, value }, parent);
-                }
-            }
-        }
-        const vpc = aws.ec2.getVpcOutput({ id: e.vpcId }, parent);
-        const cidrBlocks = vpc.apply((v) => {
-            check(
-                v.enableDnsSupport && v.enableDnsHostnames,
-                "Network.existingVpc.vpcId",
-                e.vpcId,
-                "a VPC with DNS support and DNS hostnames enabled: the endpoints' private DNS names need both",
-            );
-            return vpcCidrBlocks(v);
-        });
-        const placement = pulumi
-            .all(e.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, parent)))
-            .apply((subnets) => oneSubnetPerZone(e.vpcId, subnets));
-        // A subnet without an explicit route table association uses the VPC's main route table.
-        const associated = e.privateSubnetIds.map(
-            (id) => aws.ec2.getRouteTablesOutput({ filters: [{ name: "association.subnet-id", values: [id] }] }, parent).ids,
+    const internetGateway =
+        publicSubnets.length > 0 ? new aws.ec2.InternetGateway(name, { vpcId: vpc.id, tags: named() }, parent) : undefined;
+    if (internetGateway) {
+        const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: named("public") }, parent);
+        new aws.ec2.Route(
+            `${name}-public-internet`,
+            { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id },
+            parent,
         );
-        const privateRouteTableIds = pulumi
-            .all([vpc.mainRouteTableId, pulumi.all(associated)])
-            .apply(([main, perSubnet]) => [...new Set(perSubnet.flatMap((ids) => (ids.length > 0 ? ids : [main])))]);
-        return {
-            vpcId: pulumi.output(e.vpcId),
-            cidrBlocks,
-            privateSubnetIds: pulumi.output(e.privateSubnetIds),
-            publicSubnetIds: pulumi.output(e.publicSubnetIds),
-            privateRouteTableIds,
-            endpointSubnetIds: placement.subnetIds,
-            availabilityZones: placement.zones,
-        };
+        publicSubnets.forEach(
+            (s, i) =>
+                new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: s.id, routeTableId: publicRoutes.id }, parent),
+        );
     }
+    const natSubnets =
+        c.natGateways === NatGateways.PerZone ? publicSubnets : c.natGateways === NatGateways.Single ? publicSubnets.slice(0, 1) : [];
+    const nats = natSubnets.map((s, i) => {
+        const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: named(pulumi.interpolate`nat-${zone(i)}`) }, parent);
+        // A NAT gateway forwards through the internet gateway: create it after, delete it before.
+        return new aws.ec2.NatGateway(
+            `${name}-nat-${i}`,
+            { allocationId: eip.id, subnetId: s.id, tags: named(pulumi.interpolate`nat-${zone(i)}`) },
+            { parent: component, dependsOn: internetGateway },
+        );
+    });
+    // A route table per zone, NAT or not: switching NAT modes then changes routes, never associations.
+    const privateRouteTables = privateSubnets.map((s, i) => {
+        const table = new aws.ec2.RouteTable(
+            `${name}-private-${i}`,
+            { vpcId: vpc.id, tags: named(pulumi.interpolate`private-${zone(i)}`) },
+            parent,
+        );
+        new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: s.id, routeTableId: table.id }, parent);
+        if (nats.length > 0) {
+            new aws.ec2.Route(
+                `${name}-private-${i}-nat`,
+                { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, nats.length - 1)].id },
+                parent,
+            );
+        }
+        return table;
+    });
+    const privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
+    return {
+        vpcId: vpc.id,
+        cidrBlocks: vpc.cidrBlock.apply((cidr) => [cidr]),
+        privateSubnetIds,
+        publicSubnetIds: pulumi.all(publicSubnets.map((s) => s.id)),
+        privateRouteTableIds: pulumi.all(privateRouteTables.map((t) => t.id)),
+        endpointSubnetIds: privateSubnetIds,
+        availabilityZones: zones,
+    };
+}
+
+/** Tags an adopted VPC's subnets (children of `component`) and reads what the outputs need from the VPC. */
+function adoptVpc(
+    component: Network,
+    name: string,
+    clusterName: string,
+    e: NonNullable<ReturnType<typeof resolveNetworkArgs>["existing"]>,
+): NetworkOutputs {
+    const parent = { parent: component };
+    for (const [kind, ids] of [
+        ["private", e.privateSubnetIds],
+        ["public", e.publicSubnetIds],
+    ] as const) {
+        for (const id of ids) {
+            for (const [key, value] of Object.entries(subnetTags(kind, clusterName))) {
+                // Named by subnet ID and key, so reordering the config list changes nothing.
+                new aws.ec2.Tag(`${name}-${id}-${key.replace(/[^A-Za-z0-9]+/g, "-")}`, { resourceId: id, key, value }, parent);
+            }
+        }
+    }
+    const vpc = aws.ec2.getVpcOutput({ id: e.vpcId }, parent);
+    const cidrBlocks = vpc.apply((v) => {
+        check(
+            v.enableDnsSupport && v.enableDnsHostnames,
+            "Network.existingVpc.vpcId",
+            e.vpcId,
+            "a VPC with DNS support and DNS hostnames enabled: the endpoints' private DNS names need both",
+        );
+        return vpcCidrBlocks(v);
+    });
+    const placement = pulumi
+        .all(e.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, parent)))
+        .apply((subnets) => oneSubnetPerZone(e.vpcId, subnets));
+    // A subnet without an explicit route table association uses the VPC's main route table.
+    const associated = e.privateSubnetIds.map(
+        (id) => aws.ec2.getRouteTablesOutput({ filters: [{ name: "association.subnet-id", values: [id] }] }, parent).ids,
+    );
+    const privateRouteTableIds = pulumi
+        .all([vpc.mainRouteTableId, pulumi.all(associated)])
+        .apply(([main, perSubnet]) => [...new Set(perSubnet.flatMap((ids) => (ids.length > 0 ? ids : [main])))]);
+    return {
+        vpcId: pulumi.output(e.vpcId),
+        cidrBlocks,
+        privateSubnetIds: pulumi.output(e.privateSubnetIds),
+        publicSubnetIds: pulumi.output(e.publicSubnetIds),
+        privateRouteTableIds,
+        endpointSubnetIds: placement.subnetIds,
+        availabilityZones: placement.zones,
+    };
 }
 
 interface NetworkOutputs {

@@ -1,12 +1,12 @@
 import { check } from "../errors";
 import {
     Architecture,
-    BudgetArgs,
     CapacityType,
     ConsolidationPolicy,
+    DisruptionBudget,
     DisruptionReason,
-    LimitsArgs,
-    NodePoolArgs,
+    NodePoolLimits,
+    NodePoolSettings,
     RequirementOperator,
     TaintEffect,
 } from "./node-pool";
@@ -36,7 +36,8 @@ export const EXCLUDED_SIZES = ["nano", "micro", "small", "metal", "metal-24xl", 
 
 export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: TaintEffect.NoSchedule };
 
-export interface DefaultNodePoolsArgs {
+/** Options of the default NodePools (arm64 preferred, amd64, GPU). */
+export interface DefaultNodePoolsOptions {
     /** The kind of environment. */
     profile: NodePoolProfile;
     /** EC2NodeClass of every pool. @default "default" */
@@ -55,7 +56,7 @@ export interface DefaultNodePoolsArgs {
 const PROFILES = {
     [NodePoolProfile.Dev]: {
         consolidateAfter: "30s",
-        budgets: [{ nodes: "20%" }] as BudgetArgs[],
+        budgets: [{ nodes: "20%" }] as DisruptionBudget[],
         expireAfter: "168h",
         limits: {
             arm64: { cpu: "64", memory: "256Gi" },
@@ -70,7 +71,7 @@ const PROFILES = {
             { nodes: "10%" },
             // Business hours, Monday to Friday 08:00-18:00 UTC: no pods moved to pack nodes tighter.
             { nodes: "0", schedule: "0 8 * * mon-fri", duration: "10h", reasons: [DisruptionReason.Underutilized] },
-        ] as BudgetArgs[],
+        ] as DisruptionBudget[],
         expireAfter: "720h",
         limits: {
             arm64: { cpu: "1000", memory: "4000Gi" },
@@ -86,7 +87,7 @@ const PROFILES = {
  * without an arm64 build (weight 50), and GPU nodes behind a taint (weight 10). Pure: stacks can
  * adjust the returned args before creating them. No two pools share a weight.
  */
-export function defaultNodePools(args: DefaultNodePoolsArgs): NodePoolArgs[] {
+export function defaultNodePools(args: DefaultNodePoolsOptions): NodePoolSettings[] {
     check(Object.values(NodePoolProfile).includes(args.profile), "defaultNodePools.profile", args.profile, "dev or prod");
     const p = PROFILES[args.profile];
     const nodeClassName = args.nodeClassName ?? "default";
@@ -100,7 +101,7 @@ export function defaultNodePools(args: DefaultNodePoolsArgs): NodePoolArgs[] {
     }
     const disruption = { consolidationPolicy: ConsolidationPolicy.WhenEmptyOrUnderutilized, consolidateAfter: p.consolidateAfter, budgets: p.budgets };
 
-    const general = (name: string, weight: number, architecture: Architecture, instanceFamilies: string[], limits: LimitsArgs): NodePoolArgs[] => {
+    const general = (name: string, weight: number, architecture: Architecture, instanceFamilies: string[], limits: NodePoolLimits): NodePoolSettings[] => {
         const pool = {
             nodeClassName,
             architectures: [architecture],
@@ -130,7 +131,7 @@ export function defaultNodePools(args: DefaultNodePoolsArgs): NodePoolArgs[] {
         ];
     };
 
-    const gpu: NodePoolArgs = {
+    const gpu: NodePoolSettings = {
         name: "gpu",
         nodeClassName,
         weight: 10,

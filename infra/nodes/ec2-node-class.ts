@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../aliases";
 import { DISCOVERY_TAG } from "../cluster/cluster";
 import { check } from "../errors";
 import { VERSIONS } from "../versions";
@@ -15,7 +16,7 @@ export enum AmiFamily {
 }
 
 /** An encrypted gp3 EBS volume. */
-export interface VolumeArgs {
+export interface EbsVolume {
     /** Size in GiB: 1 to 16384 (gp3), and at least what the AMI needs on this device. @default per volume, see below */
     sizeGiB?: number;
     /** Provisioned IOPS: 3000 to 16000 (gp3), and above gp3's 3000 baseline at most 500 per GiB. @default per volume */
@@ -25,7 +26,7 @@ export interface VolumeArgs {
 }
 
 /** The data volume: containerd's on AL2023, Bottlerocket's data volume. */
-export interface DataVolumeArgs extends VolumeArgs {
+export interface DataVolume extends EbsVolume {
     /**
      * Device name the volume is mapped as (AL2023 only: Bottlerocket expects its data volume at /dev/xvdb).
      * @default "/dev/xvdb"
@@ -50,13 +51,13 @@ export interface NodeClassSettings {
      * AMI's size). Bottlerocket: the OS only (at least 4 GiB).
      * @default AL2023 50 GiB, Bottlerocket 4 GiB; 3000 IOPS, 125 MiB/s
      */
-    rootVolume?: VolumeArgs;
+    rootVolume?: EbsVolume;
     /**
      * Data volume. AL2023: mounted on /var/lib/containerd (images, container layers) by the user data.
      * Bottlerocket: container images, logs and ephemeral storage (at least 20 GiB, the AMI's size).
      * @default 200 GiB, 10000 IOPS, 500 MiB/s at /dev/xvdb
      */
-    dataVolume?: DataVolumeArgs;
+    dataVolume?: DataVolume;
     /** KMS key (ID, alias or ARN) that encrypts both volumes. @default the account's EBS default key */
     kmsKeyId?: pulumi.Input<string>;
     /** Tags for the instances, volumes and network interfaces Karpenter creates (cost allocation). @default {} */
@@ -156,7 +157,7 @@ export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
     };
 }
 
-function resolveVolume(setting: string, volume: VolumeArgs | undefined, defaults: Required<VolumeArgs>, minGiB: number) {
+function resolveVolume(setting: string, volume: EbsVolume | undefined, defaults: Required<EbsVolume>, minGiB: number) {
     const sizeGiB = volume?.sizeGiB ?? defaults.sizeGiB;
     checkInteger(`${setting}.sizeGiB`, sizeGiB, Math.max(GP3.minGiB, minGiB), GP3.maxGiB, minGiB > 1 ? `the AMI needs at least ${minGiB} GiB here; gp3 allows up to ${GP3.maxGiB}` : "gp3");
     const iops = volume?.iops ?? defaults.iops;
@@ -226,7 +227,7 @@ export class EC2NodeClass extends pulumi.ComponentResource {
 
     constructor(name: string, args: EC2NodeClassArgs, opts?: pulumi.ComponentResourceOptions) {
         resolveEC2NodeClassArgs(args); // before registering anything
-        super("eks-karpenter:nodes:EC2NodeClass", name, {}, opts);
+        super(componentType("EC2NodeClass"), name, {}, componentOptions("EC2NodeClass", opts));
         const rendered = pulumi.output(args).apply(renderEC2NodeClass);
         const nodeClass = new k8s.apiextensions.CustomResource(
             name,

@@ -1,10 +1,24 @@
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
-import { DefaultNodePoolsArgs, defaultNodePools } from "./default-pools";
+import { DefaultNodePoolsOptions, defaultNodePools } from "./default-pools";
 import { EC2NodeClass, EC2NodeClassArgs, NodeClassSettings, resolveEC2NodeClassArgs } from "./ec2-node-class";
-import { NodePool, NodePoolArgs, checkNodePoolWeights, resolveNodePoolArgs } from "./node-pool";
+import { NodePool, NodePoolSettings, checkNodePoolWeights, resolveNodePoolArgs } from "./node-pool";
 
-export interface KarpenterNodesArgs {
+/** The EC2NodeClasses and NodePools of a cluster, less what the cluster decides (its name, the node role). */
+export interface KarpenterNodesSettings {
+    /** The EC2NodeClasses. @default one AL2023 class named "default" */
+    nodeClasses?: NodeClassSettings[];
+    /** The NodePools; each names one of nodeClasses. Give this or defaultPools. @default the default pools of defaultPools */
+    nodePools?: NodePoolSettings[];
+    /**
+     * Options of the default pools (arm64 preferred, amd64, GPU), at least the profile (dev or prod): no default,
+     * so a production stack cannot get development pools by omission. Give this or nodePools. @default none
+     */
+    defaultPools?: DefaultNodePoolsOptions;
+}
+
+export interface KarpenterNodesArgs extends KarpenterNodesSettings {
     /** EKS cluster name (the discovery tag value of the nodes' subnets and security groups). */
     clusterName: pulumi.Input<string>;
     /** Name of the node IAM role. Give exactly one of role and instanceProfile. */
@@ -13,15 +27,6 @@ export interface KarpenterNodesArgs {
     instanceProfile?: pulumi.Input<string>;
     /** Tags for every node class's EC2 resources; a class's own tags win. @default {} */
     tags?: Record<string, string>;
-    /** The EC2NodeClasses. @default one AL2023 class named "default" */
-    nodeClasses?: NodeClassSettings[];
-    /** The NodePools; each names one of nodeClasses. Give this or defaultPools. @default defaultNodePools(defaultPools) */
-    nodePools?: NodePoolArgs[];
-    /**
-     * Options of the default pools, at least the profile (dev or prod): no default, so a production
-     * stack cannot get development pools by omission. Give this or nodePools. @default none
-     */
-    defaultPools?: DefaultNodePoolsArgs;
 }
 
 /** Args with defaults applied and the whole set checked (names, references, weights); throws ConfigError. */
@@ -75,12 +80,14 @@ function checkUnique(setting: string, names: string[]): void {
  * profiles (their finalizers); the controller goes after them. Pools also depend on their class.
  */
 export class KarpenterNodes extends pulumi.ComponentResource {
+    /** Kubernetes names of the EC2NodeClasses. */
     public readonly nodeClassNames: pulumi.Output<string[]>;
+    /** Kubernetes names of the NodePools. */
     public readonly nodePoolNames: pulumi.Output<string[]>;
 
     constructor(name: string, args: KarpenterNodesArgs, opts?: pulumi.ComponentResourceOptions) {
         const a = resolveKarpenterNodesArgs(args); // the whole set, before registering anything
-        super("eks-karpenter:nodes:KarpenterNodes", name, {}, opts);
+        super(componentType("KarpenterNodes"), name, {}, componentOptions("KarpenterNodes", opts));
         const after = toArray(opts?.dependsOn);
 
         const classes = new Map(

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { parseQuantity } from "../karpenter/quantity";
 import { VERSIONS } from "../versions";
@@ -12,17 +13,23 @@ import {
     checkUnrestrictedKey,
 } from "./validation";
 
+/** CPU architecture of a node. */
 export enum Architecture {
     /** Graviton. */
     Arm64 = "arm64",
+    /** Intel or AMD x86. */
     Amd64 = "amd64",
 }
 
+/** How an EC2 instance is bought. */
 export enum CapacityType {
+    /** Spare capacity at a discount; EC2 can take it back with two minutes' notice. */
     Spot = "spot",
+    /** Full price, never interrupted. */
     OnDemand = "on-demand",
 }
 
+/** Which nodes consolidation may remove or replace. */
 export enum ConsolidationPolicy {
     /** Remove only nodes without workload pods (for work that must not be moved, such as GPU jobs). */
     WhenEmpty = "WhenEmpty",
@@ -30,18 +37,24 @@ export enum ConsolidationPolicy {
     WhenEmptyOrUnderutilized = "WhenEmptyOrUnderutilized",
 }
 
+/** Why Karpenter disrupts a node (what a disruption budget can limit). */
 export enum DisruptionReason {
+    /** Consolidation of an underused node. */
     Underutilized = "Underutilized",
+    /** Removal of a node without workload pods. */
     Empty = "Empty",
+    /** Replacement of a node that no longer matches its NodePool or EC2NodeClass (a new AMI, for one). */
     Drifted = "Drifted",
 }
 
+/** What a taint does to pods that do not tolerate it. */
 export enum TaintEffect {
     NoSchedule = "NoSchedule",
     PreferNoSchedule = "PreferNoSchedule",
     NoExecute = "NoExecute",
 }
 
+/** How a node requirement compares a label's value. */
 export enum RequirementOperator {
     In = "In",
     NotIn = "NotIn",
@@ -51,24 +64,28 @@ export enum RequirementOperator {
     Lt = "Lt",
 }
 
-/** A node requirement beyond the ones NodePoolArgs names (zones, CPU, custom labels...). */
-export interface RequirementArgs {
+/** A node requirement beyond the ones a NodePool's settings name (zones, CPU, custom labels...). */
+export interface NodeRequirement {
     /** Label key, e.g. `topology.kubernetes.io/zone`. */
     key: string;
+    /** How the node's label value is compared with `values`. */
     operator: RequirementOperator;
     /** Values: at least one for In, exactly one whole number for Gt and Lt, none for Exists and DoesNotExist. @default [] */
     values?: string[];
 }
 
-export interface TaintArgs {
+/** A taint on a pool's nodes: only pods that tolerate it are scheduled there. */
+export interface Taint {
+    /** Taint key, a qualified name (`nvidia.com/gpu`). */
     key: string;
-    /** @default no value */
+    /** Taint value. @default no value */
     value?: string;
+    /** What the taint does to pods that do not tolerate it. */
     effect: TaintEffect;
 }
 
 /** A disruption budget: how many nodes Karpenter may disrupt at once, optionally only in a time window. */
-export interface BudgetArgs {
+export interface DisruptionBudget {
     /** A node count (`"2"`) or a percentage of the pool's nodes (`"10%"`); `"0"` blocks disruption. */
     nodes: string;
     /** Cron schedule (UTC) at which the budget starts, e.g. `"0 9 * * mon-fri"`; needs `duration`. @default always */
@@ -79,17 +96,18 @@ export interface BudgetArgs {
     reasons?: DisruptionReason[];
 }
 
-export interface DisruptionArgs {
-    /** @default ConsolidationPolicy.WhenEmptyOrUnderutilized */
+/** When and how fast Karpenter may remove or replace a pool's nodes. */
+export interface NodePoolDisruption {
+    /** Which nodes consolidation may remove or replace. @default ConsolidationPolicy.WhenEmptyOrUnderutilized */
     consolidationPolicy?: ConsolidationPolicy;
     /** How long a node must be consolidatable before Karpenter acts (`30s`, `5m`, `Never`). @default "1m" */
     consolidateAfter?: string;
     /** Disruption budgets; the most restrictive active one applies. @default [{ nodes: "10%" }] */
-    budgets?: BudgetArgs[];
+    budgets?: DisruptionBudget[];
 }
 
 /** Caps on the total resources of the pool's nodes: Karpenter launches no node beyond them. */
-export interface LimitsArgs {
+export interface NodePoolLimits {
     /** Total CPU, a Kubernetes quantity (`"1000"`). */
     cpu: string;
     /** Total memory, a Kubernetes quantity (`"4000Gi"`). */
@@ -98,7 +116,8 @@ export interface LimitsArgs {
     nvidiaGpus?: number;
 }
 
-export interface NodePoolArgs {
+/** The settings of one NodePool. */
+export interface NodePoolSettings {
     /** Kubernetes name of the NodePool. A DNS-1123 subdomain. */
     name: string;
     /** Name of the EC2NodeClass the nodes are launched with. */
@@ -121,22 +140,24 @@ export interface NodePoolArgs {
     /** Instance sizes never launched (`nano`, `metal`...). @default none */
     excludedInstanceSizes?: string[];
     /** Further requirements. @default [] */
-    requirements?: RequirementArgs[];
+    requirements?: NodeRequirement[];
     /** Resource caps; cpu and memory are required so no pool can grow without bound. */
-    limits: LimitsArgs;
-    /** Consolidation and budgets. @default see DisruptionArgs */
-    disruption?: DisruptionArgs;
+    limits: NodePoolLimits;
+    /** Consolidation and budgets. @default see NodePoolDisruption */
+    disruption?: NodePoolDisruption;
     /** Node lifetime: Karpenter replaces older nodes (they pick up new AMIs and stay short-lived). @default "720h" */
     expireAfter?: string;
     /** Longest a node may drain before its pods are forced off. @default unlimited */
     terminationGracePeriod?: string;
     /** Taints of the nodes: only pods tolerating them land there. @default [] */
-    taints?: TaintArgs[];
+    taints?: Taint[];
     /** Labels of the nodes. @default {} */
     labels?: Record<string, string>;
 }
 
-/** Well-known label keys used by the requirements NodePoolArgs names. */
+export interface NodePoolArgs extends NodePoolSettings {}
+
+/** Well-known label keys of the requirements a NodePool's settings name. */
 export const LABELS = {
     arch: "kubernetes.io/arch",
     os: "kubernetes.io/os",
@@ -148,7 +169,7 @@ export const LABELS = {
 } as const;
 
 /** Args with defaults applied and every value checked; throws ConfigError naming the setting. */
-export function resolveNodePoolArgs(args: NodePoolArgs) {
+export function resolveNodePoolArgs(args: NodePoolSettings) {
     checkObjectName("NodePool.name", args.name);
     const at = `NodePool[${args.name}]`;
     checkObjectName(`${at}.nodeClassName`, args.nodeClassName);
@@ -225,7 +246,7 @@ function checkEnumList<T extends Record<string, string>>(setting: string, values
     );
 }
 
-function checkRequirement(setting: string, r: RequirementArgs): void {
+function checkRequirement(setting: string, r: NodeRequirement): void {
     checkQualifiedKey(`${setting}.key`, r.key);
     checkUnrestrictedKey(`${setting}.key`, r.key);
     checkEnumList(`${setting}.operator`, [r.operator], RequirementOperator);
@@ -246,7 +267,7 @@ function checkRequirement(setting: string, r: RequirementArgs): void {
     }
 }
 
-function checkBudget(setting: string, b: BudgetArgs): void {
+function checkBudget(setting: string, b: DisruptionBudget): void {
     check(
         typeof b.nodes === "string" && /^((100|[0-9]{1,2})%|[0-9]+)$/.test(b.nodes),
         `${setting}.nodes`,
@@ -283,7 +304,7 @@ function checkBudget(setting: string, b: BudgetArgs): void {
  * Pools of one set must not share a weight (an unweighted pool counts as weight 0): Karpenter would
  * pick between them at random for a pod that fits both.
  */
-export function checkNodePoolWeights(setting: string, pools: NodePoolArgs[]): void {
+export function checkNodePoolWeights(setting: string, pools: NodePoolSettings[]): void {
     const byWeight = new Map<number, string>();
     for (const pool of pools) {
         const weight = pool.weight ?? 0;
@@ -299,7 +320,7 @@ export function checkNodePoolWeights(setting: string, pools: NodePoolArgs[]): vo
 }
 
 /** The NodePool object (apiVersion, kind, metadata, spec). Pure; throws ConfigError. */
-export function renderNodePool(args: NodePoolArgs) {
+export function renderNodePool(args: NodePoolSettings) {
     const a = resolveNodePoolArgs(args);
     const requirement = (key: string, operator: RequirementOperator, values?: string[]) => ({ key, operator, ...(values ? { values } : {}) });
     const requirements = [
@@ -360,7 +381,7 @@ export class NodePool extends pulumi.ComponentResource {
 
     constructor(name: string, args: NodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
         const rendered = renderNodePool(args); // checks everything before registering anything
-        super("eks-karpenter:nodes:NodePool", name, {}, opts);
+        super(componentType("NodePool"), name, {}, componentOptions("NodePool", opts));
         const pool = new k8s.apiextensions.CustomResource(name, rendered, { parent: this, dependsOn: opts?.dependsOn });
         this.name = pool.metadata.name;
         this.registerOutputs({ name: this.name });

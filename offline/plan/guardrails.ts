@@ -3,7 +3,7 @@
  * anything, and the policy pack runs), over what the program did register. Any violation makes
  * `npm run plan` exit 1.
  */
-import { GuardrailOptions, Violation as RuleViolation, validate } from "../../infra/guardrails";
+import { GuardrailSettings, Violation as RuleViolation, validate } from "../../infra/guardrails";
 import type { Registered } from "../runner";
 
 export interface Violation {
@@ -25,6 +25,6 @@ export function planViolations(violations: readonly RuleViolation[]): Violation[
 }
 
 /** Every rule over the registered resources, with the options the program enforced them with. */
-export function checkGuardrails(resources: readonly Registered[], options: Partial<GuardrailOptions> = {}): Violation[] {
+export function checkGuardrails(resources: readonly Registered[], options: GuardrailSettings = {}): Violation[] {
     return planViolations(validate(resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, inputs: r.inputs })), options));
 }

@@ -1,5 +1,5 @@
 /** The plan of a stack, from what its program registered under mocks: as data (`--json`) and as text. */
-import type { GuardrailOptions } from "../../infra/guardrails";
+import type { GuardrailSettings } from "../../infra/guardrails";
 import type { Registered } from "../runner";
 import { UNKNOWN_TYPE_MINUTES } from "./catalog";
 import { CostEstimate, baselineCost } from "./cost";
@@ -27,7 +27,7 @@ export interface PlanInput {
     region: string;
     resources: readonly Registered[];
     /** The options the program ran the guardrails with. */
-    guardrailOptions: Partial<GuardrailOptions>;
+    guardrailOptions: GuardrailSettings;
 }
 
 export function buildPlan(input: PlanInput, options: { date: Date }): Plan {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { CostEstimate } from "../../offline/plan/cost";
 import { Plan, buildPlan, renderText } from "../../offline/plan/report";
 import { TreeNode } from "../../offline/plan/tree";
+import { environmentParts } from "../../infra/environment/environment";
 import { Program, Registered, runProgram } from "../harness";
 
 /**
@@ -11,21 +12,21 @@ import { Program, Registered, runProgram } from "../harness";
  */
 const COMPONENT = {
     Environment: "eks-karpenter:index:Environment",
-    Network: "eks-karpenter:network:Network",
-    PrivateEndpoints: "eks-karpenter:network:PrivateEndpoints",
-    PublicEcrPullThroughCache: "eks-karpenter:network:PublicEcrPullThroughCache",
-    Cluster: "eks-karpenter:cluster:Cluster",
-    NodeRole: "eks-karpenter:karpenter:NodeRole",
-    InterruptionQueue: "eks-karpenter:karpenter:InterruptionQueue",
-    KarpenterControllerRole: "eks-karpenter:karpenter:KarpenterControllerRole",
-    KarpenterFargateProfile: "eks-karpenter:karpenter:KarpenterFargateProfile",
-    Karpenter: "eks-karpenter:karpenter:Karpenter",
-    KarpenterNodes: "eks-karpenter:nodes:KarpenterNodes",
-    EC2NodeClass: "eks-karpenter:nodes:EC2NodeClass",
-    NodePool: "eks-karpenter:nodes:NodePool",
-    ClusterAddons: "eks-karpenter:addons:ClusterAddons",
-    WorkloadNamespaces: "eks-karpenter:addons:WorkloadNamespaces",
-    CostBudget: "eks-karpenter:addons:CostBudget",
+    Network: "eks-karpenter:index:Network",
+    PrivateEndpoints: "eks-karpenter:index:PrivateEndpoints",
+    PublicEcrPullThroughCache: "eks-karpenter:index:PublicEcrPullThroughCache",
+    Cluster: "eks-karpenter:index:Cluster",
+    NodeRole: "eks-karpenter:index:NodeRole",
+    InterruptionQueue: "eks-karpenter:index:InterruptionQueue",
+    KarpenterControllerRole: "eks-karpenter:index:KarpenterControllerRole",
+    KarpenterFargateProfile: "eks-karpenter:index:KarpenterFargateProfile",
+    Karpenter: "eks-karpenter:index:Karpenter",
+    KarpenterNodes: "eks-karpenter:index:KarpenterNodes",
+    EC2NodeClass: "eks-karpenter:index:EC2NodeClass",
+    NodePool: "eks-karpenter:index:NodePool",
+    ClusterAddons: "eks-karpenter:index:ClusterAddons",
+    WorkloadNamespaces: "eks-karpenter:index:WorkloadNamespaces",
+    CostBudget: "eks-karpenter:index:CostBudget",
 };
 
 // Before 2027-03-27, the end of standard support of 1.35 (both stacks), so the figures do not move with the calendar.
@@ -33,7 +34,7 @@ const DATE = new Date("2026-03-01T00:00:00Z");
 
 function planOf(program: Program, stack: string, resources: Registered[] = program.resources): Plan {
     return buildPlan(
-        { stack, environment: program.stack.constructor.name, region: program.region, resources, guardrailOptions: program.stack.environment.guardrailOptions },
+        { stack, environment: program.stack.constructor.name, region: program.region, resources, guardrailOptions: environmentParts(program.stack.environment).guardrailOptions },
         { date: DATE },
     );
 }

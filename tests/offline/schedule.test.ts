@@ -10,7 +10,7 @@ const ROLE = "aws:iam/role:Role";
 
 describe("criticalPath", () => {
     test("a resource that depends on a component waits for every child of it", () => {
-        const component = resource("eks-karpenter:cluster:Cluster", "c");
+        const component = resource("eks-karpenter:index:Cluster", "c");
         const cluster = resource(CLUSTER, "c", { parent: component.urn });
         const tag = resource("aws:ec2/tag:Tag", "c-tag", { parent: component.urn });
         // Only the component's URN is recorded: the children are the model's own expansion.
@@ -23,7 +23,7 @@ describe("criticalPath", () => {
 
     test("a component's dependsOn holds back all its children, and the plan names the inherited wait", () => {
         const profile = resource("aws:eks/fargateProfile:FargateProfile", "fargate");
-        const component = resource("eks-karpenter:karpenter:Karpenter", "karpenter", { dependsOn: [profile] });
+        const component = resource("eks-karpenter:index:Karpenter", "karpenter", { dependsOn: [profile] });
         const crds = resource(RELEASE, "karpenter-crd", { parent: component.urn, inputs: { chart: "oci://x/karpenter-crd" } });
         const path = criticalPath([profile, component, crds]);
         assert.deepEqual(path.steps.map((s) => [s.name, s.start]), [["fargate", 0], ["karpenter-crd", 3]]);

@@ -28,12 +28,12 @@ describe("dev stack under mocks", () => {
         assert.equal(p.byUrn(env.parent), undefined, "the Environment is the top-level component");
         const children = p.children(env).map((c) => c.type).sort();
         for (const type of [
-            "eks-karpenter:cluster:Cluster",
-            "eks-karpenter:karpenter:InterruptionQueue",
-            "eks-karpenter:karpenter:Karpenter",
-            "eks-karpenter:karpenter:KarpenterControllerRole",
-            "eks-karpenter:karpenter:KarpenterFargateProfile",
-            "eks-karpenter:karpenter:NodeRole",
+            "eks-karpenter:index:Cluster",
+            "eks-karpenter:index:InterruptionQueue",
+            "eks-karpenter:index:Karpenter",
+            "eks-karpenter:index:KarpenterControllerRole",
+            "eks-karpenter:index:KarpenterFargateProfile",
+            "eks-karpenter:index:NodeRole",
         ]) {
             assert.ok(children.includes(type), `${type} under the Environment`);
         }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
+    BudgetNotificationType,
     CostBudgetArgs,
     budgetCostFilters,
     budgetNotifications,
@@ -65,7 +66,7 @@ describe("resolveCostBudgetArgs", () => {
     }
 
     test("thresholds of 1% and 1000% are accepted", () => {
-        const b = resolveCostBudgetArgs({ ...base, notifications: [{ threshold: 1 }, { threshold: 1000, type: "FORECASTED" }] });
+        const b = resolveCostBudgetArgs({ ...base, notifications: [{ threshold: 1 }, { threshold: 1000, type: BudgetNotificationType.Forecasted }] });
         assert.deepEqual(b.notifications.map((n) => n.threshold), [1, 1000]);
     });
 
@@ -77,8 +78,8 @@ describe("resolveCostBudgetArgs", () => {
     }
 
     test("other refusals", () => {
-        configError(() => resolveCostBudgetArgs({ ...base, notifications: [{ threshold: 80, type: "ESTIMATED" }] }), "CostBudget.notifications[0].type");
-        configError(() => resolveCostBudgetArgs({ ...base, notifications: [{ threshold: 80 }, { threshold: 80, type: "ACTUAL" }] }), "CostBudget.notifications");
+        configError(() => resolveCostBudgetArgs({ ...base, notifications: [{ threshold: 80, type: "ESTIMATED" as BudgetNotificationType }] }), "CostBudget.notifications[0].type");
+        configError(() => resolveCostBudgetArgs({ ...base, notifications: [{ threshold: 80 }, { threshold: 80, type: BudgetNotificationType.Actual }] }), "CostBudget.notifications");
         configError(() => resolveCostBudgetArgs({ ...base, notifications: [] }), "CostBudget.notifications");
         configError(() => resolveCostBudgetArgs({ ...base, limitAmount: 0 }), "CostBudget.limitAmount");
         configError(() => resolveCostBudgetArgs({ ...base, emailAddresses: [] }), "CostBudget.emailAddresses");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
+    CoreDnsPlacement,
     MANAGED_ADDONS,
     addonSpecs,
     coreDnsConfiguration,
@@ -9,6 +10,7 @@ import {
 } from "../../../infra/addons/catalog";
 import {
     ClusterAddonsArgs,
+    ReclaimPolicy,
     podIdentityTrustPolicy,
     resolveClusterAddonsArgs,
     storageClassSpec,
@@ -148,13 +150,13 @@ describe("resolveClusterAddonsArgs", () => {
             ...base,
             privateSubnetIds: undefined,
             fargatePodExecutionRoleArn: undefined,
-            coreDns: { placement: "karpenter" },
+            coreDns: { placement: CoreDnsPlacement.Karpenter },
         });
         assert.equal(a.coreDnsPlacement, "karpenter");
     });
 
     test("storage class name and reclaim policy are checked", () => {
-        configError(() => resolveClusterAddonsArgs({ ...base, storageClass: { reclaimPolicy: "Recycle" } }), "ClusterAddons.storageClass.reclaimPolicy");
+        configError(() => resolveClusterAddonsArgs({ ...base, storageClass: { reclaimPolicy: "Recycle" as ReclaimPolicy } }), "ClusterAddons.storageClass.reclaimPolicy");
         configError(() => resolveClusterAddonsArgs({ ...base, storageClass: { name: "GP3" } }), "ClusterAddons.storageClass.name");
     });
 

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { resolveClusterArgs } from "../../../infra/cluster/cluster";
+import { ClusterLogType, resolveClusterArgs } from "../../../infra/cluster/cluster";
 import { physicalName } from "../../../infra/iam/names";
 
 const base = { clusterName: "prod", vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"] };
@@ -24,7 +24,7 @@ describe("resolveClusterArgs", () => {
         assert.throws(() => resolveClusterArgs({ ...base, kubernetesVersion: "1.36" }), /1\.29 to 1\.35/);
         assert.throws(() => resolveClusterArgs({ ...base, endpointPublicAccess: true, publicAccessCidrs: ["10.0.0.0/33"] }), /Cluster\.publicAccessCidrs: "10\.0\.0\.0\/33"/);
         assert.throws(() => resolveClusterArgs({ ...base, publicAccessCidrs: ["10.0.0.0/8"] }), /empty unless endpointPublicAccess is true/);
-        assert.throws(() => resolveClusterArgs({ ...base, enabledClusterLogTypes: ["api", "scheduling"] }), /Cluster\.enabledClusterLogTypes: "scheduling" is not valid; one of api, audit/);
+        assert.throws(() => resolveClusterArgs({ ...base, enabledClusterLogTypes: [ClusterLogType.Api, "scheduling" as ClusterLogType] }), /Cluster\.enabledClusterLogTypes: "scheduling" is not valid; one of api, audit/);
     });
 });
 

@@ -10,7 +10,7 @@ describe("the environment's dependencies", () => {
         p = await runProgram("dev");
     });
     const waitsForCluster = (r: Registered) =>
-        r.dependencies.some((d) => d.includes("eks:index:Cluster")) || p.dependsOn(r, p.one("eks-karpenter:cluster:Cluster"));
+        r.dependencies.some((d) => d.includes("eks:index:Cluster")) || p.dependsOn(r, p.one("eks-karpenter:index:Cluster"));
 
     test("IAM policies and the Fargate pod execution role do not wait for the cluster", () => {
         const independent = [
@@ -43,7 +43,7 @@ describe("the environment's dependencies", () => {
             p.one("aws:eks/accessEntry:AccessEntry"),
             p.one("aws:sqs/queue:Queue"),
         ];
-        assert.deepEqual(p.one("eks-karpenter:karpenter:Karpenter").dependencies, []);
+        assert.deepEqual(p.one("eks-karpenter:index:Karpenter").dependencies, []);
         for (const r of [
             p.one("kubernetes:core/v1:Namespace", "dev-karpenter"),
             p.one("kubernetes:helm.sh/v3:Release", "dev-karpenter-crd"),

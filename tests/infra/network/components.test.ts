@@ -262,8 +262,8 @@ describe("Network: a created VPC", () => {
         assert.deepEqual(await value(net.privateRouteTableIds), ["rtb-prod-private-0", "rtb-prod-private-1", "rtb-prod-private-2"]);
         assert.deepEqual(await value(net.cidrBlocks), ["10.0.0.0/16"]);
         assert.deepEqual(await value(net.availabilityZones), zones);
-        for (const r of resources.filter((r) => r.type !== "eks-karpenter:network:Network")) {
-            assert.match(r.parent, /eks-karpenter:network:Network::prod$/, `${r.name} is inside the component`);
+        for (const r of resources.filter((r) => r.type !== "eks-karpenter:index:Network")) {
+            assert.match(r.parent, /eks-karpenter:index:Network::prod$/, `${r.name} is inside the component`);
         }
     });
 
@@ -316,7 +316,7 @@ describe("Network: a created VPC", () => {
                 message: `Network.availabilityZones: "eu-central-1b" is not valid; a zone of the stack's region eu-west-1: eu-west-1a, eu-west-1b, ...`,
             }),
         );
-        assert.deepEqual(resources.filter((r) => r.type !== "eks-karpenter:network:Network"), []);
+        assert.deepEqual(resources.filter((r) => r.type !== "eks-karpenter:index:Network"), []);
     });
 });
 
@@ -443,8 +443,8 @@ describe("PrivateEndpoints", () => {
 
     it("depends on the network alone, so it is created alongside the cluster", async () => {
         const { resources } = await run(() => privateCluster("par"));
-        const network = subtree(resources, component(resources, "eks-karpenter:network:Network")).map((r) => r.urn);
-        const endpoints = subtree(resources, component(resources, "eks-karpenter:network:PrivateEndpoints"));
+        const network = subtree(resources, component(resources, "eks-karpenter:index:Network")).map((r) => r.urn);
+        const endpoints = subtree(resources, component(resources, "eks-karpenter:index:PrivateEndpoints"));
         const [cluster] = ofType(resources, "aws:eks/cluster:Cluster");
         assert.equal(endpoints.length, 1 + 1 + 7 + 1, "component, security group, 7 interface endpoints, S3 gateway");
         for (const r of endpoints) {
@@ -487,7 +487,7 @@ describe("PrivateEndpoints", () => {
                 /PrivateEndpoints\.additionalEndpoints: "cloudwatch" is not valid; one of ec2, ecr\.api, ecr\.dkr, sts, ssm, eks, sqs, eks-auth, logs, monitoring/,
             ),
         );
-        assert.deepEqual(resources.filter((r) => r.type !== "eks-karpenter:network:PrivateEndpoints"), []);
+        assert.deepEqual(resources.filter((r) => r.type !== "eks-karpenter:index:PrivateEndpoints"), []);
     });
 });
 

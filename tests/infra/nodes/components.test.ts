@@ -98,14 +98,14 @@ describe("KarpenterNodes under mocks", () => {
         });
         const providerUrn = one(resources, "pulumi:providers:kubernetes", "a-k8s").urn;
         const releaseUrn = one(resources, "kubernetes:helm.sh/v3:Release", "a-karpenter").urn;
-        const component = one(resources, "eks-karpenter:nodes:KarpenterNodes", "nodes");
+        const component = one(resources, "eks-karpenter:index:KarpenterNodes", "nodes");
 
         const nodeClass = one(resources, EC2_NODE_CLASS, "nodes-default");
         assert.deepEqual(nodeClass.inputs, {
             ...renderEC2NodeClass({ name: "default", clusterName: "prod", role: "prod-karpenter-node-k3x9qz", tags: { environment: "prod" } }),
         });
-        assert.equal(nodeClass.parent, one(resources, "eks-karpenter:nodes:EC2NodeClass", "nodes-default").urn);
-        assert.equal(one(resources, "eks-karpenter:nodes:EC2NodeClass", "nodes-default").parent, component.urn);
+        assert.equal(nodeClass.parent, one(resources, "eks-karpenter:index:EC2NodeClass", "nodes-default").urn);
+        assert.equal(one(resources, "eks-karpenter:index:EC2NodeClass", "nodes-default").parent, component.urn);
         assert.ok(nodeClass.provider.startsWith(`${providerUrn}::`), nodeClass.provider);
         assert.ok(nodeClass.dependencies.includes(releaseUrn), "the class depends on the release");
 

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
     CAPACITY_SPREAD_LABEL,
-    DefaultNodePoolsArgs,
+    DefaultNodePoolsOptions,
     GPU_TAINT,
     NodePoolProfile,
     defaultNodePools,
@@ -36,7 +36,7 @@ const base: NodePoolArgs = {
 const pool = (overrides: Partial<NodePoolArgs> = {}) => ({ ...base, ...overrides });
 
 /** Every option combination of the default set. */
-const DEFAULT_SETS: DefaultNodePoolsArgs[] = [NodePoolProfile.Dev, NodePoolProfile.Prod].flatMap((profile) =>
+const DEFAULT_SETS: DefaultNodePoolsOptions[] = [NodePoolProfile.Dev, NodePoolProfile.Prod].flatMap((profile) =>
     [undefined, 70, 10, 90].flatMap((spotPercent) => [true, false].map((gpu) => ({ profile, spotPercent, gpu }))),
 );
 
