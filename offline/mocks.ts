@@ -19,7 +19,7 @@ export const ADDON_VERSIONS: Record<string, string> = {
 };
 
 /** Physical IDs as AWS shapes them, derived from the resource name so tests can predict them. */
-const ID_PREFIX: Record<string, string> = {
+export const ID_PREFIX: Record<string, string> = {
     "aws:ec2/vpc:Vpc": "vpc",
     "aws:ec2/subnet:Subnet": "subnet",
     "aws:ec2/internetGateway:InternetGateway": "igw",

@@ -11,6 +11,7 @@ import { check } from "../errors";
 import { GuardrailSettings, TYPES } from "../guardrails";
 import { enforceGuardrails } from "../guardrails/enforce";
 import { physicalName } from "../iam/names";
+import { AwsScopeArgs } from "../iam/policy";
 import { PodIdentityAssociation, describePodIdentityAssociations, podIdentityAssociations } from "../iam/pod-identity";
 import { KarpenterControllerRole } from "../karpenter/controller-role";
 import { KarpenterFargateProfile, describeKarpenterFargateProfile } from "../karpenter/fargate-profile";
@@ -312,13 +313,14 @@ export class Environment extends pulumi.ComponentResource {
         const k = args.karpenter ?? {};
         const { interruptionHandling, addonsArgs, namespacesArgs, budgetArgs, nodePoolLimits, createInstanceProfile } = settings;
 
-        const scope = {
-            partition: aws.getPartitionOutput({}, { parent: this }),
+        const awsPartition = aws.getPartitionOutput({}, { parent: this });
+        const scope: AwsScopeArgs = {
+            partition: awsPartition.partition,
             region: aws.getRegionOutput({}, { parent: this }).region,
             accountId: aws.getCallerIdentityOutput({}, { parent: this }).accountId,
+            dnsSuffix: awsPartition.dnsSuffix,
         };
-        const partition = scope.partition.partition;
-        const dnsSuffix = scope.partition.dnsSuffix;
+        const { partition, dnsSuffix } = scope;
 
         const network = new Network(`${name}-network`, { ...settings.network, tags }, { parent: this });
         // Endpoints take their inputs from the network only: they are created beside the cluster, not after it.
@@ -393,10 +395,7 @@ export class Environment extends pulumi.ComponentResource {
                 roleName: iamName("karpenter"),
                 nodeRoleArn: nodeRole.roleArn,
                 interruptionQueueArn: queue?.queueArn,
-                partition,
-                region: scope.region,
-                accountId: scope.accountId,
-                dnsSuffix,
+                ...scope,
                 tags,
             },
             { parent: this },
@@ -410,10 +409,7 @@ export class Environment extends pulumi.ComponentResource {
                 namespace: karpenterSettings.namespace,
                 podLabels,
                 podExecutionRoleName: iamName("fargate"),
-                partition,
-                region: scope.region,
-                accountId: scope.accountId,
-                dnsSuffix,
+                ...scope,
                 tags,
             },
             { parent: this },

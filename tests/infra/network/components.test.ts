@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PrivateEndpoints } from "../../../infra/network/endpoints";
 import { PublicEcrPullThroughCache } from "../../../infra/network/image";
 import { NatGateways, Network, NetworkArgs } from "../../../infra/network/network";
+import { ID_PREFIX } from "../../mocks";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const rpc: { deserializeProperties(struct: unknown): Record<string, any> } = require("@pulumi/pulumi/runtime/rpc");
@@ -38,17 +39,6 @@ const world = {
 };
 const invokes: { token: string; inputs: Record<string, any> }[] = [];
 
-/** Physical IDs as AWS shapes them, derived from the resource name so tests can predict them. */
-const ID_PREFIX: Record<string, string> = {
-    "aws:ec2/vpc:Vpc": "vpc",
-    "aws:ec2/subnet:Subnet": "subnet",
-    "aws:ec2/internetGateway:InternetGateway": "igw",
-    "aws:ec2/natGateway:NatGateway": "nat",
-    "aws:ec2/eip:Eip": "eipalloc",
-    "aws:ec2/routeTable:RouteTable": "rtb",
-    "aws:ec2/securityGroup:SecurityGroup": "sg",
-    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
-};
 
 const mocks: pulumi.runtime.Mocks = {
         newResource(args) {
