@@ -14,7 +14,7 @@ import { before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import * as ts from "typescript";
 import { parse } from "yaml";
-import { COMPONENTS, PACKAGE_ROOT, PackageSchema, SchemaProperty, packageSchema } from "../../package/provider";
+import { COMPONENTS, PACKAGE_ROOT, PackageSchema, SchemaProperty } from "../../package/provider";
 
 const TOKEN = "eks-karpenter:index:";
 const ref = (name: string) => `#/types/${TOKEN}${name}`;
@@ -137,9 +137,14 @@ function mayBeUndefined(node: ts.TypeNode): boolean {
     return inner !== undefined && ts.isUnionTypeNode(inner) && inner.types.some((t) => t.kind === ts.SyntaxKind.UndefinedKeyword);
 }
 
+/** The schema as `npm run schema` prints it: what `pulumi package add` receives (no Pulumi CLI, no cloud account). */
+let printed: string;
 let schema: PackageSchema;
 before(async () => {
-    schema = await packageSchema();
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", PULUMI_ACCESS_TOKEN: "" };
+    printed = (await promisify(execFile)(npm, ["run", "--silent", "schema"], { cwd: PACKAGE_ROOT, env, maxBuffer: 16 * 1024 * 1024 })).stdout;
+    schema = JSON.parse(printed) as PackageSchema;
 });
 
 describe("the package schema", () => {
@@ -264,13 +269,8 @@ describe("entry points", () => {
 });
 
 describe("npm run schema", () => {
-    it("prints the schema as JSON, with no Pulumi CLI and no cloud account", async () => {
-        const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-        const env = { ...process.env, PATH: process.env.PATH, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", PULUMI_ACCESS_TOKEN: "" };
-        const { stdout } = await promisify(execFile)(npm, ["run", "--silent", "schema"], { cwd: PACKAGE_ROOT, env, maxBuffer: 16 * 1024 * 1024 });
-        const printed = JSON.parse(stdout) as PackageSchema;
-        assert.equal(printed.name, "eks-karpenter");
-        assert.deepEqual(Object.keys(printed.resources).sort(), PUBLIC_COMPONENTS.map((n) => `${TOKEN}${n}`));
-        assert.deepEqual(printed, schema);
+    it("prints only the schema, as JSON, on stdout", () => {
+        assert.match(printed, /^\{[\s\S]*\}\n?$/);
+        assert.equal(schema.name, "eks-karpenter");
     });
 });
