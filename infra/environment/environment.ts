@@ -152,7 +152,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     if (imageCache) checkCachePrefix(args.imageCache?.repositoryPrefix ?? "ecr-public");
     else checkControllerImage(privateCluster, k.imageRepository);
     const podLabels = k.podLabels ?? DEFAULT_FARGATE_POD_LABELS;
-    // Wired values are placeholders here: only the user's settings are being checked.
+    // Wired values are stand-ins here: only the user's settings are being checked.
     const karpenter = resolveKarpenterArgs({ ...k, podLabels, clusterName: "", clusterEndpoint: "", region: "", controllerRoleArn: "" });
     const karpenterServiceAccount = `${karpenter.namespace}/${karpenter.serviceAccountName}`;
     const tags = { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) };
@@ -169,7 +169,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const budgetArgs = args.budget ? { ...args.budget, budgetName: `${args.cluster.clusterName}-monthly-cost`, tags } : undefined;
     if (budgetArgs) resolveCostBudgetArgs(budgetArgs);
     check(args.nodes !== undefined, "Environment.nodes", args.nodes, "the node classes and pools (or the default pools' options)");
-    // Role or instance profile are wired later; a placeholder of the right kind lets the set be checked now.
+    // Role or instance profile are wired later; a stand-in of the right kind lets the set be checked now.
     // With no IAM endpoint the controller cannot create instance profiles: make the node's in advance.
     const createInstanceProfile = k.createInstanceProfile ?? privateCluster;
     const nodes = resolveKarpenterNodesArgs({
