@@ -3,11 +3,12 @@ import { ComponentResourceOptions, Inputs } from "@pulumi/pulumi";
 import { ConstructResult } from "@pulumi/pulumi/provider";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { PACKAGE_NAME } from "../infra/aliases";
+import { REPO_ROOT } from "../infra/root";
 import { DeclarationDoc, allProperties, lookUp, propertyDescription, readDeclarations, sourceFiles } from "./docs";
 import { Cluster, EC2NodeClass, Environment, Karpenter, KarpenterNodes, Network, NodePool, PrivateEndpoints } from "./index";
 
 /** The repository root: its package.json names the package, its tsconfig.json is what the schema analyzer reads. */
-export const PACKAGE_ROOT = path.resolve(__dirname, "..");
+export const PACKAGE_ROOT = REPO_ROOT;
 
 /** The components of the package, each `eks-karpenter:index:<class name>`. */
 export const COMPONENTS = [Environment, Cluster, Network, PrivateEndpoints, Karpenter, EC2NodeClass, NodePool, KarpenterNodes];
@@ -83,11 +84,6 @@ export function withoutNulls(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(withoutNulls);
     if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return value;
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
-}
-
-/** The package schema, as `npm run schema` prints it and `pulumi package add` receives it. */
-export async function packageSchema(): Promise<PackageSchema> {
-    return JSON.parse(await new EksKarpenterProvider().getSchema()) as PackageSchema;
 }
 
 /** `schema` with every documented property's default in its description, and `@secret` outputs marked secret. */

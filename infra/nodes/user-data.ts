@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { REPO_ROOT } from "../root";
 
 /** The containerd-volume script, a real file so that shellcheck and the tests run exactly what nodes run. */
-export const CONTAINERD_VOLUME_SCRIPT = path.join(__dirname, "containerd-volume.sh");
+export const CONTAINERD_VOLUME_SCRIPT = path.join(REPO_ROOT, "infra", "nodes", "containerd-volume.sh");
 
 /** One part of a MIME multi-part user data document. */
 export interface UserDataPart {

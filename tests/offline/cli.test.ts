@@ -9,10 +9,11 @@ import { parse, stringify } from "yaml";
 import { EXIT, main } from "../../offline/plan";
 import { REPO_ROOT } from "../harness";
 
-/** `npm run plan -- <args>` as a child process: what a newcomer or a tool runs. */
-async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** `npm run -s plan -- <args>` as a child process: what a newcomer, CI or a tool runs (compiled first). */
+async function planCommand(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
     try {
-        const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", "offline/plan.ts", ...args], { cwd: REPO_ROOT });
+        const { stdout, stderr } = await promisify(execFile)(npm, ["run", "--silent", "plan", "--", ...args], { cwd: REPO_ROOT, maxBuffer: 16 * 2 ** 20 });
         return { code: 0, stdout, stderr };
     } catch (e) {
         const failed = e as { code: number; stdout: string; stderr: string };
@@ -28,8 +29,8 @@ async function planHere(...args: string[]): Promise<{ code: number; stdout: stri
 }
 
 describe("npm run plan", () => {
-    test("--json prints the plan as JSON, progress going to stderr", async () => {
-        const r = await plan("--stack", "prod", "--json");
+    test("npm run -s plan -- --json prints only the plan, as JSON, on stdout; progress on stderr", async () => {
+        const r = await planCommand("--stack", "prod", "--json");
         assert.equal(r.code, EXIT.planned, r.stderr);
         const json = JSON.parse(r.stdout);
         assert.equal(json.stack, "prod");
@@ -46,7 +47,7 @@ describe("npm run plan", () => {
     });
 
     test("the text plan of dev, exit 0", async () => {
-        const r = await plan("--stack", "dev");
+        const r = await planHere("--stack", "dev");
         assert.equal(r.code, EXIT.planned, r.stderr);
         assert.match(r.stdout, /^Plan of stack dev \(DevStack\) in eu-west-1: \d+ resources/);
         assert.match(r.stdout, /Critical path of a first `pulumi up`: ~20\.3 min/);
@@ -57,7 +58,7 @@ describe("npm run plan", () => {
 
     // The same path prints a ConfigError the program throws (a bad setting): it names the setting.
     test("an unknown stack or config file exits 2 and says what there is", async () => {
-        const r = await plan("--stack", "staging");
+        const r = await planHere("--stack", "staging");
         assert.equal(r.code, EXIT.notPlanned);
         assert.match(r.stderr, /stack staging cannot be planned: stack: "staging" is not valid; one of dev, prod/);
         assert.equal(r.stdout, "");
@@ -68,7 +69,7 @@ describe("npm run plan", () => {
     });
 
     test("a missing --stack is a usage error", async () => {
-        const r = await plan();
+        const r = await planHere();
         assert.equal(r.code, EXIT.notPlanned);
         assert.match(r.stderr, /required option '-s, --stack <name>' not specified/);
     });
@@ -90,7 +91,7 @@ describe("npm run plan", () => {
 
         // Resources are named after the environment (dev), not the stack.
         test("exits 1 and prints the violation", async () => {
-            const r = await plan("--stack", "dev-guardrails", "--config-file", configFile);
+            const r = await planHere("--stack", "dev-guardrails", "--config-file", configFile);
             assert.equal(r.code, EXIT.violations, r.stderr);
             assert.match(r.stderr, /plan: the program stopped on 1 guardrail violation\(s\) in [\d.]+ s, before registering anything/);
             assert.match(

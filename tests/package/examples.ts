@@ -12,7 +12,8 @@ import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { EksKarpenterProvider, PACKAGE_ROOT, PackageSchema, SchemaObject, SchemaProperty } from "../../package/provider";
+import { PACKAGE_ROOT, PackageSchema, SchemaObject, SchemaProperty } from "../../package/provider";
+import { packageSchema, provider } from "./package-schema";
 import { AwsMocks } from "../mocks";
 import { lastRegistrations, runProgram, stackConfig } from "../harness";
 import { settings } from "../../offline/pulumi-internals";
@@ -170,10 +171,8 @@ function checkJsonObject(schema: PackageSchema, value: unknown, type: SchemaObje
 }
 
 let schema: PackageSchema;
-let provider: EksKarpenterProvider;
 before(async () => {
-    provider = new EksKarpenterProvider();
-    schema = JSON.parse(await provider.getSchema()) as PackageSchema;
+    schema = await packageSchema();
 });
 
 /** The settings of examples/csharp's Environment, as JSON. */
