@@ -44,8 +44,12 @@ export interface DefaultNodePoolsOptions {
     nodeClassName?: string;
     /**
      * Split the arm64 and amd64 capacity between Spot and On-Demand by percentage (10 to 90, steps of 10):
-     * each becomes a Spot pool and an On-Demand pool labelling nodes `capacity-spread=1..10`, and pods
-     * that spread over that label (topologySpreadConstraints, maxSkew 1) land in this ratio.
+     * each architecture's pool (`arm64`, `amd64`) becomes its Spot part, beside a new On-Demand pool
+     * (`arm64-on-demand`, `amd64-on-demand`), labelling nodes `capacity-spread=1..10`, and pods that spread
+     * over that label (topologySpreadConstraints, maxSkew 1) land in this ratio. The base pools keep their
+     * names either way, so turning the split on or off never deletes them (which would terminate all their
+     * nodes at once, ignoring budgets): their nodes that no longer match drift and are replaced within the
+     * disruption budgets. Turning it off deletes the On-Demand pools, and with them their nodes.
      * @default no split: one pool per architecture, Spot first with On-Demand fallback
      */
     spotPercent?: number;
@@ -114,13 +118,14 @@ export function defaultNodePools(args: DefaultNodePoolsOptions): NodePoolSetting
         if (args.spotPercent === undefined) {
             return [{ ...pool, name, weight, capacityTypes: [CapacityType.Spot, CapacityType.OnDemand] }];
         }
-        // Two pools, each owning some values of the spread label; each keeps the architecture's caps.
+        // Two pools, each owning some values of the spread label; each keeps the architecture's caps. The
+        // Spot part keeps the base pool's name (a renamed NodePool is deleted with all its nodes at once).
         const spotDomains = args.spotPercent / SPREAD_DOMAINS;
         const spread = (from: number, to: number) => [
             { key: CAPACITY_SPREAD_LABEL, operator: RequirementOperator.In, values: range(from, to).map(String) },
         ];
         return [
-            { ...pool, name: `${name}-spot`, weight, capacityTypes: [CapacityType.Spot], requirements: spread(1, spotDomains) },
+            { ...pool, name, weight, capacityTypes: [CapacityType.Spot], requirements: spread(1, spotDomains) },
             {
                 ...pool,
                 name: `${name}-on-demand`,

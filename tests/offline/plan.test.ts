@@ -63,7 +63,7 @@ const STACKS = {
         // A private cluster: endpoints instead of NAT, the controller image through a pull-through cache.
         networkExtras: [`${COMPONENT.PrivateEndpoints} prod-endpoints`, `${COMPONENT.PublicEcrPullThroughCache} prod-image-cache`],
         // spotPercent 70: Spot and on-demand pools per architecture; the GPU pool of the prod profile.
-        pools: ["arm64-spot", "arm64-on-demand", "amd64-spot", "amd64-on-demand", "gpu"],
+        pools: ["arm64", "arm64-on-demand", "amd64", "amd64-on-demand", "gpu"],
         endpoint: "private",
         coreDnsReplicas: 3,
     },

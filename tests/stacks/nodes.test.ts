@@ -68,7 +68,7 @@ describe("node settings from config", () => {
         const p = await runProgram("prod");
         const spread = (name: string) =>
             p.one("kubernetes:karpenter.sh/v1:NodePool", name).inputs.spec.template.spec.requirements.find((r: any) => r.key === "capacity-spread").values;
-        assert.equal(spread("prod-nodes-arm64-spot").length, 7);
+        assert.equal(spread("prod-nodes-arm64").length, 7);
         assert.equal(spread("prod-nodes-arm64-on-demand").length, 3);
     });
 

@@ -109,10 +109,10 @@ describe("the default pools", () => {
     test("the 70/30 split: Spot and On-Demand pools own 7 and 3 of the ten capacity-spread values", () => {
         const pools = defaultNodePools({ profile: NodePoolProfile.Prod, spotPercent: 70 });
         assert.deepEqual(pools.map((p) => [p.name, p.weight]), [
-            ["arm64-spot", 100], ["arm64-on-demand", 99], ["amd64-spot", 50], ["amd64-on-demand", 49], ["gpu", 10],
+            ["arm64", 100], ["arm64-on-demand", 99], ["amd64", 50], ["amd64-on-demand", 49], ["gpu", 10],
         ]);
         for (const arch of ["arm64", "amd64"]) {
-            const spot = pools.find((p) => p.name === `${arch}-spot`)!;
+            const spot = pools.find((p) => p.name === arch)!;
             const onDemand = pools.find((p) => p.name === `${arch}-on-demand`)!;
             assert.deepEqual(spot.capacityTypes, [CapacityType.Spot]);
             assert.deepEqual(onDemand.capacityTypes, [CapacityType.OnDemand]);
@@ -127,8 +127,8 @@ describe("the default pools", () => {
         for (let percent = 10; percent <= 90; percent += 10) {
             const pools = defaultNodePools({ profile: NodePoolProfile.Dev, spotPercent: percent });
             const values = (name: string) => requirement(pools.find((p) => p.name === name)!, CAPACITY_SPREAD_LABEL)!.values!;
-            assert.equal(values("arm64-spot").length, percent / 10);
-            assert.deepEqual([...values("arm64-spot"), ...values("arm64-on-demand")], ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
+            assert.equal(values("arm64").length, percent / 10);
+            assert.deepEqual([...values("arm64"), ...values("arm64-on-demand")], ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
         }
     });
 
