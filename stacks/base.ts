@@ -56,7 +56,10 @@ export abstract class EnvironmentStack {
                 `${only} in the ${this.name} environment`,
             );
         }
-        this.environment = new Environment(this.name, this.environmentArgs(config, profile));
+        // `protect` on the Environment is inherited by every resource inside it (Pulumi's rule for a
+        // parent's `protect`): the engine checks it per delete step, so protecting only the cluster would
+        // let `pulumi destroy` delete the pools, controller, add-ons and namespaces before it stopped.
+        this.environment = new Environment(this.name, this.environmentArgs(config, profile), { protect: config.protect ?? profile.protect });
         const e = this.environment;
         this.outputs = {
             clusterName: e.clusterName,

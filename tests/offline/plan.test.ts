@@ -138,6 +138,8 @@ for (const stack of ["dev", "prod"] as const) {
                 namespace: "karpenter",
                 replicas: 2,
                 requests: { cpu: "1", memory: "1Gi" },
+                // Everything prod registers is protected (tests/stacks/protect.test.ts), and the plan says so.
+                ...(stack === "prod" ? { protect: true } : {}),
             });
             assert.deepEqual(node("aws:eks/addon:Addon", `${stack}-addons-coredns`).settings, {
                 addon: "coredns",
@@ -145,6 +147,7 @@ for (const stack of ["dev", "prod"] as const) {
                 replicas: expected.coreDnsReplicas,
                 requests: { cpu: "100m", memory: "70Mi" },
                 "compute type": "Fargate",
+                ...(stack === "prod" ? { protect: true } : {}),
             });
             assert.equal(node("aws:sqs/queue:Queue").settings["retention (s)"], 300);
             assert.match(String(node("aws:iam/role:Role", `${stack}-controller-role`).settings.name), new RegExp(`^eks-karpenter-${stack}-karpenter-`));
@@ -163,7 +166,7 @@ for (const stack of ["dev", "prod"] as const) {
                     ...INTERFACE_ENDPOINTS.map((s) => [`prod-endpoints-${s.replace(".", "-")}`, "Interface", 3]),
                     ["prod-endpoints-s3", "Gateway", undefined],
                 ].sort());
-                assert.deepEqual(node("aws:ecr/pullThroughCacheRule:PullThroughCacheRule").settings, { prefix: "ecr-public", upstream: "public.ecr.aws" });
+                assert.deepEqual(node("aws:ecr/pullThroughCacheRule:PullThroughCacheRule").settings, { prefix: "ecr-public", upstream: "public.ecr.aws", protect: true });
             }
         });
 

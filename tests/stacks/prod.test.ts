@@ -33,8 +33,8 @@ describe("prod stack under mocks", () => {
         assert.equal(p.one("eks:index:Cluster").protect, true);
         assert.equal(p.one("eks:index:Cluster").inputs.deletionProtection, true);
         assert.equal(p.one("aws:kms/key:Key").protect, true);
-        // Only the data-bearing resources: IAM and the queue stay replaceable.
-        assert.equal(p.one("aws:sqs/queue:Queue").protect, false);
+        // Not only the data-bearing resources: everything prod registers is protected (tests/stacks/protect.test.ts).
+        assert.equal(p.one("aws:sqs/queue:Queue").protect, true);
     });
 
     test("Karpenter keeps spot-to-spot consolidation off and requests equal to limits", () => {
