@@ -5,7 +5,7 @@ import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { enforceGuardrails } from "../guardrails/enforce";
 import { describePodIdentityAssociations } from "../iam/pod-identity";
-import { managedPolicyArn, policyDocument } from "../iam/policy";
+import { AwsScope, AwsScopeArgs, managedPolicyArn, policyDocument } from "../iam/policy";
 import {
     ADDON_NAMESPACE,
     COREDNS_MAX_LAMEDUCK_SECONDS,
@@ -65,7 +65,8 @@ export interface AddonSettings {
     storageClass?: StorageClassOptions;
 }
 
-export interface ClusterAddonsArgs extends AddonSettings {
+/** `AwsScopeArgs`: the account, region and partition, for managed policy ARNs and the Pod Identity roles' trust. */
+export interface ClusterAddonsArgs extends AddonSettings, AwsScopeArgs {
     /** Name of the EKS cluster. */
     clusterName: pulumi.Input<string>;
     /** Kubernetes minor version of the cluster; an add-on not pinned resolves to its most recent version for it. */
@@ -86,8 +87,6 @@ export interface ClusterAddonsArgs extends AddonSettings {
     fargatePodExecutionRoleArn?: pulumi.Input<string>;
     /** Physical names of the add-ons' Pod Identity roles, by add-on name. @default {} (Pulumi names them) */
     podIdentityRoleNames?: Record<string, pulumi.Input<string>>;
-    /** AWS partition (`aws`, `aws-cn`, `aws-us-gov`), for managed policy ARNs. */
-    partition: pulumi.Input<string>;
     /**
      * What must run before pods can be scheduled on EC2 nodes (the Karpenter release, its NodePools and
      * EC2NodeClasses): the add-ons whose pods need a node wait for it, and only they. EKS reports an
@@ -196,8 +195,15 @@ export function resolveClusterAddonsArgs(args: ClusterAddonsArgs) {
     };
 }
 
-/** Trust policy of a Pod Identity role. EKS's service principals keep `amazonaws.com` in every partition. */
-export function podIdentityTrustPolicy(): aws.iam.PolicyDocument {
+/**
+ * Trust policy of an add-on's Pod Identity role: EKS Pod Identity (`pods.eks.amazonaws.com`; EKS's service
+ * principals keep `amazonaws.com` in every partition) acting for this account (`aws:SourceAccount`, against
+ * the confused deputy), and only for this cluster's service account: the session tags EKS Pod Identity sets
+ * on every session (`eks-cluster-arn`, `kubernetes-namespace`, `kubernetes-service-account`, EKS user guide
+ * "Create IAM role with trust policy required by EKS Pod Identity"), so no other cluster or pod in the
+ * account can get the role through an association of its own.
+ */
+export function podIdentityTrustPolicy(scope: Omit<AwsScope, "dnsSuffix">, clusterName: string, namespace: string, serviceAccount: string): aws.iam.PolicyDocument {
     return policyDocument([
         {
             Sid: "AllowEksPodIdentity",
@@ -205,6 +211,14 @@ export function podIdentityTrustPolicy(): aws.iam.PolicyDocument {
             Principal: { Service: "pods.eks.amazonaws.com" },
             // TagSession: the agent tags each session with the cluster, namespace and service account.
             Action: ["sts:AssumeRole", "sts:TagSession"],
+            Condition: {
+                StringEquals: {
+                    "aws:SourceAccount": scope.accountId,
+                    "aws:RequestTag/eks-cluster-arn": `arn:${scope.partition}:eks:${scope.region}:${scope.accountId}:cluster/${clusterName}`,
+                    "aws:RequestTag/kubernetes-namespace": namespace,
+                    "aws:RequestTag/kubernetes-service-account": serviceAccount,
+                },
+            },
         },
     ]);
 }
@@ -279,7 +293,11 @@ export class ClusterAddons extends pulumi.ComponentResource {
                     `${name}-${spec.name}`,
                     {
                         name: a.podIdentityRoleNames[spec.name],
-                        assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()),
+                        assumeRolePolicy: pulumi
+                            .all([a.partition, a.region, a.accountId, a.clusterName])
+                            .apply(([partition, region, accountId, clusterName]) =>
+                                JSON.stringify(podIdentityTrustPolicy({ partition, region, accountId }, clusterName, ADDON_NAMESPACE, spec.podIdentity!.serviceAccount)),
+                            ),
                         tags: a.tags,
                     },
                     { parent: this },

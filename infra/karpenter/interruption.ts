@@ -19,15 +19,22 @@ export function eventPattern(event: (typeof INTERRUPTION_EVENTS)[number]): strin
     return JSON.stringify({ source: [event.source], "detail-type": [event.detailType] });
 }
 
-/** Queue policy: only EventBridge and SQS may send, and only over TLS. */
-export function queuePolicy(scope: Pick<AwsScope, "dnsSuffix">, queueArn: string): aws.iam.PolicyDocument {
+/**
+ * Queue policy: only this stack's EventBridge rules may send, and only over TLS. Without the
+ * `aws:SourceArn` condition any EventBridge rule, in any account, that targets the queue could deliver
+ * forged interruption events, and Karpenter would drain and terminate the nodes they name. (Karpenter's
+ * reference CloudFormation, and terraform-aws-eks, also admit `sqs.amazonaws.com` with no condition;
+ * nothing here sends through SQS, so that principal is left out.)
+ */
+export function queuePolicy(scope: Pick<AwsScope, "dnsSuffix">, queueArn: string, ruleArns: string[]): aws.iam.PolicyDocument {
     return policyDocument([
         {
-            Sid: "AllowEventBridgeAndSqs",
+            Sid: "AllowInterruptionRules",
             Effect: "Allow",
-            Principal: { Service: [servicePrincipal(scope, "events"), servicePrincipal(scope, "sqs")] },
+            Principal: { Service: servicePrincipal(scope, "events") },
             Action: "sqs:SendMessage",
             Resource: queueArn,
+            Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
         },
         {
             Sid: "DenyHTTP",
@@ -52,7 +59,8 @@ export interface InterruptionQueueArgs {
 /**
  * The SQS queue Karpenter reads Spot interruptions, rebalance recommendations, instance state changes
  * and AWS Health scheduled changes from, and the EventBridge rules that feed it. This replaces the
- * AWS Node Termination Handler, which must not run beside Karpenter.
+ * AWS Node Termination Handler, which must not run beside Karpenter. The queue accepts messages from these
+ * rules only (see queuePolicy).
  */
 export class InterruptionQueue extends pulumi.ComponentResource {
     public readonly queueArn: pulumi.Output<string>;
@@ -70,32 +78,37 @@ export class InterruptionQueue extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        new aws.sqs.QueuePolicy(
+        const rules = INTERRUPTION_EVENTS.map(
+            (event) =>
+                new aws.cloudwatch.EventRule(
+                    `${name}-${event.name}`,
+                    {
+                        description: `Karpenter interruption handling: ${event.detailType}`,
+                        eventPattern: eventPattern(event),
+                        tags: args.tags,
+                    },
+                    { parent: this },
+                ),
+        );
+        const policy = new aws.sqs.QueuePolicy(
             name,
             {
                 queueUrl: queue.url,
                 policy: pulumi
-                    .all([queue.arn, args.dnsSuffix ?? "amazonaws.com"])
-                    .apply(([arn, dnsSuffix]) => JSON.stringify(queuePolicy({ dnsSuffix }, arn))),
+                    .all([queue.arn, args.dnsSuffix ?? "amazonaws.com", pulumi.all(rules.map((r) => r.arn))])
+                    .apply(([arn, dnsSuffix, ruleArns]) => JSON.stringify(queuePolicy({ dnsSuffix }, arn, ruleArns))),
             },
             { parent: this },
         );
-        for (const event of INTERRUPTION_EVENTS) {
-            const rule = new aws.cloudwatch.EventRule(
-                `${name}-${event.name}`,
-                {
-                    description: `Karpenter interruption handling: ${event.detailType}`,
-                    eventPattern: eventPattern(event),
-                    tags: args.tags,
-                },
-                { parent: this },
-            );
-            new aws.cloudwatch.EventTarget(
-                `${name}-${event.name}`,
-                { rule: rule.name, arn: queue.arn, targetId: "KarpenterInterruptionQueueTarget" },
-                { parent: this },
-            );
-        }
+        // After the policy: a rule that delivers before it exists loses the message to a refused send.
+        INTERRUPTION_EVENTS.forEach(
+            (event, i) =>
+                new aws.cloudwatch.EventTarget(
+                    `${name}-${event.name}`,
+                    { rule: rules[i].name, arn: queue.arn, targetId: "KarpenterInterruptionQueueTarget" },
+                    { parent: this, dependsOn: [policy] },
+                ),
+        );
         this.queueArn = queue.arn;
         this.queueName = queue.name;
         this.registerOutputs({ queueArn: this.queueArn, queueName: this.queueName });

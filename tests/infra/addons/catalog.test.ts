@@ -23,6 +23,9 @@ const base: ClusterAddonsArgs = {
     privateSubnetIds: ["subnet-a", "subnet-b"],
     fargatePodExecutionRoleArn: "arn:aws:iam::123456789012:role/fargate",
     partition: "aws",
+    region: "eu-west-1",
+    accountId: "123456789012",
+    dnsSuffix: "amazonaws.com",
 };
 
 /** The server block's plugins and their bodies, from a Corefile of one server block. */
@@ -172,8 +175,9 @@ describe("resolveClusterAddonsArgs", () => {
     });
 });
 
-test("Pod Identity trust: pods.eks.amazonaws.com may assume the role and tag the session", () => {
-    assert.deepEqual(podIdentityTrustPolicy(), {
+test("Pod Identity trust: pods.eks.amazonaws.com for this account, this cluster and the add-on's service account only", () => {
+    const scope = { partition: "aws-cn", region: "cn-north-1", accountId: "123456789012" };
+    assert.deepEqual(podIdentityTrustPolicy(scope, "c", "kube-system", "ebs-csi-controller-sa"), {
         Version: "2012-10-17",
         Statement: [
             {
@@ -181,6 +185,14 @@ test("Pod Identity trust: pods.eks.amazonaws.com may assume the role and tag the
                 Effect: "Allow",
                 Principal: { Service: "pods.eks.amazonaws.com" },
                 Action: ["sts:AssumeRole", "sts:TagSession"],
+                Condition: {
+                    StringEquals: {
+                        "aws:SourceAccount": "123456789012",
+                        "aws:RequestTag/eks-cluster-arn": "arn:aws-cn:eks:cn-north-1:123456789012:cluster/c",
+                        "aws:RequestTag/kubernetes-namespace": "kube-system",
+                        "aws:RequestTag/kubernetes-service-account": "ebs-csi-controller-sa",
+                    },
+                },
             },
         ],
     });

@@ -15,12 +15,14 @@ describe("interruption events", () => {
         );
     });
 
-    test("queue policy admits only EventBridge and SQS, over TLS", () => {
+    test("queue policy admits only the given EventBridge rules, over TLS", () => {
         const arn = "arn:aws:sqs:eu-west-1:123456789012:q";
-        const [allow, deny] = queuePolicy({ dnsSuffix: "amazonaws.com" }, arn).Statement as any[];
-        assert.deepEqual(allow.Principal, { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] });
+        const rules = ["arn:aws:events:eu-west-1:123456789012:rule/a", "arn:aws:events:eu-west-1:123456789012:rule/b"];
+        const [allow, deny] = queuePolicy({ dnsSuffix: "amazonaws.com" }, arn, rules).Statement as any[];
+        assert.deepEqual(allow.Principal, { Service: "events.amazonaws.com" });
         assert.equal(allow.Action, "sqs:SendMessage");
         assert.equal(allow.Resource, arn);
+        assert.deepEqual(allow.Condition, { ArnEquals: { "aws:SourceArn": rules } });
         assert.equal(deny.Effect, "Deny");
         assert.deepEqual(deny.Condition, { Bool: { "aws:SecureTransport": "false" } });
     });
