@@ -1,0 +1,89 @@
+/**
+ * The CI workflow, parsed: pull requests run their own code, so what they can reach must be read-only.
+ * Every action is pinned by commit, no checkout leaves its token in .git/config, PR code installs without
+ * scripts, preview jobs see only their environment's read-only secrets, and only the deploy jobs, in the
+ * approved environments, see the deploy token and roles.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { parse } from "yaml";
+import { REPO_ROOT } from "../harness";
+
+const FILE = path.join(REPO_ROOT, ".github/workflows/pulumi.yml");
+const DEPLOY_SECRETS = ["PULUMI_DEPLOY_TOKEN", "AWS_DEPLOY_ROLE_ARN", "PULUMI_ACCESS_TOKEN"];
+
+interface Step { uses?: string; run?: string; with?: Record<string, unknown> }
+interface Job { if?: string; environment?: string | { name: string }; steps: Step[] }
+interface Workflow { on: Record<string, unknown>; jobs: Record<string, Job> }
+
+/** Every problem of a workflow (text and parsed), each naming the job and step. */
+function violations(text: string): string[] {
+    const wf = parse(text) as Workflow;
+    const found: string[] = [];
+    // Pins: `uses: owner/repo@<40 hex> # vX.Y.Z`, checked on the text so the tag comment is seen too.
+    for (const line of text.split("\n").filter((l) => /^\s*-?\s*uses:/.test(l))) {
+        if (!/uses:\s*[\w.-]+\/[\w./-]+@[0-9a-f]{40}\s+#\s*v\d+(\.\d+)*\s*$/.test(line)) found.push(`not pinned by SHA with its tag: ${line.trim()}`);
+    }
+    for (const [name, job] of Object.entries(wf.jobs)) {
+        const environment = typeof job.environment === "string" ? job.environment : job.environment?.name;
+        const body = JSON.stringify(job);
+        job.steps.forEach((step, i) => {
+            if (step.uses?.startsWith("actions/checkout@") && step.with?.["persist-credentials"] !== false) {
+                found.push(`${name} step ${i}: checkout without persist-credentials: false`);
+            }
+            if (/\bnpm (ci|install)\b/.test(step.run ?? "") && !/--ignore-scripts/.test(step.run!)) found.push(`${name} step ${i}: npm install runs scripts`);
+        });
+        const runsOnPullRequests = !/github\.event_name == 'push'/.test(job.if ?? "") && !/deploy/.test(name);
+        if (runsOnPullRequests) {
+            for (const secret of DEPLOY_SECRETS) if (body.includes(`secrets.${secret}`)) found.push(`${name}: a pull-request job sees ${secret}`);
+            if (environment !== undefined && !environment.startsWith("preview-")) found.push(`${name}: a pull-request job runs in ${environment}`);
+        }
+        if (body.includes("secrets.PULUMI_DEPLOY_TOKEN") || body.includes("secrets.AWS_DEPLOY_ROLE_ARN")) {
+            if (!["dev", "production"].includes(environment ?? "")) found.push(`${name}: deploy secrets outside the dev and production environments`);
+        }
+        if (body.includes("secrets.PULUMI_PREVIEW_TOKEN") && !environment?.startsWith("preview-")) found.push(`${name}: preview token outside a preview environment`);
+    }
+    return found;
+}
+
+describe("CI workflow", () => {
+    const text = fs.readFileSync(FILE, "utf8");
+    const wf = parse(text) as Workflow;
+
+    test("has no violation: pins, checkouts, installs, and who sees which secret", () => {
+        assert.deepEqual(violations(text), []);
+    });
+
+    test("the preview runs per stack in preview-<stack> with the read-only token and role; deploys in dev and production", () => {
+        const preview = wf.jobs.preview;
+        assert.equal(preview.environment, "preview-${{ matrix.stack }}");
+        const pulumi = preview.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+        assert.equal(pulumi.with?.command, "preview");
+        assert.match(JSON.stringify(preview), /secrets\.PULUMI_PREVIEW_TOKEN/);
+        assert.match(JSON.stringify(preview), /secrets\.AWS_PREVIEW_ROLE_ARN/);
+        assert.equal(wf.jobs["deploy-dev"].environment, "dev");
+        assert.equal(wf.jobs["deploy-prod"].environment, "production");
+        // No Pulumi or AWS secret at the workflow level, where every job would get it.
+        assert.doesNotMatch(JSON.stringify((wf as any).env ?? {}), /secrets\./);
+    });
+
+    test("negative controls: each kind of problem is reported", () => {
+        const checkout = "actions/checkout@11d5960a326750d5838078e36cf38b85af677262 # v4.4.0";
+        assert.ok(text.includes(checkout));
+        const cases: [string, string, RegExp][] = [
+            ["a tag instead of a SHA", text.replace(checkout, "actions/checkout@v4"), /not pinned by SHA/],
+            ["a SHA without its tag", text.replace(checkout, checkout.replace(" # v4.4.0", "")), /not pinned by SHA/],
+            ["a checkout keeping its token", text.replace("persist-credentials: false", "persist-credentials: true"), /without persist-credentials/],
+            ["install scripts", text.replace("npm ci --ignore-scripts", "npm ci"), /npm install runs scripts/],
+            ["the deploy token in the preview", text.replace("secrets.PULUMI_PREVIEW_TOKEN", "secrets.PULUMI_DEPLOY_TOKEN"), /preview: a pull-request job sees PULUMI_DEPLOY_TOKEN/],
+            ["the preview in production", text.replace("environment: preview-${{ matrix.stack }}", "environment: production"), /preview: a pull-request job runs in production/],
+            ["a deploy outside its environment", text.replace("    environment: dev\n", ""), /deploy-dev: deploy secrets outside/],
+        ];
+        for (const [title, mutated, expected] of cases) {
+            assert.notEqual(mutated, text, title);
+            assert.match(violations(mutated).join("\n"), expected, title);
+        }
+    });
+});
