@@ -3,6 +3,7 @@ import type { GuardrailSettings } from "../../infra/guardrails";
 import type { Registered } from "../runner";
 import { UNKNOWN_TYPE_MINUTES } from "./catalog";
 import { CostEstimate, baselineCost } from "./cost";
+import { PoolDrift, poolDrift, renderDrift } from "./drift";
 import { Violation, checkGuardrails } from "./guardrails";
 import { CriticalPath, criticalPath, explainUnneeded } from "./schedule";
 import { TreeNode, buildTree } from "./tree";
@@ -17,6 +18,8 @@ export interface Plan {
     criticalPath: CriticalPath;
     cost: CostEstimate | { region: string; unavailable: string };
     violations: Violation[];
+    /** Per NodePool, the hash of the settings whose change rolls its nodes. */
+    drift: PoolDrift[];
     /** What the plan could not account for: types without an estimate, dependencies it could not place. */
     warnings: string[];
 }
@@ -41,6 +44,7 @@ export function buildPlan(input: PlanInput, options: { date: Date }): Plan {
         criticalPath: path,
         cost: baselineCost(input.resources, input.region, options.date),
         violations: checkGuardrails(input.resources, input.guardrailOptions),
+        drift: poolDrift(input.resources),
         warnings: [
             ...path.unknownTypes.map((t) => `no time estimate for ${t}: assumed ${UNKNOWN_TYPE_MINUTES} min; add it to offline/plan/catalog.ts`),
             ...path.unresolved.map((u) => `dependency on ${u}, which was never registered: left out of the critical path`),
@@ -94,6 +98,7 @@ export function renderText(plan: Plan): string {
         for (const a of cost.assumptions) out.push(`  assumes: ${a}`);
     }
 
+    out.push("", ...renderDrift(plan.drift));
     out.push("", ...renderViolations(plan.violations));
     for (const w of plan.warnings) out.push(`warning: ${w}`);
     return out.join("\n") + "\n";
