@@ -4,8 +4,9 @@ import { NodePoolProfile } from "../infra/nodes/default-pools";
 import { EnvironmentProfile, EnvironmentStack } from "./base";
 
 /**
- * Production: private API endpoint only, secrets encrypted with KMS, control-plane logs, and the
- * cluster and its key protected from deletion. Config may not relax the first, second and last.
+ * Production: private API endpoint only, secrets encrypted with KMS, control-plane logs, and every
+ * resource protected from deletion (so a destroy deletes nothing). Config may not relax the first, second
+ * and last.
  * Volumes outlive their claims unless config says otherwise.
  */
 export class ProdStack extends EnvironmentStack {
