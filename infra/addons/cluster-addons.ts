@@ -69,6 +69,11 @@ export interface AddonSettings {
 export interface ClusterAddonsArgs extends AddonSettings, AwsScopeArgs {
     /** Name of the EKS cluster. */
     clusterName: pulumi.Input<string>;
+    /**
+     * The physical cluster name as configured, a plain string: it scopes the Pod Identity roles' trust,
+     * so the roles are created alongside the cluster instead of after it.
+     */
+    configuredClusterName: string;
     /** Kubernetes minor version of the cluster; an add-on not pinned resolves to its most recent version for it. */
     kubernetesVersion: string;
     /**
@@ -294,9 +299,11 @@ export class ClusterAddons extends pulumi.ComponentResource {
                     {
                         name: a.podIdentityRoleNames[spec.name],
                         assumeRolePolicy: pulumi
-                            .all([a.partition, a.region, a.accountId, a.clusterName])
-                            .apply(([partition, region, accountId, clusterName]) =>
-                                JSON.stringify(podIdentityTrustPolicy({ partition, region, accountId }, clusterName, ADDON_NAMESPACE, spec.podIdentity!.serviceAccount)),
+                            .all([a.partition, a.region, a.accountId])
+                            .apply(([partition, region, accountId]) =>
+                                JSON.stringify(
+                                    podIdentityTrustPolicy({ partition, region, accountId }, a.configuredClusterName, ADDON_NAMESPACE, spec.podIdentity!.serviceAccount),
+                                ),
                             ),
                         tags: a.tags,
                     },

@@ -163,7 +163,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         fargateServiceAccounts: [karpenterServiceAccount],
         tags,
     };
-    const addonSpecs = resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", partition: "", region: "", accountId: "", dnsSuffix: "", fargatePodExecutionRoleArn: "", privateSubnetIds: [] }).specs;
+    const addonSpecs = resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", configuredClusterName: "", partition: "", region: "", accountId: "", dnsSuffix: "", fargatePodExecutionRoleArn: "", privateSubnetIds: [] }).specs;
     const namespacesArgs = { namespaces, reservedNamespaces: [karpenter.namespace] };
     resolveWorkloadNamespacesArgs(namespacesArgs);
     const budgetArgs = args.budget ? { ...args.budget, budgetName: `${args.cluster.clusterName}-monthly-cost`, tags } : undefined;
@@ -465,6 +465,7 @@ export class Environment extends pulumi.ComponentResource {
             {
                 ...addonsArgs,
                 clusterName,
+                configuredClusterName: base,
                 ...scope,
                 fargatePodExecutionRoleArn: fargate.podExecutionRoleArn,
                 privateSubnetIds: network.privateSubnetIds,

@@ -19,6 +19,7 @@ import { configError } from "./config-errors";
 
 const base: ClusterAddonsArgs = {
     clusterName: "c",
+    configuredClusterName: "c",
     kubernetesVersion: "1.33",
     privateSubnetIds: ["subnet-a", "subnet-b"],
     fargatePodExecutionRoleArn: "arn:aws:iam::123456789012:role/fargate",
