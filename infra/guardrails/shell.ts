@@ -3,6 +3,11 @@
  * Bash parsed by mvdan/sh's parser (the one shfmt uses; npm `mvdan-sh`, a synchronous GopherJS build),
  * turned into the small typed tree the user-data analysis walks. Only the shapes the analysis reads are
  * kept: quoting is resolved into literal text here, so a word is literal pieces and expansions.
+ *
+ * Why this build: the rules run synchronously (in the program, the offline plan and the policy pack).
+ * `sh-syntax`, the WebAssembly build of the same parser, only parses asynchronously and its syntax tree
+ * keeps positions but not the commands themselves. mvdan-sh is pinned (package.json): its last release,
+ * no longer developed upstream, on a mature parser; a bump must pass tests/infra/guardrails/containerd.test.ts.
  */
 import type { GoNode } from "mvdan-sh";
 
