@@ -22,11 +22,8 @@ export const containerdStoreKept: ResourceRule = {
         if (typeof userData !== "string") return [];
         const loss = containerdStoreLoss(userData);
         if (!loss) return [];
-        return [
-            {
-                resource,
-                problem: `EC2NodeClass "${objectName(resource)}" user data line ${loss.line} (\`${loss.command}\`) ${loss.effect}, and nothing copies them back`,
-            },
-        ];
+        const where = `EC2NodeClass "${objectName(resource)}" user data line ${loss.line} (\`${loss.command}\`) ${loss.effect}`;
+        const problem = loss.kind === "lost" ? `${where}, and nothing copies them back` : `${where}, so whether it keeps ${CONTAINERD_DIR} cannot be checked`;
+        return [{ resource, problem }];
     },
 };

@@ -16,14 +16,25 @@ export interface UserDataPart {
 export const USER_DATA_BOUNDARY = "==EKS-KARPENTER-USER-DATA==";
 
 /**
+ * The boundary Karpenter re-wraps AL2023 user data with when it adds its NodeConfig part
+ * (aws/karpenter-provider-aws, pkg/providers/amifamily/bootstrap/mime/mime.go): a body line starting
+ * with `--//` would split the merged document there, so it is refused too.
+ */
+export const KARPENTER_MIME_BOUNDARY = "//";
+
+/**
  * A MIME multi-part document, the user data format Karpenter merges for AL2023: it keeps these
  * parts, in order, before its own NodeConfig part. Lines end in LF, as in Karpenter's examples.
  */
 export function multipartUserData(parts: UserDataPart[]): string {
     const delimiter = `--${USER_DATA_BOUNDARY}`;
     for (const part of parts) {
-        if (part.body.split("\n").some((line) => line.startsWith(delimiter))) {
-            throw new Error(`user data part (${part.contentType}) contains the MIME boundary ${USER_DATA_BOUNDARY}`);
+        for (const boundary of [USER_DATA_BOUNDARY, KARPENTER_MIME_BOUNDARY]) {
+            const line = part.body.split("\n").findIndex((l) => l.startsWith(`--${boundary}`));
+            if (line >= 0) {
+                const whose = boundary === KARPENTER_MIME_BOUNDARY ? " Karpenter merges the user data with" : "";
+                throw new Error(`user data part (${part.contentType}) line ${line + 1} starts with --${boundary}: it contains the MIME boundary${whose} ${boundary}`);
+            }
         }
     }
     const lines = [`MIME-Version: 1.0`, `Content-Type: multipart/mixed; boundary="${USER_DATA_BOUNDARY}"`, ""];

@@ -6,48 +6,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { containerdStoreKept } from "../../../infra/guardrails/containerd";
 import { containerdStoreLoss } from "../../../infra/guardrails/user-data";
+import { renderEC2NodeClass } from "../../../infra/nodes/ec2-node-class";
 import { ec2NodeClass, messages } from "./fixtures";
-
-/** The community script of amazon-eks-ami#2122, quoted by seed 000: deletes the store, then mounts. */
-const SEED_COMMUNITY = `#!/bin/bash
-systemctl stop containerd
-mkfs -t ext4 /dev/nvme1n1
-rm -rf /var/lib/containerd/*
-mount /dev/nvme1n1 /var/lib/containerd/
-systemctl start containerd`;
-
-/** Seed 000's "Karpenter is not affected" EC2NodeClass script: a blank volume mounted over the store. */
-const SEED_KARPENTER = `#!/bin/bash
-# 在containerd启动前挂载EBS卷
-mkfs -t ext4 /dev/xvdb
-mkdir -p /var/lib/containerd
-mount /dev/xvdb /var/lib/containerd
-echo '/dev/xvdb /var/lib/containerd ext4 defaults 0 2' >> /etc/fstab
-
-# 初始化EKS节点
-/usr/bin/nodeadm init --cluster-name eks-karpenter-env`;
-
-/** Seed 000's fixed script: move the store away, mount, move it back. */
-const SEED_MOVE_BACK = `systemctl stop containerd
-mkfs -t ext4 /dev/nvme1n1
-mv /var/lib/containerd/* /tmp/containerd/     # 保存AMI缓存
-mount /dev/nvme1n1 /var/lib/containerd/
-mv /tmp/containerd/* /var/lib/containerd/     # 恢复pause容器缓存
-systemctl start containerd`;
-
-/** Seed 002's fixed script (the maintainers' fix): seed the volume through a temporary mount, then fstab. */
-const SEED_TEMP_MOUNT = `DEVICE="/dev/xvdb"
-TEMP_MOUNT="/mnt/temp_containerd"
-# 格式化磁盘
-mkfs.xfs $DEVICE
-# 创建临时挂载点并复制数据
-mkdir -p $TEMP_MOUNT
-mount $DEVICE $TEMP_MOUNT
-cp -a /var/lib/containerd/. $TEMP_MOUNT/
-umount $TEMP_MOUNT
-# 设置永久挂载
-echo "$DEVICE /var/lib/containerd xfs defaults 1 1" >> /etc/fstab
-mount /var/lib/containerd`;
+import { SEED_COMMUNITY, SEED_KARPENTER, SEED_MOVE_BACK, SEED_TEMP_MOUNT } from "./seed-scripts";
 
 const mime = (script: string) => `MIME-Version: 1.0
 Content-Type: multipart/mixed; boundary="BOUNDARY"
@@ -160,5 +121,78 @@ describe("rule containerd-store-kept", () => {
         assert.match(message, /Why: AL2023 AMIs ship the sandbox image localhost\/kubernetes\/pause inside \/var\/lib\/containerd and never pull it again/);
         assert.match(message, /the node never becomes Ready/);
         assert.match(message, /Fix: Carry the store over: mount the new volume at a temporary path, `cp -a \/var\/lib\/containerd\/\. <tmp>\/`/);
+    });
+});
+
+describe("containerdStoreLoss parses shell with a real bash parser (mvdan/sh)", () => {
+    it("sees the command after a quoted ) inside $(...)", () => {
+        lostAt('x=$(echo ")"); mount /dev/xvdb /var/lib/containerd', 1, /mounts a volume/);
+        lostAt('LABEL="$(blkid -o value -s LABEL /dev/xvdb || echo "(none)")"\nmount /dev/xvdb /var/lib/containerd', 2, /mounts a volume/);
+    });
+
+    it("normalises paths: doubled slashes, ., .. and paths relative to cd", () => {
+        lostAt("mount /dev/xvdb /var/lib//containerd", 1, /mounts a volume/);
+        lostAt("rm -rf /var/lib/./containerd/*", 1, /deletes the contents/);
+        lostAt("rm -rf /var/lib/kubelet/../containerd/io.containerd.content.v1.content", 1, /deletes the contents/);
+        lostAt("cd /var/lib && rm -rf containerd/*", 1, /deletes the contents/);
+        kept("cd /var/lib/kubelet && rm -rf containerd/*");
+    });
+
+    it("runs a for loop's body once per item", () => {
+        lostAt('for d in /var/lib/kubelet /var/lib/containerd; do\n  rm -rf "$d"/*\ndone', 2, /^deletes the contents of \/var\/lib\/containerd$/);
+        lostAt("DIRS='/var/log/journal /var/lib/containerd'\nfor d in $DIRS; do rm -rf $d/*; done", 2, /deletes the contents/);
+        kept("for d in /var/lib/kubelet /tmp/x; do rm -rf $d/*; done");
+    });
+
+    it("runs what eval, sh -c and bash <<EOF run", () => {
+        lostAt(`CMD='rm -rf /var/lib/containerd/*'\neval "$CMD"`, 2, /deletes the contents/);
+        lostAt('eval mount /dev/xvdb "/var/lib/containerd"', 1, /mounts a volume/);
+        lostAt("bash <<'EOF'\nrm -rf /var/lib/containerd/*\nEOF", 2, /deletes the contents/);
+    });
+
+    it("follows xargs and find", () => {
+        lostAt("echo /var/lib/containerd | xargs rm -rf", 1, /deletes the contents/);
+        lostAt("find /var/lib/containerd -mindepth 1 -maxdepth 1 | xargs -r rm -rf", 1, /deletes the contents/);
+        lostAt("find /var/lib/containerd -mindepth 1 -print0 | xargs -0 -n 10 sudo rm -rf", 1, /deletes the contents/);
+        lostAt("find /var/lib/containerd -mindepth 1 -delete", 1, /deletes the contents/);
+        lostAt("find /var/lib/containerd -mindepth 1 -exec rm -rf {} +", 1, /deletes the contents/);
+        kept("echo /tmp/old | xargs rm -rf");
+        kept("find /var/lib/containerd -name '*.tmp' -delete");
+    });
+
+    it("does not run a here-document that is only written to a file, but runs the file when the script does", () => {
+        const later = "cat > /usr/local/bin/later.sh <<'EOF'\nrm -rf /var/lib/containerd/*\nmount /dev/xvdb /var/lib/containerd\nEOF\nchmod +x /usr/local/bin/later.sh";
+        kept(later);
+        kept("cat > /etc/motd <<EOF\nmount /dev/xvdb /var/lib/containerd\nEOF");
+        lostAt(`${later}\n/usr/local/bin/later.sh`, 2, /deletes the contents/);
+        lostAt(`${later}\nbash /usr/local/bin/later.sh`, 2, /deletes the contents/);
+    });
+
+    it("follows functions when they are called, and case branches that match", () => {
+        lostAt("wipe() {\n  rm -rf /var/lib/containerd/*\n}\necho start\nwipe", 2, /deletes the contents/);
+        lostAt('seed() { mount "$1" "$2"; }\nseed /dev/xvdb /var/lib/containerd', 1, /mounts a volume/);
+        kept("wipe() { rm -rf /var/lib/containerd/*; }");
+        lostAt('case "${1:-setup}" in\n  setup) mount /dev/xvdb /var/lib/containerd ;;\nesac', 2, /mounts a volume/);
+        kept("case setup in\n  check) mount /dev/xvdb /var/lib/containerd ;;\nesac");
+    });
+
+    it("follows the real containerd-volume script's functions: without its copy, its mount loses the store", () => {
+        const userData = renderEC2NodeClass({ name: "default", clusterName: "prod", role: "node" }).spec.userData!;
+        kept(userData);
+        const copy = /^\s*cp -a "\$TARGET\/\." "\$STAGING\/"\n/m;
+        assert.match(userData, copy);
+        const loss = containerdStoreLoss(userData.replace(copy, ""));
+        assert.equal(loss?.command, 'mount -o noatime "$dev" "$TARGET"');
+    });
+
+    it("reports user data that is not valid bash instead of guessing", () => {
+        assert.deepEqual(containerdStoreLoss("#!/bin/bash\necho ok\nmount /dev/xvdb '/var/lib/containerd"), {
+            kind: "unreadable",
+            line: 3,
+            command: "mount /dev/xvdb '/var/lib/containerd",
+            effect: "is not valid bash (reached EOF without closing quote ')",
+        });
+        const [message] = messages(containerdStoreKept, [ec2NodeClass("broken", { userData: "if true; then\nmount /dev/xvdb /var/lib/containerd" })]);
+        assert.match(message, /^EC2NodeClass "broken" user data line \d+ \(`.*`\) is not valid bash \(.*\), so whether it keeps \/var\/lib\/containerd cannot be checked\./);
     });
 });

@@ -61,4 +61,15 @@ describe("user data", () => {
     test("a part containing the boundary is refused", () => {
         assert.throws(() => multipartUserData([{ contentType: "text/plain", body: `a\n--${USER_DATA_BOUNDARY}\nb` }]), /contains the MIME boundary/);
     });
+
+    test("a part with a line starting with --// (the boundary Karpenter merges with) is refused", () => {
+        const body = "#!/bin/bash\necho start\n--//\necho end";
+        assert.throws(
+            () => multipartUserData([{ contentType: "text/x-shellscript", body }]),
+            /^Error: user data part \(text\/x-shellscript\) line 3 starts with --\/\/: it contains the MIME boundary Karpenter merges the user data with \/\/$/,
+        );
+        assert.throws(() => multipartUserData([{ contentType: "text/x-shellscript", body: "echo a\n--//--" }]), /Karpenter merges/);
+        // Elsewhere on a line, or not at its start, it splits nothing.
+        assert.doesNotThrow(() => multipartUserData([{ contentType: "text/x-shellscript", body: "echo --// x\n -- //\n-//" }]));
+    });
 });
