@@ -24,12 +24,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CONTAINERD_VOLUME_SCRIPT } from "../../../infra/nodes/user-data";
+import { hostSkipReason, sh } from "./host";
 import { SEED_COMMUNITY, SEED_KARPENTER } from "../guardrails/seed-scripts";
 
 const TARGET = "/var/lib/containerd";
 const PAUSE = "localhost/kubernetes/pause:latest";
 
-const sh = (script: string, env: NodeJS.ProcessEnv = process.env) => spawnSync("bash", ["-c", script], { encoding: "utf8", env, timeout: 60_000 });
 
 /** containerd's configuration, as nodeadm writes it for containerd 1.x, with every path private to the boot. */
 const CONFIG = `version = 2
@@ -208,8 +208,6 @@ function assertPauseWorks(node: Node, check: string): void {
 }
 
 function skipReason(): string | undefined {
-    if (process.platform !== "linux") return "needs Linux (containerd, loop devices, namespaces)";
-    if (process.getuid?.() !== 0) return "needs root to run containerd, attach loop devices and mount in a private namespace (CI runs as root)";
     const tools: [string, string][] = [
         ["containerd", "containerd"],
         ["ctr", "containerd"],
@@ -223,14 +221,10 @@ function skipReason(): string | undefined {
         ["mkfs.ext4", "e2fsprogs"],
         ["mkfs.xfs", "xfsprogs"],
     ];
-    for (const [tool, pkg] of tools) if (sh(`command -v ${tool}`).status !== 0) return `needs ${tool} (apt-get install -y ${pkg})`;
     // The image must run alone: a dynamically linked busybox would not.
-    if (!fs.existsSync("/bin/busybox") || sh("ldd /bin/busybox").status === 0) return "needs a static /bin/busybox (apt-get install -y busybox-static)";
-    const ns = spawnSync("unshare", ["--mount", "--pid", "--fork", "--propagation", "private", "true"], { encoding: "utf8" });
-    if (ns.status !== 0) return `unshare --mount --pid fails here: ${ns.stderr.trim()}`;
-    const loop = sh('f=$(mktemp) && truncate -s 1M "$f" && d=$(losetup -f --show "$f") && losetup -d "$d"; s=$?; rm -f "$f"; exit $s');
-    if (loop.status !== 0) return `no loop devices here: ${loop.stderr.trim()}`;
-    return undefined;
+    const staticBusybox = () =>
+        !fs.existsSync("/bin/busybox") || sh("ldd /bin/busybox").status === 0 ? "needs a static /bin/busybox (apt-get install -y busybox-static)" : undefined;
+    return hostSkipReason("run containerd, attach loop devices and mount in a private namespace", tools, ["--mount", "--pid", "--fork"], staticBusybox);
 }
 
 /** Builds the AMI stand-in where the tools are there; why the tests are skipped where not. */

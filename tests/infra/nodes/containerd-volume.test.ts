@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CONTAINERD_VOLUME_SCRIPT } from "../../../infra/nodes/user-data";
+import { hostSkipReason, sh } from "./host";
 
 const SCRIPT = CONTAINERD_VOLUME_SCRIPT;
 const TARGET = "/var/lib/containerd";
@@ -33,19 +34,10 @@ mkdir ${TARGET}
 cp -a "$FIXTURE/." ${TARGET}/
 `;
 
-const sh = (script: string, env: NodeJS.ProcessEnv = process.env) => spawnSync("bash", ["-c", script], { encoding: "utf8", env, timeout: 60_000 });
 
 function skipReason(): string | undefined {
-    if (process.platform !== "linux") return "needs Linux (loop devices, mount namespaces)";
-    if (process.getuid?.() !== 0) return "needs root to attach loop devices and mount in a private namespace (CI runs as root)";
-    for (const tool of ["unshare", "losetup", "mkfs.ext4", "blkid", "findmnt", "mountpoint", "mkswap"]) {
-        if (sh(`command -v ${tool}`).status !== 0) return `needs ${tool} (apt-get install -y util-linux e2fsprogs)`;
-    }
-    const ns = spawnSync("unshare", ["-m", "--propagation", "private", "true"], { encoding: "utf8" });
-    if (ns.status !== 0) return `unshare -m fails here: ${ns.stderr.trim()}`;
-    const loop = sh('f=$(mktemp) && truncate -s 1M "$f" && d=$(losetup -f --show "$f") && losetup -d "$d"; s=$?; rm -f "$f"; exit $s');
-    if (loop.status !== 0) return `no loop devices here: ${loop.stderr.trim()}`;
-    return undefined;
+    const tools = ["unshare", "losetup", "mkfs.ext4", "blkid", "findmnt", "mountpoint", "mkswap"].map((t): [string, string] => [t, "util-linux e2fsprogs"]);
+    return hostSkipReason("attach loop devices and mount in a private namespace", tools, ["-m"]);
 }
 
 /** One simulated node: a disk image on a loop device, the stand-in content, fstab, stubs. */
