@@ -130,11 +130,21 @@ describe("resolveKarpenterArgs", () => {
         assert.deepEqual([other.imageTag, other.imageDigest], ["1.9.1", undefined]);
     });
 
+    test("without a repository, the public image at the pinned tag and digest, or at the tag and digest asked for", () => {
+        const pinned = resolveKarpenterArgs(base);
+        assert.deepEqual([pinned.imageRepository, pinned.imageTag, pinned.imageDigest], [VERSIONS.karpenterImageRepository, VERSIONS.karpenter, VERSIONS.karpenterImageDigest]);
+        const digest = `sha256:${"b".repeat(64)}`;
+        const other = resolveKarpenterArgs({ ...base, imageTag: "1.9.1", imageDigest: digest });
+        assert.deepEqual([other.imageRepository, other.imageTag, other.imageDigest], [VERSIONS.karpenterImageRepository, "1.9.1", digest]);
+    });
+
     test("refuses malformed quantities, replica counts, namespaces and empty pod labels", () => {
         assert.throws(() => resolveKarpenterArgs({ ...base, requests: { cpu: "one" } }), /Karpenter\.requests\.cpu: "one" is not valid; a Kubernetes quantity/);
         assert.throws(() => resolveKarpenterArgs({ ...base, replicas: 0 }), /Karpenter\.replicas: 0 is not valid; a whole number from 1 to 10/);
         assert.throws(() => resolveKarpenterArgs({ ...base, namespace: "Karpenter" }), /Karpenter\.namespace/);
         assert.throws(() => resolveKarpenterArgs({ ...base, podLabels: {} }), /Karpenter\.podLabels/);
         assert.throws(() => resolveKarpenterArgs({ ...base, imageDigest: "latest" }), /Karpenter\.imageDigest/);
+        assert.throws(() => resolveKarpenterArgs({ ...base, imageTag: "1.9.1@sha256:abc" }), /Karpenter\.imageTag: "1\.9\.1@sha256:abc" is not valid; an image tag/);
+        assert.doesNotThrow(() => resolveKarpenterArgs({ ...base, imageTag: "v1.9.1-rc.1_b2" }));
     });
 });
