@@ -23,7 +23,8 @@ import { PublicEcrPullThroughCache, checkCachePrefix, checkControllerImage, pull
 import { NatGateways, Network, NetworkSettings, resolveNetworkArgs } from "../network/network";
 import { renderEC2NodeClass } from "../nodes/ec2-node-class";
 import { KarpenterNodes, KarpenterNodesSettings, resolveKarpenterNodesArgs } from "../nodes/karpenter-nodes";
-import { renderNodePool } from "../nodes/node-pool";
+import { nodePoolAllowsSpot, renderNodePool } from "../nodes/node-pool";
+import { SPOT_SERVICE_LINKED_ROLE } from "../model/service-linked-roles";
 
 /** Karpenter settings of an environment: the controller's own settings, and what the environment builds around it. */
 export interface EnvironmentKarpenter extends KarpenterSettings {
@@ -41,6 +42,13 @@ export interface EnvironmentKarpenter extends KarpenterSettings {
     podLabels?: Record<string, string>;
     /** Pre-create the node instance profile (private clusters with no IAM endpoint). @default privateCluster */
     createInstanceProfile?: boolean;
+    /**
+     * Create EC2's Spot service-linked role (`AWSServiceRoleForEC2Spot`), without which the first Spot launch
+     * in an account fails (`AuthFailure.ServiceLinkedRoleCreationNotPermitted`). The role is account-wide and
+     * creating it where it exists fails: set false in an account that has it (another stack created it, or a
+     * Spot instance was ever launched there). @default true when some NodePool allows Spot, else false
+     */
+    createSpotServiceLinkedRole?: boolean;
 }
 
 /** Add-on settings of an environment: ClusterAddons' choices, plus the workload namespaces. */
@@ -178,6 +186,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         ...(createInstanceProfile ? { instanceProfile: KNOWN_AFTER_DEPLOYMENT } : { role: KNOWN_AFTER_DEPLOYMENT }),
         tags,
     });
+    const createSpotServiceLinkedRole = k.createSpotServiceLinkedRole ?? nodes.nodePools.some(nodePoolAllowsSpot);
 
     // The guardrails, over descriptions of what the components below register, built from the same
     // renderers. They run on data known while the program runs, so they also hold in a preview.
@@ -238,6 +247,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         namespacesArgs,
         budgetArgs,
         createInstanceProfile,
+        createSpotServiceLinkedRole,
         privateCluster,
         network,
         endpointsEnabled,
@@ -311,7 +321,7 @@ export class Environment extends pulumi.ComponentResource {
         super(componentType("Environment"), name, {}, componentOptions("Environment", opts));
         const { tags, karpenter: karpenterSettings, podLabels } = settings;
         const k = args.karpenter ?? {};
-        const { interruptionHandling, addonsArgs, namespacesArgs, budgetArgs, nodePoolLimits, createInstanceProfile } = settings;
+        const { interruptionHandling, addonsArgs, namespacesArgs, budgetArgs, nodePoolLimits, createInstanceProfile, createSpotServiceLinkedRole } = settings;
 
         const awsPartition = aws.getPartitionOutput({}, { parent: this });
         const scope: AwsScopeArgs = {
@@ -447,6 +457,16 @@ export class Environment extends pulumi.ComponentResource {
             { controllerDependsOn: [fargate, controllerRole, nodeRole, ...[queue, endpoints, imageCache].filter((r) => r !== undefined)] },
         );
 
+        // Account-wide: EC2 launches Spot instances with it. The pools wait for it, so the first Spot
+        // launch finds it (and on destroy they and their nodes go first).
+        const spotRole = createSpotServiceLinkedRole
+            ? new aws.iam.ServiceLinkedRole(
+                  `${name}-spot-service-linked-role`,
+                  { awsServiceName: SPOT_SERVICE_LINKED_ROLE.awsServiceName, tags },
+                  { parent: this },
+              )
+            : undefined;
+
         // After the release, so that on destroy they go first while the controller can still drain
         // and terminate their nodes.
         const nodes = new KarpenterNodes(
@@ -457,7 +477,7 @@ export class Environment extends pulumi.ComponentResource {
                 ...(createInstanceProfile ? { instanceProfile: nodeRole.instanceProfileName as pulumi.Output<string> } : { role: nodeRole.roleName }),
                 tags,
             },
-            { parent: this, providers: { kubernetes: provider }, dependsOn: [karpenter] },
+            { parent: this, providers: { kubernetes: provider }, dependsOn: [karpenter, ...(spotRole ? [spotRole] : [])] },
         );
 
         const addons = new ClusterAddons(

@@ -365,6 +365,31 @@ export function renderNodePool(args: NodePoolSettings) {
     };
 }
 
+/**
+ * Whether a pool may launch Spot instances: every requirement of its rendered NodePool on
+ * `karpenter.sh/capacity-type` admits `spot` (Karpenter intersects requirements on one key).
+ */
+export function nodePoolAllowsSpot(args: NodePoolSettings): boolean {
+    return renderNodePool(args)
+        .spec.template.spec.requirements.filter((r) => r.key === LABELS.capacityType)
+        .every((r) => requirementAdmits(r.operator, r.values ?? [], CapacityType.Spot));
+}
+
+/** Whether a requirement with this operator and these values admits a (non-numeric) label value. */
+function requirementAdmits(operator: RequirementOperator, values: string[], value: string): boolean {
+    switch (operator) {
+        case RequirementOperator.In:
+            return values.includes(value);
+        case RequirementOperator.NotIn:
+            return !values.includes(value);
+        case RequirementOperator.Exists:
+            return true;
+        default:
+            // DoesNotExist; Gt and Lt admit numbers only.
+            return false;
+    }
+}
+
 /** The object without its undefined fields (the API server takes a field set to null as a value). */
 function withoutUndefined<T extends object>(value: T): T {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

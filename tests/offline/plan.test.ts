@@ -102,6 +102,7 @@ for (const stack of ["dev", "prod"] as const) {
                     `${COMPONENT.KarpenterControllerRole} ${stack}-controller-role`,
                     `${COMPONENT.KarpenterFargateProfile} ${stack}-karpenter-fargate`,
                     `${COMPONENT.Karpenter} ${stack}-karpenter`,
+                    `aws:iam/serviceLinkedRole:ServiceLinkedRole ${stack}-spot-service-linked-role`,
                     `${COMPONENT.KarpenterNodes} ${stack}-nodes`,
                     `${COMPONENT.ClusterAddons} ${stack}-addons`,
                     `${COMPONENT.WorkloadNamespaces} ${stack}-namespaces`,
