@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CostBudget, CostBudgetSettings, resolveCostBudgetArgs } from "../addons/budget";
@@ -24,6 +25,7 @@ import { NatGateways, Network, NetworkSettings, resolveNetworkArgs } from "../ne
 import { renderEC2NodeClass } from "../nodes/ec2-node-class";
 import { KarpenterNodes, KarpenterNodesSettings, resolveKarpenterNodesArgs } from "../nodes/karpenter-nodes";
 import { nodePoolAllowsSpot, renderNodePool } from "../nodes/node-pool";
+import { describeNvidiaDevicePlugin } from "../nodes/nvidia-device-plugin";
 import { SPOT_SERVICE_LINKED_ROLE } from "../model/service-linked-roles";
 
 /** Karpenter settings of an environment: the controller's own settings, and what the environment builds around it. */
@@ -187,6 +189,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         tags,
     });
     const createSpotServiceLinkedRole = k.createSpotServiceLinkedRole ?? nodes.nodePools.some(nodePoolAllowsSpot);
+    const nvidiaDevicePlugin = describeNvidiaDevicePlugin(`${name}-nvidia-device-plugin`, nodes.nodeClasses, nodes.nodePools);
 
     // The guardrails, over descriptions of what the components below register, built from the same
     // renderers. They run on data known while the program runs, so they also hold in a preview.
@@ -223,6 +226,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
             describeKarpenterRelease(`${name}-karpenter`, described, karpenter.namespace),
             ...nodes.nodeClasses.map((c) => ({ type: TYPES.ec2NodeClass, name: c.name, inputs: renderEC2NodeClass(c as pulumi.Unwrap<typeof c>) })),
             ...nodes.nodePools.map((np) => ({ type: TYPES.nodePool, name: np.name, inputs: renderNodePool(np) })),
+            ...(nvidiaDevicePlugin ? [nvidiaDevicePlugin] : []),
             ...endpointServices.map(({ service, type }) => ({
                 type: TYPES.vpcEndpoint,
                 name: `${name}-endpoints-${service}`,
@@ -248,6 +252,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         budgetArgs,
         createInstanceProfile,
         createSpotServiceLinkedRole,
+        nvidiaDevicePlugin,
         privateCluster,
         network,
         endpointsEnabled,
@@ -321,7 +326,8 @@ export class Environment extends pulumi.ComponentResource {
         super(componentType("Environment"), name, {}, componentOptions("Environment", opts));
         const { tags, karpenter: karpenterSettings, podLabels } = settings;
         const k = args.karpenter ?? {};
-        const { interruptionHandling, addonsArgs, namespacesArgs, budgetArgs, nodePoolLimits, createInstanceProfile, createSpotServiceLinkedRole } = settings;
+        const { interruptionHandling, addonsArgs, namespacesArgs, budgetArgs, nodePoolLimits, createInstanceProfile, createSpotServiceLinkedRole, nvidiaDevicePlugin } =
+            settings;
 
         const awsPartition = aws.getPartitionOutput({}, { parent: this });
         const scope: AwsScopeArgs = {
@@ -479,6 +485,12 @@ export class Environment extends pulumi.ComponentResource {
             },
             { parent: this, providers: { kubernetes: provider }, dependsOn: [karpenter, ...(spotRole ? [spotRole] : [])] },
         );
+
+        // GPU nodes of AL2023 pools advertise nvidia.com/gpu (and so become initialized) only through it. A
+        // DaemonSet: its pods follow the GPU nodes whenever they come.
+        if (nvidiaDevicePlugin) {
+            new k8s.helm.v3.Release(nvidiaDevicePlugin.name, nvidiaDevicePlugin.inputs, { parent: this, provider });
+        }
 
         const addons = new ClusterAddons(
             `${name}-addons`,

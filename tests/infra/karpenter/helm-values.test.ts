@@ -7,6 +7,7 @@ import { karpenterFlowSchemas, karpenterValues, KarpenterValuesInput } from "../
 import { resolveKarpenterArgs } from "../../../infra/karpenter/karpenter";
 import { VERSIONS } from "../../../infra/versions";
 import { SHARED } from "../../harness";
+import { unknownPaths } from "../../chart-values";
 
 const chartDir = path.join(SHARED, "reference/karpenter-1.9/chart");
 const referenceValues = parse(fs.readFileSync(path.join(chartDir, "values.yaml"), "utf8"));
@@ -25,17 +26,6 @@ const input: KarpenterValuesInput = {
     isolatedVPC: false,
     logLevel: "info",
 };
-
-/** Paths of our values that the chart does not declare (a typo there is silently ignored by Helm). */
-function unknownPaths(ours: unknown, theirs: unknown, at: string[] = []): string[] {
-    if (ours === null || typeof ours !== "object" || Array.isArray(ours)) return [];
-    // An empty map or a list in the chart's values is free-form (annotations, labels, env).
-    if (theirs !== null && typeof theirs === "object" && !Array.isArray(theirs) && Object.keys(theirs).length === 0) return [];
-    if (theirs === null || typeof theirs !== "object" || Array.isArray(theirs)) return [at.join(".")];
-    return Object.entries(ours).flatMap(([k, v]) =>
-        k in theirs ? unknownPaths(v, (theirs as Record<string, unknown>)[k], [...at, k]) : [[...at, k].join(".")],
-    );
-}
 
 describe("karpenterValues", () => {
     test("uses only keys the pinned chart's values.yaml declares", () => {
