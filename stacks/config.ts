@@ -72,6 +72,7 @@ export const configSchema = z
                 imageDigest: z.string().optional(),
                 logLevel: checkedByComponent(KarpenterLogLevel).optional(),
                 podLabels: z.record(z.string()).optional(),
+                createSpotServiceLinkedRole: z.boolean().optional(),
             })
             .strict()
             .optional(),

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CostBudget, CostBudgetSettings, resolveCostBudgetArgs } from "../addons/budget";
@@ -23,7 +24,9 @@ import { PublicEcrPullThroughCache, checkCachePrefix, checkControllerImage, pull
 import { NatGateways, Network, NetworkSettings, resolveNetworkArgs } from "../network/network";
 import { renderEC2NodeClass } from "../nodes/ec2-node-class";
 import { KarpenterNodes, KarpenterNodesSettings, resolveKarpenterNodesArgs } from "../nodes/karpenter-nodes";
-import { renderNodePool } from "../nodes/node-pool";
+import { nodePoolAllowsSpot, renderNodePool } from "../nodes/node-pool";
+import { describeNvidiaDevicePlugin } from "../nodes/nvidia-device-plugin";
+import { SPOT_SERVICE_LINKED_ROLE } from "../model/service-linked-roles";
 
 /** Karpenter settings of an environment: the controller's own settings, and what the environment builds around it. */
 export interface EnvironmentKarpenter extends KarpenterSettings {
@@ -41,6 +44,13 @@ export interface EnvironmentKarpenter extends KarpenterSettings {
     podLabels?: Record<string, string>;
     /** Pre-create the node instance profile (private clusters with no IAM endpoint). @default privateCluster */
     createInstanceProfile?: boolean;
+    /**
+     * Create EC2's Spot service-linked role (`AWSServiceRoleForEC2Spot`), without which the first Spot launch
+     * in an account fails (`AuthFailure.ServiceLinkedRoleCreationNotPermitted`). The role is account-wide and
+     * creating it where it exists fails: set false in an account that has it (another stack created it, or a
+     * Spot instance was ever launched there). @default true when some NodePool allows Spot, else false
+     */
+    createSpotServiceLinkedRole?: boolean;
 }
 
 /** Add-on settings of an environment: ClusterAddons' choices, plus the workload namespaces. */
@@ -178,6 +188,8 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         ...(createInstanceProfile ? { instanceProfile: KNOWN_AFTER_DEPLOYMENT } : { role: KNOWN_AFTER_DEPLOYMENT }),
         tags,
     });
+    const createSpotServiceLinkedRole = k.createSpotServiceLinkedRole ?? nodes.nodePools.some(nodePoolAllowsSpot);
+    const nvidiaDevicePlugin = describeNvidiaDevicePlugin(`${name}-nvidia-device-plugin`, nodes.nodeClasses, nodes.nodePools);
 
     // The guardrails, over descriptions of what the components below register, built from the same
     // renderers. They run on data known while the program runs, so they also hold in a preview.
@@ -214,6 +226,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
             describeKarpenterRelease(`${name}-karpenter`, described, karpenter.namespace),
             ...nodes.nodeClasses.map((c) => ({ type: TYPES.ec2NodeClass, name: c.name, inputs: renderEC2NodeClass(c as pulumi.Unwrap<typeof c>) })),
             ...nodes.nodePools.map((np) => ({ type: TYPES.nodePool, name: np.name, inputs: renderNodePool(np) })),
+            ...(nvidiaDevicePlugin ? [nvidiaDevicePlugin] : []),
             ...endpointServices.map(({ service, type }) => ({
                 type: TYPES.vpcEndpoint,
                 name: `${name}-endpoints-${service}`,
@@ -238,6 +251,8 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         namespacesArgs,
         budgetArgs,
         createInstanceProfile,
+        createSpotServiceLinkedRole,
+        nvidiaDevicePlugin,
         privateCluster,
         network,
         endpointsEnabled,
@@ -311,7 +326,8 @@ export class Environment extends pulumi.ComponentResource {
         super(componentType("Environment"), name, {}, componentOptions("Environment", opts));
         const { tags, karpenter: karpenterSettings, podLabels } = settings;
         const k = args.karpenter ?? {};
-        const { interruptionHandling, addonsArgs, namespacesArgs, budgetArgs, nodePoolLimits, createInstanceProfile } = settings;
+        const { interruptionHandling, addonsArgs, namespacesArgs, budgetArgs, nodePoolLimits, createInstanceProfile, createSpotServiceLinkedRole, nvidiaDevicePlugin } =
+            settings;
 
         const awsPartition = aws.getPartitionOutput({}, { parent: this });
         const scope: AwsScopeArgs = {
@@ -447,6 +463,16 @@ export class Environment extends pulumi.ComponentResource {
             { controllerDependsOn: [fargate, controllerRole, nodeRole, ...[queue, endpoints, imageCache].filter((r) => r !== undefined)] },
         );
 
+        // Account-wide: EC2 launches Spot instances with it. The pools wait for it, so the first Spot
+        // launch finds it (and on destroy they and their nodes go first).
+        const spotRole = createSpotServiceLinkedRole
+            ? new aws.iam.ServiceLinkedRole(
+                  `${name}-spot-service-linked-role`,
+                  { awsServiceName: SPOT_SERVICE_LINKED_ROLE.awsServiceName, tags },
+                  { parent: this },
+              )
+            : undefined;
+
         // After the release, so that on destroy they go first while the controller can still drain
         // and terminate their nodes.
         const nodes = new KarpenterNodes(
@@ -457,8 +483,14 @@ export class Environment extends pulumi.ComponentResource {
                 ...(createInstanceProfile ? { instanceProfile: nodeRole.instanceProfileName as pulumi.Output<string> } : { role: nodeRole.roleName }),
                 tags,
             },
-            { parent: this, providers: { kubernetes: provider }, dependsOn: [karpenter] },
+            { parent: this, providers: { kubernetes: provider }, dependsOn: [karpenter, ...(spotRole ? [spotRole] : [])] },
         );
+
+        // GPU nodes of AL2023 pools advertise nvidia.com/gpu (and so become initialized) only through it. A
+        // DaemonSet: its pods follow the GPU nodes whenever they come.
+        if (nvidiaDevicePlugin) {
+            new k8s.helm.v3.Release(nvidiaDevicePlugin.name, nvidiaDevicePlugin.inputs, { parent: this, provider });
+        }
 
         const addons = new ClusterAddons(
             `${name}-addons`,

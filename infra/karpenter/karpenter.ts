@@ -39,9 +39,16 @@ export interface KarpenterSettings {
     replicas?: number;
     /** Let consolidation replace Spot nodes with cheaper Spot nodes. @default false */
     spotToSpotConsolidation?: boolean;
-    /** Controller image tag. @default the pinned Karpenter version */
+    /**
+     * Controller image tag, in the configured repository (the public one unless `imageRepository` is set).
+     * @default the pinned Karpenter version
+     */
     imageTag?: string;
-    /** Controller image digest (`sha256:...`). @default the pinned chart's digest when the tag is the pinned version, else none */
+    /**
+     * Controller image digest (`sha256:...`), verified on every pull. The pinned digest belongs to the pinned
+     * tag: with another tag and no digest, the image is pulled by tag alone.
+     * @default the pinned chart's digest when the tag is the pinned version, else none
+     */
     imageDigest?: string;
     /** The VPC has no route to public AWS endpoints (Karpenter's `isolatedVPC`). @default false */
     isolatedVpc?: boolean;
@@ -105,6 +112,9 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
     const logLevel = args.logLevel ?? KarpenterLogLevel.Info;
     const logLevels = Object.values(KarpenterLogLevel) as string[];
     check(logLevels.includes(logLevel), "Karpenter.logLevel", logLevel, `one of ${logLevels.join(", ")}`);
+    const imageTag = args.imageTag ?? VERSIONS.karpenter;
+    // Docker's rule for a tag: what `repository:tag` may carry.
+    check(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(imageTag), "Karpenter.imageTag", imageTag, "an image tag: letters, digits, '_', '.', '-' (at most 128, not starting with '.' or '-')");
     if (args.imageDigest !== undefined) {
         check(/^sha256:[a-f0-9]{64}$/.test(args.imageDigest), "Karpenter.imageDigest", args.imageDigest, "sha256:<64 hex digits>");
     }
@@ -117,9 +127,12 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
         logLevel,
         spotToSpotConsolidation: args.spotToSpotConsolidation ?? false,
         isolatedVpc: args.isolatedVpc ?? false,
-        imageTag: args.imageTag ?? VERSIONS.karpenter,
-        // A mirror or pull-through cache serves the upstream image unchanged: keep verifying its digest.
-        imageDigest: args.imageDigest ?? ((args.imageTag ?? VERSIONS.karpenter) === VERSIONS.karpenter ? VERSIONS.karpenterImageDigest : undefined),
+        // The image is always set in full, so a tag or digest applies whether or not the repository is.
+        imageRepository: args.imageRepository ?? VERSIONS.karpenterImageRepository,
+        imageTag,
+        // A mirror or pull-through cache serves the upstream image unchanged: keep verifying its digest. The
+        // pinned digest is the pinned tag's: another tag without a digest of its own is pulled by tag.
+        imageDigest: args.imageDigest ?? (imageTag === VERSIONS.karpenter ? VERSIONS.karpenterImageDigest : undefined),
     };
 }
 
@@ -156,7 +169,7 @@ export function describeKarpenterRelease(
                 resources: a.resources,
                 replicas: a.replicas,
                 spotToSpotConsolidation: a.spotToSpotConsolidation,
-                image: a.imageRepository === undefined ? undefined : { repository: a.imageRepository, tag: a.imageTag, digest: a.imageDigest },
+                image: { repository: a.imageRepository, tag: a.imageTag, digest: a.imageDigest },
                 isolatedVPC: a.isolatedVpc,
                 logLevel: a.logLevel,
             }),

@@ -155,6 +155,7 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
     "aws:iam/policy:Policy": { show: { name: "name" } },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { show: { policy: (i) => String(i.policyArn ?? "").split("/").pop() } },
     "aws:iam/instanceProfile:InstanceProfile": { show: { name: "name" } },
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole": { show: { service: "awsServiceName" } },
     "aws:sqs/": { minutes: 0.1 },
     "aws:sqs/queue:Queue": {
         show: { name: "name", "retention (s)": "messageRetentionSeconds", "SSE (SQS-managed)": "sqsManagedSseEnabled" },

@@ -54,14 +54,19 @@ const labels = (nodes: readonly TreeNode[]) => nodes.map((n) => `${n.type} ${n.n
 const STACKS = {
     dev: {
         // Public subnets and one shared NAT gateway (`natGateways: Single`).
-        networkExtras: [] as string[],
+        extras: [] as string[],
         pools: ["arm64", "amd64"],
         endpoint: "public + private",
         coreDnsReplicas: 2,
     },
     prod: {
-        // A private cluster: endpoints instead of NAT, the controller image through a pull-through cache.
-        networkExtras: [`${COMPONENT.PrivateEndpoints} prod-endpoints`, `${COMPONENT.PublicEcrPullThroughCache} prod-image-cache`],
+        // A private cluster: endpoints instead of NAT, the controller image through a pull-through cache;
+        // the GPU pool on AL2023 brings NVIDIA's device plugin.
+        extras: [
+            `${COMPONENT.PrivateEndpoints} prod-endpoints`,
+            `${COMPONENT.PublicEcrPullThroughCache} prod-image-cache`,
+            "kubernetes:helm.sh/v3:Release prod-nvidia-device-plugin",
+        ],
         // spotPercent 70: Spot and on-demand pools per architecture; the GPU pool of the prod profile.
         pools: ["arm64", "arm64-on-demand", "amd64", "amd64-on-demand", "gpu"],
         endpoint: "private",
@@ -94,7 +99,7 @@ for (const stack of ["dev", "prod"] as const) {
                 labels(plan.tree[0].children),
                 [
                     `${COMPONENT.Network} ${stack}-network`,
-                    ...expected.networkExtras,
+                    ...expected.extras,
                     `${COMPONENT.Cluster} ${stack}-cluster`,
                     `random:index/randomString:RandomString ${stack}-suffix`,
                     `${COMPONENT.NodeRole} ${stack}-node-role`,
@@ -102,6 +107,7 @@ for (const stack of ["dev", "prod"] as const) {
                     `${COMPONENT.KarpenterControllerRole} ${stack}-controller-role`,
                     `${COMPONENT.KarpenterFargateProfile} ${stack}-karpenter-fargate`,
                     `${COMPONENT.Karpenter} ${stack}-karpenter`,
+                    `aws:iam/serviceLinkedRole:ServiceLinkedRole ${stack}-spot-service-linked-role`,
                     `${COMPONENT.KarpenterNodes} ${stack}-nodes`,
                     `${COMPONENT.ClusterAddons} ${stack}-addons`,
                     `${COMPONENT.WorkloadNamespaces} ${stack}-namespaces`,

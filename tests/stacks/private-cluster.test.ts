@@ -89,7 +89,11 @@ describe("dev stays public", () => {
         const p = await runProgram("dev");
         assert.equal(p.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").length, 0);
         assert.equal(p.ofType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule").length, 0);
-        assert.equal(p.one("kubernetes:helm.sh/v3:Release", "dev-karpenter").inputs.values.controller.image, undefined);
+        assert.deepEqual(p.one("kubernetes:helm.sh/v3:Release", "dev-karpenter").inputs.values.controller.image, {
+            repository: VERSIONS.karpenterImageRepository,
+            tag: VERSIONS.karpenter,
+            digest: VERSIONS.karpenterImageDigest,
+        });
         assert.equal(p.ofType("aws:ec2/natGateway:NatGateway").length, 1, "dev's single shared NAT gateway");
         const asked = await runProgram("dev", { endpoints: { enabled: true, additionalEndpoints: ["logs"] } });
         const services = asked.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.inputs.serviceName);
