@@ -70,6 +70,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             region: program.region,
             resources: program.resources,
             guardrailOptions: environmentParts(program.stack.environment).guardrailOptions,
+            assumptions: program.assumptions,
         },
         { date: new Date() },
     );

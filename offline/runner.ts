@@ -103,6 +103,8 @@ export class Program {
         public readonly resources: Registered[],
         /** The config the program ran with. */
         public readonly config: Record<string, string> = {},
+        /** What the mocks assumed because only AWS knows it (an adopted VPC's subnets' zones and CIDRs). */
+        public readonly assumptions: string[] = [],
     ) {}
 
     /** The (first) environment. */
@@ -178,11 +180,12 @@ export async function runProgram(
     registrations = [];
     const region = config["aws:region"] ?? DEFAULT_REGION;
     return withoutPromiseStacks(async () => {
-        await pulumi.runtime.setMocks(new AwsMocks(region), "eks-karpenter", stack, false);
+        const mocks = new AwsMocks(region);
+        await pulumi.runtime.setMocks(mocks, "eks-karpenter", stack, false);
         pulumi.runtime.setAllConfig(config);
         const created = environments === 1 ? [createStack(stack)] : createStacks(stack, environments);
         await settings.waitForRPCs();
-        return new Program(created, registrations, config);
+        return new Program(created, registrations, config, mocks.assumptions);
     });
 }
 

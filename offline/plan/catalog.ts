@@ -187,7 +187,15 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
     "aws:ec2/": { minutes: 0.1 },
     "aws:ec2/tag:Tag": { minutes: 0.05, show: { tag: (i) => `${i.key}=${i.value}` } },
     "aws:ec2/vpc:Vpc": { show: { cidr: "cidrBlock" } },
-    "aws:ec2/subnet:Subnet": { show: { cidr: "cidrBlock", zone: "availabilityZone", public: "mapPublicIpOnLaunch" } },
+    "aws:ec2/subnet:Subnet": {
+        show: {
+            cidr: "cidrBlock",
+            zone: "availabilityZone",
+            // Which load balancers the subnet takes (its role tag), and whether instances get a public IP by themselves.
+            "load balancers": (i) => (i.tags?.["kubernetes.io/role/elb"] ? "internet-facing" : i.tags?.["kubernetes.io/role/internal-elb"] ? "internal" : undefined),
+            mapPublicIpOnLaunch: "mapPublicIpOnLaunch",
+        },
+    },
     "aws:ec2/natGateway:NatGateway": {
         minutes: 2,
         show: { connectivity: "connectivityType" },

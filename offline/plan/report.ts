@@ -22,6 +22,8 @@ export interface Plan {
     drift: PoolDrift[];
     /** What the plan could not account for: types without an estimate, dependencies it could not place. */
     warnings: string[];
+    /** What the offline mocks made up because only AWS knows it (an adopted VPC's subnets' zones and CIDRs). */
+    assumedNotRead: string[];
 }
 
 export interface PlanInput {
@@ -31,6 +33,8 @@ export interface PlanInput {
     resources: readonly Registered[];
     /** The options the program ran the guardrails with. */
     guardrailOptions: GuardrailSettings;
+    /** What the mocks assumed (Program.assumptions). @default [] */
+    assumptions?: string[];
 }
 
 export function buildPlan(input: PlanInput, options: { date: Date }): Plan {
@@ -49,6 +53,7 @@ export function buildPlan(input: PlanInput, options: { date: Date }): Plan {
             ...path.unknownTypes.map((t) => `no time estimate for ${t}: assumed ${UNKNOWN_TYPE_MINUTES} min; add it to offline/plan/catalog.ts`),
             ...path.unresolved.map((u) => `dependency on ${u}, which was never registered: left out of the critical path`),
         ],
+        assumedNotRead: input.assumptions ?? [],
     };
 }
 
@@ -98,6 +103,10 @@ export function renderText(plan: Plan): string {
         for (const a of cost.assumptions) out.push(`  assumes: ${a}`);
     }
 
+    if (plan.assumedNotRead.length > 0) {
+        out.push("", "Assumed, not read: offline, these values are made up by the mocks; the real ones come from AWS at deployment");
+        for (const a of plan.assumedNotRead) out.push(`  ${a}`);
+    }
     out.push("", ...renderDrift(plan.drift));
     out.push("", ...renderViolations(plan.violations));
     for (const w of plan.warnings) out.push(`warning: ${w}`);
