@@ -21,6 +21,8 @@ export interface EnvironmentProfile {
     nodePoolProfile: NodePoolProfile;
     /** Reclaim policy of the default StorageClass where config sets none. */
     storageReclaimPolicy: ReclaimPolicy;
+    /** The Karpenter controller's replicas and requests where config sets none. */
+    karpenter: { replicas: number; requests: { cpu: string; memory: string } };
     /** Settings this environment does not let config change, with the only value allowed. */
     fixed: Partial<Record<"endpointPublicAccess" | "secretsEncryption" | "protect", boolean>>;
 }
@@ -100,7 +102,7 @@ export abstract class EnvironmentStack {
             privateCluster: c.privateCluster ?? p.privateCluster,
             endpoints: c.endpoints,
             imageCache: c.imageCache,
-            karpenter: c.karpenter,
+            karpenter: { ...c.karpenter, replicas: c.karpenter?.replicas ?? p.karpenter.replicas, requests: { ...p.karpenter.requests, ...c.karpenter?.requests } },
             podIdentityAssociations: c.podIdentityAssociations,
             nodes: {
                 nodeClasses: [

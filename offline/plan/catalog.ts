@@ -8,6 +8,7 @@
  * matching key's entry merged, the longest last, so an exact entry refines its family's.
  */
 import { ADDON_NAMESPACE, COREDNS_POD_LABELS } from "../../infra/addons/catalog";
+import { CONTROLLER_DEFAULTS } from "../../infra/karpenter/karpenter";
 import { parseQuantity } from "../../infra/karpenter/quantity";
 import type { Registered } from "../runner";
 import { EKS_STANDARD_SUPPORT_END, HOURS_PER_MONTH, RegionPrices, fargateSize } from "./prices";
@@ -140,7 +141,6 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
             "compute type": (i) => safeJson(i.configurationValues)?.computeType,
         },
         cost: (r, ctx) => fargatePods(addonWorkload(r.inputs), ctx),
-        note: (r, ctx) => ec2PodsNote(r, addonWorkload(r.inputs), ctx),
     },
     "aws:eks/accessEntry:AccessEntry": { minutes: 0.1, show: { type: "type" } },
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": { minutes: 0.1, show: { policy: "policyArn" } },
@@ -233,7 +233,7 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
             requests: (i) => chartWorkload(i)?.requests,
         },
         cost: (r, ctx) => fargatePods(chartWorkload(r.inputs), ctx),
-        note: (r, ctx) => ec2PodsNote(r, chartWorkload(r.inputs), ctx),
+        note: (r, ctx) => controllerSavingNote(r, ctx),
     },
     "kubernetes:karpenter.sh/v1:NodePool": {
         show: {
@@ -285,12 +285,12 @@ function valueAt(root: unknown, dotted: string): unknown {
         .reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), root);
 }
 
-function chartWorkload(inputs: Inputs): Workload | undefined {
+export function chartWorkload(inputs: Inputs): Workload | undefined {
     const chart = String(inputs.chart ?? "").split("/").pop() ?? "";
     return CHARTS[chart]?.(inputs.namespace ?? "default", inputs.values ?? {});
 }
 
-function addonWorkload(inputs: Inputs): Workload | undefined {
+export function addonWorkload(inputs: Inputs): Workload | undefined {
     return ADDONS[inputs.addonName]?.(safeJson(inputs.configurationValues) ?? {});
 }
 
@@ -299,7 +299,7 @@ function hourly(item: string, rate: number, count: number, what: string): CostLi
 }
 
 /** A rate in dollars, with at least cents (`$0.60`, `$0.004865`). */
-function usd(rate: number): string {
+export function usd(rate: number): string {
     return `$${rate.toFixed(Math.max(2, (String(rate).split(".")[1] ?? "").length))}`;
 }
 
@@ -338,7 +338,7 @@ function controlPlaneLogsNote(types: string[] | undefined, ctx: CostContext): st
 }
 
 /** Whether a Fargate profile selects the workload's pods (their namespace, and labels they carry) and they may run there. */
-function onFargate(workload: Workload, ctx: CostContext): boolean {
+export function onFargate(workload: Workload, ctx: CostContext): boolean {
     return (
         !workload.ec2Only &&
         ctx.resources
@@ -367,11 +367,22 @@ function fargatePods(workload: Workload | undefined, ctx: CostContext): CostLine
     ];
 }
 
-/** Pods that need an EC2 node keep one running even with no workload; its price depends on the instance type chosen. */
-function ec2PodsNote(r: Registered, workload: Workload | undefined, ctx: CostContext): string | undefined {
-    if (!workload || onFargate(workload, ctx)) return undefined;
+/**
+ * What the Karpenter controller's replicas and requests save against the library's defaults (2 × 1 CPU /
+ * 1Gi), when they are smaller: dev's cheaper default, reported with its trade-off.
+ */
+function controllerSavingNote(r: Registered, ctx: CostContext): string | undefined {
+    const actual = chartWorkload(r.inputs);
+    if (!actual || !String(r.inputs.chart ?? "").endsWith("/karpenter")) return undefined;
+    const standard = { ...actual, replicas: CONTROLLER_DEFAULTS.replicas, requests: { ...CONTROLLER_DEFAULTS.requests } };
+    const monthly = (w: Workload) => fargatePods(w, ctx).reduce((sum, l) => sum + l.monthly, 0);
+    const saving = monthly(standard) - monthly(actual);
+    if (saving <= 0) return undefined;
     return (
-        `EC2: the ${workload.replicas} pods of ${r.name} need an EC2 node, so at least one runs before any workload; ` +
-        "its price depends on the instance type chosen (by Karpenter, for this library's nodes) and is not in the total."
+        `Saving: ${r.name} runs ${actual.replicas} × ${actual.requests?.cpu} CPU / ${actual.requests?.memory} instead of the library's ` +
+        `${CONTROLLER_DEFAULTS.replicas} × ${CONTROLLER_DEFAULTS.requests.cpu} / ${CONTROLLER_DEFAULTS.requests.memory}: $${saving.toFixed(2)} a month less. ` +
+        (actual.replicas < CONTROLLER_DEFAULTS.replicas
+            ? "Trade-off: with one replica, no node is launched, consolidated or drained while its pod restarts (about a minute on Fargate)."
+            : "Trade-off: smaller requests schedule large bursts of pending pods more slowly.")
     );
 }
