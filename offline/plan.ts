@@ -71,6 +71,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             resources: program.resources,
             guardrailOptions: environmentParts(program.stack.environment).guardrailOptions,
             assumptions: program.assumptions,
+            outputs: await program.outputs(),
         },
         { date: new Date() },
     );

@@ -117,6 +117,17 @@ export class Program {
         return this.config["aws:region"] ?? DEFAULT_REGION;
     }
 
+    /** The stack outputs of the (first) environment, as `pulumi stack output` would list them; secrets as `[secret]`. */
+    async outputs(): Promise<Record<string, unknown>> {
+        const entries = await Promise.all(
+            Object.entries(this.stack.outputs).map(async ([key, output]: [string, pulumi.Output<unknown>]) => {
+                const secret = await (output as unknown as { isSecret: Promise<boolean> }).isSecret;
+                return [key, secret ? "[secret]" : await valueOf(output)] as const;
+            }),
+        );
+        return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
+    }
+
     ofType(type: string): Registered[] {
         return this.resources.filter((r) => r.type === type);
     }

@@ -11,6 +11,7 @@ import { ADDON_NAMESPACE, COREDNS_POD_LABELS } from "../../infra/addons/catalog"
 import { CONTROLLER_DEFAULTS } from "../../infra/karpenter/karpenter";
 import { parseQuantity } from "../../infra/karpenter/quantity";
 import type { Registered } from "../runner";
+import * as review from "./review";
 import { EKS_STANDARD_SUPPORT_END, HOURS_PER_MONTH, RegionPrices, fargateSize } from "./prices";
 
 export type Inputs = Record<string, any>;
@@ -103,7 +104,7 @@ export const ADDONS: Record<string, (config: Inputs) => Workload> = {
 };
 
 export const RESOURCE_TYPES: Record<string, TypeEntry> = {
-    "aws:": { references: ["clusterName", "role", "rule", "queueUrl", "vpcId", "subnetId", "subnetIds", "routeTableId", "allocationId"] },
+    "aws:": { show: { tags: "tags" }, references: ["clusterName", "role", "rule", "queueUrl", "vpcId", "subnetId", "subnetIds", "routeTableId", "allocationId"] },
 
     // EKS. The @pulumi/eks Cluster is a remote component: under mocks its children are not seen, so it
     // is one step: the cluster IAM role, the control plane (~10 min), then the OIDC provider (it needs the issuer).
@@ -151,8 +152,11 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
 
     // IAM, SQS, EventBridge, KMS, logs, budgets: API calls of a few seconds.
     "aws:iam/": { minutes: 0.1 },
-    "aws:iam/role:Role": { show: { name: "name" } },
-    "aws:iam/policy:Policy": { show: { name: "name" } },
+    "aws:iam/role:Role": { show: { name: "name", trust: (i) => review.statements(i.assumeRolePolicy), inline: (i) => i.inlinePolicies?.flatMap((p: Inputs) => review.statements(p.policy) ?? []) } },
+    "aws:iam/policy:Policy": { show: { name: "name", statements: (i) => review.statements(i.policy) } },
+    "aws:iam/rolePolicy:RolePolicy": { show: { statements: (i) => review.statements(i.policy) } },
+    "aws:sqs/queuePolicy:QueuePolicy": { show: { statements: (i) => review.statements(i.policy) } },
+    "aws:ec2/securityGroup:SecurityGroup": { show: { rules: (i) => review.securityGroupRules(i) } },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { show: { policy: (i) => String(i.policyArn ?? "").split("/").pop() } },
     "aws:iam/instanceProfile:InstanceProfile": { show: { name: "name" } },
     "aws:sqs/": { minutes: 0.1 },
@@ -180,7 +184,10 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
     },
     "aws:budgets/budget:Budget": {
         minutes: 0.1,
-        show: { limit: (i) => (i.limitAmount ? `${i.limitAmount} ${i.limitUnit ?? "USD"} per ${String(i.timeUnit ?? "MONTHLY").toLowerCase()}` : undefined) },
+        show: {
+            limit: (i) => (i.limitAmount ? `${i.limitAmount} ${i.limitUnit ?? "USD"} per ${String(i.timeUnit ?? "MONTHLY").toLowerCase()}` : undefined),
+            notifications: (i) => review.budgetNotifications(i),
+        },
     },
 
     // Network.
@@ -231,6 +238,7 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
             namespace: "namespace",
             replicas: (i) => chartWorkload(i)?.replicas,
             requests: (i) => chartWorkload(i)?.requests,
+            "values off the chart's defaults": (i) => review.valuesOffDefaults(i),
         },
         cost: (r, ctx) => fargatePods(chartWorkload(r.inputs), ctx),
         note: (r, ctx) => controllerSavingNote(r, ctx),
@@ -240,12 +248,29 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
             weight: "spec.weight",
             limits: "spec.limits",
             "node class": "spec.template.spec.nodeClassRef.name",
+            architectures: (i) => requirement(i, "kubernetes.io/arch"),
             "capacity types": (i) => requirement(i, "karpenter.sh/capacity-type"),
-            consolidation: "spec.disruption.consolidationPolicy",
+            families: (i) => requirement(i, "karpenter.k8s.aws/instance-family"),
+            "spread label": (i) => requirement(i, "capacity-spread"),
+            requirements: (i) => review.requirements(i),
+            taints: "spec.template.spec.taints",
+            disruption: (i) => review.disruption(i),
         },
     },
     "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": {
-        show: { ami: (i) => i.spec?.amiSelectorTerms?.map((t: Inputs) => t.alias ?? t.id ?? t.name), role: "spec.role", "instance profile": "spec.instanceProfile" },
+        show: {
+            ami: (i) => i.spec?.amiSelectorTerms?.map((t: Inputs) => t.alias ?? t.id ?? t.name),
+            role: "spec.role",
+            "instance profile": "spec.instanceProfile",
+            volumes: (i) => review.volumes(i),
+            IMDS: (i) => review.imds(i),
+            "user data": (i) => review.userDataParts(i),
+            tags: "spec.tags",
+        },
+    },
+    "kubernetes:core/v1:ResourceQuota": { show: { hard: "spec.hard" } },
+    "kubernetes:core/v1:LimitRange": {
+        show: { limits: (i) => i.spec?.limits?.map((l: Inputs) => `${l.type}: default ${JSON.stringify(l.default ?? {})}, request ${JSON.stringify(l.defaultRequest ?? {})}`) },
     },
 
     // Configuration only: no cloud call.
@@ -258,7 +283,8 @@ export function entryOf(type: string): TypeEntry {
     return Object.keys(RESOURCE_TYPES)
         .filter((key) => type === key || ((key.endsWith(":") || key.endsWith("/")) && type.startsWith(key)))
         .sort((a, b) => a.length - b.length)
-        .reduce<TypeEntry>((merged, key) => ({ ...merged, ...RESOURCE_TYPES[key] }), {});
+        // `show` adds up (a family's tags, then the type's own settings); the rest of an exact entry replaces its family's.
+        .reduce<TypeEntry>((merged, key) => ({ ...merged, ...RESOURCE_TYPES[key], show: { ...merged.show, ...RESOURCE_TYPES[key].show } }), {});
 }
 
 /** Estimated minutes to create `r`; undefined for a custom type the table does not know. */

@@ -6,7 +6,7 @@ import { CostEstimate, baselineCost } from "./cost";
 import { PoolDrift, poolDrift, renderDrift } from "./drift";
 import { Violation, checkGuardrails } from "./guardrails";
 import { CriticalPath, criticalPath, explainUnneeded } from "./schedule";
-import { TreeNode, buildTree } from "./tree";
+import { TreeNode, buildTree, markSuffixes, randomSuffixes } from "./tree";
 
 export interface Plan {
     stack: string;
@@ -24,6 +24,8 @@ export interface Plan {
     warnings: string[];
     /** What the offline mocks made up because only AWS knows it (an adopted VPC's subnets' zones and CIDRs). */
     assumedNotRead: string[];
+    /** The stack outputs (`pulumi stack output`), secrets hidden; values from mocks stand for the deployed ones. */
+    outputs: Record<string, unknown>;
 }
 
 export interface PlanInput {
@@ -35,6 +37,8 @@ export interface PlanInput {
     guardrailOptions: GuardrailSettings;
     /** What the mocks assumed (Program.assumptions). @default [] */
     assumptions?: string[];
+    /** The stack outputs (Program.outputs()). @default {} */
+    outputs?: Record<string, unknown>;
 }
 
 export function buildPlan(input: PlanInput, options: { date: Date }): Plan {
@@ -54,6 +58,7 @@ export function buildPlan(input: PlanInput, options: { date: Date }): Plan {
             ...path.unresolved.map((u) => `dependency on ${u}, which was never registered: left out of the critical path`),
         ],
         assumedNotRead: input.assumptions ?? [],
+        outputs: markSuffixes(input.outputs ?? {}, randomSuffixes(input.resources)) as Record<string, unknown>,
     };
 }
 
@@ -70,6 +75,9 @@ export function renderText(plan: Plan): string {
             drawTree(n.children, indent + (last ? "   " : "│  "));
         });
     drawTree(plan.tree, "");
+
+    out.push("", "Stack outputs");
+    for (const [k, v] of Object.entries(plan.outputs)) out.push(`  ${k}: ${formatValue(v)}`);
 
     const cp = plan.criticalPath;
     out.push("", `Critical path of a first \`pulumi up\`: ~${cp.totalMinutes.toFixed(1)} min (per-type estimates: README, The offline plan)`);

@@ -21,9 +21,7 @@ export const RANDOM_SUFFIX = "<random suffix>";
 export function buildTree(resources: readonly Registered[]): TreeNode[] {
     const children = new Map<string, Registered[]>();
     for (const r of resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
-    const suffixes = resources
-        .filter((r) => r.type === "random:index/randomString:RandomString" && typeof r.outputs.result === "string" && r.outputs.result !== "")
-        .map((r) => r.outputs.result as string);
+    const suffixes = randomSuffixes(resources);
     const node = (r: Registered): TreeNode => ({
         type: r.type,
         name: r.name,
@@ -36,7 +34,15 @@ export function buildTree(resources: readonly Registered[]): TreeNode[] {
 }
 
 
-function markSuffixes(value: unknown, suffixes: string[]): unknown {
+/** The random strings the program made (under mocks, made-up values). */
+export function randomSuffixes(resources: readonly Registered[]): string[] {
+    return resources
+        .filter((r) => r.type === "random:index/randomString:RandomString" && typeof r.outputs.result === "string" && r.outputs.result !== "")
+        .map((r) => r.outputs.result as string);
+}
+
+/** `value` with every random suffix in its strings shown as `<random suffix>`, and marked known after deploy. */
+export function markSuffixes(value: unknown, suffixes: string[]): unknown {
     if (typeof value === "string") {
         const marked = suffixes.reduce((v, s) => v.split(s).join(RANDOM_SUFFIX), value);
         return marked === value ? value : `${marked} (known after deploy)`;
