@@ -4,27 +4,15 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { environmentParts } from "../../infra/environment/environment";
-import { Plan, buildPlan, renderText } from "../../offline/plan/report";
+import { planOf } from "../../offline/plan";
+import { Plan, renderText } from "../../offline/plan/report";
 import { TreeNode } from "../../offline/plan/tree";
 import { runProgram } from "../harness";
 
 const DATE = new Date("2026-03-01T00:00:00Z");
 
 async function planWith(overrides: Record<string, unknown> = {}): Promise<Plan> {
-    const program = await runProgram("prod", overrides);
-    return buildPlan(
-        {
-            stack: "prod",
-            environment: program.stack.constructor.name,
-            region: program.region,
-            resources: program.resources,
-            guardrailOptions: environmentParts(program.stack.environment).guardrailOptions,
-            assumptions: program.assumptions,
-            outputs: await program.outputs(),
-        },
-        { date: DATE },
-    );
+    return planOf("prod", await runProgram("prod", overrides), DATE);
 }
 
 function setting(plan: Plan, name: string, label: string): unknown {
