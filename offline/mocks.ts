@@ -38,7 +38,24 @@ export const EXISTING_VPC = {
     publicSubnetIds: ["subnet-0a1b2c3d4e5f6001a", "subnet-0a1b2c3d4e5f6001b"],
 };
 
+/** What AWS accepts as a VPC or subnet ID: the prefix and 8 or 17 hex digits. */
+const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/** The CIDR block assumed for an adopted VPC the mocks do not hold (its subnets get /24s in it). */
+const ASSUMED_VPC_CIDR = "10.0.0.0/16";
+
 export class AwsMocks implements pulumi.runtime.Mocks {
+    /**
+     * What the mocks made up because only AWS knows it (an adopted VPC's CIDR, its subnets' zones and
+     * CIDRs): the plan prints these as assumed, not read.
+     */
+    public readonly assumptions: string[] = [];
+    /** The adopted VPCs looked up so far, in order; an unknown subnet is taken to be in the last. */
+    private readonly vpcs: string[] = [];
+    /** Unknown subnets looked up so far, in order: each gets the next zone and /24. */
+    private readonly subnets: string[] = [];
+
     constructor(public readonly region: string) {}
 
     /** The region's zones: a, b and c. */
@@ -102,14 +119,24 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return { id: this.region, names: this.zones, zoneIds: this.zones.map((_, n) => `az${n + 1}`), state: args.inputs.state };
-            case "aws:ec2/getVpc:getVpc":
-                if (args.inputs.id !== EXISTING_VPC.vpcId) throw new Error(`InvalidVpcID.NotFound: ${args.inputs.id}`);
-                return { id: EXISTING_VPC.vpcId, cidrBlock: EXISTING_VPC.cidrBlock, cidrBlockAssociations: [{ cidrBlock: EXISTING_VPC.cidrBlock }], enableDnsHostnames: true, enableDnsSupport: true, mainRouteTableId: "rtb-0existingmain" };
+            case "aws:ec2/getVpc:getVpc": {
+                const id: string = args.inputs.id;
+                if (!VPC_ID.test(id)) throw new Error(`InvalidVpcID.Malformed: ${id}`);
+                this.vpcs.push(id);
+                const cidrBlock = id === EXISTING_VPC.vpcId ? EXISTING_VPC.cidrBlock : ASSUMED_VPC_CIDR;
+                if (id !== EXISTING_VPC.vpcId) this.assume(`VPC ${id}: CIDR ${cidrBlock}, DNS support and hostnames on, its main route table (assumed, not read from AWS)`);
+                return { id, cidrBlock, cidrBlockAssociations: [{ cidrBlock }], enableDnsHostnames: true, enableDnsSupport: true, mainRouteTableId: "rtb-0existingmain" };
+            }
             case "aws:ec2/getSubnet:getSubnet": {
-                const all = [...EXISTING_VPC.privateSubnetIds, ...EXISTING_VPC.publicSubnetIds];
-                const n = all.indexOf(args.inputs.id);
-                if (n < 0) throw new Error(`InvalidSubnetID.NotFound: ${args.inputs.id}`);
-                return { id: args.inputs.id, vpcId: EXISTING_VPC.vpcId, availabilityZone: this.zones[n % 2], cidrBlock: `10.50.${n}.0/24` };
+                const id: string = args.inputs.id;
+                const known = [...EXISTING_VPC.privateSubnetIds, ...EXISTING_VPC.publicSubnetIds].indexOf(id);
+                if (known >= 0) return { id, vpcId: EXISTING_VPC.vpcId, availabilityZone: this.zones[known % 2], cidrBlock: `10.50.${known}.0/24` };
+                if (!SUBNET_ID.test(id)) throw new Error(`InvalidSubnetID.Malformed: ${id}`);
+                if (!this.subnets.includes(id)) this.subnets.push(id);
+                const n = this.subnets.indexOf(id);
+                const subnet = { id, vpcId: this.vpcs[this.vpcs.length - 1] ?? "vpc-unknown", availabilityZone: this.zones[n % this.zones.length], cidrBlock: `10.0.${n}.0/24` };
+                this.assume(`subnet ${id}: zone ${subnet.availabilityZone}, CIDR ${subnet.cidrBlock}, in ${subnet.vpcId} (assumed, not read from AWS)`);
+                return subnet;
             }
             case "aws:ec2/getRouteTables:getRouteTables":
                 return { id: this.region, ids: [`rtb-0existing${args.inputs.filters[0].values[0].slice(-1)}`] };
@@ -125,6 +152,10 @@ export class AwsMocks implements pulumi.runtime.Mocks {
             default:
                 return args.inputs;
         }
+    }
+
+    private assume(sentence: string): void {
+        if (!this.assumptions.includes(sentence)) this.assumptions.push(sentence);
     }
 
     /**

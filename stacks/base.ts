@@ -21,6 +21,8 @@ export interface EnvironmentProfile {
     nodePoolProfile: NodePoolProfile;
     /** Reclaim policy of the default StorageClass where config sets none. */
     storageReclaimPolicy: ReclaimPolicy;
+    /** The Karpenter controller's replicas and requests where config sets none. */
+    karpenter: { replicas: number; requests: { cpu: string; memory: string } };
     /** Settings this environment does not let config change, with the only value allowed. */
     fixed: Partial<Record<"endpointPublicAccess" | "secretsEncryption" | "protect", boolean>>;
 }
@@ -45,15 +47,23 @@ export abstract class EnvironmentStack {
     public readonly environment: Environment;
     public readonly outputs: StackOutputs;
 
-    constructor(public readonly config: StackConfig) {
+    /**
+     * @param config the stack's config
+     * @param options.name the Environment component's name, where a program makes several environments
+     *   (each needs its own). @default the profile's name (`dev`, `prod`)
+     */
+    constructor(
+        public readonly config: StackConfig,
+        options: { name?: string } = {},
+    ) {
         const profile = this.profile();
-        this.name = profile.name;
+        this.name = options.name ?? profile.name;
         for (const [key, only] of Object.entries(profile.fixed) as [keyof StackConfig, boolean][]) {
             check(
                 config[key] === undefined || config[key] === only,
                 `${NAMESPACE}:${key}`,
                 config[key],
-                `${only} in the ${this.name} environment`,
+                `${only} in the ${profile.name} environment`,
             );
         }
         // `protect` on the Environment is inherited by every resource inside it (Pulumi's rule for a
@@ -92,7 +102,7 @@ export abstract class EnvironmentStack {
             privateCluster: c.privateCluster ?? p.privateCluster,
             endpoints: c.endpoints,
             imageCache: c.imageCache,
-            karpenter: c.karpenter,
+            karpenter: { ...c.karpenter, replicas: c.karpenter?.replicas ?? p.karpenter.replicas, requests: { ...p.karpenter.requests, ...c.karpenter?.requests } },
             podIdentityAssociations: c.podIdentityAssociations,
             nodes: {
                 nodeClasses: [
@@ -108,7 +118,7 @@ export abstract class EnvironmentStack {
             },
             addons: { ...c.addons, storageClass: { reclaimPolicy: p.storageReclaimPolicy, ...c.addons?.storageClass } },
             budget: c.budget,
-            tags: { environment: this.name, "managed-by": "pulumi", ...(c.tags ?? {}) },
+            tags: { environment: p.name, "managed-by": "pulumi", ...(c.tags ?? {}) },
         };
     }
 }

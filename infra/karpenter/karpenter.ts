@@ -86,6 +86,9 @@ export interface KarpenterOrdering {
     controllerDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
+/** The controller's replicas and requests when nothing sets them: what Karpenter's guides run in production. */
+export const CONTROLLER_DEFAULTS = { replicas: 2, requests: { cpu: "1", memory: "1Gi" } } as const;
+
 export function resolveKarpenterArgs(args: KarpenterArgs) {
     const namespace = args.namespace ?? "karpenter";
     const serviceAccountName = args.serviceAccountName ?? "karpenter";
@@ -93,7 +96,7 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
     check(dns1123.test(namespace), "Karpenter.namespace", namespace, "a DNS-1123 label (lower-case letters, digits, '-')");
     check(dns1123.test(serviceAccountName), "Karpenter.serviceAccountName", serviceAccountName, "a DNS-1123 label");
     check(Object.keys(args.podLabels ?? {}).length > 0, "Karpenter.podLabels", args.podLabels, "at least one label, matched by the Fargate profile");
-    const requests = { cpu: args.requests?.cpu ?? "1", memory: args.requests?.memory ?? "1Gi" };
+    const requests = { cpu: args.requests?.cpu ?? CONTROLLER_DEFAULTS.requests.cpu, memory: args.requests?.memory ?? CONTROLLER_DEFAULTS.requests.memory };
     const limits = { cpu: args.limits?.cpu ?? requests.cpu, memory: args.limits?.memory ?? requests.memory };
     for (const r of ["cpu", "memory"] as const) {
         parseQuantity(`Karpenter.requests.${r}`, requests[r]);
@@ -107,7 +110,7 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
         gap?.limit,
         `equal to requests.${gap?.resource} (${String(gap?.request)}): the controller must run with Guaranteed QoS`,
     );
-    const replicas = args.replicas ?? 2;
+    const replicas = args.replicas ?? CONTROLLER_DEFAULTS.replicas;
     check(Number.isInteger(replicas) && replicas >= 1 && replicas <= 10, "Karpenter.replicas", replicas, "a whole number from 1 to 10");
     const logLevel = args.logLevel ?? KarpenterLogLevel.Info;
     const logLevels = Object.values(KarpenterLogLevel) as string[];

@@ -8,8 +8,10 @@
  * matching key's entry merged, the longest last, so an exact entry refines its family's.
  */
 import { ADDON_NAMESPACE, COREDNS_POD_LABELS } from "../../infra/addons/catalog";
+import { CONTROLLER_DEFAULTS } from "../../infra/karpenter/karpenter";
 import { parseQuantity } from "../../infra/karpenter/quantity";
 import type { Registered } from "../runner";
+import * as review from "./review";
 import { EKS_STANDARD_SUPPORT_END, HOURS_PER_MONTH, RegionPrices, fargateSize } from "./prices";
 
 export type Inputs = Record<string, any>;
@@ -102,7 +104,7 @@ export const ADDONS: Record<string, (config: Inputs) => Workload> = {
 };
 
 export const RESOURCE_TYPES: Record<string, TypeEntry> = {
-    "aws:": { references: ["clusterName", "role", "rule", "queueUrl", "vpcId", "subnetId", "subnetIds", "routeTableId", "allocationId"] },
+    "aws:": { show: { tags: "tags" }, references: ["clusterName", "role", "rule", "queueUrl", "vpcId", "subnetId", "subnetIds", "routeTableId", "allocationId"] },
 
     // EKS. The @pulumi/eks Cluster is a remote component: under mocks its children are not seen, so it
     // is one step: the cluster IAM role, the control plane (~10 min), then the OIDC provider (it needs the issuer).
@@ -140,7 +142,6 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
             "compute type": (i) => safeJson(i.configurationValues)?.computeType,
         },
         cost: (r, ctx) => fargatePods(addonWorkload(r.inputs), ctx),
-        note: (r, ctx) => ec2PodsNote(r, addonWorkload(r.inputs), ctx),
     },
     "aws:eks/accessEntry:AccessEntry": { minutes: 0.1, show: { type: "type" } },
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": { minutes: 0.1, show: { policy: "policyArn" } },
@@ -151,8 +152,11 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
 
     // IAM, SQS, EventBridge, KMS, logs, budgets: API calls of a few seconds.
     "aws:iam/": { minutes: 0.1 },
-    "aws:iam/role:Role": { show: { name: "name" } },
-    "aws:iam/policy:Policy": { show: { name: "name" } },
+    "aws:iam/role:Role": { show: { name: "name", trust: (i) => review.statements(i.assumeRolePolicy), inline: (i) => i.inlinePolicies?.flatMap((p: Inputs) => review.statements(p.policy) ?? []) } },
+    "aws:iam/policy:Policy": { show: { name: "name", statements: (i) => review.statements(i.policy) } },
+    "aws:iam/rolePolicy:RolePolicy": { show: { statements: (i) => review.statements(i.policy) } },
+    "aws:sqs/queuePolicy:QueuePolicy": { show: { statements: (i) => review.statements(i.policy) } },
+    "aws:ec2/securityGroup:SecurityGroup": { show: { rules: (i) => review.securityGroupRules(i) } },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { show: { policy: (i) => String(i.policyArn ?? "").split("/").pop() } },
     "aws:iam/instanceProfile:InstanceProfile": { show: { name: "name" } },
     "aws:iam/serviceLinkedRole:ServiceLinkedRole": { show: { service: "awsServiceName" } },
@@ -181,14 +185,25 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
     },
     "aws:budgets/budget:Budget": {
         minutes: 0.1,
-        show: { limit: (i) => (i.limitAmount ? `${i.limitAmount} ${i.limitUnit ?? "USD"} per ${String(i.timeUnit ?? "MONTHLY").toLowerCase()}` : undefined) },
+        show: {
+            limit: (i) => (i.limitAmount ? `${i.limitAmount} ${i.limitUnit ?? "USD"} per ${String(i.timeUnit ?? "MONTHLY").toLowerCase()}` : undefined),
+            notifications: (i) => review.budgetNotifications(i),
+        },
     },
 
     // Network.
     "aws:ec2/": { minutes: 0.1 },
     "aws:ec2/tag:Tag": { minutes: 0.05, show: { tag: (i) => `${i.key}=${i.value}` } },
     "aws:ec2/vpc:Vpc": { show: { cidr: "cidrBlock" } },
-    "aws:ec2/subnet:Subnet": { show: { cidr: "cidrBlock", zone: "availabilityZone", public: "mapPublicIpOnLaunch" } },
+    "aws:ec2/subnet:Subnet": {
+        show: {
+            cidr: "cidrBlock",
+            zone: "availabilityZone",
+            // Which load balancers the subnet takes (its role tag), and whether instances get a public IP by themselves.
+            "load balancers": (i) => (i.tags?.["kubernetes.io/role/elb"] ? "internet-facing" : i.tags?.["kubernetes.io/role/internal-elb"] ? "internal" : undefined),
+            mapPublicIpOnLaunch: "mapPublicIpOnLaunch",
+        },
+    },
     "aws:ec2/natGateway:NatGateway": {
         minutes: 2,
         show: { connectivity: "connectivityType" },
@@ -224,21 +239,39 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
             namespace: "namespace",
             replicas: (i) => chartWorkload(i)?.replicas,
             requests: (i) => chartWorkload(i)?.requests,
+            "values off the chart's defaults": (i) => review.valuesOffDefaults(i),
         },
         cost: (r, ctx) => fargatePods(chartWorkload(r.inputs), ctx),
-        note: (r, ctx) => ec2PodsNote(r, chartWorkload(r.inputs), ctx),
+        note: (r, ctx) => controllerSavingNote(r, ctx),
     },
     "kubernetes:karpenter.sh/v1:NodePool": {
         show: {
             weight: "spec.weight",
             limits: "spec.limits",
             "node class": "spec.template.spec.nodeClassRef.name",
+            architectures: (i) => requirement(i, "kubernetes.io/arch"),
             "capacity types": (i) => requirement(i, "karpenter.sh/capacity-type"),
-            consolidation: "spec.disruption.consolidationPolicy",
+            families: (i) => requirement(i, "karpenter.k8s.aws/instance-family"),
+            "spread label": (i) => requirement(i, "capacity-spread"),
+            requirements: (i) => review.requirements(i),
+            taints: "spec.template.spec.taints",
+            disruption: (i) => review.disruption(i),
         },
     },
     "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": {
-        show: { ami: (i) => i.spec?.amiSelectorTerms?.map((t: Inputs) => t.alias ?? t.id ?? t.name), role: "spec.role", "instance profile": "spec.instanceProfile" },
+        show: {
+            ami: (i) => i.spec?.amiSelectorTerms?.map((t: Inputs) => t.alias ?? t.id ?? t.name),
+            role: "spec.role",
+            "instance profile": "spec.instanceProfile",
+            volumes: (i) => review.volumes(i),
+            IMDS: (i) => review.imds(i),
+            "user data": (i) => review.userDataParts(i),
+            tags: "spec.tags",
+        },
+    },
+    "kubernetes:core/v1:ResourceQuota": { show: { hard: "spec.hard" } },
+    "kubernetes:core/v1:LimitRange": {
+        show: { limits: (i) => i.spec?.limits?.map((l: Inputs) => `${l.type}: default ${JSON.stringify(l.default ?? {})}, request ${JSON.stringify(l.defaultRequest ?? {})}`) },
     },
 
     // Configuration only: no cloud call.
@@ -251,7 +284,8 @@ export function entryOf(type: string): TypeEntry {
     return Object.keys(RESOURCE_TYPES)
         .filter((key) => type === key || ((key.endsWith(":") || key.endsWith("/")) && type.startsWith(key)))
         .sort((a, b) => a.length - b.length)
-        .reduce<TypeEntry>((merged, key) => ({ ...merged, ...RESOURCE_TYPES[key] }), {});
+        // `show` adds up (a family's tags, then the type's own settings); the rest of an exact entry replaces its family's.
+        .reduce<TypeEntry>((merged, key) => ({ ...merged, ...RESOURCE_TYPES[key], show: { ...merged.show, ...RESOURCE_TYPES[key].show } }), {});
 }
 
 /** Estimated minutes to create `r`; undefined for a custom type the table does not know. */
@@ -278,12 +312,12 @@ function valueAt(root: unknown, dotted: string): unknown {
         .reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), root);
 }
 
-function chartWorkload(inputs: Inputs): Workload | undefined {
+export function chartWorkload(inputs: Inputs): Workload | undefined {
     const chart = String(inputs.chart ?? "").split("/").pop() ?? "";
     return CHARTS[chart]?.(inputs.namespace ?? "default", inputs.values ?? {});
 }
 
-function addonWorkload(inputs: Inputs): Workload | undefined {
+export function addonWorkload(inputs: Inputs): Workload | undefined {
     return ADDONS[inputs.addonName]?.(safeJson(inputs.configurationValues) ?? {});
 }
 
@@ -292,7 +326,7 @@ function hourly(item: string, rate: number, count: number, what: string): CostLi
 }
 
 /** A rate in dollars, with at least cents (`$0.60`, `$0.004865`). */
-function usd(rate: number): string {
+export function usd(rate: number): string {
     return `$${rate.toFixed(Math.max(2, (String(rate).split(".")[1] ?? "").length))}`;
 }
 
@@ -331,7 +365,7 @@ function controlPlaneLogsNote(types: string[] | undefined, ctx: CostContext): st
 }
 
 /** Whether a Fargate profile selects the workload's pods (their namespace, and labels they carry) and they may run there. */
-function onFargate(workload: Workload, ctx: CostContext): boolean {
+export function onFargate(workload: Workload, ctx: CostContext): boolean {
     return (
         !workload.ec2Only &&
         ctx.resources
@@ -360,11 +394,22 @@ function fargatePods(workload: Workload | undefined, ctx: CostContext): CostLine
     ];
 }
 
-/** Pods that need an EC2 node keep one running even with no workload; its price depends on the instance type chosen. */
-function ec2PodsNote(r: Registered, workload: Workload | undefined, ctx: CostContext): string | undefined {
-    if (!workload || onFargate(workload, ctx)) return undefined;
+/**
+ * What the Karpenter controller's replicas and requests save against the library's defaults (2 × 1 CPU /
+ * 1Gi), when they are smaller: dev's cheaper default, reported with its trade-off.
+ */
+function controllerSavingNote(r: Registered, ctx: CostContext): string | undefined {
+    const actual = chartWorkload(r.inputs);
+    if (!actual || !String(r.inputs.chart ?? "").endsWith("/karpenter")) return undefined;
+    const standard = { ...actual, replicas: CONTROLLER_DEFAULTS.replicas, requests: { ...CONTROLLER_DEFAULTS.requests } };
+    const monthly = (w: Workload) => fargatePods(w, ctx).reduce((sum, l) => sum + l.monthly, 0);
+    const saving = monthly(standard) - monthly(actual);
+    if (saving <= 0) return undefined;
     return (
-        `EC2: the ${workload.replicas} pods of ${r.name} need an EC2 node, so at least one runs before any workload; ` +
-        "its price depends on the instance type chosen (by Karpenter, for this library's nodes) and is not in the total."
+        `Saving: ${r.name} runs ${actual.replicas} × ${actual.requests?.cpu} CPU / ${actual.requests?.memory} instead of the library's ` +
+        `${CONTROLLER_DEFAULTS.replicas} × ${CONTROLLER_DEFAULTS.requests.cpu} / ${CONTROLLER_DEFAULTS.requests.memory}: $${saving.toFixed(2)} a month less. ` +
+        (actual.replicas < CONTROLLER_DEFAULTS.replicas
+            ? "Trade-off: with one replica, no node is launched, consolidated or drained while its pod restarts (about a minute on Fargate)."
+            : "Trade-off: smaller requests schedule large bursts of pending pods more slowly.")
     );
 }

@@ -24,7 +24,17 @@ export function planViolations(violations: readonly RuleViolation[]): Violation[
     }));
 }
 
-/** Every rule over the registered resources, with the options the program enforced them with. */
+/**
+ * Every rule over the registered resources, with the options the program enforced them with. Each
+ * resource's provider names its cluster, so a program with several environments compares each
+ * cluster's NodePools among themselves only.
+ */
 export function checkGuardrails(resources: readonly Registered[], options: GuardrailSettings = {}): Violation[] {
-    return planViolations(validate(resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, inputs: r.inputs })), options));
+    const described = resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, inputs: r.inputs, ...(r.provider ? { cluster: providerUrn(r.provider) } : {}) }));
+    return planViolations(validate(described, options));
+}
+
+/** The URN of a provider reference (`<urn>::<id>`). */
+export function providerUrn(reference: string): string {
+    return reference.slice(0, reference.lastIndexOf("::"));
 }

@@ -5,6 +5,7 @@ import { ConfigError } from "../../../infra/errors";
 import { TYPES, validate } from "../../../infra/guardrails";
 import { GuardrailError } from "../../../infra/guardrails/enforce";
 import { runProgram } from "../../harness";
+import { checkGuardrails } from "../../../offline/plan/guardrails";
 import { MockMonitor, RegisterResourceRequest, settings } from "../../../offline/pulumi-internals";
 
 const ROLE = "arn:aws:iam::123456789012:role/some-role";
@@ -76,5 +77,22 @@ describe("guardrails in the stack program", () => {
         const e = await failure(runProgram("prod", { karpenter }));
         assert.ok(e instanceof ConfigError);
         assert.equal(e.message, 'Karpenter.limits.memory: "2Gi" is not valid; equal to requests.memory (1Gi): the controller must run with Guaranteed QoS');
+    });
+});
+
+describe("guardrails over a program with several environments", () => {
+    it("compare each cluster's NodePools among themselves: no false violation across clusters, a real overlap still found", async () => {
+        const program = await runProgram("dev", {}, undefined, 3);
+        const pools = program.ofType(TYPES.nodePool);
+        assert.equal(new Set(pools.map((p) => p.provider)).size, 3, "one Kubernetes provider per cluster");
+        assert.deepEqual(checkGuardrails(program.resources), []);
+        // Without the cluster each pool belongs to, every environment's pools overlap the others'.
+        const clusterBlind = validate(program.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })));
+        assert.ok(clusterBlind.filter((v) => v.rule === "nodepools-unambiguous").length >= 3);
+        // A real overlap on one cluster: a copy of one of its pools under another name.
+        const original = pools.find((p) => p.name.startsWith("dev2-"))!;
+        const copy = { ...original, name: "copy", urn: `${original.urn}-copy`, inputs: { ...original.inputs, metadata: { name: "copy" } } };
+        const found = checkGuardrails([...program.resources, copy]);
+        assert.deepEqual(found.map((v) => [v.rule, v.resource.name]), [["nodepools-unambiguous", "copy"]]);
     });
 });
