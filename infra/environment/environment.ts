@@ -163,7 +163,9 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         fargateServiceAccounts: [karpenterServiceAccount],
         tags,
     };
-    const addonSpecs = resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", configuredClusterName: "", partition: "", region: "", accountId: "", dnsSuffix: "", fargatePodExecutionRoleArn: "", privateSubnetIds: [] }).specs;
+    const addonSpecs = resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", configuredClusterName: "", partition: "", region: "", accountId: "", dnsSuffix: "" }).specs;
+    // The add-ons' Fargate pods (CoreDNS) share the controller's profile: one profile, one wait.
+    const fargateSelectors = addonSpecs.flatMap((spec) => spec.fargateSelector ?? []);
     const namespacesArgs = { namespaces, reservedNamespaces: [karpenter.namespace] };
     resolveWorkloadNamespacesArgs(namespacesArgs);
     const budgetArgs = args.budget ? { ...args.budget, budgetName: `${args.cluster.clusterName}-monthly-cost`, tags } : undefined;
@@ -210,7 +212,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     enforceGuardrails(
         [
             ...describePodIdentityAssociations(`${name}-pod-identity`, args.cluster.clusterName, args.podIdentityAssociations ?? []),
-            describeKarpenterFargateProfile(`${name}-karpenter-fargate`, karpenter.namespace, podLabels),
+            describeKarpenterFargateProfile(`${name}-karpenter-fargate`, karpenter.namespace, podLabels, fargateSelectors),
             describeKarpenterRelease(`${name}-karpenter`, described, karpenter.namespace),
             ...nodes.nodeClasses.map((c) => ({ type: TYPES.ec2NodeClass, name: c.name, inputs: renderEC2NodeClass(c as pulumi.Unwrap<typeof c>) })),
             ...nodes.nodePools.map((np) => ({ type: TYPES.nodePool, name: np.name, inputs: renderNodePool(np) })),
@@ -232,6 +234,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         cluster,
         karpenter,
         podLabels,
+        fargateSelectors,
         interruptionHandling,
         tags,
         addonsArgs,
@@ -341,20 +344,6 @@ export class Environment extends pulumi.ComponentResource {
               )
             : undefined;
 
-        const cluster = new Cluster(
-            `${name}-cluster`,
-            {
-                ...args.cluster,
-                vpcId: network.vpcId,
-                privateSubnetIds: network.privateSubnetIds,
-                publicSubnetIds: network.publicSubnetIds,
-                tags,
-            },
-            { parent: this },
-        );
-        const clusterName = cluster.clusterName;
-        const provider = kubernetesProvider(cluster);
-
         // The suffix keeps account-wide names unique (two environments, one account) and stable.
         const suffix = new random.RandomString(
             `${name}-suffix`,
@@ -363,6 +352,14 @@ export class Environment extends pulumi.ComponentResource {
         ).result;
         const base = args.cluster.clusterName;
         const iamName = (purpose: string) => suffix.apply((s) => physicalName(base, purpose, s, 64));
+
+        const cluster = new Cluster(
+            `${name}-cluster`,
+            { ...args.cluster, privateSubnetIds: network.privateSubnetIds, roleName: iamName("cluster"), tags },
+            { parent: this },
+        );
+        const clusterName = cluster.clusterName;
+        const provider = kubernetesProvider(cluster);
 
         const nodeRole = new NodeRole(
             `${name}-node-role`,
@@ -408,6 +405,7 @@ export class Environment extends pulumi.ComponentResource {
                 subnetIds: network.privateSubnetIds,
                 namespace: karpenterSettings.namespace,
                 podLabels,
+                additionalSelectors: settings.fargateSelectors,
                 podExecutionRoleName: iamName("fargate"),
                 ...scope,
                 tags,
@@ -467,12 +465,10 @@ export class Environment extends pulumi.ComponentResource {
                 clusterName,
                 configuredClusterName: base,
                 ...scope,
-                fargatePodExecutionRoleArn: fargate.podExecutionRoleArn,
-                privateSubnetIds: network.privateSubnetIds,
                 podIdentityRoleNames: { "aws-ebs-csi-driver": iamName("ebs-csi") },
                 // The EBS CSI controller (and CoreDNS on Karpenter) need a node to become ACTIVE.
                 nodesReady: [karpenter, nodes],
-                fargateProfilesBefore: [fargate],
+                fargateProfile: fargate,
             },
             { parent: this, providers: { kubernetes: provider } },
         );
