@@ -3,9 +3,8 @@ import { z } from "zod";
 import { BudgetNotificationType } from "../infra/addons/budget";
 import { CoreDnsPlacement } from "../infra/addons/catalog";
 import { ReclaimPolicy } from "../infra/addons/cluster-addons";
-import { ClusterLogType, ClusterSupportType } from "../infra/cluster/cluster";
+import { AccessPolicy, ClusterLogType, ClusterSupportType } from "../infra/cluster/cluster";
 import { ConfigError } from "../infra/errors";
-import { AccessPolicyName } from "../infra/model/eks";
 import { KarpenterLogLevel } from "../infra/karpenter/karpenter";
 import { NatGateways } from "../infra/network/network";
 import { AmiFamily } from "../infra/nodes/ec2-node-class";
@@ -23,12 +22,7 @@ const resources = z.object({ cpu: z.string().optional(), memory: z.string().opti
  * api, ...`). Typed as the enum, so the config passes to the components as it is.
  */
 function checkedByComponent<E extends Record<string, string>>(_values: E): z.ZodType<E[keyof E], z.ZodTypeDef, string> {
-    return checkedString<E[keyof E]>();
-}
-
-/** A string of a union the component checks (the access policies' short names), read as any string. */
-function checkedString<T extends string>(): z.ZodType<T, z.ZodTypeDef, string> {
-    return z.string() as unknown as z.ZodType<T, z.ZodTypeDef, string>;
+    return z.string() as unknown as z.ZodType<E[keyof E], z.ZodTypeDef, string>;
 }
 
 /** The schema of a stack's config: types and shapes. Ranges and cross-field rules live in the components. */
@@ -67,7 +61,7 @@ export const configSchema = z
         bootstrapClusterCreatorAdminPermissions: z.boolean().optional(),
         supportType: checkedByComponent(ClusterSupportType).optional(),
         accessEntries: z
-            .array(z.object({ principalArn: z.string(), policy: checkedString<AccessPolicyName>(), namespaces: z.array(z.string()).optional() }).strict())
+            .array(z.object({ principalArn: z.string(), policy: checkedByComponent(AccessPolicy), namespaces: z.array(z.string()).optional() }).strict())
             .optional(),
         deployerCidrs: z.array(z.string()).optional(),
         deployerSecurityGroupIds: z.array(z.string()).optional(),

@@ -5,9 +5,8 @@ import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { AwsScope, managedPolicyArn, policyDocument } from "../iam/policy";
 import {
-    ACCESS_POLICIES,
     API_SERVER_PORT,
-    AccessPolicyName,
+    AccessPolicy,
     ClusterSupportType,
     EKS_CLUSTER_POLICY,
     EKS_SERVICE_PRINCIPAL,
@@ -16,7 +15,7 @@ import {
     NAMESPACE_NAME,
     SECURITY_GROUP_ID,
     accessPolicyArn,
-    isAccessPolicyName,
+    isAccessPolicy,
     partitionOfRegion,
 } from "../model/eks";
 import { VERSIONS } from "../versions";
@@ -35,7 +34,7 @@ export enum ClusterLogType {
     Scheduler = "scheduler",
 }
 
-export { ClusterSupportType };
+export { AccessPolicy, ClusterSupportType };
 
 /** The tag Karpenter's EC2NodeClass selectors find subnets and security groups by. */
 export const DISCOVERY_TAG = "karpenter.sh/discovery";
@@ -51,7 +50,7 @@ export interface AccessEntrySettings {
      * The EKS access policy: `cluster-admin` (AmazonEKSClusterAdminPolicy), `admin` (AmazonEKSAdminPolicy),
      * `edit` (AmazonEKSEditPolicy) or `view` (AmazonEKSViewPolicy).
      */
-    policy: AccessPolicyName;
+    policy: AccessPolicy;
     /**
      * Namespaces the policy applies in; unset applies it to the whole cluster. `cluster-admin` is for the
      * whole cluster only. @default the whole cluster
@@ -177,7 +176,7 @@ export function resolveClusterArgs<T extends ClusterSettings>(args: T) {
     const bootstrapClusterCreatorAdminPermissions = args.bootstrapClusterCreatorAdminPermissions ?? true;
     const accessEntries = resolveAccessEntries(args.accessEntries ?? []);
     check(
-        bootstrapClusterCreatorAdminPermissions || accessEntries.some((e) => e.policy === "cluster-admin" && e.namespaces === undefined),
+        bootstrapClusterCreatorAdminPermissions || accessEntries.some((e) => e.policy === AccessPolicy.ClusterAdmin && e.namespaces === undefined),
         "Cluster.bootstrapClusterCreatorAdminPermissions",
         false,
         "true unless accessEntries has a cluster-wide cluster-admin: otherwise nobody, this program included, can reach the cluster",
@@ -215,7 +214,7 @@ function resolveAccessEntries(entries: AccessEntrySettings[]): AccessEntrySettin
         check(arn![1] === partition, `${setting}.principalArn`, entry.principalArn, `an ARN of the ${partition} partition, the stack region's`);
         check(!seen.has(entry.principalArn), `${setting}.principalArn`, entry.principalArn, "each principal once: EKS has one access entry per principal");
         seen.add(entry.principalArn);
-        check(isAccessPolicyName(entry.policy), `${setting}.policy`, entry.policy, `one of ${Object.keys(ACCESS_POLICIES).join(", ")}`);
+        check(isAccessPolicy(entry.policy), `${setting}.policy`, entry.policy, `one of ${Object.values(AccessPolicy).join(", ")}`);
         if (entry.namespaces === undefined) return;
         check(
             Array.isArray(entry.namespaces) && entry.namespaces.length > 0,
@@ -223,7 +222,7 @@ function resolveAccessEntries(entries: AccessEntrySettings[]): AccessEntrySettin
             entry.namespaces,
             "a non-empty list of namespaces, or unset for the whole cluster",
         );
-        check(entry.policy !== "cluster-admin", `${setting}.namespaces`, entry.namespaces, "unset with cluster-admin, which this library grants cluster-wide only; use admin for namespaces");
+        check(entry.policy !== AccessPolicy.ClusterAdmin, `${setting}.namespaces`, entry.namespaces, "unset with cluster-admin, which this library grants cluster-wide only; use admin for namespaces");
         for (const ns of entry.namespaces) {
             check(NAMESPACE_NAME.test(ns), `${setting}.namespaces`, ns, "namespace names (lower-case letters, digits and '-', at most 63)");
         }

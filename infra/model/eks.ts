@@ -23,21 +23,32 @@ export enum ClusterSupportType {
     Extended = "EXTENDED",
 }
 
-/** EKS access policies by the short name config uses: `arn:<partition>:eks::aws:cluster-access-policy/<name>`. */
-export const ACCESS_POLICIES = {
-    "cluster-admin": "AmazonEKSClusterAdminPolicy",
-    admin: "AmazonEKSAdminPolicy",
-    edit: "AmazonEKSEditPolicy",
-    view: "AmazonEKSViewPolicy",
-} as const;
-export type AccessPolicyName = keyof typeof ACCESS_POLICIES;
-
-export function isAccessPolicyName(value: unknown): value is AccessPolicyName {
-    return typeof value === "string" && Object.prototype.hasOwnProperty.call(ACCESS_POLICIES, value);
+/** The EKS access policies an access entry can get, by the short name config uses. */
+export enum AccessPolicy {
+    /** AmazonEKSClusterAdminPolicy: everything, cluster-wide (Kubernetes' `cluster-admin`). */
+    ClusterAdmin = "cluster-admin",
+    /** AmazonEKSAdminPolicy: most objects, RBAC included (Kubernetes' `admin`). */
+    Admin = "admin",
+    /** AmazonEKSEditPolicy: read and write most objects, no RBAC (Kubernetes' `edit`). */
+    Edit = "edit",
+    /** AmazonEKSViewPolicy: read most objects, not Secrets (Kubernetes' `view`). */
+    View = "view",
 }
 
-export function accessPolicyArn(partition: string, policy: AccessPolicyName): string {
-    return `arn:${partition}:eks::aws:cluster-access-policy/${ACCESS_POLICIES[policy]}`;
+/** Each access policy's name: `arn:<partition>:eks::aws:cluster-access-policy/<name>`. */
+export const ACCESS_POLICY_NAMES: Readonly<Record<AccessPolicy, string>> = {
+    [AccessPolicy.ClusterAdmin]: "AmazonEKSClusterAdminPolicy",
+    [AccessPolicy.Admin]: "AmazonEKSAdminPolicy",
+    [AccessPolicy.Edit]: "AmazonEKSEditPolicy",
+    [AccessPolicy.View]: "AmazonEKSViewPolicy",
+};
+
+export function isAccessPolicy(value: unknown): value is AccessPolicy {
+    return (Object.values(AccessPolicy) as unknown[]).includes(value);
+}
+
+export function accessPolicyArn(partition: string, policy: AccessPolicy): string {
+    return `arn:${partition}:eks::aws:cluster-access-policy/${ACCESS_POLICY_NAMES[policy]}`;
 }
 
 /** The partitions of IAM ARNs this library writes and accepts. */
