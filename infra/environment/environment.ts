@@ -6,7 +6,7 @@ import { AddonSettings, ClusterAddons, resolveClusterAddonsArgs } from "../addon
 import { WorkloadNamespace, WorkloadNamespaces, resolveWorkloadNamespacesArgs } from "../addons/namespaces";
 import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
 import { componentOptions, componentType } from "../aliases";
-import { Cluster, ClusterSettings, kubernetesProvider, resolveClusterArgs } from "../cluster/cluster";
+import { Cluster, ClusterSettings, accessEntryName, kubernetesProvider, resolveClusterArgs } from "../cluster/cluster";
 import { check } from "../errors";
 import { GuardrailSettings, TYPES } from "../guardrails";
 import { enforceGuardrails } from "../guardrails/enforce";
@@ -213,6 +213,11 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         [
             ...describePodIdentityAssociations(`${name}-pod-identity`, args.cluster.clusterName, args.podIdentityAssociations ?? []),
             describeKarpenterFargateProfile(`${name}-karpenter-fargate`, karpenter.namespace, podLabels, fargateSelectors),
+            ...cluster.accessEntries.map((entry) => ({
+                type: TYPES.accessEntry,
+                name: accessEntryName(`${name}-cluster`, entry.principalArn),
+                inputs: { clusterName: args.cluster.clusterName, principalArn: entry.principalArn },
+            })),
             describeKarpenterRelease(`${name}-karpenter`, described, karpenter.namespace),
             ...nodes.nodeClasses.map((c) => ({ type: TYPES.ec2NodeClass, name: c.name, inputs: renderEC2NodeClass(c as pulumi.Unwrap<typeof c>) })),
             ...nodes.nodePools.map((np) => ({ type: TYPES.nodePool, name: np.name, inputs: renderNodePool(np) })),
@@ -224,7 +229,12 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
             ...addonSpecs.map((spec) => ({
                 type: TYPES.addon,
                 name: `${name}-addons-${spec.name}`,
-                inputs: { addonName: spec.name, configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined },
+                inputs: {
+                    clusterName: args.cluster.clusterName,
+                    addonName: spec.name,
+                    configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined,
+                    podIdentityAssociations: spec.podIdentity ? [{ serviceAccount: spec.podIdentity.serviceAccount }] : undefined,
+                },
             })),
         ],
         guardrails,
