@@ -139,7 +139,14 @@ for (const stack of ["dev", "prod"] as const) {
             );
             // What the cluster component makes, now registered (it was a remote component's, unseen).
             assert.deepEqual(labels(node(COMPONENT.Cluster).children), [
-                ...(stack === "prod" ? [`aws:iam/rolePolicy:RolePolicy ${stack}-cluster-role-secrets-encryption`, `aws:kms/key:Key ${stack}-cluster-secrets`] : []),
+                ...(stack === "prod"
+                    ? [
+                          `aws:iam/rolePolicy:RolePolicy ${stack}-cluster-role-secrets-encryption`,
+                          `aws:kms/key:Key ${stack}-cluster-secrets`,
+                          // Prod's file: HTTPS from its VPC into the cluster security group.
+                          `aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule ${stack}-cluster-deployer-10.20.0.0/16`,
+                      ]
+                    : []),
                 `aws:ec2/tag:Tag ${stack}-cluster-security-group-discovery`,
                 `aws:eks/cluster:Cluster ${stack}-cluster-eksCluster`,
                 `aws:iam/openIdConnectProvider:OpenIdConnectProvider ${stack}-cluster-oidcProvider`,
