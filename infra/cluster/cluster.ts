@@ -7,12 +7,12 @@ import { AwsScope, managedPolicyArn, policyDocument } from "../iam/policy";
 import {
     API_SERVER_PORT,
     AccessPolicy,
+    DNS1123_LABEL,
     ClusterSupportType,
     EKS_CLUSTER_POLICY,
     EKS_SERVICE_PRINCIPAL,
     IAM_PRINCIPAL_ARN,
     IRSA_AUDIENCE,
-    NAMESPACE_NAME,
     SECURITY_GROUP_ID,
     accessPolicyArn,
     isAccessPolicy,
@@ -224,7 +224,7 @@ function resolveAccessEntries(entries: AccessEntrySettings[]): AccessEntrySettin
         );
         check(entry.policy !== AccessPolicy.ClusterAdmin, `${setting}.namespaces`, entry.namespaces, "unset with cluster-admin, which this library grants cluster-wide only; use admin for namespaces");
         for (const ns of entry.namespaces) {
-            check(NAMESPACE_NAME.test(ns), `${setting}.namespaces`, ns, "namespace names (lower-case letters, digits and '-', at most 63)");
+            check(DNS1123_LABEL.test(ns), `${setting}.namespaces`, ns, "namespace names (lower-case letters, digits and '-', at most 63)");
         }
     });
     return entries;
