@@ -24,6 +24,8 @@ export interface Registered {
     name: string;
     parent: string;
     custom: boolean;
+    /** A remote (multi-language) component: its children come from a provider plugin, unseen by mocks. */
+    remote: boolean;
     protect: boolean;
     provider: string;
     dependencies: string[];
@@ -47,6 +49,7 @@ MockMonitor.prototype.registerResource = function (req: RegisterResourceRequest,
         name: req.getName(),
         parent: req.getParent(),
         custom: req.getCustom(),
+        remote: req.getRemote(),
         protect: req.getProtect(),
         provider: req.getProvider(),
         dependencies: req.getDependenciesList(),

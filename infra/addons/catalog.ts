@@ -15,9 +15,9 @@ export function isManagedAddon(name: string): name is ManagedAddonName {
 /** Where EKS installs these add-ons, and so the namespace of their Pod Identity associations. */
 export const ADDON_NAMESPACE = "kube-system";
 
-/** Where CoreDNS runs: a Fargate profile of its own, or the nodes Karpenter launches (see docs/addons.md). */
+/** Where CoreDNS runs: on Fargate, or on the nodes Karpenter launches (see the README's add-ons section). */
 export enum CoreDnsPlacement {
-    /** A Fargate profile of its own: DNS works before the first Karpenter node and never moves with consolidation. */
+    /** Fargate, selected by the cluster's one Fargate profile: DNS works before the first Karpenter node and never moves with consolidation. */
     Fargate = "fargate",
     /** Karpenter's nodes: cheaper, but the add-on is created only after NodePools exist. */
     Karpenter = "karpenter",
@@ -113,8 +113,8 @@ export interface AddonSpec {
     after: ManagedAddonName[];
     /** Keep its Kubernetes objects if the add-on is deleted (cluster networking and DNS). */
     preserve: boolean;
-    /** A Fargate profile for its pods in the add-on namespace. */
-    fargateProfile?: { name: string; labels: Record<string, string> };
+    /** Its pods run on Fargate: the cluster's Fargate profile selects them in the add-on namespace with these labels. */
+    fargateSelector?: { namespace: string; labels: Record<string, string> };
     /** An IAM role for a service account through EKS Pod Identity (pods on EC2 nodes only). */
     podIdentity?: { serviceAccount: string; managedPolicies: string[] };
 }
@@ -134,7 +134,7 @@ export function addonSpecs(coreDns: CoreDnsSettings): AddonSpec[] {
             needsNodes: !onFargate,
             after: onFargate ? [] : NETWORK,
             preserve: true,
-            fargateProfile: onFargate ? { name: "coredns", labels: COREDNS_POD_LABELS } : undefined,
+            fargateSelector: onFargate ? { namespace: ADDON_NAMESPACE, labels: COREDNS_POD_LABELS } : undefined,
         },
         {
             name: "aws-ebs-csi-driver",

@@ -82,14 +82,6 @@ export interface ClusterAddonsArgs extends AddonSettings, AwsScopeArgs {
      * @default []
      */
     fargateServiceAccounts?: string[];
-    /** Private subnets of the CoreDNS Fargate profile. Required when CoreDNS runs on Fargate. @default none */
-    privateSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
-    /**
-     * Pod execution role of the CoreDNS Fargate profile (the Karpenter profile's role serves: it trusts
-     * every Fargate profile of the cluster). Required when CoreDNS runs on Fargate.
-     * @default none
-     */
-    fargatePodExecutionRoleArn?: pulumi.Input<string>;
     /** Physical names of the add-ons' Pod Identity roles, by add-on name. @default {} (Pulumi names them) */
     podIdentityRoleNames?: Record<string, pulumi.Input<string>>;
     /**
@@ -98,8 +90,12 @@ export interface ClusterAddonsArgs extends AddonSettings, AwsScopeArgs {
      * add-on DEGRADED until its pods run and creating one waits for ACTIVE. @default []
      */
     nodesReady?: pulumi.Input<pulumi.Resource>[];
-    /** The cluster's other Fargate profiles: EKS creates one profile at a time per cluster. @default [] */
-    fargateProfilesBefore?: pulumi.Input<pulumi.Resource>[];
+    /**
+     * The cluster's Fargate profile, which selects the pods of the add-ons placed on Fargate (CoreDNS; each
+     * spec's `fargateSelector`): those add-ons are created after it, since Fargate runs only pods created
+     * after a profile selects them.
+     */
+    fargateProfile: pulumi.Input<pulumi.Resource>;
     /** Tags for every AWS resource created here. @default {} */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -108,7 +104,7 @@ const ADDON_VERSION = /^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /** Args with defaults applied and every value checked; throws ConfigError naming the setting. */
-export function resolveClusterAddonsArgs(args: ClusterAddonsArgs) {
+export function resolveClusterAddonsArgs<T extends Omit<ClusterAddonsArgs, "fargateProfile">>(args: T) {
     const versions = args.versions ?? {};
     for (const [addon, version] of Object.entries(versions)) {
         check(isManagedAddon(addon), "ClusterAddons.versions", addon, `an add-on this library manages: ${MANAGED_ADDONS.join(", ")}`);
@@ -139,21 +135,6 @@ export function resolveClusterAddonsArgs(args: ClusterAddonsArgs) {
         lameduck,
         `whole seconds from 1s to ${COREDNS_MAX_LAMEDUCK_SECONDS}s (the pod's termination grace period cuts anything longer)`,
     );
-    if (placement === "fargate") {
-        check(
-            args.privateSubnetIds !== undefined,
-            "ClusterAddons.privateSubnetIds",
-            args.privateSubnetIds,
-            "the private subnets of CoreDNS's Fargate profile",
-        );
-        check(
-            args.fargatePodExecutionRoleArn !== undefined,
-            "ClusterAddons.fargatePodExecutionRoleArn",
-            args.fargatePodExecutionRoleArn,
-            "the pod execution role of CoreDNS's Fargate profile",
-        );
-    }
-
     const storageClassName = args.storageClass?.name ?? "gp3";
     check(
         DNS1123_SUBDOMAIN.test(storageClassName),
@@ -244,8 +225,8 @@ export function storageClassSpec(name: string, reclaimPolicy: string) {
 
 /**
  * The cluster's EKS managed add-ons (VPC CNI, kube-proxy, Pod Identity agent, CoreDNS, EBS CSI driver),
- * the EBS CSI controller's Pod Identity role, CoreDNS's Fargate profile when it runs there, and the
- * default gp3 StorageClass.
+ * the EBS CSI controller's Pod Identity role and the default gp3 StorageClass. CoreDNS on Fargate is
+ * created after the `fargateProfile` that selects its pods (the environment's one profile).
  *
  * Pass the Kubernetes provider in `opts.providers`, and in `nodesReady` what must run before pods can
  * be scheduled on EC2 nodes. Only the add-ons that need a node wait for it (the EBS CSI driver, and
@@ -276,22 +257,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
                 ...spec.after.map((n) => addons.get(n)!),
                 ...(spec.needsNodes ? readyForPods : []),
             ];
-            if (spec.fargateProfile) {
-                dependsOn.push(
-                    new aws.eks.FargateProfile(
-                        `${name}-${spec.name}`,
-                        {
-                            clusterName: a.clusterName,
-                            fargateProfileName: spec.fargateProfile.name,
-                            podExecutionRoleArn: a.fargatePodExecutionRoleArn!,
-                            subnetIds: a.privateSubnetIds!,
-                            selectors: [{ namespace: ADDON_NAMESPACE, labels: spec.fargateProfile.labels }],
-                            tags: a.tags,
-                        },
-                        { parent: this, dependsOn: args.fargateProfilesBefore ?? [] },
-                    ),
-                );
-            }
+            if (spec.fargateSelector) dependsOn.push(args.fargateProfile);
             let podIdentityAssociations: aws.types.input.eks.AddonPodIdentityAssociation[] | undefined;
             if (spec.podIdentity) {
                 const role = new aws.iam.Role(

@@ -7,7 +7,7 @@ import { AddonSettings, ClusterAddons, resolveClusterAddonsArgs } from "../addon
 import { WorkloadNamespace, WorkloadNamespaces, resolveWorkloadNamespacesArgs } from "../addons/namespaces";
 import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
 import { componentOptions, componentType } from "../aliases";
-import { Cluster, ClusterSettings, kubernetesProvider, resolveClusterArgs } from "../cluster/cluster";
+import { Cluster, ClusterSettings, accessEntryName, kubernetesProvider, resolveClusterArgs } from "../cluster/cluster";
 import { check } from "../errors";
 import { GuardrailSettings, TYPES } from "../guardrails";
 import { enforceGuardrails } from "../guardrails/enforce";
@@ -173,7 +173,9 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         fargateServiceAccounts: [karpenterServiceAccount],
         tags,
     };
-    const addonSpecs = resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", configuredClusterName: "", partition: "", region: "", accountId: "", dnsSuffix: "", fargatePodExecutionRoleArn: "", privateSubnetIds: [] }).specs;
+    const addonSpecs = resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", configuredClusterName: "", partition: "", region: "", accountId: "", dnsSuffix: "" }).specs;
+    // The add-ons' Fargate pods (CoreDNS) share the controller's profile: one profile, one wait.
+    const fargateSelectors = addonSpecs.flatMap((spec) => spec.fargateSelector ?? []);
     const namespacesArgs = { namespaces, reservedNamespaces: [karpenter.namespace] };
     resolveWorkloadNamespacesArgs(namespacesArgs);
     const budgetArgs = args.budget ? { ...args.budget, budgetName: `${args.cluster.clusterName}-monthly-cost`, tags } : undefined;
@@ -222,7 +224,12 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     enforceGuardrails(
         [
             ...describePodIdentityAssociations(`${name}-pod-identity`, args.cluster.clusterName, args.podIdentityAssociations ?? []),
-            describeKarpenterFargateProfile(`${name}-karpenter-fargate`, karpenter.namespace, podLabels),
+            describeKarpenterFargateProfile(`${name}-karpenter-fargate`, karpenter.namespace, podLabels, fargateSelectors),
+            ...cluster.accessEntries.map((entry) => ({
+                type: TYPES.accessEntry,
+                name: accessEntryName(`${name}-cluster`, entry.principalArn),
+                inputs: { clusterName: args.cluster.clusterName, principalArn: entry.principalArn },
+            })),
             describeKarpenterRelease(`${name}-karpenter`, described, karpenter.namespace),
             ...nodes.nodeClasses.map((c) => ({ type: TYPES.ec2NodeClass, name: c.name, inputs: renderEC2NodeClass(c as pulumi.Unwrap<typeof c>) })),
             ...nodes.nodePools.map((np) => ({ type: TYPES.nodePool, name: np.name, inputs: renderNodePool(np) })),
@@ -235,7 +242,12 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
             ...addonSpecs.map((spec) => ({
                 type: TYPES.addon,
                 name: `${name}-addons-${spec.name}`,
-                inputs: { addonName: spec.name, configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined },
+                inputs: {
+                    clusterName: args.cluster.clusterName,
+                    addonName: spec.name,
+                    configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined,
+                    podIdentityAssociations: spec.podIdentity ? [{ serviceAccount: spec.podIdentity.serviceAccount }] : undefined,
+                },
             })),
         ],
         guardrails,
@@ -245,6 +257,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         cluster,
         karpenter,
         podLabels,
+        fargateSelectors,
         interruptionHandling,
         tags,
         addonsArgs,
@@ -357,20 +370,6 @@ export class Environment extends pulumi.ComponentResource {
               )
             : undefined;
 
-        const cluster = new Cluster(
-            `${name}-cluster`,
-            {
-                ...args.cluster,
-                vpcId: network.vpcId,
-                privateSubnetIds: network.privateSubnetIds,
-                publicSubnetIds: network.publicSubnetIds,
-                tags,
-            },
-            { parent: this },
-        );
-        const clusterName = cluster.clusterName;
-        const provider = kubernetesProvider(cluster);
-
         // The suffix keeps account-wide names unique (two environments, one account) and stable.
         const suffix = new random.RandomString(
             `${name}-suffix`,
@@ -379,6 +378,14 @@ export class Environment extends pulumi.ComponentResource {
         ).result;
         const base = args.cluster.clusterName;
         const iamName = (purpose: string) => suffix.apply((s) => physicalName(base, purpose, s, 64));
+
+        const cluster = new Cluster(
+            `${name}-cluster`,
+            { ...args.cluster, privateSubnetIds: network.privateSubnetIds, roleName: iamName("cluster"), tags },
+            { parent: this },
+        );
+        const clusterName = cluster.clusterName;
+        const provider = kubernetesProvider(cluster);
 
         const nodeRole = new NodeRole(
             `${name}-node-role`,
@@ -424,6 +431,7 @@ export class Environment extends pulumi.ComponentResource {
                 subnetIds: network.privateSubnetIds,
                 namespace: karpenterSettings.namespace,
                 podLabels,
+                additionalSelectors: settings.fargateSelectors,
                 podExecutionRoleName: iamName("fargate"),
                 ...scope,
                 tags,
@@ -499,12 +507,10 @@ export class Environment extends pulumi.ComponentResource {
                 clusterName,
                 configuredClusterName: base,
                 ...scope,
-                fargatePodExecutionRoleArn: fargate.podExecutionRoleArn,
-                privateSubnetIds: network.privateSubnetIds,
                 podIdentityRoleNames: { "aws-ebs-csi-driver": iamName("ebs-csi") },
                 // The EBS CSI controller (and CoreDNS on Karpenter) need a node to become ACTIVE.
                 nodesReady: [karpenter, nodes],
-                fargateProfilesBefore: [fargate],
+                fargateProfile: fargate,
             },
             { parent: this, providers: { kubernetes: provider } },
         );

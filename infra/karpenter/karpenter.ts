@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { ResourceDescription, TYPES, qosGaps } from "../guardrails";
+import { DNS1123_LABEL } from "../model/eks";
 import { VERSIONS } from "../versions";
 import { karpenterFlowSchemas, karpenterValues } from "./helm-values";
 import { parseQuantity } from "./quantity";
@@ -92,9 +93,8 @@ export const CONTROLLER_DEFAULTS = { replicas: 2, requests: { cpu: "1", memory: 
 export function resolveKarpenterArgs(args: KarpenterArgs) {
     const namespace = args.namespace ?? "karpenter";
     const serviceAccountName = args.serviceAccountName ?? "karpenter";
-    const dns1123 = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-    check(dns1123.test(namespace), "Karpenter.namespace", namespace, "a DNS-1123 label (lower-case letters, digits, '-')");
-    check(dns1123.test(serviceAccountName), "Karpenter.serviceAccountName", serviceAccountName, "a DNS-1123 label");
+    check(DNS1123_LABEL.test(namespace), "Karpenter.namespace", namespace, "a DNS-1123 label (lower-case letters, digits, '-')");
+    check(DNS1123_LABEL.test(serviceAccountName), "Karpenter.serviceAccountName", serviceAccountName, "a DNS-1123 label");
     check(Object.keys(args.podLabels ?? {}).length > 0, "Karpenter.podLabels", args.podLabels, "at least one label, matched by the Fargate profile");
     const requests = { cpu: args.requests?.cpu ?? CONTROLLER_DEFAULTS.requests.cpu, memory: args.requests?.memory ?? CONTROLLER_DEFAULTS.requests.memory };
     const limits = { cpu: args.limits?.cpu ?? requests.cpu, memory: args.limits?.memory ?? requests.memory };

@@ -106,28 +106,26 @@ export const ADDONS: Record<string, (config: Inputs) => Workload> = {
 export const RESOURCE_TYPES: Record<string, TypeEntry> = {
     "aws:": { show: { tags: "tags" }, references: ["clusterName", "role", "rule", "queueUrl", "vpcId", "subnetId", "subnetIds", "routeTableId", "allocationId"] },
 
-    // EKS. The @pulumi/eks Cluster is a remote component: under mocks its children are not seen, so it
-    // is one step: the cluster IAM role, the control plane (~10 min), then the OIDC provider (it needs the issuer).
-    "eks:index:Cluster": {
-        minutes: 11,
-        show: {
-            version: "version",
-            endpoint: (i) => [i.endpointPublicAccess && "public", i.endpointPrivateAccess && "private"].filter(Boolean).join(" + "),
-            "public CIDRs": "publicAccessCidrs",
-            logs: (i) => (i.enabledClusterLogTypes?.length ? i.enabledClusterLogTypes : "none"),
-            "secrets encryption": (i) => (i.encryptionConfigKeyArn ? "KMS" : "none"),
-            authentication: "authenticationMode",
-            "deletion protection": "deletionProtection",
-        },
-        cost: (r, ctx) => [eksControlPlane(r.inputs.version, ctx)],
-        note: (r, ctx) => controlPlaneLogsNote(r.inputs.enabledClusterLogTypes, ctx),
-    },
+    // EKS: the control plane takes ~10 min (8–12); the OIDC provider after it (it needs the issuer) and the
+    // cluster role before it are IAM calls of seconds.
     "aws:eks/cluster:Cluster": {
         minutes: 10,
-        show: { version: "version", logs: "enabledClusterLogTypes" },
-        cost: (r, ctx) => [eksControlPlane(r.inputs.version, ctx)],
+        show: {
+            version: "version",
+            endpoint: (i) => [i.vpcConfig?.endpointPublicAccess && "public", i.vpcConfig?.endpointPrivateAccess && "private"].filter(Boolean).join(" + "),
+            "public CIDRs": "vpcConfig.publicAccessCidrs",
+            logs: (i) => (i.enabledClusterLogTypes?.length ? i.enabledClusterLogTypes : "none"),
+            "secrets encryption": (i) => (i.encryptionConfig ? "KMS" : "none"),
+            authentication: "accessConfig.authenticationMode",
+            "creator is admin": "accessConfig.bootstrapClusterCreatorAdminPermissions",
+            "self-managed add-ons": "bootstrapSelfManagedAddons",
+            support: "upgradePolicy.supportType",
+            "deletion protection": "deletionProtection",
+        },
+        cost: (r, ctx) => [eksControlPlane(r.inputs.version, r.inputs.upgradePolicy?.supportType, ctx)],
         note: (r, ctx) => controlPlaneLogsNote(r.inputs.enabledClusterLogTypes, ctx),
     },
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": { show: { "client IDs": "clientIdLists" } },
     "aws:eks/fargateProfile:FargateProfile": {
         minutes: 3,
         show: { profile: "fargateProfileName", selectors: "selectors" },
@@ -143,8 +141,15 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
         },
         cost: (r, ctx) => fargatePods(addonWorkload(r.inputs), ctx),
     },
-    "aws:eks/accessEntry:AccessEntry": { minutes: 0.1, show: { type: "type" } },
-    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": { minutes: 0.1, show: { policy: "policyArn" } },
+    "aws:eks/accessEntry:AccessEntry": { minutes: 0.1, show: { principal: "principalArn", type: "type" } },
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": {
+        minutes: 0.1,
+        show: {
+            principal: "principalArn",
+            policy: (i) => String(i.policyArn ?? "").split("/").pop(),
+            scope: (i) => (i.accessScope?.type === "namespace" ? i.accessScope.namespaces : i.accessScope?.type),
+        },
+    },
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
         minutes: 0.1,
         show: { "service account": (i) => `${i.namespace}/${i.serviceAccount}` },
@@ -193,6 +198,13 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
 
     // Network.
     "aws:ec2/": { minutes: 0.1 },
+    "aws:vpc/": { minutes: 0.1 },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+        show: {
+            ports: (i) => (i.fromPort === i.toPort ? i.fromPort : `${i.fromPort}-${i.toPort}`),
+            from: (i) => i.cidrIpv4 ?? i.referencedSecurityGroupId ?? i.prefixListId,
+        },
+    },
     "aws:ec2/tag:Tag": { minutes: 0.05, show: { tag: (i) => `${i.key}=${i.value}` } },
     "aws:ec2/vpc:Vpc": { show: { cidr: "cidrBlock" } },
     "aws:ec2/subnet:Subnet": {
@@ -346,16 +358,22 @@ function safeJson(text: unknown): Inputs | undefined {
     }
 }
 
-/** The control plane at the standard or extended-support rate, by the version's support calendar. */
-function eksControlPlane(version: string | undefined, ctx: CostContext): CostLine {
+/**
+ * The control plane at the standard or extended-support rate, by the version's support calendar. A cluster
+ * whose support type is STANDARD never pays extended support: EKS upgrades it when standard support ends.
+ */
+function eksControlPlane(version: string | undefined, supportType: string | undefined, ctx: CostContext): CostLine {
     const end = version ? EKS_STANDARD_SUPPORT_END.versions[version] : undefined;
-    const extended = end !== undefined && ctx.date.toISOString().slice(0, 10) > end;
+    const past = end !== undefined && ctx.date.toISOString().slice(0, 10) > end;
+    const extended = past && supportType !== "STANDARD";
     const rate = extended ? ctx.prices.eksExtendedClusterHour : ctx.prices.eksClusterHour;
     const support = end === undefined
         ? `Kubernetes ${version}: not in the support calendar, standard support assumed`
         : extended
           ? `Kubernetes ${version} is in extended support since ${end}: upgrade to return to the standard rate`
-          : `Kubernetes ${version}, standard support until ${end}`;
+          : past
+            ? `Kubernetes ${version} left standard support on ${end}: with support type STANDARD, EKS upgrades the control plane`
+            : `Kubernetes ${version}, standard support until ${end}${supportType === "STANDARD" ? " (then upgraded automatically)" : ""}`;
     return { item: "EKS control plane", detail: `${usd(rate)}/h; ${support}`, monthly: rate * HOURS_PER_MONTH };
 }
 

@@ -43,13 +43,18 @@ describe("baselineCost", () => {
     });
 
     test("the control plane costs the extended-support rate once its version leaves standard support", () => {
-        const cluster = [resource("eks:index:Cluster", "c", { inputs: { version: "1.33" } })];
+        const cluster = [resource("aws:eks/cluster:Cluster", "c", { inputs: { version: "1.33", upgradePolicy: { supportType: "EXTENDED" } } })];
         const before = estimate(cluster, "us-east-1", new Date("2026-07-29T12:00:00Z"));
         const after = estimate(cluster, "us-east-1", new Date("2026-07-30T00:00:00Z"));
         assert.equal(before.totalMonthly, 73);
         assert.match(before.lines[0].detail, /standard support until 2026-07-29/);
         assert.equal(after.totalMonthly, 438);
         assert.match(after.lines[0].detail, /extended support since 2026-07-29/);
+        // With support type STANDARD, EKS upgrades the control plane instead: never the extended rate.
+        const standard = [resource("aws:eks/cluster:Cluster", "c", { inputs: { version: "1.33", upgradePolicy: { supportType: "STANDARD" } } })];
+        const upgraded = estimate(standard, "us-east-1", new Date("2026-07-30T00:00:00Z"));
+        assert.equal(upgraded.totalMonthly, 73);
+        assert.match(upgraded.lines[0].detail, /EKS upgrades the control plane/);
     });
 
     test("NAT gateways, public IPv4 and interface endpoints per AZ-hour; gateway endpoints are free", () => {

@@ -2,6 +2,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CostEstimate } from "../../offline/plan/cost";
 import { Plan, buildPlan, renderText } from "../../offline/plan/report";
+import { criticalPath } from "../../offline/plan/schedule";
 import { TreeNode } from "../../offline/plan/tree";
 import { environmentParts } from "../../infra/environment/environment";
 import { Program, Registered, runProgram } from "../harness";
@@ -46,6 +47,18 @@ function walk(nodes: readonly TreeNode[]): TreeNode[] {
 function costOf(plan: Plan): CostEstimate {
     if ("unavailable" in plan.cost) assert.fail(plan.cost.unavailable);
     return plan.cost;
+}
+
+/** `r` and everything it waits for (dependencies, providers, components), as a program of its own. */
+function closure(p: Program, r: Registered, found = new Map<string, Registered>()): Registered[] {
+    if (found.has(r.urn)) return [...found.values()];
+    found.set(r.urn, r);
+    const provider = r.provider ? p.byUrn(r.provider.slice(0, r.provider.lastIndexOf("::"))) : undefined;
+    const waits = [...r.dependencies.map((u) => p.byUrn(u)), provider].filter((d): d is Registered => d !== undefined);
+    // A component waited for is done with its last child; a parent only holds its children's start back.
+    const parent = p.byUrn(r.parent);
+    for (const d of [...waits, ...waits.flatMap((w) => (w.custom ? [] : p.children(w))), ...(parent ? [parent] : [])]) closure(p, d, found);
+    return [...found.values()];
 }
 
 const labels = (nodes: readonly TreeNode[]) => nodes.map((n) => `${n.type} ${n.name}`).sort();
@@ -125,19 +138,41 @@ for (const stack of ["dev", "prod"] as const) {
                 "kube-proxy",
                 "vpc-cni",
             ]);
-            // CoreDNS on its own Fargate profile (`coreDns.placement: fargate`), beside Karpenter's.
-            assert.deepEqual(node("aws:eks/fargateProfile:FargateProfile", `${stack}-addons-coredns`).settings.selectors, [
-                { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
-            ]);
+            // CoreDNS (`coreDns.placement: fargate`) on the cluster's one Fargate profile, beside Karpenter.
+            assert.deepEqual(
+                nodes("aws:eks/fargateProfile:FargateProfile").map((n) => [n.name, (n.settings.selectors as { namespace: string }[]).map((s) => s.namespace)]),
+                [[`${stack}-karpenter-fargate`, ["karpenter", "kube-system"]]],
+            );
+            // What the cluster component makes, now registered (it was a remote component's, unseen).
+            assert.deepEqual(labels(node(COMPONENT.Cluster).children), [
+                ...(stack === "prod"
+                    ? [
+                          `aws:iam/rolePolicy:RolePolicy ${stack}-cluster-role-secrets-encryption`,
+                          `aws:kms/key:Key ${stack}-cluster-secrets`,
+                          // Prod's file: HTTPS from its VPC into the cluster security group.
+                          `aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule ${stack}-cluster-deployer-10.20.0.0/16`,
+                      ]
+                    : []),
+                `aws:ec2/tag:Tag ${stack}-cluster-security-group-discovery`,
+                `aws:eks/cluster:Cluster ${stack}-cluster-eksCluster`,
+                `aws:iam/openIdConnectProvider:OpenIdConnectProvider ${stack}-cluster-oidcProvider`,
+                `aws:iam/role:Role ${stack}-cluster-role`,
+                `aws:iam/rolePolicyAttachment:RolePolicyAttachment ${stack}-cluster-role-AmazonEKSClusterPolicy`,
+                `pulumi:providers:kubernetes ${stack}-cluster-k8s`,
+            ].sort());
         });
 
         test("each resource shows the settings a reviewer checks", () => {
-            const cluster = node("eks:index:Cluster").settings;
+            const cluster = node("aws:eks/cluster:Cluster").settings;
             assert.equal(cluster.version, "1.35");
             assert.equal(cluster.endpoint, expected.endpoint);
             assert.deepEqual(cluster.logs, stack === "prod" ? ["api", "audit", "authenticator"] : "none");
             assert.equal(cluster["secrets encryption"], stack === "prod" ? "KMS" : "none");
             assert.equal(cluster.protect, stack === "prod" ? true : undefined);
+            assert.equal(cluster.authentication, "API");
+            assert.equal(cluster["self-managed add-ons"], false);
+            assert.equal(cluster.support, "EXTENDED");
+            assert.deepEqual(node("aws:iam/openIdConnectProvider:OpenIdConnectProvider").settings["client IDs"], ["sts.amazonaws.com"]);
             const { "values off the chart's defaults": offDefaults, ...release } = node("kubernetes:helm.sh/v3:Release", `${stack}-karpenter`).settings;
             assert.deepEqual(release, {
                 chart: "oci://public.ecr.aws/karpenter/karpenter",
@@ -183,25 +218,26 @@ for (const stack of ["dev", "prod"] as const) {
         test("the critical path: network, cluster, Karpenter's Fargate profile and release, its nodes, then the EBS CSI add-on", () => {
             const steps = plan.criticalPath.steps.map((s) => [s.type, s.name, s.start, s.minutes]);
             assert.deepEqual(steps, [
-                ["aws:ec2/vpc:Vpc", `${stack}-network`, 0, 0.1],
-                ["aws:ec2/subnet:Subnet", `${stack}-network-private-0`, 0.1, 0.1],
-                ["eks:index:Cluster", `${stack}-cluster`, 0.2, 11],
-                ["aws:eks/fargateProfile:FargateProfile", `${stack}-karpenter-fargate`, 11.2, 3],
-                ["kubernetes:helm.sh/v3:Release", `${stack}-karpenter`, 14.2, 3],
-                ["kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", `${stack}-nodes-default`, 17.2, 0.05],
+                // The cluster role and its policy (0.2 min, as long as the VPC and its subnets), then the control plane.
+                ["aws:iam/role:Role", `${stack}-cluster-role`, 0, 0.1],
+                ["aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${stack}-cluster-role-AmazonEKSClusterPolicy`, 0.1, 0.1],
+                ["aws:eks/cluster:Cluster", `${stack}-cluster-eksCluster`, 0.2, 10],
+                ["aws:eks/fargateProfile:FargateProfile", `${stack}-karpenter-fargate`, 10.2, 3],
+                ["kubernetes:helm.sh/v3:Release", `${stack}-karpenter`, 13.2, 3],
+                ["kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", `${stack}-nodes-default`, 16.2, 0.05],
                 // Every pool finishes at once; the first registered is named.
-                ["kubernetes:karpenter.sh/v1:NodePool", `${stack}-nodes-${expected.pools[0]}`, 17.25, 0.05],
+                ["kubernetes:karpenter.sh/v1:NodePool", `${stack}-nodes-${expected.pools[0]}`, 16.25, 0.05],
                 // Its controller needs a node, so it waits for the pools; EKS reports it ACTIVE once Karpenter's
                 // first node is Ready (1.5 min for the add-on, 1.5 for the node).
-                ["aws:eks/addon:Addon", `${stack}-addons-aws-ebs-csi-driver`, 17.3, 3],
+                ["aws:eks/addon:Addon", `${stack}-addons-aws-ebs-csi-driver`, 16.3, 3],
             ]);
-            assert.equal(plan.criticalPath.totalMinutes, 20.3);
+            assert.equal(plan.criticalPath.totalMinutes, 19.3);
             // Each wait is real: an input the step cannot do without, or an ordering the library asks for.
             assert.deepEqual(plan.criticalPath.steps.map((s) => s.waitsFor), [
                 undefined,
-                `input vpcId from ${stack}-network`,
-                `input privateSubnetIds from ${stack}-network-private-0`,
-                `input clusterName from ${stack}-cluster`,
+                `input role from ${stack}-cluster-role`,
+                `dependsOn ${stack}-cluster-role-AmazonEKSClusterPolicy`,
+                `input clusterName from ${stack}-cluster-eksCluster`,
                 `dependsOn ${stack}-karpenter-fargate`,
                 `dependsOn ${stack}-karpenter`,
                 `dependsOn ${stack}-nodes-default`,
@@ -212,11 +248,21 @@ for (const stack of ["dev", "prod"] as const) {
             assert.deepEqual(plan.warnings, []);
         });
 
+        test("CoreDNS's chain: its add-on waits for the one Fargate profile that selects its pods", () => {
+            const coredns = program.resources.find((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "coredns")!;
+            const chain = criticalPath(closure(program, coredns)).steps.map((s) => [s.name, s.waitsFor]);
+            assert.deepEqual(chain.slice(-3), [
+                [`${stack}-cluster-eksCluster`, `dependsOn ${stack}-cluster-role-AmazonEKSClusterPolicy`],
+                [`${stack}-karpenter-fargate`, `input clusterName from ${stack}-cluster-eksCluster`],
+                [`${stack}-addons-coredns`, `dependsOn ${stack}-karpenter-fargate`],
+            ]);
+        });
+
         test("the baseline cost: control plane, the Karpenter and CoreDNS Fargate pods, NAT in dev, endpoints and key in prod", () => {
             const cost = costOf(plan);
             assert.equal(cost.region, "eu-west-1");
             const fixed = [
-                ["EKS control plane", `${stack}-cluster`, 73], // $0.10/h × 730 h
+                ["EKS control plane", `${stack}-cluster-eksCluster`, 73], // $0.10/h × 730 h
                 // prod: 2 × (1 vCPU × $0.04048 + 2 GB × $0.004445) × 730 h (1 CPU / 1Gi + 256 MB rounds up to 1 vCPU / 2 GB);
                 // dev: 1 × (0.25 vCPU × $0.04048 + 1 GB × $0.004445) × 730 h (250m / 768Mi + 256 MB).
                 ["Fargate pods", `${stack}-karpenter`, stack === "dev" ? 10.63 : 72.08],
@@ -249,7 +295,7 @@ for (const stack of ["dev", "prod"] as const) {
 
         test("the text names every section", () => {
             const text = renderText(plan);
-            for (const heading of ["Resources", "Critical path of a first `pulumi up`: ~20.3 min", "Baseline monthly cost", "Guardrails: no violations."]) {
+            for (const heading of ["Resources", "Critical path of a first `pulumi up`: ~19.3 min", "Baseline monthly cost", "Guardrails: no violations."]) {
                 assert.ok(text.includes(heading), heading);
             }
         });

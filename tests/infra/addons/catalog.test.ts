@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
-    CoreDnsPlacement,
     MANAGED_ADDONS,
     addonSpecs,
     coreDnsConfiguration,
@@ -17,12 +16,10 @@ import {
 } from "../../../infra/addons/cluster-addons";
 import { configError } from "./config-errors";
 
-const base: ClusterAddonsArgs = {
+const base: Omit<ClusterAddonsArgs, "fargateProfile"> = {
     clusterName: "c",
     configuredClusterName: "c",
     kubernetesVersion: "1.33",
-    privateSubnetIds: ["subnet-a", "subnet-b"],
-    fargatePodExecutionRoleArn: "arn:aws:iam::123456789012:role/fargate",
     partition: "aws",
     region: "eu-west-1",
     accountId: "123456789012",
@@ -97,13 +94,13 @@ describe("add-on catalog", () => {
         assert.ok(ebs.after.includes("eks-pod-identity-agent"));
     });
 
-    test("CoreDNS needs a node only when it runs on Karpenter; on Fargate it gets a profile instead", () => {
+    test("CoreDNS needs a node only when it runs on Karpenter; on Fargate its pods are selected instead", () => {
         const onFargate = addonSpecs({ placement: "fargate", replicas: 2, lameduckSeconds: 30 }).find((s) => s.name === "coredns")!;
         assert.equal(onFargate.needsNodes, false);
-        assert.deepEqual(onFargate.fargateProfile, { name: "coredns", labels: { "k8s-app": "kube-dns" } });
+        assert.deepEqual(onFargate.fargateSelector, { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } });
         const onKarpenter = addonSpecs({ placement: "karpenter", replicas: 2, lameduckSeconds: 30 }).find((s) => s.name === "coredns")!;
         assert.equal(onKarpenter.needsNodes, true);
-        assert.equal(onKarpenter.fargateProfile, undefined);
+        assert.equal(onKarpenter.fargateSelector, undefined);
         assert.deepEqual(onKarpenter.after, ["vpc-cni", "kube-proxy"]);
     });
 
@@ -146,18 +143,6 @@ describe("resolveClusterAddonsArgs", () => {
             configError(() => resolveClusterAddonsArgs({ ...base, coreDns: { [field]: value } }), setting);
         });
     }
-
-    test("CoreDNS on Fargate needs subnets and a pod execution role; on Karpenter it does not", () => {
-        configError(() => resolveClusterAddonsArgs({ ...base, privateSubnetIds: undefined }), "ClusterAddons.privateSubnetIds");
-        configError(() => resolveClusterAddonsArgs({ ...base, fargatePodExecutionRoleArn: undefined }), "ClusterAddons.fargatePodExecutionRoleArn");
-        const a = resolveClusterAddonsArgs({
-            ...base,
-            privateSubnetIds: undefined,
-            fargatePodExecutionRoleArn: undefined,
-            coreDns: { placement: CoreDnsPlacement.Karpenter },
-        });
-        assert.equal(a.coreDnsPlacement, "karpenter");
-    });
 
     test("storage class name and reclaim policy are checked", () => {
         configError(() => resolveClusterAddonsArgs({ ...base, storageClass: { reclaimPolicy: "Recycle" as ReclaimPolicy } }), "ClusterAddons.storageClass.reclaimPolicy");
