@@ -94,7 +94,7 @@ async function runWithPools(nodePools: NodePoolSettings[], createSpotServiceLink
     pulumi.runtime.setAllConfig(config);
     const stack = new Custom(loadConfig(config));
     await settings.waitForRPCs();
-    return new Program(stack, lastRegistrations().slice(before), config);
+    return new Program([stack], lastRegistrations().slice(before), config);
 }
 
 describe("nodePoolAllowsSpot reads the rendered requirements", () => {
