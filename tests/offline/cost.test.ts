@@ -35,6 +35,18 @@ describe("baselineCost", () => {
         const covered = PRICES.sources.flatMap((s) => s.prices).sort();
         assert.deepEqual(covered, Object.keys(PRICES.regions["us-east-1"]).sort());
         for (const s of PRICES.sources) assert.match(s.page, /^https:\/\/aws\.amazon\.com\//);
+        // Each row says where its figures were found (an address and the date of that copy or of the reading);
+        // a figure no copy confirms says "not found" and what was searched, never just "not re-checked".
+        const cited = (checked: string) => /https:\/\/\S+ \((?:[^()]*\b\d{4}(?:-\d{2}){0,2}\b[^()]*)\)/.test(checked);
+        for (const s of PRICES.sources) {
+            assert.ok(cited(s.checked), `${s.prices.join(", ")}: ${s.checked}`);
+            assert.doesNotMatch(s.checked, /not re-checked/);
+            if (/not found/.test(s.checked)) assert.match(s.checked, /searched|quote one rate/);
+        }
+        // Negative controls: a row without a dated address, or an unconfirmed figure that hides the search, is refused.
+        assert.equal(cited("not re-checked: the page could not be read from here"), false);
+        assert.equal(cited("$1 in https://example.com/pricing"), false);
+        assert.equal(cited("$1 in https://example.com/pricing (read 2026-12)"), true);
         // The published eu-west-1 Fargate rates (issue 18), not the 10 % higher ones the table once had.
         assert.equal(PRICES.regions["eu-west-1"].fargateVcpuHour, 0.04048);
         assert.equal(PRICES.regions["eu-west-1"].fargateGbHour, 0.004445);
