@@ -18,6 +18,8 @@ export class ProdStack extends EnvironmentStack {
             secretsEncryption: true,
             clusterLogTypes: [ClusterLogType.Api, ClusterLogType.Audit, ClusterLogType.Authenticator],
             nodePoolProfile: NodePoolProfile.Prod,
+            // Opt-in: GPU instances are costly, and a private cluster's GPU nodes need a mirrored device plugin image.
+            gpu: false,
             protect: true,
             // A deleted claim must not take production data with it.
             storageReclaimPolicy: ReclaimPolicy.Retain,
