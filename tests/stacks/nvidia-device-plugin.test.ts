@@ -148,6 +148,17 @@ describe("a GPU pool that is on works: the device plugin's image comes from a re
         assert.equal(on.ofType(NODE_POOL).filter((p) => p.name === "prod-nodes-gpu").length, 1);
     });
 
+    test("prod's file shows the two keys that turn it on: uncommented, they pass and the plugin runs the mirror", async () => {
+        const text = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8");
+        const uncommented = text.replace(/^(    )# ((gpu|devicePluginImage|  repository|  tag): .*|devicePluginImage:)$/gm, "$1$2");
+        assert.notEqual(uncommented, text, "the file has the commented keys");
+        const nodes = parse(uncommented).config["eks-karpenter:nodes"];
+        assert.equal(nodes.gpu, true);
+        const p = await runProgram("prod", { nodes });
+        assert.equal(renderedImage(plugin(p)[0].inputs.values), `${nodes.devicePluginImage.repository}:${nodes.devicePluginImage.tag}`);
+        assert.equal(nodes.devicePluginImage.repository, MIRROR, "the mirror of the README's steps, in prod's account and region");
+    });
+
     test("private cluster (prod) + GPU pool + no image: refused before anything is registered, naming both settings and how to mirror", async () => {
         const message = await refusal("prod", { nodes: { ...PROD_NODES, gpu: true } });
         assert.match(message, /^ConfigError: eks-karpenter:nodes\.devicePluginImage\.repository: \(missing\) is not valid; in a private cluster, a registry the VPC reaches/);
