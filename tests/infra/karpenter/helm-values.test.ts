@@ -6,9 +6,9 @@ import { parse } from "yaml";
 import { karpenterFlowSchemas, karpenterValues, KarpenterValuesInput } from "../../../infra/karpenter/helm-values";
 import { resolveKarpenterArgs } from "../../../infra/karpenter/karpenter";
 import { VERSIONS } from "../../../infra/versions";
-import { SHARED } from "../../harness";
+import { REFERENCE } from "../../harness";
 
-const chartDir = path.join(SHARED, "reference/karpenter-1.9/chart");
+const chartDir = path.join(REFERENCE, "karpenter-1.9/chart");
 const referenceValues = parse(fs.readFileSync(path.join(chartDir, "values.yaml"), "utf8"));
 
 const input: KarpenterValuesInput = {
@@ -78,7 +78,7 @@ describe("karpenterValues", () => {
 describe("pinned version", () => {
     test("matches the reference chart, its CRD chart and its default image tag", () => {
         const chart = parse(fs.readFileSync(path.join(chartDir, "Chart.yaml"), "utf8"));
-        const crdChart = parse(fs.readFileSync(path.join(chartDir, "karpenter-crd-Chart.yaml"), "utf8"));
+        const crdChart = parse(fs.readFileSync(path.join(REFERENCE, "karpenter-1.9/karpenter-crd-chart/Chart.yaml"), "utf8"));
         assert.equal(chart.version, VERSIONS.karpenter);
         assert.equal(crdChart.version, VERSIONS.karpenter);
         assert.equal(referenceValues.controller.image.tag, VERSIONS.karpenter);

@@ -1,5 +1,5 @@
 /**
- * Validation of rendered objects against Karpenter's real CRDs (shared/reference/karpenter-1.9/crds):
+ * Validation of rendered objects against Karpenter's real CRDs (reference/karpenter-1.9/crds):
  * the OpenAPI schema with ajv, and the CEL rules (`x-kubernetes-validations`) of the fields this
  * library sets, transliterated by hand with the CRD's own messages.
  */
@@ -8,9 +8,9 @@ import * as path from "node:path";
 import Ajv, { ValidateFunction } from "ajv";
 import { parse } from "yaml";
 
-import { SHARED } from "../../harness";
+import { REFERENCE } from "../../harness";
 
-export const CRD_DIR = path.resolve(SHARED, "reference", "karpenter-1.9", "crds");
+export const CRD_DIR = path.resolve(REFERENCE, "karpenter-1.9", "crds");
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
