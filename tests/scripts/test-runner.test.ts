@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { REPO_ROOT } from "../harness";
+import { REPO_ROOT, referenceData, referenceText } from "../harness";
 
 interface Run { code: number | null; signal: NodeJS.Signals | null; output: string; seconds: number }
 
@@ -93,5 +93,12 @@ describe("scripts/test.mjs", () => {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+});
+
+describe("reference data", () => {
+    test("a missing file fails the test reading it, naming the file and where its provenance is", () => {
+        assert.throws(() => referenceText("karpenter-1.9/crds/missing.yaml"), /^Error: reference\/karpenter-1\.9\/crds\/missing\.yaml is missing: .*reference\/karpenter-1\.9\/README\.md/);
+        assert.equal(referenceData("karpenter-1.9/chart/Chart.yaml").name, "karpenter");
     });
 });
