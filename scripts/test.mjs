@@ -140,4 +140,6 @@ for (const r of results.sort((a, b) => a.i - b.i)) {
 }
 console.log(`\nall test processes: ${Object.entries(total).map(([k, v]) => `${k} ${v}`).join(", ")}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
 for (const c of crashed) console.log(`✖ ${c}`);
+// The closing line CI reads: every process's tests added up (a crashed process counts as one failure).
+console.log(`tests: ${total.pass} passed, ${total.fail + total.cancelled + crashed.length} failed, ${total.skipped} skipped`);
 process.exitCode = crashed.length > 0 || total.fail > 0 || total.cancelled > 0 ? 1 : 0;
