@@ -1,6 +1,6 @@
 /**
  * Every version that changes what this library renders, in one place.
- * Move them together with `../shared/reference/` (the tests compare against it).
+ * Move them together with the upstream data in `reference/` (the tests compare against it).
  */
 export const VERSIONS = {
     /** Karpenter chart and controller (`karpenter` and `karpenter-crd` charts share it). */
