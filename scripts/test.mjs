@@ -3,8 +3,8 @@
 //
 // Most of a test file's time is loading the Pulumi SDKs (1 to 1.5 s a process), so by default the files
 // are dealt round-robin into one process per core: a shard imports its files and Node's test runner runs
-// them one after another. Every test sets the mocks and config it needs, so they share a process
-// safely; `--isolate` runs each file in its own process (slower) to rule a leak between files out.
+// them one after another. Every program runs on the mock engine (offline/engine.ts), which leaves no
+// runtime state behind, so they share a process safely; `--isolate` runs each file in its own process (slower) to rule a leak between files out.
 //
 // This script starts the test processes itself rather than through `node --test`: that parent waits for
 // its children's output pipes to close, so a child that crashes at import while something it started
