@@ -2,10 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { ReclaimPolicy } from "../infra/addons/cluster-addons";
 import { NodePoolLimitsSummary } from "../infra/addons/node-pool-limits";
 import { ClusterLogType } from "../infra/cluster/cluster";
-import { Environment, EnvironmentArgs } from "../infra/environment/environment";
-import { check } from "../infra/errors";
+import { Environment, EnvironmentArgs, resolveEnvironmentArgs } from "../infra/environment/environment";
+import { ConfigError, ConfigErrorCollector, check } from "../infra/errors";
 import { NodePoolProfile } from "../infra/nodes/default-pools";
-import { NAMESPACE, StackConfig } from "./config";
+import { NAMESPACE, StackConfig, asConfigKeys } from "./config";
 
 /** What an environment decides where its config is silent, and what it refuses to relax. */
 export interface EnvironmentProfile {
@@ -22,7 +22,9 @@ export interface EnvironmentProfile {
     /** Reclaim policy of the default StorageClass where config sets none. */
     storageReclaimPolicy: ReclaimPolicy;
     /** Settings this environment does not let config change, with the only value allowed. */
-    fixed: Partial<Record<"endpointPublicAccess" | "secretsEncryption" | "protect", boolean>>;
+    fixed: Partial<Record<"endpointPublicAccess" | "secretsEncryption" | "protect" | "privateCluster", boolean>>;
+    /** Control-plane log types config may not leave out. */
+    requiredClusterLogTypes: ClusterLogType[];
 }
 
 /** The stack outputs every environment exports. */
@@ -48,18 +50,44 @@ export abstract class EnvironmentStack {
     constructor(public readonly config: StackConfig) {
         const profile = this.profile();
         this.name = profile.name;
+        const args = this.environmentArgs(config, profile);
+        const errors = new ConfigErrorCollector();
         for (const [key, only] of Object.entries(profile.fixed) as [keyof StackConfig, boolean][]) {
-            check(
-                config[key] === undefined || config[key] === only,
-                `${NAMESPACE}:${key}`,
-                config[key],
-                `${only} in the ${this.name} environment`,
-            );
+            errors.attempt(() => check(config[key] === undefined || config[key] === only, `${NAMESPACE}:${key}`, config[key], `${only} in the ${this.name} environment`));
         }
-        // `protect` on the Environment is inherited by every resource inside it (Pulumi's rule for a
-        // parent's `protect`): the engine checks it per delete step, so protecting only the cluster would
-        // let `pulumi destroy` delete the pools, controller, add-ons and namespaces before it stopped.
-        this.environment = new Environment(this.name, this.environmentArgs(config, profile), { protect: config.protect ?? profile.protect });
+        const logTypes = args.cluster.enabledClusterLogTypes ?? [];
+        const missing = profile.requiredClusterLogTypes.filter((t) => !logTypes.includes(t));
+        errors.attempt(() =>
+            check(missing.length === 0, `${NAMESPACE}:clusterLogTypes`, config.clusterLogTypes, `a list including ${missing.join(", ")} in the ${this.name} environment`),
+        );
+        // A world-open endpoint is a choice written in the stack file, never a default.
+        errors.attempt(() =>
+            check(
+                !args.cluster.endpointPublicAccess || config.publicAccessCidrs !== undefined,
+                `${NAMESPACE}:publicAccessCidrs`,
+                config.publicAccessCidrs,
+                "the CIDRs that may reach the public API endpoint (write [\"0.0.0.0/0\"] to open it to the internet on purpose), or endpointPublicAccess: false",
+            ),
+        );
+        try {
+            // With errors already, the environment's own checks add theirs (a guardrail waits for valid settings).
+            if (errors.found) {
+                errors.attempt(() => {
+                    try {
+                        resolveEnvironmentArgs(this.name, args);
+                    } catch (e) {
+                        if (e instanceof ConfigError) throw e;
+                    }
+                });
+            }
+            errors.throwIfAny();
+            // `protect` on the Environment is inherited by every resource inside it (Pulumi's rule for a
+            // parent's `protect`): the engine checks it per delete step, so protecting only the cluster would
+            // let `pulumi destroy` delete the pools, controller, add-ons and namespaces before it stopped.
+            this.environment = new Environment(this.name, args, { protect: config.protect ?? profile.protect });
+        } catch (e) {
+            throw e instanceof ConfigError ? asConfigKeys(e) : e;
+        }
         const e = this.environment;
         this.outputs = {
             clusterName: e.clusterName,
@@ -77,7 +105,7 @@ export abstract class EnvironmentStack {
 
     protected abstract profile(): EnvironmentProfile;
 
-    protected environmentArgs(c: StackConfig, p: EnvironmentProfile): EnvironmentArgs {
+    private environmentArgs(c: StackConfig, p: EnvironmentProfile): EnvironmentArgs {
         return {
             cluster: {
                 clusterName: c.clusterName,

@@ -2,7 +2,10 @@ import { ReclaimPolicy } from "../infra/addons/cluster-addons";
 import { NodePoolProfile } from "../infra/nodes/default-pools";
 import { EnvironmentProfile, EnvironmentStack } from "./base";
 
-/** Development: cheaper, public API endpoint allowed, nothing protected from deletion. */
+/**
+ * Development: cheaper, a public API endpoint (reachable only from the CIDRs config lists in
+ * publicAccessCidrs, which it must), nothing protected from deletion.
+ */
 export class DevStack extends EnvironmentStack {
     protected profile(): EnvironmentProfile {
         return {
@@ -15,6 +18,7 @@ export class DevStack extends EnvironmentStack {
             protect: false,
             storageReclaimPolicy: ReclaimPolicy.Delete,
             fixed: {},
+            requiredClusterLogTypes: [],
         };
     }
 }

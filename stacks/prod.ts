@@ -4,9 +4,9 @@ import { NodePoolProfile } from "../infra/nodes/default-pools";
 import { EnvironmentProfile, EnvironmentStack } from "./base";
 
 /**
- * Production: private API endpoint only, secrets encrypted with KMS, control-plane logs, and every
- * resource protected from deletion (so a destroy deletes nothing). Config may not relax the first, second
- * and last.
+ * Production: a private cluster (no internet route, private API endpoint only), secrets encrypted with
+ * KMS, control-plane logs, and every resource protected from deletion (so a destroy deletes nothing).
+ * Config may not relax any of them, nor leave out the audit log.
  * Volumes outlive their claims unless config says otherwise.
  */
 export class ProdStack extends EnvironmentStack {
@@ -21,7 +21,9 @@ export class ProdStack extends EnvironmentStack {
             protect: true,
             // A deleted claim must not take production data with it.
             storageReclaimPolicy: ReclaimPolicy.Retain,
-            fixed: { endpointPublicAccess: false, secretsEncryption: true, protect: true },
+            fixed: { endpointPublicAccess: false, secretsEncryption: true, protect: true, privateCluster: true },
+            // Who did what to which object: the record an incident review starts from.
+            requiredClusterLogTypes: [ClusterLogType.Audit],
         };
     }
 }

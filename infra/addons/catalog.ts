@@ -33,6 +33,16 @@ export const EBS_CSI_CONTROLLER_SERVICE_ACCOUNT = "ebs-csi-controller-sa";
 /** AWS managed policy of the EBS CSI controller (under the `service-role/` path). */
 export const EBS_CSI_DRIVER_POLICY = "service-role/AmazonEBSCSIDriverPolicy";
 
+/** Service accounts (`namespace/name`) the add-ons use: those bound to an IAM role, and those whose pods run on Fargate. */
+export function addonServiceAccounts(specs: readonly AddonSpec[]) {
+    const account = (sa: string) => `${ADDON_NAMESPACE}/${sa}`;
+    return {
+        /** Bound to the add-on's own role, by service account: no other association may take it. */
+        bound: Object.fromEntries(specs.flatMap((s) => (s.podIdentity ? [[account(s.podIdentity.serviceAccount), s.name]] : []))) as Record<string, string>,
+        onFargate: specs.flatMap((s) => (s.fargateProfile ? [account(s.fargateProfile.serviceAccount)] : [])),
+    };
+}
+
 export interface CoreDnsSettings {
     placement: `${CoreDnsPlacement}`;
     replicas: number;
@@ -113,8 +123,8 @@ export interface AddonSpec {
     after: ManagedAddonName[];
     /** Keep its Kubernetes objects if the add-on is deleted (cluster networking and DNS). */
     preserve: boolean;
-    /** A Fargate profile for its pods in the add-on namespace. */
-    fargateProfile?: { name: string; labels: Record<string, string> };
+    /** A Fargate profile for its pods in the add-on namespace, and their service account. */
+    fargateProfile?: { name: string; labels: Record<string, string>; serviceAccount: string };
     /** An IAM role for a service account through EKS Pod Identity (pods on EC2 nodes only). */
     podIdentity?: { serviceAccount: string; managedPolicies: string[] };
 }
@@ -134,7 +144,7 @@ export function addonSpecs(coreDns: CoreDnsSettings): AddonSpec[] {
             needsNodes: !onFargate,
             after: onFargate ? [] : NETWORK,
             preserve: true,
-            fargateProfile: onFargate ? { name: "coredns", labels: COREDNS_POD_LABELS } : undefined,
+            fargateProfile: onFargate ? { name: "coredns", labels: COREDNS_POD_LABELS, serviceAccount: "coredns" } : undefined,
         },
         {
             name: "aws-ebs-csi-driver",

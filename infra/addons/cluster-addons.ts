@@ -12,6 +12,7 @@ import {
     CoreDnsPlacement,
     MANAGED_ADDONS,
     ManagedAddonName,
+    addonServiceAccounts,
     addonSpecs,
     isManagedAddon,
 } from "./catalog";
@@ -194,6 +195,7 @@ export function resolveClusterAddonsArgs(args: ClusterAddonsArgs) {
         versions: versions as Partial<Record<ManagedAddonName, string>>,
         coreDnsPlacement: placement,
         specs,
+        serviceAccounts: addonServiceAccounts(specs),
         storageClass: { name: storageClassName, reclaimPolicy },
         podIdentityRoleNames: args.podIdentityRoleNames ?? {},
         tags: args.tags ?? {},

@@ -88,6 +88,12 @@ export function resolveClusterArgs<T extends ClusterSettings>(args: T) {
         publicAccessCidrs,
         "empty unless endpointPublicAccess is true",
     );
+    check(
+        !endpointPublicAccess || publicAccessCidrs.length > 0,
+        "Cluster.publicAccessCidrs",
+        publicAccessCidrs,
+        "at least one CIDR when endpointPublicAccess is true: EKS opens an empty list to 0.0.0.0/0",
+    );
     for (const cidr of publicAccessCidrs) {
         check(isCidr(cidr), "Cluster.publicAccessCidrs", cidr, "IPv4 CIDRs such as 203.0.113.0/24");
     }

@@ -7,7 +7,7 @@ import { WorkloadNamespace, WorkloadNamespaces, resolveWorkloadNamespacesArgs } 
 import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
 import { componentOptions, componentType } from "../aliases";
 import { Cluster, ClusterSettings, kubernetesProvider, resolveClusterArgs } from "../cluster/cluster";
-import { check } from "../errors";
+import { ConfigErrorCollector, check } from "../errors";
 import { GuardrailSettings, TYPES } from "../guardrails";
 import { enforceGuardrails } from "../guardrails/enforce";
 import { physicalName } from "../iam/names";
@@ -24,6 +24,7 @@ import { NatGateways, Network, NetworkSettings, resolveNetworkArgs } from "../ne
 import { renderEC2NodeClass } from "../nodes/ec2-node-class";
 import { KarpenterNodes, KarpenterNodesSettings, resolveKarpenterNodesArgs } from "../nodes/karpenter-nodes";
 import { renderNodePool } from "../nodes/node-pool";
+import { AWS_REGIONS, isAwsRegion } from "../model/regions";
 
 /** Karpenter settings of an environment: the controller's own settings, and what the environment builds around it. */
 export interface EnvironmentKarpenter extends KarpenterSettings {
@@ -112,77 +113,162 @@ export const DEFAULT_FARGATE_POD_LABELS = { "eks-karpenter.io/compute": "fargate
 /** Stands in, in what the guardrails check, for a value only deployment knows (a name, ARN or endpoint). */
 const KNOWN_AFTER_DEPLOYMENT = "(known after deployment)";
 
-/** Checks every setting of an environment and applies its defaults; throws ConfigError naming the first bad one. */
+/** AWS's limit of tags on one resource, less what this program and Karpenter add to some (Name, discovery and Karpenter's own tags). */
+const MAX_USER_TAGS = 50 - 10;
+/** AWS's limits on a tag's key and value. */
+const TAG_LIMITS = { key: 128, value: 256 };
+
+/** Tags every AWS resource gets: AWS's own limits, checked before any resource meets them. */
+function checkAwsTags(tags: Record<string, string>): void {
+    check(
+        Object.keys(tags).length <= MAX_USER_TAGS,
+        "Environment.tags",
+        Object.keys(tags),
+        `at most ${MAX_USER_TAGS} tags, environment and managed-by included: AWS allows 50 per resource, and the program and Karpenter add up to 10 of their own`,
+    );
+    for (const [key, value] of Object.entries(tags)) {
+        check(!key.toLowerCase().startsWith("aws:"), "Environment.tags", key, "a key not starting with aws: (AWS reserves the prefix)");
+        check(key.length >= 1 && key.length <= TAG_LIMITS.key, "Environment.tags", key, `a key of 1 to ${TAG_LIMITS.key} characters`);
+        check(typeof value === "string" && value.length <= TAG_LIMITS.value, `Environment.tags.${key}`, value, `a value of at most ${TAG_LIMITS.value} characters`);
+    }
+}
+
+/** The stack's region: `aws:region`, else AWS_REGION or AWS_DEFAULT_REGION (what the AWS provider reads), a region that exists. */
+function resolveRegion(): string {
+    const region = aws.config.region;
+    check(region !== undefined && region !== "", "aws:region", region, "the stack's AWS region: set aws:region (or AWS_REGION / AWS_DEFAULT_REGION)");
+    check(isAwsRegion(region), "aws:region", region, `an AWS region: ${AWS_REGIONS.join(", ")}`);
+    return region!;
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+/**
+ * The user's Pod Identity associations: well-formed, one per service account, none for a service account
+ * an add-on binds to its own role (EKS allows one association per service account, and the add-on's
+ * would be replaced). Those whose pods run on Fargate are the guardrail no-pod-identity-on-fargate's.
+ */
+function checkPodIdentityAssociations(associations: readonly PodIdentityAssociation[], addonAccounts: Record<string, string>): void {
+    const seen = new Set<string>();
+    associations.forEach((a, i) => {
+        const at = `Environment.podIdentityAssociations[${i}]`;
+        check(typeof a.namespace === "string" && DNS1123_LABEL.test(a.namespace), `${at}.namespace`, a.namespace, "a namespace name (a DNS-1123 label)");
+        check(typeof a.serviceAccount === "string" && DNS1123_SUBDOMAIN.test(a.serviceAccount), `${at}.serviceAccount`, a.serviceAccount, "a service account name (a DNS-1123 subdomain)");
+        check(typeof a.roleArn !== "string" || ROLE_ARN.test(a.roleArn), `${at}.roleArn`, a.roleArn, "an IAM role ARN such as arn:aws:iam::123456789012:role/my-role");
+        const account = `${a.namespace}/${a.serviceAccount}`;
+        check(addonAccounts[account] === undefined, `${at}.serviceAccount`, account, `a service account no add-on binds: the ${addonAccounts[account]} add-on binds it to its own role`);
+        check(!seen.has(account), `${at}.serviceAccount`, account, "one association per service account (EKS refuses a second)");
+        seen.add(account);
+    });
+}
+
+/** A private cluster's network, resolved: no public subnet, NAT gateway or internet gateway (so no 0.0.0.0/0 route). */
+function checkPrivateNetwork(n: ReturnType<typeof resolveNetworkArgs>): void {
+    const why = "in a private cluster nothing routes to the internet (no internet gateway, NAT gateway or 0.0.0.0/0 route)";
+    if (n.existing) {
+        check(n.existing.publicSubnetIds.length === 0, "Network.existingVpc.publicSubnetIds", n.existing.publicSubnetIds, `empty: ${why}`);
+        return;
+    }
+    check(n.created.publicSubnetCidrs.length === 0, "Environment.network.publicSubnets", true, `false: ${why}`);
+    check(n.created.natGateways === NatGateways.None, "Environment.network.natGateways", n.created.natGateways, `None: ${why}`);
+}
+
+/**
+ * Checks every setting of an environment and applies its defaults. Independent settings are checked
+ * independently: every ConfigError is reported at once (ConfigErrors when there are several).
+ */
 export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     check(args.cluster !== undefined, "Environment.cluster", args.cluster, "the cluster's settings");
-    const cluster = resolveClusterArgs(args.cluster);
+    check(args.network !== undefined, "Environment.network", args.network, "the VPC to create or adopt");
+    check(args.nodes !== undefined, "Environment.nodes", args.nodes, "the node classes and pools (or the default pools' options)");
+    const errors = new ConfigErrorCollector();
     const k = args.karpenter ?? {};
     const privateCluster = args.privateCluster ?? false;
-    check(args.network !== undefined, "Environment.network", args.network, "the VPC to create or adopt");
-    if (privateCluster) {
-        check(!cluster.endpointPublicAccess, "Environment.cluster.endpointPublicAccess", true, "false in a private cluster");
-        check(
-            args.network.natGateways === undefined || args.network.natGateways === NatGateways.None,
-            "Environment.network.natGateways",
-            args.network.natGateways,
-            "None in a private cluster: its nodes have no internet route",
-        );
+    const region = errors.attempt(resolveRegion);
+    const cluster = errors.attempt(() => resolveClusterArgs(args.cluster));
+    if (privateCluster && cluster) {
+        errors.attempt(() => check(!cluster.endpointPublicAccess, "Environment.cluster.endpointPublicAccess", true, "false in a private cluster"));
     }
     const network = {
         ...args.network,
         publicSubnets: args.network.existingVpc ? undefined : (args.network.publicSubnets ?? !privateCluster),
         clusterName: args.cluster.clusterName,
     };
-    resolveNetworkArgs(network, aws.config.region);
+    if (region) {
+        errors.attempt(() => {
+            const resolved = resolveNetworkArgs(network, region);
+            // On what the program builds, defaults included: nothing that routes to the internet.
+            if (privateCluster) checkPrivateNetwork(resolved);
+        });
+    }
     const endpointsEnabled = args.endpoints?.enabled ?? privateCluster;
-    check(!privateCluster || endpointsEnabled, "Environment.endpoints.enabled", false, "true in a private cluster: without endpoints nothing reaches AWS");
+    const interruptionHandling = k.interruptionHandling ?? true;
     const endpoints = {
         additionalEndpoints: args.endpoints?.additionalEndpoints,
-        interruptionHandling: k.interruptionHandling ?? true,
+        interruptionHandling,
         podIdentity: true,
     };
-    resolvePrivateEndpointsArgs({ ...endpoints, vpcId: "", vpcCidrBlocks: [], subnetIds: [], routeTableIds: [] });
+    errors.attempt(() => {
+        check(!privateCluster || endpointsEnabled, "Environment.endpoints.enabled", false, "true in a private cluster: without endpoints nothing reaches AWS");
+        resolvePrivateEndpointsArgs({ ...endpoints, vpcId: "", vpcCidrBlocks: [], subnetIds: [], routeTableIds: [] });
+    });
     const imageCache = args.imageCache?.enabled ?? (privateCluster && k.imageRepository === undefined);
-    check(
-        !(imageCache && k.imageRepository !== undefined),
-        "Environment.imageCache.enabled",
-        true,
-        "false when karpenter.imageRepository names the image: the image comes from one place",
-    );
-    if (imageCache) checkCachePrefix(args.imageCache?.repositoryPrefix ?? "ecr-public");
-    else checkControllerImage(privateCluster, k.imageRepository);
+    errors.attempt(() => {
+        check(
+            !(imageCache && k.imageRepository !== undefined),
+            "Environment.imageCache.enabled",
+            true,
+            "false when karpenter.imageRepository names the image: the image comes from one place",
+        );
+        if (imageCache) checkCachePrefix(args.imageCache?.repositoryPrefix ?? "ecr-public");
+        else if (region) checkControllerImage(privateCluster, k.imageRepository, region, aws.config.allowedAccountIds);
+    });
     const podLabels = k.podLabels ?? DEFAULT_FARGATE_POD_LABELS;
     // Wired values are stand-ins here: only the user's settings are being checked.
-    const karpenter = resolveKarpenterArgs({ ...k, podLabels, clusterName: "", clusterEndpoint: "", region: "", controllerRoleArn: "" });
-    const karpenterServiceAccount = `${karpenter.namespace}/${karpenter.serviceAccountName}`;
+    const karpenter = errors.attempt(() =>
+        resolveKarpenterArgs({ ...k, podLabels, clusterName: "", clusterEndpoint: "", region: "", controllerRoleArn: "" }),
+    );
+    const karpenterServiceAccount = karpenter ? `${karpenter.namespace}/${karpenter.serviceAccountName}` : undefined;
     const tags = { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) };
+    errors.attempt(() => checkAwsTags(tags));
     const { namespaces, ...addons } = args.addons ?? {};
     const addonsArgs = {
         ...addons,
-        kubernetesVersion: cluster.kubernetesVersion,
-        fargateServiceAccounts: [karpenterServiceAccount],
+        kubernetesVersion: cluster?.kubernetesVersion ?? "",
+        fargateServiceAccounts: karpenterServiceAccount ? [karpenterServiceAccount] : [],
         tags,
     };
-    const addonSpecs = resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", configuredClusterName: "", partition: "", region: "", accountId: "", dnsSuffix: "", fargatePodExecutionRoleArn: "", privateSubnetIds: [] }).specs;
-    const namespacesArgs = { namespaces, reservedNamespaces: [karpenter.namespace] };
-    resolveWorkloadNamespacesArgs(namespacesArgs);
+    const addonsResolved = cluster
+        ? errors.attempt(
+              () =>
+                  resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", configuredClusterName: "", partition: "", region: "", accountId: "", dnsSuffix: "", fargatePodExecutionRoleArn: "", privateSubnetIds: [] }),
+          )
+        : undefined;
+    if (addonsResolved) {
+        errors.attempt(() => checkPodIdentityAssociations(args.podIdentityAssociations ?? [], addonsResolved.serviceAccounts.bound));
+    }
+    const namespacesArgs = { namespaces, reservedNamespaces: karpenter ? [karpenter.namespace] : [] };
+    errors.attempt(() => resolveWorkloadNamespacesArgs(namespacesArgs));
     const budgetArgs = args.budget ? { ...args.budget, budgetName: `${args.cluster.clusterName}-monthly-cost`, tags } : undefined;
-    if (budgetArgs) resolveCostBudgetArgs(budgetArgs);
-    check(args.nodes !== undefined, "Environment.nodes", args.nodes, "the node classes and pools (or the default pools' options)");
+    if (budgetArgs) errors.attempt(() => resolveCostBudgetArgs(budgetArgs));
     // Role or instance profile are wired later; a stand-in of the right kind lets the set be checked now.
     // With no IAM endpoint the controller cannot create instance profiles: make the node's in advance.
     const createInstanceProfile = k.createInstanceProfile ?? privateCluster;
-    const nodes = resolveKarpenterNodesArgs({
-        ...args.nodes,
-        clusterName: args.cluster.clusterName,
-        ...(createInstanceProfile ? { instanceProfile: KNOWN_AFTER_DEPLOYMENT } : { role: KNOWN_AFTER_DEPLOYMENT }),
-        tags,
-    });
+    const nodes = errors.attempt(() =>
+        resolveKarpenterNodesArgs({
+            ...args.nodes,
+            clusterName: args.cluster.clusterName,
+            ...(createInstanceProfile ? { instanceProfile: KNOWN_AFTER_DEPLOYMENT } : { role: KNOWN_AFTER_DEPLOYMENT }),
+            tags,
+        }),
+    );
+    errors.throwIfAny();
+    const { specs: addonSpecs, serviceAccounts: addonAccounts } = addonsResolved!;
 
     // The guardrails, over descriptions of what the components below register, built from the same
     // renderers. They run on data known while the program runs, so they also hold in a preview.
-    const interruptionHandling = k.interruptionHandling ?? true;
-    const region = aws.config.region ?? "region";
     const described = resolveKarpenterArgs({
         ...k,
         podLabels,
@@ -193,7 +279,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         interruptionQueueName: interruptionHandling ? KNOWN_AFTER_DEPLOYMENT : undefined,
         // The cache's repository: the account is known after deployment, the registry is private ECR.
         imageRepository: imageCache
-            ? pullThroughCacheRepository({ accountId: "000000000000", region, dnsSuffix: "amazonaws.com" }, args.imageCache?.repositoryPrefix ?? "ecr-public")
+            ? pullThroughCacheRepository({ accountId: "000000000000", region: region!, dnsSuffix: "amazonaws.com" }, args.imageCache?.repositoryPrefix ?? "ecr-public")
             : k.imageRepository,
         isolatedVpc: k.isolatedVpc ?? privateCluster,
     });
@@ -206,18 +292,21 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
               { service: S3_GATEWAY_SERVICE, type: "Gateway" as EndpointType },
           ]
         : [];
-    const guardrails = { ...args.guardrails, fargateServiceAccounts: [...(args.guardrails?.fargateServiceAccounts ?? []), karpenterServiceAccount] };
+    const guardrails = {
+        ...args.guardrails,
+        fargateServiceAccounts: [...(args.guardrails?.fargateServiceAccounts ?? []), karpenterServiceAccount!, ...addonAccounts.onFargate],
+    };
     enforceGuardrails(
         [
             ...describePodIdentityAssociations(`${name}-pod-identity`, args.cluster.clusterName, args.podIdentityAssociations ?? []),
-            describeKarpenterFargateProfile(`${name}-karpenter-fargate`, karpenter.namespace, podLabels),
-            describeKarpenterRelease(`${name}-karpenter`, described, karpenter.namespace),
-            ...nodes.nodeClasses.map((c) => ({ type: TYPES.ec2NodeClass, name: c.name, inputs: renderEC2NodeClass(c as pulumi.Unwrap<typeof c>) })),
-            ...nodes.nodePools.map((np) => ({ type: TYPES.nodePool, name: np.name, inputs: renderNodePool(np) })),
+            describeKarpenterFargateProfile(`${name}-karpenter-fargate`, karpenter!.namespace, podLabels),
+            describeKarpenterRelease(`${name}-karpenter`, described, karpenter!.namespace),
+            ...nodes!.nodeClasses.map((c) => ({ type: TYPES.ec2NodeClass, name: c.name, inputs: renderEC2NodeClass(c as pulumi.Unwrap<typeof c>) })),
+            ...nodes!.nodePools.map((np) => ({ type: TYPES.nodePool, name: np.name, inputs: renderNodePool(np) })),
             ...endpointServices.map(({ service, type }) => ({
                 type: TYPES.vpcEndpoint,
                 name: `${name}-endpoints-${service}`,
-                inputs: { serviceName: endpointServiceName("aws", region, service, type), vpcEndpointType: type },
+                inputs: { serviceName: endpointServiceName("aws", region!, service, type), vpcEndpointType: type },
             })),
             ...addonSpecs.map((spec) => ({
                 type: TYPES.addon,
@@ -229,8 +318,8 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     );
     return {
         guardrails,
-        cluster,
-        karpenter,
+        cluster: cluster!,
+        karpenter: karpenter!,
         podLabels,
         interruptionHandling,
         tags,
@@ -245,7 +334,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         imageCache,
         nodePoolLimits: summarizeNodePoolLimits(
             "Environment.nodes.nodePools",
-            Object.fromEntries(nodes.nodePools.map((p) => [p.name, { cpu: p.limits.cpu, memory: p.limits.memory }])),
+            Object.fromEntries(nodes!.nodePools.map((p) => [p.name, { cpu: p.limits.cpu, memory: p.limits.memory }])),
         ),
     };
 }

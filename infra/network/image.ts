@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { AwsScope, policyDocument } from "../iam/policy";
+import { ecrRegistry, isPublicRegistry, registryOf } from "../model/registry";
 import { VERSIONS } from "../versions";
 
 /** Amazon ECR Public: where Karpenter publishes its image, on the internet. */
@@ -15,20 +16,30 @@ export const KARPENTER_IMAGE_PATH = VERSIONS.karpenterImageRepository.slice(PUBL
 export const DEFAULT_CACHE_PREFIX = "ecr-public";
 
 /**
- * Checks that a private cluster pulls the controller image from a registry its VPC reaches. The default
- * image is in ECR Public, which a VPC without internet egress cannot reach: the controller's pods would
- * stay in ImagePullBackOff and no node would ever be launched.
+ * Checks that a private cluster pulls the controller image from a registry its VPC reaches: private ECR
+ * in the cluster's region, whose `ecr.dkr` endpoint the private cluster has (and in its account, when
+ * the stack names its accounts with `aws:allowedAccountIds`). The default image is in ECR Public, which a
+ * VPC without internet egress cannot reach: the controller's pods would stay in ImagePullBackOff and no
+ * node would ever be launched. Registries are compared as hosts: case-insensitively and without a port.
  */
-export function checkControllerImage(privateCluster: boolean, imageRepository: string | undefined): void {
+export function checkControllerImage(
+    privateCluster: boolean,
+    imageRepository: string | undefined,
+    region: string,
+    allowedAccountIds: readonly string[] = [],
+): void {
     if (!privateCluster) return;
-    const registry = imageRepository?.split("/")[0].toLowerCase();
+    const ecr = imageRepository ? ecrRegistry(imageRepository) : undefined;
+    const registry = imageRepository ? registryOf(imageRepository) : undefined;
+    const where = registry === undefined ? "" : isPublicRegistry(imageRepository!) ? `; ${registry} is on the internet` : ecr ? `; ${registry} is not` : `; ${registry} is not private ECR`;
     check(
-        registry !== undefined && registry.length > 0 && registry !== PUBLIC_ECR_REGISTRY,
+        ecr !== undefined && ecr.region === region && (allowedAccountIds.length === 0 || allowedAccountIds.includes(ecr.accountId)),
         "karpenter.imageRepository",
         imageRepository,
-        `in a private cluster, a registry the VPC reaches: a private ECR repository such as ` +
-            `${pullThroughCacheRepository({ accountId: "123456789012", region: "eu-west-1", dnsSuffix: "amazonaws.com" }, DEFAULT_CACHE_PREFIX)} ` +
-            `(the PublicEcrPullThroughCache component's karpenterImageRepository) or a mirror; ${PUBLIC_ECR_REGISTRY} is on the internet`,
+        `in a private cluster, a registry the VPC reaches through its ecr.dkr endpoint: private ECR in the stack's region ${region}` +
+            `${allowedAccountIds.length > 0 ? ` and account (${allowedAccountIds.join(", ")})` : ""}, such as ` +
+            `${pullThroughCacheRepository({ accountId: allowedAccountIds[0] ?? "123456789012", region, dnsSuffix: "amazonaws.com" }, DEFAULT_CACHE_PREFIX)} ` +
+            `(the PublicEcrPullThroughCache component's karpenterImageRepository, or a replicated copy)${where}`,
     );
 }
 

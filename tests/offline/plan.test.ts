@@ -266,9 +266,9 @@ describe("the plan's guardrails", () => {
     });
 
     test("with the options the program ran them with: the controller's service account follows its namespace", async () => {
-        // The controller in kube-system: an association for karpenter/karpenter then targets pods on EC2, which is allowed.
+        // The controller in platform: an association for karpenter/karpenter then targets pods on EC2, which is allowed.
         const program = await runProgram("prod", {
-            karpenter: { spotToSpotConsolidation: false, replicas: 2, namespace: "kube-system" },
+            karpenter: { spotToSpotConsolidation: false, replicas: 2, namespace: "platform" },
             podIdentityAssociations: [{ namespace: "karpenter", serviceAccount: "karpenter", roleArn: "arn:aws:iam::123456789012:role/some-role" }],
         });
         assert.deepEqual(planOf(program, "prod").violations, []);

@@ -100,7 +100,7 @@ describe("add-on catalog", () => {
     test("CoreDNS needs a node only when it runs on Karpenter; on Fargate it gets a profile instead", () => {
         const onFargate = addonSpecs({ placement: "fargate", replicas: 2, lameduckSeconds: 30 }).find((s) => s.name === "coredns")!;
         assert.equal(onFargate.needsNodes, false);
-        assert.deepEqual(onFargate.fargateProfile, { name: "coredns", labels: { "k8s-app": "kube-dns" } });
+        assert.deepEqual(onFargate.fargateProfile, { name: "coredns", labels: { "k8s-app": "kube-dns" }, serviceAccount: "coredns" });
         const onKarpenter = addonSpecs({ placement: "karpenter", replicas: 2, lameduckSeconds: 30 }).find((s) => s.name === "coredns")!;
         assert.equal(onKarpenter.needsNodes, true);
         assert.equal(onKarpenter.fargateProfile, undefined);

@@ -267,14 +267,14 @@ describe("config choices", () => {
 describe("bad config fails before anything is created, naming the setting", () => {
     const budget = { limitAmount: 500, emailAddresses: ["platform-team@example.com"] };
     for (const [what, overrides, setting] of [
-        ["threshold above 1000%", { budget: { ...budget, notifications: [{ threshold: 1001, type: "ACTUAL" }] } }, "CostBudget.notifications[0].threshold"],
-        ["threshold below 1%", { budget: { ...budget, notifications: [{ threshold: 0.5 }] } }, "CostBudget.notifications[0].threshold"],
-        ["malformed e-mail", { budget: { ...budget, emailAddresses: ["platform-team.example.com"] } }, "CostBudget.emailAddresses[0]"],
-        ["unknown add-on", { addons: { versions: { "metrics-server": "v0.7.2-eksbuild.1" } } }, "ClusterAddons.versions"],
-        ["unknown CoreDNS placement", { addons: { coreDns: { placement: "nodegroup" } } }, "ClusterAddons.coreDns.placement"],
+        ["threshold above 1000%", { budget: { ...budget, notifications: [{ threshold: 1001, type: "ACTUAL" }] } }, "eks-karpenter:budget.notifications[0].threshold"],
+        ["threshold below 1%", { budget: { ...budget, notifications: [{ threshold: 0.5 }] } }, "eks-karpenter:budget.notifications[0].threshold"],
+        ["malformed e-mail", { budget: { ...budget, emailAddresses: ["platform-team.example.com"] } }, "eks-karpenter:budget.emailAddresses[0]"],
+        ["unknown add-on", { addons: { versions: { "metrics-server": "v0.7.2-eksbuild.1" } } }, "eks-karpenter:addons.versions"],
+        ["unknown CoreDNS placement", { addons: { coreDns: { placement: "nodegroup" } } }, "eks-karpenter:addons.coreDns.placement"],
         ["unknown addons key", { addons: { coredns: {} } }, "eks-karpenter:addons.coredns"],
         ["budget without a limit", { budget: { emailAddresses: ["a@example.com"] } }, "eks-karpenter:budget.limitAmount"],
-        ["a workload namespace named after Karpenter's", { addons: { namespaces: [{ name: "karpenter" }] } }, "WorkloadNamespaces.namespaces[0].name"],
+        ["a workload namespace named after Karpenter's", { addons: { namespaces: [{ name: "karpenter" }] } }, "eks-karpenter:addons.namespaces[0].name"],
     ] as const) {
         test(what, async () => {
             await rejectsWithConfigError(runProgram("dev", overrides as Record<string, unknown>), setting);
