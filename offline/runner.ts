@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
+import { YAMLError, parse } from "yaml";
 import { ConfigError } from "../infra/errors";
 import { REPO_ROOT } from "../infra/root";
 import { createStack } from "../stacks";
@@ -34,8 +34,13 @@ export interface Registered {
     outputs: Record<string, any>;
 }
 
-/** The region when a stack's config names none. */
-const DEFAULT_REGION = "eu-west-1";
+/**
+ * The region a stack runs in, as the AWS provider reads it: `aws:region`, else AWS_REGION, else
+ * AWS_DEFAULT_REGION. None is "": the program then stops on its region check.
+ */
+function regionOf(config: Record<string, string>): string {
+    return config["aws:region"] ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "";
+}
 
 let registrations: Registered[] = [];
 const original = MockMonitor.prototype.registerResource;
@@ -92,7 +97,15 @@ function configFileOf(stack: string): string {
 /** The config of a stack config file, as Pulumi hands it to a program (structured values as JSON). */
 export function stackConfig(file: string): Record<string, string> {
     if (!fs.existsSync(file)) throw new ConfigError("--config-file", file, "no such file");
-    const values: Record<string, unknown> = parse(fs.readFileSync(file, "utf8"))?.config ?? {};
+    let document: { config?: Record<string, unknown> } | null;
+    try {
+        document = parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        if (!(e instanceof YAMLError)) throw e;
+        const line = e.linePos?.[0];
+        throw new ConfigError(line ? `${file}:${line.line}:${line.col}` : file, e.code, `YAML: ${e.message.split("\n")[0]}`);
+    }
+    const values: Record<string, unknown> = document?.config ?? {};
     return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 
@@ -106,7 +119,7 @@ export class Program {
 
     /** The AWS region the program ran in (`aws:region`). */
     get region(): string {
-        return this.config["aws:region"] ?? DEFAULT_REGION;
+        return regionOf(this.config);
     }
 
     ofType(type: string): Registered[] {
@@ -164,7 +177,7 @@ export async function runProgram(stack: string, overrides: Record<string, unknow
         else config[key] = typeof v === "string" ? v : JSON.stringify(v);
     }
     registrations = [];
-    const region = config["aws:region"] ?? DEFAULT_REGION;
+    const region = regionOf(config);
     return withoutPromiseStacks(async () => {
         await pulumi.runtime.setMocks(new AwsMocks(region), "eks-karpenter", stack, false);
         pulumi.runtime.setAllConfig(config);

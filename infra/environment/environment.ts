@@ -240,12 +240,9 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         fargateServiceAccounts: karpenterServiceAccount ? [karpenterServiceAccount] : [],
         tags,
     };
-    const addonsResolved = cluster
-        ? errors.attempt(
-              () =>
-                  resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", configuredClusterName: "", partition: "", region: "", accountId: "", dnsSuffix: "", fargatePodExecutionRoleArn: "", privateSubnetIds: [] }),
-          )
-        : undefined;
+    const addonsResolved = errors.attempt(() =>
+        resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", configuredClusterName: "", partition: "", region: "", accountId: "", dnsSuffix: "", fargatePodExecutionRoleArn: "", privateSubnetIds: [] }),
+    );
     if (addonsResolved) {
         errors.attempt(() => checkPodIdentityAssociations(args.podIdentityAssociations ?? [], addonsResolved.serviceAccounts.bound));
     }

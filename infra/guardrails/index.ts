@@ -9,7 +9,7 @@ import { containerdStoreKept } from "./containerd";
 import { controllerPlacement, controllerQos } from "./controller";
 import { daemonSetsTolerateDisruption } from "./disruption";
 import { nodeEbsEncrypted, nodeImds } from "./launch";
-import { nodePoolLimits, nodePoolsUnambiguous, spotInstanceDiversity } from "./nodepools";
+import { nodePoolLimits, nodePoolsUnambiguous, spotInstanceDiversity, spotInterruptionHandling } from "./nodepools";
 import { podIdentityOnFargate } from "./pod-identity";
 import { privateClusterEndpoints, privateClusterImage } from "./private-cluster";
 import { DEFAULT_OPTIONS, Finding, GuardrailOptions, ResourceDescription, Rule, Violation } from "./types";
@@ -32,6 +32,7 @@ export const RULES: readonly Rule[] = [
     controllerQos,
     controllerPlacement,
     daemonSetsTolerateDisruption,
+    spotInterruptionHandling,
 ];
 
 const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -82,7 +82,7 @@ describe("node settings from config", () => {
     });
 
     test("bad volume figures fail the preview, naming the field", async () => {
-        await assert.rejects(runProgram("dev", { nodes: { dataVolume: { sizeGiB: 10, iops: 16001 } } }), /dataVolume\.iops: 16001 is not valid/);
+        await assert.rejects(runProgram("dev", { nodes: { dataVolume: { sizeGiB: 30, iops: 16001 } } }), /dataVolume\.iops: 16001 is not valid/);
         await assert.rejects(runProgram("dev", { nodes: { spotPercent: 75 } }), /spotPercent: 75 is not valid/);
         await assert.rejects(runProgram("dev", { nodes: { amiFamily: "Ubuntu" } }), /eks-karpenter:nodes\.amiFamily: "Ubuntu" is not valid; Invalid enum value. Expected 'AL2023' \| 'Bottlerocket'/);
     });
