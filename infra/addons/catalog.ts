@@ -4,15 +4,18 @@
  * same resources; tests read the entries directly.
  */
 
-/** The add-ons, in the order a first `pulumi up` creates them. */
-export const MANAGED_ADDONS = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"] as const;
+/**
+ * The add-ons, in the order a first `pulumi up` creates them. The EBS CSI driver before CoreDNS: the
+ * NodePools wait for it, and its Fargate profile is created before CoreDNS's (EKS makes one at a time).
+ */
+export const MANAGED_ADDONS = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver", "coredns"] as const;
 export type ManagedAddonName = (typeof MANAGED_ADDONS)[number];
 
 export function isManagedAddon(name: string): name is ManagedAddonName {
     return (MANAGED_ADDONS as readonly string[]).includes(name);
 }
 
-/** Where EKS installs these add-ons, and so the namespace of their Pod Identity associations. */
+/** Where EKS installs these add-ons, and so the namespace of their service accounts. */
 export const ADDON_NAMESPACE = "kube-system";
 
 /** Where CoreDNS runs: a Fargate profile of its own, or the nodes Karpenter launches (see docs/addons.md). */
@@ -30,6 +33,8 @@ export const COREDNS_POD_LABELS = { "k8s-app": "kube-dns" };
 export const COREDNS_MAX_LAMEDUCK_SECONDS = 30;
 
 export const EBS_CSI_CONTROLLER_SERVICE_ACCOUNT = "ebs-csi-controller-sa";
+/** The label the EBS CSI controller's pods carry (the driver chart's controller Deployment), selected by its Fargate profile. */
+export const EBS_CSI_CONTROLLER_POD_LABELS = { app: "ebs-csi-controller" };
 /** AWS managed policy of the EBS CSI controller (under the `service-role/` path). */
 export const EBS_CSI_DRIVER_POLICY = "service-role/AmazonEBSCSIDriverPolicy";
 
@@ -38,7 +43,7 @@ export function addonServiceAccounts(specs: readonly AddonSpec[]) {
     const account = (sa: string) => `${ADDON_NAMESPACE}/${sa}`;
     return {
         /** Bound to the add-on's own role, by service account: no other association may take it. */
-        bound: Object.fromEntries(specs.flatMap((s) => (s.podIdentity ? [[account(s.podIdentity.serviceAccount), s.name]] : []))) as Record<string, string>,
+        bound: Object.fromEntries(specs.flatMap((s) => (s.serviceAccountRole ? [[account(s.serviceAccountRole.serviceAccount), s.name]] : []))) as Record<string, string>,
         onFargate: specs.flatMap((s) => (s.fargateProfile ? [account(s.fargateProfile.serviceAccount)] : [])),
     };
 }
@@ -125,8 +130,13 @@ export interface AddonSpec {
     preserve: boolean;
     /** A Fargate profile for its pods in the add-on namespace, and their service account. */
     fargateProfile?: { name: string; labels: Record<string, string>; serviceAccount: string };
-    /** An IAM role for a service account through EKS Pod Identity (pods on EC2 nodes only). */
-    podIdentity?: { serviceAccount: string; managedPolicies: string[] };
+    /** An IAM role for its service account through IRSA (the add-on's `serviceAccountRoleArn`; its pods may run on Fargate). */
+    serviceAccountRole?: { serviceAccount: string; managedPolicies: string[] };
+    /**
+     * Created before the NodePools, which depend on it: a destroy deletes it only after every node is gone
+     * (the EBS CSI driver detaches the nodes' volumes while they drain).
+     */
+    beforeNodes: boolean;
 }
 
 /** Networking add-ons: pods on a fresh node need them before anything else runs there. */
@@ -135,9 +145,21 @@ const NETWORK: ManagedAddonName[] = ["vpc-cni", "kube-proxy"];
 export function addonSpecs(coreDns: CoreDnsSettings): AddonSpec[] {
     const onFargate = coreDns.placement === "fargate";
     return [
-        { name: "vpc-cni", needsNodes: false, after: [], preserve: true },
-        { name: "kube-proxy", needsNodes: false, after: [], preserve: true },
-        { name: "eks-pod-identity-agent", needsNodes: false, after: [], preserve: false },
+        { name: "vpc-cni", needsNodes: false, after: [], preserve: true, beforeNodes: false },
+        { name: "kube-proxy", needsNodes: false, after: [], preserve: true, beforeNodes: false },
+        { name: "eks-pod-identity-agent", needsNodes: false, after: [], preserve: false, beforeNodes: false },
+        {
+            // The controller on Fargate: the add-on is ACTIVE before any node exists, so the NodePools can
+            // wait for it and a destroy removes it after them. The node DaemonSet runs on every EC2 node.
+            name: "aws-ebs-csi-driver",
+            configuration: ebsCsiConfiguration(),
+            needsNodes: false,
+            after: NETWORK,
+            preserve: false,
+            fargateProfile: { name: "ebs-csi-controller", labels: EBS_CSI_CONTROLLER_POD_LABELS, serviceAccount: EBS_CSI_CONTROLLER_SERVICE_ACCOUNT },
+            serviceAccountRole: { serviceAccount: EBS_CSI_CONTROLLER_SERVICE_ACCOUNT, managedPolicies: [EBS_CSI_DRIVER_POLICY] },
+            beforeNodes: true,
+        },
         {
             name: "coredns",
             configuration: coreDnsConfiguration(coreDns),
@@ -145,14 +167,7 @@ export function addonSpecs(coreDns: CoreDnsSettings): AddonSpec[] {
             after: onFargate ? [] : NETWORK,
             preserve: true,
             fargateProfile: onFargate ? { name: "coredns", labels: COREDNS_POD_LABELS, serviceAccount: "coredns" } : undefined,
-        },
-        {
-            name: "aws-ebs-csi-driver",
-            configuration: ebsCsiConfiguration(),
-            needsNodes: true,
-            after: [...NETWORK, "eks-pod-identity-agent"],
-            preserve: false,
-            podIdentity: { serviceAccount: EBS_CSI_CONTROLLER_SERVICE_ACCOUNT, managedPolicies: [EBS_CSI_DRIVER_POLICY] },
+            beforeNodes: false,
         },
     ];
 }

@@ -237,11 +237,14 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const addonsArgs = {
         ...addons,
         kubernetesVersion: cluster?.kubernetesVersion ?? "",
-        fargateServiceAccounts: karpenterServiceAccount ? [karpenterServiceAccount] : [],
         tags,
     };
     const addonsResolved = errors.attempt(() =>
-        resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", configuredClusterName: "", partition: "", region: "", accountId: "", dnsSuffix: "", fargatePodExecutionRoleArn: "", privateSubnetIds: [] }),
+        resolveClusterAddonsArgs({
+            ...addonsArgs,
+            ...{ clusterName: "", configuredClusterName: "", partition: "", region: "", accountId: "", dnsSuffix: "" },
+            ...{ fargatePodExecutionRoleArn: "", privateSubnetIds: [], oidcProviderArn: "", oidcIssuerUrl: "" },
+        }),
     );
     if (addonsResolved) {
         errors.attempt(() => checkPodIdentityAssociations(args.podIdentityAssociations ?? [], addonsResolved.serviceAccounts.bound));
@@ -533,8 +536,29 @@ export class Environment extends pulumi.ComponentResource {
             { controllerDependsOn: [fargate, controllerRole, nodeRole, ...[queue, endpoints, imageCache].filter((r) => r !== undefined)] },
         );
 
-        // After the release, so that on destroy they go first while the controller can still drain
-        // and terminate their nodes.
+        // CoreDNS on Karpenter waits for the NodePools, which are created after the add-ons they wait for.
+        let nodesCreated!: (nodes: KarpenterNodes) => void;
+        const nodesPromise = new Promise<KarpenterNodes>((resolve) => (nodesCreated = resolve));
+        const addons = new ClusterAddons(
+            `${name}-addons`,
+            {
+                ...addonsArgs,
+                clusterName,
+                configuredClusterName: base,
+                ...scope,
+                oidcProviderArn: cluster.oidcProviderArn,
+                oidcIssuerUrl: cluster.oidcIssuerUrl,
+                fargatePodExecutionRoleArn: fargate.podExecutionRoleArn,
+                privateSubnetIds: network.privateSubnetIds,
+                roleNames: { "aws-ebs-csi-driver": iamName("ebs-csi") },
+                nodesReady: [karpenter, nodesPromise],
+                fargateProfilesBefore: [fargate],
+            },
+            { parent: this, providers: { kubernetes: provider } },
+        );
+
+        // After the release and the EBS CSI driver, so that on destroy they go first: every node drains
+        // while the controller can still terminate it and the driver can still detach its volumes.
         const nodes = new KarpenterNodes(
             `${name}-nodes`,
             {
@@ -543,25 +567,10 @@ export class Environment extends pulumi.ComponentResource {
                 ...(createInstanceProfile ? { instanceProfile: nodeRole.instanceProfileName as pulumi.Output<string> } : { role: nodeRole.roleName }),
                 tags,
             },
-            { parent: this, providers: { kubernetes: provider }, dependsOn: [karpenter] },
+            { parent: this, providers: { kubernetes: provider }, dependsOn: [karpenter, ...addons.beforeNodes] },
         );
+        nodesCreated(nodes);
 
-        const addons = new ClusterAddons(
-            `${name}-addons`,
-            {
-                ...addonsArgs,
-                clusterName,
-                configuredClusterName: base,
-                ...scope,
-                fargatePodExecutionRoleArn: fargate.podExecutionRoleArn,
-                privateSubnetIds: network.privateSubnetIds,
-                podIdentityRoleNames: { "aws-ebs-csi-driver": iamName("ebs-csi") },
-                // The EBS CSI controller (and CoreDNS on Karpenter) need a node to become ACTIVE.
-                nodesReady: [karpenter, nodes],
-                fargateProfilesBefore: [fargate],
-            },
-            { parent: this, providers: { kubernetes: provider } },
-        );
         const workloadNamespaces = new WorkloadNamespaces(`${name}-namespaces`, namespacesArgs, {
             parent: this,
             providers: { kubernetes: provider },

@@ -92,12 +92,13 @@ export const ADDONS: Record<string, (config: Inputs) => Workload> = {
         podLabels: COREDNS_POD_LABELS,
         ec2Only: c.computeType !== "Fargate",
     }),
-    // Its controller attaches EBS volumes from a node; this library gives it no Fargate profile.
+    // Its controller runs on a Fargate profile of its own (the driver chart's default requests); the node
+    // DaemonSet runs on each EC2 node and is not a baseline cost.
     "aws-ebs-csi-driver": (c) => ({
         namespace: ADDON_NAMESPACE,
         replicas: c.controller?.replicaCount ?? 2,
+        requests: c.controller?.resources?.requests ?? { cpu: "10m", memory: "40Mi" },
         podLabels: { app: "ebs-csi-controller" },
-        ec2Only: true,
     }),
 };
 

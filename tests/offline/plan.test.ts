@@ -170,22 +170,19 @@ for (const stack of ["dev", "prod"] as const) {
             }
         });
 
-        test("the critical path: network, cluster, Karpenter's Fargate profile and release, its nodes, then the EBS CSI add-on", () => {
+        test("the critical path: network, cluster, the Fargate profiles (one at a time), then CoreDNS; no add-on waits for a node", () => {
             const steps = plan.criticalPath.steps.map((s) => [s.type, s.name, s.start, s.minutes]);
             assert.deepEqual(steps, [
                 ["aws:ec2/vpc:Vpc", `${stack}-network`, 0, 0.1],
                 ["aws:ec2/subnet:Subnet", `${stack}-network-private-0`, 0.1, 0.1],
                 ["eks:index:Cluster", `${stack}-cluster`, 0.2, 11],
                 ["aws:eks/fargateProfile:FargateProfile", `${stack}-karpenter-fargate`, 11.2, 3],
-                ["kubernetes:helm.sh/v3:Release", `${stack}-karpenter`, 14.2, 3],
-                ["kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", `${stack}-nodes-default`, 17.2, 0.05],
-                // Every pool finishes at once; the first registered is named.
-                ["kubernetes:karpenter.sh/v1:NodePool", `${stack}-nodes-${expected.pools[0]}`, 17.25, 0.05],
-                // Its controller needs a node, so it waits for the pools; EKS reports it ACTIVE once Karpenter's
-                // first node is Ready (1.5 min for the add-on, 1.5 for the node).
-                ["aws:eks/addon:Addon", `${stack}-addons-aws-ebs-csi-driver`, 17.3, 3],
+                // EKS creates one Fargate profile at a time: the EBS CSI controller's first, the NodePools wait for its add-on.
+                ["aws:eks/fargateProfile:FargateProfile", `${stack}-addons-aws-ebs-csi-driver`, 14.2, 3],
+                ["aws:eks/fargateProfile:FargateProfile", `${stack}-addons-coredns`, 17.2, 3],
+                ["aws:eks/addon:Addon", `${stack}-addons-coredns`, 20.2, 1.5],
             ]);
-            assert.equal(plan.criticalPath.totalMinutes, 20.3);
+            assert.equal(plan.criticalPath.totalMinutes, 21.7);
             // Each wait is real: an input the step cannot do without, or an ordering the library asks for.
             assert.deepEqual(plan.criticalPath.steps.map((s) => s.waitsFor), [
                 undefined,
@@ -193,9 +190,8 @@ for (const stack of ["dev", "prod"] as const) {
                 `input privateSubnetIds from ${stack}-network-private-0`,
                 `input clusterName from ${stack}-cluster`,
                 `dependsOn ${stack}-karpenter-fargate`,
-                `dependsOn ${stack}-karpenter`,
-                `dependsOn ${stack}-nodes-default`,
-                `dependsOn ${stack}-nodes-${expected.pools[0]}`,
+                `dependsOn ${stack}-addons-aws-ebs-csi-driver`,
+                `dependsOn ${stack}-addons-coredns`,
             ]);
             assert.deepEqual(plan.criticalPath.unneededWaits, [], "routes wait for their NAT gateway's ID, endpoints for nothing but the network");
             // Every registered type has an estimate (the ECR pull-through cache rule too), every dependency a place.
@@ -212,6 +208,8 @@ for (const stack of ["dev", "prod"] as const) {
             ];
             // CoreDNS at the add-on's default requests (100m / 70Mi + 256 MB): 0.25 vCPU / 0.5 GB, $9.907925 a pod-month.
             const coreDns = ["Fargate pods", `${stack}-addons-coredns`, stack === "dev" ? 19.82 : 29.72];
+            // The EBS CSI controller at the driver chart's requests (10m / 40Mi + 256 MB): 0.25 vCPU / 0.5 GB, two pods.
+            const ebsCsi = ["Fargate pods", `${stack}-addons-aws-ebs-csi-driver`, 19.82];
             const own =
                 stack === "dev"
                     ? [
@@ -223,20 +221,19 @@ for (const stack of ["dev", "prod"] as const) {
                           // $0.011 per endpoint-zone-hour × 3 zones × 730 h
                           ...INTERFACE_ENDPOINTS.map((s) => [`Interface endpoint com.amazonaws.eu-west-1.${s}`, `prod-endpoints-${s.replace(".", "-")}`, 24.09]),
                       ];
-            assert.deepEqual(cost.lines.map((l) => [l.item, l.resource.name, l.monthly]).sort(), [...fixed, coreDns, ...own].sort());
-            assert.equal(cost.totalMonthly, stack === "dev" ? 210.77 : 375.7);
+            assert.deepEqual(cost.lines.map((l) => [l.item, l.resource.name, l.monthly]).sort(), [...fixed, coreDns, ebsCsi, ...own].sort());
+            assert.equal(cost.totalMonthly, stack === "dev" ? 230.59 : 395.52);
             const notes = cost.notes.map((n) => n.slice(0, n.indexOf(":"))).sort();
             assert.deepEqual(
                 notes,
-                (stack === "dev" ? ["EC2", "SQS"] : ["CloudWatch Logs", "EC2", "ECR pull-through cache (prod-image-cache)", "SQS"]).sort(),
+                (stack === "dev" ? ["SQS"] : ["CloudWatch Logs", "ECR pull-through cache (prod-image-cache)", "SQS"]).sort(),
             );
-            assert.ok(cost.notes.some((n) => n.includes(`the 2 pods of ${stack}-addons-aws-ebs-csi-driver need an EC2 node`)));
             assert.ok(cost.assumptions.some((a) => a.startsWith("730 hours a month")));
         });
 
         test("the text names every section", () => {
             const text = renderText(plan);
-            for (const heading of ["Resources", "Critical path of a first `pulumi up`: ~20.3 min", "Baseline monthly cost", "Guardrails: no violations."]) {
+            for (const heading of ["Resources", "Critical path of a first `pulumi up`: ~21.7 min", "Baseline monthly cost", "Guardrails: no violations."]) {
                 assert.ok(text.includes(heading), heading);
             }
         });

@@ -45,9 +45,23 @@ for (const stack of ["dev", "prod"]) {
             }
         });
 
-        test("the EBS CSI driver waits for the pools: its controller needs a node to become ACTIVE", async () => {
+        test("every NodePool and EC2NodeClass waits for the EBS CSI driver, never the reverse: a destroy drains every node before the driver goes", async () => {
             const ebs = p.one("aws:eks/addon:Addon", `${stack}-addons-aws-ebs-csi-driver`);
-            for (const np of p.ofType("kubernetes:karpenter.sh/v1:NodePool")) assert.ok(p.dependsOn(ebs, np), np.name);
+            const nodes = [...p.ofType("kubernetes:karpenter.sh/v1:NodePool"), ...p.ofType("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")];
+            assert.ok(nodes.length >= 3);
+            for (const n of nodes) {
+                assert.ok(p.dependsOn(n, ebs), `${n.name} waits for the EBS CSI driver`);
+                assert.ok(!p.dependsOn(ebs, n), `the EBS CSI driver does not wait for ${n.name}`);
+            }
+            // It can be ACTIVE before any node: its controller runs on a Fargate profile of its own, with IRSA.
+            const profile = p.one("aws:eks/fargateProfile:FargateProfile", `${stack}-addons-aws-ebs-csi-driver`);
+            assert.deepEqual(profile.inputs.selectors, [{ namespace: "kube-system", labels: { app: "ebs-csi-controller" } }]);
+            assert.ok(p.dependsOn(ebs, profile));
+            assert.ok(!p.dependsOn(ebs, p.one("kubernetes:helm.sh/v3:Release", `${stack}-karpenter`)));
+        });
+
+        test("every NodePool ends a stuck drain: terminationGracePeriod 48h by default", async () => {
+            for (const np of p.ofType("kubernetes:karpenter.sh/v1:NodePool")) assert.equal(np.inputs.spec.template.spec.terminationGracePeriod, "48h", np.name);
         });
 
         test("the NodePools' limits are a stack output, summed", async () => {

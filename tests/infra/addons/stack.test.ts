@@ -110,32 +110,30 @@ for (const stack of ["dev", "prod"]) {
             assert.ok(waitsFor(p, profile, karpenterProfile), "EKS creates one Fargate profile at a time");
         });
 
-        test("EBS CSI: Pod Identity for its controller in kube-system, none for Karpenter's Fargate service account", () => {
+        test("EBS CSI: an IRSA role for its controller (on Fargate, where Pod Identity does not work), no Pod Identity association", () => {
             const ebs = addon(p, "aws-ebs-csi-driver");
             const role = p.one("aws:iam/role:Role", `${stack}-addons-aws-ebs-csi-driver`);
-            assert.deepEqual(ebs.inputs.podIdentityAssociations, [{ roleArn: `arn:aws:iam::123456789012:role/${role.inputs.name}`, serviceAccount: "ebs-csi-controller-sa" }]);
+            assert.equal(ebs.inputs.serviceAccountRoleArn, `arn:aws:iam::123456789012:role/${role.inputs.name}`);
             const trust = JSON.parse(role.inputs.assumeRolePolicy);
-            assert.deepEqual(trust.Statement.map((s: any) => [s.Principal.Service, s.Action]), [["pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]]]);
+            assert.deepEqual(trust.Statement.map((s: any) => s.Action), ["sts:AssumeRoleWithWebIdentity"]);
             const attachment = p.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${stack}-addons-aws-ebs-csi-driver-AmazonEBSCSIDriverPolicy`);
             assert.equal(attachment.inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
             assert.equal(attachment.inputs.role, role.inputs.name);
             assert.ok(p.dependsOn(ebs, attachment), "the role can act before the controller starts");
-
             const associations = [
                 ...p.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").map((r) => `${r.inputs.namespace}/${r.inputs.serviceAccount}`),
                 ...p.ofType(ADDON).flatMap((r) => (r.inputs.podIdentityAssociations ?? []).map((a: any) => `kube-system/${a.serviceAccount}`)),
             ];
-            assert.deepEqual(associations, ["kube-system/ebs-csi-controller-sa"]);
+            assert.deepEqual(associations, []);
         });
 
         test("EBS CSI node DaemonSet tolerates every taint, karpenter.sh/disrupted:NoSchedule included", () => {
             assert.deepEqual(configuration(addon(p, "aws-ebs-csi-driver")), { node: { tolerateAllTaints: true } });
         });
 
-        test("what needs a node waits for Karpenter; networking and the Pod Identity agent do not", () => {
+        test("nothing here needs a node (CoreDNS on Fargate): no add-on waits for Karpenter", () => {
             const karpenter = release(p);
-            assert.ok(p.dependsOn(addon(p, "aws-ebs-csi-driver"), karpenter));
-            assert.ok(p.dependsOn(addon(p, "aws-ebs-csi-driver"), addon(p, "eks-pod-identity-agent")));
+            for (const name of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver", "coredns"]) assert.ok(!p.dependsOn(addon(p, name), karpenter), name);
             for (const name of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]) {
                 assert.ok(!p.dependsOn(addon(p, name), karpenter), name);
                 assert.equal(configuration(addon(p, name)), undefined, `${name} keeps its defaults`);

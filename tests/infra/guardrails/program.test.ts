@@ -45,7 +45,7 @@ describe("guardrails in the stack program", () => {
             assert.deepEqual(validate(program.resources), []);
             // Not vacuous: the resources the rules read are there.
             assert.match(program.one(TYPES.helmRelease, `${stack}-karpenter`).inputs.chart, /\/karpenter$/);
-            assert.equal(program.ofType(TYPES.fargateProfile).length, 2, "Karpenter's and CoreDNS's");
+            assert.equal(program.ofType(TYPES.fargateProfile).length, 3, "Karpenter's, the EBS CSI controller's and CoreDNS's");
             assert.ok(program.ofType(TYPES.nodePool).length >= 2 && program.ofType(TYPES.addon).length === 5);
         });
     }
