@@ -22,6 +22,13 @@ export const VERSIONS = {
     al2023AmiAlias: "al2023@v20260724",
     /** Bottlerocket AMI alias version for EC2NodeClasses. */
     bottlerocketAmiAlias: "bottlerocket@v1.49.0",
+    /**
+     * NVIDIA's device plugin chart (`nvidia-device-plugin`), installed where an AL2023 NVIDIA GPU pool exists;
+     * its image is `nvcr.io/nvidia/k8s-device-plugin:v<version>` (the chart's appVersion).
+     */
+    nvidiaDevicePlugin: "0.20.0",
+    /** Helm repository of NVIDIA's device plugin chart. */
+    nvidiaDevicePluginChartRepository: "https://nvidia.github.io/k8s-device-plugin",
     /** API versions of the custom resources the library creates. */
     apiVersions: {
         nodePool: "karpenter.sh/v1",

@@ -1,14 +1,17 @@
 /**
- * Pulumi mocks that answer as the real providers do: ARNs, names and URLs built the way AWS builds
- * them, and for the `@pulumi/eks` Cluster component its real outputs (OIDC provider, kubeconfig and
- * the underlying `aws.eks.Cluster` with its endpoint and EKS-managed security group). A mock that
- * only echoed inputs would let an `undefined:sub` trust policy pass.
+ * Pulumi mocks that answer as the real providers do: ARNs, names, IDs and URLs built the way AWS builds
+ * them (an EKS cluster's ARN, endpoint, certificate authority, OIDC issuer and EKS-managed security group;
+ * the OIDC provider's ARN; add-on, access-entry and Fargate-profile IDs). A mock that only echoed inputs
+ * would let an `undefined:sub` trust policy, or an ARN where a name belongs, pass.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { rpc } from "./pulumi-internals";
 
 export const ACCOUNT_ID = "123456789012";
 export const OIDC_ID = "EXAMPLED539D4633E53DE1B71EXAMPLE";
+/** The security group EKS creates for a cluster (what `vpcConfig.clusterSecurityGroupId` returns). */
+export const CLUSTER_SECURITY_GROUP_ID = "sg-0eksmanaged000001";
+/** Base64 of a PEM certificate, as `certificateAuthority.data` returns it. */
+export const CERTIFICATE_AUTHORITY_DATA = Buffer.from("-----BEGIN CERTIFICATE-----\nMIIC/jCCAeagAwIBAgIBADANBgkqhkiG9w0BAQsFADAV\n-----END CERTIFICATE-----\n").toString("base64");
 /** What `aws.eks.getAddonVersion` answers, by add-on name (a Kubernetes version is required, as in AWS). */
 export const ADDON_VERSIONS: Record<string, string> = {
     "vpc-cni": "v1.20.1-eksbuild.3",
@@ -38,7 +41,24 @@ export const EXISTING_VPC = {
     publicSubnetIds: ["subnet-0a1b2c3d4e5f6001a", "subnet-0a1b2c3d4e5f6001b"],
 };
 
+/** What AWS accepts as a VPC or subnet ID: the prefix and 8 or 17 hex digits. */
+const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/** The CIDR block assumed for an adopted VPC the mocks do not hold (its subnets get /24s in it). */
+const ASSUMED_VPC_CIDR = "10.0.0.0/16";
+
 export class AwsMocks implements pulumi.runtime.Mocks {
+    /**
+     * What the mocks made up because only AWS knows it (an adopted VPC's CIDR, its subnets' zones and
+     * CIDRs): the plan prints these as assumed, not read.
+     */
+    public readonly assumptions: string[] = [];
+    /** The adopted VPCs looked up so far, in order; an unknown subnet is taken to be in the last. */
+    private readonly vpcs: string[] = [];
+    /** Unknown subnets looked up so far, in order: each gets the next zone and /24. */
+    private readonly subnets: string[] = [];
+
     constructor(public readonly region: string) {}
 
     /** The region's zones: a, b and c. */
@@ -54,6 +74,13 @@ export class AwsMocks implements pulumi.runtime.Mocks {
             case "aws:iam/role:Role": {
                 const name = i.name ?? `${args.name}-${"a1b2c3d"}`;
                 return { id: name, state: { ...i, name, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${name}`, uniqueId: "AROAEXAMPLE" } };
+            }
+            case "aws:iam/serviceLinkedRole:ServiceLinkedRole": {
+                // AWS names a service-linked role after its service; Spot's is AWSServiceRoleForEC2Spot.
+                const names: Record<string, string> = { "spot.amazonaws.com": "AWSServiceRoleForEC2Spot" };
+                const name = names[i.awsServiceName] ?? `AWSServiceRoleFor${String(i.awsServiceName).split(".")[0]}`;
+                const path = `/aws-service-role/${i.awsServiceName}/`;
+                return { id: `arn:aws:iam::${ACCOUNT_ID}:role${path}${name}`, state: { ...i, name, path, arn: `arn:aws:iam::${ACCOUNT_ID}:role${path}${name}`, uniqueId: "AROAEXAMPLESLR" } };
             }
             case "aws:iam/policy:Policy": {
                 const name = i.name ?? args.name;
@@ -81,8 +108,44 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                 };
             case "random:index/randomString:RandomString":
                 return { id: "k3x9qz", state: { ...i, result: "k3x9qz".slice(0, Number(i.length ?? 6)) } };
-            case "eks:index:Cluster":
-                return { id: "", state: await this.eksCluster(args) };
+            case "aws:eks/cluster:Cluster": {
+                const name: string = i.name ?? `${args.name}-1234567`;
+                return {
+                    id: name,
+                    state: {
+                        ...i,
+                        name,
+                        arn: arn("eks", `cluster/${name}`),
+                        endpoint: `https://${OIDC_ID}.gr7.${this.region}.eks.amazonaws.com`,
+                        certificateAuthority: { data: CERTIFICATE_AUTHORITY_DATA },
+                        identities: [{ oidcs: [{ issuer: `https://oidc.eks.${this.region}.amazonaws.com/id/${OIDC_ID}` }] }],
+                        vpcConfig: { ...i.vpcConfig, clusterSecurityGroupId: CLUSTER_SECURITY_GROUP_ID },
+                        platformVersion: "eks.1",
+                        status: "ACTIVE",
+                    },
+                };
+            }
+            case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+                // IAM keeps the URL without its scheme; the ARN names the issuer's host and path.
+                const url = String(i.url).replace(/^https:\/\//, "");
+                const providerArn = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${url}`;
+                return { id: providerArn, state: { ...i, url, arn: providerArn } };
+            }
+            case "aws:eks/addon:Addon":
+                return { id: `${i.clusterName}:${i.addonName}`, state: { ...i, arn: arn("eks", `addon/${i.clusterName}/${i.addonName}/abcd`) } };
+            case "aws:eks/accessEntry:AccessEntry": {
+                const [, , , , , resource] = String(i.principalArn).split(":");
+                return {
+                    id: `${i.clusterName}:${i.principalArn}`,
+                    state: { ...i, accessEntryArn: arn("eks", `access-entry/${i.clusterName}/${resource}/abcd`), kubernetesGroups: [], userName: i.principalArn },
+                };
+            }
+            case "aws:eks/accessPolicyAssociation:AccessPolicyAssociation":
+                return { id: `${i.clusterName}#${i.principalArn}#${i.policyArn}`, state: { ...i, associatedAt: "2026-01-01T00:00:00Z" } };
+            case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+                const id = `sgr-${args.name.replace(/[^a-z0-9]/g, "").slice(-17)}`;
+                return { id, state: { ...i, securityGroupRuleId: id, arn: arn("ec2", `security-group-rule/${id}`) } };
+            }
             case "aws:ec2/vpc:Vpc": {
                 const id = `vpc-${args.name}`;
                 return { id, state: { ...i, arn: arn("ec2", `vpc/${id}`), mainRouteTableId: `rtb-${args.name}-main` } };
@@ -102,14 +165,24 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return { id: this.region, names: this.zones, zoneIds: this.zones.map((_, n) => `az${n + 1}`), state: args.inputs.state };
-            case "aws:ec2/getVpc:getVpc":
-                if (args.inputs.id !== EXISTING_VPC.vpcId) throw new Error(`InvalidVpcID.NotFound: ${args.inputs.id}`);
-                return { id: EXISTING_VPC.vpcId, cidrBlock: EXISTING_VPC.cidrBlock, cidrBlockAssociations: [{ cidrBlock: EXISTING_VPC.cidrBlock }], enableDnsHostnames: true, enableDnsSupport: true, mainRouteTableId: "rtb-0existingmain" };
+            case "aws:ec2/getVpc:getVpc": {
+                const id: string = args.inputs.id;
+                if (!VPC_ID.test(id)) throw new Error(`InvalidVpcID.Malformed: ${id}`);
+                this.vpcs.push(id);
+                const cidrBlock = id === EXISTING_VPC.vpcId ? EXISTING_VPC.cidrBlock : ASSUMED_VPC_CIDR;
+                if (id !== EXISTING_VPC.vpcId) this.assume(`VPC ${id}: CIDR ${cidrBlock}, DNS support and hostnames on, its main route table (assumed, not read from AWS)`);
+                return { id, cidrBlock, cidrBlockAssociations: [{ cidrBlock }], enableDnsHostnames: true, enableDnsSupport: true, mainRouteTableId: "rtb-0existingmain" };
+            }
             case "aws:ec2/getSubnet:getSubnet": {
-                const all = [...EXISTING_VPC.privateSubnetIds, ...EXISTING_VPC.publicSubnetIds];
-                const n = all.indexOf(args.inputs.id);
-                if (n < 0) throw new Error(`InvalidSubnetID.NotFound: ${args.inputs.id}`);
-                return { id: args.inputs.id, vpcId: EXISTING_VPC.vpcId, availabilityZone: this.zones[n % 2], cidrBlock: `10.50.${n}.0/24` };
+                const id: string = args.inputs.id;
+                const known = [...EXISTING_VPC.privateSubnetIds, ...EXISTING_VPC.publicSubnetIds].indexOf(id);
+                if (known >= 0) return { id, vpcId: EXISTING_VPC.vpcId, availabilityZone: this.zones[known % 2], cidrBlock: `10.50.${known}.0/24` };
+                if (!SUBNET_ID.test(id)) throw new Error(`InvalidSubnetID.Malformed: ${id}`);
+                if (!this.subnets.includes(id)) this.subnets.push(id);
+                const n = this.subnets.indexOf(id);
+                const subnet = { id, vpcId: this.vpcs[this.vpcs.length - 1] ?? "vpc-unknown", availabilityZone: this.zones[n % this.zones.length], cidrBlock: `10.0.${n}.0/24` };
+                this.assume(`subnet ${id}: zone ${subnet.availabilityZone}, CIDR ${subnet.cidrBlock}, in ${subnet.vpcId} (assumed, not read from AWS)`);
+                return subnet;
             }
             case "aws:ec2/getRouteTables:getRouteTables":
                 return { id: this.region, ids: [`rtb-0existing${args.inputs.filters[0].values[0].slice(-1)}`] };
@@ -127,57 +200,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         }
     }
 
-    /**
-     * The eks.Cluster component's outputs. Its `eksCluster` output is a reference to a child
-     * `aws:eks/cluster:Cluster`, so that child is stored in the mock monitor the way the engine would
-     * have it, and the reference resolves to a real `aws.eks.Cluster` with its state.
-     */
-    private async eksCluster(args: pulumi.runtime.MockResourceArgs): Promise<Record<string, unknown>> {
-        const i = args.inputs;
-        const name: string = i.name ?? `${args.name}-eksCluster-1234567`;
-        const endpoint = `https://${OIDC_ID}.gr7.${this.region}.eks.amazonaws.com`;
-        const issuer = `https://oidc.eks.${this.region}.amazonaws.com/id/${OIDC_ID}`;
-        const clusterSecurityGroupId = "sg-0eksmanaged000001";
-        const childUrn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::eks:index:Cluster$aws:eks/cluster:Cluster::${args.name}-eksCluster`;
-        const childState = {
-            name,
-            arn: `arn:aws:eks:${this.region}:${ACCOUNT_ID}:cluster/${name}`,
-            endpoint,
-            version: i.version,
-            identities: [{ oidcs: [{ issuer }] }],
-            certificateAuthority: { data: "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t" },
-            vpcConfig: {
-                clusterSecurityGroupId,
-                endpointPrivateAccess: i.endpointPrivateAccess,
-                endpointPublicAccess: i.endpointPublicAccess,
-                publicAccessCidrs: i.publicAccessCidrs,
-                subnetIds: i.privateSubnetIds,
-                vpcId: i.vpcId,
-            },
-            accessConfig: { authenticationMode: i.authenticationMode },
-            encryptionConfig: i.encryptionConfigKeyArn ? { provider: { keyArn: i.encryptionConfigKeyArn }, resources: ["secrets"] } : undefined,
-            enabledClusterLogTypes: i.enabledClusterLogTypes,
-            tags: i.tags,
-        };
-        const monitor = pulumi.runtime.getMonitor() as unknown as { resources: Map<string, unknown> };
-        monitor.resources.set(childUrn, { urn: childUrn, id: name, state: await rpc.serializeProperties("eksCluster", childState) });
-        const kubeconfig = {
-            apiVersion: "v1",
-            kind: "Config",
-            clusters: [{ name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": childState.certificateAuthority.data } }],
-            contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
-            "current-context": "aws",
-            users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", name] } } }],
-        };
-        return {
-            eksCluster: { [rpc.specialSigKey]: rpc.specialResourceSig, urn: childUrn, id: name },
-            kubeconfig,
-            kubeconfigJson: JSON.stringify(kubeconfig),
-            oidcProviderArn: `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/oidc.eks.${this.region}.amazonaws.com/id/${OIDC_ID}`,
-            oidcProviderUrl: `oidc.eks.${this.region}.amazonaws.com/id/${OIDC_ID}`,
-            oidcIssuer: `oidc.eks.${this.region}.amazonaws.com/id/${OIDC_ID}`,
-            clusterSecurityGroupId,
-            nodeSecurityGroupId: clusterSecurityGroupId,
-        };
+    private assume(sentence: string): void {
+        if (!this.assumptions.includes(sentence)) this.assumptions.push(sentence);
     }
 }

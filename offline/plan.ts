@@ -10,7 +10,8 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../infra/errors";
 import { environmentParts } from "../infra/environment/environment";
 import { planViolations } from "./plan/guardrails";
-import { buildPlan, renderStopped, renderText } from "./plan/report";
+import { Plan, buildPlan, renderStopped, renderText } from "./plan/report";
+import type { Program } from "./runner";
 
 export const EXIT = { planned: 0, violations: 1, notPlanned: 2 } as const;
 
@@ -63,18 +64,25 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     io.stderr(`plan: ${program.resources.length} resources registered in ${seconds()} s\n`);
 
-    const plan = buildPlan(
+    const plan = await planOf(stack, program, new Date());
+    io.stdout(json ? JSON.stringify(plan, null, 2) + "\n" : renderText(plan));
+    return plan.violations.length > 0 ? EXIT.violations : EXIT.planned;
+}
+
+/** The plan of a program that ran for `stack`, for the day `date`. */
+export async function planOf(stack: string, program: Program, date: Date): Promise<Plan> {
+    return buildPlan(
         {
             stack,
             environment: program.stack.constructor.name,
             region: program.region,
             resources: program.resources,
             guardrailOptions: environmentParts(program.stack.environment).guardrailOptions,
+            assumptions: program.assumptions,
+            outputs: await program.outputs(),
         },
-        { date: new Date() },
+        { date },
     );
-    io.stdout(json ? JSON.stringify(plan, null, 2) + "\n" : renderText(plan));
-    return plan.violations.length > 0 ? EXIT.violations : EXIT.planned;
 }
 
 if (require.main === module) {

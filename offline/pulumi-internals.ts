@@ -1,14 +1,11 @@
 /**
- * The Pulumi SDK internals the harness needs and the public API does not offer: serializing state
- * like the engine, seeing each registration request (its parent and dependencies), and waiting for
- * every registration to finish.
+ * The Pulumi SDK internals the harness needs and the public API does not offer: reading state like
+ * the engine, seeing each registration request (its parent, dependencies and whether it is remote),
+ * and waiting for every registration to finish.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 export const rpc: {
     deserializeProperties(props: unknown): Record<string, any>;
-    serializeProperties(label: string, props: Record<string, unknown>): Promise<Record<string, unknown>>;
-    specialSigKey: string;
-    specialResourceSig: string;
 } = require("@pulumi/pulumi/runtime/rpc");
 
 export const settings: { waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
@@ -22,6 +19,8 @@ export interface RegisterResourceRequest {
     getName(): string;
     getParent(): string;
     getCustom(): boolean;
+    /** A component whose children a provider plugin creates (a multi-language component), not this program. */
+    getRemote(): boolean;
     getProtect(): boolean;
     getProvider(): string;
     getDependenciesList(): string[];

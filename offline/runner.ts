@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { YAMLError, parse } from "yaml";
 import { ConfigError } from "../infra/errors";
 import { REPO_ROOT } from "../infra/root";
-import { createStack } from "../stacks";
+import { createStack, createStacks } from "../stacks";
 import { EnvironmentStack } from "../stacks/base";
 import { AwsMocks } from "./mocks";
 import { MockMonitor, RegisterResourceRequest, rpc, settings } from "./pulumi-internals";
@@ -24,6 +24,8 @@ export interface Registered {
     name: string;
     parent: string;
     custom: boolean;
+    /** A remote (multi-language) component: its children come from a provider plugin, unseen by mocks. */
+    remote: boolean;
     protect: boolean;
     provider: string;
     dependencies: string[];
@@ -52,6 +54,7 @@ MockMonitor.prototype.registerResource = function (req: RegisterResourceRequest,
         name: req.getName(),
         parent: req.getParent(),
         custom: req.getCustom(),
+        remote: req.getRemote(),
         protect: req.getProtect(),
         provider: req.getProvider(),
         dependencies: req.getDependenciesList(),
@@ -111,15 +114,34 @@ export function stackConfig(file: string): Record<string, string> {
 
 export class Program {
     constructor(
-        public readonly stack: EnvironmentStack,
+        /** The environments the program made; most programs make one. */
+        public readonly stacks: EnvironmentStack[],
         public readonly resources: Registered[],
         /** The config the program ran with. */
         public readonly config: Record<string, string> = {},
+        /** What the mocks assumed because only AWS knows it (an adopted VPC's subnets' zones and CIDRs). */
+        public readonly assumptions: string[] = [],
     ) {}
+
+    /** The (first) environment. */
+    get stack(): EnvironmentStack {
+        return this.stacks[0];
+    }
 
     /** The AWS region the program ran in (`aws:region`). */
     get region(): string {
         return regionOf(this.config);
+    }
+
+    /** The stack outputs of the (first) environment, as `pulumi stack output` would list them; secrets as `[secret]`. */
+    async outputs(): Promise<Record<string, unknown>> {
+        const entries = await Promise.all(
+            Object.entries(this.stack.outputs).map(async ([key, output]: [string, pulumi.Output<unknown>]) => {
+                const secret = await (output as unknown as { isSecret: Promise<boolean> }).isSecret;
+                return [key, secret ? "[secret]" : await valueOf(output)] as const;
+            }),
+        );
+        return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
     }
 
     ofType(type: string): Registered[] {
@@ -167,9 +189,15 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 /**
  * Runs the program for `stack` with the config of `configFile` (by default the stack's own) plus
  * `overrides` (`null` removes a key; keys without a namespace are `eks-karpenter:` keys). Throws what
- * the program throws.
+ * the program throws. `environments` above 1 makes that many environments of the stack's kind in one
+ * program (stacks/createStacks).
  */
-export async function runProgram(stack: string, overrides: Record<string, unknown | null> = {}, configFile = configFileOf(stack)): Promise<Program> {
+export async function runProgram(
+    stack: string,
+    overrides: Record<string, unknown | null> = {},
+    configFile = configFileOf(stack),
+    environments = 1,
+): Promise<Program> {
     const config = stackConfig(configFile);
     for (const [k, v] of Object.entries(overrides)) {
         const key = k.includes(":") ? k : `eks-karpenter:${k}`;
@@ -179,11 +207,12 @@ export async function runProgram(stack: string, overrides: Record<string, unknow
     registrations = [];
     const region = regionOf(config);
     return withoutPromiseStacks(async () => {
-        await pulumi.runtime.setMocks(new AwsMocks(region), "eks-karpenter", stack, false);
+        const mocks = new AwsMocks(region);
+        await pulumi.runtime.setMocks(mocks, "eks-karpenter", stack, false);
         pulumi.runtime.setAllConfig(config);
-        const created = createStack(stack);
+        const created = environments === 1 ? [createStack(stack)] : createStacks(stack, environments);
         await settings.waitForRPCs();
-        return new Program(created, registrations, config);
+        return new Program(created, registrations, config, mocks.assumptions);
     });
 }
 

@@ -19,7 +19,7 @@ export type { GuardrailSettings } from "../infra/guardrails/types";
 export type { PodIdentityAssociation } from "../infra/iam/pod-identity";
 export { type DefaultNodePoolsOptions, NodePoolProfile, defaultNodePools } from "../infra/nodes/default-pools";
 
-export { Cluster, type ClusterArgs, ClusterLogType, type ClusterSettings, kubernetesProvider } from "../infra/cluster/cluster";
+export { AccessPolicy, type AccessEntrySettings, Cluster, type ClusterArgs, ClusterLogType, type ClusterSettings, ClusterSupportType, kubernetesProvider } from "../infra/cluster/cluster";
 export {
     Environment,
     type EnvironmentAddons,

@@ -51,8 +51,14 @@ const OPTION_SCHEMA: { [K in keyof GuardrailOptions]: PolicyConfigSchema["proper
  * A resource as the rules read it. Values not known during a preview become UNKNOWN instead of
  * throwing on access, so a rule still sees the rest of the resource (and of the stack).
  */
-export function describe(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): ResourceDescription {
-    return { type: resource.type, name: resource.name, urn: resource.urn, inputs: materialize(resource.props) as object };
+export function describe(resource: { type: string; name: string; urn: string; props: Record<string, unknown>; provider?: { urn: string } }): ResourceDescription {
+    return {
+        type: resource.type,
+        name: resource.name,
+        urn: resource.urn,
+        inputs: materialize(resource.props) as object,
+        ...(resource.provider ? { cluster: resource.provider.urn } : {}),
+    };
 }
 
 function materialize(value: unknown): unknown {

@@ -15,6 +15,9 @@ export async function main(io: Io = processIo, provider = new EksKarpenterProvid
     const started = process.hrtime.bigint();
     const seconds = () => (Number(process.hrtime.bigint() - started) / 1e9).toFixed(1);
     io.stderr(`schema: analysing the ${COMPONENTS.length} components' TypeScript sources with Pulumi's component analyzer (10 to 40 s)…\n`);
+    // The analysis is one long synchronous type-check between awaits: a tick every few seconds shows it is alive.
+    const ticker = setInterval(() => io.stderr(`schema: still analysing (${seconds()} s)…\n`), PROGRESS_SECONDS * 1000);
+    ticker.unref();
     try {
         const schema = JSON.parse(await provider.getSchema()) as { resources: object; types: object };
         io.stderr(`schema: ${Object.keys(schema.resources).length} components and ${Object.keys(schema.types).length} types in ${seconds()} s\n`);
@@ -23,7 +26,12 @@ export async function main(io: Io = processIo, provider = new EksKarpenterProvid
     } catch (e) {
         io.stderr(`schema: ${e instanceof Error ? e.message : String(e)}\n`);
         return 1;
+    } finally {
+        clearInterval(ticker);
     }
 }
+
+/** Seconds between progress lines while the schema is built. */
+const PROGRESS_SECONDS = 5;
 
 if (require.main === module) main().then((code) => (process.exitCode = code));

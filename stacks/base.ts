@@ -21,6 +21,8 @@ export interface EnvironmentProfile {
     nodePoolProfile: NodePoolProfile;
     /** Reclaim policy of the default StorageClass where config sets none. */
     storageReclaimPolicy: ReclaimPolicy;
+    /** The Karpenter controller's replicas and requests where config sets none. */
+    karpenter: { replicas: number; requests: { cpu: string; memory: string } };
     /** Settings this environment does not let config change, with the only value allowed. */
     fixed: Partial<Record<"endpointPublicAccess" | "secretsEncryption" | "protect" | "privateCluster", boolean>>;
     /** Control-plane log types config may not leave out. */
@@ -47,18 +49,26 @@ export abstract class EnvironmentStack {
     public readonly environment: Environment;
     public readonly outputs: StackOutputs;
 
-    constructor(public readonly config: StackConfig) {
+    /**
+     * @param config the stack's config
+     * @param options.name the Environment component's name, where a program makes several environments
+     *   (each needs its own). @default the profile's name (`dev`, `prod`)
+     */
+    constructor(
+        public readonly config: StackConfig,
+        options: { name?: string } = {},
+    ) {
         const profile = this.profile();
-        this.name = profile.name;
+        this.name = options.name ?? profile.name;
         const args = this.environmentArgs(config, profile);
         const errors = new ConfigErrorCollector();
         for (const [key, only] of Object.entries(profile.fixed) as [keyof StackConfig, boolean][]) {
-            errors.attempt(() => check(config[key] === undefined || config[key] === only, `${NAMESPACE}:${key}`, config[key], `${only} in the ${this.name} environment`));
+            errors.attempt(() => check(config[key] === undefined || config[key] === only, `${NAMESPACE}:${key}`, config[key], `${only} in the ${profile.name} environment`));
         }
         const logTypes = args.cluster.enabledClusterLogTypes ?? [];
         const missing = profile.requiredClusterLogTypes.filter((t) => !logTypes.includes(t));
         errors.attempt(() =>
-            check(missing.length === 0, `${NAMESPACE}:clusterLogTypes`, config.clusterLogTypes, `a list including ${missing.join(", ")} in the ${this.name} environment`),
+            check(missing.length === 0, `${NAMESPACE}:clusterLogTypes`, config.clusterLogTypes, `a list including ${missing.join(", ")} in the ${profile.name} environment`),
         );
         // A world-open endpoint is a choice written in the stack file, never a default.
         errors.attempt(() =>
@@ -105,7 +115,7 @@ export abstract class EnvironmentStack {
 
     protected abstract profile(): EnvironmentProfile;
 
-    private environmentArgs(c: StackConfig, p: EnvironmentProfile): EnvironmentArgs {
+    protected environmentArgs(c: StackConfig, p: EnvironmentProfile): EnvironmentArgs {
         return {
             cluster: {
                 clusterName: c.clusterName,
@@ -115,12 +125,17 @@ export abstract class EnvironmentStack {
                 enabledClusterLogTypes: c.clusterLogTypes ?? p.clusterLogTypes,
                 secretsEncryption: c.secretsEncryption ?? p.secretsEncryption,
                 protect: c.protect ?? p.protect,
+                bootstrapClusterCreatorAdminPermissions: c.bootstrapClusterCreatorAdminPermissions,
+                supportType: c.supportType,
+                accessEntries: c.accessEntries,
+                deployerCidrs: c.deployerCidrs,
+                deployerSecurityGroupIds: c.deployerSecurityGroupIds,
             },
             network: c.network ?? {},
             privateCluster: c.privateCluster ?? p.privateCluster,
             endpoints: c.endpoints,
             imageCache: c.imageCache,
-            karpenter: c.karpenter,
+            karpenter: { ...c.karpenter, replicas: c.karpenter?.replicas ?? p.karpenter.replicas, requests: { ...p.karpenter.requests, ...c.karpenter?.requests } },
             podIdentityAssociations: c.podIdentityAssociations,
             nodes: {
                 nodeClasses: [
@@ -136,7 +151,7 @@ export abstract class EnvironmentStack {
             },
             addons: { ...c.addons, storageClass: { reclaimPolicy: p.storageReclaimPolicy, ...c.addons?.storageClass } },
             budget: c.budget,
-            tags: { environment: this.name, "managed-by": "pulumi", ...(c.tags ?? {}) },
+            tags: { environment: p.name, "managed-by": "pulumi", ...(c.tags ?? {}) },
         };
     }
 }

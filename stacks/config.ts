@@ -3,7 +3,7 @@ import { z } from "zod";
 import { BudgetNotificationType } from "../infra/addons/budget";
 import { CoreDnsPlacement } from "../infra/addons/catalog";
 import { ReclaimPolicy } from "../infra/addons/cluster-addons";
-import { ClusterLogType } from "../infra/cluster/cluster";
+import { AccessPolicy, ClusterLogType, ClusterSupportType } from "../infra/cluster/cluster";
 import { ConfigError, ConfigErrors } from "../infra/errors";
 import { KarpenterLogLevel } from "../infra/karpenter/karpenter";
 import { NatGateways } from "../infra/network/network";
@@ -58,6 +58,13 @@ export const configSchema = z
         clusterLogTypes: z.array(checkedByComponent(ClusterLogType)).optional(),
         secretsEncryption: z.boolean().optional(),
         protect: z.boolean().optional(),
+        bootstrapClusterCreatorAdminPermissions: z.boolean().optional(),
+        supportType: checkedByComponent(ClusterSupportType).optional(),
+        accessEntries: z
+            .array(z.object({ principalArn: z.string(), policy: checkedByComponent(AccessPolicy), namespaces: z.array(z.string()).optional() }).strict())
+            .optional(),
+        deployerCidrs: z.array(z.string()).optional(),
+        deployerSecurityGroupIds: z.array(z.string()).optional(),
         karpenter: z
             .object({
                 namespace: z.string().optional(),
@@ -72,6 +79,7 @@ export const configSchema = z
                 imageDigest: z.string().optional(),
                 logLevel: checkedByComponent(KarpenterLogLevel).optional(),
                 podLabels: z.record(z.string()).optional(),
+                createSpotServiceLinkedRole: z.boolean().optional(),
             })
             .strict()
             .optional(),

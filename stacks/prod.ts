@@ -1,6 +1,7 @@
 import { ReclaimPolicy } from "../infra/addons/cluster-addons";
 import { ClusterLogType } from "../infra/cluster/cluster";
 import { NodePoolProfile } from "../infra/nodes/default-pools";
+import { CONTROLLER_DEFAULTS } from "../infra/karpenter/karpenter";
 import { EnvironmentProfile, EnvironmentStack } from "./base";
 
 /**
@@ -21,6 +22,8 @@ export class ProdStack extends EnvironmentStack {
             protect: true,
             // A deleted claim must not take production data with it.
             storageReclaimPolicy: ReclaimPolicy.Retain,
+            // Two replicas: the standby takes over within seconds when the leader's pod goes.
+            karpenter: { replicas: CONTROLLER_DEFAULTS.replicas, requests: { ...CONTROLLER_DEFAULTS.requests } },
             fixed: { endpointPublicAccess: false, secretsEncryption: true, protect: true, privateCluster: true },
             // Who did what to which object: the record an incident review starts from.
             requiredClusterLogTypes: [ClusterLogType.Audit],

@@ -27,6 +27,8 @@ return await Deployment.RunAsync(() =>
             },
             SecretsEncryption = true,
             Protect = true,
+            // HTTPS to the private endpoint from the VPC (a runner or VPN there): the cluster security group admits only itself.
+            DeployerCidrs = { "10.20.0.0/16" },
         },
         // A private cluster: no public subnets, no NAT; AWS APIs through VPC endpoints, the controller
         // image through an ECR pull-through cache of ECR Public.

@@ -6,7 +6,7 @@
 
 /**
  * The add-ons, in the order a first `pulumi up` creates them. The EBS CSI driver before CoreDNS: the
- * NodePools wait for it, and its Fargate profile is created before CoreDNS's (EKS makes one at a time).
+ * NodePools wait for it (its controller, like CoreDNS on Fargate, waits only for the cluster's one Fargate profile).
  */
 export const MANAGED_ADDONS = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver", "coredns"] as const;
 export type ManagedAddonName = (typeof MANAGED_ADDONS)[number];
@@ -18,9 +18,9 @@ export function isManagedAddon(name: string): name is ManagedAddonName {
 /** Where EKS installs these add-ons, and so the namespace of their service accounts. */
 export const ADDON_NAMESPACE = "kube-system";
 
-/** Where CoreDNS runs: a Fargate profile of its own, or the nodes Karpenter launches (see docs/addons.md). */
+/** Where CoreDNS runs: on Fargate, or on the nodes Karpenter launches (see the README's add-ons section). */
 export enum CoreDnsPlacement {
-    /** A Fargate profile of its own: DNS works before the first Karpenter node and never moves with consolidation. */
+    /** Fargate, selected by the cluster's one Fargate profile: DNS works before the first Karpenter node and never moves with consolidation. */
     Fargate = "fargate",
     /** Karpenter's nodes: cheaper, but the add-on is created only after NodePools exist. */
     Karpenter = "karpenter",
@@ -33,7 +33,7 @@ export const COREDNS_POD_LABELS = { "k8s-app": "kube-dns" };
 export const COREDNS_MAX_LAMEDUCK_SECONDS = 30;
 
 export const EBS_CSI_CONTROLLER_SERVICE_ACCOUNT = "ebs-csi-controller-sa";
-/** The label the EBS CSI controller's pods carry (the driver chart's controller Deployment), selected by its Fargate profile. */
+/** The label the EBS CSI controller's pods carry (the driver chart's controller Deployment), selected by the cluster's Fargate profile. */
 export const EBS_CSI_CONTROLLER_POD_LABELS = { app: "ebs-csi-controller" };
 /** AWS managed policy of the EBS CSI controller (under the `service-role/` path). */
 export const EBS_CSI_DRIVER_POLICY = "service-role/AmazonEBSCSIDriverPolicy";
@@ -44,7 +44,7 @@ export function addonServiceAccounts(specs: readonly AddonSpec[]) {
     return {
         /** Bound to the add-on's own role, by service account: no other association may take it. */
         bound: Object.fromEntries(specs.flatMap((s) => (s.serviceAccountRole ? [[account(s.serviceAccountRole.serviceAccount), s.name]] : []))) as Record<string, string>,
-        onFargate: specs.flatMap((s) => (s.fargateProfile ? [account(s.fargateProfile.serviceAccount)] : [])),
+        onFargate: specs.flatMap((s) => (s.fargateServiceAccount ? [account(s.fargateServiceAccount)] : [])),
     };
 }
 
@@ -112,6 +112,14 @@ export function coreDnsConfiguration(s: CoreDnsSettings): Record<string, unknown
  * workloads on a node Karpenter drains (`karpenter.sh/disrupted:NoSchedule`), or volumes are not
  * unmounted and detached before the instance goes. The add-on already tolerates every taint
  * (`node.tolerateAllTaints` defaults to true); it is set here so a changed default cannot undo it.
+ *
+ * No `controller.region`, although the controller runs on Fargate, which has no instance metadata to read
+ * a region from: the driver's chart has that key, but no copy of the add-on's own configuration schema
+ * confirms it (the add-on's schema is a subset of the chart's, and EKS refuses an unknown key only when
+ * the add-on is created, after the cluster exists). The region reaches the controller another way: its
+ * service account carries the IRSA role (`serviceAccountRoleArn`), so EKS's pod identity webhook injects
+ * `AWS_REGION` and `AWS_DEFAULT_REGION` of the cluster's region into its pods, and the driver reads
+ * `AWS_REGION` before it tries any metadata service.
  */
 export function ebsCsiConfiguration(): Record<string, unknown> {
     return { node: { tolerateAllTaints: true } };
@@ -128,8 +136,10 @@ export interface AddonSpec {
     after: ManagedAddonName[];
     /** Keep its Kubernetes objects if the add-on is deleted (cluster networking and DNS). */
     preserve: boolean;
-    /** A Fargate profile for its pods in the add-on namespace, and their service account. */
-    fargateProfile?: { name: string; labels: Record<string, string>; serviceAccount: string };
+    /** Its pods run on Fargate: the cluster's one Fargate profile selects them with these labels (with fargateServiceAccount). */
+    fargateSelector?: { namespace: string; labels: Record<string, string> };
+    /** The service account of its pods on Fargate (with fargateSelector): no Pod Identity association may target it. */
+    fargateServiceAccount?: string;
     /** An IAM role for its service account through IRSA (the add-on's `serviceAccountRoleArn`; its pods may run on Fargate). */
     serviceAccountRole?: { serviceAccount: string; managedPolicies: string[] };
     /**
@@ -156,7 +166,8 @@ export function addonSpecs(coreDns: CoreDnsSettings): AddonSpec[] {
             needsNodes: false,
             after: NETWORK,
             preserve: false,
-            fargateProfile: { name: "ebs-csi-controller", labels: EBS_CSI_CONTROLLER_POD_LABELS, serviceAccount: EBS_CSI_CONTROLLER_SERVICE_ACCOUNT },
+            fargateSelector: { namespace: ADDON_NAMESPACE, labels: EBS_CSI_CONTROLLER_POD_LABELS },
+            fargateServiceAccount: EBS_CSI_CONTROLLER_SERVICE_ACCOUNT,
             serviceAccountRole: { serviceAccount: EBS_CSI_CONTROLLER_SERVICE_ACCOUNT, managedPolicies: [EBS_CSI_DRIVER_POLICY] },
             beforeNodes: true,
         },
@@ -166,7 +177,8 @@ export function addonSpecs(coreDns: CoreDnsSettings): AddonSpec[] {
             needsNodes: !onFargate,
             after: onFargate ? [] : NETWORK,
             preserve: true,
-            fargateProfile: onFargate ? { name: "coredns", labels: COREDNS_POD_LABELS, serviceAccount: "coredns" } : undefined,
+            fargateSelector: onFargate ? { namespace: ADDON_NAMESPACE, labels: COREDNS_POD_LABELS } : undefined,
+            fargateServiceAccount: onFargate ? "coredns" : undefined,
             beforeNodes: false,
         },
     ];

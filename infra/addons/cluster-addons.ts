@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { irsaTrustPolicy } from "../iam/irsa";
+import { DNS1123_SUBDOMAIN } from "../model/eks";
 import { AwsScopeArgs, managedPolicyArn } from "../iam/policy";
 import {
     ADDON_NAMESPACE,
@@ -80,13 +81,6 @@ export interface ClusterAddonsArgs extends AddonSettings, AwsScopeArgs {
     oidcProviderArn: pulumi.Input<string>;
     /** Issuer URL of the cluster's OIDC provider (with or without `https://`). */
     oidcIssuerUrl: pulumi.Input<string>;
-    /** Private subnets of the add-ons' Fargate profiles (the EBS CSI controller's, CoreDNS's on Fargate). */
-    privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /**
-     * Pod execution role of the add-ons' Fargate profiles (the Karpenter profile's role serves: it trusts
-     * every Fargate profile of the cluster).
-     */
-    fargatePodExecutionRoleArn: pulumi.Input<string>;
     /** Physical names of the add-ons' IRSA roles, by add-on name. @default {} (Pulumi names them) */
     roleNames?: Record<string, pulumi.Input<string>>;
     /**
@@ -96,17 +90,20 @@ export interface ClusterAddonsArgs extends AddonSettings, AwsScopeArgs {
      * for NodePools created after this component (they wait for `beforeNodes`). @default []
      */
     nodesReady?: pulumi.Input<pulumi.Resource>[];
-    /** The cluster's other Fargate profiles: EKS creates one profile at a time per cluster. @default [] */
-    fargateProfilesBefore?: pulumi.Input<pulumi.Resource>[];
+    /**
+     * The cluster's Fargate profile, which selects the pods of the add-ons placed on Fargate (the EBS CSI
+     * controller, CoreDNS there; each spec's `fargateSelector`): those add-ons are created after it, since
+     * Fargate runs only pods created after a profile selects them.
+     */
+    fargateProfile: pulumi.Input<pulumi.Resource>;
     /** Tags for every AWS resource created here. @default {} */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 const ADDON_VERSION = /^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /** Args with defaults applied and every value checked; throws ConfigError naming the setting. */
-export function resolveClusterAddonsArgs(args: ClusterAddonsArgs) {
+export function resolveClusterAddonsArgs<T extends Omit<ClusterAddonsArgs, "fargateProfile">>(args: T) {
     const versions = args.versions ?? {};
     for (const [addon, version] of Object.entries(versions)) {
         check(isManagedAddon(addon), "ClusterAddons.versions", addon, `an add-on this library manages: ${MANAGED_ADDONS.join(", ")}`);
@@ -186,8 +183,9 @@ export function storageClassSpec(name: string, reclaimPolicy: string) {
 
 /**
  * The cluster's EKS managed add-ons (VPC CNI, kube-proxy, Pod Identity agent, CoreDNS, EBS CSI driver),
- * the EBS CSI controller's IRSA role and Fargate profile, CoreDNS's Fargate profile when it runs there,
- * and the default gp3 StorageClass.
+ * the EBS CSI controller's IRSA role and the default gp3 StorageClass. The add-ons whose pods run on
+ * Fargate (the EBS CSI controller, CoreDNS there) are created after the `fargateProfile` that selects
+ * them (the environment's one profile).
  *
  * Pass the Kubernetes provider in `opts.providers`, and in `nodesReady` what must run before pods can
  * be scheduled on EC2 nodes. Only CoreDNS on Karpenter waits for it. The NodePools wait for
@@ -215,29 +213,12 @@ export class ClusterAddons extends pulumi.ComponentResource {
 
         const addons = new Map<ManagedAddonName, aws.eks.Addon>();
         const roles = new Map<ManagedAddonName, aws.iam.Role>();
-        // EKS creates one Fargate profile at a time per cluster: each waits for the ones before it.
-        const profiles: pulumi.Input<pulumi.Resource>[] = [...(args.fargateProfilesBefore ?? [])];
         for (const spec of a.specs) {
             const dependsOn: pulumi.Input<pulumi.Resource>[] = [
                 ...spec.after.map((n) => addons.get(n)!),
                 ...(spec.needsNodes ? readyForPods : []),
             ];
-            if (spec.fargateProfile) {
-                const profile = new aws.eks.FargateProfile(
-                    `${name}-${spec.name}`,
-                    {
-                        clusterName: a.clusterName,
-                        fargateProfileName: spec.fargateProfile.name,
-                        podExecutionRoleArn: a.fargatePodExecutionRoleArn,
-                        subnetIds: a.privateSubnetIds,
-                        selectors: [{ namespace: ADDON_NAMESPACE, labels: spec.fargateProfile.labels }],
-                        tags: a.tags,
-                    },
-                    { parent: this, dependsOn: [...profiles] },
-                );
-                profiles.push(profile);
-                dependsOn.push(profile);
-            }
+            if (spec.fargateSelector) dependsOn.push(args.fargateProfile);
             let serviceAccountRoleArn: pulumi.Output<string> | undefined;
             if (spec.serviceAccountRole) {
                 const serviceAccount = spec.serviceAccountRole.serviceAccount;

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { parseQuantity } from "../karpenter/quantity";
+import { DNS1123_LABEL } from "../model/eks";
 
 /** A ResourceQuota on a namespace's totals. */
 export interface WorkloadNamespaceQuota {
@@ -45,8 +46,6 @@ export interface WorkloadNamespacesArgs {
     /** Namespaces this component must not manage (the Karpenter controller's, on Fargate). @default [] */
     reservedNamespaces?: string[];
 }
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** Args with defaults applied and every value checked; throws ConfigError naming the setting. */
 export function resolveWorkloadNamespacesArgs(args: WorkloadNamespacesArgs) {

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CostBudget, CostBudgetSettings, resolveCostBudgetArgs } from "../addons/budget";
@@ -6,7 +7,7 @@ import { AddonSettings, ClusterAddons, resolveClusterAddonsArgs } from "../addon
 import { WorkloadNamespace, WorkloadNamespaces, resolveWorkloadNamespacesArgs } from "../addons/namespaces";
 import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
 import { componentOptions, componentType } from "../aliases";
-import { Cluster, ClusterSettings, kubernetesProvider, resolveClusterArgs } from "../cluster/cluster";
+import { Cluster, ClusterSettings, accessEntryName, kubernetesProvider, resolveClusterArgs } from "../cluster/cluster";
 import { ConfigErrorCollector, check } from "../errors";
 import { GuardrailSettings, TYPES } from "../guardrails";
 import { enforceGuardrails } from "../guardrails/enforce";
@@ -23,8 +24,11 @@ import { PublicEcrPullThroughCache, checkCachePrefix, checkControllerImage, pull
 import { NatGateways, Network, NetworkSettings, resolveNetworkArgs } from "../network/network";
 import { renderEC2NodeClass } from "../nodes/ec2-node-class";
 import { KarpenterNodes, KarpenterNodesSettings, resolveKarpenterNodesArgs } from "../nodes/karpenter-nodes";
-import { renderNodePool } from "../nodes/node-pool";
+import { nodePoolAllowsSpot, renderNodePool } from "../nodes/node-pool";
+import { describeNvidiaDevicePlugin } from "../nodes/nvidia-device-plugin";
+import { SPOT_SERVICE_LINKED_ROLE } from "../model/service-linked-roles";
 import { AWS_REGIONS, isAwsRegion } from "../model/regions";
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "../model/eks";
 
 /** Karpenter settings of an environment: the controller's own settings, and what the environment builds around it. */
 export interface EnvironmentKarpenter extends KarpenterSettings {
@@ -42,6 +46,13 @@ export interface EnvironmentKarpenter extends KarpenterSettings {
     podLabels?: Record<string, string>;
     /** Pre-create the node instance profile (private clusters with no IAM endpoint). @default privateCluster */
     createInstanceProfile?: boolean;
+    /**
+     * Create EC2's Spot service-linked role (`AWSServiceRoleForEC2Spot`), without which the first Spot launch
+     * in an account fails (`AuthFailure.ServiceLinkedRoleCreationNotPermitted`). The role is account-wide and
+     * creating it where it exists fails: set false in an account that has it (another stack created it, or a
+     * Spot instance was ever launched there). @default true when some NodePool allows Spot, else false
+     */
+    createSpotServiceLinkedRole?: boolean;
 }
 
 /** Add-on settings of an environment: ClusterAddons' choices, plus the workload namespaces. */
@@ -142,13 +153,14 @@ function resolveRegion(): string {
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/;
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /**
  * The user's Pod Identity associations: well-formed, one per service account, none for a service account
- * an add-on binds to its own role (EKS allows one association per service account, and the add-on's
- * would be replaced). Those whose pods run on Fargate are the guardrail no-pod-identity-on-fargate's.
+ * an add-on binds to its own role (an association takes precedence over the add-on's IRSA role). Those
+ * whose pods run on Fargate are the guardrail no-pod-identity-on-fargate's. One report per fault: these
+ * config errors stop the program before the guardrails run, so unique-physical-identity (which also sees
+ * two associations of one service account) and no-pod-identity-on-fargate (the EBS CSI controller's
+ * account is on Fargate too) never report the same association again in other words.
  */
 function checkPodIdentityAssociations(associations: readonly PodIdentityAssociation[], addonAccounts: Record<string, string>): void {
     const seen = new Set<string>();
@@ -243,7 +255,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         resolveClusterAddonsArgs({
             ...addonsArgs,
             ...{ clusterName: "", configuredClusterName: "", partition: "", region: "", accountId: "", dnsSuffix: "" },
-            ...{ fargatePodExecutionRoleArn: "", privateSubnetIds: [], oidcProviderArn: "", oidcIssuerUrl: "" },
+            ...{ oidcProviderArn: "", oidcIssuerUrl: "" },
         }),
     );
     if (addonsResolved) {
@@ -266,6 +278,11 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     );
     errors.throwIfAny();
     const { specs: addonSpecs, serviceAccounts: addonAccounts } = addonsResolved!;
+    // The add-ons' Fargate pods (the EBS CSI controller, CoreDNS there) share the controller's profile:
+    // one profile, one wait (EKS creates one profile at a time per cluster).
+    const fargateSelectors = addonSpecs.flatMap((spec) => spec.fargateSelector ?? []);
+    const createSpotServiceLinkedRole = k.createSpotServiceLinkedRole ?? nodes!.nodePools.some(nodePoolAllowsSpot);
+    const nvidiaDevicePlugin = describeNvidiaDevicePlugin(`${name}-nvidia-device-plugin`, nodes!.nodeClasses, nodes!.nodePools);
 
     // The guardrails, over descriptions of what the components below register, built from the same
     // renderers. They run on data known while the program runs, so they also hold in a preview.
@@ -299,10 +316,16 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     enforceGuardrails(
         [
             ...describePodIdentityAssociations(`${name}-pod-identity`, args.cluster.clusterName, args.podIdentityAssociations ?? []),
-            describeKarpenterFargateProfile(`${name}-karpenter-fargate`, karpenter!.namespace, podLabels),
+            describeKarpenterFargateProfile(`${name}-karpenter-fargate`, karpenter!.namespace, podLabels, fargateSelectors),
+            ...cluster!.accessEntries.map((entry) => ({
+                type: TYPES.accessEntry,
+                name: accessEntryName(`${name}-cluster`, entry.principalArn),
+                inputs: { clusterName: args.cluster.clusterName, principalArn: entry.principalArn },
+            })),
             describeKarpenterRelease(`${name}-karpenter`, described, karpenter!.namespace),
             ...nodes!.nodeClasses.map((c) => ({ type: TYPES.ec2NodeClass, name: c.name, inputs: renderEC2NodeClass(c as pulumi.Unwrap<typeof c>) })),
             ...nodes!.nodePools.map((np) => ({ type: TYPES.nodePool, name: np.name, inputs: renderNodePool(np) })),
+            ...(nvidiaDevicePlugin ? [nvidiaDevicePlugin] : []),
             ...endpointServices.map(({ service, type }) => ({
                 type: TYPES.vpcEndpoint,
                 name: `${name}-endpoints-${service}`,
@@ -311,7 +334,11 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
             ...addonSpecs.map((spec) => ({
                 type: TYPES.addon,
                 name: `${name}-addons-${spec.name}`,
-                inputs: { addonName: spec.name, configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined },
+                inputs: {
+                    clusterName: args.cluster.clusterName,
+                    addonName: spec.name,
+                    configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined,
+                },
             })),
         ],
         guardrails,
@@ -321,12 +348,15 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         cluster: cluster!,
         karpenter: karpenter!,
         podLabels,
+        fargateSelectors,
         interruptionHandling,
         tags,
         addonsArgs,
         namespacesArgs,
         budgetArgs,
         createInstanceProfile,
+        createSpotServiceLinkedRole,
+        nvidiaDevicePlugin,
         privateCluster,
         network,
         endpointsEnabled,
@@ -400,7 +430,8 @@ export class Environment extends pulumi.ComponentResource {
         super(componentType("Environment"), name, {}, componentOptions("Environment", opts));
         const { tags, karpenter: karpenterSettings, podLabels } = settings;
         const k = args.karpenter ?? {};
-        const { interruptionHandling, addonsArgs, namespacesArgs, budgetArgs, nodePoolLimits, createInstanceProfile } = settings;
+        const { interruptionHandling, addonsArgs, namespacesArgs, budgetArgs, nodePoolLimits, createInstanceProfile, createSpotServiceLinkedRole, nvidiaDevicePlugin } =
+            settings;
 
         const awsPartition = aws.getPartitionOutput({}, { parent: this });
         const scope: AwsScopeArgs = {
@@ -430,20 +461,6 @@ export class Environment extends pulumi.ComponentResource {
               )
             : undefined;
 
-        const cluster = new Cluster(
-            `${name}-cluster`,
-            {
-                ...args.cluster,
-                vpcId: network.vpcId,
-                privateSubnetIds: network.privateSubnetIds,
-                publicSubnetIds: network.publicSubnetIds,
-                tags,
-            },
-            { parent: this },
-        );
-        const clusterName = cluster.clusterName;
-        const provider = kubernetesProvider(cluster);
-
         // The suffix keeps account-wide names unique (two environments, one account) and stable.
         const suffix = new random.RandomString(
             `${name}-suffix`,
@@ -452,6 +469,14 @@ export class Environment extends pulumi.ComponentResource {
         ).result;
         const base = args.cluster.clusterName;
         const iamName = (purpose: string) => suffix.apply((s) => physicalName(base, purpose, s, 64));
+
+        const cluster = new Cluster(
+            `${name}-cluster`,
+            { ...args.cluster, privateSubnetIds: network.privateSubnetIds, roleName: iamName("cluster"), tags },
+            { parent: this },
+        );
+        const clusterName = cluster.clusterName;
+        const provider = kubernetesProvider(cluster);
 
         const nodeRole = new NodeRole(
             `${name}-node-role`,
@@ -497,6 +522,7 @@ export class Environment extends pulumi.ComponentResource {
                 subnetIds: network.privateSubnetIds,
                 namespace: karpenterSettings.namespace,
                 podLabels,
+                additionalSelectors: settings.fargateSelectors,
                 podExecutionRoleName: iamName("fargate"),
                 ...scope,
                 tags,
@@ -548,16 +574,24 @@ export class Environment extends pulumi.ComponentResource {
                 ...scope,
                 oidcProviderArn: cluster.oidcProviderArn,
                 oidcIssuerUrl: cluster.oidcIssuerUrl,
-                fargatePodExecutionRoleArn: fargate.podExecutionRoleArn,
-                privateSubnetIds: network.privateSubnetIds,
                 roleNames: { "aws-ebs-csi-driver": iamName("ebs-csi") },
                 nodesReady: [karpenter, nodesPromise],
-                fargateProfilesBefore: [fargate],
+                fargateProfile: fargate,
             },
             { parent: this, providers: { kubernetes: provider } },
         );
 
-        // After the release and the EBS CSI driver, so that on destroy they go first: every node drains
+        // Account-wide: EC2 launches Spot instances with it. The pools wait for it, so the first Spot
+        // launch finds it (and on destroy they and their nodes go first).
+        const spotRole = createSpotServiceLinkedRole
+            ? new aws.iam.ServiceLinkedRole(
+                  `${name}-spot-service-linked-role`,
+                  { awsServiceName: SPOT_SERVICE_LINKED_ROLE.awsServiceName, tags },
+                  { parent: this },
+              )
+            : undefined;
+
+        // After the release, the EBS CSI driver and the Spot role, so that on destroy they go first: every node drains
         // while the controller can still terminate it and the driver can still detach its volumes.
         const nodes = new KarpenterNodes(
             `${name}-nodes`,
@@ -567,9 +601,15 @@ export class Environment extends pulumi.ComponentResource {
                 ...(createInstanceProfile ? { instanceProfile: nodeRole.instanceProfileName as pulumi.Output<string> } : { role: nodeRole.roleName }),
                 tags,
             },
-            { parent: this, providers: { kubernetes: provider }, dependsOn: [karpenter, ...addons.beforeNodes] },
+            { parent: this, providers: { kubernetes: provider }, dependsOn: [karpenter, ...addons.beforeNodes, ...(spotRole ? [spotRole] : [])] },
         );
         nodesCreated(nodes);
+
+        // GPU nodes of AL2023 pools advertise nvidia.com/gpu (and so become initialized) only through it. A
+        // DaemonSet: its pods follow the GPU nodes whenever they come.
+        if (nvidiaDevicePlugin) {
+            new k8s.helm.v3.Release(nvidiaDevicePlugin.name, nvidiaDevicePlugin.inputs, { parent: this, provider });
+        }
 
         const workloadNamespaces = new WorkloadNamespaces(`${name}-namespaces`, namespacesArgs, {
             parent: this,

@@ -8,6 +8,7 @@
 import { containerdStoreKept } from "./containerd";
 import { controllerPlacement, controllerQos } from "./controller";
 import { daemonSetsTolerateDisruption } from "./disruption";
+import { uniquePhysicalIdentity } from "./identity";
 import { nodeEbsEncrypted, nodeImds } from "./launch";
 import { nodePoolLimits, nodePoolsUnambiguous, spotInstanceDiversity, spotInterruptionHandling } from "./nodepools";
 import { podIdentityOnFargate } from "./pod-identity";
@@ -33,6 +34,7 @@ export const RULES: readonly Rule[] = [
     controllerPlacement,
     daemonSetsTolerateDisruption,
     spotInterruptionHandling,
+    uniquePhysicalIdentity,
 ];
 
 const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -25,22 +25,58 @@ export const nodePoolsUnambiguous: StackRule = {
     types: [TYPES.nodePool],
     options: [],
     check(resources) {
-        const pools = shapes(resources).filter((p) => !p.static);
         const findings: Finding[] = [];
-        pools.forEach((a, i) =>
-            pools.slice(i + 1).forEach((b) => {
-                if (a.weight !== b.weight || a.taints !== b.taints || separatingKey(a, b) !== undefined) return;
-                findings.push({
-                    resource: b.resource,
-                    problem:
-                        `NodePools "${a.name}" and "${b.name}" can take the same pods: same weight (${a.weight}), ` +
-                        `same taints (${a.taints || "none"}), and no requirement or label whose allowed values are disjoint`,
-                });
-            }),
-        );
+        for (const [a, b] of candidatePairs(shapes(resources).filter((p) => !p.static))) {
+            if (separatingKey(a, b) !== undefined) continue;
+            findings.push({
+                resource: b.resource,
+                problem:
+                    `NodePools "${a.name}" and "${b.name}" can take the same pods: same weight (${a.weight}), ` +
+                    `same taints (${a.taints || "none"}), and no requirement or label whose allowed values are disjoint`,
+            });
+        }
         return findings;
     },
 };
+
+/**
+ * The pairs of pools that may overlap, in registration order, without comparing every pair of the program:
+ * only pools of the same cluster, weight and taints compete for a pod, so pools are grouped by those first.
+ * Inside a group, when a key has a finite value list in every pool (`kubernetes.io/arch In [...]`, a team
+ * label), two pools sharing none of its values are separated by it; an index from value to pools yields the
+ * pairs that share one. Each pair returned is then checked in full (separatingKey), so the index only skips
+ * pairs that are separated anyway.
+ */
+function candidatePairs(pools: NodePoolShape[]): [NodePoolShape, NodePoolShape][] {
+    const groups = new Map<string, number[]>();
+    pools.forEach((p, i) => {
+        const key = JSON.stringify([p.resource.cluster ?? "", p.weight, p.taints]);
+        groups.set(key, [...(groups.get(key) ?? []), i]);
+    });
+    const pairs: [number, number][] = [];
+    for (const members of groups.values()) pairs.push(...pairsSharingValues(members.map((i) => pools[i]), members));
+    return pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]).map(([i, j]) => [pools[i], pools[j]]);
+}
+
+/** Index pairs (by `ids`) of `group` that no finitely listed key separates; all pairs when no key lists values in every pool. */
+function pairsSharingValues(group: NodePoolShape[], ids: number[]): [number, number][] {
+    const listed = (p: NodePoolShape, key: string): string[] | undefined => {
+        const set = allowed(p, key);
+        return set.only && !set.absent ? [...set.only].filter((v) => allows(set, v)) : undefined;
+    };
+    let best: Set<string> | undefined;
+    for (const key of new Set(group.flatMap((p) => [...p.keys.keys()]))) {
+        const lists = group.map((p) => listed(p, key));
+        if (lists.some((l) => l === undefined)) continue;
+        const byValue = new Map<string, number[]>();
+        lists.forEach((values, n) => values!.forEach((v) => byValue.set(v, [...(byValue.get(v) ?? []), n])));
+        const found = new Set<string>();
+        for (const members of byValue.values()) members.forEach((a, x) => members.slice(x + 1).forEach((b) => found.add(`${a},${b}`)));
+        if (best === undefined || found.size < best.size) best = found;
+    }
+    if (best === undefined) return ids.flatMap((a, x) => ids.slice(x + 1).map((b): [number, number] => [a, b]));
+    return [...best].map((pair) => pair.split(",").map((n) => ids[Number(n)]) as [number, number]);
+}
 
 /** Rule 4: a NodePool that allows Spot does not restrict itself to a handful of instance types. */
 export const spotInstanceDiversity: ResourceRule = {

@@ -15,6 +15,10 @@ export const TYPES = {
     fargateProfile: "aws:eks/fargateProfile:FargateProfile",
     vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
     addon: "aws:eks/addon:Addon",
+    accessEntry: "aws:eks/accessEntry:AccessEntry",
+    iamRole: "aws:iam/role:Role",
+    iamPolicy: "aws:iam/policy:Policy",
+    instanceProfile: "aws:iam/instanceProfile:InstanceProfile",
 } as const;
 
 /** Helm releases and charts: the Karpenter controller is installed by one of them. */

@@ -17,6 +17,12 @@ export interface ResourceDescription<Inputs extends object = object> {
     inputs: Inputs;
     /** URN, when the description comes from the engine (the policy pack). */
     urn?: string;
+    /**
+     * The cluster a Kubernetes object is applied to: the URN of its Kubernetes provider (this library makes
+     * one per cluster). Rules across resources compare objects of the same cluster only; descriptions
+     * without it (one environment's own check) are taken to share one cluster.
+     */
+    cluster?: string;
 }
 
 /**

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { ConfigError } from "../errors";
+import { IRSA_AUDIENCE } from "../model/eks";
 import { Statement, policyDocument } from "./policy";
 
 /** What an IRSA trust policy needs; all plain strings, resolved. */
@@ -34,7 +35,7 @@ export function irsaTrustPolicy(trust: IrsaTrust): aws.iam.PolicyDocument {
         Condition: {
             StringEquals: {
                 [`${issuer}:sub`]: `system:serviceaccount:${trust.namespace}:${trust.serviceAccount}`,
-                [`${issuer}:aud`]: "sts.amazonaws.com",
+                [`${issuer}:aud`]: IRSA_AUDIENCE,
             },
         },
     };

@@ -21,19 +21,26 @@ export function podExecutionTrustPolicy(scope: AwsScope, clusterName: string): a
     ]);
 }
 
+/** Pods a Fargate profile selects: a namespace and the labels they carry. */
+export interface FargateSelector {
+    namespace: pulumi.Input<string>;
+    labels: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
 /**
- * The profile's name and selector (the controller's namespace and pod labels): what the component
- * registers, and what the guardrails check before anything is registered.
+ * The profile's name and selectors (the controller's namespace and pod labels first, then the others'):
+ * what the component registers, and what the guardrails check before anything is registered.
  */
 export function describeKarpenterFargateProfile(
     name: string,
     namespace: pulumi.Input<string>,
     podLabels: pulumi.Input<Record<string, pulumi.Input<string>>>,
+    additionalSelectors: FargateSelector[] = [],
 ): ResourceDescription<Pick<aws.eks.FargateProfileArgs, "fargateProfileName" | "selectors">> {
     return {
         type: TYPES.fargateProfile,
         name,
-        inputs: { fargateProfileName: "karpenter", selectors: [{ namespace, labels: podLabels }] },
+        inputs: { fargateProfileName: "karpenter", selectors: [{ namespace, labels: podLabels }, ...additionalSelectors] },
     };
 }
 
@@ -51,14 +58,20 @@ export interface KarpenterFargateProfileArgs extends AwsScopeArgs {
     namespace: pulumi.Input<string>;
     /** Labels the controller's pods carry; the chart's `podLabels` are set from the same value. */
     podLabels: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * Other pods the profile runs (CoreDNS's, when it is placed on Fargate). One profile for all: EKS creates
+     * and deletes one Fargate profile at a time per cluster, so a second profile would wait for the first on
+     * every `up` and `destroy`. @default []
+     */
+    additionalSelectors?: FargateSelector[];
     /** Physical name of the pod execution role (at most 64 characters). */
     podExecutionRoleName: pulumi.Input<string>;
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**
- * The Fargate profile that runs the Karpenter controller: it selects the controller's namespace
- * and pod labels, so the controller never runs on nodes it manages.
+ * The cluster's Fargate profile: it runs the Karpenter controller (its namespace and pod labels, so the
+ * controller never runs on nodes it manages) and whatever else `additionalSelectors` names (CoreDNS).
  */
 export class KarpenterFargateProfile extends pulumi.ComponentResource {
     public readonly profileName: pulumi.Output<string>;
@@ -90,7 +103,7 @@ export class KarpenterFargateProfile extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const description = describeKarpenterFargateProfile(name, args.namespace, args.podLabels);
+        const description = describeKarpenterFargateProfile(name, args.namespace, args.podLabels, args.additionalSelectors);
         const profile = new aws.eks.FargateProfile(
             description.name,
             {
@@ -100,7 +113,8 @@ export class KarpenterFargateProfile extends pulumi.ComponentResource {
                 subnetIds: args.subnetIds,
                 tags: args.tags,
             },
-            { parent: this, dependsOn: [attachment] },
+            // Every input replaces a profile, and its name is fixed: the old one must go before the new one comes.
+            { parent: this, dependsOn: [attachment], deleteBeforeReplace: true },
         );
         this.profileName = profile.fargateProfileName;
         this.podExecutionRoleArn = role.arn;

@@ -24,7 +24,10 @@ export interface KarpenterValuesInput {
     resources: ControllerResources;
     replicas: number;
     spotToSpotConsolidation: boolean;
-    /** Controller image; the chart's own (public ECR) when undefined. */
+    /**
+     * Controller image, set in full: Helm merges values over the chart's, so a digest left out would keep
+     * the chart's (the pinned tag's) digest; none is sent as "" (pulled by tag). The chart's own when undefined.
+     */
     image?: { repository: Input<string>; tag: string; digest?: string };
     /** The cluster has no route to public AWS endpoints (`settings.isolatedVPC`: no pricing API calls). */
     isolatedVPC: boolean;
@@ -66,7 +69,9 @@ export function karpenterValues(v: KarpenterValuesInput): Record<string, unknown
 
 /**
  * FlowSchemas that keep the controller's API requests out of the global-default priority level.
- * Karpenter's chart ships them only for kube-system; any other namespace needs these.
+ * Karpenter's chart ships none: in kube-system, Kubernetes' built-in FlowSchemas (`system-leader-election`,
+ * `kube-system-service-accounts`) already place it in leader-election and workload-high; any other
+ * namespace needs these (Karpenter's getting-started guide creates the same two).
  */
 export function karpenterFlowSchemas(namespace: string, serviceAccountName: string) {
     const subjects = [{ kind: "ServiceAccount", serviceAccount: { name: serviceAccountName, namespace } }];

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { ResourceDescription, TYPES, qosGaps } from "../guardrails";
+import { DNS1123_LABEL } from "../model/eks";
 import { VERSIONS } from "../versions";
 import { karpenterFlowSchemas, karpenterValues } from "./helm-values";
 import { checkLabelValue, checkQualifiedKey } from "../nodes/validation";
@@ -40,9 +41,16 @@ export interface KarpenterSettings {
     replicas?: number;
     /** Let consolidation replace Spot nodes with cheaper Spot nodes. @default false */
     spotToSpotConsolidation?: boolean;
-    /** Controller image tag. @default the pinned Karpenter version */
+    /**
+     * Controller image tag, in the configured repository (the public one unless `imageRepository` is set).
+     * @default the pinned Karpenter version
+     */
     imageTag?: string;
-    /** Controller image digest (`sha256:...`). @default the pinned chart's digest when the tag is the pinned version, else none */
+    /**
+     * Controller image digest (`sha256:...`), verified on every pull. The pinned digest belongs to the pinned
+     * tag: with another tag and no digest, the image is pulled by tag alone.
+     * @default the pinned chart's digest when the tag is the pinned version, else none
+     */
     imageDigest?: string;
     /** The VPC has no route to public AWS endpoints (Karpenter's `isolatedVPC`). @default false */
     isolatedVpc?: boolean;
@@ -80,6 +88,9 @@ export interface KarpenterOrdering {
     controllerDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
+/** The controller's replicas and requests when nothing sets them: what Karpenter's guides run in production. */
+export const CONTROLLER_DEFAULTS = { replicas: 2, requests: { cpu: "1", memory: "1Gi" } } as const;
+
 /** Namespaces of the cluster itself; a component that creates its namespace must not take one of them. */
 export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
@@ -104,8 +115,7 @@ function checkFargateSize(setting: string, quantity: string, max: { value: numbe
 export function resolveKarpenterArgs(args: KarpenterArgs) {
     const namespace = args.namespace ?? "karpenter";
     const serviceAccountName = args.serviceAccountName ?? "karpenter";
-    const dns1123 = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-    check(dns1123.test(namespace), "Karpenter.namespace", namespace, "a DNS-1123 label (lower-case letters, digits, '-')");
+    check(DNS1123_LABEL.test(namespace), "Karpenter.namespace", namespace, "a DNS-1123 label (lower-case letters, digits, '-')");
     // The component creates its namespace, so owns it: a destroy would delete it with everything inside.
     check(
         !SYSTEM_NAMESPACES.includes(namespace),
@@ -113,7 +123,7 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
         namespace,
         `a namespace of the controller's own, not ${SYSTEM_NAMESPACES.join(", ")}: the component creates it and a destroy deletes it`,
     );
-    check(dns1123.test(serviceAccountName), "Karpenter.serviceAccountName", serviceAccountName, "a DNS-1123 label");
+    check(DNS1123_LABEL.test(serviceAccountName), "Karpenter.serviceAccountName", serviceAccountName, "a DNS-1123 label");
     check(
         serviceAccountName !== "default",
         "Karpenter.serviceAccountName",
@@ -132,7 +142,7 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
             `a label other than the chart's selector labels (${CHART_SELECTOR_LABELS.join(", ")}): the Deployment's selector is immutable and would stop matching its pods`,
         );
     }
-    const requests = { cpu: args.requests?.cpu ?? "1", memory: args.requests?.memory ?? "1Gi" };
+    const requests = { cpu: args.requests?.cpu ?? CONTROLLER_DEFAULTS.requests.cpu, memory: args.requests?.memory ?? CONTROLLER_DEFAULTS.requests.memory };
     const limits = { cpu: args.limits?.cpu ?? requests.cpu, memory: args.limits?.memory ?? requests.memory };
     for (const r of ["cpu", "memory"] as const) {
         checkFargateSize(`Karpenter.requests.${r}`, requests[r], FARGATE_MAX[r]);
@@ -146,11 +156,14 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
         gap?.limit,
         `equal to requests.${gap?.resource} (${String(gap?.request)}): the controller must run with Guaranteed QoS`,
     );
-    const replicas = args.replicas ?? 2;
+    const replicas = args.replicas ?? CONTROLLER_DEFAULTS.replicas;
     check(Number.isInteger(replicas) && replicas >= 1 && replicas <= 10, "Karpenter.replicas", replicas, "a whole number from 1 to 10");
     const logLevel = args.logLevel ?? KarpenterLogLevel.Info;
     const logLevels = Object.values(KarpenterLogLevel) as string[];
     check(logLevels.includes(logLevel), "Karpenter.logLevel", logLevel, `one of ${logLevels.join(", ")}`);
+    const imageTag = args.imageTag ?? VERSIONS.karpenter;
+    // Docker's rule for a tag: what `repository:tag` may carry.
+    check(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(imageTag), "Karpenter.imageTag", imageTag, "an image tag: letters, digits, '_', '.', '-' (at most 128, not starting with '.' or '-')");
     if (args.imageDigest !== undefined) {
         check(/^sha256:[a-f0-9]{64}$/.test(args.imageDigest), "Karpenter.imageDigest", args.imageDigest, "sha256:<64 hex digits>");
     }
@@ -163,9 +176,12 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
         logLevel,
         spotToSpotConsolidation: args.spotToSpotConsolidation ?? false,
         isolatedVpc: args.isolatedVpc ?? false,
-        imageTag: args.imageTag ?? VERSIONS.karpenter,
-        // A mirror or pull-through cache serves the upstream image unchanged: keep verifying its digest.
-        imageDigest: args.imageDigest ?? ((args.imageTag ?? VERSIONS.karpenter) === VERSIONS.karpenter ? VERSIONS.karpenterImageDigest : undefined),
+        // The image is always set in full, so a tag or digest applies whether or not the repository is.
+        imageRepository: args.imageRepository ?? VERSIONS.karpenterImageRepository,
+        imageTag,
+        // A mirror or pull-through cache serves the upstream image unchanged: keep verifying its digest. The
+        // pinned digest is the pinned tag's: another tag without a digest of its own is pulled by tag.
+        imageDigest: args.imageDigest ?? (imageTag === VERSIONS.karpenter ? VERSIONS.karpenterImageDigest : undefined),
     };
 }
 
@@ -202,7 +218,7 @@ export function describeKarpenterRelease(
                 resources: a.resources,
                 replicas: a.replicas,
                 spotToSpotConsolidation: a.spotToSpotConsolidation,
-                image: a.imageRepository === undefined ? undefined : { repository: a.imageRepository, tag: a.imageTag, digest: a.imageDigest },
+                image: { repository: a.imageRepository, tag: a.imageTag, digest: a.imageDigest },
                 isolatedVPC: a.isolatedVpc,
                 logLevel: a.logLevel,
             }),

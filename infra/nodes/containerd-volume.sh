@@ -11,6 +11,10 @@
 # /var/lib/containerd is deleted, fstab holds one entry. If the volume never shows up, containerd
 # stays on the root volume and the node still joins.
 #
+# A blank volume gets XFS, as the AMI formats its own extra disks (setup-local-disks runs mkfs.xfs):
+# xfsprogs is on the image, e2fsprogs is not known to be (the base is AL2023 minimal). Without
+# mkfs.xfs the script says so in the node's log and exits non-zero; containerd stays on the root volume.
+#
 # Usage: containerd-volume.sh [setup|ensure-pause-image]   (default: setup)
 set -Eeuo pipefail
 
@@ -69,8 +73,13 @@ setup() {
   local found=0
   blkid -p "$dev" >/dev/null || found=$?
   if [ "$found" -eq 2 ]; then
-    mkfs.ext4 -q -E nodiscard "$dev"
-    log "created an ext4 filesystem on $dev"
+    if ! command -v mkfs.xfs >/dev/null; then
+      log "ERROR: mkfs.xfs is not installed (xfsprogs); $dev stays blank and containerd stays on the root volume" >&2
+      exit 1
+    fi
+    # -K: a new EBS volume holds no data to discard, and discarding all of it first is slow.
+    mkfs.xfs -q -K "$dev"
+    log "created an xfs filesystem on $dev"
   elif [ "$(blkid -p -o value -s USAGE "$dev")" != filesystem ]; then
     log "$dev carries a signature that is not a filesystem; not touching it, containerd stays on the root volume"
     return 0
@@ -97,8 +106,11 @@ setup() {
   if [ -f "$FSTAB" ] && awk -v t="$TARGET" '$1 !~ /^#/ && $2 == t { found = 1 } END { exit !found }' "$FSTAB"; then
     log "$FSTAB already has an entry for $TARGET"
   else
-    # nofail: a volume that is late or gone after a reboot must not stop the boot.
-    echo "UUID=$uuid $TARGET $fstype defaults,noatime,nofail 0 2" >>"$FSTAB"
+    # nofail: a volume that is late or gone after a reboot must not stop the boot. XFS checks itself
+    # when mounted (fsck.xfs does nothing), so its pass is 0; another filesystem found here gets 2.
+    local pass=2
+    [ "$fstype" != xfs ] || pass=0
+    echo "UUID=$uuid $TARGET $fstype defaults,noatime,nofail 0 $pass" >>"$FSTAB"
     log "recorded UUID=$uuid for $TARGET in $FSTAB"
   fi
   mount -o noatime "$dev" "$TARGET"

@@ -169,6 +169,8 @@ export const LABELS = {
     family: "karpenter.k8s.aws/instance-family",
     generation: "karpenter.k8s.aws/instance-generation",
     size: "karpenter.k8s.aws/instance-size",
+    gpuManufacturer: "karpenter.k8s.aws/instance-gpu-manufacturer",
+    nodePool: "karpenter.sh/nodepool",
 } as const;
 
 /** Args with defaults applied and every value checked; throws ConfigError naming the setting. */
@@ -367,6 +369,48 @@ export function renderNodePool(args: NodePoolSettings) {
             },
         },
     };
+}
+
+/** The requirements of a pool's rendered NodePool on one label key. */
+function requirementsOn(args: NodePoolSettings, key: string) {
+    return renderNodePool(args).spec.template.spec.requirements.filter((r) => r.key === key);
+}
+
+/**
+ * Whether a pool may launch Spot instances: every requirement of its rendered NodePool on
+ * `karpenter.sh/capacity-type` admits `spot` (Karpenter intersects requirements on one key).
+ */
+export function nodePoolAllowsSpot(args: NodePoolSettings): boolean {
+    return requirementsOn(args, LABELS.capacityType).every((r) => requirementAdmits(r.operator, r.values ?? [], CapacityType.Spot));
+}
+
+/**
+ * Whether a pool is an NVIDIA GPU pool: its rendered NodePool requires NVIDIA GPU instances
+ * (`karpenter.k8s.aws/instance-gpu-manufacturer` admitting only `nvidia`, as the default `gpu` pool does)
+ * or caps `nvidia.com/gpu`.
+ */
+export function nodePoolIsNvidiaGpu(args: NodePoolSettings): boolean {
+    const manufacturer = requirementsOn(args, LABELS.gpuManufacturer);
+    const onlyNvidia =
+        manufacturer.length > 0 &&
+        manufacturer.every((r) => requirementAdmits(r.operator, r.values ?? [], "nvidia")) &&
+        manufacturer.some((r) => r.operator === RequirementOperator.In && r.values!.every((v) => v === "nvidia"));
+    return onlyNvidia || (args.limits.nvidiaGpus ?? 0) > 0;
+}
+
+/** Whether a requirement with this operator and these values admits a (non-numeric) label value. */
+function requirementAdmits(operator: RequirementOperator, values: string[], value: string): boolean {
+    switch (operator) {
+        case RequirementOperator.In:
+            return values.includes(value);
+        case RequirementOperator.NotIn:
+            return !values.includes(value);
+        case RequirementOperator.Exists:
+            return true;
+        default:
+            // DoesNotExist; Gt and Lt admit numbers only.
+            return false;
+    }
 }
 
 /** The object without its undefined fields (the API server takes a field set to null as a value). */

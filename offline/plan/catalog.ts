@@ -7,9 +7,11 @@
  * Keys are a full type token or a prefix of one (`aws:iam/`, `kubernetes:`): a type's entry is every
  * matching key's entry merged, the longest last, so an exact entry refines its family's.
  */
-import { ADDON_NAMESPACE, COREDNS_POD_LABELS } from "../../infra/addons/catalog";
+import { ADDON_NAMESPACE, COREDNS_POD_LABELS, EBS_CSI_CONTROLLER_POD_LABELS } from "../../infra/addons/catalog";
+import { CONTROLLER_DEFAULTS } from "../../infra/karpenter/karpenter";
 import { parseQuantity } from "../../infra/karpenter/quantity";
 import type { Registered } from "../runner";
+import * as review from "./review";
 import { EKS_STANDARD_SUPPORT_END, HOURS_PER_MONTH, RegionPrices, fargateSize } from "./prices";
 
 export type Inputs = Record<string, any>;
@@ -92,41 +94,39 @@ export const ADDONS: Record<string, (config: Inputs) => Workload> = {
         podLabels: COREDNS_POD_LABELS,
         ec2Only: c.computeType !== "Fargate",
     }),
-    // Its controller runs on a Fargate profile of its own (the driver chart's default requests); the node
-    // DaemonSet runs on each EC2 node and is not a baseline cost.
+    // Its controller runs on Fargate where the cluster's profile selects it (the driver chart's default
+    // requests); the node DaemonSet runs on each EC2 node and is not a baseline cost.
     "aws-ebs-csi-driver": (c) => ({
         namespace: ADDON_NAMESPACE,
         replicas: c.controller?.replicaCount ?? 2,
         requests: c.controller?.resources?.requests ?? { cpu: "10m", memory: "40Mi" },
-        podLabels: { app: "ebs-csi-controller" },
+        podLabels: EBS_CSI_CONTROLLER_POD_LABELS,
     }),
 };
 
 export const RESOURCE_TYPES: Record<string, TypeEntry> = {
-    "aws:": { references: ["clusterName", "role", "rule", "queueUrl", "vpcId", "subnetId", "subnetIds", "routeTableId", "allocationId"] },
+    "aws:": { show: { tags: "tags" }, references: ["clusterName", "role", "rule", "queueUrl", "vpcId", "subnetId", "subnetIds", "routeTableId", "allocationId"] },
 
-    // EKS. The @pulumi/eks Cluster is a remote component: under mocks its children are not seen, so it
-    // is one step: the cluster IAM role, the control plane (~10 min), then the OIDC provider (it needs the issuer).
-    "eks:index:Cluster": {
-        minutes: 11,
-        show: {
-            version: "version",
-            endpoint: (i) => [i.endpointPublicAccess && "public", i.endpointPrivateAccess && "private"].filter(Boolean).join(" + "),
-            "public CIDRs": "publicAccessCidrs",
-            logs: (i) => (i.enabledClusterLogTypes?.length ? i.enabledClusterLogTypes : "none"),
-            "secrets encryption": (i) => (i.encryptionConfigKeyArn ? "KMS" : "none"),
-            authentication: "authenticationMode",
-            "deletion protection": "deletionProtection",
-        },
-        cost: (r, ctx) => [eksControlPlane(r.inputs.version, ctx)],
-        note: (r, ctx) => controlPlaneLogsNote(r.inputs.enabledClusterLogTypes, ctx),
-    },
+    // EKS: the control plane takes ~10 min (8–12); the OIDC provider after it (it needs the issuer) and the
+    // cluster role before it are IAM calls of seconds.
     "aws:eks/cluster:Cluster": {
         minutes: 10,
-        show: { version: "version", logs: "enabledClusterLogTypes" },
-        cost: (r, ctx) => [eksControlPlane(r.inputs.version, ctx)],
+        show: {
+            version: "version",
+            endpoint: (i) => [i.vpcConfig?.endpointPublicAccess && "public", i.vpcConfig?.endpointPrivateAccess && "private"].filter(Boolean).join(" + "),
+            "public CIDRs": "vpcConfig.publicAccessCidrs",
+            logs: (i) => (i.enabledClusterLogTypes?.length ? i.enabledClusterLogTypes : "none"),
+            "secrets encryption": (i) => (i.encryptionConfig ? "KMS" : "none"),
+            authentication: "accessConfig.authenticationMode",
+            "creator is admin": "accessConfig.bootstrapClusterCreatorAdminPermissions",
+            "self-managed add-ons": "bootstrapSelfManagedAddons",
+            support: "upgradePolicy.supportType",
+            "deletion protection": "deletionProtection",
+        },
+        cost: (r, ctx) => [eksControlPlane(r.inputs.version, r.inputs.upgradePolicy?.supportType, ctx)],
         note: (r, ctx) => controlPlaneLogsNote(r.inputs.enabledClusterLogTypes, ctx),
     },
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": { show: { "client IDs": "clientIdLists" } },
     "aws:eks/fargateProfile:FargateProfile": {
         minutes: 3,
         show: { profile: "fargateProfileName", selectors: "selectors" },
@@ -141,10 +141,16 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
             "compute type": (i) => safeJson(i.configurationValues)?.computeType,
         },
         cost: (r, ctx) => fargatePods(addonWorkload(r.inputs), ctx),
-        note: (r, ctx) => ec2PodsNote(r, addonWorkload(r.inputs), ctx),
     },
-    "aws:eks/accessEntry:AccessEntry": { minutes: 0.1, show: { type: "type" } },
-    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": { minutes: 0.1, show: { policy: "policyArn" } },
+    "aws:eks/accessEntry:AccessEntry": { minutes: 0.1, show: { principal: "principalArn", type: "type" } },
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": {
+        minutes: 0.1,
+        show: {
+            principal: "principalArn",
+            policy: (i) => String(i.policyArn ?? "").split("/").pop(),
+            scope: (i) => (i.accessScope?.type === "namespace" ? i.accessScope.namespaces : i.accessScope?.type),
+        },
+    },
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
         minutes: 0.1,
         show: { "service account": (i) => `${i.namespace}/${i.serviceAccount}` },
@@ -152,10 +158,14 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
 
     // IAM, SQS, EventBridge, KMS, logs, budgets: API calls of a few seconds.
     "aws:iam/": { minutes: 0.1 },
-    "aws:iam/role:Role": { show: { name: "name" } },
-    "aws:iam/policy:Policy": { show: { name: "name" } },
+    "aws:iam/role:Role": { show: { name: "name", trust: (i) => review.statements(i.assumeRolePolicy), inline: (i) => i.inlinePolicies?.flatMap((p: Inputs) => review.statements(p.policy) ?? []) } },
+    "aws:iam/policy:Policy": { show: { name: "name", statements: (i) => review.statements(i.policy) } },
+    "aws:iam/rolePolicy:RolePolicy": { show: { statements: (i) => review.statements(i.policy) } },
+    "aws:sqs/queuePolicy:QueuePolicy": { show: { statements: (i) => review.statements(i.policy) } },
+    "aws:ec2/securityGroup:SecurityGroup": { show: { rules: (i) => review.securityGroupRules(i) } },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { show: { policy: (i) => String(i.policyArn ?? "").split("/").pop() } },
     "aws:iam/instanceProfile:InstanceProfile": { show: { name: "name" } },
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole": { show: { service: "awsServiceName" } },
     "aws:sqs/": { minutes: 0.1 },
     "aws:sqs/queue:Queue": {
         show: { name: "name", "retention (s)": "messageRetentionSeconds", "SSE (SQS-managed)": "sqsManagedSseEnabled" },
@@ -181,14 +191,32 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
     },
     "aws:budgets/budget:Budget": {
         minutes: 0.1,
-        show: { limit: (i) => (i.limitAmount ? `${i.limitAmount} ${i.limitUnit ?? "USD"} per ${String(i.timeUnit ?? "MONTHLY").toLowerCase()}` : undefined) },
+        show: {
+            limit: (i) => (i.limitAmount ? `${i.limitAmount} ${i.limitUnit ?? "USD"} per ${String(i.timeUnit ?? "MONTHLY").toLowerCase()}` : undefined),
+            notifications: (i) => review.budgetNotifications(i),
+        },
     },
 
     // Network.
     "aws:ec2/": { minutes: 0.1 },
+    "aws:vpc/": { minutes: 0.1 },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+        show: {
+            ports: (i) => (i.fromPort === i.toPort ? i.fromPort : `${i.fromPort}-${i.toPort}`),
+            from: (i) => i.cidrIpv4 ?? i.referencedSecurityGroupId ?? i.prefixListId,
+        },
+    },
     "aws:ec2/tag:Tag": { minutes: 0.05, show: { tag: (i) => `${i.key}=${i.value}` } },
     "aws:ec2/vpc:Vpc": { show: { cidr: "cidrBlock" } },
-    "aws:ec2/subnet:Subnet": { show: { cidr: "cidrBlock", zone: "availabilityZone", public: "mapPublicIpOnLaunch" } },
+    "aws:ec2/subnet:Subnet": {
+        show: {
+            cidr: "cidrBlock",
+            zone: "availabilityZone",
+            // Which load balancers the subnet takes (its role tag), and whether instances get a public IP by themselves.
+            "load balancers": (i) => (i.tags?.["kubernetes.io/role/elb"] ? "internet-facing" : i.tags?.["kubernetes.io/role/internal-elb"] ? "internal" : undefined),
+            mapPublicIpOnLaunch: "mapPublicIpOnLaunch",
+        },
+    },
     "aws:ec2/natGateway:NatGateway": {
         minutes: 2,
         show: { connectivity: "connectivityType" },
@@ -224,21 +252,39 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
             namespace: "namespace",
             replicas: (i) => chartWorkload(i)?.replicas,
             requests: (i) => chartWorkload(i)?.requests,
+            "values off the chart's defaults": (i) => review.valuesOffDefaults(i),
         },
         cost: (r, ctx) => fargatePods(chartWorkload(r.inputs), ctx),
-        note: (r, ctx) => ec2PodsNote(r, chartWorkload(r.inputs), ctx),
+        note: (r, ctx) => controllerSavingNote(r, ctx),
     },
     "kubernetes:karpenter.sh/v1:NodePool": {
         show: {
             weight: "spec.weight",
             limits: "spec.limits",
             "node class": "spec.template.spec.nodeClassRef.name",
+            architectures: (i) => requirement(i, "kubernetes.io/arch"),
             "capacity types": (i) => requirement(i, "karpenter.sh/capacity-type"),
-            consolidation: "spec.disruption.consolidationPolicy",
+            families: (i) => requirement(i, "karpenter.k8s.aws/instance-family"),
+            "spread label": (i) => requirement(i, "capacity-spread"),
+            requirements: (i) => review.requirements(i),
+            taints: "spec.template.spec.taints",
+            disruption: (i) => review.disruption(i),
         },
     },
     "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": {
-        show: { ami: (i) => i.spec?.amiSelectorTerms?.map((t: Inputs) => t.alias ?? t.id ?? t.name), role: "spec.role", "instance profile": "spec.instanceProfile" },
+        show: {
+            ami: (i) => i.spec?.amiSelectorTerms?.map((t: Inputs) => t.alias ?? t.id ?? t.name),
+            role: "spec.role",
+            "instance profile": "spec.instanceProfile",
+            volumes: (i) => review.volumes(i),
+            IMDS: (i) => review.imds(i),
+            "user data": (i) => review.userDataParts(i),
+            tags: "spec.tags",
+        },
+    },
+    "kubernetes:core/v1:ResourceQuota": { show: { hard: "spec.hard" } },
+    "kubernetes:core/v1:LimitRange": {
+        show: { limits: (i) => i.spec?.limits?.map((l: Inputs) => `${l.type}: default ${JSON.stringify(l.default ?? {})}, request ${JSON.stringify(l.defaultRequest ?? {})}`) },
     },
 
     // Configuration only: no cloud call.
@@ -251,7 +297,8 @@ export function entryOf(type: string): TypeEntry {
     return Object.keys(RESOURCE_TYPES)
         .filter((key) => type === key || ((key.endsWith(":") || key.endsWith("/")) && type.startsWith(key)))
         .sort((a, b) => a.length - b.length)
-        .reduce<TypeEntry>((merged, key) => ({ ...merged, ...RESOURCE_TYPES[key] }), {});
+        // `show` adds up (a family's tags, then the type's own settings); the rest of an exact entry replaces its family's.
+        .reduce<TypeEntry>((merged, key) => ({ ...merged, ...RESOURCE_TYPES[key], show: { ...merged.show, ...RESOURCE_TYPES[key].show } }), {});
 }
 
 /** Estimated minutes to create `r`; undefined for a custom type the table does not know. */
@@ -278,12 +325,12 @@ function valueAt(root: unknown, dotted: string): unknown {
         .reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), root);
 }
 
-function chartWorkload(inputs: Inputs): Workload | undefined {
+export function chartWorkload(inputs: Inputs): Workload | undefined {
     const chart = String(inputs.chart ?? "").split("/").pop() ?? "";
     return CHARTS[chart]?.(inputs.namespace ?? "default", inputs.values ?? {});
 }
 
-function addonWorkload(inputs: Inputs): Workload | undefined {
+export function addonWorkload(inputs: Inputs): Workload | undefined {
     return ADDONS[inputs.addonName]?.(safeJson(inputs.configurationValues) ?? {});
 }
 
@@ -292,7 +339,7 @@ function hourly(item: string, rate: number, count: number, what: string): CostLi
 }
 
 /** A rate in dollars, with at least cents (`$0.60`, `$0.004865`). */
-function usd(rate: number): string {
+export function usd(rate: number): string {
     return `$${rate.toFixed(Math.max(2, (String(rate).split(".")[1] ?? "").length))}`;
 }
 
@@ -312,16 +359,22 @@ function safeJson(text: unknown): Inputs | undefined {
     }
 }
 
-/** The control plane at the standard or extended-support rate, by the version's support calendar. */
-function eksControlPlane(version: string | undefined, ctx: CostContext): CostLine {
+/**
+ * The control plane at the standard or extended-support rate, by the version's support calendar. A cluster
+ * whose support type is STANDARD never pays extended support: EKS upgrades it when standard support ends.
+ */
+function eksControlPlane(version: string | undefined, supportType: string | undefined, ctx: CostContext): CostLine {
     const end = version ? EKS_STANDARD_SUPPORT_END.versions[version] : undefined;
-    const extended = end !== undefined && ctx.date.toISOString().slice(0, 10) > end;
+    const past = end !== undefined && ctx.date.toISOString().slice(0, 10) > end;
+    const extended = past && supportType !== "STANDARD";
     const rate = extended ? ctx.prices.eksExtendedClusterHour : ctx.prices.eksClusterHour;
     const support = end === undefined
         ? `Kubernetes ${version}: not in the support calendar, standard support assumed`
         : extended
           ? `Kubernetes ${version} is in extended support since ${end}: upgrade to return to the standard rate`
-          : `Kubernetes ${version}, standard support until ${end}`;
+          : past
+            ? `Kubernetes ${version} left standard support on ${end}: with support type STANDARD, EKS upgrades the control plane`
+            : `Kubernetes ${version}, standard support until ${end}${supportType === "STANDARD" ? " (then upgraded automatically)" : ""}`;
     return { item: "EKS control plane", detail: `${usd(rate)}/h; ${support}`, monthly: rate * HOURS_PER_MONTH };
 }
 
@@ -331,7 +384,7 @@ function controlPlaneLogsNote(types: string[] | undefined, ctx: CostContext): st
 }
 
 /** Whether a Fargate profile selects the workload's pods (their namespace, and labels they carry) and they may run there. */
-function onFargate(workload: Workload, ctx: CostContext): boolean {
+export function onFargate(workload: Workload, ctx: CostContext): boolean {
     return (
         !workload.ec2Only &&
         ctx.resources
@@ -360,11 +413,22 @@ function fargatePods(workload: Workload | undefined, ctx: CostContext): CostLine
     ];
 }
 
-/** Pods that need an EC2 node keep one running even with no workload; its price depends on the instance type chosen. */
-function ec2PodsNote(r: Registered, workload: Workload | undefined, ctx: CostContext): string | undefined {
-    if (!workload || onFargate(workload, ctx)) return undefined;
+/**
+ * What the Karpenter controller's replicas and requests save against the library's defaults (2 × 1 CPU /
+ * 1Gi), when they are smaller: dev's cheaper default, reported with its trade-off.
+ */
+function controllerSavingNote(r: Registered, ctx: CostContext): string | undefined {
+    const actual = chartWorkload(r.inputs);
+    if (!actual || !String(r.inputs.chart ?? "").endsWith("/karpenter")) return undefined;
+    const standard = { ...actual, replicas: CONTROLLER_DEFAULTS.replicas, requests: { ...CONTROLLER_DEFAULTS.requests } };
+    const monthly = (w: Workload) => fargatePods(w, ctx).reduce((sum, l) => sum + l.monthly, 0);
+    const saving = monthly(standard) - monthly(actual);
+    if (saving <= 0) return undefined;
     return (
-        `EC2: the ${workload.replicas} pods of ${r.name} need an EC2 node, so at least one runs before any workload; ` +
-        "its price depends on the instance type chosen (by Karpenter, for this library's nodes) and is not in the total."
+        `Saving: ${r.name} runs ${actual.replicas} × ${actual.requests?.cpu} CPU / ${actual.requests?.memory} instead of the library's ` +
+        `${CONTROLLER_DEFAULTS.replicas} × ${CONTROLLER_DEFAULTS.requests.cpu} / ${CONTROLLER_DEFAULTS.requests.memory}: $${saving.toFixed(2)} a month less. ` +
+        (actual.replicas < CONTROLLER_DEFAULTS.replicas
+            ? "Trade-off: with one replica, no node is launched, consolidated or drained while its pod restarts (about a minute on Fargate)."
+            : "Trade-off: smaller requests schedule large bursts of pending pods more slowly.")
     );
 }

@@ -5,6 +5,7 @@
  */
 import type { Registered } from "../runner";
 import { CostLine, entryOf } from "./catalog";
+import { alwaysOnNode } from "./node";
 import { EKS_STANDARD_SUPPORT_END, HOURS_PER_MONTH, PRICES } from "./prices";
 import type { ResourceRef } from "./schedule";
 
@@ -32,7 +33,9 @@ export function baselineCost(resources: readonly Registered[], region: string, d
     const lines = resources.flatMap((r) =>
         (entryOf(r.type).cost?.(r, ctx) ?? []).map((line) => ({ ...line, monthly: cents(line.monthly), resource: { type: r.type, name: r.name, urn: r.urn } })),
     );
-    const notes = [...new Set(resources.flatMap((r) => entryOf(r.type).note?.(r, ctx) ?? []))];
+    const node = alwaysOnNode(ctx);
+    lines.push(...node.lines.map(({ resource: r, ...line }) => ({ ...line, monthly: cents(line.monthly), resource: { type: r.type, name: r.name, urn: r.urn } })));
+    const notes = [...new Set([...resources.flatMap((r) => entryOf(r.type).note?.(r, ctx) ?? []), ...(node.note ? [node.note] : [])])];
     const day = date.toISOString().slice(0, 10);
     return {
         region,
@@ -45,11 +48,11 @@ export function baselineCost(resources: readonly Registered[], region: string, d
         assumptions: [
             `${HOURS_PER_MONTH} hours a month; on-demand list prices in USD before tax, no Savings Plans, credits or free tier beyond what a line says.`,
             "Only what the stack keeps running: no data transfer, no NAT or endpoint data processing, no API requests.",
-            "No workload: the EC2 nodes Karpenter launches, their volumes and traffic are not included.",
+            "No workload: beyond the one EC2 node that pods needing EC2 keep up (priced on-demand, as the cheapest priced type the highest-weight NodePool allows, with its EC2NodeClass's gp3 volumes), the nodes Karpenter launches, their volumes and traffic are not included.",
             "Fargate pods: Linux/x86, sized from their requests plus 256 MB and rounded up to a Fargate size, running all month.",
             `EKS control plane at the standard or extended-support rate of its Kubernetes version on ${day}.`,
         ],
-        sources: [...PRICES.sources, EKS_STANDARD_SUPPORT_END.source],
+        sources: [...PRICES.sources.map((s) => `${s.page} (${s.prices.join(", ")}): ${s.checked}`), EKS_STANDARD_SUPPORT_END.source],
     };
 }
 

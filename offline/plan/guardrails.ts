@@ -4,6 +4,7 @@
  * `npm run plan` exit 1.
  */
 import { GuardrailSettings, Violation as RuleViolation, validate } from "../../infra/guardrails";
+import { PROGRAM_PACKAGES } from "../../infra/model/eks";
 import type { Registered } from "../runner";
 
 export interface Violation {
@@ -24,7 +25,42 @@ export function planViolations(violations: readonly RuleViolation[]): Violation[
     }));
 }
 
-/** Every rule over the registered resources, with the options the program enforced them with. */
+/**
+ * Registrations whose resources this program does not create itself, so that the mocks, the plan and the
+ * guardrails never see what they contain: remote (multi-language) components, and any type of a package
+ * other than this program's (`eks:index:Cluster` of `@pulumi/eks`, say, whatever the SDK calls it).
+ */
+export function hiddenFromMocks(resources: readonly Pick<Registered, "type" | "remote">[]): string[] {
+    const packages: readonly string[] = PROGRAM_PACKAGES;
+    return resources
+        .filter((r) => r.remote || !packages.includes(r.type.split(":")[0]))
+        .map((r) => `${r.type}${r.remote ? " (a remote component)" : ` (package ${r.type.split(":")[0]}, not one of ${packages.join(", ")})`}`);
+}
+
+/** The id under which the plan reports a registration whose contents it cannot see. */
+export const HIDDEN_RULE = "nothing-hidden-from-mocks";
+
+/**
+ * Every rule over the registered resources, with the options the program enforced them with; and every
+ * registration whose resources a provider plugin would create out of the mocks' sight (a remote component).
+ */
 export function checkGuardrails(resources: readonly Registered[], options: GuardrailSettings = {}): Violation[] {
-    return planViolations(validate(resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, inputs: r.inputs })), options));
+    const hidden = resources.flatMap((r) =>
+        hiddenFromMocks([r]).map((what) => ({
+            rule: HIDDEN_RULE,
+            message:
+                `${what}: what it creates is invisible to the mocks, this plan, the guardrails and the policy pack. ` +
+                "Build it from @pulumi/aws and @pulumi/kubernetes resources instead.",
+            resource: { type: r.type, name: r.name, urn: r.urn },
+        })),
+    );
+    // Each resource's provider names its cluster, so a program with several environments compares each
+    // cluster's NodePools among themselves only.
+    const described = resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, inputs: r.inputs, ...(r.provider ? { cluster: providerUrn(r.provider) } : {}) }));
+    return [...hidden, ...planViolations(validate(described, options))];
+}
+
+/** The URN of a provider reference (`<urn>::<id>`). */
+export function providerUrn(reference: string): string {
+    return reference.slice(0, reference.lastIndexOf("::"));
 }

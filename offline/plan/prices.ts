@@ -8,7 +8,7 @@ export const HOURS_PER_MONTH = 730;
 
 /** On-demand list prices in USD, per region. */
 export interface RegionPrices {
-    /** EKS cluster in standard support, per hour (the same in every commercial region). */
+    /** EKS cluster in standard support, per hour (no source found names a regional difference). */
     eksClusterHour: number;
     /** EKS cluster on a Kubernetes version in extended support, per hour (standard plus the extended fee). */
     eksExtendedClusterHour: number;
@@ -22,6 +22,14 @@ export interface RegionPrices {
     fargateVcpuHour: number;
     /** Fargate, Linux/x86, per GB of memory per hour. */
     fargateGbHour: number;
+    /** EBS gp3 storage, per GB-month provisioned. */
+    gp3GbMonth: number;
+    /** EBS gp3 IOPS above the free 3,000, per provisioned IOPS-month. */
+    gp3IopsMonth: number;
+    /** EBS gp3 throughput above the free 125 MiB/s, per provisioned MiB/s-month. */
+    gp3ThroughputMonth: number;
+    /** EC2 Linux on-demand, per instance-hour, for the small types the always-on node is picked from. */
+    ec2Hour: Record<string, number>;
     /** A customer-managed KMS key, per month (each of its first two yearly rotations adds as much). */
     kmsKeyMonth: number;
     /** Private ECR storage (a pull-through cache's images), per GB-month. */
@@ -32,16 +40,101 @@ export interface RegionPrices {
     logsStorageGbMonth: number;
 }
 
-export const PRICES: { asOf: string; sources: string[]; regions: Record<string, RegionPrices> } = {
-    asOf: "2026-03",
+/** Where a price was checked, and when: one row per price (or group of prices) of the table. */
+export interface PriceSource {
+    /** The RegionPrices keys the row covers. */
+    prices: (keyof RegionPrices)[];
+    /** The AWS pricing page that publishes them. */
+    page: string;
+    /**
+     * Per region, the copies the figures were found in (address and date of the copy, or the day it was read), or
+     * "not found" and what was searched: a figure no stored copy confirms is carried over, not guessed anew.
+     */
+    checked: string;
+}
+
+/** gp3's free baseline: what a volume gets without paying for IOPS or throughput. */
+export const GP3_FREE = { iops: 3000, throughputMiBps: 125 } as const;
+
+export const PRICES: { asOf: string; sources: PriceSource[]; regions: Record<string, RegionPrices> } = {
+    asOf: "2026-12",
     sources: [
-        "https://aws.amazon.com/eks/pricing/",
-        "https://aws.amazon.com/fargate/pricing/",
-        "https://aws.amazon.com/vpc/pricing/ (NAT gateway, public IPv4)",
-        "https://aws.amazon.com/privatelink/pricing/",
-        "https://aws.amazon.com/kms/pricing/",
-        "https://aws.amazon.com/ecr/pricing/",
-        "https://aws.amazon.com/cloudwatch/pricing/",
+        {
+            prices: ["eksClusterHour", "eksExtendedClusterHour"],
+            page: "https://aws.amazon.com/eks/pricing/",
+            checked:
+                "confirmed $0.10/h standard and $0.60/h extended in https://www.vantage.sh/blog/amazon-eks-extended-support-cost-kubernetes (undated, read 2026-12), " +
+                "https://www.factualminds.com/blog/amazon-eks-pricing-control-plane-addons-auto-mode/ (2026-06-13: $0.10 plus $0.50 extended) and " +
+                "https://cloudburn.io/blog/amazon-eks-pricing (2026-04-01: $73 and $438 a month, us-east-1); none of them names a regional difference, " +
+                "and no eu-west-1 or ap-southeast-1 figure was found",
+        },
+        {
+            prices: ["fargateVcpuHour", "fargateGbHour"],
+            page: "https://aws.amazon.com/fargate/pricing/",
+            checked:
+                "us-east-1 Linux/x86 confirmed, $0.04048 per vCPU-hour and $0.004445 per GB-hour, in https://www.vantage.sh/blog/fargate-pricing " +
+                "(first published 2021-04-22, read 2026-12) and https://www.wring.co/blog/aws-fargate-pricing-guide (2026-03-10); eu-west-1 the same: issue 18's " +
+                "published list price, and the stored copy of https://aws.amazon.com/jp/fargate/pricing/ (undated, older rates) prices eu-west-1 in one tier with " +
+                "us-east-1; ap-southeast-1 ($0.05056, $0.00553) not found: searched pages and docs for Fargate Singapore/ap-southeast-1 per vCPU-hour and GB-hour, " +
+                "and the exact strings 0.05056 and 0.0055325 in public code",
+        },
+        {
+            prices: ["gp3GbMonth", "gp3IopsMonth", "gp3ThroughputMonth"],
+            page: "https://aws.amazon.com/ebs/pricing/",
+            checked:
+                "us-east-1 confirmed, $0.08/GB-month and $0.005/IOPS-month above 3,000, in https://www.webuildup.live/2026/04/ebs-gp2-vs-gp3-why-gp3-wins-on-cost-and.html " +
+                "(2026-04), and all three with $0.04/MiBps-month above 125 in https://www.saisci.com/aws/gp2-vs-gp3-cost-comparison-ebs-volumes/ (2021-02-04, read 2026-12); " +
+                "eu-west-1 and ap-southeast-1 not found (searched pages for gp3 Ireland/eu-west-1 $0.088, $0.0055, $0.044 and Singapore $0.096); eu-west-1 agrees " +
+                "with issue 18's ~$72 a month for prod's data volume (200 GiB, 10,000 IOPS, 500 MiB/s)",
+        },
+        {
+            prices: ["ec2Hour"],
+            page: "https://aws.amazon.com/ec2/pricing/on-demand/",
+            checked:
+                "us-east-1 confirmed (c6g.medium $0.034, c7g.medium $0.0363, m6g.medium $0.0385, m7g.medium $0.0408) in Karpenter's table from the AWS price-list API, " +
+                "https://github.com/aws/karpenter-provider-aws/blob/6fc13b5236fd04fd16ff3f9dc7490d0813994099/pkg/providers/pricing/zz_generated.pricing_aws.go " +
+                "(generated 2026-07-20; its versions hold us-east-1 only); eu-west-1 and ap-southeast-1 not found: searched pages and docs for each type with " +
+                "eu-west-1/Ireland and for instances.vantage.sh and ec2.shop copies, and public code for the exact table rows",
+        },
+        {
+            prices: ["natGatewayHour", "publicIpv4Hour"],
+            page: "https://aws.amazon.com/vpc/pricing/",
+            checked:
+                "NAT gateway: us-east-1 $0.045/h confirmed in https://cloudburn.io/blog/aws-nat-gateway-pricing (2026-02-24); ap-southeast-1 $0.059/h confirmed in " +
+                "https://basavytix.com/blog/aws-nat-gateway-pricing (undated, read 2026-12); eu-west-1 $0.048/h not found as such (searched pages for NAT gateway Ireland/eu-west-1 $0.048 per hour), within the \"Europe (Ireland, " +
+                "Frankfurt, London) ~$0.048-$0.052\" of https://cloudpipelines.pages.dev/guides/aws-nat-gateway-pricing-2026/ (2026). Public IPv4: $0.005/h " +
+                "in every region since 2024-02-01, confirmed in https://www.besthub.dev/articles/why-aws-is-starting-to-charge-for-public-ipv4-addresses-what-it-means-for-you-da121e06e336 " +
+                "(read 2026-12) and https://www.doit.com/aws-public-ipv4-price-increase-the-complete-guide/ (read 2026-12)",
+        },
+        {
+            prices: ["interfaceEndpointAzHour"],
+            page: "https://aws.amazon.com/privatelink/pricing/",
+            checked:
+                "us-east-1 $0.01 per endpoint and AZ-hour confirmed in https://awsnegotiations.com/privatelink-cost-analysis.html (updated 2026-05) and " +
+                "https://c3x.dev/resources/aws/aws_vpc_endpoint (read 2026-12); the stored copy of the AWS page shows no rates (rendered by script); " +
+                "eu-west-1 ($0.011) and ap-southeast-1 ($0.013) not found: searched pages for the interface-endpoint hourly rate by region and those figures",
+        },
+        {
+            prices: ["kmsKeyMonth"],
+            page: "https://aws.amazon.com/kms/pricing/",
+            checked:
+                "confirmed $1 a key-month, each rotated backing key $1 more, in the stored copy of https://aws.amazon.com/kms/pricing/ (undated, read 2026-12; " +
+                "no regional difference) and https://cloudburn.io/blog/aws-kms-pricing (2026-03-14)",
+        },
+        {
+            prices: ["ecrStorageGbMonth"],
+            page: "https://aws.amazon.com/ecr/pricing/",
+            checked:
+                "us-east-1 $0.10/GB-month confirmed in https://cloudburn.io/blog/amazon-ecr-pricing (2026-03) and https://www.wring.co/blog/aws-ecr-pricing-guide " +
+                "(2026-03-15); eu-west-1 and ap-southeast-1 not found (the pages quote one rate and say it varies by region)",
+        },
+        {
+            prices: ["logsIngestGb", "logsStorageGbMonth"],
+            page: "https://aws.amazon.com/cloudwatch/pricing/",
+            checked:
+                "us-east-1 $0.50/GB ingestion and $0.03/GB-month storage confirmed in https://c3x.dev/blog/cloudwatch-logs-cost-optimization (us-east-1, 2026-06); " +
+                "eu-west-1 ($0.57, $0.03) and ap-southeast-1 ($0.70, $0.033) not found: searched pages for CloudWatch Logs ingestion and storage in Ireland and Singapore",
+        },
     ],
     regions: {
         "us-east-1": {
@@ -52,6 +145,10 @@ export const PRICES: { asOf: string; sources: string[]; regions: Record<string, 
             interfaceEndpointAzHour: 0.01,
             fargateVcpuHour: 0.04048,
             fargateGbHour: 0.004445,
+            gp3GbMonth: 0.08,
+            gp3IopsMonth: 0.005,
+            gp3ThroughputMonth: 0.04,
+            ec2Hour: { "c6g.medium": 0.034, "c7g.medium": 0.0363, "m6g.medium": 0.0385, "m7g.medium": 0.0408 },
             kmsKeyMonth: 1,
             ecrStorageGbMonth: 0.1,
             logsIngestGb: 0.5,
@@ -63,8 +160,12 @@ export const PRICES: { asOf: string; sources: string[]; regions: Record<string, 
             natGatewayHour: 0.048,
             publicIpv4Hour: 0.005,
             interfaceEndpointAzHour: 0.011,
-            fargateVcpuHour: 0.04456,
-            fargateGbHour: 0.004865,
+            fargateVcpuHour: 0.04048,
+            fargateGbHour: 0.004445,
+            gp3GbMonth: 0.088,
+            gp3IopsMonth: 0.0055,
+            gp3ThroughputMonth: 0.044,
+            ec2Hour: { "c6g.medium": 0.0388, "c7g.medium": 0.0411, "m6g.medium": 0.043, "m7g.medium": 0.0456 },
             kmsKeyMonth: 1,
             ecrStorageGbMonth: 0.1,
             logsIngestGb: 0.57,
@@ -78,6 +179,10 @@ export const PRICES: { asOf: string; sources: string[]; regions: Record<string, 
             interfaceEndpointAzHour: 0.013,
             fargateVcpuHour: 0.05056,
             fargateGbHour: 0.00553,
+            gp3GbMonth: 0.096,
+            gp3IopsMonth: 0.006,
+            gp3ThroughputMonth: 0.048,
+            ec2Hour: { "c6g.medium": 0.0392, "c7g.medium": 0.0416, "m6g.medium": 0.0444, "m7g.medium": 0.0471 },
             kmsKeyMonth: 1,
             ecrStorageGbMonth: 0.1,
             logsIngestGb: 0.7,

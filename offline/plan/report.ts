@@ -6,7 +6,7 @@ import { CostEstimate, baselineCost } from "./cost";
 import { PoolDrift, poolDrift, renderDrift } from "./drift";
 import { Violation, checkGuardrails } from "./guardrails";
 import { CriticalPath, criticalPath, explainUnneeded } from "./schedule";
-import { TreeNode, buildTree } from "./tree";
+import { TreeNode, buildTree, markSuffixes, randomSuffixes } from "./tree";
 
 export interface Plan {
     stack: string;
@@ -22,6 +22,10 @@ export interface Plan {
     drift: PoolDrift[];
     /** What the plan could not account for: types without an estimate, dependencies it could not place. */
     warnings: string[];
+    /** What the offline mocks made up because only AWS knows it (an adopted VPC's subnets' zones and CIDRs). */
+    assumedNotRead: string[];
+    /** The stack outputs (`pulumi stack output`), secrets hidden; values from mocks stand for the deployed ones. */
+    outputs: Record<string, unknown>;
 }
 
 export interface PlanInput {
@@ -31,6 +35,10 @@ export interface PlanInput {
     resources: readonly Registered[];
     /** The options the program ran the guardrails with. */
     guardrailOptions: GuardrailSettings;
+    /** What the mocks assumed (Program.assumptions). @default [] */
+    assumptions?: string[];
+    /** The stack outputs (Program.outputs()). @default {} */
+    outputs?: Record<string, unknown>;
 }
 
 export function buildPlan(input: PlanInput, options: { date: Date }): Plan {
@@ -49,6 +57,8 @@ export function buildPlan(input: PlanInput, options: { date: Date }): Plan {
             ...path.unknownTypes.map((t) => `no time estimate for ${t}: assumed ${UNKNOWN_TYPE_MINUTES} min; add it to offline/plan/catalog.ts`),
             ...path.unresolved.map((u) => `dependency on ${u}, which was never registered: left out of the critical path`),
         ],
+        assumedNotRead: input.assumptions ?? [],
+        outputs: markSuffixes(input.outputs ?? {}, randomSuffixes(input.resources)) as Record<string, unknown>,
     };
 }
 
@@ -65,6 +75,9 @@ export function renderText(plan: Plan): string {
             drawTree(n.children, indent + (last ? "   " : "│  "));
         });
     drawTree(plan.tree, "");
+
+    out.push("", "Stack outputs");
+    for (const [k, v] of Object.entries(plan.outputs)) out.push(`  ${k}: ${formatValue(v)}`);
 
     const cp = plan.criticalPath;
     out.push("", `Critical path of a first \`pulumi up\`: ~${cp.totalMinutes.toFixed(1)} min (per-type estimates: README, The offline plan)`);
@@ -98,6 +111,10 @@ export function renderText(plan: Plan): string {
         for (const a of cost.assumptions) out.push(`  assumes: ${a}`);
     }
 
+    if (plan.assumedNotRead.length > 0) {
+        out.push("", "Assumed, not read: offline, these values are made up by the mocks; the real ones come from AWS at deployment");
+        for (const a of plan.assumedNotRead) out.push(`  ${a}`);
+    }
     out.push("", ...renderDrift(plan.drift));
     out.push("", ...renderViolations(plan.violations));
     for (const w of plan.warnings) out.push(`warning: ${w}`);

@@ -65,7 +65,7 @@ export interface CriticalPath {
     unneededWaits: UnneededWait[];
     /** Custom resource types the catalog has no estimate for (each assumed UNKNOWN_TYPE_MINUTES). */
     unknownTypes: string[];
-    /** Dependencies on URNs that were never registered and that no remote component accounts for. */
+    /** Dependencies on URNs that were never registered. */
     unresolved: string[];
 }
 
@@ -80,7 +80,6 @@ class Schedule {
     private readonly finishes = new Map<Registered, { at: number; by?: Registered }>();
     private readonly visiting = new Set<string>();
     private readonly unresolved = new Set<string>();
-    private readonly resolved = new Map<string, Registered | undefined>();
     private readonly waitLists = new Map<Registered, Wait[]>();
 
     constructor(private readonly resources: readonly Registered[]) {
@@ -237,23 +236,11 @@ class Schedule {
         return parent ? [parent, ...this.ancestors(parent)] : [];
     }
 
-    /**
-     * A registered resource, or for a URN never registered (a child of a remote component such as
-     * @pulumi/eks's Cluster, which mocks do not expand) the registered component that made it: its URN's
-     * parent type, with the longest name that starts the child's name.
-     */
+    /** A registered resource; a URN never registered is reported (every resource this program creates is registered). */
     private resolve(urn: string): Registered | undefined {
-        if (this.byUrn.has(urn)) return this.byUrn.get(urn);
-        if (this.resolved.has(urn)) return this.resolved.get(urn);
-        const [, , qualifiedType = "", ...name] = urn.split("::");
-        const types = qualifiedType.split("$");
-        const childName = name.join("::");
-        const maker = this.resources
-            .filter((r) => types.length > 1 && r.type === types[types.length - 2] && childName.startsWith(r.name))
-            .sort((a, b) => b.name.length - a.name.length)[0];
-        if (!maker) this.unresolved.add(urn);
-        this.resolved.set(urn, maker);
-        return maker;
+        const r = this.byUrn.get(urn);
+        if (!r) this.unresolved.add(urn);
+        return r;
     }
 
     /**

@@ -91,4 +91,26 @@ describe("component type tokens", () => {
             assert.deepEqual(aliases, former === type ? [] : [former], type);
         }
     });
+
+    it("the EKS cluster keeps the name @pulumi/eks's Cluster gave it, aliased to that component as its parent", async () => {
+        const specs: { name: string; parentUrn: string }[] = [];
+        const original = MockMonitor.prototype.registerResource;
+        MockMonitor.prototype.registerResource = function (req: any, callback) {
+            if (req.getType() === "aws:eks/cluster:Cluster") {
+                specs.push(...req.getAliasesList().map((a: any) => ({ name: req.getName(), parentUrn: a.getSpec()?.getParenturn() })));
+            }
+            return original.call(this, req, callback);
+        };
+        try {
+            await runProgram("dev");
+        } finally {
+            MockMonitor.prototype.registerResource = original;
+        }
+        assert.deepEqual(specs, [
+            {
+                name: "dev-cluster-eksCluster",
+                parentUrn: "urn:pulumi:dev::eks-karpenter::eks-karpenter:index:Environment$eks-karpenter:index:Cluster$eks:index:Cluster::dev-cluster",
+            },
+        ]);
+    });
 });

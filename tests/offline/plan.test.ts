@@ -2,6 +2,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CostEstimate } from "../../offline/plan/cost";
 import { Plan, buildPlan, renderText } from "../../offline/plan/report";
+import { criticalPath } from "../../offline/plan/schedule";
 import { TreeNode } from "../../offline/plan/tree";
 import { environmentParts } from "../../infra/environment/environment";
 import { Program, Registered, runProgram } from "../harness";
@@ -48,20 +49,37 @@ function costOf(plan: Plan): CostEstimate {
     return plan.cost;
 }
 
+/** `r` and everything it waits for (dependencies, providers, components), as a program of its own. */
+function closure(p: Program, r: Registered, found = new Map<string, Registered>()): Registered[] {
+    if (found.has(r.urn)) return [...found.values()];
+    found.set(r.urn, r);
+    const provider = r.provider ? p.byUrn(r.provider.slice(0, r.provider.lastIndexOf("::"))) : undefined;
+    const waits = [...r.dependencies.map((u) => p.byUrn(u)), provider].filter((d): d is Registered => d !== undefined);
+    // A component waited for is done with its last child; a parent only holds its children's start back.
+    const parent = p.byUrn(r.parent);
+    for (const d of [...waits, ...waits.flatMap((w) => (w.custom ? [] : p.children(w))), ...(parent ? [parent] : [])]) closure(p, d, found);
+    return [...found.values()];
+}
+
 const labels = (nodes: readonly TreeNode[]) => nodes.map((n) => `${n.type} ${n.name}`).sort();
 
 /** What differs between the stacks, from Pulumi.dev.yaml / Pulumi.prod.yaml and the environments' profiles. */
 const STACKS = {
     dev: {
         // Public subnets and one shared NAT gateway (`natGateways: Single`).
-        networkExtras: [] as string[],
+        extras: [] as string[],
         pools: ["arm64", "amd64"],
         endpoint: "public + private",
         coreDnsReplicas: 2,
     },
     prod: {
-        // A private cluster: endpoints instead of NAT, the controller image through a pull-through cache.
-        networkExtras: [`${COMPONENT.PrivateEndpoints} prod-endpoints`, `${COMPONENT.PublicEcrPullThroughCache} prod-image-cache`],
+        // A private cluster: endpoints instead of NAT, the controller image through a pull-through cache;
+        // the GPU pool on AL2023 brings NVIDIA's device plugin.
+        extras: [
+            `${COMPONENT.PrivateEndpoints} prod-endpoints`,
+            `${COMPONENT.PublicEcrPullThroughCache} prod-image-cache`,
+            "kubernetes:helm.sh/v3:Release prod-nvidia-device-plugin",
+        ],
         // spotPercent 70: Spot and on-demand pools per architecture; the GPU pool of the prod profile.
         pools: ["arm64", "arm64-on-demand", "amd64", "amd64-on-demand", "gpu"],
         endpoint: "private",
@@ -94,7 +112,7 @@ for (const stack of ["dev", "prod"] as const) {
                 labels(plan.tree[0].children),
                 [
                     `${COMPONENT.Network} ${stack}-network`,
-                    ...expected.networkExtras,
+                    ...expected.extras,
                     `${COMPONENT.Cluster} ${stack}-cluster`,
                     `random:index/randomString:RandomString ${stack}-suffix`,
                     `${COMPONENT.NodeRole} ${stack}-node-role`,
@@ -102,6 +120,7 @@ for (const stack of ["dev", "prod"] as const) {
                     `${COMPONENT.KarpenterControllerRole} ${stack}-controller-role`,
                     `${COMPONENT.KarpenterFargateProfile} ${stack}-karpenter-fargate`,
                     `${COMPONENT.Karpenter} ${stack}-karpenter`,
+                    `aws:iam/serviceLinkedRole:ServiceLinkedRole ${stack}-spot-service-linked-role`,
                     `${COMPONENT.KarpenterNodes} ${stack}-nodes`,
                     `${COMPONENT.ClusterAddons} ${stack}-addons`,
                     `${COMPONENT.WorkloadNamespaces} ${stack}-namespaces`,
@@ -119,29 +138,55 @@ for (const stack of ["dev", "prod"] as const) {
                 "kube-proxy",
                 "vpc-cni",
             ]);
-            // CoreDNS on its own Fargate profile (`coreDns.placement: fargate`), beside Karpenter's.
-            assert.deepEqual(node("aws:eks/fargateProfile:FargateProfile", `${stack}-addons-coredns`).settings.selectors, [
-                { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
-            ]);
+            // The EBS CSI controller and CoreDNS (`coreDns.placement: fargate`) on the cluster's one Fargate profile, beside Karpenter.
+            assert.deepEqual(
+                nodes("aws:eks/fargateProfile:FargateProfile").map((n) => [n.name, (n.settings.selectors as { namespace: string }[]).map((s) => s.namespace)]),
+                [[`${stack}-karpenter-fargate`, ["karpenter", "kube-system", "kube-system"]]],
+            );
+            // What the cluster component makes, now registered (it was a remote component's, unseen).
+            assert.deepEqual(labels(node(COMPONENT.Cluster).children), [
+                ...(stack === "prod"
+                    ? [
+                          `aws:iam/rolePolicy:RolePolicy ${stack}-cluster-role-secrets-encryption`,
+                          `aws:kms/key:Key ${stack}-cluster-secrets`,
+                          // Prod's file: HTTPS from its VPC into the cluster security group.
+                          `aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule ${stack}-cluster-deployer-10.20.0.0/16`,
+                      ]
+                    : []),
+                `aws:ec2/tag:Tag ${stack}-cluster-security-group-discovery`,
+                `aws:eks/cluster:Cluster ${stack}-cluster-eksCluster`,
+                `aws:iam/openIdConnectProvider:OpenIdConnectProvider ${stack}-cluster-oidcProvider`,
+                `aws:iam/role:Role ${stack}-cluster-role`,
+                `aws:iam/rolePolicyAttachment:RolePolicyAttachment ${stack}-cluster-role-AmazonEKSClusterPolicy`,
+                `pulumi:providers:kubernetes ${stack}-cluster-k8s`,
+            ].sort());
         });
 
         test("each resource shows the settings a reviewer checks", () => {
-            const cluster = node("eks:index:Cluster").settings;
+            const cluster = node("aws:eks/cluster:Cluster").settings;
             assert.equal(cluster.version, "1.35");
             assert.equal(cluster.endpoint, expected.endpoint);
             assert.deepEqual(cluster.logs, stack === "prod" ? ["api", "audit", "authenticator"] : "none");
             assert.equal(cluster["secrets encryption"], stack === "prod" ? "KMS" : "none");
             assert.equal(cluster.protect, stack === "prod" ? true : undefined);
-            assert.deepEqual(node("kubernetes:helm.sh/v3:Release", `${stack}-karpenter`).settings, {
+            assert.equal(cluster.authentication, "API");
+            assert.equal(cluster["self-managed add-ons"], false);
+            assert.equal(cluster.support, "EXTENDED");
+            assert.deepEqual(node("aws:iam/openIdConnectProvider:OpenIdConnectProvider").settings["client IDs"], ["sts.amazonaws.com"]);
+            const { "values off the chart's defaults": offDefaults, ...release } = node("kubernetes:helm.sh/v3:Release", `${stack}-karpenter`).settings;
+            assert.deepEqual(release, {
                 chart: "oci://public.ecr.aws/karpenter/karpenter",
                 version: "1.9.0",
                 namespace: "karpenter",
-                replicas: 2,
-                requests: { cpu: "1", memory: "1Gi" },
+                // Dev's cheaper default: one replica of 250m / 768Mi; prod keeps the library's two of 1 / 1Gi.
+                replicas: stack === "dev" ? 1 : 2,
+                requests: stack === "dev" ? { cpu: "250m", memory: "768Mi" } : { cpu: "1", memory: "1Gi" },
                 // Everything prod registers is protected (tests/stacks/protect.test.ts), and the plan says so.
                 ...(stack === "prod" ? { protect: true } : {}),
             });
-            assert.deepEqual(node("aws:eks/addon:Addon", `${stack}-addons-coredns`).settings, {
+            assert.equal((offDefaults as Record<string, unknown>)["settings.clusterName"], `eks-karpenter-${stack}`);
+            const { tags: _coreDnsTags, ...coreDns } = node("aws:eks/addon:Addon", `${stack}-addons-coredns`).settings;
+            assert.deepEqual(coreDns, {
                 addon: "coredns",
                 version: "v1.12.2-eksbuild.4",
                 replicas: expected.coreDnsReplicas,
@@ -170,46 +215,73 @@ for (const stack of ["dev", "prod"] as const) {
             }
         });
 
-        test("the critical path: network, cluster, the Fargate profiles (one at a time), then CoreDNS; no add-on waits for a node", () => {
+        test("the critical path: cluster, the one Fargate profile, Karpenter, its NodePools; no add-on waits for a node", () => {
             const steps = plan.criticalPath.steps.map((s) => [s.type, s.name, s.start, s.minutes]);
             assert.deepEqual(steps, [
-                ["aws:ec2/vpc:Vpc", `${stack}-network`, 0, 0.1],
-                ["aws:ec2/subnet:Subnet", `${stack}-network-private-0`, 0.1, 0.1],
-                ["eks:index:Cluster", `${stack}-cluster`, 0.2, 11],
-                ["aws:eks/fargateProfile:FargateProfile", `${stack}-karpenter-fargate`, 11.2, 3],
-                // EKS creates one Fargate profile at a time: the EBS CSI controller's first, the NodePools wait for its add-on.
-                ["aws:eks/fargateProfile:FargateProfile", `${stack}-addons-aws-ebs-csi-driver`, 14.2, 3],
-                ["aws:eks/fargateProfile:FargateProfile", `${stack}-addons-coredns`, 17.2, 3],
-                ["aws:eks/addon:Addon", `${stack}-addons-coredns`, 20.2, 1.5],
+                // The cluster role and its policy (0.2 min, as long as the VPC and its subnets), then the control plane.
+                ["aws:iam/role:Role", `${stack}-cluster-role`, 0, 0.1],
+                ["aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${stack}-cluster-role-AmazonEKSClusterPolicy`, 0.1, 0.1],
+                ["aws:eks/cluster:Cluster", `${stack}-cluster-eksCluster`, 0.2, 10],
+                ["aws:eks/fargateProfile:FargateProfile", `${stack}-karpenter-fargate`, 10.2, 3],
+                ["kubernetes:helm.sh/v3:Release", `${stack}-karpenter`, 13.2, 3],
+                ["kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", `${stack}-nodes-default`, 16.2, 0.05],
+                // Every pool finishes at once; the first registered is named.
+                // The pools also wait for the EBS CSI add-on, ACTIVE at 14.7 (its controller on the same profile).
+                ["kubernetes:karpenter.sh/v1:NodePool", `${stack}-nodes-${expected.pools[0]}`, 16.25, 0.05],
             ]);
-            assert.equal(plan.criticalPath.totalMinutes, 21.7);
+            assert.equal(plan.criticalPath.totalMinutes, 16.3);
             // Each wait is real: an input the step cannot do without, or an ordering the library asks for.
             assert.deepEqual(plan.criticalPath.steps.map((s) => s.waitsFor), [
                 undefined,
-                `input vpcId from ${stack}-network`,
-                `input privateSubnetIds from ${stack}-network-private-0`,
-                `input clusterName from ${stack}-cluster`,
+                `input role from ${stack}-cluster-role`,
+                `dependsOn ${stack}-cluster-role-AmazonEKSClusterPolicy`,
+                `input clusterName from ${stack}-cluster-eksCluster`,
                 `dependsOn ${stack}-karpenter-fargate`,
-                `dependsOn ${stack}-addons-aws-ebs-csi-driver`,
-                `dependsOn ${stack}-addons-coredns`,
+                `dependsOn ${stack}-karpenter`,
+                `dependsOn ${stack}-nodes-default`,
             ]);
             assert.deepEqual(plan.criticalPath.unneededWaits, [], "routes wait for their NAT gateway's ID, endpoints for nothing but the network");
             // Every registered type has an estimate (the ECR pull-through cache rule too), every dependency a place.
             assert.deepEqual(plan.warnings, []);
         });
 
-        test("the baseline cost: control plane, the Karpenter and CoreDNS Fargate pods, NAT in dev, endpoints and key in prod", () => {
+        test("CoreDNS's chain: its add-on waits for the one Fargate profile that selects its pods", () => {
+            const coredns = program.resources.find((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "coredns")!;
+            const chain = criticalPath(closure(program, coredns)).steps.map((s) => [s.name, s.waitsFor]);
+            assert.deepEqual(chain.slice(-3), [
+                [`${stack}-cluster-eksCluster`, `dependsOn ${stack}-cluster-role-AmazonEKSClusterPolicy`],
+                [`${stack}-karpenter-fargate`, `input clusterName from ${stack}-cluster-eksCluster`],
+                [`${stack}-addons-coredns`, `dependsOn ${stack}-karpenter-fargate`],
+            ]);
+        });
+
+        test("EBS CSI's chain: its add-on waits for the one Fargate profile, not for a node; the NodePools wait for it", () => {
+            const ebs = program.resources.find((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "aws-ebs-csi-driver")!;
+            const chain = criticalPath(closure(program, ebs));
+            assert.deepEqual(chain.steps.slice(-2).map((s) => [s.name, s.waitsFor]), [
+                [`${stack}-karpenter-fargate`, `input clusterName from ${stack}-cluster-eksCluster`],
+                [`${stack}-addons-aws-ebs-csi-driver`, `dependsOn ${stack}-karpenter-fargate`],
+            ]);
+            // ACTIVE at 14.7, before the release is (16.2): off the critical path, which ends at the pools.
+            assert.equal(chain.totalMinutes, 14.7);
+            const pool = program.resources.find((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool")!;
+            assert.ok(program.dependsOn(pool, ebs));
+        });
+
+        test("the baseline cost: control plane, the Karpenter, EBS CSI and CoreDNS Fargate pods, NAT in dev, endpoints and key in prod", () => {
             const cost = costOf(plan);
             assert.equal(cost.region, "eu-west-1");
             const fixed = [
-                ["EKS control plane", `${stack}-cluster`, 73], // $0.10/h × 730 h
-                // 2 × (1 vCPU × $0.04456 + 2 GB × $0.004865) × 730 h: 1 CPU / 1Gi + 256 MB rounds up to 1 vCPU / 2 GB.
-                ["Fargate pods", `${stack}-karpenter`, 79.26],
+                ["EKS control plane", `${stack}-cluster-eksCluster`, 73], // $0.10/h × 730 h
+                // prod: 2 × (1 vCPU × $0.04048 + 2 GB × $0.004445) × 730 h (1 CPU / 1Gi + 256 MB rounds up to 1 vCPU / 2 GB);
+                // dev: 1 × (0.25 vCPU × $0.04048 + 1 GB × $0.004445) × 730 h (250m / 768Mi + 256 MB).
+                ["Fargate pods", `${stack}-karpenter`, stack === "dev" ? 10.63 : 72.08],
+                // The EBS CSI controller at the driver chart's requests (10m / 40Mi + 256 MB): 0.25 vCPU / 0.5 GB, two pods.
+                // No EC2 node runs while no workload does: nothing of the baseline needs one.
+                ["Fargate pods", `${stack}-addons-aws-ebs-csi-driver`, 18.02],
             ];
-            // CoreDNS at the add-on's default requests (100m / 70Mi + 256 MB): 0.25 vCPU / 0.5 GB, $9.907925 a pod-month.
-            const coreDns = ["Fargate pods", `${stack}-addons-coredns`, stack === "dev" ? 19.82 : 29.72];
-            // The EBS CSI controller at the driver chart's requests (10m / 40Mi + 256 MB): 0.25 vCPU / 0.5 GB, two pods.
-            const ebsCsi = ["Fargate pods", `${stack}-addons-aws-ebs-csi-driver`, 19.82];
+            // CoreDNS at the add-on's default requests (100m / 70Mi + 256 MB): 0.25 vCPU / 0.5 GB, $9.00965 a pod-month.
+            const coreDns = ["Fargate pods", `${stack}-addons-coredns`, stack === "dev" ? 18.02 : 27.03];
             const own =
                 stack === "dev"
                     ? [
@@ -221,19 +293,17 @@ for (const stack of ["dev", "prod"] as const) {
                           // $0.011 per endpoint-zone-hour × 3 zones × 730 h
                           ...INTERFACE_ENDPOINTS.map((s) => [`Interface endpoint com.amazonaws.eu-west-1.${s}`, `prod-endpoints-${s.replace(".", "-")}`, 24.09]),
                       ];
-            assert.deepEqual(cost.lines.map((l) => [l.item, l.resource.name, l.monthly]).sort(), [...fixed, coreDns, ebsCsi, ...own].sort());
-            assert.equal(cost.totalMonthly, stack === "dev" ? 230.59 : 395.52);
+            assert.deepEqual(cost.lines.map((l) => [l.item, l.resource.name, l.monthly]).sort(), [...fixed, coreDns, ...own].sort());
+            assert.equal(cost.totalMonthly, stack === "dev" ? 158.36 : 383.85);
             const notes = cost.notes.map((n) => n.slice(0, n.indexOf(":"))).sort();
-            assert.deepEqual(
-                notes,
-                (stack === "dev" ? ["SQS"] : ["CloudWatch Logs", "ECR pull-through cache (prod-image-cache)", "SQS"]).sort(),
-            );
+            assert.deepEqual(notes, (stack === "dev" ? ["Saving", "SQS"] : ["CloudWatch Logs", "ECR pull-through cache (prod-image-cache)", "SQS"]).sort());
+            if (stack === "dev") assert.ok(cost.notes.some((n) => /^Saving: dev-karpenter runs 1 × 250m CPU \/ 768Mi instead of the library's 2 × 1 \/ 1Gi: \$61\.45 a month less\. Trade-off: /.test(n)));
             assert.ok(cost.assumptions.some((a) => a.startsWith("730 hours a month")));
         });
 
         test("the text names every section", () => {
             const text = renderText(plan);
-            for (const heading of ["Resources", "Critical path of a first `pulumi up`: ~21.7 min", "Baseline monthly cost", "Guardrails: no violations."]) {
+            for (const heading of ["Resources", "Critical path of a first `pulumi up`: ~16.3 min", "Baseline monthly cost", "Guardrails: no violations."]) {
                 assert.ok(text.includes(heading), heading);
             }
         });

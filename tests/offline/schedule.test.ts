@@ -4,7 +4,7 @@ import { minutesOf } from "../../offline/plan/catalog";
 import { criticalPath } from "../../offline/plan/schedule";
 import { resource } from "./fixtures";
 
-const CLUSTER = "eks:index:Cluster";
+const CLUSTER = "aws:eks/cluster:Cluster";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const ROLE = "aws:iam/role:Role";
 
@@ -16,8 +16,8 @@ describe("criticalPath", () => {
         // Only the component's URN is recorded: the children are the model's own expansion.
         const release = resource(RELEASE, "karpenter", { dependsOn: [component] });
         const path = criticalPath([component, cluster, tag, release]);
-        assert.deepEqual(path.steps.map((s) => [s.name, s.start, s.minutes]), [["c", 0, 11], ["karpenter", 11, 3]]);
-        assert.equal(path.totalMinutes, 14);
+        assert.deepEqual(path.steps.map((s) => [s.name, s.start, s.minutes]), [["c", 0, 10], ["karpenter", 10, 3]]);
+        assert.equal(path.totalMinutes, 13);
         assert.match(path.steps[1].waitsFor ?? "", /dependsOn c; c finishes with its child c/);
     });
 
@@ -53,7 +53,7 @@ describe("criticalPath", () => {
         const path = criticalPath([cluster, byName, byOidc, entry, release]);
         assert.deepEqual(
             path.unneededWaits.map((w) => [w.name, w.waitsFor.name, w.inputs, w.delayMinutes, w.onCriticalPath]),
-            [["fargate-exec", "c", ["assumeRolePolicy"], 11, true]],
+            [["fargate-exec", "c", ["assumeRolePolicy"], 10, true]],
             "the IRSA role uses the OIDC provider and the access entry lives in the cluster: both need it",
         );
         assert.equal(path.steps[1].name, "fargate-exec");
@@ -72,14 +72,14 @@ describe("criticalPath", () => {
         assert.deepEqual(criticalPath([nat, tagged]).unneededWaits.map((w) => [w.name, w.inputs, w.delayMinutes]), [["tagged", ["tags"], 2]]);
     });
 
-    test("a dependency on a remote component's child (never registered under mocks) waits for that component", () => {
-        const cluster = resource(CLUSTER, "dev-cluster");
+    test("a dependency on a URN never registered is reported, not guessed at", () => {
+        const cluster = resource(CLUSTER, "dev-cluster-eksCluster");
+        // What a remote component's child would be: the plan no longer maps it to the component.
         const child = "urn:pulumi:test::eks-karpenter::eks:index:Cluster$aws:eks/cluster:Cluster::dev-cluster-eksCluster";
-        const stray = "urn:pulumi:test::eks-karpenter::aws:s3/bucket:Bucket::elsewhere";
-        const tag = { ...resource("aws:ec2/tag:Tag", "tag"), dependencies: [child, stray] };
+        const tag = { ...resource("aws:ec2/tag:Tag", "tag"), dependencies: [cluster.urn, child] };
         const path = criticalPath([cluster, tag]);
-        assert.deepEqual(path.steps.map((s) => s.name), ["dev-cluster", "tag"]);
-        assert.deepEqual(path.unresolved, [stray]);
+        assert.deepEqual(path.steps.map((s) => s.name), ["dev-cluster-eksCluster", "tag"]);
+        assert.deepEqual(path.unresolved, [child]);
     });
 
     test("an add-on whose pods need an EC2 node also waits for Karpenter's first node", () => {

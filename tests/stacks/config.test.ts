@@ -15,6 +15,9 @@ async function failure(stack: string, overrides: Record<string, unknown | null>)
     assert.fail(`expected the ${stack} program to fail with ${JSON.stringify(overrides)}`);
 }
 
+/** A role ARN of the mocks' account, for the cases that need a well-formed principal. */
+const ROLE = "arn:aws:iam::123456789012:role/admin";
+
 describe("bad config fails the preview with the setting, the value and what is allowed", () => {
     const cases: [string, string, Record<string, unknown | null>, RegExp][] = [
         ["missing cluster name", "dev", { clusterName: null }, /^eks-karpenter:clusterName: \(missing\) is not valid; required$/],
@@ -42,10 +45,57 @@ describe("bad config fails the preview with the setting, the value and what is a
         ],
         ["a private cluster with NAT", "prod", { network: { natGateways: "PerZone" } }, /^eks-karpenter:network\.natGateways: "PerZone" is not valid; None when publicSubnets is false/],
         ["a bad cluster name", "dev", { clusterName: "my cluster" }, /^eks-karpenter:clusterName: "my cluster" is not valid/],
+        [
+            "an access entry for an assumed-role session",
+            "dev",
+            { accessEntries: [{ principalArn: "arn:aws:sts::123456789012:assumed-role/admin/me", policy: "admin" }] },
+            /^eks-karpenter:accessEntries\[0\]\.principalArn: "arn:aws:sts::123456789012:assumed-role\/admin\/me" is not valid; an IAM role or user ARN such as arn:aws:iam::111122223333:role\/platform-admin/,
+        ],
+        [
+            "an access entry of another partition",
+            "dev",
+            { accessEntries: [{ principalArn: "arn:aws-cn:iam::123456789012:role/admin", policy: "view" }] },
+            /^eks-karpenter:accessEntries\[0\]\.principalArn: "arn:aws-cn:iam::123456789012:role\/admin" is not valid; an ARN of the aws partition, the stack region's$/,
+        ],
+        [
+            "an unknown access policy",
+            "dev",
+            { accessEntries: [{ principalArn: "ROLE", policy: "owner" }] },
+            /^eks-karpenter:accessEntries\[0\]\.policy: "owner" is not valid; one of cluster-admin, admin, edit, view$/,
+        ],
+        [
+            "cluster-admin in namespaces",
+            "dev",
+            { accessEntries: [{ principalArn: "ROLE", policy: "cluster-admin", namespaces: ["web"] }] },
+            /^eks-karpenter:accessEntries\[0\]\.namespaces: \["web"\] is not valid; unset with cluster-admin/,
+        ],
+        ["an empty namespace list", "dev", { accessEntries: [{ principalArn: "ROLE", policy: "edit", namespaces: [] }] }, /^eks-karpenter:accessEntries\[0\]\.namespaces: \[\] is not valid; a non-empty list/],
+        ["a bad namespace", "dev", { accessEntries: [{ principalArn: "ROLE", policy: "edit", namespaces: ["Web"] }] }, /^eks-karpenter:accessEntries\[0\]\.namespaces: "Web" is not valid; namespace names/],
+        [
+            "one principal twice",
+            "dev",
+            { accessEntries: [{ principalArn: "ROLE", policy: "view" }, { principalArn: "ROLE", policy: "edit" }] },
+            /^eks-karpenter:accessEntries\[1\]\.principalArn: "arn:aws:iam::123456789012:role\/admin" is not valid; each principal once/,
+        ],
+        [
+            "no creator admin and no cluster-admin entry",
+            "dev",
+            { bootstrapClusterCreatorAdminPermissions: "false", accessEntries: [{ principalArn: "ROLE", policy: "admin" }] },
+            /^eks-karpenter:bootstrapClusterCreatorAdminPermissions: false is not valid; true unless accessEntries has a cluster-wide cluster-admin/,
+        ],
+        ["a malformed deployer CIDR", "prod", { deployerCidrs: ["10.0.0.0/33"] }, /^eks-karpenter:deployerCidrs: "10\.0\.0\.0\/33" is not valid; IPv4 CIDRs/],
+        ["a malformed deployer security group", "prod", { deployerSecurityGroupIds: ["sg-xyz"] }, /^eks-karpenter:deployerSecurityGroupIds: "sg-xyz" is not valid; security group IDs such as sg-0123456789abcdef0$/],
+        ["an unknown support type", "dev", { supportType: "LONG" }, /^eks-karpenter:supportType: "LONG" is not valid; one of STANDARD, EXTENDED$/],
+        [
+            "a Pod Identity association for the EBS CSI controller, which its add-on binds to its own role",
+            "dev",
+            { podIdentityAssociations: [{ namespace: "kube-system", serviceAccount: "ebs-csi-controller-sa", roleArn: "ROLE" }] },
+            /^eks-karpenter:podIdentityAssociations\[0\]\.serviceAccount: "kube-system\/ebs-csi-controller-sa" is not valid; a service account no add-on binds: the aws-ebs-csi-driver add-on binds it/,
+        ],
     ];
     for (const [what, stack, overrides, message] of cases) {
         test(what, async () => {
-            assert.match(await failure(stack, overrides), message);
+            assert.match(await failure(stack, JSON.parse(JSON.stringify(overrides).replaceAll('"ROLE"', `"${ROLE}"`))), message);
         });
     }
 

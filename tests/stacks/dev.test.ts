@@ -43,20 +43,47 @@ describe("dev stack under mocks", () => {
     });
 
     test("cluster: API access entries, OIDC provider, no node group, public endpoint allowed in dev", () => {
-        const c = p.one("eks:index:Cluster");
+        const c = p.one("aws:eks/cluster:Cluster");
+        assert.equal(c.name, "dev-cluster-eksCluster", "the name the @pulumi/eks component gave its child");
         assert.equal(c.inputs.name, CLUSTER);
         assert.equal(c.inputs.version, "1.35");
-        assert.equal(c.inputs.authenticationMode, "API");
-        assert.equal(c.inputs.createOidcProvider, true);
-        assert.equal(c.inputs.skipDefaultNodeGroup, true);
-        assert.equal(c.inputs.skipDefaultSecurityGroups, true);
-        assert.equal(c.inputs.endpointPublicAccess, true);
-        assert.equal(c.inputs.endpointPrivateAccess, true);
-        assert.deepEqual(c.inputs.publicAccessCidrs, ["0.0.0.0/0"]);
-        assert.equal(c.inputs.encryptionConfigKeyArn, undefined);
+        assert.deepEqual(c.inputs.accessConfig, { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true });
+        assert.equal(c.inputs.bootstrapSelfManagedAddons, false, "EKS installs nothing the managed add-ons then adopt");
+        assert.deepEqual(c.inputs.upgradePolicy, { supportType: "EXTENDED" });
+        assert.equal(c.inputs.vpcConfig.endpointPublicAccess, true);
+        assert.equal(c.inputs.vpcConfig.endpointPrivateAccess, true);
+        assert.deepEqual(c.inputs.vpcConfig.publicAccessCidrs, ["0.0.0.0/0"]);
+        assert.deepEqual(c.inputs.vpcConfig.subnetIds, PRIVATE_SUBNETS);
+        assert.equal(c.inputs.vpcConfig.securityGroupIds, undefined, "only the EKS-managed cluster security group");
+        assert.equal(c.inputs.encryptionConfig, undefined);
+        assert.equal(c.inputs.deletionProtection, false);
         assert.equal(c.protect, false);
         assert.equal(p.ofType("aws:kms/key:Key").length, 0);
-        assert.deepEqual(c.inputs.privateSubnetIds, PRIVATE_SUBNETS);
+        assert.equal(p.ofType("aws:eks/nodeGroup:NodeGroup").length, 0);
+        assert.equal(p.ofType("aws:ec2/securityGroup:SecurityGroup").length, 0);
+        const role = p.one("aws:iam/role:Role", "dev-cluster-role");
+        assert.equal(c.inputs.roleArn, `arn:aws:iam::${ACCOUNT_ID}:role/${role.inputs.name}`);
+        assert.ok(p.dependsOn(c, p.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "dev-cluster-role-AmazonEKSClusterPolicy")));
+    });
+
+    test("the OIDC provider is the cluster's issuer, for the STS audience, and the controller role trusts it", () => {
+        const oidc = p.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+        assert.equal(oidc.inputs.url, `https://${ISSUER}`);
+        assert.deepEqual(oidc.inputs.clientIdLists, ["sts.amazonaws.com"]);
+        assert.equal(oidc.inputs.thumbprintLists, undefined, "IAM validates EKS's issuer against its trusted CAs");
+        assert.equal(oidc.outputs.arn, `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${ISSUER}`);
+    });
+
+    test("the kubeconfig names the cluster (not its ARN) and authenticates with aws eks get-token in the region", async () => {
+        const kubeconfig = JSON.parse(await valueOf(p.stack.outputs.kubeconfig));
+        const c = p.one("aws:eks/cluster:Cluster");
+        assert.equal(kubeconfig.clusters[0].cluster.server, c.outputs.endpoint);
+        assert.match(kubeconfig.clusters[0].cluster.server, /^https:\/\//);
+        assert.equal(kubeconfig.clusters[0].cluster["certificate-authority-data"], c.outputs.certificateAuthority.data);
+        assert.deepEqual(kubeconfig.users[0].user.exec.args, ["eks", "get-token", "--cluster-name", CLUSTER, "--region", "eu-west-1", "--output", "json"]);
+        assert.equal(kubeconfig.users[0].user.exec.command, "aws");
+        const provider = p.one("pulumi:providers:kubernetes", "dev-cluster-k8s");
+        assert.equal(provider.inputs.kubeconfig, JSON.stringify(kubeconfig));
     });
 
     test("the EKS-managed cluster security group carries the discovery tag", () => {
@@ -137,7 +164,12 @@ describe("dev stack under mocks", () => {
         const profile = p.one("aws:eks/fargateProfile:FargateProfile", "dev-karpenter-fargate");
         const release = p.one("kubernetes:helm.sh/v3:Release", "dev-karpenter");
         assert.equal(profile.inputs.clusterName, CLUSTER);
-        assert.deepEqual(profile.inputs.selectors, [{ namespace: "karpenter", labels: release.inputs.values.podLabels }]);
+        assert.deepEqual(profile.inputs.selectors, [
+            { namespace: "karpenter", labels: release.inputs.values.podLabels },
+            { namespace: "kube-system", labels: { app: "ebs-csi-controller" } },
+            { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
+        ]);
+        assert.equal(p.ofType("aws:eks/fargateProfile:FargateProfile").length, 1, "one profile: EKS creates one at a time per cluster");
         assert.deepEqual(profile.inputs.subnetIds, PRIVATE_SUBNETS);
         const execRole = p.one("aws:iam/role:Role", "dev-karpenter-fargate-pod-execution");
         assert.equal(profile.inputs.podExecutionRoleArn, `arn:aws:iam::${ACCOUNT_ID}:role/${execRole.inputs.name}`);

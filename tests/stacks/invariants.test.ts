@@ -15,6 +15,7 @@ import { ConfigError, ConfigErrors } from "../../infra/errors";
 import { GuardrailError } from "../../infra/guardrails/enforce";
 import { AWS_REGIONS } from "../../infra/model/regions";
 import { EXIT, main } from "../../offline/plan";
+import { checkGuardrails } from "../../offline/plan/guardrails";
 import { REPO_ROOT, lastRegistrations, runProgram } from "../harness";
 
 /** What the program threw, after checking it registered nothing. */
@@ -163,6 +164,21 @@ describe("Pod Identity associations", () => {
     test("one for a service account an add-on binds to its own role is refused", async () => {
         await refuses("dev", association("kube-system", "ebs-csi-controller-sa"), "eks-karpenter:podIdentityAssociations[0].serviceAccount", /the aws-ebs-csi-driver add-on binds it/);
     });
+    test("each fault reported once, by one check: a config error stops the program before the guardrails that would see it too", async () => {
+        // The EBS CSI controller's account is bound by its add-on and on Fargate: one error, not also no-pod-identity-on-fargate.
+        const bound = await configErrors("dev", association("kube-system", "ebs-csi-controller-sa"));
+        assert.deepEqual(bound.map((e) => e.setting), ["eks-karpenter:podIdentityAssociations[0].serviceAccount"]);
+        // Two for one account: one error, not also unique-physical-identity.
+        const twice = { podIdentityAssociations: [association("team-a", "app").podIdentityAssociations[0], association("team-a", "app", "arn:aws:iam::123456789012:role/other").podIdentityAssociations[0]] };
+        const dup = await configErrors("dev", twice);
+        assert.deepEqual(dup.map((e) => [e.setting, e.allowed]), [["eks-karpenter:podIdentityAssociations[1].serviceAccount", "one association per service account (EKS refuses a second)"]]);
+        // Control: the guardrail does report two associations of one account where no config check ran (the policy pack's view).
+        const p = await passes("dev", association("team-a", "app"));
+        const one = p.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation")[0];
+        const found = checkGuardrails([...p.resources, { ...one, name: "copy", urn: `${one.urn}-copy` }]).map((v) => v.rule);
+        assert.deepEqual(found, ["unique-physical-identity"]);
+    });
+
     test("one for CoreDNS on Fargate is a guardrail violation", async () => {
         const e = await violations("dev", association("kube-system", "coredns"));
         assert.match(e.message, /\[no-pod-identity-on-fargate\] .*kube-system\/coredns, whose pods run on Fargate/);
@@ -260,9 +276,35 @@ describe("every config error of a stack file in one run", () => {
         assert.match(e.message, /^2 config errors:\n- eks-karpenter:kubernetesVersion: "1\.3x" is not valid; .*\n- eks-karpenter:karpenter\.replicas: 0 is not valid; /);
     });
 
+    test("the cluster's access and network settings are checked independently, each named by its config key", async () => {
+        const errors = await configErrors("prod", {
+            deployerCidrs: ["10.0.0.0/33"],
+            deployerSecurityGroupIds: ["sg-xyz"],
+            supportType: "LONG",
+            accessEntries: [{ principalArn: "arn:aws:iam::123456789012:role/admin", policy: "owner" }],
+        });
+        assert.deepEqual(errors.map((e) => e.setting), [
+            "eks-karpenter:supportType",
+            "eks-karpenter:deployerCidrs",
+            "eks-karpenter:deployerSecurityGroupIds",
+            "eks-karpenter:accessEntries[0].policy",
+        ]);
+        // Control: each alone is the only error (none of them hides or causes another).
+        for (const [key, value] of [["deployerCidrs", ["10.0.0.0/33"]], ["supportType", "LONG"]] as const) {
+            assert.deepEqual((await configErrors("prod", { [key]: value })).map((e) => e.setting), [`eks-karpenter:${key}`]);
+        }
+        await passes("prod", { deployerCidrs: ["10.0.0.0/16"], deployerSecurityGroupIds: ["sg-0123456789abcdef0"], supportType: "STANDARD" });
+    });
+
+    test("no creator admin without a cluster-wide cluster-admin entry names bootstrapClusterCreatorAdminPermissions", async () => {
+        const entry = (policy: string) => ({ principalArn: "arn:aws:iam::123456789012:role/admin", policy });
+        await refuses("dev", { bootstrapClusterCreatorAdminPermissions: false, accessEntries: [entry("admin")] }, "eks-karpenter:bootstrapClusterCreatorAdminPermissions", /^true unless accessEntries has a cluster-wide cluster-admin/);
+        await passes("dev", { bootstrapClusterCreatorAdminPermissions: false, accessEntries: [entry("cluster-admin")] });
+    });
+
     test("type errors are reported together too", async () => {
-        const errors = await configErrors("dev", { karpenter: { replica: 2 }, nodes: { gpu: "yes" } });
-        assert.deepEqual(errors.map((e) => e.setting), ["eks-karpenter:karpenter.replica", "eks-karpenter:nodes.gpu"]);
+        const errors = await configErrors("dev", { karpenter: { replica: 2, createSpotServiceLinkedRole: "yes" }, nodes: { gpu: "yes" } });
+        assert.deepEqual(errors.map((e) => e.setting).sort(), ["eks-karpenter:karpenter.createSpotServiceLinkedRole", "eks-karpenter:karpenter.replica", "eks-karpenter:nodes.gpu"]);
     });
 
     describe("a YAML syntax error", () => {

@@ -14,24 +14,27 @@ describe("prod stack under mocks", () => {
     });
 
     test("private API endpoint only", () => {
-        const c = p.one("eks:index:Cluster");
-        assert.equal(c.inputs.endpointPublicAccess, false);
-        assert.equal(c.inputs.endpointPrivateAccess, true);
-        assert.equal(c.inputs.publicAccessCidrs, undefined);
+        const c = p.one("aws:eks/cluster:Cluster");
+        assert.equal(c.inputs.vpcConfig.endpointPublicAccess, false);
+        assert.equal(c.inputs.vpcConfig.endpointPrivateAccess, true);
+        assert.equal(c.inputs.vpcConfig.publicAccessCidrs, undefined);
         assert.equal(c.inputs.name, "eks-karpenter-prod");
     });
 
     test("secrets encrypted with a rotating KMS key, control-plane logs on", () => {
         const key = p.one("aws:kms/key:Key");
         assert.equal(key.inputs.enableKeyRotation, true);
-        const c = p.one("eks:index:Cluster");
-        assert.match(c.inputs.encryptionConfigKeyArn, /^arn:aws:kms:eu-west-1:123456789012:key\//);
+        const c = p.one("aws:eks/cluster:Cluster");
+        assert.match(c.inputs.encryptionConfig.provider.keyArn, /^arn:aws:kms:eu-west-1:123456789012:key\//);
+        assert.deepEqual(c.inputs.encryptionConfig.resources, ["secrets"]);
+        const keyUse = JSON.parse(p.one("aws:iam/rolePolicy:RolePolicy", "prod-cluster-role-secrets-encryption").inputs.policy);
+        assert.equal(keyUse.Statement[0].Resource, c.inputs.encryptionConfig.provider.keyArn, "the cluster role may use the key");
         assert.deepEqual(c.inputs.enabledClusterLogTypes, ["api", "audit", "authenticator"]);
     });
 
     test("the cluster and its key are protected from deletion", () => {
-        assert.equal(p.one("eks:index:Cluster").protect, true);
-        assert.equal(p.one("eks:index:Cluster").inputs.deletionProtection, true);
+        assert.equal(p.one("aws:eks/cluster:Cluster").protect, true);
+        assert.equal(p.one("aws:eks/cluster:Cluster").inputs.deletionProtection, true);
         assert.equal(p.one("aws:kms/key:Key").protect, true);
         // Not only the data-bearing resources: everything prod registers is protected (tests/stacks/protect.test.ts).
         assert.equal(p.one("aws:sqs/queue:Queue").protect, true);

@@ -15,12 +15,10 @@ import {
 } from "../../../infra/addons/cluster-addons";
 import { configError } from "./config-errors";
 
-const base: ClusterAddonsArgs = {
+const base: Omit<ClusterAddonsArgs, "fargateProfile"> = {
     clusterName: "c",
     configuredClusterName: "c",
     kubernetesVersion: "1.33",
-    privateSubnetIds: ["subnet-a", "subnet-b"],
-    fargatePodExecutionRoleArn: "arn:aws:iam::123456789012:role/fargate",
     partition: "aws",
     region: "eu-west-1",
     accountId: "123456789012",
@@ -93,18 +91,21 @@ describe("add-on catalog", () => {
         assert.deepEqual(ebs.configuration, { node: { tolerateAllTaints: true } });
         assert.deepEqual(ebsCsiConfiguration(), ebs.configuration);
         assert.deepEqual(ebs.serviceAccountRole, { serviceAccount: "ebs-csi-controller-sa", managedPolicies: ["service-role/AmazonEBSCSIDriverPolicy"] });
-        assert.deepEqual(ebs.fargateProfile, { name: "ebs-csi-controller", labels: { app: "ebs-csi-controller" }, serviceAccount: "ebs-csi-controller-sa" });
+        assert.deepEqual(ebs.fargateSelector, { namespace: "kube-system", labels: { app: "ebs-csi-controller" } });
+        assert.equal(ebs.fargateServiceAccount, "ebs-csi-controller-sa");
         assert.equal(ebs.needsNodes, false);
         assert.equal(ebs.beforeNodes, true);
     });
 
-    test("CoreDNS needs a node only when it runs on Karpenter; on Fargate it gets a profile instead", () => {
+    test("CoreDNS needs a node only when it runs on Karpenter; on Fargate its pods are selected instead", () => {
         const onFargate = addonSpecs({ placement: "fargate", replicas: 2, lameduckSeconds: 30 }).find((s) => s.name === "coredns")!;
         assert.equal(onFargate.needsNodes, false);
-        assert.deepEqual(onFargate.fargateProfile, { name: "coredns", labels: { "k8s-app": "kube-dns" }, serviceAccount: "coredns" });
+        assert.deepEqual(onFargate.fargateSelector, { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } });
+        assert.equal(onFargate.fargateServiceAccount, "coredns");
         const onKarpenter = addonSpecs({ placement: "karpenter", replicas: 2, lameduckSeconds: 30 }).find((s) => s.name === "coredns")!;
         assert.equal(onKarpenter.needsNodes, true);
-        assert.equal(onKarpenter.fargateProfile, undefined);
+        assert.equal(onKarpenter.fargateSelector, undefined);
+        assert.equal(onKarpenter.fargateServiceAccount, undefined);
         assert.deepEqual(onKarpenter.after, ["vpc-cni", "kube-proxy"]);
     });
 

@@ -25,37 +25,17 @@ function release(p: Program): Registered {
     return p.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart?.endsWith("/karpenter"))!;
 }
 
-function fargateProfile(p: Program, profileName: string): Registered | undefined {
-    return p.ofType("aws:eks/fargateProfile:FargateProfile").find((r) => r.inputs.fargateProfileName === profileName);
-}
-
-/** Whether `a` waits for `b`, directly or through what it depends on. */
-function waitsFor(p: Program, a: Registered, b: Registered, seen = new Set<string>()): boolean {
-    if (p.dependsOn(a, b)) return true;
-    seen.add(a.urn);
-    return a.dependencies.some((urn) => {
-        const d = p.byUrn(urn);
-        return d !== undefined && !seen.has(urn) && waitsFor(p, d, b, seen);
-    });
-}
-
-/** Inputs of the `eks.Cluster` component (its mock answers with outputs only), by stack. */
-const clusterInputs: Record<string, any> = {};
 /** Arguments of `aws.eks.getAddonVersion`, as the last program called it. */
 let versionLookups: any[] = [];
-const { newResource, call } = AwsMocks.prototype;
+const { call } = AwsMocks.prototype;
 before(() => {
-    AwsMocks.prototype.newResource = function (args: pulumi.runtime.MockResourceArgs) {
-        if (args.type === "eks:index:Cluster") clusterInputs[pulumi.getStack()] = args.inputs;
-        return newResource.call(this, args);
-    };
     AwsMocks.prototype.call = function (args: pulumi.runtime.MockCallArgs) {
         if (args.token === "aws:eks/getAddonVersion:getAddonVersion") versionLookups.push(args.inputs);
         return call.call(this, args);
     };
 });
 after(() => {
-    Object.assign(AwsMocks.prototype, { newResource, call });
+    Object.assign(AwsMocks.prototype, { call });
 });
 
 for (const stack of ["dev", "prod"]) {
@@ -84,12 +64,15 @@ for (const stack of ["dev", "prod"]) {
             );
         });
 
-        test("eks.Cluster creates no kube-proxy or CoreDNS add-on of its own", () => {
-            assert.equal(clusterInputs[stack].kubeProxyAddonOptions.enabled, false);
-            assert.equal(clusterInputs[stack].corednsAddonOptions.enabled, false);
+        test("exactly one add-on of each name on the cluster, and EKS bootstraps none of its own", () => {
+            const cluster = p.one("aws:eks/cluster:Cluster");
+            assert.equal(cluster.inputs.bootstrapSelfManagedAddons, false);
+            const names = p.ofType(ADDON).map((r) => `${r.inputs.clusterName}/${r.inputs.addonName}`);
+            assert.equal(new Set(names).size, names.length, names.join(", "));
+            for (const r of p.ofType(ADDON)) assert.equal(r.inputs.clusterName, cluster.inputs.name);
         });
 
-        test("CoreDNS on Fargate: its own profile for kube-system's kube-dns pods, computeType Fargate", () => {
+        test("CoreDNS on Fargate: the cluster's one profile selects kube-system's kube-dns pods, computeType Fargate", () => {
             const coredns = addon(p, "coredns");
             const config = configuration(coredns);
             assert.equal(config.computeType, "Fargate");
@@ -101,13 +84,14 @@ for (const stack of ["dev", "prod"]) {
             );
             assert.match(config.corefile, /health \{\s+lameduck 30s\s+\}\s+ready\n/);
 
-            const profile = fargateProfile(p, "coredns")!;
-            const karpenterProfile = fargateProfile(p, "karpenter")!;
-            assert.deepEqual(profile.inputs.selectors, [{ namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }]);
-            assert.equal(profile.inputs.podExecutionRoleArn, karpenterProfile.inputs.podExecutionRoleArn);
-            assert.deepEqual(profile.inputs.subnetIds, karpenterProfile.inputs.subnetIds);
-            assert.ok(p.dependsOn(coredns, profile), "pods find their profile in place");
-            assert.ok(waitsFor(p, profile, karpenterProfile), "EKS creates one Fargate profile at a time");
+            const [profile, ...others] = p.ofType("aws:eks/fargateProfile:FargateProfile");
+            assert.deepEqual(others, [], "one profile: a first up and a destroy each wait for one");
+            assert.equal(profile.name, `${stack}-karpenter-fargate`, "the Karpenter profile's name, kept");
+            assert.deepEqual(profile.inputs.selectors.slice(1), [
+                { namespace: "kube-system", labels: { app: "ebs-csi-controller" } },
+                { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
+            ]);
+            assert.ok(p.dependsOn(coredns, profile), "CoreDNS's pods are created after the profile that selects them");
         });
 
         test("EBS CSI: an IRSA role for its controller (on Fargate, where Pod Identity does not work), no Pod Identity association", () => {
@@ -120,6 +104,10 @@ for (const stack of ["dev", "prod"]) {
             assert.equal(attachment.inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
             assert.equal(attachment.inputs.role, role.inputs.name);
             assert.ok(p.dependsOn(ebs, attachment), "the role can act before the controller starts");
+            // Its controller's pods on the cluster's one Fargate profile, which the add-on waits for.
+            const profile = p.one("aws:eks/fargateProfile:FargateProfile");
+            assert.ok(profile.inputs.selectors.some((s: any) => s.namespace === "kube-system" && s.labels?.app === "ebs-csi-controller"));
+            assert.ok(p.dependsOn(ebs, profile), "its controller's pods are created after the profile that selects them");
             const associations = [
                 ...p.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").map((r) => `${r.inputs.namespace}/${r.inputs.serviceAccount}`),
                 ...p.ofType(ADDON).flatMap((r) => (r.inputs.podIdentityAssociations ?? []).map((a: any) => `kube-system/${a.serviceAccount}`)),
@@ -246,10 +234,17 @@ describe("config choices", () => {
         assert.equal(addon(p, "vpc-cni").inputs.addonVersion, ADDON_VERSIONS["vpc-cni"]);
     });
 
-    test("CoreDNS on Karpenter: no Fargate profile, no computeType, created after Karpenter", async () => {
+    test("CoreDNS on Karpenter: not selected by the Fargate profile, no computeType, created after Karpenter", async () => {
         const p = await runProgram("dev", { addons: { coreDns: { placement: "karpenter", lameduck: "20s" } } });
         const coredns = addon(p, "coredns");
-        assert.equal(fargateProfile(p, "coredns"), undefined);
+        // The profile selects Karpenter's and the EBS CSI controller's pods, not CoreDNS's.
+        assert.deepEqual(
+            p.one("aws:eks/fargateProfile:FargateProfile").inputs.selectors.map((s: any) => [s.namespace, s.labels]),
+            [
+                ["karpenter", { "eks-karpenter.io/compute": "fargate" }],
+                ["kube-system", { app: "ebs-csi-controller" }],
+            ],
+        );
         assert.equal(configuration(coredns).computeType, undefined);
         assert.match(configuration(coredns).corefile, /lameduck 20s/);
         assert.ok(p.dependsOn(coredns, release(p)));

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ClusterLogType, resolveClusterArgs } from "../../../infra/cluster/cluster";
+import { ClusterLogType, clusterTrustPolicy, kubeconfigOf, resolveClusterArgs } from "../../../infra/cluster/cluster";
 import { physicalName } from "../../../infra/iam/names";
 
 const base = { clusterName: "prod", vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"] };
@@ -13,6 +13,9 @@ describe("resolveClusterArgs", () => {
         assert.equal(a.secretsEncryption, true);
         assert.equal(a.protect, false);
         assert.match(a.kubernetesVersion, /^1\.\d\d$/);
+        assert.equal(a.bootstrapClusterCreatorAdminPermissions, true);
+        assert.equal(a.supportType, "EXTENDED");
+        assert.deepEqual([a.accessEntries, a.deployerCidrs, a.deployerSecurityGroupIds], [[], [], []]);
     });
 
     test("refuses bad names, versions, CIDRs and log types, naming the setting", () => {
@@ -25,6 +28,32 @@ describe("resolveClusterArgs", () => {
         assert.throws(() => resolveClusterArgs({ ...base, endpointPublicAccess: true, publicAccessCidrs: ["10.0.0.0/33"] }), /Cluster\.publicAccessCidrs: "10\.0\.0\.0\/33"/);
         assert.throws(() => resolveClusterArgs({ ...base, publicAccessCidrs: ["10.0.0.0/8"] }), /empty unless endpointPublicAccess is true/);
         assert.throws(() => resolveClusterArgs({ ...base, enabledClusterLogTypes: [ClusterLogType.Api, "scheduling" as ClusterLogType] }), /Cluster\.enabledClusterLogTypes: "scheduling" is not valid; one of api, audit/);
+    });
+});
+
+describe("the cluster role's trust", () => {
+    test("EKS's control plane only, for this cluster of this account, in the account's partition", () => {
+        const [statement, ...rest] = clusterTrustPolicy({ partition: "aws-cn", region: "cn-north-1", accountId: "111122223333" }, "prod").Statement as any[];
+        assert.deepEqual(rest, []);
+        assert.equal(statement.Sid, "AllowEksControlPlane");
+        assert.deepEqual(statement.Principal, { Service: "eks.amazonaws.com" });
+        assert.deepEqual(statement.Action, ["sts:AssumeRole", "sts:TagSession"]);
+        assert.deepEqual(statement.Condition, {
+            StringEquals: { "aws:SourceAccount": "111122223333" },
+            ArnLike: { "aws:SourceArn": "arn:aws-cn:eks:cn-north-1:111122223333:cluster/prod" },
+        });
+    });
+});
+
+describe("kubeconfigOf", () => {
+    test("exec aws eks get-token for the cluster's name in its region; no credential in it", () => {
+        const config = JSON.parse(kubeconfigOf({ name: "prod", endpoint: "https://X.gr7.eu-west-1.eks.amazonaws.com", certificateAuthorityData: "LS0t", region: "eu-west-1" }));
+        assert.equal(config["current-context"], "prod");
+        assert.deepEqual(config.clusters, [{ name: "prod", cluster: { server: "https://X.gr7.eu-west-1.eks.amazonaws.com", "certificate-authority-data": "LS0t" } }]);
+        const exec = config.users[0].user.exec;
+        assert.deepEqual([exec.command, ...exec.args], ["aws", "eks", "get-token", "--cluster-name", "prod", "--region", "eu-west-1", "--output", "json"]);
+        assert.equal(exec.apiVersion, "client.authentication.k8s.io/v1beta1");
+        assert.deepEqual(Object.keys(config.users[0].user), ["exec"], "no token, password or client key");
     });
 });
 

@@ -9,8 +9,15 @@ describe("the environment's dependencies", () => {
     before(async () => {
         p = await runProgram("dev");
     });
-    const waitsForCluster = (r: Registered) =>
-        r.dependencies.some((d) => d.includes("eks:index:Cluster")) || p.dependsOn(r, p.one("eks-karpenter:index:Cluster"));
+    /** Whether `r` waits for the EKS cluster, directly or through what it depends on (the OIDC provider, say). */
+    const waitsForCluster = (r: Registered, seen = new Set<string>()): boolean =>
+        p.dependsOn(r, p.one("aws:eks/cluster:Cluster")) ||
+        r.dependencies.some((urn) => {
+            const d = p.byUrn(urn);
+            if (d === undefined || seen.has(urn)) return false;
+            seen.add(urn);
+            return waitsForCluster(d, seen) || p.children(d).some((c) => waitsForCluster(c, seen));
+        });
 
     test("IAM policies and the Fargate pod execution role do not wait for the cluster", () => {
         const independent = [

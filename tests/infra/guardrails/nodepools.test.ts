@@ -69,6 +69,29 @@ describe("rule nodepools-unambiguous", () => {
         assert.deepEqual(ambiguous(poolSpec({ labels: { [ARCH]: "arm64" } }), poolSpec({ requirements: [req(ARCH, "In", "amd64")] })), []);
     });
 
+    it("compares only pools of the same cluster (their Kubernetes provider)", () => {
+        const on = (cluster: string, name: string) => ({ ...nodePool(name, poolSpec()), cluster });
+        assert.deepEqual(messages(nodePoolsUnambiguous, [on("provider-1", "a"), on("provider-2", "b")]), []);
+        // Negative control: the same two pools on one cluster overlap.
+        assert.equal(messages(nodePoolsUnambiguous, [on("provider-1", "a"), on("provider-1", "b")]).length, 1);
+    });
+
+    it("finds the one overlapping pair among many pools a label separates (the index skips only separated pairs)", () => {
+        const team = (n: number, value = `team-${n}`) => nodePool(`p${n}`, poolSpec({ labels: { team: value } }));
+        const pools = Array.from({ length: 200 }, (_, n) => team(n));
+        assert.deepEqual(messages(nodePoolsUnambiguous, pools), []);
+        pools.push(team(200, "team-17"));
+        const [message, ...rest] = messages(nodePoolsUnambiguous, pools);
+        assert.equal(rest.length, 0);
+        assert.match(message, /^NodePools "p17" and "p200" can take the same pods/);
+        // A value list that shares a value with every pool is compared with each.
+        pools.push(nodePool("wide", poolSpec({ requirements: [req("team", "In", "team-3", "team-4")] })));
+        assert.deepEqual(
+            messages(nodePoolsUnambiguous, pools).map((m) => /^NodePools "(\w+)" and "(\w+)"/.exec(m)!.slice(1).join("+")),
+            ["p3+wide", "p4+wide", "p17+p200"],
+        );
+    });
+
     it("leaves static NodePools (spec.replicas) out: they take no pending pods", () => {
         assert.deepEqual(ambiguous({ ...poolSpec(), replicas: 3 } as ReturnType<typeof poolSpec>, poolSpec()), []);
     });

@@ -5,6 +5,7 @@ import { ConfigError } from "../../../infra/errors";
 import { TYPES, validate } from "../../../infra/guardrails";
 import { GuardrailError } from "../../../infra/guardrails/enforce";
 import { runProgram } from "../../harness";
+import { checkGuardrails } from "../../../offline/plan/guardrails";
 import { MockMonitor, RegisterResourceRequest, settings } from "../../../offline/pulumi-internals";
 
 const ROLE = "arn:aws:iam::123456789012:role/some-role";
@@ -45,7 +46,7 @@ describe("guardrails in the stack program", () => {
             assert.deepEqual(validate(program.resources), []);
             // Not vacuous: the resources the rules read are there.
             assert.match(program.one(TYPES.helmRelease, `${stack}-karpenter`).inputs.chart, /\/karpenter$/);
-            assert.equal(program.ofType(TYPES.fargateProfile).length, 3, "Karpenter's, the EBS CSI controller's and CoreDNS's");
+            assert.equal(program.ofType(TYPES.fargateProfile).length, 1, "one profile for Karpenter, the EBS CSI controller and CoreDNS");
             assert.ok(program.ofType(TYPES.nodePool).length >= 2 && program.ofType(TYPES.addon).length === 5);
         });
     }
@@ -76,5 +77,22 @@ describe("guardrails in the stack program", () => {
         const e = await failure(runProgram("prod", { karpenter }));
         assert.ok(e instanceof ConfigError);
         assert.equal(e.message, 'eks-karpenter:karpenter.limits.memory: "2Gi" is not valid; equal to requests.memory (1Gi): the controller must run with Guaranteed QoS');
+    });
+});
+
+describe("guardrails over a program with several environments", () => {
+    it("compare each cluster's NodePools among themselves: no false violation across clusters, a real overlap still found", async () => {
+        const program = await runProgram("dev", {}, undefined, 3);
+        const pools = program.ofType(TYPES.nodePool);
+        assert.equal(new Set(pools.map((p) => p.provider)).size, 3, "one Kubernetes provider per cluster");
+        assert.deepEqual(checkGuardrails(program.resources), []);
+        // Without the cluster each pool belongs to, every environment's pools overlap the others'.
+        const clusterBlind = validate(program.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })));
+        assert.ok(clusterBlind.filter((v) => v.rule === "nodepools-unambiguous").length >= 3);
+        // A real overlap on one cluster: a copy of one of its pools under another name.
+        const original = pools.find((p) => p.name.startsWith("dev2-"))!;
+        const copy = { ...original, name: "copy", urn: `${original.urn}-copy`, inputs: { ...original.inputs, metadata: { name: "copy" } } };
+        const found = checkGuardrails([...program.resources, copy]);
+        assert.deepEqual(found.map((v) => [v.rule, v.resource.name]), [["nodepools-unambiguous", "copy"]]);
     });
 });

@@ -7,6 +7,7 @@ import { karpenterFlowSchemas, karpenterValues, KarpenterValuesInput } from "../
 import { resolveKarpenterArgs } from "../../../infra/karpenter/karpenter";
 import { VERSIONS } from "../../../infra/versions";
 import { SHARED } from "../../harness";
+import { unknownPaths } from "../../chart-values";
 
 const chartDir = path.join(SHARED, "reference/karpenter-1.9/chart");
 const referenceValues = parse(fs.readFileSync(path.join(chartDir, "values.yaml"), "utf8"));
@@ -25,17 +26,6 @@ const input: KarpenterValuesInput = {
     isolatedVPC: false,
     logLevel: "info",
 };
-
-/** Paths of our values that the chart does not declare (a typo there is silently ignored by Helm). */
-function unknownPaths(ours: unknown, theirs: unknown, at: string[] = []): string[] {
-    if (ours === null || typeof ours !== "object" || Array.isArray(ours)) return [];
-    // An empty map or a list in the chart's values is free-form (annotations, labels, env).
-    if (theirs !== null && typeof theirs === "object" && !Array.isArray(theirs) && Object.keys(theirs).length === 0) return [];
-    if (theirs === null || typeof theirs !== "object" || Array.isArray(theirs)) return [at.join(".")];
-    return Object.entries(ours).flatMap(([k, v]) =>
-        k in theirs ? unknownPaths(v, (theirs as Record<string, unknown>)[k], [...at, k]) : [[...at, k].join(".")],
-    );
-}
 
 describe("karpenterValues", () => {
     test("uses only keys the pinned chart's values.yaml declares", () => {
@@ -130,11 +120,21 @@ describe("resolveKarpenterArgs", () => {
         assert.deepEqual([other.imageTag, other.imageDigest], ["1.9.1", undefined]);
     });
 
+    test("without a repository, the public image at the pinned tag and digest, or at the tag and digest asked for", () => {
+        const pinned = resolveKarpenterArgs(base);
+        assert.deepEqual([pinned.imageRepository, pinned.imageTag, pinned.imageDigest], [VERSIONS.karpenterImageRepository, VERSIONS.karpenter, VERSIONS.karpenterImageDigest]);
+        const digest = `sha256:${"b".repeat(64)}`;
+        const other = resolveKarpenterArgs({ ...base, imageTag: "1.9.1", imageDigest: digest });
+        assert.deepEqual([other.imageRepository, other.imageTag, other.imageDigest], [VERSIONS.karpenterImageRepository, "1.9.1", digest]);
+    });
+
     test("refuses malformed quantities, replica counts, namespaces and empty pod labels", () => {
         assert.throws(() => resolveKarpenterArgs({ ...base, requests: { cpu: "one" } }), /Karpenter\.requests\.cpu: "one" is not valid; a Kubernetes quantity/);
         assert.throws(() => resolveKarpenterArgs({ ...base, replicas: 0 }), /Karpenter\.replicas: 0 is not valid; a whole number from 1 to 10/);
         assert.throws(() => resolveKarpenterArgs({ ...base, namespace: "Karpenter" }), /Karpenter\.namespace/);
         assert.throws(() => resolveKarpenterArgs({ ...base, podLabels: {} }), /Karpenter\.podLabels/);
         assert.throws(() => resolveKarpenterArgs({ ...base, imageDigest: "latest" }), /Karpenter\.imageDigest/);
+        assert.throws(() => resolveKarpenterArgs({ ...base, imageTag: "1.9.1@sha256:abc" }), /Karpenter\.imageTag: "1\.9\.1@sha256:abc" is not valid; an image tag/);
+        assert.doesNotThrow(() => resolveKarpenterArgs({ ...base, imageTag: "v1.9.1-rc.1_b2" }));
     });
 });

@@ -218,7 +218,7 @@ function skipReason(): string | undefined {
         ["findmnt", "util-linux"],
         ["pkill", "procps"],
         ["tar", "tar"],
-        ["mkfs.ext4", "e2fsprogs"],
+        ["mkfs.ext4", "e2fsprogs"], // the seed scripts of the negative controls format ext4
         ["mkfs.xfs", "xfsprogs"],
     ];
     // The image must run alone: a dynamically linked busybox would not.
@@ -281,6 +281,8 @@ describe("containerd-volume.sh with real containerd: the pause image survives", 
     test("first boot: the store is on the data volume, the pause image is listed and a container from it runs", () => {
         assert.match(real.read("setup.log"), /copied the contents of \/var\/lib\/containerd/);
         assertPauseWorks(real, "first-boot");
+        // An XFS volume, recorded in fstab with its type: the reboot below mounts it from that line.
+        assert.match(fs.readFileSync(real.fstab, "utf8"), new RegExp(`^UUID=[0-9a-f-]{36} ${TARGET} xfs defaults,noatime,nofail 0 0$`, "m"));
         // Found in the store: the drop-in's check had nothing to re-import (and /etc/eks/pause.tar is absent here).
         assert.equal(real.read("ensure.log").trim(), `containerd-volume: localhost/kubernetes/pause is present`);
     });

@@ -36,7 +36,10 @@ cp -a "$FIXTURE/." ${TARGET}/
 
 
 function skipReason(): string | undefined {
-    const tools = ["unshare", "losetup", "mkfs.ext4", "blkid", "findmnt", "mountpoint", "mkswap"].map((t): [string, string] => [t, "util-linux e2fsprogs"]);
+    const tools: [string, string][] = [
+        ...["unshare", "losetup", "blkid", "findmnt", "mountpoint", "mkswap"].map((t): [string, string] => [t, "util-linux"]),
+        ["mkfs.xfs", "xfsprogs"],
+    ];
     return hostSkipReason("attach loop devices and mount in a private namespace", tools, ["-m"]);
 }
 
@@ -68,7 +71,7 @@ class Node {
             chown -R 65535:65535 $f/io.containerd.snapshotter.v1.overlayfs/snapshots/1/fs
             ln -s snapshots/1/fs $f/io.containerd.snapshotter.v1.overlayfs/current
             chmod 711 $f
-            truncate -s 64M ${this.dir}/disk.img
+            truncate -s 320M ${this.dir}/disk.img  # sparse; XFS needs 300 MiB
             losetup -f --show ${this.dir}/disk.img`);
         assert.equal(made.status, 0, made.stderr);
         this.loop = made.stdout.trim();
@@ -167,13 +170,14 @@ describe("containerd-volume.sh on a real block device", { skip: reason }, () => 
             snapshot ${TARGET} >"$OUT/root-volume"`);
         const { status, log } = n.run("first");
         assert.equal(status, 0, log);
-        assert.equal(n.read("mount").trim().split(/\s+/).join(" "), `${n.loop} ext4`);
+        assert.equal(n.read("mount").trim().split(/\s+/).join(" "), `${n.loop} xfs`);
         // The pause image and everything else arrived intact (modes, owners, links, content)...
         assert.equal(n.read("volume"), n.fixtureSnapshot());
         // ...and nothing was removed from the root volume's copy underneath.
         assert.equal(n.read("root-volume"), n.fixtureSnapshot());
-        assert.equal(fs.readFileSync(n.fstab, "utf8"), `${FSTAB_BEFORE}UUID=${n.uuid()} ${TARGET} ext4 defaults,noatime,nofail 0 2\n`);
-        for (const line of [`created an ext4 filesystem on ${n.loop}`, `copied the contents of ${TARGET}`, `mounted ${n.loop} (ext4, UUID=${n.uuid()}) on ${TARGET}`]) {
+        // XFS, as the AMI formats its own disks; fsck pass 0 (fsck.xfs does nothing, XFS checks itself on mount).
+        assert.equal(fs.readFileSync(n.fstab, "utf8"), `${FSTAB_BEFORE}UUID=${n.uuid()} ${TARGET} xfs defaults,noatime,nofail 0 0\n`);
+        for (const line of [`created an xfs filesystem on ${n.loop}`, `copied the contents of ${TARGET}`, `mounted ${n.loop} (xfs, UUID=${n.uuid()}) on ${TARGET}`]) {
             assert.ok(log.includes(line), `log lacks "${line}":\n${log}`);
         }
     });
@@ -251,6 +255,26 @@ describe("containerd-volume.sh on a real block device", { skip: reason }, () => 
         assert.equal(n.read("root-volume"), n.fixtureSnapshot());
         assert.equal(fs.readFileSync(n.fstab, "utf8"), FSTAB_BEFORE);
         assert.equal(fs.existsSync(n.dropIn), false);
+    });
+
+    test("without mkfs.xfs: a loud line in the log, exit 1, the volume left blank and containerd on the root volume", () => {
+        const n = node();
+        // Inside this namespace only, mkfs.xfs's directory is replaced by a copy without it.
+        n.boot(`sbin=$(dirname "$(readlink -f "$(command -v mkfs.xfs)")")
+            mkdir "$OUT/sbin" && mount -t tmpfs tmpfs "$OUT/sbin" && cp -a "$sbin/." "$OUT/sbin/" && rm "$OUT/sbin/mkfs.xfs"
+            mount --bind "$OUT/sbin" "$sbin"
+            if command -v mkfs.xfs >/dev/null; then echo found; else echo gone; fi >"$OUT/mkfs"
+            run nomkfs
+            if mountpoint -q ${TARGET}; then echo mounted; else echo not-mounted; fi >"$OUT/mounted"
+            snapshot ${TARGET} >"$OUT/root-volume"`);
+        assert.equal(n.read("mkfs").trim(), "gone", "the test could not hide mkfs.xfs");
+        const { status, log } = n.run("nomkfs");
+        assert.equal(status, 1, log);
+        assert.equal(log.trim(), `containerd-volume: ERROR: mkfs.xfs is not installed (xfsprogs); ${n.loop} stays blank and containerd stays on the root volume`);
+        assert.equal(n.read("mounted").trim(), "not-mounted");
+        assert.equal(n.read("root-volume"), n.fixtureSnapshot());
+        assert.equal(sh(`blkid -p ${n.loop}`).status, 2, "no signature written");
+        assert.equal(fs.readFileSync(n.fstab, "utf8"), FSTAB_BEFORE);
     });
 
     test("a device with a signature that is not a filesystem is neither formatted nor mounted", () => {
