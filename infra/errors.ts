@@ -10,6 +10,8 @@ export class ConfigError extends Error {
         public readonly value: unknown,
         /** What is allowed, and why where it is not obvious. */
         public readonly allowed: string,
+        /** Other settings `allowed` names, written as `setting` is (so that a stack can name them by its config keys too). */
+        public readonly mentions: readonly string[] = [],
     ) {
         super(`${setting}: ${formatValue(value)} is not valid; ${allowed}`);
         this.name = "ConfigError";
@@ -27,8 +29,8 @@ function formatValue(value: unknown): string {
 }
 
 /** Throws a ConfigError unless `ok`. */
-export function check(ok: boolean, setting: string, value: unknown, allowed: string): void {
-    if (!ok) throw new ConfigError(setting, value, allowed);
+export function check(ok: boolean, setting: string, value: unknown, allowed: string, mentions: readonly string[] = []): void {
+    if (!ok) throw new ConfigError(setting, value, allowed, mentions);
 }
 
 /**
@@ -37,7 +39,7 @@ export function check(ok: boolean, setting: string, value: unknown, allowed: str
  */
 export class ConfigErrors extends ConfigError {
     constructor(public readonly errors: readonly ConfigError[]) {
-        super(errors[0].setting, errors[0].value, errors[0].allowed);
+        super(errors[0].setting, errors[0].value, errors[0].allowed, errors[0].mentions);
         this.message = `${errors.length} config errors:\n${errors.map((e) => `- ${e.message}`).join("\n")}`;
         this.name = "ConfigErrors";
     }

@@ -19,6 +19,8 @@ export interface EnvironmentProfile {
     privateCluster: boolean;
     /** Which default NodePools (limits, disruption) the environment gets. */
     nodePoolProfile: NodePoolProfile;
+    /** Whether the default GPU pool exists where config (`nodes.gpu`) is silent. */
+    gpu: boolean;
     /** Reclaim policy of the default StorageClass where config sets none. */
     storageReclaimPolicy: ReclaimPolicy;
     /** The Karpenter controller's replicas and requests where config sets none. */
@@ -147,7 +149,8 @@ export abstract class EnvironmentStack {
                         dataVolume: c.nodes?.dataVolume,
                     },
                 ],
-                defaultPools: { profile: p.nodePoolProfile, spotPercent: c.nodes?.spotPercent, gpu: c.nodes?.gpu },
+                defaultPools: { profile: p.nodePoolProfile, spotPercent: c.nodes?.spotPercent, gpu: c.nodes?.gpu ?? p.gpu },
+                devicePluginImage: c.nodes?.devicePluginImage,
             },
             addons: { ...c.addons, storageClass: { reclaimPolicy: p.storageReclaimPolicy, ...c.addons?.storageClass } },
             budget: c.budget,

@@ -87,6 +87,7 @@ export const configSchema = z
             .object({
                 spotPercent: z.number().optional(),
                 gpu: z.boolean().optional(),
+                devicePluginImage: z.object({ repository: z.string(), tag: z.string().optional() }).strict().optional(),
                 amiFamily: z.nativeEnum(AmiFamily).optional(),
                 amiVersion: z.string().optional(),
                 rootVolume: volume.optional(),
@@ -226,6 +227,8 @@ const CONFIG_KEYS: readonly [string, string][] = [
     ["CostBudget.budgetName", "clusterName"],
     ["CostBudget.", "budget."],
     ["EC2NodeClass[default].", "nodes."],
+    ["Environment.nodes.defaultPools.", "nodes."],
+    ["Environment.nodes.devicePluginImage", "nodes.devicePluginImage"],
     ["defaultNodePools.", "nodes."],
     ["Environment.podIdentityAssociations", "podIdentityAssociations"],
     ["Environment.tags", "tags"],
@@ -240,9 +243,13 @@ export function configKey(setting: string): string {
     return mapped.includes(":") ? mapped : `${NAMESPACE}:${mapped}`;
 }
 
-/** `e` (one ConfigError or several) with every setting named by its config key. */
+/** `e` (one ConfigError or several) with every setting, and every other setting its text mentions, named by its config key. */
 export function asConfigKeys(e: ConfigError): ConfigError {
-    const one = (x: ConfigError) => new ConfigError(configKey(x.setting), x.value, x.allowed);
+    const one = (x: ConfigError) => {
+        const mentions = [...x.mentions].sort((a, b) => b.length - a.length);
+        const allowed = mentions.reduce((text, m) => text.split(m).join(configKey(m)), x.allowed);
+        return new ConfigError(configKey(x.setting), x.value, allowed, mentions.map(configKey));
+    };
     return e instanceof ConfigErrors ? new ConfigErrors(e.errors.map(one)) : one(e);
 }
 

@@ -25,7 +25,7 @@ import { NatGateways, Network, NetworkSettings, resolveNetworkArgs } from "../ne
 import { renderEC2NodeClass } from "../nodes/ec2-node-class";
 import { KarpenterNodes, KarpenterNodesSettings, resolveKarpenterNodesArgs } from "../nodes/karpenter-nodes";
 import { nodePoolAllowsSpot, renderNodePool } from "../nodes/node-pool";
-import { describeNvidiaDevicePlugin } from "../nodes/nvidia-device-plugin";
+import { DevicePluginImage, describeNvidiaDevicePlugin, devicePluginPools, resolveDevicePluginImage } from "../nodes/nvidia-device-plugin";
 import { SPOT_SERVICE_LINKED_ROLE } from "../model/service-linked-roles";
 import { AWS_REGIONS, isAwsRegion } from "../model/regions";
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "../model/eks";
@@ -53,6 +53,16 @@ export interface EnvironmentKarpenter extends KarpenterSettings {
      * Spot instance was ever launched there). @default true when some NodePool allows Spot, else false
      */
     createSpotServiceLinkedRole?: boolean;
+}
+
+/** Node settings of an environment: the classes and pools, and what the environment installs for them. */
+export interface EnvironmentNodes extends KarpenterNodesSettings {
+    /**
+     * Image of NVIDIA's device plugin, installed when an AL2023 NVIDIA GPU pool exists. A private cluster
+     * with such a pool must give one in a registry its VPC reaches (a mirror in private ECR): nvcr.io is on
+     * the internet. @default the chart's, `nvcr.io/nvidia/k8s-device-plugin:v<chart version>`
+     */
+    devicePluginImage?: DevicePluginImage;
 }
 
 /** Add-on settings of an environment: ClusterAddons' choices, plus the workload namespaces. */
@@ -108,8 +118,8 @@ export interface EnvironmentArgs {
     addons?: EnvironmentAddons;
     /** A monthly cost budget with notifications; it is named after the cluster. @default none */
     budget?: CostBudgetSettings;
-    /** Karpenter's EC2NodeClasses and NodePools: the classes and pools, or the default pools' options. */
-    nodes: KarpenterNodesSettings;
+    /** Karpenter's EC2NodeClasses and NodePools: the classes and pools, or the default pools' options; the device plugin's image. */
+    nodes: EnvironmentNodes;
     /** Tags for every AWS resource. @default {} */
     tags?: Record<string, string>;
     /**
@@ -268,21 +278,40 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     // Role or instance profile are wired later; a stand-in of the right kind lets the set be checked now.
     // With no IAM endpoint the controller cannot create instance profiles: make the node's in advance.
     const createInstanceProfile = k.createInstanceProfile ?? privateCluster;
+    const { devicePluginImage, ...nodeSettings } = args.nodes;
     const nodes = errors.attempt(() =>
         resolveKarpenterNodesArgs({
-            ...args.nodes,
+            ...nodeSettings,
             clusterName: args.cluster.clusterName,
             ...(createInstanceProfile ? { instanceProfile: KNOWN_AFTER_DEPLOYMENT } : { role: KNOWN_AFTER_DEPLOYMENT }),
             tags,
         }),
     );
+    // The image's form is checked even when the pools are not valid; whether the pools' nodes reach it, on valid pools.
+    const pluginImage = !region
+        ? undefined
+        : errors.attempt(() =>
+              resolveDevicePluginImage(
+                  privateCluster,
+                  region,
+                  aws.config.allowedAccountIds ?? [],
+                  nodes ? devicePluginPools(nodes.nodeClasses, nodes.nodePools).map((p) => p.name) : [],
+                  devicePluginImage,
+                  {
+                      image: "Environment.nodes.devicePluginImage",
+                      withoutPools: nodeSettings.nodePools
+                          ? { setting: "Environment.nodes.nodePools", value: "no NVIDIA GPU pool on an AL2023 EC2NodeClass" }
+                          : { setting: "Environment.nodes.defaultPools.gpu", value: "false" },
+                  },
+              ),
+          );
     errors.throwIfAny();
     const { specs: addonSpecs, serviceAccounts: addonAccounts } = addonsResolved!;
     // The add-ons' Fargate pods (the EBS CSI controller, CoreDNS there) share the controller's profile:
     // one profile, one wait (EKS creates one profile at a time per cluster).
     const fargateSelectors = addonSpecs.flatMap((spec) => spec.fargateSelector ?? []);
     const createSpotServiceLinkedRole = k.createSpotServiceLinkedRole ?? nodes!.nodePools.some(nodePoolAllowsSpot);
-    const nvidiaDevicePlugin = describeNvidiaDevicePlugin(`${name}-nvidia-device-plugin`, nodes!.nodeClasses, nodes!.nodePools);
+    const nvidiaDevicePlugin = describeNvidiaDevicePlugin(`${name}-nvidia-device-plugin`, nodes!.nodeClasses, nodes!.nodePools, pluginImage!);
 
     // The guardrails, over descriptions of what the components below register, built from the same
     // renderers. They run on data known while the program runs, so they also hold in a preview.
@@ -357,6 +386,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         createInstanceProfile,
         createSpotServiceLinkedRole,
         nvidiaDevicePlugin,
+        nodeSettings,
         privateCluster,
         network,
         endpointsEnabled,
@@ -596,7 +626,7 @@ export class Environment extends pulumi.ComponentResource {
         const nodes = new KarpenterNodes(
             `${name}-nodes`,
             {
-                ...args.nodes,
+                ...settings.nodeSettings,
                 clusterName,
                 ...(createInstanceProfile ? { instanceProfile: nodeRole.instanceProfileName as pulumi.Output<string> } : { role: nodeRole.roleName }),
                 tags,

@@ -3,11 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { AwsScope, policyDocument } from "../iam/policy";
-import { ecrRegistry, isPublicRegistry, registryOf } from "../model/registry";
+import { PUBLIC_ECR_REGISTRY, privateEcrRepository, registryOf, unreachableFromPrivateCluster } from "../model/registry";
 import { VERSIONS } from "../versions";
 
-/** Amazon ECR Public: where Karpenter publishes its image, on the internet. */
-export const PUBLIC_ECR_REGISTRY = "public.ecr.aws";
+export { PUBLIC_ECR_REGISTRY };
 
 /** The controller image's path inside ECR Public (`karpenter/controller`). */
 export const KARPENTER_IMAGE_PATH = VERSIONS.karpenterImageRepository.slice(PUBLIC_ECR_REGISTRY.length + 1);
@@ -15,12 +14,18 @@ export const KARPENTER_IMAGE_PATH = VERSIONS.karpenterImageRepository.slice(PUBL
 /** Repository prefix of the pull-through cache unless set. */
 export const DEFAULT_CACHE_PREFIX = "ecr-public";
 
+/** An account and region to show in examples of private ECR repositories: the stack's region, and its first allowed account if it names any. */
+export function exampleEcrScope(region: string, allowedAccountIds: readonly string[] = []) {
+    return { accountId: allowedAccountIds[0] ?? "123456789012", region, dnsSuffix: "amazonaws.com" };
+}
+
 /**
- * Checks that a private cluster pulls the controller image from a registry its VPC reaches: private ECR
- * in the cluster's region, whose `ecr.dkr` endpoint the private cluster has (and in its account, when
- * the stack names its accounts with `aws:allowedAccountIds`). The default image is in ECR Public, which a
- * VPC without internet egress cannot reach: the controller's pods would stay in ImagePullBackOff and no
- * node would ever be launched. Registries are compared as hosts: case-insensitively and without a port.
+ * Checks that a private cluster pulls the controller image from a registry its VPC reaches
+ * (`unreachableFromPrivateCluster`, the device plugin image's rule too): private ECR in the cluster's
+ * region, whose `ecr.dkr` endpoint the private cluster has (and in its account, when the stack names its
+ * accounts with `aws:allowedAccountIds`). The default image is in ECR Public, which a VPC without internet
+ * egress cannot reach: the controller's pods would stay in ImagePullBackOff and no node would ever be
+ * launched. Registries are compared as hosts: case-insensitively and without a port.
  */
 export function checkControllerImage(
     privateCluster: boolean,
@@ -29,17 +34,15 @@ export function checkControllerImage(
     allowedAccountIds: readonly string[] = [],
 ): void {
     if (!privateCluster) return;
-    const ecr = imageRepository ? ecrRegistry(imageRepository) : undefined;
-    const registry = imageRepository ? registryOf(imageRepository) : undefined;
-    const where = registry === undefined ? "" : isPublicRegistry(imageRepository!) ? `; ${registry} is on the internet` : ecr ? `; ${registry} is not` : `; ${registry} is not private ECR`;
+    const why = unreachableFromPrivateCluster(imageRepository, region, allowedAccountIds);
     check(
-        ecr !== undefined && ecr.region === region && (allowedAccountIds.length === 0 || allowedAccountIds.includes(ecr.accountId)),
+        why === undefined,
         "karpenter.imageRepository",
         imageRepository,
         `in a private cluster, a registry the VPC reaches through its ecr.dkr endpoint: private ECR in the stack's region ${region}` +
             `${allowedAccountIds.length > 0 ? ` and account (${allowedAccountIds.join(", ")})` : ""}, such as ` +
-            `${pullThroughCacheRepository({ accountId: allowedAccountIds[0] ?? "123456789012", region, dnsSuffix: "amazonaws.com" }, DEFAULT_CACHE_PREFIX)} ` +
-            `(the PublicEcrPullThroughCache component's karpenterImageRepository, or a replicated copy)${where}`,
+            `${pullThroughCacheRepository(exampleEcrScope(region, allowedAccountIds), DEFAULT_CACHE_PREFIX)} ` +
+            `(the PublicEcrPullThroughCache component's karpenterImageRepository, or a replicated copy); ${registryOf(imageRepository) ?? "the repository"} ${why}`,
     );
 }
 
@@ -62,7 +65,7 @@ export function pullThroughCacheRepository(
     prefix: string,
     upstreamPath: string = KARPENTER_IMAGE_PATH,
 ): string {
-    return `${scope.accountId}.dkr.ecr.${scope.region}.${scope.dnsSuffix}/${prefix}/${upstreamPath}`;
+    return privateEcrRepository(scope, `${prefix}/${upstreamPath}`);
 }
 
 /**

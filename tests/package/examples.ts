@@ -15,7 +15,7 @@ import { parse } from "yaml";
 import { PACKAGE_ROOT, PackageSchema, SchemaObject, SchemaProperty } from "../../package/provider";
 import { packageSchema, provider } from "./package-schema";
 import { AwsMocks } from "../mocks";
-import { lastRegistrations, runProgram, stackConfig } from "../harness";
+import { DEVICE_PLUGIN_MIRROR, lastRegistrations, runProgram, stackConfig } from "../harness";
 import { settings } from "../../offline/pulumi-internals";
 
 const TOKEN = "eks-karpenter:index:";
@@ -257,5 +257,28 @@ describe("examples/yaml", () => {
         assert.deepEqual(Object.keys(result.state).sort(), outputs);
         assert.equal(await pulumi.isSecret(result.state.kubeconfig as pulumi.Output<string>), true);
         assert.equal(stackConfig(path.join(PACKAGE_ROOT, "Pulumi.prod.yaml"))["aws:region"], YAML.config["aws:region"].value);
+    });
+
+    it("with the GPU pool on, the component refuses a private cluster without a reachable device plugin image, naming its own setting", async () => {
+        await pulumi.runtime.setMocks(new AwsMocks("eu-west-1"), "eks-karpenter", "prod", false);
+        pulumi.runtime.setAllConfig({ "aws:region": YAML.config["aws:region"].value });
+        const props = YAML.resources.prod.properties;
+        const withGpu = (devicePluginImage?: object) => ({
+            ...props,
+            endpoints: null,
+            imageCache: null,
+            nodes: { ...props.nodes, defaultPools: { ...props.nodes.defaultPools, gpu: true }, ...(devicePluginImage ? { devicePluginImage } : {}) },
+        });
+        const before = lastRegistrations().length;
+        await assert.rejects(
+            provider.construct("prod", `${TOKEN}Environment`, withGpu(), {}),
+            /^ConfigError: Environment\.nodes\.devicePluginImage\.repository: \(missing\) is not valid; in a private cluster, a registry the VPC reaches .*crane copy/,
+        );
+        assert.equal(lastRegistrations().length, before, "nothing registered");
+        // Negative control: with the image mirrored into private ECR, it constructs, and the release runs the mirror.
+        await provider.construct("prod", `${TOKEN}Environment`, withGpu({ repository: DEVICE_PLUGIN_MIRROR }), {});
+        await settings.waitForRPCs();
+        const release = lastRegistrations().find((r) => r.name === "prod-nvidia-device-plugin");
+        assert.deepEqual(release?.inputs.values.image, { repository: DEVICE_PLUGIN_MIRROR, tag: "v0.20.0" });
     });
 });

@@ -38,6 +38,15 @@ describe("checkControllerImage", () => {
         assert.throws(() => checkControllerImage(true, cache, "eu-west-1", ["210987654321"]), /and account \(210987654321\)/);
     });
 
+    it("refuses other internet registries (Docker Hub, also when implied), and private ECR of another region", () => {
+        for (const repository of ["karpenter/controller", "docker.io/karpenter/controller", "ghcr.io/x/controller", "nvcr.io/x/controller", cache.replace("eu-west-1", "us-east-1")]) {
+            assert.throws(() => checkControllerImage(true, repository, "eu-west-1"), /^ConfigError: karpenter\.imageRepository: /, repository);
+        }
+        // Negative control: the cluster's region's ECR, and the example names that region.
+        checkControllerImage(true, cache.replace("eu-west-1", "us-east-1"), "us-east-1");
+        assert.throws(() => checkControllerImage(true, undefined, "us-east-1"), /such as 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\//);
+    });
+
     it("accepts private ECR of the stack's region (and account), and anything outside a private cluster", () => {
         checkControllerImage(true, cache, "eu-west-1");
         checkControllerImage(true, cache.toUpperCase().replace("/ECR-PUBLIC/KARPENTER/CONTROLLER", "/ecr-public/karpenter/controller"), "eu-west-1");
