@@ -42,8 +42,10 @@ export function resolveKarpenterNodesArgs(args: KarpenterNodesArgs) {
     const nodeClasses: EC2NodeClassArgs[] = (args.nodeClasses ?? [{ name: "default" }]).map((c) => ({
         ...c,
         clusterName: args.clusterName,
-        role: args.role,
-        instanceProfile: args.instanceProfile,
+        // A class naming its own role or instance profile keeps it; the others get the cluster's.
+        ...(c.role !== undefined || c.instanceProfile !== undefined
+            ? { role: c.role, instanceProfile: c.instanceProfile }
+            : { role: args.role, instanceProfile: args.instanceProfile }),
         tags: { ...(args.tags ?? {}), ...(c.tags ?? {}) },
     }));
     check(nodeClasses.length > 0, "KarpenterNodes.nodeClasses", [], "at least one EC2NodeClass");
