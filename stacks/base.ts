@@ -2,7 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { ReclaimPolicy } from "../infra/addons/cluster-addons";
 import { NodePoolLimitsSummary } from "../infra/addons/node-pool-limits";
 import { ClusterLogType } from "../infra/cluster/cluster";
-import { Environment, EnvironmentArgs } from "../infra/environment/environment";
+import { Environment, EnvironmentArgs, checkVersions } from "../infra/environment/environment";
+import { DEFAULT_KARPENTER_VERSION } from "../infra/model/karpenter-versions";
+import { VERSIONS } from "../infra/versions";
 import { check } from "../infra/errors";
 import { NodePoolProfile } from "../infra/nodes/default-pools";
 import { NAMESPACE, StackConfig } from "./config";
@@ -66,6 +68,19 @@ export abstract class EnvironmentStack {
                 `${only} in the ${profile.name} environment`,
             );
         }
+        // The versions as the stack file names them, resolved; the Environment checks them again under its own names.
+        checkVersions(
+            {
+                kubernetesVersion: config.kubernetesVersion ?? VERSIONS.kubernetes,
+                karpenterVersion: config.karpenter?.version ?? DEFAULT_KARPENTER_VERSION,
+                addonVersions: config.addons?.versions,
+            },
+            {
+                kubernetesVersion: `${NAMESPACE}:kubernetesVersion`,
+                karpenterVersion: `${NAMESPACE}:karpenter.version`,
+                addonVersion: (addon) => `${NAMESPACE}:addons.versions.${addon}`,
+            },
+        );
         // `protect` on the Environment is inherited by every resource inside it (Pulumi's rule for a
         // parent's `protect`): the engine checks it per delete step, so protecting only the cluster would
         // let `pulumi destroy` delete the pools, controller, add-ons and namespaces before it stopped.

@@ -6,6 +6,7 @@ import { ReclaimPolicy } from "../infra/addons/cluster-addons";
 import { AccessPolicy, ClusterLogType, ClusterSupportType } from "../infra/cluster/cluster";
 import { ConfigError } from "../infra/errors";
 import { KarpenterLogLevel } from "../infra/karpenter/karpenter";
+import type { KarpenterMinor } from "../infra/model/karpenter-versions";
 import { NatGateways } from "../infra/network/network";
 import { AmiFamily } from "../infra/nodes/ec2-node-class";
 
@@ -80,6 +81,8 @@ export const configSchema = z
                 logLevel: checkedByComponent(KarpenterLogLevel).optional(),
                 podLabels: z.record(z.string()).optional(),
                 createSpotServiceLinkedRole: z.boolean().optional(),
+                // One of the supported minors, checked with kubernetesVersion by the stack.
+                version: (z.string() as unknown as z.ZodType<KarpenterMinor, z.ZodTypeDef, string>).optional(),
             })
             .strict()
             .optional(),

@@ -8,7 +8,7 @@ import { WorkloadNamespace, WorkloadNamespaces, resolveWorkloadNamespacesArgs } 
 import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
 import { componentOptions, componentType } from "../aliases";
 import { Cluster, ClusterSettings, accessEntryName, kubernetesProvider, resolveClusterArgs } from "../cluster/cluster";
-import { check } from "../errors";
+import { ConfigError, check } from "../errors";
 import { GuardrailSettings, TYPES } from "../guardrails";
 import { enforceGuardrails } from "../guardrails/enforce";
 import { physicalName } from "../iam/names";
@@ -27,6 +27,8 @@ import { KarpenterNodes, KarpenterNodesSettings, resolveKarpenterNodesArgs } fro
 import { nodePoolAllowsSpot, renderNodePool } from "../nodes/node-pool";
 import { describeNvidiaDevicePlugin } from "../nodes/nvidia-device-plugin";
 import { SPOT_SERVICE_LINKED_ROLE } from "../model/service-linked-roles";
+import { KarpenterMinor } from "../model/karpenter-versions";
+import { VersionSettingNames, versionProblems } from "../model/kubernetes-versions";
 
 /** Karpenter settings of an environment: the controller's own settings, and what the environment builds around it. */
 export interface EnvironmentKarpenter extends KarpenterSettings {
@@ -122,6 +124,25 @@ export const DEFAULT_FARGATE_POD_LABELS = { "eks-karpenter.io/compute": "fargate
 /** Stands in, in what the guardrails check, for a value only deployment knows (a name, ARN or endpoint). */
 const KNOWN_AFTER_DEPLOYMENT = "(known after deployment)";
 
+/** How an Environment's errors name the version settings (a stack names its own keys). */
+export const ENVIRONMENT_VERSION_SETTINGS: VersionSettingNames = {
+    kubernetesVersion: "Environment.cluster.kubernetesVersion",
+    karpenterVersion: "Environment.karpenter.version",
+    addonVersion: (addon) => `Environment.addons.versions.${addon}`,
+};
+
+/**
+ * Checks the cluster's Kubernetes version, resolved, against the Karpenter version and the add-ons pinned for
+ * it; throws ConfigError naming the first misfit as `names` spell the settings.
+ */
+export function checkVersions(
+    resolved: { kubernetesVersion: string; karpenterVersion: KarpenterMinor; addonVersions?: Record<string, string> },
+    names: VersionSettingNames,
+): void {
+    const problem = versionProblems({ ...resolved, addonVersions: resolved.addonVersions ?? {} }, names)[0];
+    if (problem) throw new ConfigError(problem.setting, problem.value, problem.allowed);
+}
+
 /** Checks every setting of an environment and applies its defaults; throws ConfigError naming the first bad one. */
 export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     check(args.cluster !== undefined, "Environment.cluster", args.cluster, "the cluster's settings");
@@ -164,6 +185,10 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const podLabels = k.podLabels ?? DEFAULT_FARGATE_POD_LABELS;
     // Wired values are stand-ins here: only the user's settings are being checked.
     const karpenter = resolveKarpenterArgs({ ...k, podLabels, clusterName: "", clusterEndpoint: "", region: "", controllerRoleArn: "" });
+    checkVersions(
+        { kubernetesVersion: cluster.kubernetesVersion, karpenterVersion: karpenter.version, addonVersions: args.addons?.versions },
+        ENVIRONMENT_VERSION_SETTINGS,
+    );
     const karpenterServiceAccount = `${karpenter.namespace}/${karpenter.serviceAccountName}`;
     const tags = { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) };
     const { namespaces, ...addons } = args.addons ?? {};
@@ -402,7 +427,12 @@ export class Environment extends pulumi.ComponentResource {
         const queue = interruptionHandling
             ? new InterruptionQueue(
                   `${name}-interruption`,
-                  { queueName: suffix.apply((s) => physicalName(base, "karpenter", s, 80)), dnsSuffix, tags },
+                  {
+                      queueName: suffix.apply((s) => physicalName(base, "karpenter", s, 80)),
+                      events: karpenterSettings.release.interruptionEvents,
+                      dnsSuffix,
+                      tags,
+                  },
                   { parent: this },
               )
             : undefined;
@@ -417,6 +447,7 @@ export class Environment extends pulumi.ComponentResource {
                 serviceAccount: karpenterSettings.serviceAccountName,
                 roleName: iamName("karpenter"),
                 nodeRoleArn: nodeRole.roleArn,
+                karpenterVersion: karpenterSettings.release,
                 interruptionQueueArn: queue?.queueArn,
                 ...scope,
                 tags,

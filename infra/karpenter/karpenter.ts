@@ -4,6 +4,7 @@ import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { ResourceDescription, TYPES, qosGaps } from "../guardrails";
 import { DNS1123_LABEL } from "../model/eks";
+import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS, KarpenterMinor, isKarpenterMinor } from "../model/karpenter-versions";
 import { VERSIONS } from "../versions";
 import { karpenterFlowSchemas, karpenterValues } from "./helm-values";
 import { parseQuantity } from "./quantity";
@@ -25,6 +26,12 @@ export enum KarpenterLogLevel {
 
 /** The controller's own settings: what an environment lets its user choose. */
 export interface KarpenterSettings {
+    /**
+     * Karpenter minor version (`"1.9"`, `"1.14"`): its charts, controller image, reference IAM policy,
+     * interruption events and supported Kubernetes versions come from its table (KARPENTER_VERSIONS).
+     * @default "1.9" (DEFAULT_KARPENTER_VERSION)
+     */
+    version?: KarpenterMinor;
     /** Namespace of the controller (a Fargate profile must select it). @default "karpenter" */
     namespace?: string;
     /** Service account of the controller (the IRSA role trusts exactly this one). @default "karpenter" */
@@ -42,13 +49,13 @@ export interface KarpenterSettings {
     spotToSpotConsolidation?: boolean;
     /**
      * Controller image tag, in the configured repository (the public one unless `imageRepository` is set).
-     * @default the pinned Karpenter version
+     * @default the chart's tag of `version`
      */
     imageTag?: string;
     /**
-     * Controller image digest (`sha256:...`), verified on every pull. The pinned digest belongs to the pinned
+     * Controller image digest (`sha256:...`), verified on every pull. The chart's digest belongs to the chart's
      * tag: with another tag and no digest, the image is pulled by tag alone.
-     * @default the pinned chart's digest when the tag is the pinned version, else none
+     * @default the chart's digest of `version` when the tag is the chart's, else none
      */
     imageDigest?: string;
     /** The VPC has no route to public AWS endpoints (Karpenter's `isolatedVPC`). @default false */
@@ -115,7 +122,10 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
     const logLevel = args.logLevel ?? KarpenterLogLevel.Info;
     const logLevels = Object.values(KarpenterLogLevel) as string[];
     check(logLevels.includes(logLevel), "Karpenter.logLevel", logLevel, `one of ${logLevels.join(", ")}`);
-    const imageTag = args.imageTag ?? VERSIONS.karpenter;
+    const version = args.version ?? DEFAULT_KARPENTER_VERSION;
+    check(isKarpenterMinor(version), "Karpenter.version", version, `one of ${Object.keys(KARPENTER_VERSIONS).map((v) => JSON.stringify(v)).join(", ")}`);
+    const release = KARPENTER_VERSIONS[version];
+    const imageTag = args.imageTag ?? release.image.tag;
     // Docker's rule for a tag: what `repository:tag` may carry.
     check(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(imageTag), "Karpenter.imageTag", imageTag, "an image tag: letters, digits, '_', '.', '-' (at most 128, not starting with '.' or '-')");
     if (args.imageDigest !== undefined) {
@@ -123,6 +133,9 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
     }
     return {
         ...args,
+        version,
+        /** The version's table: charts, image, policy, interruption events, Kubernetes versions. */
+        release,
         namespace,
         serviceAccountName,
         resources: requests,
@@ -134,8 +147,8 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
         imageRepository: args.imageRepository ?? VERSIONS.karpenterImageRepository,
         imageTag,
         // A mirror or pull-through cache serves the upstream image unchanged: keep verifying its digest. The
-        // pinned digest is the pinned tag's: another tag without a digest of its own is pulled by tag.
-        imageDigest: args.imageDigest ?? (imageTag === VERSIONS.karpenter ? VERSIONS.karpenterImageDigest : undefined),
+        // chart's digest is the chart's tag's: another tag without a digest of its own is pulled by tag.
+        imageDigest: args.imageDigest ?? (imageTag === release.image.tag ? release.image.digest : undefined),
     };
 }
 
@@ -157,7 +170,7 @@ export function describeKarpenterRelease(
         inputs: {
             name: "karpenter",
             chart: `${VERSIONS.karpenterChartRepository}/karpenter`,
-            version: VERSIONS.karpenter,
+            version: a.release.chart,
             namespace,
             // CRDs come from the karpenter-crd release, which (unlike this chart) upgrades them.
             skipCrds: true,
@@ -185,7 +198,7 @@ export function describeKarpenterRelease(
 
 /**
  * Karpenter: its namespace, FlowSchemas outside kube-system, the `karpenter-crd` chart (so CRDs are
- * upgraded with the controller) and the controller chart, both at the pinned version.
+ * upgraded with the controller) and the controller chart, both at the charts of the chosen version.
  *
  * Pass the Kubernetes provider in `opts.providers`, and in `ordering.controllerDependsOn` what must exist
  * before the controller starts (its Fargate profile and IRSA role), so a first `pulumi up` does not wait on pods
@@ -225,7 +238,7 @@ export class Karpenter extends pulumi.ComponentResource {
             {
                 name: "karpenter-crd",
                 chart: `${VERSIONS.karpenterChartRepository}/karpenter-crd`,
-                version: VERSIONS.karpenter,
+                version: a.release.crdChart,
                 namespace: namespace.metadata.name,
             },
             { parent: this },
@@ -237,7 +250,7 @@ export class Karpenter extends pulumi.ComponentResource {
         });
         this.namespace = namespace.metadata.name;
         this.releaseName = release.name;
-        this.chartVersion = pulumi.output(VERSIONS.karpenter);
+        this.chartVersion = pulumi.output(a.release.chart);
         this.serviceAccountName = pulumi.output(a.serviceAccountName);
         this.registerOutputs({
             namespace: this.namespace,

@@ -5,7 +5,10 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { karpenterFlowSchemas, karpenterValues, KarpenterValuesInput } from "../../../infra/karpenter/helm-values";
 import { resolveKarpenterArgs } from "../../../infra/karpenter/karpenter";
-import { VERSIONS } from "../../../infra/versions";
+import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS, VERSIONS } from "../../../infra/versions";
+
+/** The Karpenter version a stack gets when its config names none. */
+const PINNED = KARPENTER_VERSIONS[DEFAULT_KARPENTER_VERSION];
 import { SHARED } from "../../harness";
 import { unknownPaths } from "../../chart-values";
 
@@ -69,12 +72,12 @@ describe("pinned version", () => {
     test("matches the reference chart, its CRD chart and its default image tag", () => {
         const chart = parse(fs.readFileSync(path.join(chartDir, "Chart.yaml"), "utf8"));
         const crdChart = parse(fs.readFileSync(path.join(chartDir, "karpenter-crd-Chart.yaml"), "utf8"));
-        assert.equal(chart.version, VERSIONS.karpenter);
-        assert.equal(crdChart.version, VERSIONS.karpenter);
-        assert.equal(referenceValues.controller.image.tag, VERSIONS.karpenter);
+        assert.equal(chart.version, PINNED.chart);
+        assert.equal(crdChart.version, PINNED.crdChart);
+        assert.equal(referenceValues.controller.image.tag, PINNED.image.tag);
         assert.equal(referenceValues.controller.image.repository, VERSIONS.karpenterImageRepository);
-        assert.equal(referenceValues.controller.image.digest, VERSIONS.karpenterImageDigest);
-        assert.match(VERSIONS.karpenter, /^1\.9\.\d+$/);
+        assert.equal(referenceValues.controller.image.digest, PINNED.image.digest);
+        assert.match(PINNED.chart, /^1\.9\.\d+$/);
     });
 });
 
@@ -115,14 +118,14 @@ describe("resolveKarpenterArgs", () => {
 
     test("a mirrored image keeps the pinned tag and digest, unless another tag is asked for", () => {
         const pinned = resolveKarpenterArgs({ ...base, imageRepository: "mirror.example/karpenter/controller" });
-        assert.deepEqual([pinned.imageTag, pinned.imageDigest], [VERSIONS.karpenter, VERSIONS.karpenterImageDigest]);
+        assert.deepEqual([pinned.imageTag, pinned.imageDigest], [PINNED.image.tag, PINNED.image.digest]);
         const other = resolveKarpenterArgs({ ...base, imageRepository: "mirror.example/karpenter/controller", imageTag: "1.9.1" });
         assert.deepEqual([other.imageTag, other.imageDigest], ["1.9.1", undefined]);
     });
 
     test("without a repository, the public image at the pinned tag and digest, or at the tag and digest asked for", () => {
         const pinned = resolveKarpenterArgs(base);
-        assert.deepEqual([pinned.imageRepository, pinned.imageTag, pinned.imageDigest], [VERSIONS.karpenterImageRepository, VERSIONS.karpenter, VERSIONS.karpenterImageDigest]);
+        assert.deepEqual([pinned.imageRepository, pinned.imageTag, pinned.imageDigest], [VERSIONS.karpenterImageRepository, PINNED.image.tag, PINNED.image.digest]);
         const digest = `sha256:${"b".repeat(64)}`;
         const other = resolveKarpenterArgs({ ...base, imageTag: "1.9.1", imageDigest: digest });
         assert.deepEqual([other.imageRepository, other.imageTag, other.imageDigest], [VERSIONS.karpenterImageRepository, "1.9.1", digest]);
