@@ -6,7 +6,6 @@ import { ReclaimPolicy } from "../infra/addons/cluster-addons";
 import { AccessPolicy, ClusterLogType, ClusterSupportType } from "../infra/cluster/cluster";
 import { ConfigError } from "../infra/errors";
 import { KarpenterLogLevel } from "../infra/karpenter/karpenter";
-import type { KarpenterMinor } from "../infra/model/karpenter-versions";
 import { NatGateways } from "../infra/network/network";
 import { AmiFamily } from "../infra/nodes/ec2-node-class";
 
@@ -82,7 +81,7 @@ export const configSchema = z
                 podLabels: z.record(z.string()).optional(),
                 createSpotServiceLinkedRole: z.boolean().optional(),
                 // One of the supported minors, checked with kubernetesVersion by the stack.
-                version: (z.string() as unknown as z.ZodType<KarpenterMinor, z.ZodTypeDef, string>).optional(),
+                version: z.string().optional(),
             })
             .strict()
             .optional(),

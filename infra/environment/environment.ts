@@ -27,7 +27,6 @@ import { KarpenterNodes, KarpenterNodesSettings, resolveKarpenterNodesArgs } fro
 import { nodePoolAllowsSpot, renderNodePool } from "../nodes/node-pool";
 import { describeNvidiaDevicePlugin } from "../nodes/nvidia-device-plugin";
 import { SPOT_SERVICE_LINKED_ROLE } from "../model/service-linked-roles";
-import { KarpenterMinor } from "../model/karpenter-versions";
 import { VersionSettingNames, versionProblems } from "../model/kubernetes-versions";
 
 /** Karpenter settings of an environment: the controller's own settings, and what the environment builds around it. */
@@ -136,7 +135,7 @@ export const ENVIRONMENT_VERSION_SETTINGS: VersionSettingNames = {
  * it; throws ConfigError naming the first misfit as `names` spell the settings.
  */
 export function checkVersions(
-    resolved: { kubernetesVersion: string; karpenterVersion: KarpenterMinor; addonVersions?: Record<string, string> },
+    resolved: { kubernetesVersion: string; karpenterVersion: string; addonVersions?: Record<string, string> },
     names: VersionSettingNames,
 ): void {
     const problem = versionProblems({ ...resolved, addonVersions: resolved.addonVersions ?? {} }, names)[0];

@@ -1,10 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
-import { check } from "../errors";
+import { ConfigError, check } from "../errors";
 import { ResourceDescription, TYPES, qosGaps } from "../guardrails";
 import { DNS1123_LABEL } from "../model/eks";
-import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS, KarpenterMinor, isKarpenterMinor } from "../model/karpenter-versions";
+import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS, isKarpenterMinor } from "../model/karpenter-versions";
 import { VERSIONS } from "../versions";
 import { karpenterFlowSchemas, karpenterValues } from "./helm-values";
 import { parseQuantity } from "./quantity";
@@ -27,11 +27,11 @@ export enum KarpenterLogLevel {
 /** The controller's own settings: what an environment lets its user choose. */
 export interface KarpenterSettings {
     /**
-     * Karpenter minor version (`"1.9"`, `"1.14"`): its charts, controller image, reference IAM policy,
+     * Karpenter minor version, one of KARPENTER_VERSIONS' keys (`"1.9"`, `"1.14"`): its charts, controller image, reference IAM policy,
      * interruption events and supported Kubernetes versions come from its table (KARPENTER_VERSIONS).
      * @default "1.9" (DEFAULT_KARPENTER_VERSION)
      */
-    version?: KarpenterMinor;
+    version?: string;
     /** Namespace of the controller (a Fargate profile must select it). @default "karpenter" */
     namespace?: string;
     /** Service account of the controller (the IRSA role trusts exactly this one). @default "karpenter" */
@@ -123,7 +123,9 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
     const logLevels = Object.values(KarpenterLogLevel) as string[];
     check(logLevels.includes(logLevel), "Karpenter.logLevel", logLevel, `one of ${logLevels.join(", ")}`);
     const version = args.version ?? DEFAULT_KARPENTER_VERSION;
-    check(isKarpenterMinor(version), "Karpenter.version", version, `one of ${Object.keys(KARPENTER_VERSIONS).map((v) => JSON.stringify(v)).join(", ")}`);
+    if (!isKarpenterMinor(version)) {
+        throw new ConfigError("Karpenter.version", version, `one of ${Object.keys(KARPENTER_VERSIONS).map((v) => JSON.stringify(v)).join(", ")}`);
+    }
     const release = KARPENTER_VERSIONS[version];
     const imageTag = args.imageTag ?? release.image.tag;
     // Docker's rule for a tag: what `repository:tag` may carry.

@@ -2,7 +2,7 @@
  * The Kubernetes version of a cluster checked together with what runs on it: the Karpenter version (its
  * compatibility matrix) and the EKS add-on versions pinned for it. No imports beyond this layer.
  */
-import { KARPENTER_VERSIONS, KarpenterMinor, isKarpenterMinor, kubernetesRange, supportsKubernetes } from "./karpenter-versions";
+import { KARPENTER_VERSIONS, isKarpenterMinor, kubernetesRange, supportsKubernetes } from "./karpenter-versions";
 
 /**
  * EKS add-ons whose versions are built per Kubernetes minor: `v1.NN.x-eksbuild.N` is the build for Kubernetes
@@ -31,7 +31,7 @@ export interface VersionProblem {
  * version, then against each add-on pinned to one Kubernetes minor. Empty when they fit.
  */
 export function versionProblems(
-    v: { kubernetesVersion: string; karpenterVersion: KarpenterMinor; addonVersions: Record<string, string> },
+    v: { kubernetesVersion: string; karpenterVersion: string; addonVersions: Record<string, string> },
     names: VersionSettingNames,
 ): VersionProblem[] {
     // A malformed Kubernetes version is the cluster's to report (its format); this checks combinations.
