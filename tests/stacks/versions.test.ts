@@ -6,17 +6,8 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { KARPENTER_VERSIONS } from "../../infra/model/karpenter-versions";
-import { Program, lastRegistrations, runProgram } from "../harness";
-
-async function failure(stack: string, overrides: Record<string, unknown>): Promise<string> {
-    try {
-        await runProgram(stack, overrides);
-    } catch (e) {
-        assert.deepEqual(lastRegistrations().map((r) => r.type), [], "nothing is half-created");
-        return (e as Error).message;
-    }
-    assert.fail(`expected the ${stack} program to fail with ${JSON.stringify(overrides)}`);
-}
+import { Program, runProgram } from "../harness";
+import { failure } from "./failure";
 
 const sids = (p: Program) =>
     p.ofType("aws:iam/policy:Policy").flatMap((r) => JSON.parse(r.inputs.policy).Statement.map((s: { Sid: string }) => `${r.name}: ${s.Sid}`)).sort();

@@ -3,16 +3,9 @@ import assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { controllerPolicies } from "../../../infra/karpenter/controller-policy";
 import { KARPENTER_VERSIONS, KarpenterVersion } from "../../../infra/model/karpenter-versions";
+import { POLICY_SCOPE } from "./fixtures";
 
-const scope = {
-    partition: "aws",
-    region: "eu-west-1",
-    accountId: "123456789012",
-    dnsSuffix: "amazonaws.com",
-    clusterName: "prod",
-    nodeRoleArn: "arn:aws:iam::123456789012:role/prod-karpenter-node-k3x9qz",
-    interruptionQueueArn: "arn:aws:sqs:eu-west-1:123456789012:prod-karpenter-k3x9qz",
-};
+const scope = POLICY_SCOPE;
 
 type Stmt = aws.iam.PolicyStatement & { Sid: string };
 const resources = (st: Stmt) => [st.Resource].flat() as string[];

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { karpenterFlowSchemas, karpenterValues, KarpenterValuesInput } from "../../../infra/karpenter/helm-values";
+import { karpenterFlowSchemas, karpenterValues } from "../../../infra/karpenter/helm-values";
 import { resolveKarpenterArgs } from "../../../infra/karpenter/karpenter";
 import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS, VERSIONS } from "../../../infra/versions";
 
@@ -11,24 +11,12 @@ import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS, VERSIONS } from "../../.
 const PINNED = KARPENTER_VERSIONS[DEFAULT_KARPENTER_VERSION];
 import { SHARED } from "../../harness";
 import { unknownPaths } from "../../chart-values";
+import { VALUES_INPUT } from "./fixtures";
 
 const chartDir = path.join(SHARED, "reference/karpenter-1.9/chart");
 const referenceValues = parse(fs.readFileSync(path.join(chartDir, "values.yaml"), "utf8"));
 
-const input: KarpenterValuesInput = {
-    clusterName: "prod",
-    clusterEndpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
-    region: "eu-west-1",
-    controllerRoleArn: "arn:aws:iam::123456789012:role/prod-karpenter-k3x9qz",
-    serviceAccountName: "karpenter",
-    interruptionQueueName: "prod-karpenter-k3x9qz",
-    podLabels: { "eks-karpenter.io/compute": "fargate" },
-    resources: { cpu: "1", memory: "1Gi" },
-    replicas: 2,
-    spotToSpotConsolidation: true,
-    isolatedVPC: false,
-    logLevel: "info",
-};
+const input = VALUES_INPUT;
 
 describe("karpenterValues", () => {
     test("uses only keys the pinned chart's values.yaml declares", () => {

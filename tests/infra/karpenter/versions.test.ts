@@ -15,18 +15,11 @@ import { MANAGED_POLICY_MAX_CHARS, policyDocument, policySize } from "../../../i
 import { KARPENTER_VERSIONS, KarpenterVersion } from "../../../infra/model/karpenter-versions";
 import { REPO_ROOT } from "../../harness";
 import { unknownPaths } from "../../chart-values";
+import { POLICY_SCOPE, VALUES_INPUT } from "./fixtures";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const scope = {
-    partition: "aws",
-    region: "eu-west-1",
-    accountId: "123456789012",
-    dnsSuffix: "amazonaws.com",
-    clusterName: "prod",
-    nodeRoleArn: "arn:aws:iam::123456789012:role/prod-karpenter-node-k3x9qz",
-    interruptionQueueArn: "arn:aws:sqs:eu-west-1:123456789012:prod-karpenter-k3x9qz",
-};
+const scope = POLICY_SCOPE;
 
 const reference = (minor: string, file: string) => fs.readFileSync(path.join(REPO_ROOT, "reference", `karpenter-${minor}`, file), "utf8");
 
@@ -104,21 +97,7 @@ function unconsumedPaths(values: Json, templates: string): string[] {
 }
 
 const valuesInput = (version: KarpenterVersion) =>
-    karpenterValues({
-        clusterName: "prod",
-        clusterEndpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
-        region: "eu-west-1",
-        controllerRoleArn: "arn:aws:iam::123456789012:role/prod-karpenter",
-        serviceAccountName: "karpenter",
-        interruptionQueueName: "prod-karpenter",
-        podLabels: { "eks-karpenter.io/compute": "fargate" },
-        resources: { cpu: "1", memory: "1Gi" },
-        replicas: 2,
-        spotToSpotConsolidation: false,
-        image: { repository: "mirror.example/karpenter/controller", tag: version.image.tag, digest: version.image.digest },
-        isolatedVPC: true,
-        logLevel: "info",
-    });
+    karpenterValues({ ...VALUES_INPUT, image: { repository: "mirror.example/karpenter/controller", tag: version.image.tag, digest: version.image.digest } });
 
 for (const version of Object.values(KARPENTER_VERSIONS) as KarpenterVersion[]) {
     describe(`Karpenter ${version.minor}`, () => {
