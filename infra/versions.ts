@@ -1,7 +1,7 @@
 /**
  * Every version that changes what this library renders, in one place; Karpenter's, one table per supported
- * minor, in model/karpenter-versions.ts (re-exported here). Move them together with `reference/` (the tests
- * compare against it).
+ * minor, in model/karpenter-versions.ts (re-exported here). Move them together with the upstream data in
+ * `reference/` (the tests compare against it).
  */
 export { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS } from "./model/karpenter-versions";
 
@@ -24,6 +24,11 @@ export const VERSIONS = {
      * its image is `nvcr.io/nvidia/k8s-device-plugin:v<version>` (the chart's appVersion).
      */
     nvidiaDevicePlugin: "0.20.0",
+    /**
+     * The device plugin's image repository (the chart's `image.repository`); its tag is `v<nvidiaDevicePlugin>`.
+     * A private cluster must mirror it (see the README).
+     */
+    nvidiaDevicePluginImageRepository: "nvcr.io/nvidia/k8s-device-plugin",
     /** Helm repository of NVIDIA's device plugin chart. */
     nvidiaDevicePluginChartRepository: "https://nvidia.github.io/k8s-device-plugin",
     /** API versions of the custom resources the library creates. */

@@ -108,7 +108,7 @@ return await Deployment.RunAsync(() =>
             },
         },
         // The guides' 70 % Spot / 30 % On-Demand split, by a capacity-spread label across paired pools.
-        Nodes = new EksKarpenter.Inputs.KarpenterNodesSettingsArgs
+        Nodes = new EksKarpenter.Inputs.EnvironmentNodesArgs
         {
             NodeClasses =
             {
@@ -127,6 +127,8 @@ return await Deployment.RunAsync(() =>
             {
                 Profile = EksKarpenter.NodePoolProfile.Prod,
                 SpotPercent = 70,
+                // The GPU pool is opt-in: its nodes need NVIDIA's device plugin image mirrored (README).
+                Gpu = false,
             },
         },
         Tags =

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { EXIT, main } from "../../offline/plan";
 import type { Comparison } from "../../offline/plan/compare";
-import { REPO_ROOT } from "../harness";
+import { REPO_ROOT, runProgram } from "../harness";
 
 const PROD = path.join(REPO_ROOT, "Pulumi.prod.yaml");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "compare-test-"));
@@ -37,6 +37,9 @@ async function comparison(...args: string[]): Promise<Comparison> {
     return JSON.parse(r.stdout);
 }
 
+/** The NodePools of prod's own file: those a change that drifts every node rolls. */
+const prodPools = async () => (await runProgram("prod")).ofType("kubernetes:karpenter.sh/v1:NodePool").map((r) => r.inputs.metadata.name as string).sort();
+
 const bump = () => prodWith("karpenter-1.14", (c) => (c["eks-karpenter:karpenter"].version = "1.14"));
 
 describe("--compare between two config files", () => {
@@ -53,7 +56,7 @@ describe("--compare between two config files", () => {
         assert.deepEqual(c.karpenter?.reference?.crdsAdded, ["capacitybuffers.autoscaling.x-k8s.io"]);
         assert.ok(c.karpenter?.reference?.valuesAdded.includes("settings.enableZonalShift"));
         assert.deepEqual(c.karpenter?.notes.map((n) => n.since), ["1.10.0", "1.11.0", "1.12.0", "1.14.0"]);
-        assert.deepEqual(c.rolls.map((r) => r.pool), ["amd64", "amd64-on-demand", "arm64", "arm64-on-demand", "gpu"]);
+        assert.deepEqual(c.rolls.map((r) => r.pool), await prodPools());
         assert.match(c.rolls[0].why.join(), /1\.12\.0: drift on the CA bundle/);
         assert.equal(c.rolls[0].pace, "at most 10% of its nodes at a time");
         assert.deepEqual(c.order.map((s) => s.step.split(" ")[0] + " " + s.step.split(" ")[1]), ["Karpenter's CRDs", "the controller,", "node classes"]);
@@ -76,8 +79,13 @@ describe("--compare between two config files", () => {
     });
 
     test("toggling a pool setting (spotPercent) rolls the pools it changes, at their budgets' pace, and no other", async () => {
-        const c = await comparison("--config-file", prodWith("spot-50", (cfg) => (cfg["eks-karpenter:nodes"].spotPercent = 50)), "--compare", PROD);
+        // With the GPU pool on both sides: a pool the split does not touch, which must not roll.
+        const gpu = { gpu: true, devicePluginImage: { repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/nvidia/k8s-device-plugin", tag: "v0.20.0" } };
+        const base = prodWith("gpu", (cfg) => Object.assign(cfg["eks-karpenter:nodes"], gpu));
+        const spot = prodWith("gpu-spot-50", (cfg) => Object.assign(cfg["eks-karpenter:nodes"], gpu, { spotPercent: 50 }));
+        const c = await comparison("--config-file", spot, "--compare", base);
         assert.deepEqual(c.rolls.map((r) => r.pool), ["amd64", "amd64-on-demand", "arm64", "arm64-on-demand"]);
+        assert.ok(c.changed.every((r) => r.name !== "prod-nodes-gpu"));
         assert.deepEqual(c.rolls.map((r) => r.why), Array(4).fill(["its template or EC2NodeClass changed (drift hash)"]));
         assert.ok(c.rolls.every((r) => r.pace === "at most 10% of its nodes at a time"));
         assert.equal(c.karpenter, undefined);
@@ -102,7 +110,7 @@ describe("--compare between two config files", () => {
         assert.match(c.order[0].step, /^control plane: Kubernetes 1\.35 → 1\.36/);
         assert.match(c.order[1].step, /^EKS add-ons, after the control plane/);
         assert.match(c.order[1].enforced, /^yes/);
-        assert.equal(c.rolls.length, 5);
+        assert.deepEqual(c.rolls.map((r) => r.pool), await prodPools());
         assert.ok(c.rolls.every((r) => r.why.some((w) => /Kubernetes 1\.35 → 1\.36/.test(w))));
     });
 

@@ -4,39 +4,28 @@ import { describe, it } from "node:test";
 import { ConfigError } from "../../../infra/errors";
 import { TYPES, validate } from "../../../infra/guardrails";
 import { GuardrailError } from "../../../infra/guardrails/enforce";
-import { runProgram } from "../../harness";
+import { lastRegistrations, runProgram } from "../../harness";
 import { checkGuardrails } from "../../../offline/plan/guardrails";
-import { MockMonitor, RegisterResourceRequest, settings } from "../../../offline/pulumi-internals";
 
 const ROLE = "arn:aws:iam::123456789012:role/some-role";
 
 /**
- * The error a program run fails with, once the registrations it started (its components) have
- * settled, so they do not finish under the next run's mocks. Fails when the run succeeds.
+ * The error a program run fails with (the engine rejects once the registrations it started, its
+ * components, have settled). Fails when the run succeeds.
  */
 async function failure(run: Promise<unknown>): Promise<unknown> {
-    const error = await run.then(
+    return run.then(
         () => assert.fail("the program ran"),
         (e: unknown) => e,
     );
-    await settings.waitForRPCs();
-    return error;
 }
 
-/** Custom (cloud) resources registered while `run` runs (and fails). */
+/** Custom (cloud) resources the engine received while `run` ran (and failed). */
 async function customRegistrations(run: () => Promise<unknown>): Promise<string[]> {
-    const registered: string[] = [];
-    const original = MockMonitor.prototype.registerResource;
-    MockMonitor.prototype.registerResource = function (req: RegisterResourceRequest, callback) {
-        if (req.getCustom()) registered.push(`${req.getType()}::${req.getName()}`);
-        return original.call(this, req, callback);
-    };
-    try {
-        await failure(run());
-    } finally {
-        MockMonitor.prototype.registerResource = original;
-    }
-    return registered;
+    await failure(run());
+    return lastRegistrations()
+        .filter((r) => r.custom)
+        .map((r) => `${r.type}::${r.name}`);
 }
 
 describe("guardrails in the stack program", () => {

@@ -1,28 +1,25 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { parse } from "yaml";
 import { karpenterFlowSchemas, karpenterValues } from "../../../infra/karpenter/helm-values";
 import { resolveKarpenterArgs } from "../../../infra/karpenter/karpenter";
 import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS, VERSIONS } from "../../../infra/versions";
+import { referenceData } from "../../harness";
 
 /** The Karpenter version a stack gets when its config names none. */
 const PINNED = KARPENTER_VERSIONS[DEFAULT_KARPENTER_VERSION];
-import { SHARED } from "../../harness";
 import { unknownPaths } from "../../chart-values";
 import { VALUES_INPUT } from "./fixtures";
 
-const chartDir = path.join(SHARED, "reference/karpenter-1.9/chart");
-const referenceValues = parse(fs.readFileSync(path.join(chartDir, "values.yaml"), "utf8"));
+/** The pinned chart's values.yaml (read inside the tests, so a missing file fails only them). */
+const referenceValues = () => referenceData("karpenter-1.9/chart/values.yaml");
 
 const input = VALUES_INPUT;
 
 describe("karpenterValues", () => {
     test("uses only keys the pinned chart's values.yaml declares", () => {
         const withImage = karpenterValues({ ...input, image: { repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/karpenter/controller", tag: "1.9.0" } });
-        assert.deepEqual(unknownPaths(withImage, referenceValues), []);
-        assert.deepEqual(unknownPaths({ settings: { clusterNmae: "x" } }, referenceValues), ["settings.clusterNmae"]);
+        assert.deepEqual(unknownPaths(withImage, referenceValues()), []);
+        assert.deepEqual(unknownPaths({ settings: { clusterNmae: "x" } }, referenceValues()), ["settings.clusterNmae"]);
     });
 
     test("sets what the controller needs to find its cluster, queue and region on Fargate", () => {
@@ -58,13 +55,14 @@ describe("karpenterValues", () => {
 
 describe("pinned version", () => {
     test("matches the reference chart, its CRD chart and its default image tag", () => {
-        const chart = parse(fs.readFileSync(path.join(chartDir, "Chart.yaml"), "utf8"));
-        const crdChart = parse(fs.readFileSync(path.join(chartDir, "karpenter-crd-Chart.yaml"), "utf8"));
+        const chart = referenceData("karpenter-1.9/chart/Chart.yaml");
+        const crdChart = referenceData("karpenter-1.9/karpenter-crd-chart/Chart.yaml");
         assert.equal(chart.version, PINNED.chart);
         assert.equal(crdChart.version, PINNED.crdChart);
-        assert.equal(referenceValues.controller.image.tag, PINNED.image.tag);
-        assert.equal(referenceValues.controller.image.repository, VERSIONS.karpenterImageRepository);
-        assert.equal(referenceValues.controller.image.digest, PINNED.image.digest);
+        const image = referenceValues().controller.image;
+        assert.equal(image.tag, PINNED.image.tag);
+        assert.equal(image.repository, VERSIONS.karpenterImageRepository);
+        assert.equal(image.digest, PINNED.image.digest);
         assert.match(PINNED.chart, /^1\.9\.\d+$/);
     });
 });
