@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { KARPENTER_VERSIONS } from "../../infra/model/karpenter-versions";
 import { Program, runProgram } from "../harness";
 import { failure } from "./failure";
+import { ec2NodeClassErrors, nodePoolErrors } from "../infra/nodes/crds";
 
 const sids = (p: Program) =>
     p.ofType("aws:iam/policy:Policy").flatMap((r) => JSON.parse(r.inputs.policy).Statement.map((s: { Sid: string }) => `${r.name}: ${s.Sid}`)).sort();
@@ -43,6 +44,26 @@ describe("karpenter.version", () => {
             ["EC2 Capacity Reservation Instance Interruption Warning"],
         );
         assert.equal(v114.ofType("aws:cloudwatch/eventTarget:EventTarget").length, events(v114).length);
+    });
+});
+
+describe("the rendered node classes and pools pass each version's own CRDs (schema and CEL)", () => {
+    for (const minor of Object.keys(KARPENTER_VERSIONS)) {
+        test(`Karpenter ${minor}`, async () => {
+            const p = await runProgram("prod", { karpenter: { version: minor } });
+            const folder = `karpenter-${minor}/crds`;
+            const pools = p.ofType("kubernetes:karpenter.sh/v1:NodePool");
+            assert.ok(pools.length > 0);
+            for (const r of pools) assert.deepEqual(nodePoolErrors(r.inputs, folder), [], r.name);
+            for (const r of p.ofType("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")) assert.deepEqual(ec2NodeClassErrors(r.inputs, folder), [], r.name);
+        });
+    }
+
+    test("negative control: 1.14's Balanced consolidation passes 1.14's CRD and not 1.9's", async () => {
+        const pool = (await runProgram("prod")).ofType("kubernetes:karpenter.sh/v1:NodePool")[0].inputs;
+        const balanced = { ...pool, spec: { ...pool.spec, disruption: { ...pool.spec.disruption, consolidationPolicy: "Balanced" } } };
+        assert.deepEqual(nodePoolErrors(balanced, "karpenter-1.14/crds"), []);
+        assert.notDeepEqual(nodePoolErrors(balanced, "karpenter-1.9/crds"), []);
     });
 });
 
