@@ -5,9 +5,9 @@ import { CONTROLLER_DEFAULTS } from "../infra/karpenter/karpenter";
 import { EnvironmentProfile, EnvironmentStack } from "./base";
 
 /**
- * Production: private API endpoint only, secrets encrypted with KMS, control-plane logs, and every
- * resource protected from deletion (so a destroy deletes nothing). Config may not relax the first, second
- * and last.
+ * Production: a private cluster (no internet route, private API endpoint only), secrets encrypted with
+ * KMS, control-plane logs, and every resource protected from deletion (so a destroy deletes nothing).
+ * Config may not relax any of them, nor leave out the audit log.
  * Volumes outlive their claims unless config says otherwise. The GPU pool is opt-in (`nodes.gpu`): in this
  * private cluster it needs NVIDIA's device plugin image mirrored (`nodes.devicePluginImage`).
  */
@@ -27,7 +27,9 @@ export class ProdStack extends EnvironmentStack {
             storageReclaimPolicy: ReclaimPolicy.Retain,
             // Two replicas: the standby takes over within seconds when the leader's pod goes.
             karpenter: { replicas: CONTROLLER_DEFAULTS.replicas, requests: { ...CONTROLLER_DEFAULTS.requests } },
-            fixed: { endpointPublicAccess: false, secretsEncryption: true, protect: true },
+            fixed: { endpointPublicAccess: false, secretsEncryption: true, protect: true, privateCluster: true },
+            // Who did what to which object: the record an incident review starts from.
+            requiredClusterLogTypes: [ClusterLogType.Audit],
         };
     }
 }

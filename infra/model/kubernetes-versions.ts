@@ -2,7 +2,7 @@
  * The Kubernetes version of a cluster checked together with what runs on it: the Karpenter version (its
  * compatibility matrix) and the EKS add-on versions pinned for it. No imports beyond this layer.
  */
-import { KARPENTER_VERSIONS, isKarpenterMinor, kubernetesRange, supportsKubernetes } from "./karpenter-versions";
+import { KARPENTER_VERSIONS, KarpenterVersion, kubernetesRange, supportsKubernetes } from "./karpenter-versions";
 
 /**
  * EKS add-ons whose versions are built per Kubernetes minor: `v1.NN.x-eksbuild.N` is the build for Kubernetes
@@ -11,7 +11,7 @@ import { KARPENTER_VERSIONS, isKarpenterMinor, kubernetesRange, supportsKubernet
  */
 export const ADDONS_OF_ONE_KUBERNETES_MINOR = ["kube-proxy"] as const;
 
-/** How the settings read where the error names them: the stack's keys, or a component's arguments. */
+/** How the settings are named where the errors name them. */
 export interface VersionSettingNames {
     kubernetesVersion: string;
     karpenterVersion: string;
@@ -19,36 +19,34 @@ export interface VersionSettingNames {
     addonVersion(addon: string): string;
 }
 
-/** A combination that cannot work: the setting to name, its value, and what is allowed. */
+/** A combination that cannot work: the setting to name, its value, what is allowed, and the other settings it names. */
 export interface VersionProblem {
     setting: string;
     value: string;
     allowed: string;
+    mentions: string[];
 }
 
 /**
  * The problems of a cluster's versions, resolved (after defaults): the Kubernetes minor against the Karpenter
- * version, then against each add-on pinned to one Kubernetes minor. Empty when they fit.
+ * version, then against each add-on pinned to one Kubernetes minor. Empty when they fit, or when the
+ * Kubernetes version is malformed (the cluster reports its format).
  */
 export function versionProblems(
-    v: { kubernetesVersion: string; karpenterVersion: string; addonVersions: Record<string, string> },
+    v: { kubernetesVersion: string; karpenter: KarpenterVersion; addonVersions: Record<string, string> },
     names: VersionSettingNames,
 ): VersionProblem[] {
-    // A malformed Kubernetes version is the cluster's to report (its format); this checks combinations.
     if (!/^1\.[0-9]+$/.test(v.kubernetesVersion)) return [];
-    if (!isKarpenterMinor(v.karpenterVersion)) {
-        return [{ setting: names.karpenterVersion, value: String(v.karpenterVersion), allowed: `one of ${Object.keys(KARPENTER_VERSIONS).map((m) => JSON.stringify(m)).join(", ")}` }];
-    }
     const problems: VersionProblem[] = [];
-    const karpenter = KARPENTER_VERSIONS[v.karpenterVersion];
-    if (!supportsKubernetes(karpenter, v.kubernetesVersion)) {
-        const newer = Object.values(KARPENTER_VERSIONS).filter((k) => supportsKubernetes(k, v.kubernetesVersion)).map((k) => k.minor);
+    if (!supportsKubernetes(v.karpenter, v.kubernetesVersion)) {
+        const others = Object.values(KARPENTER_VERSIONS).filter((k) => supportsKubernetes(k, v.kubernetesVersion)).map((k) => JSON.stringify(k.minor));
         problems.push({
             setting: names.kubernetesVersion,
             value: v.kubernetesVersion,
             allowed:
-                `${kubernetesRange(karpenter)} with ${names.karpenterVersion} ${JSON.stringify(v.karpenterVersion)} (Karpenter's compatibility matrix)` +
-                (newer.length ? `; ${names.karpenterVersion} ${newer.map((m) => JSON.stringify(m)).join(" or ")} supports ${v.kubernetesVersion}` : ""),
+                `${kubernetesRange(v.karpenter)} with ${names.karpenterVersion} ${JSON.stringify(v.karpenter.minor)} (Karpenter's compatibility matrix)` +
+                (others.length ? `; ${names.karpenterVersion} ${others.join(" or ")} supports ${v.kubernetesVersion}` : ""),
+            mentions: [names.karpenterVersion],
         });
     }
     for (const addon of ADDONS_OF_ONE_KUBERNETES_MINOR) {
@@ -59,6 +57,7 @@ export function versionProblems(
                 setting: names.addonVersion(addon),
                 value: pinned,
                 allowed: `a ${addon} build for Kubernetes ${v.kubernetesVersion} (v${v.kubernetesVersion}.x-eksbuild.N), the cluster's ${names.kubernetesVersion}: EKS builds ${addon} per Kubernetes minor; unpin it or pin the new minor's build with the upgrade`,
+                mentions: [names.kubernetesVersion],
             });
         }
     }
