@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CostBudget, CostBudgetSettings, resolveCostBudgetArgs } from "../addons/budget";
+import { CostBudget, CostBudgetSettings, budgetNotifications, resolveCostBudgetArgs } from "../addons/budget";
 import { AddonSettings, ClusterAddons, resolveClusterAddonsArgs } from "../addons/cluster-addons";
 import { WorkloadNamespace, WorkloadNamespaces, resolveWorkloadNamespacesArgs } from "../addons/namespaces";
 import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
@@ -27,6 +27,9 @@ import { KarpenterNodes, KarpenterNodesSettings, resolveKarpenterNodesArgs } fro
 import { nodePoolAllowsSpot, renderNodePool } from "../nodes/node-pool";
 import { describeNvidiaDevicePlugin } from "../nodes/nvidia-device-plugin";
 import { SPOT_SERVICE_LINKED_ROLE } from "../model/service-linked-roles";
+import { Observability } from "../observability/observability";
+import { ObservabilitySettings, describeObservability, observabilityEndpoints, resolveObservability } from "../observability/plan";
+import { UNKNOWN } from "../guardrails/types";
 
 /** Karpenter settings of an environment: the controller's own settings, and what the environment builds around it. */
 export interface EnvironmentKarpenter extends KarpenterSettings {
@@ -106,6 +109,12 @@ export interface EnvironmentArgs {
     addons?: EnvironmentAddons;
     /** A monthly cost budget with notifications; it is named after the cluster. @default none */
     budget?: CostBudgetSettings;
+    /**
+     * Monitoring and alerts (README: Monitoring and alerts): controller logs in CloudWatch, an alerts topic,
+     * alarms on the controller's log, the interruption queue and node disks, cost anomaly detection, the node
+     * monitoring agent. The budget notifies the alerts topic unless it names its own. @default enabled, the defaults of ObservabilitySettings
+     */
+    observability?: ObservabilitySettings;
     /** Karpenter's EC2NodeClasses and NodePools: the classes and pools, or the default pools' options. */
     nodes: KarpenterNodesSettings;
     /** Tags for every AWS resource. @default {} */
@@ -146,8 +155,18 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     resolveNetworkArgs(network, aws.config.region);
     const endpointsEnabled = args.endpoints?.enabled ?? privateCluster;
     check(!privateCluster || endpointsEnabled, "Environment.endpoints.enabled", false, "true in a private cluster: without endpoints nothing reaches AWS");
+    const observability = resolveObservability({
+        ...args.observability,
+        clusterName: args.cluster.clusterName,
+        tags: { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) },
+        interruptionQueue: k.interruptionHandling ?? true,
+        encryptLogs: cluster.secretsEncryption,
+        settingPrefix: "Environment.observability",
+    });
+    // Fargate's log router and the disk agent reach CloudWatch through endpoints in a private cluster.
+    const additionalEndpoints = [...new Set([...(args.endpoints?.additionalEndpoints ?? []), ...observabilityEndpoints(observability)])];
     const endpoints = {
-        additionalEndpoints: args.endpoints?.additionalEndpoints,
+        additionalEndpoints: additionalEndpoints.length > 0 ? additionalEndpoints : args.endpoints?.additionalEndpoints,
         interruptionHandling: k.interruptionHandling ?? true,
         podIdentity: true,
     };
@@ -179,7 +198,9 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const namespacesArgs = { namespaces, reservedNamespaces: [karpenter.namespace] };
     resolveWorkloadNamespacesArgs(namespacesArgs);
     const budgetArgs = args.budget ? { ...args.budget, budgetName: `${args.cluster.clusterName}-monthly-cost`, tags } : undefined;
-    if (budgetArgs) resolveCostBudgetArgs(budgetArgs);
+    // With alerts on, a budget that names no topic of its own notifies the alerts topic.
+    const budgetAlerts = observability.enabled && budgetArgs?.snsTopicArn === undefined;
+    const budget = budgetArgs ? resolveCostBudgetArgs({ ...budgetArgs, alertsTopicArn: budgetAlerts ? KNOWN_AFTER_DEPLOYMENT : undefined }) : undefined;
     check(args.nodes !== undefined, "Environment.nodes", args.nodes, "the node classes and pools (or the default pools' options)");
     // Role or instance profile are wired later; a stand-in of the right kind lets the set be checked now.
     // With no IAM endpoint the controller cannot create instance profiles: make the node's in advance.
@@ -239,6 +260,8 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
                 name: `${name}-endpoints-${service}`,
                 inputs: { serviceName: endpointServiceName("aws", region, service, type), vpcEndpointType: type },
             })),
+            ...describeObservability(`${name}-observability`, observability, UNKNOWN),
+            ...(budget ? [{ type: TYPES.budget, name: `${name}-budget`, inputs: { notifications: budgetNotifications(budget) } }] : []),
             ...addonSpecs.map((spec) => ({
                 type: TYPES.addon,
                 name: `${name}-addons-${spec.name}`,
@@ -263,6 +286,8 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         addonsArgs,
         namespacesArgs,
         budgetArgs,
+        budgetAlerts,
+        observability,
         createInstanceProfile,
         createSpotServiceLinkedRole,
         nvidiaDevicePlugin,
@@ -438,6 +463,26 @@ export class Environment extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        const observability = settings.observability.enabled
+            ? new Observability(
+                  `${name}-observability`,
+                  {
+                      ...args.observability,
+                      clusterName: base,
+                      clusterNameOutput: clusterName,
+                      tags,
+                      interruptionQueue: queue !== undefined,
+                      encryptLogs: settings.observability.encryptLogs,
+                      settingPrefix: "Environment.observability",
+                      kmsKeyArn: cluster.kmsKeyArn,
+                      podExecutionRoleName: fargate.podExecutionRoleName,
+                      nodeRoleName: nodeRole.roleName,
+                      interruptionQueueName: queue?.queueName,
+                      ...scope,
+                  },
+                  { parent: this, providers: { kubernetes: provider } },
+              )
+            : undefined;
         const imageCache = settings.imageCache
             ? new PublicEcrPullThroughCache(
                   `${name}-image-cache`,
@@ -468,7 +513,16 @@ export class Environment extends pulumi.ComponentResource {
             },
             { parent: this, providers: { kubernetes: provider } },
             // Also the endpoints and the image cache: without them a private cluster's controller cannot start.
-            { controllerDependsOn: [fargate, controllerRole, nodeRole, ...[queue, endpoints, imageCache].filter((r) => r !== undefined)] },
+            // And the log routing: Fargate's router reads its ConfigMap once, when the pod starts.
+            {
+                controllerDependsOn: [
+                    fargate,
+                    controllerRole,
+                    nodeRole,
+                    ...[queue, endpoints, imageCache].filter((r) => r !== undefined),
+                    ...(observability?.logRouting ?? []),
+                ],
+            },
         );
 
         // Account-wide: EC2 launches Spot instances with it. The pools wait for it, so the first Spot
@@ -518,7 +572,9 @@ export class Environment extends pulumi.ComponentResource {
             parent: this,
             providers: { kubernetes: provider },
         });
-        const budget = budgetArgs ? new CostBudget(`${name}-budget`, budgetArgs, { parent: this }) : undefined;
+        const budget = budgetArgs
+            ? new CostBudget(`${name}-budget`, { ...budgetArgs, alertsTopicArn: settings.budgetAlerts ? observability?.alertsTopicArn : undefined }, { parent: this })
+            : undefined;
 
         environmentPartsOf.set(this, { cluster, karpenter, addons, guardrailOptions: settings.guardrails });
         this.clusterName = clusterName;
