@@ -80,6 +80,7 @@ export const configSchema = z
                 logLevel: checkedByComponent(KarpenterLogLevel).optional(),
                 podLabels: z.record(z.string()).optional(),
                 createSpotServiceLinkedRole: z.boolean().optional(),
+                nodeRepair: z.boolean().optional(),
             })
             .strict()
             .optional(),
@@ -129,6 +130,25 @@ export const configSchema = z
                 emailAddresses: z.array(z.string()).optional(),
                 snsTopicArn: z.string().optional(),
                 costAllocationTags: z.record(z.string()).optional(),
+            })
+            .strict()
+            .optional(),
+        observability: z
+            .object({
+                enabled: z.boolean().optional(),
+                logRetentionDays: z.number().optional(),
+                alerts: z.object({ topicArn: z.string().optional(), emailAddresses: z.array(z.string()).optional() }).strict().optional(),
+                controllerLogAlarms: z.boolean().optional(),
+                queueAlarms: z.object({ oldestMessageAgeSeconds: z.number().optional(), visibleMessages: z.number().optional() }).strict().optional(),
+                costAnomaly: z
+                    .object({ enabled: z.boolean().optional(), thresholdUsd: z.number().optional(), costAllocationTags: z.record(z.string()).optional() })
+                    .strict()
+                    .optional(),
+                nodeDisks: z
+                    .object({ enabled: z.boolean().optional(), rootThresholdPercent: z.number().optional(), containerdThresholdPercent: z.number().optional() })
+                    .strict()
+                    .optional(),
+                nodeMonitoringAgent: z.boolean().optional(),
             })
             .strict()
             .optional(),

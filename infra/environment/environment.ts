@@ -424,10 +424,11 @@ export class Environment extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        const queueName = suffix.apply((s) => physicalName(base, "karpenter", s, 80));
         const queue = interruptionHandling
             ? new InterruptionQueue(
                   `${name}-interruption`,
-                  { queueName: suffix.apply((s) => physicalName(base, "karpenter", s, 80)), dnsSuffix, tags },
+                  { queueName, dnsSuffix, tags },
                   { parent: this },
               )
             : undefined;
@@ -477,7 +478,8 @@ export class Environment extends pulumi.ComponentResource {
                       kmsKeyArn: cluster.kmsKeyArn,
                       podExecutionRoleName: fargate.podExecutionRoleName,
                       nodeRoleName: nodeRole.roleName,
-                      interruptionQueueName: queue?.queueName,
+                      // The configured name: an alarm needs no queue to exist, so it need not wait for it.
+                      interruptionQueueName: queue ? queueName : undefined,
                       ...scope,
                   },
                   { parent: this, providers: { kubernetes: provider } },

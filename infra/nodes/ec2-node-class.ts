@@ -35,6 +35,14 @@ export interface DataVolume extends EbsVolume {
     deviceName?: string;
 }
 
+/** Kubelet image garbage collection thresholds, percent of the image filesystem. */
+export interface ImageGcSettings {
+    /** Usage above which kubelet deletes unused images. @default 85 */
+    highThresholdPercent?: number;
+    /** Usage kubelet collects down to. @default 80 */
+    lowThresholdPercent?: number;
+}
+
 /** The settings of one EC2NodeClass, less what the cluster decides (its name, the node role). */
 export interface NodeClassSettings {
     /** Kubernetes name of the EC2NodeClass; NodePools refer to it. A DNS-1123 subdomain. */
@@ -66,7 +74,7 @@ export interface NodeClassSettings {
      * volume's usage alarm (90 %), so the volume cleans itself first.
      * @default { highThresholdPercent: 85, lowThresholdPercent: 80 }
      */
-    imageGC?: { highThresholdPercent?: number; lowThresholdPercent?: number };
+    imageGC?: ImageGcSettings;
     /** KMS key (ID, alias or ARN) that encrypts both volumes. @default the account's EBS default key */
     kmsKeyId?: pulumi.Input<string>;
     /** Tags for the instances, volumes and network interfaces Karpenter creates (cost allocation). @default {} */

@@ -134,6 +134,9 @@ export function diskAgentConfig(clusterName: string): Record<string, unknown> {
     };
 }
 
+/** The node-disk agent's namespace, name (DaemonSet and ConfigMap) and the file the agent reads its configuration from. */
+export const DISK_AGENT = { namespace: "amazon-cloudwatch", name: "node-disk-agent", configFile: "cwagentconfig.json" } as const;
+
 /** The plan's resolved settings of a component (for tests and the offline plan). */
 const resolvedOf = new WeakMap<Observability, ResolvedObservability>();
 export function observabilityPlan(o: Observability): ResolvedObservability {
@@ -217,10 +220,10 @@ export class Observability extends pulumi.ComponentResource {
         const configMap = new k8s.core.v1.ConfigMap(
             `${name}-${FARGATE_LOGGING.configMapName}`,
             {
-                metadata: { name: FARGATE_LOGGING.configMapName, namespace: namespace.metadata.name },
+                metadata: { name: FARGATE_LOGGING.configMapName, namespace: FARGATE_LOGGING.namespace },
                 data: scope.apply((s) => fargateLoggingData(s.region, o.logGroupName)),
             },
-            { parent: this, dependsOn: [logGroup] },
+            { parent: this, dependsOn: [namespace, logGroup] },
         );
         const routerPolicy = new aws.iam.RolePolicy(
             `${name}-fargate-log-router`,
@@ -236,11 +239,11 @@ export class Observability extends pulumi.ComponentResource {
                     `${name}-log-${alarm.id}`,
                     {
                         name: `karpenter-${alarm.id}`,
-                        logGroupName: logGroup.name,
+                        logGroupName: o.logGroupName,
                         pattern: alarm.filterPattern,
                         metricTransformation: { name: alarm.metricName, namespace: namespaceName, value: "1", defaultValue: "0", unit: "Count" },
                     },
-                    parent,
+                    { parent: this, dependsOn: [logGroup] },
                 );
                 new aws.cloudwatch.MetricAlarm(
                     `${name}-log-${alarm.id}`,
@@ -318,16 +321,20 @@ export class Observability extends pulumi.ComponentResource {
 
         if (o.nodeDisks.enabled) {
             new aws.iam.RolePolicy(`${name}-disk-metrics`, { role: args.nodeRoleName, policy: JSON.stringify(diskMetricsPolicy(o.clusterName)) }, parent);
-            const agentNamespace = new k8s.core.v1.Namespace(`${name}-amazon-cloudwatch`, { metadata: { name: "amazon-cloudwatch" } }, parent);
+            const agentNamespace = new k8s.core.v1.Namespace(`${name}-${DISK_AGENT.namespace}`, { metadata: { name: DISK_AGENT.namespace } }, parent);
             const agentConfig = new k8s.core.v1.ConfigMap(
                 `${name}-disk-agent`,
                 {
-                    metadata: { name: "node-disk-agent", namespace: agentNamespace.metadata.name },
-                    data: { "cwagentconfig.json": JSON.stringify(diskAgentConfig(o.clusterName)) },
+                    metadata: { name: DISK_AGENT.name, namespace: DISK_AGENT.namespace },
+                    data: { [DISK_AGENT.configFile]: JSON.stringify(diskAgentConfig(o.clusterName)) },
                 },
-                parent,
+                { parent: this, dependsOn: [agentNamespace] },
             );
-            new k8s.apps.v1.DaemonSet(`${name}-disk-agent`, { metadata: { name: "node-disk-agent", namespace: agentNamespace.metadata.name }, spec: diskAgentSpec(agentConfig.metadata.name) }, parent);
+            new k8s.apps.v1.DaemonSet(
+                `${name}-disk-agent`,
+                { metadata: { name: DISK_AGENT.name, namespace: DISK_AGENT.namespace }, spec: diskAgentSpec() },
+                { parent: this, dependsOn: [agentConfig] },
+            );
             const diskAlarm = (id: "root" | "containerd", threshold: number) =>
                 new aws.cloudwatch.MetricAlarm(
                     `${name}-disk-${id}`,
@@ -384,7 +391,7 @@ export function costAnomalySpecification(tags: Record<string, string>): Record<s
  * (`HOST_PROC`, `HOST_MOUNT_PREFIX`: the plugin reads the host's mount table and measures host paths), with
  * HostToContainer propagation so the containerd volume mounted at boot is seen.
  */
-export function diskAgentSpec(configMapName: pulumi.Input<string>) {
+export function diskAgentSpec() {
     const labels = { "app.kubernetes.io/name": "node-disk-agent" };
     return {
         selector: { matchLabels: labels },
@@ -411,7 +418,7 @@ export function diskAgentSpec(configMapName: pulumi.Input<string>) {
                     },
                 ],
                 volumes: [
-                    { name: "config", configMap: { name: configMapName } },
+                    { name: "config", configMap: { name: DISK_AGENT.name } },
                     { name: "rootfs", hostPath: { path: "/" } },
                 ],
             },

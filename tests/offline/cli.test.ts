@@ -39,8 +39,12 @@ describe("npm run plan", () => {
         assert.equal(json.criticalPath.steps.at(-1).name, "prod-addons-aws-ebs-csi-driver");
         // The control plane's line moves with the date (standard or extended support); these do not.
         const lines = json.cost.lines.filter((l: { item: string }) => l.item !== "EKS control plane");
-        assert.equal(lines.length, 14, "KMS key, 8 interface endpoints, Karpenter's and CoreDNS's Fargate pods, the always-on node and its 2 volumes");
-        assert.equal(Math.round(lines.reduce((sum: number, l: { monthly: number }) => sum + l.monthly, 0) * 100) / 100, 398.15);
+        assert.equal(
+            lines.length,
+            26,
+            "KMS key, 10 interface endpoints, Karpenter's and CoreDNS's Fargate pods, the always-on node and its 2 volumes, 9 alarms, the disk metrics",
+        );
+        assert.equal(Math.round(lines.reduce((sum: number, l: { monthly: number }) => sum + l.monthly, 0) * 100) / 100, 448.43);
         assert.deepEqual(json.violations, []);
         assert.deepEqual(json.warnings, []);
         assert.match(r.stderr, /plan: \d+ resources registered in [\d.]+ s/);
