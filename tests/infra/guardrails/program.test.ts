@@ -47,7 +47,8 @@ describe("guardrails in the stack program", () => {
             // Not vacuous: the resources the rules read are there.
             assert.match(program.one(TYPES.helmRelease, `${stack}-karpenter`).inputs.chart, /\/karpenter$/);
             assert.equal(program.ofType(TYPES.fargateProfile).length, 1, "one profile for Karpenter and CoreDNS");
-            assert.ok(program.ofType(TYPES.nodePool).length >= 2 && program.ofType(TYPES.addon).length === 5);
+            // Five add-ons of ClusterAddons, and in prod the node monitoring agent.
+            assert.ok(program.ofType(TYPES.nodePool).length >= 2 && program.ofType(TYPES.addon).length === (stack === "prod" ? 6 : 5));
         });
     }
 
