@@ -142,6 +142,11 @@ function ec2NodeClassCel(spec: Json): string[] {
         );
     }
     fail(terms.some((x) => has(x, "alias")) || has(spec, "amiFamily"), "must specify amiFamily if amiSelectorTerms does not contain an alias");
+    const kubelet = spec.kubelet ?? {};
+    fail(
+        !(has(kubelet, "imageGCHighThresholdPercent") && has(kubelet, "imageGCLowThresholdPercent")) || kubelet.imageGCHighThresholdPercent > kubelet.imageGCLowThresholdPercent,
+        "imageGCHighThresholdPercent must be greater than imageGCLowThresholdPercent",
+    );
     return errors;
 }
 
