@@ -189,7 +189,28 @@ export class Observability extends pulumi.ComponentResource {
         } else {
             topicArn = pulumi.output(o.alerts.topicArn!);
         }
-        const actions = { alarmActions: [topicArn], okActions: [topicArn] };
+        /** An alarm at or above its threshold in one period, to the topic; no data is not a breach. */
+        const metricAlarm = (
+            id: string,
+            physical: string,
+            meaning: string,
+            metric: Pick<aws.cloudwatch.MetricAlarmArgs, "namespace" | "metricName" | "dimensions" | "statistic" | "period" | "threshold">,
+        ) =>
+            new aws.cloudwatch.MetricAlarm(
+                `${name}-${id}`,
+                {
+                    name: `${o.clusterName}-${physical}`,
+                    alarmDescription: `${meaning}. README: Monitoring and alerts.`,
+                    ...metric,
+                    evaluationPeriods: 1,
+                    comparisonOperator: "GreaterThanOrEqualToThreshold",
+                    treatMissingData: "notBreaching",
+                    alarmActions: [topicArn],
+                    okActions: [topicArn],
+                    tags: args.tags,
+                },
+                parent,
+            );
 
         // Fargate's log router: the namespace and ConfigMap it reads, the group it writes, the role's permissions.
         const namespace = new k8s.core.v1.Namespace(
@@ -245,48 +266,26 @@ export class Observability extends pulumi.ComponentResource {
                     },
                     { parent: this, dependsOn: [logGroup] },
                 );
-                new aws.cloudwatch.MetricAlarm(
-                    `${name}-log-${alarm.id}`,
-                    {
-                        name: `${o.clusterName}-karpenter-${alarm.id}`,
-                        alarmDescription: `Karpenter (${o.clusterName}): ${alarm.meaning}. README: Monitoring and alerts.`,
-                        namespace: namespaceName,
-                        metricName: alarm.metricName,
-                        statistic: "Sum",
-                        period: alarm.periodSeconds,
-                        evaluationPeriods: 1,
-                        threshold: alarm.threshold,
-                        comparisonOperator: "GreaterThanOrEqualToThreshold",
-                        treatMissingData: "notBreaching",
-                        ...actions,
-                        tags: args.tags,
-                    },
-                    parent,
-                );
+                metricAlarm(`log-${alarm.id}`, `karpenter-${alarm.id}`, `Karpenter (${o.clusterName}): ${alarm.meaning}`, {
+                    namespace: namespaceName,
+                    metricName: alarm.metricName,
+                    statistic: "Sum",
+                    period: alarm.periodSeconds,
+                    threshold: alarm.threshold,
+                });
             }
         }
 
         if (o.queueAlarms && args.interruptionQueueName !== undefined) {
             const queueAlarm = (id: string, metricName: string, threshold: number, meaning: string) =>
-                new aws.cloudwatch.MetricAlarm(
-                    `${name}-${id}`,
-                    {
-                        name: `${o.clusterName}-karpenter-${id}`,
-                        alarmDescription: `Karpenter (${o.clusterName}) interruption queue: ${meaning}. README: Monitoring and alerts.`,
-                        namespace: "AWS/SQS",
-                        metricName,
-                        dimensions: { QueueName: args.interruptionQueueName! },
-                        statistic: "Maximum",
-                        period: 300,
-                        evaluationPeriods: 1,
-                        threshold,
-                        comparisonOperator: "GreaterThanOrEqualToThreshold",
-                        treatMissingData: "notBreaching",
-                        ...actions,
-                        tags: args.tags,
-                    },
-                    parent,
-                );
+                metricAlarm(id, `karpenter-${id}`, `Karpenter (${o.clusterName}) interruption queue: ${meaning}`, {
+                    namespace: "AWS/SQS",
+                    metricName,
+                    dimensions: { QueueName: args.interruptionQueueName! },
+                    statistic: "Maximum",
+                    period: 300,
+                    threshold,
+                });
             queueAlarm("queue-oldest-message", "ApproximateAgeOfOldestMessage", o.queueAlarms.oldestMessageAgeSeconds, "the controller is not draining it");
             queueAlarm("queue-visible-messages", "ApproximateNumberOfMessagesVisible", o.queueAlarms.visibleMessages, "messages pile up");
         }
@@ -336,25 +335,14 @@ export class Observability extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [agentConfig] },
             );
             const diskAlarm = (id: "root" | "containerd", threshold: number) =>
-                new aws.cloudwatch.MetricAlarm(
-                    `${name}-disk-${id}`,
-                    {
-                        name: `${o.clusterName}-node-disk-${id}`,
-                        alarmDescription: `Nodes of ${o.clusterName}: the ${id} volume (${NODE_DISKS[id].path}) of some node is ${threshold} % full or more. README: Monitoring and alerts.`,
-                        namespace: namespaceName,
-                        metricName: DISK_METRIC,
-                        dimensions: { path: NODE_DISKS[id].path },
-                        statistic: "Maximum",
-                        period: 300,
-                        evaluationPeriods: 1,
-                        threshold,
-                        comparisonOperator: "GreaterThanOrEqualToThreshold",
-                        treatMissingData: "notBreaching",
-                        ...actions,
-                        tags: args.tags,
-                    },
-                    parent,
-                );
+                metricAlarm(`disk-${id}`, `node-disk-${id}`, `Nodes of ${o.clusterName}: the ${id} volume (${NODE_DISKS[id].path}) of some node is ${threshold} % full or more`, {
+                    namespace: namespaceName,
+                    metricName: DISK_METRIC,
+                    dimensions: { path: NODE_DISKS[id].path },
+                    statistic: "Maximum",
+                    period: 300,
+                    threshold,
+                });
             diskAlarm("root", o.nodeDisks.rootThresholdPercent);
             diskAlarm("containerd", o.nodeDisks.containerdThresholdPercent);
         }

@@ -4,18 +4,8 @@ import { ConfigError } from "../../infra/errors";
 import { GuardrailError } from "../../infra/guardrails/enforce";
 import { CONTROLLER_LOG_ALARMS, IMAGE_GC_DEFAULTS } from "../../infra/model/observability";
 import { ACCOUNT_ID } from "../../offline/mocks";
-import { settings } from "../../offline/pulumi-internals";
-import { Program, lastRegistrations, runProgram } from "../harness";
+import { Program, failure, lastRegistrations, runProgram } from "../harness";
 import { ec2NodeClassErrors } from "../infra/nodes/crds";
-
-async function failure(run: Promise<unknown>): Promise<unknown> {
-    const error = await run.then(
-        () => assert.fail("the program ran"),
-        (e: unknown) => e,
-    );
-    await settings.waitForRPCs();
-    return error;
-}
 
 const statements = (policy: string) => JSON.parse(policy).Statement as any[];
 

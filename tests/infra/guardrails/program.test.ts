@@ -4,24 +4,12 @@ import { describe, it } from "node:test";
 import { ConfigError } from "../../../infra/errors";
 import { TYPES, validate } from "../../../infra/guardrails";
 import { GuardrailError } from "../../../infra/guardrails/enforce";
-import { runProgram } from "../../harness";
+import { failure, runProgram } from "../../harness";
 import { checkGuardrails } from "../../../offline/plan/guardrails";
-import { MockMonitor, RegisterResourceRequest, settings } from "../../../offline/pulumi-internals";
+import { MockMonitor, RegisterResourceRequest } from "../../../offline/pulumi-internals";
 
 const ROLE = "arn:aws:iam::123456789012:role/some-role";
 
-/**
- * The error a program run fails with, once the registrations it started (its components) have
- * settled, so they do not finish under the next run's mocks. Fails when the run succeeds.
- */
-async function failure(run: Promise<unknown>): Promise<unknown> {
-    const error = await run.then(
-        () => assert.fail("the program ran"),
-        (e: unknown) => e,
-    );
-    await settings.waitForRPCs();
-    return error;
-}
 
 /** Custom (cloud) resources registered while `run` runs (and fails). */
 async function customRegistrations(run: () => Promise<unknown>): Promise<string[]> {
