@@ -1,6 +1,6 @@
 /**
  * Every version that changes what this library renders, in one place.
- * Move them together with `../shared/reference/` (the tests compare against it).
+ * Move them together with the upstream data in `reference/` (the tests compare against it).
  */
 export const VERSIONS = {
     /** Karpenter chart and controller (`karpenter` and `karpenter-crd` charts share it). */
@@ -27,6 +27,11 @@ export const VERSIONS = {
      * its image is `nvcr.io/nvidia/k8s-device-plugin:v<version>` (the chart's appVersion).
      */
     nvidiaDevicePlugin: "0.20.0",
+    /**
+     * The device plugin's image repository (the chart's `image.repository`); its tag is `v<nvidiaDevicePlugin>`.
+     * A private cluster must mirror it (see the README).
+     */
+    nvidiaDevicePluginImageRepository: "nvcr.io/nvidia/k8s-device-plugin",
     /** Helm repository of NVIDIA's device plugin chart. */
     nvidiaDevicePluginChartRepository: "https://nvidia.github.io/k8s-device-plugin",
     /**

@@ -1,7 +1,7 @@
 /**
- * Runs the real stack program (stacks/createStack, what index.ts runs) under Pulumi's mocks with a
- * stack's config from Pulumi.<stack>.yaml, and records every registration as the engine receives it.
- * The tests (through tests/harness.ts) and `npm run plan` both use it: no cloud account, no Pulumi CLI.
+ * Runs the real stack program (stacks/createStack, what index.ts runs) on the mock engine
+ * (offline/engine.ts) with a stack's config from Pulumi.<stack>.yaml. The tests (through
+ * tests/harness.ts) and `npm run plan` both use it: no cloud account, no Pulumi CLI.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -12,64 +12,11 @@ import { REPO_ROOT } from "../infra/root";
 import { createStack, createStacks } from "../stacks";
 import { EnvironmentStack } from "../stacks/base";
 import { AwsMocks } from "./mocks";
-import { MockMonitor, RegisterResourceRequest, rpc, settings } from "./pulumi-internals";
+import { DEFAULT_REGION, Registered, runEngine } from "./engine";
 
 export { REPO_ROOT };
-
-export interface Registered {
-    urn: string;
-    /** The physical ID the provider returned; empty for a component. */
-    id: string;
-    type: string;
-    name: string;
-    parent: string;
-    custom: boolean;
-    /** A remote (multi-language) component: its children come from a provider plugin, unseen by mocks. */
-    remote: boolean;
-    protect: boolean;
-    provider: string;
-    dependencies: string[];
-    /** For each input, the URNs it depends on; a dependency in no list came from `dependsOn`. */
-    propertyDependencies: Record<string, string[]>;
-    inputs: Record<string, any>;
-    /** The state the mocks answered with (inputs plus what the provider computes: ARNs, IDs, endpoints). */
-    outputs: Record<string, any>;
-}
-
-/** The region when a stack's config names none. */
-const DEFAULT_REGION = "eu-west-1";
-
-let registrations: Registered[] = [];
-const original = MockMonitor.prototype.registerResource;
-MockMonitor.prototype.registerResource = function (req: RegisterResourceRequest, callback) {
-    const record: Registered = {
-        urn: "",
-        id: "",
-        type: req.getType(),
-        name: req.getName(),
-        parent: req.getParent(),
-        custom: req.getCustom(),
-        remote: req.getRemote(),
-        protect: req.getProtect(),
-        provider: req.getProvider(),
-        dependencies: req.getDependenciesList(),
-        propertyDependencies: {},
-        inputs: rpc.deserializeProperties(req.getObject()),
-        outputs: {},
-    };
-    req.getPropertydependenciesMap().forEach((deps, key) => {
-        record.propertyDependencies[key] = deps.getUrnsList();
-    });
-    registrations.push(record);
-    return original.call(this, req, (err: unknown, resp: any) => {
-        if (resp) {
-            record.urn = resp.getUrn();
-            record.id = resp.getId();
-            record.outputs = rpc.deserializeProperties(resp.getObject());
-        }
-        callback(err, resp);
-    });
-};
+export { lastRegistrations, runEngine } from "./engine";
+export type { EngineOptions, EngineRun, Registered, RegisteredAlias } from "./engine";
 
 /** The stacks that have a `Pulumi.<stack>.yaml` in the repository. */
 function knownStacks(): string[] {
@@ -163,11 +110,6 @@ export class Program {
     }
 }
 
-/** What the last run registered, also when it threw. */
-export function lastRegistrations(): Registered[] {
-    return [...registrations];
-}
-
 /** Resolves an Output's value (mocks know every value). */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply((v) => resolve(v)));
@@ -191,33 +133,12 @@ export async function runProgram(
         if (v === null) delete config[key];
         else config[key] = typeof v === "string" ? v : JSON.stringify(v);
     }
-    registrations = [];
-    const region = config["aws:region"] ?? DEFAULT_REGION;
-    return withoutPromiseStacks(async () => {
-        const mocks = new AwsMocks(region);
-        await pulumi.runtime.setMocks(mocks, "eks-karpenter", stack, false);
-        pulumi.runtime.setAllConfig(config);
-        const created = environments === 1 ? [createStack(stack)] : createStacks(stack, environments);
-        await settings.waitForRPCs();
-        return new Program(created, registrations, config, mocks.assumptions);
+    const mocks = new AwsMocks(config["aws:region"] ?? DEFAULT_REGION);
+    const run = await runEngine(() => (environments === 1 ? [createStack(stack)] : createStacks(stack, environments)), {
+        stack,
+        config,
+        mocks,
+        outputs: (created: EnvironmentStack[]) => created[0].outputs,
     });
-}
-
-/**
- * Runs `work` with `Error.stackTraceLimit = 0`, restoring the limit afterwards (also when it throws).
- *
- * Why: Pulumi's SDK records `new Error().stack` on every promise it tracks (runtime/debuggable.js, for
- * its leaked-promise report), thousands per stack program. With source maps on (tsx always turns them
- * on), formatting those traces is about 40 % of a program run. Under mocks nobody reads them: a limit
- * of 0 makes each one the bare "Error" line. Resource source positions are unaffected (the SDK raises
- * the limit itself while it reads them), and errors the program throws still carry their messages.
- */
-export async function withoutPromiseStacks<T>(work: () => Promise<T>): Promise<T> {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-        return await work();
-    } finally {
-        Error.stackTraceLimit = limit;
-    }
+    return new Program(run.result, run.resources, config, mocks.assumptions);
 }

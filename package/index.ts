@@ -27,6 +27,7 @@ export {
     type EnvironmentEndpoints,
     type EnvironmentImageCache,
     type EnvironmentKarpenter,
+    type EnvironmentNodes,
     type EnvironmentParts,
     environmentParts,
 } from "../infra/environment/environment";
@@ -42,6 +43,7 @@ export { PrivateEndpoints, type PrivateEndpointsArgs } from "../infra/network/en
 export { type ExistingVpc, NatGateways, Network, type NetworkArgs, type NetworkSettings } from "../infra/network/network";
 export { AmiFamily, type DataVolume, EC2NodeClass, type EC2NodeClassArgs, type EbsVolume, type NodeClassSettings } from "../infra/nodes/ec2-node-class";
 export { KarpenterNodes, type KarpenterNodesArgs, type KarpenterNodesSettings } from "../infra/nodes/karpenter-nodes";
+export type { DevicePluginImage } from "../infra/nodes/nvidia-device-plugin";
 export {
     Architecture,
     CapacityType,

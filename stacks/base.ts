@@ -1,10 +1,12 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ReclaimPolicy } from "../infra/addons/cluster-addons";
 import { NodePoolLimitsSummary } from "../infra/addons/node-pool-limits";
 import { ClusterLogType } from "../infra/cluster/cluster";
 import { Environment, EnvironmentArgs } from "../infra/environment/environment";
 import { check } from "../infra/errors";
-import { NodePoolProfile } from "../infra/nodes/default-pools";
+import { NodePoolProfile, defaultNodePools } from "../infra/nodes/default-pools";
+import { devicePluginPools, resolveDevicePluginImage } from "../infra/nodes/nvidia-device-plugin";
 import { NAMESPACE, StackConfig } from "./config";
 
 /** What an environment decides where its config is silent, and what it refuses to relax. */
@@ -19,6 +21,8 @@ export interface EnvironmentProfile {
     privateCluster: boolean;
     /** Which default NodePools (limits, disruption) the environment gets. */
     nodePoolProfile: NodePoolProfile;
+    /** Whether the default GPU pool exists where config (`nodes.gpu`) is silent. */
+    gpu: boolean;
     /** Reclaim policy of the default StorageClass where config sets none. */
     storageReclaimPolicy: ReclaimPolicy;
     /** The Karpenter controller's replicas and requests where config sets none. */
@@ -70,10 +74,12 @@ export abstract class EnvironmentStack {
                 `${only} in the ${profile.name} environment`,
             );
         }
+        const args = this.environmentArgs(config, profile);
+        this.checkDevicePluginImage(args);
         // `protect` on the Environment is inherited by every resource inside it (Pulumi's rule for a
         // parent's `protect`): the engine checks it per delete step, so protecting only the cluster would
         // let `pulumi destroy` delete the pools, controller, add-ons and namespaces before it stopped.
-        this.environment = new Environment(this.name, this.environmentArgs(config, profile), { protect: config.protect ?? profile.protect });
+        this.environment = new Environment(this.name, args, { protect: config.protect ?? profile.protect });
         const e = this.environment;
         this.outputs = {
             clusterName: e.clusterName,
@@ -90,6 +96,23 @@ export abstract class EnvironmentStack {
     }
 
     protected abstract profile(): EnvironmentProfile;
+
+    /**
+     * The Environment's check of the device plugin's image (a private cluster's GPU pool needs one its VPC
+     * reaches), run first on the same resolved pools so that the error names the settings as
+     * Pulumi.<stack>.yaml does.
+     */
+    private checkDevicePluginImage(args: EnvironmentArgs): void {
+        const { nodeClasses = [], nodePools, defaultPools, devicePluginImage } = args.nodes;
+        const pools = nodePools ?? (defaultPools ? defaultNodePools(defaultPools) : []);
+        resolveDevicePluginImage(
+            args.privateCluster ?? false,
+            aws.config.region,
+            devicePluginPools(nodeClasses, pools).map((p) => p.name),
+            devicePluginImage,
+            { image: `${NAMESPACE}:nodes.devicePluginImage`, withoutPools: `${NAMESPACE}:nodes.gpu: false, the default` },
+        );
+    }
 
     protected environmentArgs(c: StackConfig, p: EnvironmentProfile): EnvironmentArgs {
         return {
@@ -123,7 +146,8 @@ export abstract class EnvironmentStack {
                         dataVolume: c.nodes?.dataVolume,
                     },
                 ],
-                defaultPools: { profile: p.nodePoolProfile, spotPercent: c.nodes?.spotPercent, gpu: c.nodes?.gpu },
+                defaultPools: { profile: p.nodePoolProfile, spotPercent: c.nodes?.spotPercent, gpu: c.nodes?.gpu ?? p.gpu },
+                devicePluginImage: c.nodes?.devicePluginImage,
             },
             addons: { ...c.addons, storageClass: { reclaimPolicy: p.storageReclaimPolicy, ...c.addons?.storageClass } },
             budget: c.budget,

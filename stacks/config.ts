@@ -88,6 +88,7 @@ export const configSchema = z
             .object({
                 spotPercent: z.number().optional(),
                 gpu: z.boolean().optional(),
+                devicePluginImage: z.object({ repository: z.string(), tag: z.string().optional() }).strict().optional(),
                 amiFamily: z.nativeEnum(AmiFamily).optional(),
                 amiVersion: z.string().optional(),
                 rootVolume: volume.optional(),

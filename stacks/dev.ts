@@ -22,6 +22,7 @@ export class DevStack extends EnvironmentStack {
             secretsEncryption: false,
             clusterLogTypes: [],
             nodePoolProfile: NodePoolProfile.Dev,
+            gpu: false,
             protect: false,
             storageReclaimPolicy: ReclaimPolicy.Delete,
             karpenter: DEV_CONTROLLER,

@@ -8,7 +8,8 @@ import { EnvironmentProfile, EnvironmentStack } from "./base";
  * Production: private API endpoint only, secrets encrypted with KMS, control-plane logs, and every
  * resource protected from deletion (so a destroy deletes nothing). Config may not relax the first, second
  * and last.
- * Volumes outlive their claims unless config says otherwise.
+ * Volumes outlive their claims unless config says otherwise. The GPU pool is opt-in (`nodes.gpu`): in this
+ * private cluster it needs NVIDIA's device plugin image mirrored (`nodes.devicePluginImage`).
  */
 export class ProdStack extends EnvironmentStack {
     protected profile(): EnvironmentProfile {
@@ -19,6 +20,8 @@ export class ProdStack extends EnvironmentStack {
             secretsEncryption: true,
             clusterLogTypes: [ClusterLogType.Api, ClusterLogType.Audit, ClusterLogType.Authenticator],
             nodePoolProfile: NodePoolProfile.Prod,
+            // Opt-in: GPU instances are costly, and a private cluster's GPU nodes need a mirrored device plugin image.
+            gpu: false,
             protect: true,
             // A deleted claim must not take production data with it.
             storageReclaimPolicy: ReclaimPolicy.Retain,

@@ -114,7 +114,7 @@ return await Deployment.RunAsync(() =>
         },
         Guardrails = new EksKarpenter.Inputs.GuardrailSettingsArgs { RequireAlertSubscribers = true },
         // The guides' 70 % Spot / 30 % On-Demand split, by a capacity-spread label across paired pools.
-        Nodes = new EksKarpenter.Inputs.KarpenterNodesSettingsArgs
+        Nodes = new EksKarpenter.Inputs.EnvironmentNodesArgs
         {
             NodeClasses =
             {
@@ -133,6 +133,8 @@ return await Deployment.RunAsync(() =>
             {
                 Profile = EksKarpenter.NodePoolProfile.Prod,
                 SpotPercent = 70,
+                // The GPU pool is opt-in: its nodes need NVIDIA's device plugin image mirrored (README).
+                Gpu = false,
             },
         },
         Tags =

@@ -79,7 +79,7 @@ export function resolveWorkloadNamespacesArgs(args: WorkloadNamespacesArgs) {
             );
         }
         const defaultMemory = ns.defaultMemory ?? "256Mi";
-        check(parseQuantity(`${at}.defaultMemory`, defaultMemory) > 0, `${at}.defaultMemory`, defaultMemory, "more than zero");
+        check(parseQuantity(`${at}.defaultMemory`, defaultMemory) > 0n, `${at}.defaultMemory`, defaultMemory, "more than zero");
 
         if (ns.quota !== undefined) {
             const q = ns.quota;

@@ -1,4 +1,5 @@
 import { parseQuantity } from "../karpenter/quantity";
+import { GIB, ONE, formatIn } from "../model/quantity";
 
 /** A NodePool's CPU and memory caps as configured (`spec.limits`): the most capacity Karpenter may launch for it. */
 export interface PoolLimits {
@@ -29,23 +30,19 @@ export interface NodePoolLimitsSummary {
  * spent, the limits are what bounds it. `setting` names the input in a ConfigError.
  */
 export function summarizeNodePoolLimits(setting: string, pools: Record<string, PoolLimits>): NodePoolLimitsSummary {
-    const sum = (resource: "cpu" | "memory"): number | undefined => {
+    const sum = (resource: "cpu" | "memory"): bigint | undefined => {
         const values = Object.entries(pools).map(([pool, limits]) =>
             limits[resource] === undefined ? undefined : parseQuantity(`${setting}.${pool}.${resource}`, limits[resource]!),
         );
-        return values.length > 0 && values.every((v) => v !== undefined) ? values.reduce((a, b) => a! + b!, 0) : undefined;
+        return values.length > 0 && values.every((v) => v !== undefined) ? values.reduce((a, b) => a! + b!, 0n) : undefined;
     };
     const cpu = sum("cpu");
     const memory = sum("memory");
     return {
         pools,
         total: {
-            cpu: cpu === undefined ? "unlimited" : String(round(cpu)),
-            memory: memory === undefined ? "unlimited" : `${round(memory / 2 ** 30)}Gi`,
+            cpu: cpu === undefined ? "unlimited" : formatIn(cpu, ONE),
+            memory: memory === undefined ? "unlimited" : `${formatIn(memory, GIB)}Gi`,
         },
     };
-}
-
-function round(n: number): number {
-    return Math.round(n * 1000) / 1000;
 }

@@ -25,7 +25,7 @@ import { NatGateways, Network, NetworkSettings, resolveNetworkArgs } from "../ne
 import { renderEC2NodeClass } from "../nodes/ec2-node-class";
 import { KarpenterNodes, KarpenterNodesSettings, resolveKarpenterNodesArgs } from "../nodes/karpenter-nodes";
 import { nodePoolAllowsSpot, renderNodePool } from "../nodes/node-pool";
-import { describeNvidiaDevicePlugin } from "../nodes/nvidia-device-plugin";
+import { DevicePluginImage, describeNvidiaDevicePlugin, devicePluginPools, resolveDevicePluginImage } from "../nodes/nvidia-device-plugin";
 import { SPOT_SERVICE_LINKED_ROLE } from "../model/service-linked-roles";
 import { Observability } from "../observability/observability";
 import { ObservabilitySettings, describeObservability, observabilityEndpoints, resolveObservability } from "../observability/plan";
@@ -54,6 +54,16 @@ export interface EnvironmentKarpenter extends KarpenterSettings {
      * Spot instance was ever launched there). @default true when some NodePool allows Spot, else false
      */
     createSpotServiceLinkedRole?: boolean;
+}
+
+/** Node settings of an environment: the classes and pools, and what the environment installs for them. */
+export interface EnvironmentNodes extends KarpenterNodesSettings {
+    /**
+     * Image of NVIDIA's device plugin, installed when an AL2023 NVIDIA GPU pool exists. A private cluster
+     * with such a pool must give one in a registry its VPC reaches (a mirror in private ECR): nvcr.io is on
+     * the internet. @default the chart's, `nvcr.io/nvidia/k8s-device-plugin:v<chart version>`
+     */
+    devicePluginImage?: DevicePluginImage;
 }
 
 /** Add-on settings of an environment: ClusterAddons' choices, plus the workload namespaces. */
@@ -115,8 +125,8 @@ export interface EnvironmentArgs {
      * monitoring agent. The budget notifies the alerts topic unless it names its own. @default enabled, the defaults of ObservabilitySettings
      */
     observability?: ObservabilitySettings;
-    /** Karpenter's EC2NodeClasses and NodePools: the classes and pools, or the default pools' options. */
-    nodes: KarpenterNodesSettings;
+    /** Karpenter's EC2NodeClasses and NodePools: the classes and pools, or the default pools' options; the device plugin's image. */
+    nodes: EnvironmentNodes;
     /** Tags for every AWS resource. @default {} */
     tags?: Record<string, string>;
     /**
@@ -179,7 +189,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         "false when karpenter.imageRepository names the image: the image comes from one place",
     );
     if (imageCache) checkCachePrefix(args.imageCache?.repositoryPrefix ?? "ecr-public");
-    else checkControllerImage(privateCluster, k.imageRepository);
+    else checkControllerImage(privateCluster, k.imageRepository, aws.config.region);
     const podLabels = k.podLabels ?? DEFAULT_FARGATE_POD_LABELS;
     // Wired values are stand-ins here: only the user's settings are being checked.
     const karpenter = resolveKarpenterArgs({ ...k, podLabels, clusterName: "", clusterEndpoint: "", region: "", controllerRoleArn: "" });
@@ -205,14 +215,26 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     // Role or instance profile are wired later; a stand-in of the right kind lets the set be checked now.
     // With no IAM endpoint the controller cannot create instance profiles: make the node's in advance.
     const createInstanceProfile = k.createInstanceProfile ?? privateCluster;
+    const { devicePluginImage, ...nodeSettings } = args.nodes;
     const nodes = resolveKarpenterNodesArgs({
-        ...args.nodes,
+        ...nodeSettings,
         clusterName: args.cluster.clusterName,
         ...(createInstanceProfile ? { instanceProfile: KNOWN_AFTER_DEPLOYMENT } : { role: KNOWN_AFTER_DEPLOYMENT }),
         tags,
     });
     const createSpotServiceLinkedRole = k.createSpotServiceLinkedRole ?? nodes.nodePools.some(nodePoolAllowsSpot);
-    const nvidiaDevicePlugin = describeNvidiaDevicePlugin(`${name}-nvidia-device-plugin`, nodes.nodeClasses, nodes.nodePools);
+    const nvidiaDevicePlugin = describeNvidiaDevicePlugin(
+        `${name}-nvidia-device-plugin`,
+        nodes.nodeClasses,
+        nodes.nodePools,
+        resolveDevicePluginImage(
+            privateCluster,
+            aws.config.region,
+            devicePluginPools(nodes.nodeClasses, nodes.nodePools).map((p) => p.name),
+            devicePluginImage,
+            { image: "Environment.nodes.devicePluginImage", withoutPools: "Environment.nodes: no NVIDIA GPU pool on an AL2023 EC2NodeClass" },
+        ),
+    );
 
     // The guardrails, over descriptions of what the components below register, built from the same
     // renderers. They run on data known while the program runs, so they also hold in a preview.
@@ -291,6 +313,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         createInstanceProfile,
         createSpotServiceLinkedRole,
         nvidiaDevicePlugin,
+        nodeSettings,
         privateCluster,
         network,
         endpointsEnabled,
@@ -542,7 +565,7 @@ export class Environment extends pulumi.ComponentResource {
         const nodes = new KarpenterNodes(
             `${name}-nodes`,
             {
-                ...args.nodes,
+                ...settings.nodeSettings,
                 clusterName,
                 ...(createInstanceProfile ? { instanceProfile: nodeRole.instanceProfileName as pulumi.Output<string> } : { role: nodeRole.roleName }),
                 tags,

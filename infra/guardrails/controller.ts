@@ -1,5 +1,5 @@
 /** Rule 8: the Karpenter controller runs with Guaranteed QoS, and never on nodes it manages. */
-import { quantityValue } from "../karpenter/quantity";
+import { parseQuantity } from "../model/quantity";
 import { HELM_TYPES, TYPES, controllerPodLabels, helmNamespace, helmValues, isKarpenterChart } from "./resources";
 import { Finding, ResourceDescription, ResourceRule, StackRule, at, containsUnknown, isRecord, isUnknown } from "./types";
 
@@ -19,7 +19,7 @@ export function qosGaps(resources: unknown): QosGap[] {
         const request = at(resources, "requests", resource);
         const limit = at(resources, "limits", resource);
         if (isUnknown(request) || isUnknown(limit)) return [];
-        const value = (q: unknown) => (typeof q === "string" || typeof q === "number" ? quantityValue(String(q)) : undefined);
+        const value = (q: unknown) => (typeof q === "string" || typeof q === "number" ? parseQuantity(String(q)) : undefined);
         const same = value(request) !== undefined && value(request) === value(limit);
         return same ? [] : [{ resource, request, limit }];
     });

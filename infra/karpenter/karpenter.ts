@@ -4,6 +4,7 @@ import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { ResourceDescription, TYPES, qosGaps } from "../guardrails";
 import { DNS1123_LABEL } from "../model/eks";
+import { IMAGE_TAG, IMAGE_TAG_ALLOWED } from "../model/registries";
 import { VERSIONS } from "../versions";
 import { karpenterFlowSchemas, karpenterValues } from "./helm-values";
 import { parseQuantity } from "./quantity";
@@ -123,8 +124,7 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
     const logLevels = Object.values(KarpenterLogLevel) as string[];
     check(logLevels.includes(logLevel), "Karpenter.logLevel", logLevel, `one of ${logLevels.join(", ")}`);
     const imageTag = args.imageTag ?? VERSIONS.karpenter;
-    // Docker's rule for a tag: what `repository:tag` may carry.
-    check(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(imageTag), "Karpenter.imageTag", imageTag, "an image tag: letters, digits, '_', '.', '-' (at most 128, not starting with '.' or '-')");
+    check(IMAGE_TAG.test(imageTag), "Karpenter.imageTag", imageTag, IMAGE_TAG_ALLOWED);
     if (args.imageDigest !== undefined) {
         check(/^sha256:[a-f0-9]{64}$/.test(args.imageDigest), "Karpenter.imageDigest", args.imageDigest, "sha256:<64 hex digits>");
     }

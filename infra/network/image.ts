@@ -3,10 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { AwsScope, policyDocument } from "../iam/policy";
+import { PUBLIC_ECR_REGISTRY, privateEcrRepository, reachableWithoutInternet } from "../model/registries";
 import { VERSIONS } from "../versions";
 
-/** Amazon ECR Public: where Karpenter publishes its image, on the internet. */
-export const PUBLIC_ECR_REGISTRY = "public.ecr.aws";
+export { PUBLIC_ECR_REGISTRY };
 
 /** The controller image's path inside ECR Public (`karpenter/controller`). */
 export const KARPENTER_IMAGE_PATH = VERSIONS.karpenterImageRepository.slice(PUBLIC_ECR_REGISTRY.length + 1);
@@ -14,20 +14,25 @@ export const KARPENTER_IMAGE_PATH = VERSIONS.karpenterImageRepository.slice(PUBL
 /** Repository prefix of the pull-through cache unless set. */
 export const DEFAULT_CACHE_PREFIX = "ecr-public";
 
+/** An account and region to show in examples of private ECR repositories, the cluster's region when known. */
+export function exampleEcrScope(region: string | undefined) {
+    return { accountId: "123456789012", region: region ?? "eu-west-1", dnsSuffix: "amazonaws.com" };
+}
+
 /**
- * Checks that a private cluster pulls the controller image from a registry its VPC reaches. The default
+ * Checks that a private cluster pulls the controller image from a registry its VPC reaches
+ * (`reachableWithoutInternet`: not a public registry, and private ECR in the cluster's region). The default
  * image is in ECR Public, which a VPC without internet egress cannot reach: the controller's pods would
  * stay in ImagePullBackOff and no node would ever be launched.
  */
-export function checkControllerImage(privateCluster: boolean, imageRepository: string | undefined): void {
+export function checkControllerImage(privateCluster: boolean, imageRepository: string | undefined, region?: string): void {
     if (!privateCluster) return;
-    const registry = imageRepository?.split("/")[0].toLowerCase();
     check(
-        registry !== undefined && registry.length > 0 && registry !== PUBLIC_ECR_REGISTRY,
+        reachableWithoutInternet(imageRepository, region),
         "karpenter.imageRepository",
         imageRepository,
-        `in a private cluster, a registry the VPC reaches: a private ECR repository such as ` +
-            `${pullThroughCacheRepository({ accountId: "123456789012", region: "eu-west-1", dnsSuffix: "amazonaws.com" }, DEFAULT_CACHE_PREFIX)} ` +
+        `in a private cluster, a registry the VPC reaches: a private ECR repository in the cluster's region such as ` +
+            `${pullThroughCacheRepository(exampleEcrScope(region), DEFAULT_CACHE_PREFIX)} ` +
             `(the PublicEcrPullThroughCache component's karpenterImageRepository) or a mirror; ${PUBLIC_ECR_REGISTRY} is on the internet`,
     );
 }
@@ -51,7 +56,7 @@ export function pullThroughCacheRepository(
     prefix: string,
     upstreamPath: string = KARPENTER_IMAGE_PATH,
 ): string {
-    return `${scope.accountId}.dkr.ecr.${scope.region}.${scope.dnsSuffix}/${prefix}/${upstreamPath}`;
+    return privateEcrRepository(scope, `${prefix}/${upstreamPath}`);
 }
 
 /**

@@ -16,6 +16,9 @@ export enum AmiFamily {
     Bottlerocket = "Bottlerocket",
 }
 
+/** The AMI family of an EC2NodeClass that names none. */
+export const DEFAULT_AMI_FAMILY = AmiFamily.AL2023;
+
 /** An encrypted gp3 EBS volume. */
 export interface EbsVolume {
     /** Size in GiB: 1 to 16384 (gp3), and at least what the AMI needs on this device. @default per volume, see below */
@@ -47,7 +50,7 @@ export interface ImageGcSettings {
 export interface NodeClassSettings {
     /** Kubernetes name of the EC2NodeClass; NodePools refer to it. A DNS-1123 subdomain. */
     name: string;
-    /** AMI family. @default AmiFamily.AL2023 */
+    /** AMI family. @default AmiFamily.AL2023 (DEFAULT_AMI_FAMILY) */
     amiFamily?: AmiFamily;
     /**
      * AMI release, the part of the alias after `@` (`v20260724` for AL2023, `v1.49.0` for Bottlerocket).
@@ -127,7 +130,7 @@ const GP3 = { minGiB: 1, maxGiB: 16384, minIops: 3000, maxIops: 16000, iopsPerGi
 export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
     checkObjectName("EC2NodeClass.name", args.name);
     const at = `EC2NodeClass[${args.name}]`;
-    const amiFamily = args.amiFamily ?? AmiFamily.AL2023;
+    const amiFamily = args.amiFamily ?? DEFAULT_AMI_FAMILY;
     check(Object.values(AmiFamily).includes(amiFamily), `${at}.amiFamily`, amiFamily, "AL2023 or Bottlerocket");
     const family = FAMILIES[amiFamily];
 

@@ -202,7 +202,7 @@ export function resolveNodePoolArgs(args: NodePoolSettings) {
     for (const r of ["cpu", "memory"] as const) {
         const quantity = args.limits[r];
         check(typeof quantity === "string", `${at}.limits.${r}`, quantity, "a Kubernetes quantity such as 100 or 400Gi: every pool needs a cpu and a memory cap");
-        check(parseQuantity(`${at}.limits.${r}`, quantity) > 0, `${at}.limits.${r}`, quantity, "more than zero");
+        check(parseQuantity(`${at}.limits.${r}`, quantity) > 0n, `${at}.limits.${r}`, quantity, "more than zero");
     }
     if (args.limits.nvidiaGpus !== undefined) checkInteger(`${at}.limits.nvidiaGpus`, args.limits.nvidiaGpus, 0, 100000);
 

@@ -1,18 +1,82 @@
 import type * as k8s from "@pulumi/kubernetes";
+import { check } from "../errors";
 import { ResourceDescription, TYPES } from "../guardrails";
+import { IMAGE_TAG, IMAGE_TAG_ALLOWED, NVIDIA_REGISTRY, privateEcrRepository, reachableWithoutInternet } from "../model/registries";
+import { exampleEcrScope } from "../network/image";
 import { VERSIONS } from "../versions";
-import { AmiFamily, EC2NodeClassArgs, resolveEC2NodeClassArgs } from "./ec2-node-class";
+import { AmiFamily, DEFAULT_AMI_FAMILY, NodeClassSettings } from "./ec2-node-class";
 import { LABELS, NodePoolSettings, nodePoolIsNvidiaGpu, resolveNodePoolArgs } from "./node-pool";
 
 /** Namespace of the device plugin's release (the chart refuses `default`). */
 export const NVIDIA_DEVICE_PLUGIN_NAMESPACE = "kube-system";
 
+/** The device plugin's image, as the chart's `image.repository` and `image.tag`. */
+export interface DevicePluginImage {
+    /** Image repository, without tag or digest: a mirror such as `<account>.dkr.ecr.<region>.amazonaws.com/nvidia/k8s-device-plugin`. */
+    repository: string;
+    /** Image tag. @default `v<pinned chart version>` (the chart's appVersion: `v0.20.0`), as NVIDIA tags it */
+    tag?: string;
+}
+
+/** The pinned image's tag: `v` and the chart's appVersion (the chart's `_helpers.tpl`). */
+export const DEVICE_PLUGIN_IMAGE_TAG = `v${VERSIONS.nvidiaDevicePlugin}`;
+
+/** The image the chart runs by default, on NVIDIA's registry (nvcr.io), on the internet. */
+export const DEFAULT_DEVICE_PLUGIN_IMAGE = `${VERSIONS.nvidiaDevicePluginImageRepository}:${DEVICE_PLUGIN_IMAGE_TAG}`;
+
+/** How the settings are named in errors of `resolveDevicePluginImage`. */
+export interface DevicePluginSettingNames {
+    /** The image setting (`eks-karpenter:nodes.devicePluginImage`). */
+    image: string;
+    /** How to go without the pools that need the plugin (`eks-karpenter:nodes.gpu: false`). */
+    withoutPools: string;
+}
+
+/**
+ * The device plugin's image with its defaults, spelled out (the chart then renders exactly
+ * `repository:tag`), checked: its form, and that the nodes of `pools` (those that need the plugin) can
+ * pull it. In a private cluster that is from a registry the VPC reaches (the controller image's rule,
+ * `reachableWithoutInternet`); nvcr.io is on the internet and ECR pull-through caches do not support it,
+ * so the image must be mirrored: without its plugin a GPU node never reports `nvidia.com/gpu`, and
+ * Karpenter never marks it initialized.
+ */
+export function resolveDevicePluginImage(
+    privateCluster: boolean,
+    region: string | undefined,
+    pools: string[],
+    image: DevicePluginImage | undefined,
+    names: DevicePluginSettingNames,
+): Required<DevicePluginImage> {
+    const repository = image?.repository ?? VERSIONS.nvidiaDevicePluginImageRepository;
+    check(
+        repository !== "" && !repository.includes("@") && !repository.split("/").slice(-1)[0].includes(":"),
+        `${names.image}.repository`,
+        repository,
+        "an image repository without tag or digest (the tag goes in tag)",
+    );
+    const tag = image?.tag ?? DEVICE_PLUGIN_IMAGE_TAG;
+    check(IMAGE_TAG.test(tag), `${names.image}.tag`, tag, IMAGE_TAG_ALLOWED);
+    const mirror = privateEcrRepository(exampleEcrScope(region), "nvidia/k8s-device-plugin");
+    check(
+        !privateCluster || pools.length === 0 || reachableWithoutInternet(repository, region),
+        `${names.image}.repository`,
+        image?.repository,
+        `in a private cluster, a registry the VPC reaches (the account's private ECR in the cluster's region, or a mirror), ` +
+            `for NVIDIA's device plugin, which the GPU pools ${pools.join(", ")} need: ${repository} is on the internet ` +
+            `(ECR pull-through caches do not support ${NVIDIA_REGISTRY}). Mirror the image into private ECR ` +
+            `(create the repository nvidia/k8s-device-plugin, then \`crane copy ${DEFAULT_DEVICE_PLUGIN_IMAGE} ${mirror}:${tag}\`, ` +
+            `or docker pull, docker tag and docker push) and set ${names.image} to { repository: ${mirror}, tag: ${tag} }; ` +
+            `or go without the GPU pool (${names.withoutPools})`,
+    );
+    return { repository, tag };
+}
+
 /**
  * The pools whose nodes need NVIDIA's device plugin: NVIDIA GPU pools whose EC2NodeClass is AL2023 (its
  * accelerated AMI has the driver, not the plugin). Bottlerocket's NVIDIA variants run the plugin themselves.
  */
-export function devicePluginPools(nodeClasses: EC2NodeClassArgs[], nodePools: NodePoolSettings[]): NodePoolSettings[] {
-    const al2023 = new Set(nodeClasses.filter((c) => resolveEC2NodeClassArgs(c).amiFamily === AmiFamily.AL2023).map((c) => c.name));
+export function devicePluginPools(nodeClasses: Pick<NodeClassSettings, "name" | "amiFamily">[], nodePools: NodePoolSettings[]): NodePoolSettings[] {
+    const al2023 = new Set(nodeClasses.filter((c) => (c.amiFamily ?? DEFAULT_AMI_FAMILY) === AmiFamily.AL2023).map((c) => c.name));
     return nodePools.filter((p) => al2023.has(p.nodeClassName) && nodePoolIsNvidiaGpu(p));
 }
 
@@ -23,12 +87,13 @@ export function devicePluginPools(nodeClasses: EC2NodeClassArgs[], nodePools: No
  * `karpenter.sh/disrupted` (a plugin pod restarted on a node being drained still comes back: the pods left
  * there keep their GPUs).
  */
-export function nvidiaDevicePluginValues(pools: NodePoolSettings[]): Record<string, unknown> {
+export function nvidiaDevicePluginValues(pools: NodePoolSettings[], image: Required<DevicePluginImage>): Record<string, unknown> {
     const taints = pools.flatMap((p) => resolveNodePoolArgs(p).taints);
     const tolerations = [...taints, { key: "karpenter.sh/disrupted", effect: "NoSchedule" }]
         .map((t) => ({ key: t.key, operator: "Exists", effect: t.effect }))
         .filter((t, i, all) => all.findIndex((o) => o.key === t.key && o.effect === t.effect) === i);
     return {
+        image: { repository: image.repository, tag: image.tag },
         affinity: {
             nodeAffinity: {
                 requiredDuringSchedulingIgnoredDuringExecution: {
@@ -53,8 +118,9 @@ export function nvidiaDevicePluginValues(pools: NodePoolSettings[]): Record<stri
  */
 export function describeNvidiaDevicePlugin(
     name: string,
-    nodeClasses: EC2NodeClassArgs[],
+    nodeClasses: Pick<NodeClassSettings, "name" | "amiFamily">[],
     nodePools: NodePoolSettings[],
+    image: Required<DevicePluginImage>,
 ): ResourceDescription<k8s.helm.v3.ReleaseArgs> | undefined {
     const pools = devicePluginPools(nodeClasses, nodePools);
     if (pools.length === 0) return undefined;
@@ -67,7 +133,7 @@ export function describeNvidiaDevicePlugin(
             version: VERSIONS.nvidiaDevicePlugin,
             repositoryOpts: { repo: VERSIONS.nvidiaDevicePluginChartRepository },
             namespace: NVIDIA_DEVICE_PLUGIN_NAMESPACE,
-            values: nvidiaDevicePluginValues(pools),
+            values: nvidiaDevicePluginValues(pools, image),
         },
     };
 }

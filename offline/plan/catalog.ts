@@ -10,6 +10,7 @@
 import { ADDON_NAMESPACE, COREDNS_POD_LABELS } from "../../infra/addons/catalog";
 import { CONTROLLER_DEFAULTS } from "../../infra/karpenter/karpenter";
 import { parseQuantity } from "../../infra/karpenter/quantity";
+import { GIB, ONE, toNumber } from "../../infra/model/quantity";
 import { DISK_AGENT } from "../../infra/observability/observability";
 import type { Registered } from "../runner";
 import * as review from "./review";
@@ -453,8 +454,9 @@ export function onFargate(workload: Workload, ctx: CostContext): boolean {
 function fargatePods(workload: Workload | undefined, ctx: CostContext): CostLine[] {
     if (!workload || !onFargate(workload, ctx)) return [];
     const requests = workload.requests ?? {};
-    const cpu = parseQuantity("requests.cpu", requests.cpu ?? "0");
-    const memoryGb = parseQuantity("requests.memory", requests.memory ?? "0") / 2 ** 30;
+    // Numbers for the price estimate only (Fargate's sizes are multiples of 0.25 vCPU and 0.5 GB).
+    const cpu = toNumber(parseQuantity("requests.cpu", requests.cpu ?? "0"), ONE);
+    const memoryGb = toNumber(parseQuantity("requests.memory", requests.memory ?? "0"), GIB);
     const size = fargateSize(cpu, memoryGb);
     const perPodHour = size.vcpu * ctx.prices.fargateVcpuHour + size.memoryGb * ctx.prices.fargateGbHour;
     return [

@@ -5,6 +5,7 @@
  * tries first), at the on-demand rate, with the volumes its EC2NodeClass gives every node.
  */
 import { parseQuantity } from "../../infra/karpenter/quantity";
+import { GIB, toNumber } from "../../infra/model/quantity";
 import type { Registered } from "../runner";
 import { CostContext, CostLine, Inputs, Workload, addonWorkload, chartWorkload, onFargate, usd } from "./catalog";
 import { GP3_FREE, HOURS_PER_MONTH, RegionPrices } from "./prices";
@@ -77,7 +78,7 @@ function volumeLines(nodeClass: Registered, prices: RegionPrices): (CostLine & {
     return mappings
         .filter((m) => (m.ebs?.volumeType ?? "gp3") === "gp3" && m.ebs?.volumeSize !== undefined)
         .map((m) => {
-            const gb = parseQuantity("volumeSize", String(m.ebs!.volumeSize)) / 2 ** 30;
+            const gb = toNumber(parseQuantity("volumeSize", String(m.ebs!.volumeSize)), GIB);
             const iops = Math.max(0, (m.ebs!.iops ?? GP3_FREE.iops) - GP3_FREE.iops);
             const throughput = Math.max(0, (m.ebs!.throughput ?? GP3_FREE.throughputMiBps) - GP3_FREE.throughputMiBps);
             return {

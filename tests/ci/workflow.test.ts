@@ -1,6 +1,7 @@
 /**
  * The CI workflow, parsed: pull requests run their own code, so what they can reach must be read-only.
- * Every action is pinned by commit, no checkout leaves its token in .git/config, PR code installs without
+ * Every action is pinned by commit, no checkout leaves its token in .git/config or fetches a second
+ * repository (the tests' upstream data is in reference/), PR code installs without
  * scripts, preview jobs see only their environment's read-only secrets, and only the deploy jobs, in the
  * approved environments, see the deploy token and roles.
  */
@@ -32,6 +33,10 @@ function violations(text: string): string[] {
         job.steps.forEach((step, i) => {
             if (step.uses?.startsWith("actions/checkout@") && step.with?.["persist-credentials"] !== false) {
                 found.push(`${name} step ${i}: checkout without persist-credentials: false`);
+            }
+            // The tests read their upstream data from reference/: no job needs a second repository.
+            if (step.uses?.startsWith("actions/checkout@") && step.with?.repository !== undefined) {
+                found.push(`${name} step ${i}: checks out another repository (${step.with.repository})`);
             }
             if (/\bnpm (ci|install)\b/.test(step.run ?? "") && !/--ignore-scripts/.test(step.run!)) found.push(`${name} step ${i}: npm install runs scripts`);
         });
@@ -79,6 +84,11 @@ describe("CI workflow", () => {
             ["install scripts", text.replace("npm ci --ignore-scripts", "npm ci"), /npm install runs scripts/],
             ["the deploy token in the preview", text.replace("secrets.PULUMI_PREVIEW_TOKEN", "secrets.PULUMI_DEPLOY_TOKEN"), /preview: a pull-request job sees PULUMI_DEPLOY_TOKEN/],
             ["the preview in production", text.replace("environment: preview-${{ matrix.stack }}", "environment: production"), /preview: a pull-request job runs in production/],
+            [
+                "a second repository checked out",
+                text.replace(`      - uses: ${checkout}\n        with:\n          persist-credentials: false\n`, `      - uses: ${checkout}\n        with:\n          persist-credentials: false\n      - uses: ${checkout}\n        with:\n          repository: owner/shared\n          path: shared\n          persist-credentials: false\n`),
+                /test step 1: checks out another repository \(owner\/shared\)/,
+            ],
             ["a deploy outside its environment", text.replace("    environment: dev\n", ""), /deploy-dev: deploy secrets outside/],
         ];
         for (const [title, mutated, expected] of cases) {

@@ -8,7 +8,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { FORMER_MODULES, componentOptions, componentType } from "../../infra/aliases";
-import { MockMonitor } from "../../offline/pulumi-internals";
 import { REPO_ROOT, runProgram } from "../harness";
 
 /** The tokens the components had before they became a package: what existing stacks' state holds. */
@@ -71,19 +70,11 @@ describe("component type tokens", () => {
 
     it("a stack's registrations carry the aliases to the engine", async () => {
         const sent = new Map<string, string[]>();
-        const original = MockMonitor.prototype.registerResource;
-        MockMonitor.prototype.registerResource = function (req: any, callback) {
-            const type: string = req.getType();
-            if (type.startsWith("eks-karpenter:")) {
-                const aliases = req.getAliasesList().map((a: any) => a.getSpec()?.getType() ?? a.getUrn());
-                sent.set(type, [...new Set([...(sent.get(type) ?? []), ...aliases])]);
+        for (const r of (await runProgram("prod")).resources) {
+            if (r.type.startsWith("eks-karpenter:")) {
+                const aliases = (r.aliases ?? []).map((a) => a.type ?? a.urn ?? "");
+                sent.set(r.type, [...new Set([...(sent.get(r.type) ?? []), ...aliases])]);
             }
-            return original.call(this, req, callback);
-        };
-        try {
-            await runProgram("prod");
-        } finally {
-            MockMonitor.prototype.registerResource = original;
         }
         assert.ok(sent.size >= 15, [...sent.keys()].join(", "));
         for (const [type, aliases] of sent) {
@@ -95,19 +86,9 @@ describe("component type tokens", () => {
     });
 
     it("the EKS cluster keeps the name @pulumi/eks's Cluster gave it, aliased to that component as its parent", async () => {
-        const specs: { name: string; parentUrn: string }[] = [];
-        const original = MockMonitor.prototype.registerResource;
-        MockMonitor.prototype.registerResource = function (req: any, callback) {
-            if (req.getType() === "aws:eks/cluster:Cluster") {
-                specs.push(...req.getAliasesList().map((a: any) => ({ name: req.getName(), parentUrn: a.getSpec()?.getParenturn() })));
-            }
-            return original.call(this, req, callback);
-        };
-        try {
-            await runProgram("dev");
-        } finally {
-            MockMonitor.prototype.registerResource = original;
-        }
+        const specs = (await runProgram("dev"))
+            .ofType("aws:eks/cluster:Cluster")
+            .flatMap((r) => (r.aliases ?? []).map((a) => ({ name: r.name, parentUrn: a.parentUrn })));
         assert.deepEqual(specs, [
             {
                 name: "dev-cluster-eksCluster",

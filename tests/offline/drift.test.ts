@@ -5,15 +5,16 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { poolDrift, renderDrift, rolledPools } from "../../offline/plan/drift";
-import { Program, Registered, runProgram } from "../harness";
+import { PROD_GPU_NODES, Program, Registered, runProgram } from "../harness";
 
-const PROD_NODES = { spotPercent: 70, dataVolume: { sizeGiB: 200, iops: 10000, throughputMiBps: 500 } };
+// Prod with its (opt-in) GPU pool, so that every kind of pool is there to roll or not.
+const PROD_NODES = PROD_GPU_NODES;
 const ALL = ["amd64", "amd64-on-demand", "arm64", "arm64-on-demand", "gpu"];
 
 describe("node drift in the plan", () => {
     let prod: Program;
     before(async () => {
-        prod = await runProgram("prod");
+        prod = await runProgram("prod", { nodes: PROD_NODES });
     });
 
     const cases: [string, Record<string, unknown>, string[]][] = [
@@ -26,7 +27,7 @@ describe("node drift in the plan", () => {
     ];
     for (const [title, overrides, rolled] of cases) {
         test(title, async () => {
-            const after = await runProgram("prod", overrides);
+            const after = await runProgram("prod", { nodes: PROD_NODES, ...overrides });
             assert.deepEqual(rolledPools(poolDrift(prod.resources), poolDrift(after.resources)).sort(), rolled);
         });
     }

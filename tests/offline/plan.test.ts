@@ -6,7 +6,7 @@ import { Plan, buildPlan, renderText } from "../../offline/plan/report";
 import { criticalPath } from "../../offline/plan/schedule";
 import { TreeNode } from "../../offline/plan/tree";
 import { environmentParts } from "../../infra/environment/environment";
-import { Program, Registered, runProgram } from "../harness";
+import { PROD_GPU_NODES, Program, Registered, runProgram } from "../harness";
 
 /**
  * The library's component type tokens, in one place: a rename (`eks-karpenter:<module>:<Name>` to
@@ -68,6 +68,7 @@ const labels = (nodes: readonly TreeNode[]) => nodes.map((n) => `${n.type} ${n.n
 /** What differs between the stacks, from Pulumi.dev.yaml / Pulumi.prod.yaml and the environments' profiles. */
 const STACKS = {
     dev: {
+        overrides: {},
         // Public subnets and one shared NAT gateway (`natGateways: Single`).
         extras: [] as string[],
         pools: ["arm64", "amd64"],
@@ -75,6 +76,8 @@ const STACKS = {
         coreDnsReplicas: 2,
     },
     prod: {
+        // With its opt-in GPU pool, turned on as the README says (nodes.gpu and the mirrored device plugin image).
+        overrides: { nodes: PROD_GPU_NODES },
         // A private cluster: endpoints instead of NAT, the controller image through a pull-through cache;
         // the GPU pool on AL2023 brings NVIDIA's device plugin.
         extras: [
@@ -82,7 +85,7 @@ const STACKS = {
             `${COMPONENT.PublicEcrPullThroughCache} prod-image-cache`,
             "kubernetes:helm.sh/v3:Release prod-nvidia-device-plugin",
         ],
-        // spotPercent 70: Spot and on-demand pools per architecture; the GPU pool of the prod profile.
+        // spotPercent 70: Spot and on-demand pools per architecture; the GPU pool.
         pools: ["arm64", "arm64-on-demand", "amd64", "amd64-on-demand", "gpu"],
         endpoint: "private",
         coreDnsReplicas: 3,
@@ -99,7 +102,7 @@ for (const stack of ["dev", "prod"] as const) {
         let program: Program;
         let plan: Plan;
         before(async () => {
-            program = await runProgram(stack);
+            program = await runProgram(stack, expected.overrides);
             plan = planOf(program, stack);
         });
         const nodes = (type: string) => walk(plan.tree).filter((n) => n.type === type);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { planOf } from "../../offline/plan";
 import { Plan, renderText } from "../../offline/plan/report";
 import { TreeNode } from "../../offline/plan/tree";
-import { runProgram } from "../harness";
+import { PROD_GPU_NODES, runProgram } from "../harness";
 
 const DATE = new Date("2026-03-01T00:00:00Z");
 
@@ -32,8 +32,8 @@ const CHANGES: [string, Record<string, unknown>, (p: Plan) => unknown, unknown, 
         (p) => (setting(p, "prod-nodes-default", "volumes") as string[])[1], "/dev/xvdb 200Gi gp3 10000 IOPS 500 MiB/s encrypted", "/dev/xvdb 500Gi gp3 16000 IOPS 500 MiB/s encrypted"],
     ["the data volume's bill follows", { nodes: { spotPercent: 70, dataVolume: { sizeGiB: 500, iops: 16000, throughputMiBps: 500 } } },
         (p) => line(p, "EBS gp3 data volume of that node")?.monthly, 72.6, 132], // 500 × 0.088 + 13,000 × 0.0055 + 375 × 0.044
-    ["nodes.gpu (a pool's requirements and disruption)", { nodes: { spotPercent: 70, gpu: false, dataVolume: { sizeGiB: 200, iops: 10000, throughputMiBps: 500 } } },
-        (p) => p.tree[0].children.find((c) => c.name === "prod-nodes")!.children.map((c) => c.name).includes("prod-nodes-gpu"), true, false],
+    ["nodes.gpu (a pool's requirements and disruption)", { nodes: PROD_GPU_NODES },
+        (p) => p.tree[0].children.find((c) => c.name === "prod-nodes")!.children.map((c) => c.name).includes("prod-nodes-gpu"), false, true],
     ["karpenter.replicas (Helm values off the chart's defaults)", { karpenter: { spotToSpotConsolidation: false, replicas: 3, requests: { cpu: "1", memory: "1Gi" } } },
         (p) => setting(p, "prod-karpenter", "replicas"), 2, 3],
     ["karpenter.logLevel (Helm values off the chart's defaults)", { karpenter: { spotToSpotConsolidation: false, replicas: 2, logLevel: "debug", requests: { cpu: "1", memory: "1Gi" } } },

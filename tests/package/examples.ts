@@ -14,9 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { PACKAGE_ROOT, PackageSchema, SchemaObject, SchemaProperty } from "../../package/provider";
 import { packageSchema, provider } from "./package-schema";
-import { AwsMocks } from "../mocks";
-import { lastRegistrations, runProgram, stackConfig } from "../harness";
-import { settings } from "../../offline/pulumi-internals";
+import { DEVICE_PLUGIN_MIRROR, lastRegistrations, runEngine, runProgram, stackConfig } from "../harness";
 
 const TOKEN = "eks-karpenter:index:";
 const CSHARP = fs.readFileSync(path.join(PACKAGE_ROOT, "examples", "csharp", "Program.cs"), "utf8");
@@ -26,6 +24,9 @@ const YAML = parse(fs.readFileSync(path.join(PACKAGE_ROOT, "examples", "yaml", "
 const STACK_OUTPUTS = [...fs.readFileSync(path.join(PACKAGE_ROOT, "index.ts"), "utf8").matchAll(/^export const (\w+) = stack\.outputs\.(\w+);$/gm)].map(
     (m) => m[1],
 );
+
+/** The YAML program's stack: prod, with the program's config. */
+const yamlProgram = { stack: "prod", config: { "aws:region": String(YAML.config["aws:region"].value) } };
 
 const camel = (pascal: string) => pascal[0].toLowerCase() + pascal.slice(1);
 
@@ -237,16 +238,11 @@ describe("examples/yaml", () => {
 
     it("is the prod stack: through the package's provider, its settings register what `pulumi up -s prod` registers", async () => {
         const stack = [...(await runProgram("prod")).resources];
-        const before = lastRegistrations().length;
 
         // What the engine does for the YAML program: the provider constructs the component from the settings
         // (unset ones may come as null), in a stack with the program's config.
-        await pulumi.runtime.setMocks(new AwsMocks("eu-west-1"), "eks-karpenter", "prod", false);
-        pulumi.runtime.setAllConfig({ "aws:region": YAML.config["aws:region"].value });
         const inputs = { ...YAML.resources.prod.properties, endpoints: null, imageCache: null };
-        const result = await provider.construct("prod", `${TOKEN}Environment`, inputs, {});
-        await settings.waitForRPCs();
-        const constructed = lastRegistrations().slice(before);
+        const { result, resources: constructed } = await runEngine(() => provider.construct("prod", `${TOKEN}Environment`, inputs, {}), yamlProgram);
 
         const view = (rs: typeof constructed) =>
             rs.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs })).sort((a, b) => `${a.type}${a.name}`.localeCompare(`${b.type}${b.name}`));
@@ -257,5 +253,24 @@ describe("examples/yaml", () => {
         assert.deepEqual(Object.keys(result.state).sort(), outputs);
         assert.equal(await pulumi.isSecret(result.state.kubeconfig as pulumi.Output<string>), true);
         assert.equal(stackConfig(path.join(PACKAGE_ROOT, "Pulumi.prod.yaml"))["aws:region"], YAML.config["aws:region"].value);
+    });
+
+    it("with the GPU pool on, the component refuses a private cluster without a reachable device plugin image, naming its own setting", async () => {
+        const props = YAML.resources.prod.properties;
+        const withGpu = (devicePluginImage?: object) => ({
+            ...props,
+            endpoints: null,
+            imageCache: null,
+            nodes: { ...props.nodes, defaultPools: { ...props.nodes.defaultPools, gpu: true }, ...(devicePluginImage ? { devicePluginImage } : {}) },
+        });
+        await assert.rejects(
+            runEngine(() => provider.construct("prod", `${TOKEN}Environment`, withGpu(), {}), yamlProgram),
+            /^ConfigError: Environment\.nodes\.devicePluginImage\.repository: \(missing\) is not valid; in a private cluster, a registry the VPC reaches .*crane copy/,
+        );
+        assert.deepEqual(lastRegistrations(), [], "nothing registered");
+        // Negative control: with the image mirrored into private ECR, it constructs, and the release runs the mirror.
+        const { resources } = await runEngine(() => provider.construct("prod", `${TOKEN}Environment`, withGpu({ repository: DEVICE_PLUGIN_MIRROR }), {}), yamlProgram);
+        const release = resources.find((r) => r.name === "prod-nvidia-device-plugin");
+        assert.deepEqual(release?.inputs.values.image, { repository: DEVICE_PLUGIN_MIRROR, tag: "v0.20.0" });
     });
 });

@@ -7,9 +7,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { HIDDEN_RULE, checkGuardrails, hiddenFromMocks } from "../../offline/plan/guardrails";
-import { settings } from "../../offline/pulumi-internals";
-import { AwsMocks } from "../mocks";
-import { lastRegistrations, runProgram, withoutPromiseStacks } from "../harness";
+import { runEngine, runProgram } from "../harness";
 
 describe("no remote component", () => {
     for (const stack of ["dev", "prod"]) {
@@ -27,14 +25,15 @@ describe("no remote component", () => {
     }
 
     test("negative control: a remote component, registered as @pulumi/eks registers its Cluster, is caught", async () => {
-        await withoutPromiseStacks(async () => {
-            await pulumi.runtime.setMocks(new AwsMocks("eu-west-1"), "eks-karpenter", "remote-control", false);
-            // What `new eks.Cluster(...)` does: a component of package `eks`, registered with `remote: true`.
-            new pulumi.ComponentResource("eks:index:Cluster", "legacy", {}, {}, true);
-            new pulumi.ComponentResource("eks-karpenter:index:Cluster", "remote-but-ours", {}, {}, true);
-            await settings.waitForRPCs();
-        });
-        const registered = lastRegistrations().filter((r) => r.name === "legacy" || r.name === "remote-but-ours");
+        const { resources } = await runEngine(
+            () => {
+                // What `new eks.Cluster(...)` does: a component of package `eks`, registered with `remote: true`.
+                new pulumi.ComponentResource("eks:index:Cluster", "legacy", {}, {}, true);
+                new pulumi.ComponentResource("eks-karpenter:index:Cluster", "remote-but-ours", {}, {}, true);
+            },
+            { stack: "remote-control" },
+        );
+        const registered = resources.filter((r) => r.name === "legacy" || r.name === "remote-but-ours");
         assert.deepEqual(
             registered.map((r) => [r.name, r.remote]),
             [["legacy", true], ["remote-but-ours", true]],

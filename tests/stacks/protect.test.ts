@@ -6,7 +6,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Program, runProgram } from "../harness";
+import { PROD_GPU_NODES, Program, runProgram } from "../harness";
 
 /** What an outage is made of: at least one of each must be registered (and so, in prod, protected). */
 const OUTAGE_IF_DELETED = [
@@ -27,6 +27,13 @@ describe("protection from deletion", () => {
         const p = await runProgram("prod");
         for (const type of OUTAGE_IF_DELETED) assert.ok(p.ofType(type).length > 0, `prod registers a ${type}`);
         assert.ok(p.resources.length > 100);
+        assert.deepEqual(unprotected(p), []);
+    });
+
+    test("so does prod with its opt-in GPU pool: the pool and NVIDIA's device plugin release are protected too", async () => {
+        const p = await runProgram("prod", { nodes: PROD_GPU_NODES });
+        assert.equal(p.one("kubernetes:helm.sh/v3:Release", "prod-nvidia-device-plugin").protect, true);
+        assert.equal(p.one("kubernetes:karpenter.sh/v1:NodePool", "prod-nodes-gpu").protect, true);
         assert.deepEqual(unprotected(p), []);
     });
 

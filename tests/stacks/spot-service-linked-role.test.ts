@@ -1,16 +1,13 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { EnvironmentArgs } from "../../infra/environment/environment";
 import { Architecture, CapacityType, NodePoolSettings, RequirementOperator, nodePoolAllowsSpot } from "../../infra/nodes/node-pool";
 import { REPO_ROOT } from "../../infra/root";
-import { settings } from "../../offline/pulumi-internals";
 import { EnvironmentProfile } from "../../stacks/base";
 import { StackConfig, loadConfig } from "../../stacks/config";
 import { DevStack } from "../../stacks/dev";
-import { AwsMocks } from "../mocks";
-import { Program, lastRegistrations, runProgram, stackConfig } from "../harness";
+import { Program, lastRegistrations, runEngine, runProgram, stackConfig } from "../harness";
 
 const SLR = "aws:iam/serviceLinkedRole:ServiceLinkedRole";
 const NODE_POOL = "eks-karpenter:index:NodePool";
@@ -89,12 +86,8 @@ async function runWithPools(nodePools: NodePoolSettings[], createSpotServiceLink
         }
     }
     const config = stackConfig(path.join(REPO_ROOT, "Pulumi.dev.yaml"));
-    const before = lastRegistrations().length;
-    await pulumi.runtime.setMocks(new AwsMocks("eu-west-1"), "eks-karpenter", "dev", false);
-    pulumi.runtime.setAllConfig(config);
-    const stack = new Custom(loadConfig(config));
-    await settings.waitForRPCs();
-    return new Program([stack], lastRegistrations().slice(before), config);
+    const { result: stack, resources } = await runEngine(() => new Custom(loadConfig(config)), { stack: "dev", config });
+    return new Program([stack], resources, config);
 }
 
 describe("nodePoolAllowsSpot reads the rendered requirements", () => {

@@ -24,13 +24,15 @@ const tsutils = require("@pulumi/pulumi/tsutils");
 const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
 require(tsnodeRequire).register({ typeCheck: true, compiler: typescriptRequire,
     compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", ...tsutils.loadTypeScriptCompilerOptions("tsconfig.json") } });
-require(process.cwd());`;
+require(process.cwd());
+// Exit with the test process (its stdin closes), even if it dies before the after hook runs.
+process.stdin.on("end", () => process.exit(0)).resume();`;
 
 let server: ChildProcess;
 let client: any;
 
 before(async () => {
-    server = spawn(process.execPath, ["-e", SERVE], { cwd: PACK, stdio: ["ignore", "pipe", "inherit"] });
+    server = spawn(process.execPath, ["-e", SERVE], { cwd: PACK, stdio: ["pipe", "pipe", "inherit"] });
     const port = await new Promise<string>((resolve, reject) => {
         server.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim()));
         server.once("exit", (code) => reject(new Error(`policy pack exited with ${code}`)));

@@ -4,27 +4,17 @@ import { describe, it } from "node:test";
 import { ConfigError } from "../../../infra/errors";
 import { TYPES, validate } from "../../../infra/guardrails";
 import { GuardrailError } from "../../../infra/guardrails/enforce";
-import { failure, runProgram } from "../../harness";
+import { failure, lastRegistrations, runProgram } from "../../harness";
 import { checkGuardrails } from "../../../offline/plan/guardrails";
-import { MockMonitor, RegisterResourceRequest } from "../../../offline/pulumi-internals";
 
 const ROLE = "arn:aws:iam::123456789012:role/some-role";
 
-
-/** Custom (cloud) resources registered while `run` runs (and fails). */
+/** Custom (cloud) resources the engine received while `run` ran (and failed). */
 async function customRegistrations(run: () => Promise<unknown>): Promise<string[]> {
-    const registered: string[] = [];
-    const original = MockMonitor.prototype.registerResource;
-    MockMonitor.prototype.registerResource = function (req: RegisterResourceRequest, callback) {
-        if (req.getCustom()) registered.push(`${req.getType()}::${req.getName()}`);
-        return original.call(this, req, callback);
-    };
-    try {
-        await failure(run());
-    } finally {
-        MockMonitor.prototype.registerResource = original;
-    }
-    return registered;
+    await failure(run());
+    return lastRegistrations()
+        .filter((r) => r.custom)
+        .map((r) => `${r.type}::${r.name}`);
 }
 
 describe("guardrails in the stack program", () => {

@@ -1,16 +1,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { parse } from "yaml";
 import { karpenterFlowSchemas, karpenterValues, KarpenterValuesInput } from "../../../infra/karpenter/helm-values";
 import { resolveKarpenterArgs } from "../../../infra/karpenter/karpenter";
 import { VERSIONS } from "../../../infra/versions";
-import { SHARED } from "../../harness";
+import { referenceData } from "../../harness";
 import { unknownPaths } from "../../chart-values";
 
-const chartDir = path.join(SHARED, "reference/karpenter-1.9/chart");
-const referenceValues = parse(fs.readFileSync(path.join(chartDir, "values.yaml"), "utf8"));
+/** The pinned chart's values.yaml (read inside the tests, so a missing file fails only them). */
+const referenceValues = () => referenceData("karpenter-1.9/chart/values.yaml");
 
 const input: KarpenterValuesInput = {
     clusterName: "prod",
@@ -31,8 +28,8 @@ const input: KarpenterValuesInput = {
 describe("karpenterValues", () => {
     test("uses only keys the pinned chart's values.yaml declares", () => {
         const withImage = karpenterValues({ ...input, image: { repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/karpenter/controller", tag: "1.9.0" } });
-        assert.deepEqual(unknownPaths(withImage, referenceValues), []);
-        assert.deepEqual(unknownPaths({ settings: { clusterNmae: "x" } }, referenceValues), ["settings.clusterNmae"]);
+        assert.deepEqual(unknownPaths(withImage, referenceValues()), []);
+        assert.deepEqual(unknownPaths({ settings: { clusterNmae: "x" } }, referenceValues()), ["settings.clusterNmae"]);
     });
 
     test("sets what the controller needs to find its cluster, queue and region on Fargate", () => {
@@ -68,13 +65,14 @@ describe("karpenterValues", () => {
 
 describe("pinned version", () => {
     test("matches the reference chart, its CRD chart and its default image tag", () => {
-        const chart = parse(fs.readFileSync(path.join(chartDir, "Chart.yaml"), "utf8"));
-        const crdChart = parse(fs.readFileSync(path.join(chartDir, "karpenter-crd-Chart.yaml"), "utf8"));
+        const chart = referenceData("karpenter-1.9/chart/Chart.yaml");
+        const crdChart = referenceData("karpenter-1.9/karpenter-crd-chart/Chart.yaml");
         assert.equal(chart.version, VERSIONS.karpenter);
         assert.equal(crdChart.version, VERSIONS.karpenter);
-        assert.equal(referenceValues.controller.image.tag, VERSIONS.karpenter);
-        assert.equal(referenceValues.controller.image.repository, VERSIONS.karpenterImageRepository);
-        assert.equal(referenceValues.controller.image.digest, VERSIONS.karpenterImageDigest);
+        const image = referenceValues().controller.image;
+        assert.equal(image.tag, VERSIONS.karpenter);
+        assert.equal(image.repository, VERSIONS.karpenterImageRepository);
+        assert.equal(image.digest, VERSIONS.karpenterImageDigest);
         assert.match(VERSIONS.karpenter, /^1\.9\.\d+$/);
     });
 });

@@ -4,19 +4,14 @@
  * engine receives it: type, name, parent, dependencies and inputs.
  */
 import assert from "node:assert/strict";
-import { before, beforeEach, describe, it } from "node:test";
+import { beforeEach, describe, it } from "node:test";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PrivateEndpoints } from "../../../infra/network/endpoints";
 import { PublicEcrPullThroughCache } from "../../../infra/network/image";
 import { NatGateways, Network, NetworkArgs } from "../../../infra/network/network";
+import { Registered, lastRegistrations, runEngine } from "../../harness";
 import { ID_PREFIX } from "../../mocks";
-
-/* eslint-disable @typescript-eslint/no-require-imports */
-const rpc: { deserializeProperties(struct: unknown): Record<string, any> } = require("@pulumi/pulumi/runtime/rpc");
-const settings: { waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
-const MockMonitor: { prototype: { registerResource(req: any, callback: (err: unknown, resp: any) => void): unknown } } =
-    require("@pulumi/pulumi/runtime/mocks").MockMonitor;
 
 const ACCOUNT = "123456789012";
 
@@ -91,65 +86,14 @@ function found<T>(value: T | undefined, kind: string, id: string): T {
     return value;
 }
 
-interface Registered {
-    urn: string;
-    type: string;
-    name: string;
-    parent: string;
-    dependencies: string[];
-    inputs: Record<string, any>;
-}
-
-let registered: Registered[] = [];
-const original = MockMonitor.prototype.registerResource;
-MockMonitor.prototype.registerResource = function (req, callback) {
-    const record: Registered = {
-        urn: "",
-        type: req.getType(),
-        name: req.getName(),
-        parent: req.getParent(),
-        dependencies: req.getDependenciesList(),
-        inputs: rpc.deserializeProperties(req.getObject()),
-    };
-    registered.push(record);
-    return original.call(this, req, (err, resp) => {
-        if (resp) record.urn = resp.getUrn();
-        callback(err, resp);
-    });
-};
-
 /**
- * Pulumi's language host reports a registration that failed (a check inside an `apply` threw) as the
- * program's unhandled rejection, and stops with its message. Here they are collected for the run under
- * way; `before` takes the handler over from the test runner, which would fail the test on them.
- */
-let rejections: unknown[] = [];
-before(() => {
-    process.removeAllListeners("unhandledRejection");
-    process.on("unhandledRejection", (error) => rejections.push(error));
-});
-
-/**
- * Runs `program` on a fresh mock engine and waits until every registration it caused has been answered.
- * Rejects with the first failure, as `pulumi preview` stops with it.
+ * Runs `program` on the mock engine, with the mocked account above, and returns what it returned and
+ * registered. Rejects with the first failure (a check inside an `apply` that threw), as `pulumi preview`
+ * stops with it.
  */
 async function run<T>(program: () => T): Promise<{ result: T; resources: Registered[] }> {
-    registered = [];
     invokes.length = 0;
-    const failures: unknown[] = (rejections = []);
-    await pulumi.runtime.setMocks(mocks, "eks-karpenter", "test", false);
-    const result = program();
-    // A failed registration never completes, so waitForRPCs would not return: poll for failures beside it.
-    const done = settings.waitForRPCs();
-    let poll: NodeJS.Timeout | undefined;
-    const failed = new Promise<void>((resolve) => {
-        poll = setInterval(() => failures.length > 0 && resolve(), 5);
-    });
-    await Promise.race([done, failed]).finally(() => clearInterval(poll));
-    // Component outputs are registered last, after the RPCs waitForRPCs counts.
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    if (failures.length > 0) throw failures[0];
-    return { result, resources: registered };
+    return runEngine(program, { mocks });
 }
 
 /** Resources of a type, by name: registration order follows Output resolution, not program order. */
@@ -296,7 +240,7 @@ describe("Network: a created VPC", () => {
             assert.match(e.message, /Network\.zoneCount: 3 is not valid; at most 2: the region offers this account 2 zone\(s\) \(us-west-1a, us-west-1c\)$/);
             return true;
         });
-        assert.deepEqual(registered.filter((r) => r.type === "aws:ec2/subnet:Subnet" && r.urn !== ""), [], "no subnet registered");
+        assert.deepEqual(lastRegistrations().filter((r) => r.type === "aws:ec2/subnet:Subnet" && r.urn !== ""), [], "no subnet registered");
     });
 
     it("rejects bad settings before registering anything", async () => {

@@ -16,15 +16,25 @@ describe("checkControllerImage", () => {
             assert.throws(() => checkControllerImage(true, repository), (e: Error) => {
                 assert.equal(e.name, "ConfigError");
                 assert.match(e.message, /^karpenter\.imageRepository: /);
-                assert.match(e.message, /in a private cluster, a registry the VPC reaches: a private ECR repository such as 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/ecr-public\/karpenter\/controller/);
+                assert.match(e.message, /in a private cluster, a registry the VPC reaches: a private ECR repository in the cluster's region such as 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/ecr-public\/karpenter\/controller/);
                 return true;
             });
         }
         assert.throws(() => checkControllerImage(true, undefined), /karpenter\.imageRepository: \(missing\) is not valid/);
     });
 
+    it("refuses other internet registries (Docker Hub, also when implied), and private ECR of another region", () => {
+        for (const repository of ["karpenter/controller", "docker.io/karpenter/controller", "ghcr.io/x/controller", "nvcr.io/x/controller", cache.replace("eu-west-1", "us-east-1")]) {
+            assert.throws(() => checkControllerImage(true, repository, "eu-west-1"), /^ConfigError: karpenter\.imageRepository: /, repository);
+        }
+        // Negative control: the cluster's region's ECR, and the example names that region.
+        checkControllerImage(true, cache.replace("eu-west-1", "us-east-1"), "us-east-1");
+        assert.throws(() => checkControllerImage(true, undefined, "us-east-1"), /such as 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\//);
+    });
+
     it("accepts a private registry, and anything outside a private cluster", () => {
-        checkControllerImage(true, cache);
+        checkControllerImage(true, cache, "eu-west-1");
+        checkControllerImage(true, "localhost:5000/karpenter/controller", "eu-west-1");
         checkControllerImage(true, "registry.internal.example.com/karpenter/controller");
         checkControllerImage(false, undefined);
         checkControllerImage(false, "public.ecr.aws/karpenter/controller");

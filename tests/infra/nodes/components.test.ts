@@ -13,59 +13,20 @@ import { AmiFamily, EC2NodeClass, renderEC2NodeClass } from "../../../infra/node
 import { KarpenterNodes } from "../../../infra/nodes/karpenter-nodes";
 import { NodePool, renderNodePool } from "../../../infra/nodes/node-pool";
 
-/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
-// SDK internals the public API lacks: each registration request (with parent, provider and dependencies).
-const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
-const rpc = require("@pulumi/pulumi/runtime/rpc");
-const settings = require("@pulumi/pulumi/runtime/settings");
+import { Registered, runEngine } from "../../harness";
 
-interface Registered {
-    urn: string;
-    type: string;
-    name: string;
-    parent: string;
-    provider: string;
-    dependencies: string[];
-    inputs: Record<string, any>;
-}
-const registered: Registered[] = [];
-const registerResource = MockMonitor.prototype.registerResource;
-MockMonitor.prototype.registerResource = function (req: any, callback: (err: unknown, resp: any) => void) {
-    const record: Registered = {
-        urn: "",
-        type: req.getType(),
-        name: req.getName(),
-        parent: req.getParent(),
-        provider: req.getProvider(),
-        dependencies: req.getDependenciesList(),
-        inputs: rpc.deserializeProperties(req.getObject()),
-    };
-    registered.push(record);
-    return registerResource.call(this, req, (err: unknown, resp: any) => {
-        if (resp) record.urn = resp.getUrn();
-        callback(err, resp);
-    });
+/** Mocks that echo each resource's inputs as its state. */
+const ECHO: pulumi.runtime.Mocks = {
+    newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+    call: (args) => args.inputs,
 };
-
-pulumi.runtime.setMocks(
-    {
-        newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
-        call: (args) => args.inputs,
-    },
-    "eks-karpenter",
-    "test",
-    false,
-);
 
 const EC2_NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 
-/** Creates resources with `create`, waits for their registrations, and returns them. */
+/** Creates resources with `create` on the mock engine, and returns what it registered. */
 async function program(create: () => void): Promise<Registered[]> {
-    const start = registered.length;
-    create();
-    await settings.waitForRPCs();
-    return registered.slice(start);
+    return (await runEngine(create, { mocks: ECHO })).resources;
 }
 
 /** The stand-ins for what the environment passes: the cluster's provider and the Karpenter release. */
@@ -132,22 +93,25 @@ describe("KarpenterNodes under mocks", () => {
         assert.deepEqual(resources.map((r) => r.type), []);
     });
 
-    test("set-level mistakes are refused with the setting named", () => {
-        const setting = (args: Partial<ConstructorParameters<typeof KarpenterNodes>[1]>) => {
-            try {
-                new KarpenterNodes("x", { clusterName: "dev", role: "node", ...args });
-            } catch (e) {
-                return e instanceof ConfigError ? [e.setting, e.allowed] : [String(e)];
-            }
-            return [];
-        };
-        const pools = defaultNodePools({ profile: NodePoolProfile.Dev });
-        assert.match(setting({ nodeClasses: [{ name: "al2023" }], nodePools: pools }).join(" "), /^NodePool\[arm64\]\.nodeClassName one of the EC2NodeClasses: al2023$/);
-        assert.deepEqual(setting({ nodeClasses: [{ name: "a" }, { name: "a" }], nodePools: pools }), ["KarpenterNodes.nodeClasses", "distinct names"]);
-        assert.deepEqual(setting({ nodePools: [pools[0], { ...pools[0], weight: 1 }] }), ["KarpenterNodes.nodePools", "distinct names"]);
-        assert.equal(setting({ nodePools: pools, defaultPools: { profile: NodePoolProfile.Prod } })[0], "KarpenterNodes.defaultPools");
-        assert.deepEqual(setting({}), ["KarpenterNodes.defaultPools", "the default pools' options, at least the profile (dev or prod), unless nodePools is given"]);
-        assert.equal(setting({ instanceProfile: "profile", nodePools: pools })[0], "EC2NodeClass[default].role");
+    test("set-level mistakes are refused with the setting named", async () => {
+        const resources = await program(() => {
+            const setting = (args: Partial<ConstructorParameters<typeof KarpenterNodes>[1]>) => {
+                try {
+                    new KarpenterNodes("x", { clusterName: "dev", role: "node", ...args });
+                } catch (e) {
+                    return e instanceof ConfigError ? [e.setting, e.allowed] : [String(e)];
+                }
+                return [];
+            };
+            const pools = defaultNodePools({ profile: NodePoolProfile.Dev });
+            assert.match(setting({ nodeClasses: [{ name: "al2023" }], nodePools: pools }).join(" "), /^NodePool\[arm64\]\.nodeClassName one of the EC2NodeClasses: al2023$/);
+            assert.deepEqual(setting({ nodeClasses: [{ name: "a" }, { name: "a" }], nodePools: pools }), ["KarpenterNodes.nodeClasses", "distinct names"]);
+            assert.deepEqual(setting({ nodePools: [pools[0], { ...pools[0], weight: 1 }] }), ["KarpenterNodes.nodePools", "distinct names"]);
+            assert.equal(setting({ nodePools: pools, defaultPools: { profile: NodePoolProfile.Prod } })[0], "KarpenterNodes.defaultPools");
+            assert.deepEqual(setting({}), ["KarpenterNodes.defaultPools", "the default pools' options, at least the profile (dev or prod), unless nodePools is given"]);
+            assert.equal(setting({ instanceProfile: "profile", nodePools: pools })[0], "EC2NodeClass[default].role");
+        });
+        assert.deepEqual(resources.map((r) => r.type), []);
     });
 });
 

@@ -1,22 +1,239 @@
 /**
- * Validation of rendered objects against Karpenter's real CRDs (shared/reference/karpenter-1.9/crds):
- * the OpenAPI schema with ajv, and the CEL rules (`x-kubernetes-validations`) of the fields this
- * library sets, transliterated by hand with the CRD's own messages.
+ * What an API server would refuse in a Karpenter object, checked against the pinned CRDs
+ * (reference/karpenter-1.9/crds): the OpenAPI v3 schema with ajv (structural defaults applied first, as
+ * the API server does, unknown fields refused), and every CEL rule (`x-kubernetes-validations`) evaluated
+ * at its schema location by a CEL engine (@bufbuild/cel, with CEL's strings extension and the Kubernetes
+ * library functions the rules use). Transition rules (`oldSelf`) run on an update; a create is checked
+ * as a create followed by a no-op update. A rule the engine cannot compile is reported, never skipped.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import Ajv, { ValidateFunction } from "ajv";
-import { parse } from "yaml";
+import { CelResult, celEnv, celMethod, CelScalar, isCelError, parse, plan } from "@bufbuild/cel";
+import { strings } from "@bufbuild/cel/ext";
+import { RE2JS } from "@bufbuild/re2";
 
-import { SHARED } from "../../harness";
-
-export const CRD_DIR = path.resolve(SHARED, "reference", "karpenter-1.9", "crds");
+import { referenceData } from "../../harness";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+export const CRD_FOLDER = "karpenter-1.9/crds";
+export const EC2_NODE_CLASS_CRD = "karpenter.k8s.aws_ec2nodeclasses.yaml";
+export const NODE_POOL_CRD = "karpenter.sh_nodepools.yaml";
+export const NODE_CLAIM_CRD = "karpenter.sh_nodeclaims.yaml";
+/** The CRDs whose objects the library renders, or Karpenter makes from them (NodeClaims from NodePools). */
+export const CRDS = [NODE_POOL_CRD, EC2_NODE_CLASS_CRD, NODE_CLAIM_CRD];
+
+const schemas = new Map<string, Json>();
+/** The `v1` OpenAPI schema of a CRD under reference/ (read when first needed, so a missing file fails only the tests using it). */
 export function v1Schema(file: string): Json {
-    const crd = parse(fs.readFileSync(path.join(CRD_DIR, file), "utf8"));
-    return crd.spec.versions.find((v: Json) => v.name === "v1").schema.openAPIV3Schema;
+    if (!schemas.has(file)) {
+        const crd = referenceData(`${CRD_FOLDER}/${file}`);
+        schemas.set(file, crd.spec.versions.find((v: Json) => v.name === "v1").schema.openAPIV3Schema);
+    }
+    return schemas.get(file);
+}
+
+/** Messages of every CEL rule in a schema, to check the negative controls quote the CRD. */
+export function celMessages(schema: Json): string[] {
+    if (schema === null || typeof schema !== "object") return [];
+    const own = (schema["x-kubernetes-validations"] ?? []).map((r: Json) => r.message);
+    return [...own, ...Object.values(schema).flatMap(celMessages)];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// CEL
+
+/**
+ * Kubernetes' CEL library functions (k8s.io/apiserver/pkg/cel/library) the rules use that CEL's standard
+ * library and strings extension do not have. `<string>.find(<regex>)`: the first match of an RE2 regex,
+ * or "" (library/regex.go). The pattern is compiled by RE2 (so what RE2 refuses is an error, as on the
+ * API server); the match is located with the same pattern as a JavaScript regex, which finds the same
+ * leftmost-first match for the syntax both accept.
+ */
+export const KUBERNETES_CEL_LIBRARY = [
+    celMethod("find", CelScalar.STRING, [CelScalar.STRING], CelScalar.STRING, function (pattern: string) {
+        RE2JS.compile(pattern);
+        return new RegExp(pattern, "u").exec(this)?.[0] ?? "";
+    }),
+];
+
+const env = celEnv({ funcs: [...strings, ...KUBERNETES_CEL_LIBRARY] });
+/** Calls the planner implements itself (logic, conditional, index) rather than through the function table. */
+const BUILT_IN = new Set(["_&&_", "_||_", "_?_:_", "_[_]", "@not_strictly_false"]);
+
+/** Every function call of a parsed expression that has no overload with that receiver and arity. */
+function unknownCalls(expr: Json): string[] {
+    if (expr === null || typeof expr !== "object") return [];
+    const found: string[] = [];
+    if (expr.exprKind?.case === "callExpr") {
+        const call = expr.exprKind.value;
+        const method = call.target !== undefined;
+        const arity = call.args.length;
+        const overloads = [...(env.funcs.find(call.function) ?? [])];
+        const ok = BUILT_IN.has(call.function) || overloads.some((f) => (f.target !== undefined) === method && f.arguments.length === arity);
+        if (!ok) found.push(`${method ? "<receiver>." : ""}${call.function}/${arity}`);
+    }
+    for (const v of Object.values(expr)) if (v !== null && typeof v === "object") found.push(...unknownCalls(v));
+    return found;
+}
+
+export type Program = (bindings: Record<string, unknown>) => CelResult;
+
+/** Compiles a CEL expression: parsed, every function resolved, planned. Throws, saying why, if it cannot. */
+export function compileCel(expression: string): Program {
+    const parsed = parse(expression);
+    const unknown = unknownCalls(parsed.expr);
+    if (unknown.length > 0) throw new Error(`no such function in the CEL environment: ${[...new Set(unknown)].join(", ")}`);
+    return plan(env, parsed) as Program;
+}
+
+/** One `x-kubernetes-validations` entry, where it sits in the schema, compiled. */
+export interface CelRule {
+    /** `<crd file> <schema path> <rule>`: unique per rule. */
+    id: string;
+    /** Schema path: `spec.template.spec.requirements[].key`, `[*]` for a map's values. */
+    path: string;
+    rule: string;
+    message: string;
+    /** It reads oldSelf: evaluated on updates only. */
+    transition: boolean;
+    run?: Program;
+    messageExpression?: Program;
+    /** Why it could not be compiled. */
+    error?: string;
+}
+
+const compiled = new Map<string, CelRule[]>();
+
+/** Every CEL rule of a CRD's v1 schema, each compiled (or with the reason it cannot be). */
+export function celRules(file: string): CelRule[] {
+    if (compiled.has(file)) return compiled.get(file)!;
+    const rules: CelRule[] = [];
+    const walk = (schema: Json, path: string) => {
+        if (schema === null || typeof schema !== "object") return;
+        for (const r of schema["x-kubernetes-validations"] ?? []) rules.push(compileRule(file, path, r));
+        for (const [k, child] of Object.entries(schema.properties ?? {})) walk(child, path ? `${path}.${k}` : k);
+        if (schema.items) walk(schema.items, `${path}[]`);
+        if (typeof schema.additionalProperties === "object") walk(schema.additionalProperties, `${path}[*]`);
+    };
+    walk(v1Schema(file), "");
+    compiled.set(file, rules);
+    return rules;
+}
+
+function compileRule(file: string, path: string, r: Json): CelRule {
+    const rule: CelRule = {
+        id: `${file} ${path || "<root>"} ${r.rule}`,
+        path,
+        rule: r.rule,
+        message: r.message ?? `failed rule: ${r.rule}`,
+        transition: /\boldSelf\b/.test(r.rule),
+    };
+    try {
+        // optionalOldSelf makes oldSelf an optional value, which this checker does not model.
+        if (r.optionalOldSelf !== undefined) throw new Error("optionalOldSelf is not supported by this checker");
+        rule.run = compileCel(r.rule);
+        if (r.messageExpression !== undefined) rule.messageExpression = compileCel(r.messageExpression);
+    } catch (e) {
+        rule.error = (e as Error).message;
+    }
+    return rule;
+}
+
+/** The rules of a CRD that cannot be compiled, each with the reason. */
+export function celCompileErrors(file: string): string[] {
+    return celRules(file).flatMap((r) => (r.error ? [`${r.id}: ${r.error}`] : []));
+}
+
+/** A JSON value as CEL sees it under its schema: integers are CEL ints, the rest maps, lists, strings, bools, doubles. */
+function celValue(schema: Json, value: Json): Json {
+    if (Array.isArray(value)) return value.map((v) => celValue(schema?.items, v));
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(
+            Object.entries(value).map(([k, v]) => [k, celValue(schema?.properties?.[k] ?? (typeof schema?.additionalProperties === "object" ? schema.additionalProperties : undefined), v)]),
+        );
+    }
+    const integer = schema?.type === "integer" || schema?.["x-kubernetes-int-or-string"] === true;
+    return typeof value === "number" && integer && Number.isInteger(value) ? BigInt(value) : value;
+}
+
+/** The old item an item of a list corresponds to on an update (list-type map by its keys, set by value); none for atomic lists. */
+function correlatedItem(schema: Json, item: Json, oldList: Json): Json {
+    if (!Array.isArray(oldList)) return undefined;
+    const type = schema["x-kubernetes-list-type"];
+    if (type === "set") return oldList.find((o) => JSON.stringify(o) === JSON.stringify(item));
+    if (type === "map") {
+        const keys: string[] = schema["x-kubernetes-list-map-keys"] ?? [];
+        return oldList.find((o) => keys.every((k) => JSON.stringify(o?.[k]) === JSON.stringify(item?.[k])));
+    }
+    return undefined;
+}
+
+/** A rule's refusal: its message when it evaluates to false, `<path>: <error> evaluating rule: <message>` when it cannot be evaluated. */
+export const refusedBy = (errors: string[], message: string) => errors.some((e) => e === message || e.endsWith(`evaluating rule: ${message}`));
+
+/** The result of checking one object: each failure (the rule's message), and the rules that ran. */
+export interface CelCheck {
+    errors: string[];
+    evaluated: Set<string>;
+}
+
+/**
+ * Evaluates every rule of a CRD where the object has a value: on a create when `old` is undefined
+ * (transition rules do not run), else on an update from `old` (transition rules run where the old value
+ * correlates: object fields, map keys, list-type map or set items).
+ */
+export function celCheck(file: string, object: Json, old?: Json): CelCheck {
+    const byPath = new Map<string, CelRule[]>();
+    for (const r of celRules(file)) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r]);
+    const errors: string[] = [];
+    const evaluated = new Set<string>();
+    const visit = (schema: Json, value: Json, oldValue: Json, path: string, at: string) => {
+        if (value === undefined || value === null || schema === undefined) return;
+        for (const r of byPath.get(path) ?? []) {
+            if (r.transition && oldValue === undefined) continue;
+            if (!r.run) {
+                errors.push(`${at || "<root>"}: cannot compile ${JSON.stringify(r.rule)}: ${r.error}`);
+                continue;
+            }
+            evaluated.add(r.id);
+            const bindings = { self: celValue(schema, value), ...(r.transition ? { oldSelf: celValue(schema, oldValue) } : {}) };
+            const result = r.run(bindings);
+            // The API server refuses the object on an evaluation error too, in these words (apiextensions-apiserver's CEL validator).
+            if (isCelError(result)) errors.push(`${at || "<root>"}: ${result.message} evaluating rule: ${r.message}`);
+            else if (result !== true) {
+                const custom = r.messageExpression?.(bindings);
+                errors.push(typeof custom === "string" ? custom : r.message);
+            }
+        }
+        if (Array.isArray(value) && schema.items) {
+            value.forEach((item, i) => visit(schema.items, item, correlatedItem(schema, item, oldValue), `${path}[]`, `${at}[${i}]`));
+        } else if (typeof value === "object") {
+            for (const [k, child] of Object.entries(schema.properties ?? {})) visit(child, value[k], oldValue?.[k], path ? `${path}.${k}` : k, at ? `${at}.${k}` : k);
+            if (typeof schema.additionalProperties === "object") {
+                for (const k of Object.keys(value)) visit(schema.additionalProperties, value[k], oldValue?.[k], `${path}[*]`, `${at}[${k}]`);
+            }
+        }
+    };
+    visit(v1Schema(file), object, old, "", "");
+    return { errors, evaluated };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// OpenAPI schema
+
+/** The object with the schema's defaults filled in, as the API server does before it validates. */
+export function withDefaults(schema: Json, value: Json): Json {
+    if (Array.isArray(value)) return value.map((v) => withDefaults(schema?.items, v));
+    if (value === null || typeof value !== "object" || schema === undefined) return value;
+    const out: Json = {};
+    for (const [k, v] of Object.entries(value)) {
+        const child = schema.properties?.[k] ?? (typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined);
+        out[k] = withDefaults(child, v);
+    }
+    for (const [k, child] of Object.entries<Json>(schema.properties ?? {})) {
+        if (out[k] === undefined && child.default !== undefined) out[k] = withDefaults(child, structuredClone(child.default));
+    }
+    return out;
 }
 
 /**
@@ -31,177 +248,61 @@ function closed(schema: Json): Json {
     return out;
 }
 
-/** Messages of every CEL rule in a schema, to check the hand-written rules quote the CRD. */
-export function celMessages(schema: Json): string[] {
-    if (schema === null || typeof schema !== "object") return [];
-    const own = (schema["x-kubernetes-validations"] ?? []).map((r: Json) => r.message);
-    return [...own, ...Object.values(schema).flatMap(celMessages)];
-}
-
 // strict: false lets ajv skip the Kubernetes keywords (x-kubernetes-*); formats (int64, date-time) are not checked.
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-const compiled = new Map<string, ValidateFunction>();
+const validators = new Map<string, ValidateFunction>();
 
 function schemaErrors(file: string, object: Json): string[] {
-    if (!compiled.has(file)) compiled.set(file, ajv.compile(closed(v1Schema(file))));
-    const validate = compiled.get(file)!;
+    if (!validators.has(file)) validators.set(file, ajv.compile(closed(v1Schema(file))));
+    const validate = validators.get(file)!;
     return validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message} ${JSON.stringify(e.params)}`);
 }
 
-export const EC2_NODE_CLASS_CRD = "karpenter.k8s.aws_ec2nodeclasses.yaml";
-export const NODE_POOL_CRD = "karpenter.sh_nodepools.yaml";
+// ---------------------------------------------------------------------------------------------------
+// The objects
 
-/** Everything the API server would refuse in an EC2NodeClass (schema and the CEL rules of our fields). */
+/**
+ * Everything the API server would refuse in an object of a CRD: defaults applied, the schema, every CEL
+ * rule on create and on a no-op update (so transition rules run too).
+ */
+export function crdErrors(file: string, object: Json): string[] {
+    const defaulted = withDefaults(v1Schema(file), object);
+    const errors = [...schemaErrors(file, defaulted), ...celCheck(file, defaulted).errors, ...celCheck(file, defaulted, defaulted).errors];
+    return [...new Set(errors)];
+}
+
+/** Everything the API server would refuse in an EC2NodeClass. */
 export function ec2NodeClassErrors(object: Json): string[] {
-    return [...schemaErrors(EC2_NODE_CLASS_CRD, object), ...ec2NodeClassCel(object.spec ?? {})];
+    return crdErrors(EC2_NODE_CLASS_CRD, object);
 }
 
-/** Everything the API server would refuse in a NodePool (schema and the CEL rules of our fields). */
+/** Everything the API server would refuse in a NodePool, and in the NodeClaims Karpenter makes from it. */
 export function nodePoolErrors(object: Json): string[] {
-    return [...schemaErrors(NODE_POOL_CRD, object), ...nodePoolCel(object.spec ?? {})];
+    const errors = crdErrors(NODE_POOL_CRD, object);
+    // The CRD hangs the label-value pattern on the values array, where OpenAPI ignores it; the API
+    // server's label validation still applies it to each value.
+    for (const r of object.spec?.template?.spec?.requirements ?? []) {
+        for (const v of r.values ?? []) {
+            if (!(v.length <= 63 && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v))) errors.push(`invalid label value ${JSON.stringify(v)}`);
+        }
+    }
+    return [...errors, ...crdErrors(NODE_CLAIM_CRD, nodeClaimOf(object)).map((e) => `NodeClaim: ${e}`)];
 }
 
-const has = (o: Json, k: string) => o !== null && typeof o === "object" && o[k] !== undefined;
-
-function ec2NodeClassCel(spec: Json): string[] {
-    const errors: string[] = [];
-    const fail = (ok: boolean, message: string) => ok || errors.push(message);
-    const terms: Json[] = spec.amiSelectorTerms ?? [];
-    for (const t of terms) {
-        if (has(t, "alias")) {
-            const [family, version] = [t.alias.split("@")[0], t.alias.split("@")[1]];
-            fail(/^[a-zA-Z0-9]+@.+$/.test(t.alias), "'alias' is improperly formatted, must match the format 'family@version'");
-            fail(
-                ["al2", "al2023", "bottlerocket", "windows2019", "windows2022", "windows2025"].includes(family),
-                "family is not supported, must be one of the following: 'al2', 'al2023', 'bottlerocket', 'windows2019', 'windows2022', 'windows2025'",
-            );
-            fail(!family.startsWith("windows") || version === "latest", "windows families may only specify version 'latest'");
-        }
-        if (has(t, "tags")) fail(Object.entries(t.tags).every(([k, v]) => k !== "" && v !== ""), "empty tag keys or values aren't supported");
-    }
-    fail(
-        terms.every((x) => ["tags", "id", "name", "alias", "ssmParameter"].some((k) => has(x, k))),
-        "expected at least one, got none, ['tags', 'id', 'name', 'alias', 'ssmParameter']",
-    );
-    fail(
-        !terms.some((x) => has(x, "id") && ["alias", "tags", "name", "owner"].some((k) => has(x, k))),
-        "'id' is mutually exclusive, cannot be set with a combination of other fields in amiSelectorTerms",
-    );
-    fail(
-        !terms.some((x) => has(x, "alias") && ["id", "tags", "name", "owner"].some((k) => has(x, k))),
-        "'alias' is mutually exclusive, cannot be set with a combination of other fields in amiSelectorTerms",
-    );
-    fail(!(terms.some((x) => has(x, "alias")) && terms.length !== 1), "'alias' is mutually exclusive, cannot be set with a combination of other amiSelectorTerms");
-
-    for (const m of spec.blockDeviceMappings ?? []) {
-        if (has(m, "ebs")) {
-            fail(has(m.ebs, "snapshotID") || has(m.ebs, "volumeSize"), "snapshotID or volumeSize must be defined");
-            fail(!has(m.ebs, "volumeInitializationRate") || (has(m.ebs, "snapshotID") && m.ebs.snapshotID !== ""), "snapshotID must be set when volumeInitializationRate is set");
-        }
-    }
-    fail((spec.blockDeviceMappings ?? []).filter((m: Json) => m.rootVolume === true).length <= 1, "must have only one blockDeviceMappings with rootVolume");
-    if (has(spec, "role")) fail(spec.role !== "", "role cannot be empty");
-    if (has(spec, "instanceProfile")) fail(spec.instanceProfile !== "", "instanceProfile cannot be empty");
-
-    const selectors = [
-        ["securityGroupSelectorTerms", ["tags", "id", "name"], "a security group selector term"],
-        ["subnetSelectorTerms", ["tags", "id"], "a subnet selector term"],
-    ] as const;
-    for (const [field, keys, what] of selectors) {
-        if (!has(spec, field)) continue;
-        const list: Json[] = spec[field];
-        fail(list.length !== 0, `${field} cannot be empty`);
-        fail(list.every((x) => keys.some((k) => has(x, k))), `expected at least one, got none, [${keys.map((k) => `'${k}'`).join(", ")}]`);
-        const others = keys.filter((k) => k !== "id");
-        fail(!list.every((x) => has(x, "id") && others.some((k) => has(x, k))), `'id' is mutually exclusive, cannot be set with a combination of other fields in ${what}`);
-        if (field === "securityGroupSelectorTerms") {
-            fail(!list.every((x) => has(x, "name") && (has(x, "tags") || has(x, "id"))), `'name' is mutually exclusive, cannot be set with a combination of other fields in ${what}`);
-        }
-        for (const x of list) {
-            if (has(x, "tags")) fail(Object.entries(x.tags).every(([k, v]) => k !== "" && v !== ""), "empty tag keys or values aren't supported");
-        }
-    }
-
-    if (has(spec, "tags")) {
-        const keys = Object.keys(spec.tags);
-        fail(keys.every((k) => k !== ""), "empty tag keys aren't supported");
-        fail(keys.every((k) => k !== "eks:eks-cluster-name"), "tag contains a restricted tag matching eks:eks-cluster-name");
-        fail(keys.every((k) => !k.startsWith("kubernetes.io/cluster")), "tag contains a restricted tag matching kubernetes.io/cluster/");
-        fail(keys.every((k) => k !== "karpenter.sh/nodepool"), "tag contains a restricted tag matching karpenter.sh/nodepool");
-        fail(keys.every((k) => k !== "karpenter.sh/nodeclaim"), "tag contains a restricted tag matching karpenter.sh/nodeclaim");
-        fail(keys.every((k) => k !== "karpenter.k8s.aws/ec2nodeclass"), "tag contains a restricted tag matching karpenter.k8s.aws/ec2nodeclass");
-    }
-
-    fail(has(spec, "role") !== has(spec, "instanceProfile"), "must specify exactly one of ['role', 'instanceProfile']");
-    const aliasFamily = (family: string) => terms.some((x) => has(x, "alias") && x.alias.split("@")[0] === family);
-    const families = [["al2", "AL2"], ["al2023", "AL2023"], ["bottlerocket", "Bottlerocket"], ["windows2019", "Windows2019"], ["windows2022", "Windows2022"], ["windows2025", "Windows2025"]];
-    for (const [alias, family] of families) {
-        fail(
-            !has(spec, "amiFamily") || !aliasFamily(alias) || spec.amiFamily === "Custom" || spec.amiFamily === family,
-            `if set, amiFamily must be '${family}' or 'Custom' when using ${family.startsWith("A") ? "an" : "a"} ${family} alias`,
-        );
-    }
-    fail(terms.some((x) => has(x, "alias")) || has(spec, "amiFamily"), "must specify amiFamily if amiSelectorTerms does not contain an alias");
-    const kubelet = spec.kubelet ?? {};
-    fail(
-        !(has(kubelet, "imageGCHighThresholdPercent") && has(kubelet, "imageGCLowThresholdPercent")) || kubelet.imageGCHighThresholdPercent > kubelet.imageGCLowThresholdPercent,
-        "imageGCHighThresholdPercent must be greater than imageGCLowThresholdPercent",
-    );
-    return errors;
-}
-
-const WELL_KNOWN_AWS = [
-    "karpenter.k8s.aws/instance-tenancy", "karpenter.k8s.aws/capacity-reservation-type", "karpenter.k8s.aws/capacity-reservation-id",
-    "karpenter.k8s.aws/ec2nodeclass", "karpenter.k8s.aws/instance-encryption-in-transit-supported", "karpenter.k8s.aws/instance-category",
-    "karpenter.k8s.aws/instance-hypervisor", "karpenter.k8s.aws/instance-family", "karpenter.k8s.aws/instance-generation",
-    "karpenter.k8s.aws/instance-local-nvme", "karpenter.k8s.aws/instance-size", "karpenter.k8s.aws/instance-cpu",
-    "karpenter.k8s.aws/instance-cpu-manufacturer", "karpenter.k8s.aws/instance-cpu-sustained-clock-speed-mhz", "karpenter.k8s.aws/instance-memory",
-    "karpenter.k8s.aws/instance-ebs-bandwidth", "karpenter.k8s.aws/instance-network-bandwidth", "karpenter.k8s.aws/instance-gpu-name",
-    "karpenter.k8s.aws/instance-gpu-manufacturer", "karpenter.k8s.aws/instance-gpu-count", "karpenter.k8s.aws/instance-gpu-memory",
-    "karpenter.k8s.aws/instance-accelerator-name", "karpenter.k8s.aws/instance-accelerator-manufacturer", "karpenter.k8s.aws/instance-accelerator-count",
-    "karpenter.k8s.aws/instance-capability-flex",
-];
-
-/** The four label-key rules the CRD puts on template labels and requirement keys. */
-function labelKeyErrors(key: string): string[] {
-    const domain = /^([^/]+)/.exec(key)?.[1] ?? "";
-    const errors: string[] = [];
-    if (!(["karpenter.sh/capacity-type", "karpenter.sh/nodepool"].includes(key) || !domain.endsWith("karpenter.sh"))) errors.push('label domain "karpenter.sh" is restricted');
-    if (key === "karpenter.sh/nodepool") errors.push('label "karpenter.sh/nodepool" is restricted');
-    if (key === "kubernetes.io/hostname") errors.push('label "kubernetes.io/hostname" is restricted');
-    if (!(WELL_KNOWN_AWS.includes(key) || !domain.endsWith("karpenter.k8s.aws"))) errors.push('label domain "karpenter.k8s.aws" is restricted');
-    return errors;
-}
-
-function nodePoolCel(spec: Json): string[] {
-    const errors: string[] = [];
-    const fail = (ok: boolean, message: string) => ok || errors.push(message);
-    const budgets: Json[] = spec.disruption?.budgets ?? [];
-    fail(budgets.every((b) => has(b, "schedule") === has(b, "duration")), "'schedule' must be set with 'duration'");
-
-    const template = spec.template ?? {};
-    for (const key of Object.keys(template.metadata?.labels ?? {})) errors.push(...labelKeyErrors(key));
-    const ref = template.spec?.nodeClassRef ?? {};
-    for (const field of ["group", "kind", "name"]) if (has(ref, field)) fail(ref[field] !== "", `${field} may not be empty`);
-
-    const requirements: Json[] = template.spec?.requirements ?? [];
-    for (const r of requirements) {
-        errors.push(...labelKeyErrors(r.key));
-        // The CRD hangs the label-value pattern on the values array, where OpenAPI ignores it; the API
-        // server's label validation still applies it to each value.
-        for (const v of r.values ?? []) fail(v.length <= 63 && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v), `invalid label value ${JSON.stringify(v)}`);
-    }
-    fail(requirements.every((x) => (x.operator === "In" ? (x.values ?? []).length !== 0 : true)), "requirements with operator 'In' must have a value defined");
-    fail(
-        requirements.every((x) => (["Gt", "Lt", "Gte", "Lte"].includes(x.operator) ? (x.values ?? []).length === 1 && /^[0-9]+$/.test(x.values[0]) : true)),
-        "requirements operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value",
-    );
-    fail(
-        requirements.every((x) => (x.operator === "In" && has(x, "minValues") ? (x.values ?? []).length >= x.minValues : true)),
-        "requirements with 'minValues' must have at least that many values specified in the 'values' field",
-    );
-    const limits = Object.keys(spec.limits ?? {});
-    fail(!has(spec, "replicas") || limits.length === 0 || (limits.length === 1 && limits[0] === "nodes"), "only 'limits.nodes' is supported on static NodePools");
-    fail(!has(spec, "replicas") || !has(spec, "weight"), "'weight' is not supported on static NodePools");
-    return errors;
+/**
+ * A NodeClaim as Karpenter makes one from a NodePool (karpenter's `NodePool.NodeClaimTemplate`): the
+ * template's labels and spec, and a requirement pinning the pool's name.
+ */
+export function nodeClaimOf(nodePool: Json): Json {
+    const template = nodePool.spec?.template ?? {};
+    const name = nodePool.metadata?.name ?? "pool";
+    return {
+        apiVersion: "karpenter.sh/v1",
+        kind: "NodeClaim",
+        metadata: { name: `${name}-abcde`, labels: { ...(template.metadata?.labels ?? {}), "karpenter.sh/nodepool": name } },
+        spec: {
+            ...template.spec,
+            requirements: [...(template.spec?.requirements ?? []), { key: "karpenter.sh/nodepool", operator: "In", values: [name] }],
+        },
+    };
 }
