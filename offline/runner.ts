@@ -6,17 +6,25 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
+import { YAMLError, parse } from "yaml";
 import { ConfigError } from "../infra/errors";
 import { REPO_ROOT } from "../infra/root";
 import { createStack, createStacks } from "../stacks";
 import { EnvironmentStack } from "../stacks/base";
 import { AwsMocks } from "./mocks";
-import { DEFAULT_REGION, Registered, runEngine } from "./engine";
+import { Registered, runEngine } from "./engine";
 
 export { REPO_ROOT };
 export { lastRegistrations, runEngine } from "./engine";
 export type { EngineOptions, EngineRun, Registered, RegisteredAlias } from "./engine";
+
+/**
+ * The region a stack runs in, as the AWS provider reads it: `aws:region`, else AWS_REGION, else
+ * AWS_DEFAULT_REGION. None is "": the program then stops on its region check.
+ */
+function regionOf(config: Record<string, string>): string {
+    return config["aws:region"] ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "";
+}
 
 /** The stacks that have a `Pulumi.<stack>.yaml` in the repository. */
 function knownStacks(): string[] {
@@ -42,7 +50,15 @@ function configFileOf(stack: string): string {
 /** The config of a stack config file, as Pulumi hands it to a program (structured values as JSON). */
 export function stackConfig(file: string): Record<string, string> {
     if (!fs.existsSync(file)) throw new ConfigError("--config-file", file, "no such file");
-    const values: Record<string, unknown> = parse(fs.readFileSync(file, "utf8"))?.config ?? {};
+    let document: { config?: Record<string, unknown> } | null;
+    try {
+        document = parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        if (!(e instanceof YAMLError)) throw e;
+        const line = e.linePos?.[0];
+        throw new ConfigError(line ? `${file}:${line.line}:${line.col}` : file, e.code, `YAML: ${e.message.split("\n")[0]}`);
+    }
+    const values: Record<string, unknown> = document?.config ?? {};
     return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 
@@ -64,7 +80,7 @@ export class Program {
 
     /** The AWS region the program ran in (`aws:region`). */
     get region(): string {
-        return this.config["aws:region"] ?? DEFAULT_REGION;
+        return regionOf(this.config);
     }
 
     /** The stack outputs of the (first) environment, as `pulumi stack output` would list them; secrets as `[secret]`. */
@@ -133,7 +149,7 @@ export async function runProgram(
         if (v === null) delete config[key];
         else config[key] = typeof v === "string" ? v : JSON.stringify(v);
     }
-    const mocks = new AwsMocks(config["aws:region"] ?? DEFAULT_REGION);
+    const mocks = new AwsMocks(regionOf(config));
     const run = await runEngine(() => (environments === 1 ? [createStack(stack)] : createStacks(stack, environments)), {
         stack,
         config,

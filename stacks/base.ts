@@ -1,13 +1,11 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ReclaimPolicy } from "../infra/addons/cluster-addons";
 import { NodePoolLimitsSummary } from "../infra/addons/node-pool-limits";
 import { ClusterLogType } from "../infra/cluster/cluster";
-import { Environment, EnvironmentArgs } from "../infra/environment/environment";
-import { check } from "../infra/errors";
-import { NodePoolProfile, defaultNodePools } from "../infra/nodes/default-pools";
-import { devicePluginPools, resolveDevicePluginImage } from "../infra/nodes/nvidia-device-plugin";
-import { NAMESPACE, StackConfig } from "./config";
+import { Environment, EnvironmentArgs, resolveEnvironmentArgs } from "../infra/environment/environment";
+import { ConfigError, ConfigErrorCollector, check } from "../infra/errors";
+import { NodePoolProfile } from "../infra/nodes/default-pools";
+import { NAMESPACE, StackConfig, asConfigKeys } from "./config";
 
 /** What an environment decides where its config is silent, and what it refuses to relax. */
 export interface EnvironmentProfile {
@@ -32,7 +30,9 @@ export interface EnvironmentProfile {
     /** Whether alerts must reach a subscriber (guardrail alerts-reach-someone). */
     requireAlertSubscribers: boolean;
     /** Settings this environment does not let config change, with the only value allowed. */
-    fixed: Partial<Record<"endpointPublicAccess" | "secretsEncryption" | "protect", boolean>>;
+    fixed: Partial<Record<"endpointPublicAccess" | "secretsEncryption" | "protect" | "privateCluster", boolean>>;
+    /** Control-plane log types config may not leave out. */
+    requiredClusterLogTypes: ClusterLogType[];
 }
 
 /** The stack outputs every environment exports. */
@@ -66,20 +66,44 @@ export abstract class EnvironmentStack {
     ) {
         const profile = this.profile();
         this.name = options.name ?? profile.name;
-        for (const [key, only] of Object.entries(profile.fixed) as [keyof StackConfig, boolean][]) {
-            check(
-                config[key] === undefined || config[key] === only,
-                `${NAMESPACE}:${key}`,
-                config[key],
-                `${only} in the ${profile.name} environment`,
-            );
-        }
         const args = this.environmentArgs(config, profile);
-        this.checkDevicePluginImage(args);
-        // `protect` on the Environment is inherited by every resource inside it (Pulumi's rule for a
-        // parent's `protect`): the engine checks it per delete step, so protecting only the cluster would
-        // let `pulumi destroy` delete the pools, controller, add-ons and namespaces before it stopped.
-        this.environment = new Environment(this.name, args, { protect: config.protect ?? profile.protect });
+        const errors = new ConfigErrorCollector();
+        for (const [key, only] of Object.entries(profile.fixed) as [keyof StackConfig, boolean][]) {
+            errors.attempt(() => check(config[key] === undefined || config[key] === only, `${NAMESPACE}:${key}`, config[key], `${only} in the ${profile.name} environment`));
+        }
+        const logTypes = args.cluster.enabledClusterLogTypes ?? [];
+        const missing = profile.requiredClusterLogTypes.filter((t) => !logTypes.includes(t));
+        errors.attempt(() =>
+            check(missing.length === 0, `${NAMESPACE}:clusterLogTypes`, config.clusterLogTypes, `a list including ${missing.join(", ")} in the ${profile.name} environment`),
+        );
+        // A world-open endpoint is a choice written in the stack file, never a default.
+        errors.attempt(() =>
+            check(
+                !args.cluster.endpointPublicAccess || config.publicAccessCidrs !== undefined,
+                `${NAMESPACE}:publicAccessCidrs`,
+                config.publicAccessCidrs,
+                "the CIDRs that may reach the public API endpoint (write [\"0.0.0.0/0\"] to open it to the internet on purpose), or endpointPublicAccess: false",
+            ),
+        );
+        try {
+            // With errors already, the environment's own checks add theirs (a guardrail waits for valid settings).
+            if (errors.found) {
+                errors.attempt(() => {
+                    try {
+                        resolveEnvironmentArgs(this.name, args);
+                    } catch (e) {
+                        if (e instanceof ConfigError) throw e;
+                    }
+                });
+            }
+            errors.throwIfAny();
+            // `protect` on the Environment is inherited by every resource inside it (Pulumi's rule for a
+            // parent's `protect`): the engine checks it per delete step, so protecting only the cluster would
+            // let `pulumi destroy` delete the pools, controller, add-ons and namespaces before it stopped.
+            this.environment = new Environment(this.name, args, { protect: config.protect ?? profile.protect });
+        } catch (e) {
+            throw e instanceof ConfigError ? asConfigKeys(e) : e;
+        }
         const e = this.environment;
         this.outputs = {
             clusterName: e.clusterName,
@@ -96,23 +120,6 @@ export abstract class EnvironmentStack {
     }
 
     protected abstract profile(): EnvironmentProfile;
-
-    /**
-     * The Environment's check of the device plugin's image (a private cluster's GPU pool needs one its VPC
-     * reaches), run first on the same resolved pools so that the error names the settings as
-     * Pulumi.<stack>.yaml does.
-     */
-    private checkDevicePluginImage(args: EnvironmentArgs): void {
-        const { nodeClasses = [], nodePools, defaultPools, devicePluginImage } = args.nodes;
-        const pools = nodePools ?? (defaultPools ? defaultNodePools(defaultPools) : []);
-        resolveDevicePluginImage(
-            args.privateCluster ?? false,
-            aws.config.region,
-            devicePluginPools(nodeClasses, pools).map((p) => p.name),
-            devicePluginImage,
-            { image: `${NAMESPACE}:nodes.devicePluginImage`, withoutPools: `${NAMESPACE}:nodes.gpu: false, the default` },
-        );
-    }
 
     protected environmentArgs(c: StackConfig, p: EnvironmentProfile): EnvironmentArgs {
         return {

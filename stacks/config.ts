@@ -4,7 +4,7 @@ import { BudgetNotificationType } from "../infra/addons/budget";
 import { CoreDnsPlacement } from "../infra/addons/catalog";
 import { ReclaimPolicy } from "../infra/addons/cluster-addons";
 import { AccessPolicy, ClusterLogType, ClusterSupportType } from "../infra/cluster/cluster";
-import { ConfigError } from "../infra/errors";
+import { ConfigError, ConfigErrors } from "../infra/errors";
 import { KarpenterLogLevel } from "../infra/karpenter/karpenter";
 import { NatGateways } from "../infra/network/network";
 import { AmiFamily } from "../infra/nodes/ec2-node-class";
@@ -162,12 +162,43 @@ export const configSchema = z
 
 export type StackConfig = z.infer<typeof configSchema>;
 
-/** Reads `eks-karpenter:*` config once and checks it; a bad key or value throws ConfigError naming it. */
+/**
+ * A namespace that is a near miss of this project's (`eks_karpenter`, `eks-karpentr`, `EKS-Karpenter`): a
+ * typo that would otherwise be ignored, its setting silently left at the default. Near: equal once case,
+ * `_` and `.` are folded to `-`, or at most two edits away.
+ */
+function isNearMiss(ns: string): boolean {
+    if (ns === NAMESPACE) return false;
+    const folded = ns.toLowerCase().replace(/[_.]/g, "-");
+    return folded === NAMESPACE || editDistance(folded, NAMESPACE) <= 2;
+}
+
+function editDistance(a: string, b: string): number {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const next = [i];
+        for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        row = next;
+    }
+    return row[b.length];
+}
+
+/**
+ * Reads `eks-karpenter:*` config once and checks it. A key without a namespace is this project's (as
+ * the Pulumi CLI reads it). Every bad key or value is reported at once: one ConfigError, or ConfigErrors
+ * for several, each naming the setting as written in Pulumi.<stack>.yaml.
+ */
 export function loadConfig(raw: Record<string, string> = pulumi.runtime.allConfig()): StackConfig {
     const values: Record<string, unknown> = {};
+    const errors: ConfigError[] = [];
     for (const [fullKey, value] of Object.entries(raw)) {
-        const [ns, key] = fullKey.split(":", 2);
-        if (ns !== NAMESPACE || key === undefined) continue;
+        const colon = fullKey.indexOf(":");
+        const [ns, key] = colon < 0 ? [NAMESPACE, fullKey] : [fullKey.slice(0, colon), fullKey.slice(colon + 1)];
+        if (isNearMiss(ns)) {
+            errors.push(new ConfigError(fullKey, value, `a key of this project's namespace: ${NAMESPACE}:${key}`));
+            continue;
+        }
+        if (ns !== NAMESPACE) continue;
         values[key] = parseValue(key, value);
     }
     const result = configSchema.safeParse(values, {
@@ -176,17 +207,70 @@ export function loadConfig(raw: Record<string, string> = pulumi.runtime.allConfi
         }),
     });
     if (!result.success) {
-        const issue = result.error.issues[0];
-        const path = issue.path.join(".");
-        const setting = `${NAMESPACE}:${issue.code === "unrecognized_keys" ? [path, ...issue.keys].filter(Boolean).join(".") : path}`;
-        const value = valueAt(values, issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]] : issue.path);
-        const allowed =
-            issue.code === "unrecognized_keys"
-                ? `unknown key; known keys: ${knownKeys(issue.path).join(", ")}`
-                : issue.message;
-        throw new ConfigError(setting, value, allowed);
+        for (const issue of result.error.issues) {
+            const path = issue.path.join(".");
+            const setting = `${NAMESPACE}:${issue.code === "unrecognized_keys" ? [path, ...issue.keys].filter(Boolean).join(".") : path}`;
+            const value = valueAt(values, issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]] : issue.path);
+            const allowed =
+                issue.code === "unrecognized_keys"
+                    ? `unknown key; known keys: ${knownKeys(issue.path).join(", ")}`
+                    : issue.message;
+            errors.push(new ConfigError(setting, value, allowed));
+        }
     }
-    return result.data;
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new ConfigErrors(errors);
+    return result.data!;
+}
+
+/**
+ * Component settings (`Network.cidrBlock`, `Karpenter.requests.cpu`) as the config keys the stack sets them
+ * from (`eks-karpenter:network.cidrBlock`): a stack's errors name what its user writes. Longest prefix
+ * first; a setting of none of them is not one config sets, and keeps its name.
+ */
+const CONFIG_KEYS: readonly [string, string][] = [
+    ["Environment.cluster.", ""],
+    ["Cluster.enabledClusterLogTypes", "clusterLogTypes"],
+    ["Cluster.", ""],
+    ["Environment.network.", "network."],
+    ["Network.region", "aws:region"],
+    ["Network.", "network."],
+    ["Environment.endpoints.", "endpoints."],
+    ["PrivateEndpoints.", "endpoints."],
+    ["Environment.imageCache.", "imageCache."],
+    ["PublicEcrPullThroughCache.", "imageCache."],
+    ["karpenter.", "karpenter."],
+    ["Karpenter.", "karpenter."],
+    ["ClusterAddons.", "addons."],
+    ["WorkloadNamespaces.", "addons."],
+    // The budget is named after the cluster: a name too long for AWS Budgets is the cluster name's.
+    ["CostBudget.budgetName", "clusterName"],
+    ["CostBudget.", "budget."],
+    ["EC2NodeClass[default].", "nodes."],
+    ["Environment.nodes.defaultPools.", "nodes."],
+    ["Environment.nodes.devicePluginImage", "nodes.devicePluginImage"],
+    ["defaultNodePools.", "nodes."],
+    ["Environment.podIdentityAssociations", "podIdentityAssociations"],
+    ["Environment.tags", "tags"],
+];
+
+/** The config key of a component setting (see CONFIG_KEYS); `aws:` and `eks-karpenter:` keys are already config keys. */
+export function configKey(setting: string): string {
+    if (/^[a-z][a-z0-9-]*:/.test(setting)) return setting;
+    const [prefix, key] = CONFIG_KEYS.find(([p]) => setting.startsWith(p)) ?? [];
+    if (prefix === undefined) return setting;
+    const mapped = key + setting.slice(prefix.length);
+    return mapped.includes(":") ? mapped : `${NAMESPACE}:${mapped}`;
+}
+
+/** `e` (one ConfigError or several) with every setting, and every other setting its text mentions, named by its config key. */
+export function asConfigKeys(e: ConfigError): ConfigError {
+    const one = (x: ConfigError) => {
+        const mentions = [...x.mentions].sort((a, b) => b.length - a.length);
+        const allowed = mentions.reduce((text, m) => text.split(m).join(configKey(m)), x.allowed);
+        return new ConfigError(configKey(x.setting), x.value, allowed, mentions.map(configKey));
+    };
+    return e instanceof ConfigErrors ? new ConfigErrors(e.errors.map(one)) : one(e);
 }
 
 /** Pulumi keeps every config value as a string: objects and lists as JSON. Parse what the schema expects. */

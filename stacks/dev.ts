@@ -6,7 +6,8 @@ import { EnvironmentProfile, EnvironmentStack } from "./base";
 export const DEV_CONTROLLER = { replicas: 1, requests: { cpu: "250m", memory: "768Mi" } };
 
 /**
- * Development: cheaper, public API endpoint allowed, nothing protected from deletion.
+ * Development: cheaper, a public API endpoint (reachable only from the CIDRs config lists in
+ * publicAccessCidrs, which it must), nothing protected from deletion.
  *
  * One Karpenter replica with 250m CPU / 768Mi (one 0.25 vCPU / 1 GB Fargate pod instead of two of 1 vCPU /
  * 2 GB). The trade-off: while that pod restarts or moves (a Fargate pod takes about a minute to start) no
@@ -30,6 +31,7 @@ export class DevStack extends EnvironmentStack {
             observability: { logRetentionDays: 7, nodeMonitoringAgent: false },
             requireAlertSubscribers: false,
             fixed: {},
+            requiredClusterLogTypes: [],
         };
     }
 }

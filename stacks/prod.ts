@@ -5,9 +5,9 @@ import { CONTROLLER_DEFAULTS } from "../infra/karpenter/karpenter";
 import { EnvironmentProfile, EnvironmentStack } from "./base";
 
 /**
- * Production: private API endpoint only, secrets encrypted with KMS, control-plane logs, and every
- * resource protected from deletion (so a destroy deletes nothing). Config may not relax the first, second
- * and last.
+ * Production: a private cluster (no internet route, private API endpoint only), secrets encrypted with
+ * KMS, control-plane logs, and every resource protected from deletion (so a destroy deletes nothing).
+ * Config may not relax any of them, nor leave out the audit log.
  * Volumes outlive their claims unless config says otherwise. The GPU pool is opt-in (`nodes.gpu`): in this
  * private cluster it needs NVIDIA's device plugin image mirrored (`nodes.devicePluginImage`).
  */
@@ -30,7 +30,9 @@ export class ProdStack extends EnvironmentStack {
             // Logs kept a month; the node monitoring agent reports failing disks, kernels and networking.
             observability: { logRetentionDays: 30, nodeMonitoringAgent: true },
             requireAlertSubscribers: true,
-            fixed: { endpointPublicAccess: false, secretsEncryption: true, protect: true },
+            fixed: { endpointPublicAccess: false, secretsEncryption: true, protect: true, privateCluster: true },
+            // Who did what to which object: the record an incident review starts from.
+            requiredClusterLogTypes: [ClusterLogType.Audit],
         };
     }
 }

@@ -4,15 +4,18 @@
  * same resources; tests read the entries directly.
  */
 
-/** The add-ons, in the order a first `pulumi up` creates them. */
-export const MANAGED_ADDONS = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"] as const;
+/**
+ * The add-ons, in the order a first `pulumi up` creates them. The EBS CSI driver before CoreDNS: the
+ * NodePools wait for it (its controller, like CoreDNS on Fargate, waits only for the cluster's one Fargate profile).
+ */
+export const MANAGED_ADDONS = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver", "coredns"] as const;
 export type ManagedAddonName = (typeof MANAGED_ADDONS)[number];
 
 export function isManagedAddon(name: string): name is ManagedAddonName {
     return (MANAGED_ADDONS as readonly string[]).includes(name);
 }
 
-/** Where EKS installs these add-ons, and so the namespace of their Pod Identity associations. */
+/** Where EKS installs these add-ons, and so the namespace of their service accounts. */
 export const ADDON_NAMESPACE = "kube-system";
 
 /** Where CoreDNS runs: on Fargate, or on the nodes Karpenter launches (see the README's add-ons section). */
@@ -30,8 +33,20 @@ export const COREDNS_POD_LABELS = { "k8s-app": "kube-dns" };
 export const COREDNS_MAX_LAMEDUCK_SECONDS = 30;
 
 export const EBS_CSI_CONTROLLER_SERVICE_ACCOUNT = "ebs-csi-controller-sa";
+/** The label the EBS CSI controller's pods carry (the driver chart's controller Deployment), selected by the cluster's Fargate profile. */
+export const EBS_CSI_CONTROLLER_POD_LABELS = { app: "ebs-csi-controller" };
 /** AWS managed policy of the EBS CSI controller (under the `service-role/` path). */
 export const EBS_CSI_DRIVER_POLICY = "service-role/AmazonEBSCSIDriverPolicy";
+
+/** Service accounts (`namespace/name`) the add-ons use: those bound to an IAM role, and those whose pods run on Fargate. */
+export function addonServiceAccounts(specs: readonly AddonSpec[]) {
+    const account = (sa: string) => `${ADDON_NAMESPACE}/${sa}`;
+    return {
+        /** Bound to the add-on's own role, by service account: no other association may take it. */
+        bound: Object.fromEntries(specs.flatMap((s) => (s.serviceAccountRole ? [[account(s.serviceAccountRole.serviceAccount), s.name]] : []))) as Record<string, string>,
+        onFargate: specs.flatMap((s) => (s.fargateServiceAccount ? [account(s.fargateServiceAccount)] : [])),
+    };
+}
 
 export interface CoreDnsSettings {
     placement: `${CoreDnsPlacement}`;
@@ -97,6 +112,14 @@ export function coreDnsConfiguration(s: CoreDnsSettings): Record<string, unknown
  * workloads on a node Karpenter drains (`karpenter.sh/disrupted:NoSchedule`), or volumes are not
  * unmounted and detached before the instance goes. The add-on already tolerates every taint
  * (`node.tolerateAllTaints` defaults to true); it is set here so a changed default cannot undo it.
+ *
+ * No `controller.region`, although the controller runs on Fargate, which has no instance metadata to read
+ * a region from: the driver's chart has that key, but no copy of the add-on's own configuration schema
+ * confirms it (the add-on's schema is a subset of the chart's, and EKS refuses an unknown key only when
+ * the add-on is created, after the cluster exists). The region reaches the controller another way: its
+ * service account carries the IRSA role (`serviceAccountRoleArn`), so EKS's pod identity webhook injects
+ * `AWS_REGION` and `AWS_DEFAULT_REGION` of the cluster's region into its pods, and the driver reads
+ * `AWS_REGION` before it tries any metadata service.
  */
 export function ebsCsiConfiguration(): Record<string, unknown> {
     return { node: { tolerateAllTaints: true } };
@@ -113,10 +136,17 @@ export interface AddonSpec {
     after: ManagedAddonName[];
     /** Keep its Kubernetes objects if the add-on is deleted (cluster networking and DNS). */
     preserve: boolean;
-    /** Its pods run on Fargate: the cluster's Fargate profile selects them in the add-on namespace with these labels. */
+    /** Its pods run on Fargate: the cluster's one Fargate profile selects them with these labels (with fargateServiceAccount). */
     fargateSelector?: { namespace: string; labels: Record<string, string> };
-    /** An IAM role for a service account through EKS Pod Identity (pods on EC2 nodes only). */
-    podIdentity?: { serviceAccount: string; managedPolicies: string[] };
+    /** The service account of its pods on Fargate (with fargateSelector): no Pod Identity association may target it. */
+    fargateServiceAccount?: string;
+    /** An IAM role for its service account through IRSA (the add-on's `serviceAccountRoleArn`; its pods may run on Fargate). */
+    serviceAccountRole?: { serviceAccount: string; managedPolicies: string[] };
+    /**
+     * Created before the NodePools, which depend on it: a destroy deletes it only after every node is gone
+     * (the EBS CSI driver detaches the nodes' volumes while they drain).
+     */
+    beforeNodes: boolean;
 }
 
 /** Networking add-ons: pods on a fresh node need them before anything else runs there. */
@@ -125,9 +155,22 @@ const NETWORK: ManagedAddonName[] = ["vpc-cni", "kube-proxy"];
 export function addonSpecs(coreDns: CoreDnsSettings): AddonSpec[] {
     const onFargate = coreDns.placement === "fargate";
     return [
-        { name: "vpc-cni", needsNodes: false, after: [], preserve: true },
-        { name: "kube-proxy", needsNodes: false, after: [], preserve: true },
-        { name: "eks-pod-identity-agent", needsNodes: false, after: [], preserve: false },
+        { name: "vpc-cni", needsNodes: false, after: [], preserve: true, beforeNodes: false },
+        { name: "kube-proxy", needsNodes: false, after: [], preserve: true, beforeNodes: false },
+        { name: "eks-pod-identity-agent", needsNodes: false, after: [], preserve: false, beforeNodes: false },
+        {
+            // The controller on Fargate: the add-on is ACTIVE before any node exists, so the NodePools can
+            // wait for it and a destroy removes it after them. The node DaemonSet runs on every EC2 node.
+            name: "aws-ebs-csi-driver",
+            configuration: ebsCsiConfiguration(),
+            needsNodes: false,
+            after: NETWORK,
+            preserve: false,
+            fargateSelector: { namespace: ADDON_NAMESPACE, labels: EBS_CSI_CONTROLLER_POD_LABELS },
+            fargateServiceAccount: EBS_CSI_CONTROLLER_SERVICE_ACCOUNT,
+            serviceAccountRole: { serviceAccount: EBS_CSI_CONTROLLER_SERVICE_ACCOUNT, managedPolicies: [EBS_CSI_DRIVER_POLICY] },
+            beforeNodes: true,
+        },
         {
             name: "coredns",
             configuration: coreDnsConfiguration(coreDns),
@@ -135,14 +178,8 @@ export function addonSpecs(coreDns: CoreDnsSettings): AddonSpec[] {
             after: onFargate ? [] : NETWORK,
             preserve: true,
             fargateSelector: onFargate ? { namespace: ADDON_NAMESPACE, labels: COREDNS_POD_LABELS } : undefined,
-        },
-        {
-            name: "aws-ebs-csi-driver",
-            configuration: ebsCsiConfiguration(),
-            needsNodes: true,
-            after: [...NETWORK, "eks-pod-identity-agent"],
-            preserve: false,
-            podIdentity: { serviceAccount: EBS_CSI_CONTROLLER_SERVICE_ACCOUNT, managedPolicies: [EBS_CSI_DRIVER_POLICY] },
+            fargateServiceAccount: onFargate ? "coredns" : undefined,
+            beforeNodes: false,
         },
     ];
 }

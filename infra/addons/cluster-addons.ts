@@ -3,15 +3,16 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
-import { enforceGuardrails } from "../guardrails/enforce";
-import { describePodIdentityAssociations } from "../iam/pod-identity";
-import { AwsScope, AwsScopeArgs, managedPolicyArn, policyDocument } from "../iam/policy";
+import { irsaTrustPolicy } from "../iam/irsa";
+import { DNS1123_SUBDOMAIN } from "../model/eks";
+import { AwsScopeArgs, managedPolicyArn } from "../iam/policy";
 import {
     ADDON_NAMESPACE,
     COREDNS_MAX_LAMEDUCK_SECONDS,
     CoreDnsPlacement,
     MANAGED_ADDONS,
     ManagedAddonName,
+    addonServiceAccounts,
     addonSpecs,
     isManagedAddon,
 } from "./catalog";
@@ -76,24 +77,23 @@ export interface ClusterAddonsArgs extends AddonSettings, AwsScopeArgs {
     configuredClusterName: string;
     /** Kubernetes minor version of the cluster; an add-on not pinned resolves to its most recent version for it. */
     kubernetesVersion: string;
-    /**
-     * Service accounts whose pods run on Fargate (the Karpenter controller): no add-on's Pod Identity
-     * association may target one, since Fargate has no Pod Identity agent.
-     * @default []
-     */
-    fargateServiceAccounts?: string[];
-    /** Physical names of the add-ons' Pod Identity roles, by add-on name. @default {} (Pulumi names them) */
-    podIdentityRoleNames?: Record<string, pulumi.Input<string>>;
+    /** ARN of the cluster's IAM OIDC provider, which the add-ons' IRSA roles trust. */
+    oidcProviderArn: pulumi.Input<string>;
+    /** Issuer URL of the cluster's OIDC provider (with or without `https://`). */
+    oidcIssuerUrl: pulumi.Input<string>;
+    /** Physical names of the add-ons' IRSA roles, by add-on name. @default {} (Pulumi names them) */
+    roleNames?: Record<string, pulumi.Input<string>>;
     /**
      * What must run before pods can be scheduled on EC2 nodes (the Karpenter release, its NodePools and
-     * EC2NodeClasses): the add-ons whose pods need a node wait for it, and only they. EKS reports an
-     * add-on DEGRADED until its pods run and creating one waits for ACTIVE. @default []
+     * EC2NodeClasses): the add-ons whose pods need a node wait for it, and only they (CoreDNS on Karpenter).
+     * EKS reports an add-on DEGRADED until its pods run and creating one waits for ACTIVE. A promise serves
+     * for NodePools created after this component (they wait for `beforeNodes`). @default []
      */
     nodesReady?: pulumi.Input<pulumi.Resource>[];
     /**
-     * The cluster's Fargate profile, which selects the pods of the add-ons placed on Fargate (CoreDNS; each
-     * spec's `fargateSelector`): those add-ons are created after it, since Fargate runs only pods created
-     * after a profile selects them.
+     * The cluster's Fargate profile, which selects the pods of the add-ons placed on Fargate (the EBS CSI
+     * controller, CoreDNS there; each spec's `fargateSelector`): those add-ons are created after it, since
+     * Fargate runs only pods created after a profile selects them.
      */
     fargateProfile: pulumi.Input<pulumi.Resource>;
     /** Tags for every AWS resource created here. @default {} */
@@ -101,7 +101,6 @@ export interface ClusterAddonsArgs extends AddonSettings, AwsScopeArgs {
 }
 
 const ADDON_VERSION = /^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /** Args with defaults applied and every value checked; throws ConfigError naming the setting. */
 export function resolveClusterAddonsArgs<T extends Omit<ClusterAddonsArgs, "fargateProfile">>(args: T) {
@@ -152,61 +151,20 @@ export function resolveClusterAddonsArgs<T extends Omit<ClusterAddonsArgs, "farg
     );
 
     const specs = addonSpecs({ placement, replicas, lameduckSeconds });
-    const withRoles = specs.filter((s) => s.podIdentity !== undefined).map((s) => s.name as string);
-    for (const addon of Object.keys(args.podIdentityRoleNames ?? {})) {
-        check(
-            withRoles.includes(addon),
-            "ClusterAddons.podIdentityRoleNames",
-            addon,
-            `an add-on with a Pod Identity role: ${withRoles.join(", ")}`,
-        );
+    const withRoles = specs.filter((s) => s.serviceAccountRole !== undefined).map((s) => s.name as string);
+    for (const addon of Object.keys(args.roleNames ?? {})) {
+        check(withRoles.includes(addon), "ClusterAddons.roleNames", addon, `an add-on with an IAM role: ${withRoles.join(", ")}`);
     }
-    // No add-on's Pod Identity association may target a service account whose pods run on Fargate.
-    enforceGuardrails(
-        describePodIdentityAssociations(
-            "ClusterAddons.podIdentity",
-            "",
-            specs.flatMap((s) => (s.podIdentity ? [{ namespace: ADDON_NAMESPACE, serviceAccount: s.podIdentity.serviceAccount, roleArn: "" }] : [])),
-        ),
-        { fargateServiceAccounts: args.fargateServiceAccounts ?? [] },
-    );
     return {
         ...args,
         versions: versions as Partial<Record<ManagedAddonName, string>>,
         coreDnsPlacement: placement,
         specs,
+        serviceAccounts: addonServiceAccounts(specs),
         storageClass: { name: storageClassName, reclaimPolicy },
-        podIdentityRoleNames: args.podIdentityRoleNames ?? {},
+        roleNames: args.roleNames ?? {},
         tags: args.tags ?? {},
     };
-}
-
-/**
- * Trust policy of an add-on's Pod Identity role: EKS Pod Identity (`pods.eks.amazonaws.com`; EKS's service
- * principals keep `amazonaws.com` in every partition) acting for this account (`aws:SourceAccount`, against
- * the confused deputy), and only for this cluster's service account: the session tags EKS Pod Identity sets
- * on every session (`eks-cluster-arn`, `kubernetes-namespace`, `kubernetes-service-account`, EKS user guide
- * "Create IAM role with trust policy required by EKS Pod Identity"), so no other cluster or pod in the
- * account can get the role through an association of its own.
- */
-export function podIdentityTrustPolicy(scope: Omit<AwsScope, "dnsSuffix">, clusterName: string, namespace: string, serviceAccount: string): aws.iam.PolicyDocument {
-    return policyDocument([
-        {
-            Sid: "AllowEksPodIdentity",
-            Effect: "Allow",
-            Principal: { Service: "pods.eks.amazonaws.com" },
-            // TagSession: the agent tags each session with the cluster, namespace and service account.
-            Action: ["sts:AssumeRole", "sts:TagSession"],
-            Condition: {
-                StringEquals: {
-                    "aws:SourceAccount": scope.accountId,
-                    "aws:RequestTag/eks-cluster-arn": `arn:${scope.partition}:eks:${scope.region}:${scope.accountId}:cluster/${clusterName}`,
-                    "aws:RequestTag/kubernetes-namespace": namespace,
-                    "aws:RequestTag/kubernetes-service-account": serviceAccount,
-                },
-            },
-        },
-    ]);
 }
 
 /** The default StorageClass: encrypted gp3 through the EBS CSI driver. */
@@ -225,12 +183,13 @@ export function storageClassSpec(name: string, reclaimPolicy: string) {
 
 /**
  * The cluster's EKS managed add-ons (VPC CNI, kube-proxy, Pod Identity agent, CoreDNS, EBS CSI driver),
- * the EBS CSI controller's Pod Identity role and the default gp3 StorageClass. CoreDNS on Fargate is
- * created after the `fargateProfile` that selects its pods (the environment's one profile).
+ * the EBS CSI controller's IRSA role and the default gp3 StorageClass. The add-ons whose pods run on
+ * Fargate (the EBS CSI controller, CoreDNS there) are created after the `fargateProfile` that selects
+ * them (the environment's one profile).
  *
  * Pass the Kubernetes provider in `opts.providers`, and in `nodesReady` what must run before pods can
- * be scheduled on EC2 nodes. Only the add-ons that need a node wait for it (the EBS CSI driver, and
- * CoreDNS on Karpenter); networking, kube-proxy, the Pod Identity agent and CoreDNS on Fargate do not.
+ * be scheduled on EC2 nodes. Only CoreDNS on Karpenter waits for it. The NodePools wait for
+ * `beforeNodes` (the EBS CSI driver), so a destroy deletes every node before the driver.
  * (`opts.dependsOn` would hold back every child of this component, so it is not used for that.)
  * For the same reason it is not in the multi-language package (package/index.ts): those arguments are
  * resources, which cannot be passed between languages; Environment creates it.
@@ -240,8 +199,10 @@ export class ClusterAddons extends pulumi.ComponentResource {
     public readonly addonVersions: pulumi.Output<Record<string, string>>;
     /** Where CoreDNS runs ("fargate" or "karpenter"). */
     public readonly coreDnsPlacement: pulumi.Output<string>;
-    /** ARN of the EBS CSI controller's Pod Identity role. */
+    /** ARN of the EBS CSI controller's IRSA role. */
     public readonly ebsCsiRoleArn: pulumi.Output<string>;
+    /** The add-ons the NodePools must wait for (TypeScript only): a destroy then removes them after every node. */
+    public readonly beforeNodes: aws.eks.Addon[];
     /** Name of the default StorageClass. */
     public readonly storageClassName: pulumi.Output<string>;
 
@@ -258,24 +219,23 @@ export class ClusterAddons extends pulumi.ComponentResource {
                 ...(spec.needsNodes ? readyForPods : []),
             ];
             if (spec.fargateSelector) dependsOn.push(args.fargateProfile);
-            let podIdentityAssociations: aws.types.input.eks.AddonPodIdentityAssociation[] | undefined;
-            if (spec.podIdentity) {
+            let serviceAccountRoleArn: pulumi.Output<string> | undefined;
+            if (spec.serviceAccountRole) {
+                const serviceAccount = spec.serviceAccountRole.serviceAccount;
                 const role = new aws.iam.Role(
                     `${name}-${spec.name}`,
                     {
-                        name: a.podIdentityRoleNames[spec.name],
+                        name: a.roleNames[spec.name],
                         assumeRolePolicy: pulumi
-                            .all([a.partition, a.region, a.accountId])
-                            .apply(([partition, region, accountId]) =>
-                                JSON.stringify(
-                                    podIdentityTrustPolicy({ partition, region, accountId }, a.configuredClusterName, ADDON_NAMESPACE, spec.podIdentity!.serviceAccount),
-                                ),
+                            .all([a.oidcProviderArn, a.oidcIssuerUrl])
+                            .apply(([oidcProviderArn, oidcIssuerUrl]) =>
+                                JSON.stringify(irsaTrustPolicy({ oidcProviderArn, oidcIssuerUrl, namespace: ADDON_NAMESPACE, serviceAccount })),
                             ),
                         tags: a.tags,
                     },
                     { parent: this },
                 );
-                for (const policy of spec.podIdentity.managedPolicies) {
+                for (const policy of spec.serviceAccountRole.managedPolicies) {
                     dependsOn.push(
                         new aws.iam.RolePolicyAttachment(
                             `${name}-${spec.name}-${policy.split("/").pop()}`,
@@ -285,8 +245,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
                     );
                 }
                 roles.set(spec.name, role);
-                // Part of the add-on, so the association exists before its pods start and goes with it.
-                podIdentityAssociations = [{ roleArn: role.arn, serviceAccount: spec.podIdentity.serviceAccount }];
+                serviceAccountRoleArn = role.arn;
             }
             addons.set(
                 spec.name,
@@ -306,7 +265,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
                         resolveConflictsOnCreate: "OVERWRITE",
                         resolveConflictsOnUpdate: "OVERWRITE",
                         preserve: spec.preserve,
-                        podIdentityAssociations,
+                        serviceAccountRoleArn,
                         tags: a.tags,
                     },
                     { parent: this, dependsOn },
@@ -325,6 +284,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
             .apply((pairs) => Object.fromEntries(pairs));
         this.coreDnsPlacement = pulumi.output(a.coreDnsPlacement);
         this.ebsCsiRoleArn = roles.get("aws-ebs-csi-driver")!.arn;
+        this.beforeNodes = a.specs.filter((spec) => spec.beforeNodes).map((spec) => addons.get(spec.name)!);
         this.storageClassName = storageClass.metadata.name;
         this.registerOutputs({
             addonVersions: this.addonVersions,

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
-import { check } from "../errors";
+import { ConfigErrorCollector, check } from "../errors";
 import { AwsScope, managedPolicyArn, policyDocument } from "../iam/policy";
 import {
     API_SERVER_PORT,
@@ -121,66 +121,92 @@ export interface ClusterArgs extends ClusterSettings {
     roleName?: pulumi.Input<string>;
 }
 
-/** Settings with defaults applied and every value checked; throws ConfigError naming the setting. */
+/**
+ * Settings with defaults applied and every value checked. Independent settings are checked independently:
+ * every ConfigError is reported at once (ConfigErrors when there are several), each naming its setting.
+ */
 export function resolveClusterArgs<T extends ClusterSettings>(args: T) {
-    check(
-        typeof args.clusterName === "string" && /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(args.clusterName),
-        "Cluster.clusterName",
-        args.clusterName,
-        "1 to 100 letters, digits, '-' or '_', starting with a letter or digit",
+    const errors = new ConfigErrorCollector();
+    errors.attempt(() =>
+        check(
+            typeof args.clusterName === "string" && /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(args.clusterName),
+            "Cluster.clusterName",
+            args.clusterName,
+            "1 to 100 letters, digits, '-' or '_', starting with a letter or digit",
+        ),
     );
     const kubernetesVersion = args.kubernetesVersion ?? VERSIONS.kubernetes;
-    check(/^1\.[0-9]{2}$/.test(kubernetesVersion), "Cluster.kubernetesVersion", kubernetesVersion, "a minor version such as \"1.33\"");
-    const { min, max } = VERSIONS.karpenterKubernetesMinors;
-    const minor = Number(kubernetesVersion.split(".")[1]);
-    check(
-        minor >= min && minor <= max,
-        "Cluster.kubernetesVersion",
-        kubernetesVersion,
-        `1.${min} to 1.${max}, the versions Karpenter ${VERSIONS.karpenter} supports`,
-    );
+    errors.attempt(() => {
+        check(/^1\.[0-9]{2}$/.test(kubernetesVersion), "Cluster.kubernetesVersion", kubernetesVersion, "a minor version such as \"1.33\"");
+        const { min, max } = VERSIONS.karpenterKubernetesMinors;
+        const minor = Number(kubernetesVersion.split(".")[1]);
+        check(
+            minor >= min && minor <= max,
+            "Cluster.kubernetesVersion",
+            kubernetesVersion,
+            `1.${min} to 1.${max}, the versions Karpenter ${VERSIONS.karpenter} supports`,
+        );
+    });
     const endpointPublicAccess = args.endpointPublicAccess ?? false;
     const publicAccessCidrs = args.publicAccessCidrs ?? (endpointPublicAccess ? ["0.0.0.0/0"] : []);
-    check(
-        endpointPublicAccess || publicAccessCidrs.length === 0,
-        "Cluster.publicAccessCidrs",
-        publicAccessCidrs,
-        "empty unless endpointPublicAccess is true",
-    );
-    for (const cidr of publicAccessCidrs) {
-        check(isCidr(cidr), "Cluster.publicAccessCidrs", cidr, "IPv4 CIDRs such as 203.0.113.0/24");
-    }
+    errors.attempt(() => {
+        check(
+            endpointPublicAccess || publicAccessCidrs.length === 0,
+            "Cluster.publicAccessCidrs",
+            publicAccessCidrs,
+            "empty unless endpointPublicAccess is true",
+        );
+        check(
+            !endpointPublicAccess || publicAccessCidrs.length > 0,
+            "Cluster.publicAccessCidrs",
+            publicAccessCidrs,
+            "at least one CIDR when endpointPublicAccess is true: EKS opens an empty list to 0.0.0.0/0",
+        );
+        for (const cidr of publicAccessCidrs) {
+            check(isCidr(cidr), "Cluster.publicAccessCidrs", cidr, "IPv4 CIDRs such as 203.0.113.0/24");
+        }
+    });
     const enabledClusterLogTypes = args.enabledClusterLogTypes ?? [];
     const logTypes = Object.values(ClusterLogType) as string[];
-    for (const type of enabledClusterLogTypes) {
-        check(logTypes.includes(type), "Cluster.enabledClusterLogTypes", type, `one of ${logTypes.join(", ")}`);
-    }
+    errors.attempt(() => {
+        for (const type of enabledClusterLogTypes) {
+            check(logTypes.includes(type), "Cluster.enabledClusterLogTypes", type, `one of ${logTypes.join(", ")}`);
+        }
+    });
     const supportType = args.supportType ?? ClusterSupportType.Extended;
     const supportTypes = Object.values(ClusterSupportType) as string[];
-    check(supportTypes.includes(supportType), "Cluster.supportType", supportType, `one of ${supportTypes.join(", ")}`);
+    errors.attempt(() => check(supportTypes.includes(supportType), "Cluster.supportType", supportType, `one of ${supportTypes.join(", ")}`));
     const deployerCidrs = args.deployerCidrs ?? [];
-    for (const cidr of deployerCidrs) {
-        check(isCidr(cidr), "Cluster.deployerCidrs", cidr, "IPv4 CIDRs such as 10.0.0.0/16 (the deployer's network)");
-    }
-    check(new Set(deployerCidrs).size === deployerCidrs.length, "Cluster.deployerCidrs", deployerCidrs, "each CIDR once");
+    errors.attempt(() => {
+        for (const cidr of deployerCidrs) {
+            check(isCidr(cidr), "Cluster.deployerCidrs", cidr, "IPv4 CIDRs such as 10.0.0.0/16 (the deployer's network)");
+        }
+        check(new Set(deployerCidrs).size === deployerCidrs.length, "Cluster.deployerCidrs", deployerCidrs, "each CIDR once");
+    });
     const deployerSecurityGroupIds = args.deployerSecurityGroupIds ?? [];
-    for (const id of deployerSecurityGroupIds) {
-        check(SECURITY_GROUP_ID.test(id), "Cluster.deployerSecurityGroupIds", id, "security group IDs such as sg-0123456789abcdef0");
-    }
-    check(
-        new Set(deployerSecurityGroupIds).size === deployerSecurityGroupIds.length,
-        "Cluster.deployerSecurityGroupIds",
-        deployerSecurityGroupIds,
-        "each security group once",
-    );
+    errors.attempt(() => {
+        for (const id of deployerSecurityGroupIds) {
+            check(SECURITY_GROUP_ID.test(id), "Cluster.deployerSecurityGroupIds", id, "security group IDs such as sg-0123456789abcdef0");
+        }
+        check(
+            new Set(deployerSecurityGroupIds).size === deployerSecurityGroupIds.length,
+            "Cluster.deployerSecurityGroupIds",
+            deployerSecurityGroupIds,
+            "each security group once",
+        );
+    });
     const bootstrapClusterCreatorAdminPermissions = args.bootstrapClusterCreatorAdminPermissions ?? true;
-    const accessEntries = resolveAccessEntries(args.accessEntries ?? []);
-    check(
-        bootstrapClusterCreatorAdminPermissions || accessEntries.some((e) => e.policy === AccessPolicy.ClusterAdmin && e.namespaces === undefined),
-        "Cluster.bootstrapClusterCreatorAdminPermissions",
-        false,
-        "true unless accessEntries has a cluster-wide cluster-admin: otherwise nobody, this program included, can reach the cluster",
-    );
+    const accessEntries = args.accessEntries ?? [];
+    errors.attempt(() => {
+        checkAccessEntries(accessEntries);
+        check(
+            bootstrapClusterCreatorAdminPermissions || accessEntries.some((e) => e.policy === AccessPolicy.ClusterAdmin && e.namespaces === undefined),
+            "Cluster.bootstrapClusterCreatorAdminPermissions",
+            false,
+            "true unless accessEntries has a cluster-wide cluster-admin: otherwise nobody, this program included, can reach the cluster",
+        );
+    });
+    errors.throwIfAny();
     return {
         ...args,
         kubernetesVersion,
@@ -199,7 +225,7 @@ export function resolveClusterArgs<T extends ClusterSettings>(args: T) {
 }
 
 /** Access entries checked: a role or user ARN of the stack's partition, once each, a known policy and scope. */
-function resolveAccessEntries(entries: AccessEntrySettings[]): AccessEntrySettings[] {
+function checkAccessEntries(entries: AccessEntrySettings[]): void {
     const partition = partitionOfRegion(aws.config.region ?? "");
     const seen = new Set<string>();
     entries.forEach((entry, n) => {
@@ -227,7 +253,6 @@ function resolveAccessEntries(entries: AccessEntrySettings[]): AccessEntrySettin
             check(DNS1123_LABEL.test(ns), `${setting}.namespaces`, ns, "namespace names (lower-case letters, digits and '-', at most 63)");
         }
     });
-    return entries;
 }
 
 export function isCidr(value: string): boolean {

@@ -8,7 +8,7 @@ import { WorkloadNamespace, WorkloadNamespaces, resolveWorkloadNamespacesArgs } 
 import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
 import { componentOptions, componentType } from "../aliases";
 import { Cluster, ClusterSettings, accessEntryName, kubernetesProvider, resolveClusterArgs } from "../cluster/cluster";
-import { check } from "../errors";
+import { ConfigErrorCollector, check } from "../errors";
 import { GuardrailSettings, TYPES } from "../guardrails";
 import { enforceGuardrails } from "../guardrails/enforce";
 import { physicalName } from "../iam/names";
@@ -30,6 +30,8 @@ import { SPOT_SERVICE_LINKED_ROLE } from "../model/service-linked-roles";
 import { Observability } from "../observability/observability";
 import { ObservabilitySettings, describeObservability, observabilityEndpoints, resolveObservability } from "../observability/plan";
 import { UNKNOWN } from "../guardrails/types";
+import { AWS_REGIONS, isAwsRegion } from "../model/regions";
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "../model/eks";
 
 /** Karpenter settings of an environment: the controller's own settings, and what the environment builds around it. */
 export interface EnvironmentKarpenter extends KarpenterSettings {
@@ -141,105 +143,203 @@ export const DEFAULT_FARGATE_POD_LABELS = { "eks-karpenter.io/compute": "fargate
 /** Stands in, in what the guardrails check, for a value only deployment knows (a name, ARN or endpoint). */
 const KNOWN_AFTER_DEPLOYMENT = "(known after deployment)";
 
-/** Checks every setting of an environment and applies its defaults; throws ConfigError naming the first bad one. */
+/** AWS's limit of tags on one resource, less what this program and Karpenter add to some (Name, discovery and Karpenter's own tags). */
+const MAX_USER_TAGS = 50 - 10;
+/** AWS's limits on a tag's key and value. */
+const TAG_LIMITS = { key: 128, value: 256 };
+
+/** Tags every AWS resource gets: AWS's own limits, checked before any resource meets them. */
+function checkAwsTags(tags: Record<string, string>): void {
+    check(
+        Object.keys(tags).length <= MAX_USER_TAGS,
+        "Environment.tags",
+        Object.keys(tags),
+        `at most ${MAX_USER_TAGS} tags, environment and managed-by included: AWS allows 50 per resource, and the program and Karpenter add up to 10 of their own`,
+    );
+    for (const [key, value] of Object.entries(tags)) {
+        check(!key.toLowerCase().startsWith("aws:"), "Environment.tags", key, "a key not starting with aws: (AWS reserves the prefix)");
+        check(key.length >= 1 && key.length <= TAG_LIMITS.key, "Environment.tags", key, `a key of 1 to ${TAG_LIMITS.key} characters`);
+        check(typeof value === "string" && value.length <= TAG_LIMITS.value, `Environment.tags.${key}`, value, `a value of at most ${TAG_LIMITS.value} characters`);
+    }
+}
+
+/** The stack's region: `aws:region`, else AWS_REGION or AWS_DEFAULT_REGION (what the AWS provider reads), a region that exists. */
+function resolveRegion(): string {
+    const region = aws.config.region;
+    check(region !== undefined && region !== "", "aws:region", region, "the stack's AWS region: set aws:region (or AWS_REGION / AWS_DEFAULT_REGION)");
+    check(isAwsRegion(region), "aws:region", region, `an AWS region: ${AWS_REGIONS.join(", ")}`);
+    return region!;
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+/**
+ * The user's Pod Identity associations: well-formed, one per service account, none for a service account
+ * an add-on binds to its own role (an association takes precedence over the add-on's IRSA role). Those
+ * whose pods run on Fargate are the guardrail no-pod-identity-on-fargate's. One report per fault: these
+ * config errors stop the program before the guardrails run, so unique-physical-identity (which also sees
+ * two associations of one service account) and no-pod-identity-on-fargate (the EBS CSI controller's
+ * account is on Fargate too) never report the same association again in other words.
+ */
+function checkPodIdentityAssociations(associations: readonly PodIdentityAssociation[], addonAccounts: Record<string, string>): void {
+    const seen = new Set<string>();
+    associations.forEach((a, i) => {
+        const at = `Environment.podIdentityAssociations[${i}]`;
+        check(typeof a.namespace === "string" && DNS1123_LABEL.test(a.namespace), `${at}.namespace`, a.namespace, "a namespace name (a DNS-1123 label)");
+        check(typeof a.serviceAccount === "string" && DNS1123_SUBDOMAIN.test(a.serviceAccount), `${at}.serviceAccount`, a.serviceAccount, "a service account name (a DNS-1123 subdomain)");
+        check(typeof a.roleArn !== "string" || ROLE_ARN.test(a.roleArn), `${at}.roleArn`, a.roleArn, "an IAM role ARN such as arn:aws:iam::123456789012:role/my-role");
+        const account = `${a.namespace}/${a.serviceAccount}`;
+        check(addonAccounts[account] === undefined, `${at}.serviceAccount`, account, `a service account no add-on binds: the ${addonAccounts[account]} add-on binds it to its own role`);
+        check(!seen.has(account), `${at}.serviceAccount`, account, "one association per service account (EKS refuses a second)");
+        seen.add(account);
+    });
+}
+
+/** A private cluster's network, resolved: no public subnet, NAT gateway or internet gateway (so no 0.0.0.0/0 route). */
+function checkPrivateNetwork(n: ReturnType<typeof resolveNetworkArgs>): void {
+    const why = "in a private cluster nothing routes to the internet (no internet gateway, NAT gateway or 0.0.0.0/0 route)";
+    if (n.existing) {
+        check(n.existing.publicSubnetIds.length === 0, "Network.existingVpc.publicSubnetIds", n.existing.publicSubnetIds, `empty: ${why}`);
+        return;
+    }
+    check(n.created.publicSubnetCidrs.length === 0, "Environment.network.publicSubnets", true, `false: ${why}`);
+    check(n.created.natGateways === NatGateways.None, "Environment.network.natGateways", n.created.natGateways, `None: ${why}`);
+}
+
+/**
+ * Checks every setting of an environment and applies its defaults. Independent settings are checked
+ * independently: every ConfigError is reported at once (ConfigErrors when there are several).
+ */
 export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     check(args.cluster !== undefined, "Environment.cluster", args.cluster, "the cluster's settings");
-    const cluster = resolveClusterArgs(args.cluster);
+    check(args.network !== undefined, "Environment.network", args.network, "the VPC to create or adopt");
+    check(args.nodes !== undefined, "Environment.nodes", args.nodes, "the node classes and pools (or the default pools' options)");
+    const errors = new ConfigErrorCollector();
     const k = args.karpenter ?? {};
     const privateCluster = args.privateCluster ?? false;
-    check(args.network !== undefined, "Environment.network", args.network, "the VPC to create or adopt");
-    if (privateCluster) {
-        check(!cluster.endpointPublicAccess, "Environment.cluster.endpointPublicAccess", true, "false in a private cluster");
-        check(
-            args.network.natGateways === undefined || args.network.natGateways === NatGateways.None,
-            "Environment.network.natGateways",
-            args.network.natGateways,
-            "None in a private cluster: its nodes have no internet route",
-        );
+    const region = errors.attempt(resolveRegion);
+    const cluster = errors.attempt(() => resolveClusterArgs(args.cluster));
+    if (privateCluster && cluster) {
+        errors.attempt(() => check(!cluster.endpointPublicAccess, "Environment.cluster.endpointPublicAccess", true, "false in a private cluster"));
     }
     const network = {
         ...args.network,
         publicSubnets: args.network.existingVpc ? undefined : (args.network.publicSubnets ?? !privateCluster),
         clusterName: args.cluster.clusterName,
     };
-    resolveNetworkArgs(network, aws.config.region);
+    if (region) {
+        errors.attempt(() => {
+            const resolved = resolveNetworkArgs(network, region);
+            // On what the program builds, defaults included: nothing that routes to the internet.
+            if (privateCluster) checkPrivateNetwork(resolved);
+        });
+    }
     const endpointsEnabled = args.endpoints?.enabled ?? privateCluster;
-    check(!privateCluster || endpointsEnabled, "Environment.endpoints.enabled", false, "true in a private cluster: without endpoints nothing reaches AWS");
-    const observability = resolveObservability({
-        ...args.observability,
-        clusterName: args.cluster.clusterName,
-        tags: { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) },
-        interruptionQueue: k.interruptionHandling ?? true,
-        encryptLogs: cluster.secretsEncryption,
-        settingPrefix: "Environment.observability",
-    });
+    const interruptionHandling = k.interruptionHandling ?? true;
+    const observability = errors.attempt(() =>
+        resolveObservability({
+            ...args.observability,
+            clusterName: args.cluster.clusterName,
+            tags: { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) },
+            interruptionQueue: interruptionHandling,
+            encryptLogs: cluster?.secretsEncryption ?? false,
+            settingPrefix: "Environment.observability",
+        }),
+    );
     // Fargate's log router and the disk agent reach CloudWatch through endpoints in a private cluster.
-    const additionalEndpoints = [...new Set([...(args.endpoints?.additionalEndpoints ?? []), ...observabilityEndpoints(observability)])];
+    const additionalEndpoints = [...new Set([...(args.endpoints?.additionalEndpoints ?? []), ...(observability ? observabilityEndpoints(observability) : [])])];
     const endpoints = {
         additionalEndpoints: additionalEndpoints.length > 0 ? additionalEndpoints : args.endpoints?.additionalEndpoints,
-        interruptionHandling: k.interruptionHandling ?? true,
+        interruptionHandling,
         podIdentity: true,
     };
-    resolvePrivateEndpointsArgs({ ...endpoints, vpcId: "", vpcCidrBlocks: [], subnetIds: [], routeTableIds: [] });
+    errors.attempt(() => {
+        check(!privateCluster || endpointsEnabled, "Environment.endpoints.enabled", false, "true in a private cluster: without endpoints nothing reaches AWS");
+        resolvePrivateEndpointsArgs({ ...endpoints, vpcId: "", vpcCidrBlocks: [], subnetIds: [], routeTableIds: [] });
+    });
     const imageCache = args.imageCache?.enabled ?? (privateCluster && k.imageRepository === undefined);
-    check(
-        !(imageCache && k.imageRepository !== undefined),
-        "Environment.imageCache.enabled",
-        true,
-        "false when karpenter.imageRepository names the image: the image comes from one place",
-    );
-    if (imageCache) checkCachePrefix(args.imageCache?.repositoryPrefix ?? "ecr-public");
-    else checkControllerImage(privateCluster, k.imageRepository, aws.config.region);
+    errors.attempt(() => {
+        check(
+            !(imageCache && k.imageRepository !== undefined),
+            "Environment.imageCache.enabled",
+            true,
+            "false when karpenter.imageRepository names the image: the image comes from one place",
+        );
+        if (imageCache) checkCachePrefix(args.imageCache?.repositoryPrefix ?? "ecr-public");
+        else if (region) checkControllerImage(privateCluster, k.imageRepository, region, aws.config.allowedAccountIds);
+    });
     const podLabels = k.podLabels ?? DEFAULT_FARGATE_POD_LABELS;
     // Wired values are stand-ins here: only the user's settings are being checked.
-    const karpenter = resolveKarpenterArgs({ ...k, podLabels, clusterName: "", clusterEndpoint: "", region: "", controllerRoleArn: "" });
-    const karpenterServiceAccount = `${karpenter.namespace}/${karpenter.serviceAccountName}`;
+    const karpenter = errors.attempt(() =>
+        resolveKarpenterArgs({ ...k, podLabels, clusterName: "", clusterEndpoint: "", region: "", controllerRoleArn: "" }),
+    );
+    const karpenterServiceAccount = karpenter ? `${karpenter.namespace}/${karpenter.serviceAccountName}` : undefined;
     const tags = { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) };
+    errors.attempt(() => checkAwsTags(tags));
     const { namespaces, ...addons } = args.addons ?? {};
     const addonsArgs = {
         ...addons,
-        kubernetesVersion: cluster.kubernetesVersion,
-        fargateServiceAccounts: [karpenterServiceAccount],
+        kubernetesVersion: cluster?.kubernetesVersion ?? "",
         tags,
     };
-    const addonSpecs = resolveClusterAddonsArgs({ ...addonsArgs, clusterName: "", configuredClusterName: "", partition: "", region: "", accountId: "", dnsSuffix: "" }).specs;
-    // The add-ons' Fargate pods (CoreDNS) share the controller's profile: one profile, one wait.
-    const fargateSelectors = addonSpecs.flatMap((spec) => spec.fargateSelector ?? []);
-    const namespacesArgs = { namespaces, reservedNamespaces: [karpenter.namespace] };
-    resolveWorkloadNamespacesArgs(namespacesArgs);
+    const addonsResolved = errors.attempt(() =>
+        resolveClusterAddonsArgs({
+            ...addonsArgs,
+            ...{ clusterName: "", configuredClusterName: "", partition: "", region: "", accountId: "", dnsSuffix: "" },
+            ...{ oidcProviderArn: "", oidcIssuerUrl: "" },
+        }),
+    );
+    if (addonsResolved) {
+        errors.attempt(() => checkPodIdentityAssociations(args.podIdentityAssociations ?? [], addonsResolved.serviceAccounts.bound));
+    }
+    const namespacesArgs = { namespaces, reservedNamespaces: karpenter ? [karpenter.namespace] : [] };
+    errors.attempt(() => resolveWorkloadNamespacesArgs(namespacesArgs));
     const budgetArgs = args.budget ? { ...args.budget, budgetName: `${args.cluster.clusterName}-monthly-cost`, tags } : undefined;
     // With alerts on, a budget that names no topic of its own notifies the alerts topic.
-    const budgetAlerts = observability.enabled && budgetArgs?.snsTopicArn === undefined;
-    const budget = budgetArgs ? resolveCostBudgetArgs({ ...budgetArgs, alertsTopicArn: budgetAlerts ? KNOWN_AFTER_DEPLOYMENT : undefined }) : undefined;
-    check(args.nodes !== undefined, "Environment.nodes", args.nodes, "the node classes and pools (or the default pools' options)");
+    const budgetAlerts = (observability?.enabled ?? false) && budgetArgs?.snsTopicArn === undefined;
+    const budget = budgetArgs
+        ? errors.attempt(() => resolveCostBudgetArgs({ ...budgetArgs, alertsTopicArn: budgetAlerts ? KNOWN_AFTER_DEPLOYMENT : undefined }))
+        : undefined;
     // Role or instance profile are wired later; a stand-in of the right kind lets the set be checked now.
     // With no IAM endpoint the controller cannot create instance profiles: make the node's in advance.
     const createInstanceProfile = k.createInstanceProfile ?? privateCluster;
     const { devicePluginImage, ...nodeSettings } = args.nodes;
-    const nodes = resolveKarpenterNodesArgs({
-        ...nodeSettings,
-        clusterName: args.cluster.clusterName,
-        ...(createInstanceProfile ? { instanceProfile: KNOWN_AFTER_DEPLOYMENT } : { role: KNOWN_AFTER_DEPLOYMENT }),
-        tags,
-    });
-    const createSpotServiceLinkedRole = k.createSpotServiceLinkedRole ?? nodes.nodePools.some(nodePoolAllowsSpot);
-    const nvidiaDevicePlugin = describeNvidiaDevicePlugin(
-        `${name}-nvidia-device-plugin`,
-        nodes.nodeClasses,
-        nodes.nodePools,
-        resolveDevicePluginImage(
-            privateCluster,
-            aws.config.region,
-            devicePluginPools(nodes.nodeClasses, nodes.nodePools).map((p) => p.name),
-            devicePluginImage,
-            { image: "Environment.nodes.devicePluginImage", withoutPools: "Environment.nodes: no NVIDIA GPU pool on an AL2023 EC2NodeClass" },
-        ),
+    const nodes = errors.attempt(() =>
+        resolveKarpenterNodesArgs({
+            ...nodeSettings,
+            clusterName: args.cluster.clusterName,
+            ...(createInstanceProfile ? { instanceProfile: KNOWN_AFTER_DEPLOYMENT } : { role: KNOWN_AFTER_DEPLOYMENT }),
+            tags,
+        }),
     );
+    // The image's form is checked even when the pools are not valid; whether the pools' nodes reach it, on valid pools.
+    const pluginImage = !region
+        ? undefined
+        : errors.attempt(() =>
+              resolveDevicePluginImage(
+                  privateCluster,
+                  region,
+                  aws.config.allowedAccountIds ?? [],
+                  nodes ? devicePluginPools(nodes.nodeClasses, nodes.nodePools).map((p) => p.name) : [],
+                  devicePluginImage,
+                  {
+                      image: "Environment.nodes.devicePluginImage",
+                      withoutPools: nodeSettings.nodePools
+                          ? { setting: "Environment.nodes.nodePools", value: "no NVIDIA GPU pool on an AL2023 EC2NodeClass" }
+                          : { setting: "Environment.nodes.defaultPools.gpu", value: "false" },
+                  },
+              ),
+          );
+    errors.throwIfAny();
+    const { specs: addonSpecs, serviceAccounts: addonAccounts } = addonsResolved!;
+    // The add-ons' Fargate pods (the EBS CSI controller, CoreDNS there) share the controller's profile:
+    // one profile, one wait (EKS creates one profile at a time per cluster).
+    const fargateSelectors = addonSpecs.flatMap((spec) => spec.fargateSelector ?? []);
+    const createSpotServiceLinkedRole = k.createSpotServiceLinkedRole ?? nodes!.nodePools.some(nodePoolAllowsSpot);
+    const nvidiaDevicePlugin = describeNvidiaDevicePlugin(`${name}-nvidia-device-plugin`, nodes!.nodeClasses, nodes!.nodePools, pluginImage!);
 
     // The guardrails, over descriptions of what the components below register, built from the same
     // renderers. They run on data known while the program runs, so they also hold in a preview.
-    const interruptionHandling = k.interruptionHandling ?? true;
-    const region = aws.config.region ?? "region";
     const described = resolveKarpenterArgs({
         ...k,
         podLabels,
@@ -250,7 +350,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         interruptionQueueName: interruptionHandling ? KNOWN_AFTER_DEPLOYMENT : undefined,
         // The cache's repository: the account is known after deployment, the registry is private ECR.
         imageRepository: imageCache
-            ? pullThroughCacheRepository({ accountId: "000000000000", region, dnsSuffix: "amazonaws.com" }, args.imageCache?.repositoryPrefix ?? "ecr-public")
+            ? pullThroughCacheRepository({ accountId: "000000000000", region: region!, dnsSuffix: "amazonaws.com" }, args.imageCache?.repositoryPrefix ?? "ecr-public")
             : k.imageRepository,
         isolatedVpc: k.isolatedVpc ?? privateCluster,
     });
@@ -263,26 +363,29 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
               { service: S3_GATEWAY_SERVICE, type: "Gateway" as EndpointType },
           ]
         : [];
-    const guardrails = { ...args.guardrails, fargateServiceAccounts: [...(args.guardrails?.fargateServiceAccounts ?? []), karpenterServiceAccount] };
+    const guardrails = {
+        ...args.guardrails,
+        fargateServiceAccounts: [...(args.guardrails?.fargateServiceAccounts ?? []), karpenterServiceAccount!, ...addonAccounts.onFargate],
+    };
     enforceGuardrails(
         [
             ...describePodIdentityAssociations(`${name}-pod-identity`, args.cluster.clusterName, args.podIdentityAssociations ?? []),
-            describeKarpenterFargateProfile(`${name}-karpenter-fargate`, karpenter.namespace, podLabels, fargateSelectors),
-            ...cluster.accessEntries.map((entry) => ({
+            describeKarpenterFargateProfile(`${name}-karpenter-fargate`, karpenter!.namespace, podLabels, fargateSelectors),
+            ...cluster!.accessEntries.map((entry) => ({
                 type: TYPES.accessEntry,
                 name: accessEntryName(`${name}-cluster`, entry.principalArn),
                 inputs: { clusterName: args.cluster.clusterName, principalArn: entry.principalArn },
             })),
-            describeKarpenterRelease(`${name}-karpenter`, described, karpenter.namespace),
-            ...nodes.nodeClasses.map((c) => ({ type: TYPES.ec2NodeClass, name: c.name, inputs: renderEC2NodeClass(c as pulumi.Unwrap<typeof c>) })),
-            ...nodes.nodePools.map((np) => ({ type: TYPES.nodePool, name: np.name, inputs: renderNodePool(np) })),
+            describeKarpenterRelease(`${name}-karpenter`, described, karpenter!.namespace),
+            ...nodes!.nodeClasses.map((c) => ({ type: TYPES.ec2NodeClass, name: c.name, inputs: renderEC2NodeClass(c as pulumi.Unwrap<typeof c>) })),
+            ...nodes!.nodePools.map((np) => ({ type: TYPES.nodePool, name: np.name, inputs: renderNodePool(np) })),
             ...(nvidiaDevicePlugin ? [nvidiaDevicePlugin] : []),
             ...endpointServices.map(({ service, type }) => ({
                 type: TYPES.vpcEndpoint,
                 name: `${name}-endpoints-${service}`,
-                inputs: { serviceName: endpointServiceName("aws", region, service, type), vpcEndpointType: type },
+                inputs: { serviceName: endpointServiceName("aws", region!, service, type), vpcEndpointType: type },
             })),
-            ...describeObservability(`${name}-observability`, observability, UNKNOWN),
+            ...describeObservability(`${name}-observability`, observability!, UNKNOWN),
             ...(budget ? [{ type: TYPES.budget, name: `${name}-budget`, inputs: { notifications: budgetNotifications(budget) } }] : []),
             ...addonSpecs.map((spec) => ({
                 type: TYPES.addon,
@@ -291,7 +394,6 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
                     clusterName: args.cluster.clusterName,
                     addonName: spec.name,
                     configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined,
-                    podIdentityAssociations: spec.podIdentity ? [{ serviceAccount: spec.podIdentity.serviceAccount }] : undefined,
                 },
             })),
         ],
@@ -299,8 +401,8 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     );
     return {
         guardrails,
-        cluster,
-        karpenter,
+        cluster: cluster!,
+        karpenter: karpenter!,
         podLabels,
         fargateSelectors,
         interruptionHandling,
@@ -309,7 +411,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         namespacesArgs,
         budgetArgs,
         budgetAlerts,
-        observability,
+        observability: observability!,
         createInstanceProfile,
         createSpotServiceLinkedRole,
         nvidiaDevicePlugin,
@@ -321,7 +423,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         imageCache,
         nodePoolLimits: summarizeNodePoolLimits(
             "Environment.nodes.nodePools",
-            Object.fromEntries(nodes.nodePools.map((p) => [p.name, { cpu: p.limits.cpu, memory: p.limits.memory }])),
+            Object.fromEntries(nodes!.nodePools.map((p) => [p.name, { cpu: p.limits.cpu, memory: p.limits.memory }])),
         ),
     };
 }
@@ -550,6 +652,25 @@ export class Environment extends pulumi.ComponentResource {
             },
         );
 
+        // CoreDNS on Karpenter waits for the NodePools, which are created after the add-ons they wait for.
+        let nodesCreated!: (nodes: KarpenterNodes) => void;
+        const nodesPromise = new Promise<KarpenterNodes>((resolve) => (nodesCreated = resolve));
+        const addons = new ClusterAddons(
+            `${name}-addons`,
+            {
+                ...addonsArgs,
+                clusterName,
+                configuredClusterName: base,
+                ...scope,
+                oidcProviderArn: cluster.oidcProviderArn,
+                oidcIssuerUrl: cluster.oidcIssuerUrl,
+                roleNames: { "aws-ebs-csi-driver": iamName("ebs-csi") },
+                nodesReady: [karpenter, nodesPromise],
+                fargateProfile: fargate,
+            },
+            { parent: this, providers: { kubernetes: provider } },
+        );
+
         // Account-wide: EC2 launches Spot instances with it. The pools wait for it, so the first Spot
         // launch finds it (and on destroy they and their nodes go first).
         const spotRole = createSpotServiceLinkedRole
@@ -560,8 +681,8 @@ export class Environment extends pulumi.ComponentResource {
               )
             : undefined;
 
-        // After the release, so that on destroy they go first while the controller can still drain
-        // and terminate their nodes.
+        // After the release, the EBS CSI driver and the Spot role, so that on destroy they go first: every node drains
+        // while the controller can still terminate it and the driver can still detach its volumes.
         const nodes = new KarpenterNodes(
             `${name}-nodes`,
             {
@@ -570,8 +691,9 @@ export class Environment extends pulumi.ComponentResource {
                 ...(createInstanceProfile ? { instanceProfile: nodeRole.instanceProfileName as pulumi.Output<string> } : { role: nodeRole.roleName }),
                 tags,
             },
-            { parent: this, providers: { kubernetes: provider }, dependsOn: [karpenter, ...(spotRole ? [spotRole] : [])] },
+            { parent: this, providers: { kubernetes: provider }, dependsOn: [karpenter, ...addons.beforeNodes, ...(spotRole ? [spotRole] : [])] },
         );
+        nodesCreated(nodes);
 
         // GPU nodes of AL2023 pools advertise nvidia.com/gpu (and so become initialized) only through it. A
         // DaemonSet: its pods follow the GPU nodes whenever they come.
@@ -579,20 +701,6 @@ export class Environment extends pulumi.ComponentResource {
             new k8s.helm.v3.Release(nvidiaDevicePlugin.name, nvidiaDevicePlugin.inputs, { parent: this, provider });
         }
 
-        const addons = new ClusterAddons(
-            `${name}-addons`,
-            {
-                ...addonsArgs,
-                clusterName,
-                configuredClusterName: base,
-                ...scope,
-                podIdentityRoleNames: { "aws-ebs-csi-driver": iamName("ebs-csi") },
-                // The EBS CSI controller (and CoreDNS on Karpenter) need a node to become ACTIVE.
-                nodesReady: [karpenter, nodes],
-                fargateProfile: fargate,
-            },
-            { parent: this, providers: { kubernetes: provider } },
-        );
         const workloadNamespaces = new WorkloadNamespaces(`${name}-namespaces`, namespacesArgs, {
             parent: this,
             providers: { kubernetes: provider },

@@ -11,7 +11,7 @@ import { controllerPlacement, controllerQos } from "./controller";
 import { daemonSetsTolerateDisruption } from "./disruption";
 import { uniquePhysicalIdentity } from "./identity";
 import { nodeEbsEncrypted, nodeImds } from "./launch";
-import { nodePoolLimits, nodePoolsUnambiguous, spotInstanceDiversity } from "./nodepools";
+import { nodePoolLimits, nodePoolsUnambiguous, spotInstanceDiversity, spotInterruptionHandling } from "./nodepools";
 import { podIdentityOnFargate } from "./pod-identity";
 import { privateClusterEndpoints, privateClusterImage } from "./private-cluster";
 import { DEFAULT_OPTIONS, Finding, GuardrailOptions, ResourceDescription, Rule, Violation } from "./types";
@@ -34,6 +34,7 @@ export const RULES: readonly Rule[] = [
     controllerQos,
     controllerPlacement,
     daemonSetsTolerateDisruption,
+    spotInterruptionHandling,
     uniquePhysicalIdentity,
     alertsReachSomeone,
 ];

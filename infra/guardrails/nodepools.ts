@@ -1,6 +1,6 @@
 import { NodePoolShape, allowed, allows, nodePoolShape, separatingKey } from "./requirements";
-import { TYPES, objectName } from "./resources";
-import { Finding, ResourceDescription, ResourceRule, StackRule, at, isUnknown } from "./types";
+import { HELM_TYPES, TYPES, helmValues, isKarpenterChart, objectName } from "./resources";
+import { Finding, ResourceDescription, ResourceRule, StackRule, at, containsUnknown, isUnknown } from "./types";
 
 const CAPACITY_TYPE = "karpenter.sh/capacity-type";
 const INSTANCE_TYPE = "node.kubernetes.io/instance-type";
@@ -135,5 +135,32 @@ export const nodePoolLimits: ResourceRule = {
         const set = (k: string) => at(limits, k) !== undefined && at(limits, k) !== null;
         if (set("cpu") || set("memory")) return [];
         return [{ resource, problem: `NodePool "${objectName(resource)}" sets no cpu or memory limit (spec.limits)` }];
+    },
+};
+
+/** Rule 10: Spot capacity only with interruption handling: the queue is what drains a node before EC2 reclaims it. */
+export const spotInterruptionHandling: StackRule = {
+    id: "spot-interruption-handling",
+    scope: "stack",
+    title: "NodePools that allow Spot run with Karpenter's interruption handling (settings.interruptionQueue)",
+    why:
+        "EC2 reclaims a Spot instance two minutes after its interruption warning. Karpenter sees the warning only through its " +
+        "SQS interruption queue; without one the node is not cordoned or drained, its pods die with the instance and their " +
+        "replacements wait for a new node instead of starting while the old one is still there.",
+    fix:
+        "turn interruption handling on (this library: karpenter.interruptionHandling, the default; the chart: " +
+        "settings.interruptionQueue with the queue and its EventBridge rules), or keep the NodePools on-demand.",
+    types: [...HELM_TYPES, TYPES.nodePool],
+    options: [],
+    check(resources) {
+        const releases = resources.filter(isKarpenterChart);
+        const queues = releases.map((r) => at(helmValues(r), "settings", "interruptionQueue"));
+        if (releases.length === 0 || queues.some((q) => containsUnknown(q) || (typeof q === "string" && q !== ""))) return [];
+        return shapes(resources.filter((r) => r.type === TYPES.nodePool))
+            .filter((pool) => pool.keys.has(CAPACITY_TYPE) && allows(allowed(pool, CAPACITY_TYPE), "spot"))
+            .map((pool) => ({
+                resource: pool.resource,
+                problem: `NodePool "${pool.name}" allows Spot, but Karpenter release "${releases[0].name}" has no interruption queue (settings.interruptionQueue)`,
+            }));
     },
 };

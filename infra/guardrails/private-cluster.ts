@@ -3,6 +3,7 @@
  * endpoints) reaches every AWS API Karpenter and its nodes use through a VPC endpoint, and pulls the
  * controller image from a registry inside that reach.
  */
+import { isPublicRegistry } from "../model/registry";
 import { HELM_TYPES, TYPES, controllerImageRepository, helmValues, isKarpenterChart } from "./resources";
 import { Finding, ResourceDescription, ResourceRule, StackRule, at } from "./types";
 
@@ -17,9 +18,6 @@ const REQUIRED_ENDPOINTS: Readonly<Record<string, string>> = {
     eks: "Karpenter describes the cluster (endpoint, service CIDR)",
 };
 const SQS_PURPOSE = "Karpenter reads interruption events from its SQS queue";
-
-/** Registries reachable only over the internet; an empty or dot-less first segment is Docker Hub. */
-const PUBLIC_REGISTRIES = ["public.ecr.aws", "docker.io", "registry-1.docker.io", "index.docker.io", "ghcr.io", "quay.io", "registry.k8s.io", "k8s.gcr.io", "gcr.io", "mcr.microsoft.com"];
 
 function isPrivateCluster(release: ResourceDescription): boolean {
     return isKarpenterChart(release) && at(helmValues(release), "settings", "isolatedVPC") === true;
@@ -86,9 +84,3 @@ export const privateClusterImage: ResourceRule = {
         return [{ resource, problem: `Karpenter release "${resource.name}" runs in a private cluster (settings.isolatedVPC) but pulls its controller image from ${repository}` }];
     },
 };
-
-function isPublicRegistry(repository: string): boolean {
-    const first = repository.split("/")[0];
-    const isHost = repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
-    return !isHost || PUBLIC_REGISTRIES.includes(first);
-}

@@ -4,9 +4,10 @@ import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { ResourceDescription, TYPES, qosGaps } from "../guardrails";
 import { DNS1123_LABEL } from "../model/eks";
-import { IMAGE_TAG, IMAGE_TAG_ALLOWED } from "../model/registries";
+import { IMAGE_TAG, IMAGE_TAG_ALLOWED } from "../model/registry";
 import { VERSIONS } from "../versions";
 import { karpenterFlowSchemas, karpenterValues } from "./helm-values";
+import { checkLabelValue, checkQualifiedKey } from "../nodes/validation";
 import { parseQuantity } from "./quantity";
 
 /** Requests or limits of the controller's container. */
@@ -98,16 +99,67 @@ export interface KarpenterOrdering {
 /** The controller's replicas and requests when nothing sets them: what Karpenter's guides run in production. */
 export const CONTROLLER_DEFAULTS = { replicas: 2, requests: { cpu: "1", memory: "1Gi" } } as const;
 
+/** Namespaces of the cluster itself; a component that creates its namespace must not take one of them. */
+export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/** The chart's selector labels (`karpenter.selectorLabels` in its _helpers.tpl), which the chart sets itself. */
+const CHART_SELECTOR_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance"];
+
+/**
+ * The largest pod Fargate runs: 16 vCPU and 120 GiB, of which Fargate keeps 256 MiB for the kubelet,
+ * kube-proxy and containerd it adds to every pod (EKS user guide, "Fargate pod configuration").
+ */
+/** The largest Fargate pod, as quantities: 16 vCPU, and 120Gi less the 256Mi Fargate adds to every pod. */
+const FARGATE_MAX = { cpu: { quantity: "16", text: "16" }, memory: { quantity: "122624Mi", text: "122624Mi (120Gi less the 256Mi Fargate adds)" } };
+
+/**
+ * A controller request: a quantity above zero (zero makes the pod BestEffort, first to be evicted) that
+ * fits the largest Fargate pod. The one place the controller's sizes are compared as quantities, exactly.
+ */
+function checkFargateSize(setting: string, quantity: string, max: { quantity: string; text: string }): void {
+    const value = parseQuantity(setting, quantity);
+    check(
+        value > 0n && value <= parseQuantity(setting, max.quantity),
+        setting,
+        quantity,
+        `more than zero and at most ${max.text}: the controller runs on Fargate, whose largest pod this is`,
+    );
+}
+
 export function resolveKarpenterArgs(args: KarpenterArgs) {
     const namespace = args.namespace ?? "karpenter";
     const serviceAccountName = args.serviceAccountName ?? "karpenter";
     check(DNS1123_LABEL.test(namespace), "Karpenter.namespace", namespace, "a DNS-1123 label (lower-case letters, digits, '-')");
+    // The component creates its namespace, so owns it: a destroy would delete it with everything inside.
+    check(
+        !SYSTEM_NAMESPACES.includes(namespace),
+        "Karpenter.namespace",
+        namespace,
+        `a namespace of the controller's own, not ${SYSTEM_NAMESPACES.join(", ")}: the component creates it and a destroy deletes it`,
+    );
     check(DNS1123_LABEL.test(serviceAccountName), "Karpenter.serviceAccountName", serviceAccountName, "a DNS-1123 label");
-    check(Object.keys(args.podLabels ?? {}).length > 0, "Karpenter.podLabels", args.podLabels, "at least one label, matched by the Fargate profile");
+    check(
+        serviceAccountName !== "default",
+        "Karpenter.serviceAccountName",
+        serviceAccountName,
+        "a service account of the controller's own: every pod of the namespace without one runs as \"default\", and would get the controller's IAM role",
+    );
+    const podLabels = args.podLabels ?? {};
+    check(Object.keys(podLabels).length > 0, "Karpenter.podLabels", args.podLabels, "at least one label, matched by the Fargate profile");
+    for (const [key, value] of Object.entries(podLabels)) {
+        checkQualifiedKey("Karpenter.podLabels", key);
+        checkLabelValue(`Karpenter.podLabels.${key}`, value);
+        check(
+            !CHART_SELECTOR_LABELS.includes(key),
+            "Karpenter.podLabels",
+            key,
+            `a label other than the chart's selector labels (${CHART_SELECTOR_LABELS.join(", ")}): the Deployment's selector is immutable and would stop matching its pods`,
+        );
+    }
     const requests = { cpu: args.requests?.cpu ?? CONTROLLER_DEFAULTS.requests.cpu, memory: args.requests?.memory ?? CONTROLLER_DEFAULTS.requests.memory };
     const limits = { cpu: args.limits?.cpu ?? requests.cpu, memory: args.limits?.memory ?? requests.memory };
     for (const r of ["cpu", "memory"] as const) {
-        parseQuantity(`Karpenter.requests.${r}`, requests[r]);
+        checkFargateSize(`Karpenter.requests.${r}`, requests[r], FARGATE_MAX[r]);
         parseQuantity(`Karpenter.limits.${r}`, limits[r]);
     }
     // The guardrail's own test (rule karpenter-guaranteed-qos), reported against the setting.
@@ -193,7 +245,7 @@ export function describeKarpenterRelease(
 }
 
 /**
- * Karpenter: its namespace, FlowSchemas outside kube-system, the `karpenter-crd` chart (so CRDs are
+ * Karpenter: its namespace, FlowSchemas, the `karpenter-crd` chart (so CRDs are
  * upgraded with the controller) and the controller chart, both at the pinned version.
  *
  * Pass the Kubernetes provider in `opts.providers`, and in `ordering.controllerDependsOn` what must exist
@@ -218,17 +270,10 @@ export class Karpenter extends pulumi.ComponentResource {
         const a = resolveKarpenterArgs(args);
 
         const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: a.namespace } }, { parent: this });
-        const flowSchemas =
-            a.namespace === "kube-system"
-                ? []
-                : karpenterFlowSchemas(a.namespace, a.serviceAccountName).map(
-                      (fs) =>
-                          new k8s.flowcontrol.v1.FlowSchema(
-                              `${name}-${fs.name}`,
-                              { metadata: { name: fs.name }, spec: fs.spec },
-                              { parent: this, dependsOn: [namespace] },
-                          ),
-                  );
+        const flowSchemas = karpenterFlowSchemas(a.namespace, a.serviceAccountName).map(
+            (fs) =>
+                new k8s.flowcontrol.v1.FlowSchema(`${name}-${fs.name}`, { metadata: { name: fs.name }, spec: fs.spec }, { parent: this, dependsOn: [namespace] }),
+        );
         const crds = new k8s.helm.v3.Release(
             `${name}-crd`,
             {

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { AwsScope, policyDocument } from "../iam/policy";
-import { PUBLIC_ECR_REGISTRY, privateEcrRepository, reachableWithoutInternet } from "../model/registries";
+import { PUBLIC_ECR_REGISTRY, privateEcrRepository, registryOf, unreachableFromPrivateCluster } from "../model/registry";
 import { VERSIONS } from "../versions";
 
 export { PUBLIC_ECR_REGISTRY };
@@ -14,26 +14,35 @@ export const KARPENTER_IMAGE_PATH = VERSIONS.karpenterImageRepository.slice(PUBL
 /** Repository prefix of the pull-through cache unless set. */
 export const DEFAULT_CACHE_PREFIX = "ecr-public";
 
-/** An account and region to show in examples of private ECR repositories, the cluster's region when known. */
-export function exampleEcrScope(region: string | undefined) {
-    return { accountId: "123456789012", region: region ?? "eu-west-1", dnsSuffix: "amazonaws.com" };
+/** An account and region to show in examples of private ECR repositories: the stack's region, and its first allowed account if it names any. */
+export function exampleEcrScope(region: string, allowedAccountIds: readonly string[] = []) {
+    return { accountId: allowedAccountIds[0] ?? "123456789012", region, dnsSuffix: "amazonaws.com" };
 }
 
 /**
  * Checks that a private cluster pulls the controller image from a registry its VPC reaches
- * (`reachableWithoutInternet`: not a public registry, and private ECR in the cluster's region). The default
- * image is in ECR Public, which a VPC without internet egress cannot reach: the controller's pods would
- * stay in ImagePullBackOff and no node would ever be launched.
+ * (`unreachableFromPrivateCluster`, the device plugin image's rule too): private ECR in the cluster's
+ * region, whose `ecr.dkr` endpoint the private cluster has (and in its account, when the stack names its
+ * accounts with `aws:allowedAccountIds`). The default image is in ECR Public, which a VPC without internet
+ * egress cannot reach: the controller's pods would stay in ImagePullBackOff and no node would ever be
+ * launched. Registries are compared as hosts: case-insensitively and without a port.
  */
-export function checkControllerImage(privateCluster: boolean, imageRepository: string | undefined, region?: string): void {
+export function checkControllerImage(
+    privateCluster: boolean,
+    imageRepository: string | undefined,
+    region: string,
+    allowedAccountIds: readonly string[] = [],
+): void {
     if (!privateCluster) return;
+    const why = unreachableFromPrivateCluster(imageRepository, region, allowedAccountIds);
     check(
-        reachableWithoutInternet(imageRepository, region),
+        why === undefined,
         "karpenter.imageRepository",
         imageRepository,
-        `in a private cluster, a registry the VPC reaches: a private ECR repository in the cluster's region such as ` +
-            `${pullThroughCacheRepository(exampleEcrScope(region), DEFAULT_CACHE_PREFIX)} ` +
-            `(the PublicEcrPullThroughCache component's karpenterImageRepository) or a mirror; ${PUBLIC_ECR_REGISTRY} is on the internet`,
+        `in a private cluster, a registry the VPC reaches through its ecr.dkr endpoint: private ECR in the stack's region ${region}` +
+            `${allowedAccountIds.length > 0 ? ` and account (${allowedAccountIds.join(", ")})` : ""}, such as ` +
+            `${pullThroughCacheRepository(exampleEcrScope(region, allowedAccountIds), DEFAULT_CACHE_PREFIX)} ` +
+            `(the PublicEcrPullThroughCache component's karpenterImageRepository, or a replicated copy); ${registryOf(imageRepository) ?? "the repository"} ${why}`,
     );
 }
 

@@ -108,7 +108,9 @@ const FAMILIES = {
         versionFormat: "vYYYYMMDD (an amazon-eks-ami release) or latest",
         rootDefaultGiB: 50,
         rootMinGiB: 20,
-        dataMinGiB: 1,
+        // The containerd volume holds every image: at least the image store of a stock node (AL2023's
+        // 20 GiB root volume, Bottlerocket's 20 GiB data volume). See the README (Nodes).
+        dataMinGiB: 20,
         // kubelet's root dir stays on the root volume; containerd moves to the data volume.
         kubeletOnData: false,
     },

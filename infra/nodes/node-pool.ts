@@ -147,7 +147,10 @@ export interface NodePoolSettings {
     disruption?: NodePoolDisruption;
     /** Node lifetime: Karpenter replaces older nodes (they pick up new AMIs and stay short-lived). @default "720h" */
     expireAfter?: string;
-    /** Longest a node may drain before its pods are forced off. @default unlimited */
+    /**
+     * Longest a node may drain before its pods are forced off, so a drain stuck on a PodDisruptionBudget
+     * or a finalizer ends. Changing it replaces the pool's nodes (drift). @default "48h" (Karpenter's docs' example)
+     */
     terminationGracePeriod?: string;
     /** Taints of the nodes: only pods tolerating them land there. @default [] */
     taints?: Taint[];
@@ -217,7 +220,8 @@ export function resolveNodePoolArgs(args: NodePoolSettings) {
 
     const expireAfter = args.expireAfter ?? "720h";
     checkDuration(`${at}.expireAfter`, expireAfter, true);
-    if (args.terminationGracePeriod !== undefined) checkDuration(`${at}.terminationGracePeriod`, args.terminationGracePeriod, false);
+    const terminationGracePeriod = args.terminationGracePeriod ?? "48h";
+    checkDuration(`${at}.terminationGracePeriod`, terminationGracePeriod, false);
 
     const taints = args.taints ?? [];
     taints.forEach((t, i) => {
@@ -235,7 +239,7 @@ export function resolveNodePoolArgs(args: NodePoolSettings) {
         checkUnrestrictedKey(`${at}.labels`, key);
         checkLabelValue(`${at}.labels["${key}"]`, value);
     }
-    return { ...args, requirements, consolidationPolicy, consolidateAfter, budgets, expireAfter, taints, labels };
+    return { ...args, requirements, consolidationPolicy, consolidateAfter, budgets, expireAfter, terminationGracePeriod, taints, labels };
 }
 
 function checkEnumList<T extends Record<string, string>>(setting: string, values: unknown, choices: T): void {
@@ -360,7 +364,7 @@ export function renderNodePool(args: NodePoolSettings) {
                     requirements,
                     ...(a.taints.length > 0 ? { taints: a.taints.map((t) => withoutUndefined({ key: t.key, value: t.value, effect: t.effect })) } : {}),
                     expireAfter: a.expireAfter,
-                    ...(a.terminationGracePeriod !== undefined ? { terminationGracePeriod: a.terminationGracePeriod } : {}),
+                    terminationGracePeriod: a.terminationGracePeriod,
                 },
             },
         },

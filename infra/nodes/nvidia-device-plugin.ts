@@ -1,7 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { check } from "../errors";
 import { ResourceDescription, TYPES } from "../guardrails";
-import { IMAGE_TAG, IMAGE_TAG_ALLOWED, NVIDIA_REGISTRY, privateEcrRepository, reachableWithoutInternet } from "../model/registries";
+import { IMAGE_TAG, IMAGE_TAG_ALLOWED, NVIDIA_REGISTRY, privateEcrRepository, unreachableFromPrivateCluster } from "../model/registry";
 import { exampleEcrScope } from "../network/image";
 import { VERSIONS } from "../versions";
 import { AmiFamily, DEFAULT_AMI_FAMILY, NodeClassSettings } from "./ec2-node-class";
@@ -26,23 +26,24 @@ export const DEFAULT_DEVICE_PLUGIN_IMAGE = `${VERSIONS.nvidiaDevicePluginImageRe
 
 /** How the settings are named in errors of `resolveDevicePluginImage`. */
 export interface DevicePluginSettingNames {
-    /** The image setting (`eks-karpenter:nodes.devicePluginImage`). */
+    /** The image setting (`Environment.nodes.devicePluginImage`). */
     image: string;
-    /** How to go without the pools that need the plugin (`eks-karpenter:nodes.gpu: false`). */
-    withoutPools: string;
+    /** The setting, and its value, that goes without the pools that need the plugin (`Environment.nodes.defaultPools.gpu`: `false`). */
+    withoutPools: { setting: string; value: string };
 }
 
 /**
  * The device plugin's image with its defaults, spelled out (the chart then renders exactly
  * `repository:tag`), checked: its form, and that the nodes of `pools` (those that need the plugin) can
  * pull it. In a private cluster that is from a registry the VPC reaches (the controller image's rule,
- * `reachableWithoutInternet`); nvcr.io is on the internet and ECR pull-through caches do not support it,
- * so the image must be mirrored: without its plugin a GPU node never reports `nvidia.com/gpu`, and
+ * `unreachableFromPrivateCluster`); nvcr.io is on the internet and ECR pull-through caches do not support
+ * it, so the image must be mirrored: without its plugin a GPU node never reports `nvidia.com/gpu`, and
  * Karpenter never marks it initialized.
  */
 export function resolveDevicePluginImage(
     privateCluster: boolean,
-    region: string | undefined,
+    region: string,
+    allowedAccountIds: readonly string[],
     pools: string[],
     image: DevicePluginImage | undefined,
     names: DevicePluginSettingNames,
@@ -56,17 +57,20 @@ export function resolveDevicePluginImage(
     );
     const tag = image?.tag ?? DEVICE_PLUGIN_IMAGE_TAG;
     check(IMAGE_TAG.test(tag), `${names.image}.tag`, tag, IMAGE_TAG_ALLOWED);
-    const mirror = privateEcrRepository(exampleEcrScope(region), "nvidia/k8s-device-plugin");
+    const why = privateCluster && pools.length > 0 ? unreachableFromPrivateCluster(repository, region, allowedAccountIds) : undefined;
+    const mirror = privateEcrRepository(exampleEcrScope(region, allowedAccountIds), "nvidia/k8s-device-plugin");
+    const { setting: without, value: withoutValue } = names.withoutPools;
     check(
-        !privateCluster || pools.length === 0 || reachableWithoutInternet(repository, region),
+        why === undefined,
         `${names.image}.repository`,
         image?.repository,
-        `in a private cluster, a registry the VPC reaches (the account's private ECR in the cluster's region, or a mirror), ` +
-            `for NVIDIA's device plugin, which the GPU pools ${pools.join(", ")} need: ${repository} is on the internet ` +
+        `in a private cluster, a registry the VPC reaches through its ecr.dkr endpoint (the account's private ECR in the stack's region ${region}), ` +
+            `for NVIDIA's device plugin, which the GPU pools ${pools.join(", ")} need: ${repository} ${why} ` +
             `(ECR pull-through caches do not support ${NVIDIA_REGISTRY}). Mirror the image into private ECR ` +
             `(create the repository nvidia/k8s-device-plugin, then \`crane copy ${DEFAULT_DEVICE_PLUGIN_IMAGE} ${mirror}:${tag}\`, ` +
             `or docker pull, docker tag and docker push) and set ${names.image} to { repository: ${mirror}, tag: ${tag} }; ` +
-            `or go without the GPU pool (${names.withoutPools})`,
+            `or go without the GPU pool (${without}: ${withoutValue})`,
+        [names.image, without],
     );
     return { repository, tag };
 }

@@ -7,7 +7,7 @@
  * Keys are a full type token or a prefix of one (`aws:iam/`, `kubernetes:`): a type's entry is every
  * matching key's entry merged, the longest last, so an exact entry refines its family's.
  */
-import { ADDON_NAMESPACE, COREDNS_POD_LABELS } from "../../infra/addons/catalog";
+import { ADDON_NAMESPACE, COREDNS_POD_LABELS, EBS_CSI_CONTROLLER_POD_LABELS } from "../../infra/addons/catalog";
 import { CONTROLLER_DEFAULTS } from "../../infra/karpenter/karpenter";
 import { parseQuantity } from "../../infra/karpenter/quantity";
 import { GIB, ONE, toNumber } from "../../infra/model/quantity";
@@ -109,12 +109,13 @@ export const ADDONS: Record<string, (config: Inputs) => Workload> = {
         podLabels: COREDNS_POD_LABELS,
         ec2Only: c.computeType !== "Fargate",
     }),
-    // Its controller attaches EBS volumes from a node; this library gives it no Fargate profile.
+    // Its controller runs on Fargate where the cluster's profile selects it (the driver chart's default
+    // requests); the node DaemonSet runs on each EC2 node and is not a baseline cost.
     "aws-ebs-csi-driver": (c) => ({
         namespace: ADDON_NAMESPACE,
         replicas: c.controller?.replicaCount ?? 2,
-        podLabels: { app: "ebs-csi-controller" },
-        ec2Only: true,
+        requests: c.controller?.resources?.requests ?? { cpu: "10m", memory: "40Mi" },
+        podLabels: EBS_CSI_CONTROLLER_POD_LABELS,
     }),
 };
 

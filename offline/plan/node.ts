@@ -1,6 +1,6 @@
 /**
- * The EC2 node a cluster keeps running before any workload: pods that need EC2 (the EBS CSI controller;
- * CoreDNS when it is placed on Karpenter's nodes) make Karpenter launch one, and it stays. Priced as the
+ * The EC2 node a cluster keeps running before any workload: pods that need EC2 (CoreDNS when it is placed
+ * on Karpenter's nodes; an add-on controller no Fargate profile selects) make Karpenter launch one, and it stays. Priced as the
  * cheapest instance type in the price table that the highest-weight NodePool allows (the pool Karpenter
  * tries first), at the on-demand rate, with the volumes its EC2NodeClass gives every node.
  */

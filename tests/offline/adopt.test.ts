@@ -19,6 +19,8 @@ function configFile(network: Record<string, unknown>): string {
         "aws:region": "eu-west-1",
         "eks-karpenter:clusterName": "eks-karpenter-adopt",
         "eks-karpenter:kubernetesVersion": "1.35",
+        // Dev's public endpoint is never open by default: the stack file names who may reach it.
+        "eks-karpenter:publicAccessCidrs": ["203.0.113.0/24"],
         "eks-karpenter:network": network,
         "eks-karpenter:nodes": { gpu: false },
     };

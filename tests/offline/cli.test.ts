@@ -35,16 +35,16 @@ describe("npm run plan", () => {
         const json = JSON.parse(r.stdout);
         assert.equal(json.stack, "prod");
         assert.equal(json.environment, "ProdStack");
-        assert.equal(json.criticalPath.totalMinutes, 19.3);
-        assert.equal(json.criticalPath.steps.at(-1).name, "prod-addons-aws-ebs-csi-driver");
+        assert.equal(json.criticalPath.totalMinutes, 16.3);
+        assert.equal(json.criticalPath.steps.at(-1).name, "prod-nodes-arm64");
         // The control plane's line moves with the date (standard or extended support); these do not.
         const lines = json.cost.lines.filter((l: { item: string }) => l.item !== "EKS control plane");
         assert.equal(
             lines.length,
-            26,
-            "KMS key, 10 interface endpoints, Karpenter's and CoreDNS's Fargate pods, the always-on node and its 2 volumes, 9 alarms, the disk metrics",
+            24,
+            "KMS key, 10 interface endpoints, Karpenter's, the EBS CSI controller's and CoreDNS's Fargate pods (no always-on node), 9 alarms, the disk metrics",
         );
-        assert.equal(Math.round(lines.reduce((sum: number, l: { monthly: number }) => sum + l.monthly, 0) * 100) / 100, 448.43);
+        assert.equal(Math.round(lines.reduce((sum: number, l: { monthly: number }) => sum + l.monthly, 0) * 100) / 100, 361.13);
         assert.deepEqual(json.violations, []);
         assert.deepEqual(json.warnings, []);
         assert.match(r.stderr, /plan: \d+ resources registered in [\d.]+ s/);
@@ -54,7 +54,7 @@ describe("npm run plan", () => {
         const r = await planHere("--stack", "dev");
         assert.equal(r.code, EXIT.planned, r.stderr);
         assert.match(r.stdout, /^Plan of stack dev \(DevStack\) in eu-west-1: \d+ resources/);
-        assert.match(r.stdout, /Critical path of a first `pulumi up`: ~19\.3 min/);
+        assert.match(r.stdout, /Critical path of a first `pulumi up`: ~16\.3 min/);
         assert.match(r.stdout, /\$ +35\.04 {2}NAT gateway \(dev-network-nat-0\)/);
         assert.match(r.stdout, /\$ +18\.02 {2}Fargate pods \(dev-addons-coredns\): 2 × 0\.25 vCPU \/ 0\.5 GB/);
         assert.match(r.stdout, /\nGuardrails: no violations\.\n/);

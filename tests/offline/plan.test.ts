@@ -147,10 +147,10 @@ for (const stack of ["dev", "prod"] as const) {
                 "kube-proxy",
                 "vpc-cni",
             ]);
-            // CoreDNS (`coreDns.placement: fargate`) on the cluster's one Fargate profile, beside Karpenter.
+            // The EBS CSI controller and CoreDNS (`coreDns.placement: fargate`) on the cluster's one Fargate profile, beside Karpenter.
             assert.deepEqual(
                 nodes("aws:eks/fargateProfile:FargateProfile").map((n) => [n.name, (n.settings.selectors as { namespace: string }[]).map((s) => s.namespace)]),
-                [[`${stack}-karpenter-fargate`, ["karpenter", "kube-system"]]],
+                [[`${stack}-karpenter-fargate`, ["karpenter", "kube-system", "kube-system"]]],
             );
             // What the cluster component makes, now registered (it was a remote component's, unseen).
             assert.deepEqual(labels(node(COMPONENT.Cluster).children), [
@@ -224,7 +224,7 @@ for (const stack of ["dev", "prod"] as const) {
             }
         });
 
-        test("the critical path: network, cluster, Karpenter's Fargate profile and release, its nodes, then the EBS CSI add-on", () => {
+        test("the critical path: cluster, the one Fargate profile, Karpenter, its NodePools; no add-on waits for a node", () => {
             const steps = plan.criticalPath.steps.map((s) => [s.type, s.name, s.start, s.minutes]);
             assert.deepEqual(steps, [
                 // The cluster role and its policy (0.2 min, as long as the VPC and its subnets), then the control plane.
@@ -235,12 +235,10 @@ for (const stack of ["dev", "prod"] as const) {
                 ["kubernetes:helm.sh/v3:Release", `${stack}-karpenter`, 13.2, 3],
                 ["kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", `${stack}-nodes-default`, 16.2, 0.05],
                 // Every pool finishes at once; the first registered is named.
+                // The pools also wait for the EBS CSI add-on, ACTIVE at 14.7 (its controller on the same profile).
                 ["kubernetes:karpenter.sh/v1:NodePool", `${stack}-nodes-${expected.pools[0]}`, 16.25, 0.05],
-                // Its controller needs a node, so it waits for the pools; EKS reports it ACTIVE once Karpenter's
-                // first node is Ready (1.5 min for the add-on, 1.5 for the node).
-                ["aws:eks/addon:Addon", `${stack}-addons-aws-ebs-csi-driver`, 16.3, 3],
             ]);
-            assert.equal(plan.criticalPath.totalMinutes, 19.3);
+            assert.equal(plan.criticalPath.totalMinutes, 16.3);
             // Each wait is real: an input the step cannot do without, or an ordering the library asks for.
             assert.deepEqual(plan.criticalPath.steps.map((s) => s.waitsFor), [
                 undefined,
@@ -250,7 +248,6 @@ for (const stack of ["dev", "prod"] as const) {
                 `dependsOn ${stack}-karpenter-fargate`,
                 `dependsOn ${stack}-karpenter`,
                 `dependsOn ${stack}-nodes-default`,
-                `dependsOn ${stack}-nodes-${expected.pools[0]}`,
             ]);
             assert.deepEqual(plan.criticalPath.unneededWaits, [], "routes wait for their NAT gateway's ID, endpoints for nothing but the network");
             // Every registered type has an estimate (the ECR pull-through cache rule too), every dependency a place.
@@ -267,7 +264,20 @@ for (const stack of ["dev", "prod"] as const) {
             ]);
         });
 
-        test("the baseline cost: control plane, the Karpenter and CoreDNS Fargate pods, NAT in dev, endpoints and key in prod", () => {
+        test("EBS CSI's chain: its add-on waits for the one Fargate profile, not for a node; the NodePools wait for it", () => {
+            const ebs = program.resources.find((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "aws-ebs-csi-driver")!;
+            const chain = criticalPath(closure(program, ebs));
+            assert.deepEqual(chain.steps.slice(-2).map((s) => [s.name, s.waitsFor]), [
+                [`${stack}-karpenter-fargate`, `input clusterName from ${stack}-cluster-eksCluster`],
+                [`${stack}-addons-aws-ebs-csi-driver`, `dependsOn ${stack}-karpenter-fargate`],
+            ]);
+            // ACTIVE at 14.7, before the release is (16.2): off the critical path, which ends at the pools.
+            assert.equal(chain.totalMinutes, 14.7);
+            const pool = program.resources.find((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool")!;
+            assert.ok(program.dependsOn(pool, ebs));
+        });
+
+        test("the baseline cost: control plane, the Karpenter, EBS CSI and CoreDNS Fargate pods, NAT in dev, endpoints and key in prod", () => {
             const cost = costOf(plan);
             assert.equal(cost.region, "eu-west-1");
             const fixed = [
@@ -275,11 +285,9 @@ for (const stack of ["dev", "prod"] as const) {
                 // prod: 2 × (1 vCPU × $0.04048 + 2 GB × $0.004445) × 730 h (1 CPU / 1Gi + 256 MB rounds up to 1 vCPU / 2 GB);
                 // dev: 1 × (0.25 vCPU × $0.04048 + 1 GB × $0.004445) × 730 h (250m / 768Mi + 256 MB).
                 ["Fargate pods", `${stack}-karpenter`, stack === "dev" ? 10.63 : 72.08],
-                // The EBS CSI controller keeps one node up: c6g.medium at $0.0388/h × 730 h, and its two gp3 volumes.
-                ["EC2 node, always on", `${stack}-nodes-arm64`, 28.32],
-                ["EBS gp3 root volume of that node", `${stack}-nodes-default`, 4.4], // 50 GB × $0.088
-                // dev: 100 GB × $0.088 + 125 MiB/s × $0.044; prod: 200 GB × $0.088 + 7,000 IOPS × $0.0055 + 375 MiB/s × $0.044
-                ["EBS gp3 data volume of that node", `${stack}-nodes-default`, stack === "dev" ? 14.3 : 72.6],
+                // The EBS CSI controller at the driver chart's requests (10m / 40Mi + 256 MB): 0.25 vCPU / 0.5 GB, two pods.
+                // No EC2 node runs while no workload does: nothing of the baseline needs one.
+                ["Fargate pods", `${stack}-addons-aws-ebs-csi-driver`, 18.02],
             ];
             // CoreDNS at the add-on's default requests (100m / 70Mi + 256 MB): 0.25 vCPU / 0.5 GB, $9.00965 a pod-month.
             const coreDns = ["Fargate pods", `${stack}-addons-coredns`, stack === "dev" ? 18.02 : 27.03];
@@ -302,8 +310,8 @@ for (const stack of ["dev", "prod"] as const) {
                 ["CloudWatch custom metrics (node disks)", `${stack}-observability-disk-agent`, 1.2],
             ];
             assert.deepEqual(cost.lines.map((l) => [l.item, l.resource.name, l.monthly]).sort(), [...fixed, coreDns, ...own, ...monitoring].sort());
-            // dev: 187.36 + 2.10 monitoring; prod: 471.15 + 2.10 monitoring + the logs and monitoring endpoints (2 × 24.09).
-            assert.equal(cost.totalMonthly, stack === "dev" ? 189.46 : 521.43);
+            // dev: 158.36 + 2.10 monitoring; prod: 383.85 + 2.10 monitoring + the logs and monitoring endpoints (2 × 24.09).
+            assert.equal(cost.totalMonthly, stack === "dev" ? 160.46 : 434.13);
             const notes = cost.notes.map((n) => n.slice(0, n.indexOf(":"))).sort();
             const monitoringNotes = [
                 `CloudWatch Logs (${stack}-observability-fargate)`,
@@ -322,7 +330,7 @@ for (const stack of ["dev", "prod"] as const) {
 
         test("the text names every section", () => {
             const text = renderText(plan);
-            for (const heading of ["Resources", "Critical path of a first `pulumi up`: ~19.3 min", "Baseline monthly cost", "Guardrails: no violations."]) {
+            for (const heading of ["Resources", "Critical path of a first `pulumi up`: ~16.3 min", "Baseline monthly cost", "Guardrails: no violations."]) {
                 assert.ok(text.includes(heading), heading);
             }
         });
@@ -352,9 +360,9 @@ describe("the plan's guardrails", () => {
     });
 
     test("with the options the program ran them with: the controller's service account follows its namespace", async () => {
-        // The controller in kube-system: an association for karpenter/karpenter then targets pods on EC2, which is allowed.
+        // The controller in platform: an association for karpenter/karpenter then targets pods on EC2, which is allowed.
         const program = await runProgram("prod", {
-            karpenter: { spotToSpotConsolidation: false, replicas: 2, namespace: "kube-system" },
+            karpenter: { spotToSpotConsolidation: false, replicas: 2, namespace: "platform" },
             podIdentityAssociations: [{ namespace: "karpenter", serviceAccount: "karpenter", roleArn: "arn:aws:iam::123456789012:role/some-role" }],
         });
         assert.deepEqual(planOf(program, "prod").violations, []);

@@ -30,8 +30,12 @@ const CHANGES: [string, Record<string, unknown>, (p: Plan) => unknown, unknown, 
         (p) => setting(p, "prod-nodes-arm64", "spread label"), ["1", "2", "3", "4", "5", "6", "7"], ["1", "2", "3"]],
     ["nodes.dataVolume 200 GiB / 10,000 IOPS → 500 GiB / 16,000 IOPS", { nodes: { spotPercent: 70, dataVolume: { sizeGiB: 500, iops: 16000, throughputMiBps: 500 } } },
         (p) => (setting(p, "prod-nodes-default", "volumes") as string[])[1], "/dev/xvdb 200Gi gp3 10000 IOPS 500 MiB/s encrypted", "/dev/xvdb 500Gi gp3 16000 IOPS 500 MiB/s encrypted"],
-    ["the data volume's bill follows", { nodes: { spotPercent: 70, dataVolume: { sizeGiB: 500, iops: 16000, throughputMiBps: 500 } } },
-        (p) => line(p, "EBS gp3 data volume of that node")?.monthly, 72.6, 132], // 500 × 0.088 + 13,000 × 0.0055 + 375 × 0.044
+    // Prod keeps no EC2 node while no workload runs (the EBS CSI controller and CoreDNS are on Fargate): CoreDNS on
+    // Karpenter's nodes brings one, billed with the data volume its EC2NodeClass gives.
+    ["the always-on node's data volume bill follows", {
+        addons: { coreDns: { placement: "karpenter", replicas: 3 } },
+        nodes: { spotPercent: 70, dataVolume: { sizeGiB: 500, iops: 16000, throughputMiBps: 500 } },
+    }, (p) => line(p, "EBS gp3 data volume of that node")?.monthly, undefined, 132], // 500 × 0.088 + 13,000 × 0.0055 + 375 × 0.044
     ["nodes.gpu (a pool's requirements and disruption)", { nodes: PROD_GPU_NODES },
         (p) => p.tree[0].children.find((c) => c.name === "prod-nodes")!.children.map((c) => c.name).includes("prod-nodes-gpu"), false, true],
     ["karpenter.replicas (Helm values off the chart's defaults)", { karpenter: { spotToSpotConsolidation: false, replicas: 3, requests: { cpu: "1", memory: "1Gi" } } },

@@ -85,18 +85,18 @@ for (const stack of ["dev", "prod"]) {
             assert.ok(!arnLike(pattern, other), `${pattern} does not match ${other}`);
         });
 
-        test("the EBS CSI Pod Identity role: this account, this cluster, the add-on's own service account", () => {
+        test("the EBS CSI role (IRSA, its controller runs on Fargate): this cluster's OIDC provider, the add-on's own service account", () => {
             const addon = p.one("aws:eks/addon:Addon", `${stack}-addons-aws-ebs-csi-driver`);
-            const [association] = addon.inputs.podIdentityAssociations;
-            const role = p.ofType("aws:iam/role:Role").find((r) => r.outputs.arn === association.roleArn)!;
+            assert.equal(addon.inputs.podIdentityAssociations, undefined);
+            const role = p.ofType("aws:iam/role:Role").find((r) => r.outputs.arn === addon.inputs.serviceAccountRoleArn)!;
             const [allow] = JSON.parse(role.inputs.assumeRolePolicy).Statement;
-            assert.deepEqual(allow.Principal, { Service: "pods.eks.amazonaws.com" });
-            assert.deepEqual(allow.Condition.StringEquals, {
-                "aws:SourceAccount": ACCOUNT_ID,
-                "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:${p.region}:${ACCOUNT_ID}:cluster/eks-karpenter-${stack}`,
-                "aws:RequestTag/kubernetes-namespace": "kube-system",
-                "aws:RequestTag/kubernetes-service-account": association.serviceAccount,
-            });
+            assert.equal(allow.Action, "sts:AssumeRoleWithWebIdentity");
+            assert.match(allow.Principal.Federated, new RegExp(`^arn:aws:iam::${ACCOUNT_ID}:oidc-provider/`));
+            const conditions = Object.entries(allow.Condition.StringEquals as Record<string, string>);
+            assert.deepEqual(conditions.map(([k, v]) => [k.split(":").pop(), v]), [
+                ["sub", "system:serviceaccount:kube-system:ebs-csi-controller-sa"],
+                ["aud", "sts.amazonaws.com"],
+            ]);
         });
     });
 }

@@ -166,6 +166,7 @@ describe("dev stack under mocks", () => {
         assert.equal(profile.inputs.clusterName, CLUSTER);
         assert.deepEqual(profile.inputs.selectors, [
             { namespace: "karpenter", labels: release.inputs.values.podLabels },
+            { namespace: "kube-system", labels: { app: "ebs-csi-controller" } },
             { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
         ]);
         assert.equal(p.ofType("aws:eks/fargateProfile:FargateProfile").length, 1, "one profile: EKS creates one at a time per cluster");

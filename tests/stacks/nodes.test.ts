@@ -45,9 +45,28 @@ for (const stack of ["dev", "prod"]) {
             }
         });
 
-        test("the EBS CSI driver waits for the pools: its controller needs a node to become ACTIVE", async () => {
+        test("every NodePool and EC2NodeClass waits for the EBS CSI driver, never the reverse: a destroy drains every node before the driver goes", async () => {
             const ebs = p.one("aws:eks/addon:Addon", `${stack}-addons-aws-ebs-csi-driver`);
-            for (const np of p.ofType("kubernetes:karpenter.sh/v1:NodePool")) assert.ok(p.dependsOn(ebs, np), np.name);
+            const nodes = [...p.ofType("kubernetes:karpenter.sh/v1:NodePool"), ...p.ofType("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")];
+            assert.ok(nodes.length >= 3);
+            for (const n of nodes) {
+                assert.ok(p.dependsOn(n, ebs), `${n.name} waits for the EBS CSI driver`);
+                assert.ok(!p.dependsOn(ebs, n), `the EBS CSI driver does not wait for ${n.name}`);
+            }
+            // It can be ACTIVE before any node: its controller runs on Fargate with IRSA, selected by the cluster's
+            // one Fargate profile (EKS creates one profile at a time per cluster, so a first up waits for one).
+            const [profile, ...others] = p.ofType("aws:eks/fargateProfile:FargateProfile");
+            assert.deepEqual(others, []);
+            assert.deepEqual(
+                profile.inputs.selectors.filter((s: { namespace: string }) => s.namespace === "kube-system" && "app" in (s as any).labels),
+                [{ namespace: "kube-system", labels: { app: "ebs-csi-controller" } }],
+            );
+            assert.ok(p.dependsOn(ebs, profile));
+            assert.ok(!p.dependsOn(ebs, p.one("kubernetes:helm.sh/v3:Release", `${stack}-karpenter`)));
+        });
+
+        test("every NodePool ends a stuck drain: terminationGracePeriod 48h by default", async () => {
+            for (const np of p.ofType("kubernetes:karpenter.sh/v1:NodePool")) assert.equal(np.inputs.spec.template.spec.terminationGracePeriod, "48h", np.name);
         });
 
         test("the NodePools' limits are a stack output, summed", async () => {
@@ -82,7 +101,7 @@ describe("node settings from config", () => {
     });
 
     test("bad volume figures fail the preview, naming the field", async () => {
-        await assert.rejects(runProgram("dev", { nodes: { dataVolume: { sizeGiB: 10, iops: 16001 } } }), /dataVolume\.iops: 16001 is not valid/);
+        await assert.rejects(runProgram("dev", { nodes: { dataVolume: { sizeGiB: 30, iops: 16001 } } }), /dataVolume\.iops: 16001 is not valid/);
         await assert.rejects(runProgram("dev", { nodes: { spotPercent: 75 } }), /spotPercent: 75 is not valid/);
         await assert.rejects(runProgram("dev", { nodes: { amiFamily: "Ubuntu" } }), /eks-karpenter:nodes\.amiFamily: "Ubuntu" is not valid; Invalid enum value. Expected 'AL2023' \| 'Bottlerocket'/);
     });

@@ -181,9 +181,28 @@ describe("a GPU pool that is on works: the device plugin's image comes from a re
         assert.equal(renderedImage(values), `${MIRROR}:v${chart.appVersion}`);
         const tagged = plugin(await runProgram("prod", { nodes: { ...PROD_GPU, devicePluginImage: { repository: MIRROR, tag: "v0.20.0-ubi9" } } }))[0];
         assert.equal(renderedImage(tagged.inputs.values), `${MIRROR}:v0.20.0-ubi9`);
-        // A declared mirror inside the network is accepted as the controller's image is.
-        const mirror = await runProgram("prod", { nodes: { ...PROD_GPU, devicePluginImage: { repository: "registry.corp.example/nvidia/k8s-device-plugin" } } });
-        assert.equal(renderedImage(plugin(mirror)[0].inputs.values), "registry.corp.example/nvidia/k8s-device-plugin:v0.20.0");
+        // A host outside private ECR is refused as the controller's image is (the one rule of infra/model/registry.ts).
+        for (const key of ["nodes", "karpenter"]) {
+            const repository = "registry.corp.example/nvidia/k8s-device-plugin";
+            const overrides = key === "nodes" ? { nodes: { ...PROD_GPU, devicePluginImage: { repository } } } : { karpenter: { replicas: 2, imageRepository: repository } };
+            assert.match(await refusal("prod", overrides), /; in a private cluster, a registry the VPC reaches through its ecr\.dkr endpoint.*registry\.corp\.example.* is not private ECR/, key);
+        }
+    });
+
+    test("of another account, when the stack names its accounts (aws:allowedAccountIds): refused, the example in that account", async () => {
+        const message = await refusal("prod", { nodes: PROD_GPU, "aws:allowedAccountIds": ["210987654321"] });
+        assert.match(message, /^ConfigError: eks-karpenter:nodes\.devicePluginImage\.repository: ".*" is not valid; .* is private ECR of another account than 210987654321/);
+        assert.match(message, /crane copy \S+ 210987654321\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/nvidia\/k8s-device-plugin:v0\.20\.0/);
+        // Negative control: the stack's own account.
+        assert.equal(plugin(await runProgram("prod", { nodes: PROD_GPU, "aws:allowedAccountIds": ["123456789012"] })).length, 1);
+    });
+
+    test("reported with the stack file's other config errors in one run, each by its config key", async () => {
+        const message = await refusal("prod", { nodes: { ...PROD_NODES, gpu: true, devicePluginImage: { repository: "nvcr.io/nvidia/k8s-device-plugin" } }, karpenter: { replicas: 2, requests: { cpu: "0", memory: "1Gi" } } });
+        assert.match(message, /^ConfigErrors: 2 config errors:\n/);
+        assert.match(message, /^- eks-karpenter:karpenter\.requests\.cpu: "0" is not valid; /m);
+        assert.match(message, /^- eks-karpenter:nodes\.devicePluginImage\.repository: "nvcr\.io\/nvidia\/k8s-device-plugin" is not valid; .* set eks-karpenter:nodes\.devicePluginImage to .* \(eks-karpenter:nodes\.gpu: false\)$/m);
+        assert.doesNotMatch(message, /Environment\./, "no component's name for a setting the stack file sets");
     });
 
     test("Bottlerocket GPU pool in the private cluster, no image: allowed, and no plugin (the variant ships it)", async () => {

@@ -10,7 +10,6 @@ import {
 import {
     ClusterAddonsArgs,
     ReclaimPolicy,
-    podIdentityTrustPolicy,
     resolveClusterAddonsArgs,
     storageClassSpec,
 } from "../../../infra/addons/cluster-addons";
@@ -24,6 +23,8 @@ const base: Omit<ClusterAddonsArgs, "fargateProfile"> = {
     region: "eu-west-1",
     accountId: "123456789012",
     dnsSuffix: "amazonaws.com",
+    oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X",
+    oidcIssuerUrl: "oidc.eks.eu-west-1.amazonaws.com/id/X",
 };
 
 /** The server block's plugins and their bodies, from a Corefile of one server block. */
@@ -85,29 +86,34 @@ describe("add-on catalog", () => {
         specs.forEach((s, i) => s.after.forEach((a) => assert.ok(specs.findIndex((x) => x.name === a) < i, `${s.name} after ${a}`)));
     });
 
-    test("EBS CSI: its node DaemonSet tolerates every taint, its controller has a Pod Identity role", () => {
-        const ebs = addonSpecs({ placement: "fargate", replicas: 2, lameduckSeconds: 30 }).find((s) => s.name === "aws-ebs-csi-driver")!;
+    test("EBS CSI: its node DaemonSet tolerates every taint, its controller runs on Fargate with an IRSA role, before any node", () => {
+        const ebs = addonSpecs({ placement: "karpenter", replicas: 2, lameduckSeconds: 30 }).find((s) => s.name === "aws-ebs-csi-driver")!;
         assert.deepEqual(ebs.configuration, { node: { tolerateAllTaints: true } });
         assert.deepEqual(ebsCsiConfiguration(), ebs.configuration);
-        assert.deepEqual(ebs.podIdentity, { serviceAccount: "ebs-csi-controller-sa", managedPolicies: ["service-role/AmazonEBSCSIDriverPolicy"] });
-        assert.equal(ebs.needsNodes, true);
-        assert.ok(ebs.after.includes("eks-pod-identity-agent"));
+        assert.deepEqual(ebs.serviceAccountRole, { serviceAccount: "ebs-csi-controller-sa", managedPolicies: ["service-role/AmazonEBSCSIDriverPolicy"] });
+        assert.deepEqual(ebs.fargateSelector, { namespace: "kube-system", labels: { app: "ebs-csi-controller" } });
+        assert.equal(ebs.fargateServiceAccount, "ebs-csi-controller-sa");
+        assert.equal(ebs.needsNodes, false);
+        assert.equal(ebs.beforeNodes, true);
     });
 
     test("CoreDNS needs a node only when it runs on Karpenter; on Fargate its pods are selected instead", () => {
         const onFargate = addonSpecs({ placement: "fargate", replicas: 2, lameduckSeconds: 30 }).find((s) => s.name === "coredns")!;
         assert.equal(onFargate.needsNodes, false);
         assert.deepEqual(onFargate.fargateSelector, { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } });
+        assert.equal(onFargate.fargateServiceAccount, "coredns");
         const onKarpenter = addonSpecs({ placement: "karpenter", replicas: 2, lameduckSeconds: 30 }).find((s) => s.name === "coredns")!;
         assert.equal(onKarpenter.needsNodes, true);
         assert.equal(onKarpenter.fargateSelector, undefined);
+        assert.equal(onKarpenter.fargateServiceAccount, undefined);
         assert.deepEqual(onKarpenter.after, ["vpc-cni", "kube-proxy"]);
     });
 
     test("networking and DNS survive their add-on's deletion; nothing but the EBS CSI driver gets a role", () => {
         const specs = addonSpecs({ placement: "karpenter", replicas: 2, lameduckSeconds: 30 });
         assert.deepEqual(specs.filter((s) => s.preserve).map((s) => s.name), ["vpc-cni", "kube-proxy", "coredns"]);
-        assert.deepEqual(specs.filter((s) => s.podIdentity).map((s) => s.name), ["aws-ebs-csi-driver"]);
+        assert.deepEqual(specs.filter((s) => s.serviceAccountRole).map((s) => s.name), ["aws-ebs-csi-driver"]);
+        assert.deepEqual(specs.filter((s) => s.beforeNodes).map((s) => s.name), ["aws-ebs-csi-driver"]);
     });
 });
 
@@ -149,40 +155,12 @@ describe("resolveClusterAddonsArgs", () => {
         configError(() => resolveClusterAddonsArgs({ ...base, storageClass: { name: "GP3" } }), "ClusterAddons.storageClass.name");
     });
 
-    test("a role name for an add-on without a Pod Identity role is refused", () => {
-        configError(() => resolveClusterAddonsArgs({ ...base, podIdentityRoleNames: { coredns: "x" } }), "ClusterAddons.podIdentityRoleNames");
-    });
-
-    test("no Pod Identity association may target a service account that runs on Fargate", () => {
-        assert.throws(
-            () => resolveClusterAddonsArgs({ ...base, fargateServiceAccounts: ["kube-system/ebs-csi-controller-sa"] }),
-            /\[no-pod-identity-on-fargate\].*kube-system\/ebs-csi-controller-sa/s,
-        );
+    test("a role name for an add-on without an IAM role is refused", () => {
+        configError(() => resolveClusterAddonsArgs({ ...base, roleNames: { coredns: "x" } }), "ClusterAddons.roleNames");
     });
 });
 
-test("Pod Identity trust: pods.eks.amazonaws.com for this account, this cluster and the add-on's service account only", () => {
-    const scope = { partition: "aws-cn", region: "cn-north-1", accountId: "123456789012" };
-    assert.deepEqual(podIdentityTrustPolicy(scope, "c", "kube-system", "ebs-csi-controller-sa"), {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "AllowEksPodIdentity",
-                Effect: "Allow",
-                Principal: { Service: "pods.eks.amazonaws.com" },
-                Action: ["sts:AssumeRole", "sts:TagSession"],
-                Condition: {
-                    StringEquals: {
-                        "aws:SourceAccount": "123456789012",
-                        "aws:RequestTag/eks-cluster-arn": "arn:aws-cn:eks:cn-north-1:123456789012:cluster/c",
-                        "aws:RequestTag/kubernetes-namespace": "kube-system",
-                        "aws:RequestTag/kubernetes-service-account": "ebs-csi-controller-sa",
-                    },
-                },
-            },
-        ],
-    });
-});
+
 
 test("default StorageClass: encrypted gp3 through the CSI driver, bound where the pod lands, expandable", () => {
     assert.deepEqual(storageClassSpec("gp3", "Retain"), {

@@ -89,36 +89,41 @@ for (const stack of ["dev", "prod"]) {
             const [profile, ...others] = p.ofType("aws:eks/fargateProfile:FargateProfile");
             assert.deepEqual(others, [], "one profile: a first up and a destroy each wait for one");
             assert.equal(profile.name, `${stack}-karpenter-fargate`, "the Karpenter profile's name, kept");
-            assert.deepEqual(profile.inputs.selectors[1], { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } });
+            assert.deepEqual(profile.inputs.selectors.slice(1), [
+                { namespace: "kube-system", labels: { app: "ebs-csi-controller" } },
+                { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
+            ]);
             assert.ok(p.dependsOn(coredns, profile), "CoreDNS's pods are created after the profile that selects them");
         });
 
-        test("EBS CSI: Pod Identity for its controller in kube-system, none for Karpenter's Fargate service account", () => {
+        test("EBS CSI: an IRSA role for its controller (on Fargate, where Pod Identity does not work), no Pod Identity association", () => {
             const ebs = addon(p, "aws-ebs-csi-driver");
             const role = p.one("aws:iam/role:Role", `${stack}-addons-aws-ebs-csi-driver`);
-            assert.deepEqual(ebs.inputs.podIdentityAssociations, [{ roleArn: `arn:aws:iam::123456789012:role/${role.inputs.name}`, serviceAccount: "ebs-csi-controller-sa" }]);
+            assert.equal(ebs.inputs.serviceAccountRoleArn, `arn:aws:iam::123456789012:role/${role.inputs.name}`);
             const trust = JSON.parse(role.inputs.assumeRolePolicy);
-            assert.deepEqual(trust.Statement.map((s: any) => [s.Principal.Service, s.Action]), [["pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]]]);
+            assert.deepEqual(trust.Statement.map((s: any) => s.Action), ["sts:AssumeRoleWithWebIdentity"]);
             const attachment = p.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${stack}-addons-aws-ebs-csi-driver-AmazonEBSCSIDriverPolicy`);
             assert.equal(attachment.inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
             assert.equal(attachment.inputs.role, role.inputs.name);
             assert.ok(p.dependsOn(ebs, attachment), "the role can act before the controller starts");
-
+            // Its controller's pods on the cluster's one Fargate profile, which the add-on waits for.
+            const profile = p.one("aws:eks/fargateProfile:FargateProfile");
+            assert.ok(profile.inputs.selectors.some((s: any) => s.namespace === "kube-system" && s.labels?.app === "ebs-csi-controller"));
+            assert.ok(p.dependsOn(ebs, profile), "its controller's pods are created after the profile that selects them");
             const associations = [
                 ...p.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").map((r) => `${r.inputs.namespace}/${r.inputs.serviceAccount}`),
                 ...p.ofType(ADDON).flatMap((r) => (r.inputs.podIdentityAssociations ?? []).map((a: any) => `kube-system/${a.serviceAccount}`)),
             ];
-            assert.deepEqual(associations, ["kube-system/ebs-csi-controller-sa"]);
+            assert.deepEqual(associations, []);
         });
 
         test("EBS CSI node DaemonSet tolerates every taint, karpenter.sh/disrupted:NoSchedule included", () => {
             assert.deepEqual(configuration(addon(p, "aws-ebs-csi-driver")), { node: { tolerateAllTaints: true } });
         });
 
-        test("what needs a node waits for Karpenter; networking and the Pod Identity agent do not", () => {
+        test("nothing here needs a node (CoreDNS on Fargate): no add-on waits for Karpenter", () => {
             const karpenter = release(p);
-            assert.ok(p.dependsOn(addon(p, "aws-ebs-csi-driver"), karpenter));
-            assert.ok(p.dependsOn(addon(p, "aws-ebs-csi-driver"), addon(p, "eks-pod-identity-agent")));
+            for (const name of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver", "coredns"]) assert.ok(!p.dependsOn(addon(p, name), karpenter), name);
             for (const name of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]) {
                 assert.ok(!p.dependsOn(addon(p, name), karpenter), name);
                 assert.equal(configuration(addon(p, name)), undefined, `${name} keeps its defaults`);
@@ -234,7 +239,14 @@ describe("config choices", () => {
     test("CoreDNS on Karpenter: not selected by the Fargate profile, no computeType, created after Karpenter", async () => {
         const p = await runProgram("dev", { addons: { coreDns: { placement: "karpenter", lameduck: "20s" } } });
         const coredns = addon(p, "coredns");
-        assert.deepEqual(p.one("aws:eks/fargateProfile:FargateProfile").inputs.selectors.map((s: any) => s.namespace), ["karpenter"]);
+        // The profile selects Karpenter's and the EBS CSI controller's pods, not CoreDNS's.
+        assert.deepEqual(
+            p.one("aws:eks/fargateProfile:FargateProfile").inputs.selectors.map((s: any) => [s.namespace, s.labels]),
+            [
+                ["karpenter", { "eks-karpenter.io/compute": "fargate" }],
+                ["kube-system", { app: "ebs-csi-controller" }],
+            ],
+        );
         assert.equal(configuration(coredns).computeType, undefined);
         assert.match(configuration(coredns).corefile, /lameduck 20s/);
         assert.ok(p.dependsOn(coredns, release(p)));
@@ -250,14 +262,14 @@ describe("config choices", () => {
 describe("bad config fails before anything is created, naming the setting", () => {
     const budget = { limitAmount: 500, emailAddresses: ["platform-team@example.com"] };
     for (const [what, overrides, setting] of [
-        ["threshold above 1000%", { budget: { ...budget, notifications: [{ threshold: 1001, type: "ACTUAL" }] } }, "CostBudget.notifications[0].threshold"],
-        ["threshold below 1%", { budget: { ...budget, notifications: [{ threshold: 0.5 }] } }, "CostBudget.notifications[0].threshold"],
-        ["malformed e-mail", { budget: { ...budget, emailAddresses: ["platform-team.example.com"] } }, "CostBudget.emailAddresses[0]"],
-        ["unknown add-on", { addons: { versions: { "metrics-server": "v0.7.2-eksbuild.1" } } }, "ClusterAddons.versions"],
-        ["unknown CoreDNS placement", { addons: { coreDns: { placement: "nodegroup" } } }, "ClusterAddons.coreDns.placement"],
+        ["threshold above 1000%", { budget: { ...budget, notifications: [{ threshold: 1001, type: "ACTUAL" }] } }, "eks-karpenter:budget.notifications[0].threshold"],
+        ["threshold below 1%", { budget: { ...budget, notifications: [{ threshold: 0.5 }] } }, "eks-karpenter:budget.notifications[0].threshold"],
+        ["malformed e-mail", { budget: { ...budget, emailAddresses: ["platform-team.example.com"] } }, "eks-karpenter:budget.emailAddresses[0]"],
+        ["unknown add-on", { addons: { versions: { "metrics-server": "v0.7.2-eksbuild.1" } } }, "eks-karpenter:addons.versions"],
+        ["unknown CoreDNS placement", { addons: { coreDns: { placement: "nodegroup" } } }, "eks-karpenter:addons.coreDns.placement"],
         ["unknown addons key", { addons: { coredns: {} } }, "eks-karpenter:addons.coredns"],
         ["budget without a limit", { budget: { emailAddresses: ["a@example.com"] } }, "eks-karpenter:budget.limitAmount"],
-        ["a workload namespace named after Karpenter's", { addons: { namespaces: [{ name: "karpenter" }] } }, "WorkloadNamespaces.namespaces[0].name"],
+        ["a workload namespace named after Karpenter's", { addons: { namespaces: [{ name: "karpenter" }] } }, "eks-karpenter:addons.namespaces[0].name"],
     ] as const) {
         test(what, async () => {
             await rejectsWithConfigError(runProgram("dev", overrides as Record<string, unknown>), setting);

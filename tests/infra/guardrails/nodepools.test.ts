@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { nodePoolLimits, nodePoolsUnambiguous, spotInstanceDiversity } from "../../../infra/guardrails/nodepools";
-import { messages, nodePool, poolSpec, req } from "./fixtures";
+import { UNKNOWN } from "../../../infra/guardrails";
+import { nodePoolLimits, nodePoolsUnambiguous, spotInstanceDiversity, spotInterruptionHandling } from "../../../infra/guardrails/nodepools";
+import { karpenterRelease, messages, nodePool, poolSpec, req } from "./fixtures";
 
 const ARCH = "kubernetes.io/arch";
 const CAPACITY = "karpenter.sh/capacity-type";
@@ -140,5 +141,27 @@ describe("rule nodepool-limits", () => {
         assert.match(message, /Why: Without spec\.limits Karpenter launches nodes for as long as pods are pending/);
         assert.match(message, /Fix: Set spec\.limits\.cpu and\/or spec\.limits\.memory/);
         assert.equal(messages(nodePoolLimits, [nodePool("nodes", { ...poolSpec(), limits: { nodes: 10 } })]).length, 1);
+    });
+});
+
+describe("rule spot-interruption-handling", () => {
+    const release = (interruptionQueue: unknown) => karpenterRelease({ settings: { clusterName: "eks", interruptionQueue } });
+    const spot = nodePool("spot", poolSpec({ requirements: [req(CAPACITY, "In", "spot", "on-demand")] }));
+    const anyCapacity = nodePool("any", poolSpec({ requirements: [req(CAPACITY, "Exists")] }));
+    const onDemand = nodePool("on-demand", poolSpec({ requirements: [req(CAPACITY, "In", "on-demand")] }));
+    const unsaid = nodePool("unsaid", poolSpec());
+
+    it("flags every pool that allows Spot when the release has no interruption queue", () => {
+        const [message, ...rest] = messages(spotInterruptionHandling, [release(""), spot, onDemand, unsaid]);
+        assert.deepEqual(rest, []);
+        assert.match(message, /^NodePool "spot" allows Spot, but Karpenter release "karpenter" has no interruption queue \(settings\.interruptionQueue\)\. Why: /);
+        assert.equal(messages(spotInterruptionHandling, [release(undefined), anyCapacity]).length, 1);
+    });
+
+    it("accepts a queue, a queue not known yet, on-demand pools, or no Karpenter release", () => {
+        assert.deepEqual(messages(spotInterruptionHandling, [release("eks-karpenter"), spot]), []);
+        assert.deepEqual(messages(spotInterruptionHandling, [release(UNKNOWN), spot]), []);
+        assert.deepEqual(messages(spotInterruptionHandling, [release(""), onDemand, unsaid]), []);
+        assert.deepEqual(messages(spotInterruptionHandling, [spot]), []);
     });
 });

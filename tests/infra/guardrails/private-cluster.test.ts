@@ -62,6 +62,14 @@ describe("rule private-cluster-image", () => {
         assert.equal(messages(privateClusterImage, [privateRelease({}, { image: { repository: "someone/karpenter" } })]).length, 1);
     });
 
+    it("compares registries as hosts: any case, with or without a port, Docker Hub under any of its names", () => {
+        for (const repository of ["PUBLIC.ECR.AWS/karpenter/controller", "public.ecr.aws:443/karpenter/controller", "DOCKER.IO/karpenter/controller", "registry-1.docker.io:443/karpenter/controller"]) {
+            assert.equal(messages(privateClusterImage, [privateRelease({}, { image: { repository } })]).length, 1, repository);
+        }
+        const mirrored = "123456789012.DKR.ECR.EU-WEST-1.AMAZONAWS.COM:443/karpenter/controller";
+        assert.deepEqual(messages(privateClusterImage, [privateRelease({}, { image: { repository: mirrored } })]), []);
+    });
+
     it("ignores other charts", () => {
         const crds = karpenterRelease({ settings: { isolatedVPC: true } }, { chart: "oci://public.ecr.aws/karpenter/karpenter-crd" });
         assert.deepEqual(messages(privateClusterImage, [crds]), []);

@@ -24,7 +24,7 @@ describe("guardrails in the stack program", () => {
             assert.deepEqual(validate(program.resources), []);
             // Not vacuous: the resources the rules read are there.
             assert.match(program.one(TYPES.helmRelease, `${stack}-karpenter`).inputs.chart, /\/karpenter$/);
-            assert.equal(program.ofType(TYPES.fargateProfile).length, 1, "one profile for Karpenter and CoreDNS");
+            assert.equal(program.ofType(TYPES.fargateProfile).length, 1, "one profile for Karpenter, the EBS CSI controller and CoreDNS");
             // Five add-ons of ClusterAddons, and in prod the node monitoring agent.
             assert.ok(program.ofType(TYPES.nodePool).length >= 2 && program.ofType(TYPES.addon).length === (stack === "prod" ? 6 : 5));
         });
@@ -42,11 +42,11 @@ describe("guardrails in the stack program", () => {
         assert.deepEqual(await customRegistrations(() => runProgram("prod", overrides)), []);
     });
 
-    it("follows the controller's namespace: in kube-system, that service account is the one refused", async () => {
-        const karpenter = { spotToSpotConsolidation: false, replicas: 2, namespace: "kube-system" };
+    it("follows the controller's namespace: in platform, that service account is the one refused", async () => {
+        const karpenter = { spotToSpotConsolidation: false, replicas: 2, namespace: "platform" };
         const to = (namespace: string) => ({ karpenter, podIdentityAssociations: [{ namespace, serviceAccount: "karpenter", roleArn: ROLE }] });
-        const e = await failure(runProgram("prod", to("kube-system")));
-        assert.match(String(e), /Pod Identity association for kube-system\/karpenter, whose pods run on Fargate/);
+        const e = await failure(runProgram("prod", to("platform")));
+        assert.match(String(e), /Pod Identity association for platform\/karpenter, whose pods run on Fargate/);
         const program = await runProgram("prod", to("karpenter"));
         assert.equal(program.ofType(TYPES.podIdentityAssociation).length, 1);
     });
@@ -55,7 +55,7 @@ describe("guardrails in the stack program", () => {
         const karpenter = { replicas: 2, requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } };
         const e = await failure(runProgram("prod", { karpenter }));
         assert.ok(e instanceof ConfigError);
-        assert.equal(e.message, 'Karpenter.limits.memory: "2Gi" is not valid; equal to requests.memory (1Gi): the controller must run with Guaranteed QoS');
+        assert.equal(e.message, 'eks-karpenter:karpenter.limits.memory: "2Gi" is not valid; equal to requests.memory (1Gi): the controller must run with Guaranteed QoS');
     });
 });
 

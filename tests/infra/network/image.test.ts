@@ -11,16 +11,31 @@ import {
 const cache = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/karpenter/controller";
 
 describe("checkControllerImage", () => {
-    it("refuses a private cluster on Karpenter's public image, set or left to the default", () => {
-        for (const repository of [undefined, "", "public.ecr.aws/karpenter/controller", "PUBLIC.ECR.AWS/karpenter/controller"]) {
-            assert.throws(() => checkControllerImage(true, repository), (e: Error) => {
+    it("refuses a private cluster on a registry outside its reach, compared as a registry (case, port, Docker Hub's names)", () => {
+        for (const repository of [
+            undefined,
+            "",
+            "public.ecr.aws/karpenter/controller",
+            "PUBLIC.ECR.AWS/karpenter/controller",
+            "public.ecr.aws:443/karpenter/controller",
+            "DOCKER.IO/karpenter/controller",
+            "index.docker.io:443/karpenter/controller",
+            "karpenter/controller",
+            // Private ECR, but another region: the VPC's ecr.dkr endpoint serves its own region only.
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/ecr-public/karpenter/controller",
+            "registry.internal.example.com/karpenter/controller",
+        ]) {
+            assert.throws(() => checkControllerImage(true, repository, "eu-west-1"), (e: Error) => {
                 assert.equal(e.name, "ConfigError");
                 assert.match(e.message, /^karpenter\.imageRepository: /);
-                assert.match(e.message, /in a private cluster, a registry the VPC reaches: a private ECR repository in the cluster's region such as 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/ecr-public\/karpenter\/controller/);
+                assert.match(e.message, /in a private cluster, a registry the VPC reaches through its ecr\.dkr endpoint: private ECR in the stack's region eu-west-1, such as 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/ecr-public\/karpenter\/controller/);
                 return true;
-            });
+            }, String(repository));
         }
-        assert.throws(() => checkControllerImage(true, undefined), /karpenter\.imageRepository: \(missing\) is not valid/);
+        assert.throws(() => checkControllerImage(true, undefined, "eu-west-1"), /karpenter\.imageRepository: \(missing\) is not valid/);
+        assert.throws(() => checkControllerImage(true, "DOCKER.IO/karpenter/controller", "eu-west-1"), /; docker\.io is on the internet$/);
+        // Another account, when the stack names its accounts (aws:allowedAccountIds).
+        assert.throws(() => checkControllerImage(true, cache, "eu-west-1", ["210987654321"]), /and account \(210987654321\)/);
     });
 
     it("refuses other internet registries (Docker Hub, also when implied), and private ECR of another region", () => {
@@ -32,12 +47,12 @@ describe("checkControllerImage", () => {
         assert.throws(() => checkControllerImage(true, undefined, "us-east-1"), /such as 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\//);
     });
 
-    it("accepts a private registry, and anything outside a private cluster", () => {
+    it("accepts private ECR of the stack's region (and account), and anything outside a private cluster", () => {
         checkControllerImage(true, cache, "eu-west-1");
-        checkControllerImage(true, "localhost:5000/karpenter/controller", "eu-west-1");
-        checkControllerImage(true, "registry.internal.example.com/karpenter/controller");
-        checkControllerImage(false, undefined);
-        checkControllerImage(false, "public.ecr.aws/karpenter/controller");
+        checkControllerImage(true, cache.toUpperCase().replace("/ECR-PUBLIC/KARPENTER/CONTROLLER", "/ecr-public/karpenter/controller"), "eu-west-1");
+        checkControllerImage(true, cache, "eu-west-1", ["123456789012"]);
+        checkControllerImage(false, undefined, "eu-west-1");
+        checkControllerImage(false, "public.ecr.aws/karpenter/controller", "eu-west-1");
     });
 });
 

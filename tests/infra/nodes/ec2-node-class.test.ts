@@ -125,7 +125,7 @@ describe("resolveEC2NodeClassArgs: bad config is refused, naming the field and w
     test("throughput above 0.25 MiB/s per IOPS", () =>
         assertConfigError(() => render({ dataVolume: { iops: 3000, throughputMiBps: 751 } }), `${at}.dataVolume.throughputMiBps`, /at most 750 MiB\/s for 3000 IOPS.*0\.25 MiB\/s per provisioned IOPS/));
     test("a root volume smaller than the AL2023 AMI", () => assertConfigError(() => render({ rootVolume: { sizeGiB: 19 } }), `${at}.rootVolume.sizeGiB`, /20 to 16384.*AMI needs at least 20 GiB/));
-    test("a volume above gp3's 16384 GiB", () => assertConfigError(() => render({ dataVolume: { sizeGiB: 16385 } }), `${at}.dataVolume.sizeGiB`, /1 to 16384/));
+    test("a volume above gp3's 16384 GiB", () => assertConfigError(() => render({ dataVolume: { sizeGiB: 16385 } }), `${at}.dataVolume.sizeGiB`, /20 to 16384/));
     test("a fractional size", () => assertConfigError(() => render({ dataVolume: { sizeGiB: 10.5 } }), `${at}.dataVolume.sizeGiB`, /whole number/));
     test("a Bottlerocket data volume smaller than its AMI's", () =>
         assertConfigError(() => render({ amiFamily: AmiFamily.Bottlerocket, dataVolume: { sizeGiB: 10 } }), `${at}.dataVolume.sizeGiB`, /at least 20 GiB/));
