@@ -252,6 +252,7 @@ const CONFIG_KEYS: readonly [string, string][] = [
     ["defaultNodePools.", "nodes."],
     ["Environment.podIdentityAssociations", "podIdentityAssociations"],
     ["Environment.tags", "tags"],
+    ["Environment.observability.", "observability."],
 ];
 
 /** The config key of a component setting (see CONFIG_KEYS); `aws:` and `eks-karpenter:` keys are already config keys. */

@@ -161,13 +161,13 @@ describe("monitoring settings and guardrail", () => {
         assert.match(e.message, /budget prod-budget notification 0 notifies no SNS topic/);
     });
 
-    test("bad values are refused, naming the setting, before any registration", async () => {
+    test("bad values are refused, naming the config key, before any registration", async () => {
         for (const [overrides, setting] of [
-            [{ observability: { logRetentionDays: 10 } }, "Environment.observability.logRetentionDays"],
-            [{ observability: { nodeDisks: { rootThresholdPercent: 100 } } }, "Environment.observability.nodeDisks.rootThresholdPercent"],
-            [{ observability: { queueAlarms: { oldestMessageAgeSeconds: 300 } } }, "Environment.observability.queueAlarms.oldestMessageAgeSeconds"],
-            [{ observability: { alerts: { topicArn: "arn:aws:sqs:eu-west-1:123456789012:q" } } }, "Environment.observability.alerts.topicArn"],
-            [{ observability: { alerts: { emailAddresses: ["not-an-address"] } } }, "Environment.observability.alerts.emailAddresses[0]"],
+            [{ observability: { logRetentionDays: 10 } }, "eks-karpenter:observability.logRetentionDays"],
+            [{ observability: { nodeDisks: { rootThresholdPercent: 100 } } }, "eks-karpenter:observability.nodeDisks.rootThresholdPercent"],
+            [{ observability: { queueAlarms: { oldestMessageAgeSeconds: 300 } } }, "eks-karpenter:observability.queueAlarms.oldestMessageAgeSeconds"],
+            [{ observability: { alerts: { topicArn: "arn:aws:sqs:eu-west-1:123456789012:q" } } }, "eks-karpenter:observability.alerts.topicArn"],
+            [{ observability: { alerts: { emailAddresses: ["not-an-address"] } } }, "eks-karpenter:observability.alerts.emailAddresses[0]"],
         ] as const) {
             const e = await failure(runProgram("dev", overrides));
             assert.ok(e instanceof ConfigError, JSON.stringify(overrides));
