@@ -20,6 +20,7 @@ const input: KarpenterValuesInput = {
     resources: { cpu: "1", memory: "1Gi" },
     replicas: 2,
     spotToSpotConsolidation: true,
+    nodeRepair: false,
     isolatedVPC: false,
     logLevel: "info",
 };
