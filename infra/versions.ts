@@ -31,6 +31,11 @@ export const VERSIONS = {
     nvidiaDevicePluginImageRepository: "nvcr.io/nvidia/k8s-device-plugin",
     /** Helm repository of NVIDIA's device plugin chart. */
     nvidiaDevicePluginChartRepository: "https://nvidia.github.io/k8s-device-plugin",
+    /**
+     * The CloudWatch agent image of the node-disk DaemonSet (`public.ecr.aws/cloudwatch-agent/cloudwatch-agent`),
+     * the tag AWS's Container Insights manifests pin.
+     */
+    cloudwatchAgentImage: "public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300060.0b1248",
     /** API versions of the custom resources the library creates. */
     apiVersions: {
         nodePool: "karpenter.sh/v1",

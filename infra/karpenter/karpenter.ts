@@ -50,6 +50,13 @@ export interface KarpenterSettings {
     /** Let consolidation replace Spot nodes with cheaper Spot nodes. @default false */
     spotToSpotConsolidation?: boolean;
     /**
+     * Node auto repair (the chart's `settings.featureGates.nodeRepair`, alpha in Karpenter 1.9): a node whose
+     * health conditions (kubelet's Ready, and those of a node monitoring agent) stay bad past their toleration
+     * (30 minutes for Ready) is terminated and replaced without draining, unless more than 20 % of its
+     * NodePool is unhealthy. @default false
+     */
+    nodeRepair?: boolean;
+    /**
      * Controller image tag, in the configured repository (the public one unless `imageRepository` is set).
      * @default the chart's tag of `version`
      */
@@ -196,6 +203,7 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
         replicas,
         logLevel,
         spotToSpotConsolidation: args.spotToSpotConsolidation ?? false,
+        nodeRepair: args.nodeRepair ?? false,
         isolatedVpc: args.isolatedVpc ?? false,
         // The image is always set in full, so a tag or digest applies whether or not the repository is.
         imageRepository: args.imageRepository ?? VERSIONS.karpenterImageRepository,
@@ -239,6 +247,7 @@ export function describeKarpenterRelease(
                 resources: a.resources,
                 replicas: a.replicas,
                 spotToSpotConsolidation: a.spotToSpotConsolidation,
+                nodeRepair: a.nodeRepair,
                 image: { repository: a.imageRepository, tag: a.imageTag, digest: a.imageDigest },
                 isolatedVPC: a.isolatedVpc,
                 logLevel: a.logLevel,

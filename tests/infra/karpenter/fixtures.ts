@@ -24,6 +24,7 @@ export const VALUES_INPUT: KarpenterValuesInput = {
     resources: { cpu: "1", memory: "1Gi" },
     replicas: 2,
     spotToSpotConsolidation: true,
+    nodeRepair: false,
     isolatedVPC: false,
     logLevel: "info",
 };
