@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { DISCOVERY_TAG } from "../cluster/cluster";
 import { check } from "../errors";
+import { IMAGE_GC_DEFAULTS } from "../model/observability";
 import { VERSIONS } from "../versions";
 import { parseQuantity } from "../model/quantity";
 import {
@@ -92,7 +93,8 @@ export interface UserDataSettings {
 
 /**
  * kubelet settings Karpenter writes into the node's configuration (and uses when it computes what a node
- * can hold). Each unset field keeps the AMI's (and Karpenter's) default.
+ * can hold). Each unset field keeps the AMI's (and Karpenter's) default. The image garbage collection
+ * thresholds are the class's `imageGC` (always set).
  */
 export interface KubeletSettings {
     /** Most pods on a node. @default from the instance type's ENIs and IPs (Karpenter's computation) */
@@ -111,12 +113,16 @@ export interface KubeletSettings {
     evictionSoftGracePeriod?: Record<string, string>;
     /** Longest grace period (seconds) given to a pod evicted by a soft threshold. @default the pod's own */
     evictionMaxPodGracePeriod?: number;
-    /** Disk use (percent) above which image garbage collection always runs; above imageGCLowThresholdPercent. @default 85 (kubelet's) */
-    imageGCHighThresholdPercent?: number;
-    /** Disk use (percent) image garbage collection frees down to. @default 80 (kubelet's) */
-    imageGCLowThresholdPercent?: number;
     /** Enforce CPU limits with CFS quota. @default true (kubelet's) */
     cpuCFSQuota?: boolean;
+}
+
+/** Kubelet image garbage collection thresholds, percent of the image filesystem. */
+export interface ImageGcSettings {
+    /** Usage above which kubelet deletes unused images. @default 85 */
+    highThresholdPercent?: number;
+    /** Usage kubelet collects down to. @default 80 */
+    lowThresholdPercent?: number;
 }
 
 /** The settings of one EC2NodeClass, less what the cluster decides (its name, the node role). */
@@ -143,6 +149,14 @@ export interface NodeClassSettings {
      * @default 200 GiB, 10000 IOPS, 500 MiB/s at /dev/xvdb
      */
     dataVolume?: DataVolume;
+    /**
+     * Kubelet image garbage collection (the EC2NodeClass `kubelet` thresholds, percent of the image
+     * filesystem: the containerd volume on AL2023, the data volume on Bottlerocket). Above `highThresholdPercent`
+     * kubelet deletes unused images until usage is below `lowThresholdPercent`; both stay under the containerd
+     * volume's usage alarm (90 %), so the volume cleans itself first.
+     * @default { highThresholdPercent: 85, lowThresholdPercent: 80 }
+     */
+    imageGC?: ImageGcSettings;
     /** KMS key (ID, alias or ARN) that encrypts both volumes. @default the account's EBS default key */
     kmsKeyId?: pulumi.Input<string>;
     /** Tags for the instances, volumes and network interfaces Karpenter creates (cost allocation). @default {} */
@@ -302,6 +316,19 @@ export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
     const tags = args.tags ?? {};
     for (const key of Object.keys(tags)) checkTagKey(`${at}.tags`, key);
 
+    const imageGC = {
+        highThresholdPercent: args.imageGC?.highThresholdPercent ?? IMAGE_GC_DEFAULTS.highThresholdPercent,
+        lowThresholdPercent: args.imageGC?.lowThresholdPercent ?? IMAGE_GC_DEFAULTS.lowThresholdPercent,
+    };
+    checkInteger(`${at}.imageGC.highThresholdPercent`, imageGC.highThresholdPercent, 1, 100, "percent of the image filesystem");
+    checkInteger(`${at}.imageGC.lowThresholdPercent`, imageGC.lowThresholdPercent, 0, 99, "percent of the image filesystem");
+    check(
+        imageGC.highThresholdPercent > imageGC.lowThresholdPercent,
+        `${at}.imageGC.lowThresholdPercent`,
+        imageGC.lowThresholdPercent,
+        `below highThresholdPercent (${imageGC.highThresholdPercent}): kubelet collects from high down to low`,
+    );
+
     return {
         ...args,
         amiFamily,
@@ -310,6 +337,7 @@ export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
         imdsHopLimit,
         rootVolume: { ...rootVolume, deviceName: ROOT_DEVICE, kubelet: !family.kubeletOnData },
         dataVolume: { ...dataVolume, deviceName: dataDevice, kubelet: family.kubeletOnData },
+        imageGC,
         tags,
     };
 }
@@ -363,17 +391,6 @@ function resolveKubelet(setting: string, k: KubeletSettings): void {
         grace,
         `a grace period for exactly the signals of evictionSoft (${soft.join(", ") || "none"})`,
     );
-    for (const field of ["imageGCHighThresholdPercent", "imageGCLowThresholdPercent"] as const) {
-        if (k[field] !== undefined) checkInteger(`${setting}.${field}`, k[field], 0, 100, "a percentage");
-    }
-    if (k.imageGCHighThresholdPercent !== undefined && k.imageGCLowThresholdPercent !== undefined) {
-        check(
-            k.imageGCHighThresholdPercent > k.imageGCLowThresholdPercent,
-            `${setting}.imageGCHighThresholdPercent`,
-            k.imageGCHighThresholdPercent,
-            `more than imageGCLowThresholdPercent (${k.imageGCLowThresholdPercent})`,
-        );
-    }
     if (k.cpuCFSQuota !== undefined) check(typeof k.cpuCFSQuota === "boolean", `${setting}.cpuCFSQuota`, k.cpuCFSQuota, "true or false");
 }
 
@@ -429,10 +446,10 @@ export function renderEC2NodeClass(args: pulumi.Unwrap<EC2NodeClassArgs>) {
             ...(args.role !== undefined ? { role: args.role } : { instanceProfile: args.instanceProfile }),
             subnetSelectorTerms: a.subnetSelectorTerms ?? discovery,
             securityGroupSelectorTerms: a.securityGroupSelectorTerms ?? discovery,
-            ...(a.kubelet !== undefined ? { kubelet: a.kubelet } : {}),
             blockDeviceMappings: [mapping(a.rootVolume), mapping(a.dataVolume)],
             // IMDSv2 only, and by default one hop: containers (one hop further) cannot use the node role's credentials.
             metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: a.imdsHopLimit, httpTokens: "required" },
+            kubelet: { ...a.kubelet, imageGCHighThresholdPercent: a.imageGC.highThresholdPercent, imageGCLowThresholdPercent: a.imageGC.lowThresholdPercent },
             ...(Object.keys(a.tags).length > 0 ? { tags: a.tags } : {}),
             ...(a.amiFamily === AmiFamily.AL2023 ? { userData: multipartUserData(userDataParts) } : {}),
         },

@@ -26,8 +26,6 @@ const KUBELET = {
     evictionSoft: { "memory.available": "500Mi", "nodefs.inodesFree": "7.5%" },
     evictionSoftGracePeriod: { "memory.available": "1m30s", "nodefs.inodesFree": "2m" },
     evictionMaxPodGracePeriod: 60,
-    imageGCHighThresholdPercent: 85,
-    imageGCLowThresholdPercent: 70,
     cpuCFSQuota: false,
 };
 const SHELL = "#!/bin/bash\nset -euo pipefail\nsysctl -w vm.max_map_count=262144\n";
@@ -43,7 +41,7 @@ describe("EC2NodeClass settings: every variant valid against the CRD", () => {
             securityGroupSelectorTerms: [{ id: "sg-0123456789abcdef0" }, { name: "billing-nodes" }, { tags: { team: "billing" } }],
         }],
         ["a shell and a cloud-config part of its own", { userData: [{ format: UserDataFormat.Shell, content: SHELL }, { format: UserDataFormat.CloudConfig, content: CLOUD_CONFIG }] }],
-        ["every kubelet setting", { kubelet: KUBELET }],
+        ["every kubelet setting, with image GC thresholds of its own", { kubelet: KUBELET, imageGC: { highThresholdPercent: 75, lowThresholdPercent: 60 } }],
         ["two IMDS hops", { imdsHopLimit: 2 }],
         ["an instance profile of its own", { role: undefined, instanceProfile: "team-nodes" }],
     ];
@@ -98,8 +96,8 @@ describe("EC2NodeClass settings: bad values refused, naming the field", () => {
         assertConfigError(() => render({ kubelet: { kubeReserved: { cpu: "-1" } } }), `${at}.kubelet.kubeReserved.cpu`, /at least zero/));
     test("a reservation of an unknown resource", () =>
         assertConfigError(() => render({ kubelet: { systemReserved: { gpu: "1" } } }), `${at}.kubelet.systemReserved`, /cpu, memory, ephemeral-storage, pid/));
-    test("image GC high at or below low", () =>
-        assertConfigError(() => render({ kubelet: { imageGCHighThresholdPercent: 70, imageGCLowThresholdPercent: 70 } }), `${at}.kubelet.imageGCHighThresholdPercent`, /more than imageGCLowThresholdPercent \(70\)/));
+    test("kubelet's settings and the image GC thresholds render together", () =>
+        assert.deepEqual(render({ kubelet: { maxPods: 58 }, imageGC: { highThresholdPercent: 90 } }).spec.kubelet, { maxPods: 58, imageGCHighThresholdPercent: 90, imageGCLowThresholdPercent: 80 }));
     test("a threshold over 100%", () => assertConfigError(() => render({ kubelet: { evictionHard: { "nodefs.available": "101%" } } }), `${at}.kubelet.evictionHard.nodefs.available`, /percentage/));
     test("no IMDS hop", () => assertConfigError(() => render({ imdsHopLimit: 0 }), `${at}.imdsHopLimit`, /1 to 64/));
 
