@@ -7,7 +7,17 @@ import { AccessPolicy, ClusterLogType, ClusterSupportType } from "../infra/clust
 import { ConfigError, ConfigErrors } from "../infra/errors";
 import { KarpenterLogLevel } from "../infra/karpenter/karpenter";
 import { NatGateways } from "../infra/network/network";
-import { AmiFamily } from "../infra/nodes/ec2-node-class";
+import { AmiFamily, NodeClassSettings } from "../infra/nodes/ec2-node-class";
+import {
+    Architecture,
+    CapacityType,
+    ConsolidationPolicy,
+    DisruptionReason,
+    NodePoolSettings,
+    RequirementOperator,
+    TaintEffect,
+} from "../infra/nodes/node-pool";
+import { UserDataFormat } from "../infra/nodes/user-data";
 
 /** Config namespace of this project (`eks-karpenter:<key>` in Pulumi.<stack>.yaml). */
 export const NAMESPACE = "eks-karpenter";
@@ -24,6 +34,122 @@ const resources = z.object({ cpu: z.string().optional(), memory: z.string().opti
 function checkedByComponent<E extends Record<string, string>>(_values: E): z.ZodType<E[keyof E], z.ZodTypeDef, string> {
     return z.string() as unknown as z.ZodType<E[keyof E], z.ZodTypeDef, string>;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// nodes.classes, nodes.pools, nodes.defaultPools: Karpenter's EC2NodeClasses and NodePools declared in the
+// stack file. Their types are the components' own settings; the schemas below are typed by them (a field
+// the component does not have, or of another type, does not compile). Values are checked by the components.
+
+/** `eks-karpenter:nodes.classes[]`: one EC2NodeClass, the EC2NodeClass component's settings as plain values. */
+export type NodeClassConfig = Omit<NodeClassSettings, "kmsKeyId" | "role" | "instanceProfile"> & {
+    /** KMS key (ID, alias or ARN) that encrypts both volumes. @default the account's EBS default key */
+    kmsKeyId?: string;
+    /** Name of a node IAM role of your own (it needs its own EKS access entry). @default the cluster's node role */
+    role?: string;
+    /** Name of an instance profile of your own. @default the node role's instance profile in a private cluster */
+    instanceProfile?: string;
+};
+
+/** `eks-karpenter:nodes.pools[]`: one NodePool, the NodePool component's settings. */
+export type NodePoolConfig = NodePoolSettings;
+
+const strings = z.array(z.string());
+const tagMap = z.record(z.string());
+const taint = z.object({ key: z.string(), value: z.string().optional(), effect: checkedByComponent(TaintEffect) }).strict();
+const term = <T extends z.ZodRawShape>(shape: T) => z.object({ ...shape, tags: tagMap.optional() }).strict();
+const nodeClassConfig: z.ZodType<NodeClassConfig, z.ZodTypeDef, unknown> = z
+    .object({
+        name: z.string(),
+        amiFamily: checkedByComponent(AmiFamily).optional(),
+        amiVersion: z.string().optional(),
+        amiSelectorTerms: z.array(term({ id: z.string().optional(), name: z.string().optional(), owner: z.string().optional() })).optional(),
+        subnetSelectorTerms: z.array(term({ id: z.string().optional() })).optional(),
+        securityGroupSelectorTerms: z.array(term({ id: z.string().optional(), name: z.string().optional() })).optional(),
+        userData: z.array(z.object({ format: checkedByComponent(UserDataFormat), content: z.string() }).strict()).optional(),
+        kubelet: z
+            .object({
+                maxPods: z.number().optional(),
+                podsPerCore: z.number().optional(),
+                systemReserved: tagMap.optional(),
+                kubeReserved: tagMap.optional(),
+                evictionHard: tagMap.optional(),
+                evictionSoft: tagMap.optional(),
+                evictionSoftGracePeriod: tagMap.optional(),
+                evictionMaxPodGracePeriod: z.number().optional(),
+                imageGCHighThresholdPercent: z.number().optional(),
+                imageGCLowThresholdPercent: z.number().optional(),
+                cpuCFSQuota: z.boolean().optional(),
+            })
+            .strict()
+            .optional(),
+        imdsHopLimit: z.number().optional(),
+        rootVolume: volume.optional(),
+        dataVolume: volume.extend({ deviceName: z.string().optional() }).strict().optional(),
+        kmsKeyId: z.string().optional(),
+        tags: tagMap.optional(),
+        role: z.string().optional(),
+        instanceProfile: z.string().optional(),
+    })
+    .strict();
+
+const nodePoolConfig: z.ZodType<NodePoolConfig, z.ZodTypeDef, unknown> = z
+    .object({
+        name: z.string(),
+        nodeClassName: z.string(),
+        weight: z.number().optional(),
+        architectures: z.array(checkedByComponent(Architecture)),
+        capacityTypes: z.array(checkedByComponent(CapacityType)),
+        instanceCategories: strings.optional(),
+        excludedInstanceCategories: strings.optional(),
+        instanceFamilies: strings.optional(),
+        excludedInstanceFamilies: strings.optional(),
+        minInstanceGeneration: z.number().optional(),
+        maxInstanceGeneration: z.number().optional(),
+        instanceSizes: strings.optional(),
+        excludedInstanceSizes: strings.optional(),
+        excludedInstanceTypes: strings.optional(),
+        zones: strings.optional(),
+        requirements: z.array(z.object({ key: z.string(), operator: checkedByComponent(RequirementOperator), values: strings.optional() }).strict()).optional(),
+        limits: z.object({ cpu: z.string(), memory: z.string(), nvidiaGpus: z.number().optional() }).strict(),
+        disruption: z
+            .object({
+                consolidationPolicy: checkedByComponent(ConsolidationPolicy).optional(),
+                consolidateAfter: z.string().optional(),
+                budgets: z
+                    .array(
+                        z
+                            .object({ nodes: z.string(), schedule: z.string().optional(), duration: z.string().optional(), reasons: z.array(checkedByComponent(DisruptionReason)).optional() })
+                            .strict(),
+                    )
+                    .optional(),
+            })
+            .strict()
+            .optional(),
+        expireAfter: z.string().optional(),
+        terminationGracePeriod: z.string().optional(),
+        taints: z.array(taint).optional(),
+        startupTaints: z.array(taint).optional(),
+        labels: tagMap.optional(),
+    })
+    .strict();
+
+/**
+ * Config keys of the declared classes and pools: a component's setting of one (`NodePool[billing].weight`)
+ * named as its stack-file key (`nodes.pools[1].weight`).
+ */
+export function nodesConfigKeys(nodes: StackConfig["nodes"]): [string, string][] {
+    return [
+        ...(nodes?.pools ?? []).flatMap((p, i): [string, string][] => [
+            [`NodePool[${p.name}].`, `nodes.pools[${i}].`],
+            [`KarpenterNodes.nodePools[${p.name}].`, `nodes.pools[${i}].`],
+        ]),
+        ...(nodes?.classes ?? []).map((c, i): [string, string] => [`EC2NodeClass[${c.name}].`, `nodes.classes[${i}].`]),
+        ["KarpenterNodes.nodePools", "nodes.pools"],
+        ["Environment.nodes.nodePools", "nodes.pools"],
+        ["KarpenterNodes.nodeClasses", "nodes.classes"],
+    ];
+}
+// --------------------------------------------------------------------------------------------------- end of nodes.classes / nodes.pools
 
 /** The schema of a stack's config: types and shapes. Ranges and cross-field rules live in the components. */
 export const configSchema = z
@@ -95,6 +221,9 @@ export const configSchema = z
                 amiVersion: z.string().optional(),
                 rootVolume: volume.optional(),
                 dataVolume: volume.extend({ deviceName: z.string().optional() }).strict().optional(),
+                classes: z.array(nodeClassConfig).optional(),
+                pools: z.array(nodePoolConfig).optional(),
+                defaultPools: z.boolean().optional(),
             })
             .strict()
             .optional(),
@@ -210,7 +339,7 @@ export function loadConfig(raw: Record<string, string> = pulumi.runtime.allConfi
     });
     if (!result.success) {
         for (const issue of result.error.issues) {
-            const path = issue.path.join(".");
+            const path = keyPath(issue.path);
             const setting = `${NAMESPACE}:${issue.code === "unrecognized_keys" ? [path, ...issue.keys].filter(Boolean).join(".") : path}`;
             const value = valueAt(values, issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]] : issue.path);
             const allowed =
@@ -257,21 +386,24 @@ const CONFIG_KEYS: readonly [string, string][] = [
     ["Environment.observability.", "observability."],
 ];
 
-/** The config key of a component setting (see CONFIG_KEYS); `aws:` and `eks-karpenter:` keys are already config keys. */
-export function configKey(setting: string): string {
+/**
+ * The config key of a component setting (see CONFIG_KEYS, after `keys`, a stack's own: nodesConfigKeys);
+ * `aws:` and `eks-karpenter:` keys are already config keys.
+ */
+export function configKey(setting: string, keys: readonly [string, string][] = []): string {
     if (/^[a-z][a-z0-9-]*:/.test(setting)) return setting;
-    const [prefix, key] = CONFIG_KEYS.find(([p]) => setting.startsWith(p)) ?? [];
+    const [prefix, key] = [...keys, ...CONFIG_KEYS].find(([p]) => setting.startsWith(p)) ?? [];
     if (prefix === undefined) return setting;
     const mapped = key + setting.slice(prefix.length);
     return mapped.includes(":") ? mapped : `${NAMESPACE}:${mapped}`;
 }
 
 /** `e` (one ConfigError or several) with every setting, and every other setting its text mentions, named by its config key. */
-export function asConfigKeys(e: ConfigError): ConfigError {
+export function asConfigKeys(e: ConfigError, keys: readonly [string, string][] = []): ConfigError {
     const one = (x: ConfigError) => {
         const mentions = [...x.mentions].sort((a, b) => b.length - a.length);
-        const allowed = mentions.reduce((text, m) => text.split(m).join(configKey(m)), x.allowed);
-        return new ConfigError(configKey(x.setting), x.value, allowed, mentions.map(configKey));
+        const allowed = mentions.reduce((text, m) => text.split(m).join(configKey(m, keys)), x.allowed);
+        return new ConfigError(configKey(x.setting, keys), x.value, allowed, mentions.map((m) => configKey(m, keys)));
     };
     return e instanceof ConfigErrors ? new ConfigErrors(e.errors.map(one)) : one(e);
 }
@@ -289,6 +421,11 @@ function parseValue(key: string, value: string): unknown {
         }
     }
     return value;
+}
+
+/** A path as the stack file's key: `nodes.pools[1].weight`. */
+function keyPath(path: (string | number)[]): string {
+    return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
 }
 
 function valueAt(root: unknown, path: (string | number)[]): unknown {

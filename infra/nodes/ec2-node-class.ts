@@ -235,8 +235,8 @@ const GP3 = { minGiB: 1, maxGiB: 16384, minIops: 3000, maxIops: 16000, iopsPerGi
 
 /** Args with defaults applied and every plain value checked; throws ConfigError naming the setting. */
 export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
-    checkObjectName("EC2NodeClass.name", args.name);
     const at = `EC2NodeClass[${args.name}]`;
+    checkObjectName(`${at}.name`, args.name);
     const amiFamily = args.amiFamily ?? DEFAULT_AMI_FAMILY;
     check(Object.values(AmiFamily).includes(amiFamily), `${at}.amiFamily`, amiFamily, "AL2023 or Bottlerocket");
     const family = FAMILIES[amiFamily];

@@ -197,8 +197,8 @@ export const LABELS = {
 
 /** Args with defaults applied and every value checked; throws ConfigError naming the setting. */
 export function resolveNodePoolArgs(args: NodePoolSettings) {
-    checkObjectName("NodePool.name", args.name);
     const at = `NodePool[${args.name}]`;
+    checkObjectName(`${at}.name`, args.name);
     checkObjectName(`${at}.nodeClassName`, args.nodeClassName);
     if (args.weight !== undefined) checkInteger(`${at}.weight`, args.weight, 1, 100);
 
