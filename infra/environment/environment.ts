@@ -19,7 +19,8 @@ import { KarpenterFargateProfile, describeKarpenterFargateProfile } from "../kar
 import { InterruptionQueue } from "../karpenter/interruption";
 import { Karpenter, KarpenterSettings, describeKarpenterRelease, resolveKarpenterArgs } from "../karpenter/karpenter";
 import { NodeRole } from "../karpenter/node-role";
-import { EndpointType, PrivateEndpoints, S3_GATEWAY_SERVICE, endpointServiceName, interfaceEndpointServices, resolvePrivateEndpointsArgs } from "../network/endpoints";
+import { EndpointType, S3_GATEWAY_SERVICE } from "../model/endpoints";
+import { PrivateEndpoints, endpointServiceName, interfaceEndpointServices, resolvePrivateEndpointsArgs } from "../network/endpoints";
 import { PublicEcrPullThroughCache, checkCachePrefix, checkControllerImage, pullThroughCacheRepository } from "../network/image";
 import { NatGateways, Network, NetworkSettings, resolveNetworkArgs } from "../network/network";
 import { renderEC2NodeClass } from "../nodes/ec2-node-class";
@@ -28,7 +29,7 @@ import { nodePoolAllowsSpot, renderNodePool } from "../nodes/node-pool";
 import { DevicePluginImage, describeNvidiaDevicePlugin, devicePluginPools, resolveDevicePluginImage } from "../nodes/nvidia-device-plugin";
 import { SPOT_SERVICE_LINKED_ROLE } from "../model/service-linked-roles";
 import { AWS_REGIONS, isAwsRegion } from "../model/regions";
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "../model/eks";
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "../model/names";
 
 /** Karpenter settings of an environment: the controller's own settings, and what the environment builds around it. */
 export interface EnvironmentKarpenter extends KarpenterSettings {

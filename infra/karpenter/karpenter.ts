@@ -3,9 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { ResourceDescription, TYPES, qosGaps } from "../guardrails";
-import { DNS1123_LABEL } from "../model/eks";
+import { CONTROLLER_DEFAULTS } from "../model/karpenter";
+import { DNS1123_LABEL } from "../model/names";
 import { IMAGE_TAG, IMAGE_TAG_ALLOWED } from "../model/registry";
-import { VERSIONS } from "../versions";
+import { VERSIONS } from "../model/versions";
 import { karpenterFlowSchemas, karpenterValues } from "./helm-values";
 import { checkLabelValue, checkQualifiedKey } from "../nodes/validation";
 import { parseQuantity } from "./quantity";
@@ -89,8 +90,6 @@ export interface KarpenterOrdering {
     controllerDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
-/** The controller's replicas and requests when nothing sets them: what Karpenter's guides run in production. */
-export const CONTROLLER_DEFAULTS = { replicas: 2, requests: { cpu: "1", memory: "1Gi" } } as const;
 
 /** Namespaces of the cluster itself; a component that creates its namespace must not take one of them. */
 export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];

@@ -1,152 +1,20 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
-import { isCidr } from "../cluster/cluster";
 import { check } from "../errors";
+import {
+    ENDPOINT_PARTITIONS,
+    EndpointSelection,
+    EndpointType,
+    INTERFACE_ENDPOINTS,
+    S3_GATEWAY_SERVICE,
+    selectInterfaceEndpoints,
+    serviceNameInPartition,
+} from "../model/endpoints";
+import { isCidr } from "../model/names";
 import { checkRegion } from "./zones";
 
-/** When an interface endpoint belongs to the default set. */
-type Need = "always" | "interruptionHandling" | "podIdentity" | "onRequest";
-
-interface EndpointService {
-    /** The service part of the endpoint service name (`com.amazonaws.<region>.<service>`). */
-    service: string;
-    need: Need;
-    /** Who calls the service from inside the VPC, and what fails without the endpoint. */
-    reason: string;
-    /** In AWS China the interface endpoint is named `cn.com.amazonaws.<region>.<service>` (see `endpointServiceName`). */
-    chinaPrefixed: boolean;
-}
-
-/**
- * Every interface endpoint this library knows. The ones needed by EKS and Karpenter are created by default;
- * the others are named in `additionalEndpoints`. The pricing API (`api.pricing`) has no endpoint, and IAM,
- * a global service, has none either: see the README's Private clusters.
- */
-export const INTERFACE_ENDPOINTS: readonly EndpointService[] = [
-    {
-        service: "ec2",
-        need: "always",
-        reason: "Karpenter launches instances (CreateFleet, launch templates) and discovers subnets, security groups and instance types; the VPC CNI on every node attaches network interfaces and pod addresses",
-        chinaPrefixed: true,
-    },
-    {
-        service: "ecr.api",
-        need: "always",
-        reason: "nodes and Fargate get a registry token (GetAuthorizationToken) before every private ECR pull, the controller image's included",
-        chinaPrefixed: true,
-    },
-    {
-        service: "ecr.dkr",
-        need: "always",
-        reason: "the registry protocol of private ECR (image manifests); the layers come from S3 through the gateway endpoint",
-        chinaPrefixed: true,
-    },
-    {
-        service: "sts",
-        need: "always",
-        reason: "IRSA: the controller trades its service-account token for credentials (AssumeRoleWithWebIdentity); without it the controller fails with WebIdentityErr timeouts",
-        chinaPrefixed: true,
-    },
-    {
-        service: "ssm",
-        need: "always",
-        reason: "Karpenter resolves EC2NodeClass AMI aliases (al2023@..., bottlerocket@...) from SSM public parameters; without it AMI discovery times out and no node launches",
-        chinaPrefixed: false,
-    },
-    {
-        service: "eks",
-        need: "always",
-        reason: "the controller calls eks:DescribeCluster (cluster endpoint, service CIDR and IP family); Karpenter's private-cluster guide requires it",
-        chinaPrefixed: true,
-    },
-    {
-        service: "sqs",
-        need: "interruptionHandling",
-        reason: "the controller long-polls its interruption queue (Spot interruptions, rebalance, scheduled maintenance)",
-        chinaPrefixed: true,
-    },
-    {
-        service: "eks-auth",
-        need: "podIdentity",
-        reason: "EKS Pod Identity: the Pod Identity Agent on EC2 nodes trades pod tokens for credentials (AssumeRoleForPodIdentity)",
-        chinaPrefixed: false,
-    },
-    {
-        service: "logs",
-        need: "onRequest",
-        reason: "CloudWatch Logs: Fargate's built-in log router, Fluent Bit or the CloudWatch agent",
-        chinaPrefixed: false,
-    },
-    {
-        service: "monitoring",
-        need: "onRequest",
-        reason: "CloudWatch metrics: the CloudWatch agent and Container Insights",
-        chinaPrefixed: true,
-    },
-    {
-        service: "elasticloadbalancing",
-        need: "onRequest",
-        reason: "the AWS Load Balancer Controller creates and updates load balancers and target groups",
-        chinaPrefixed: false,
-    },
-    {
-        service: "ssmmessages",
-        need: "onRequest",
-        reason: "Session Manager shells on nodes (with ssm and ec2messages)",
-        chinaPrefixed: false,
-    },
-    {
-        service: "ec2messages",
-        need: "onRequest",
-        reason: "the SSM agent's command channel (Run Command, older agents' Session Manager)",
-        chinaPrefixed: false,
-    },
-    {
-        service: "kms",
-        need: "onRequest",
-        reason: "workloads that call KMS (envelope encryption, SOPS, External Secrets)",
-        chinaPrefixed: false,
-    },
-    {
-        service: "secretsmanager",
-        need: "onRequest",
-        reason: "workloads or External Secrets reading Secrets Manager",
-        chinaPrefixed: false,
-    },
-    {
-        service: "elasticfilesystem",
-        need: "onRequest",
-        reason: "the EFS CSI driver (access points)",
-        chinaPrefixed: true,
-    },
-    {
-        service: "aps-workspaces",
-        need: "onRequest",
-        reason: "Prometheus remote write to Amazon Managed Service for Prometheus",
-        chinaPrefixed: false,
-    },
-    {
-        service: "xray",
-        need: "onRequest",
-        reason: "traces to AWS X-Ray (X-Ray daemon, ADOT collector)",
-        chinaPrefixed: true,
-    },
-];
-
-/** ECR keeps image layers in S3: a gateway endpoint (free) on the private route tables serves them. */
-export const S3_GATEWAY_SERVICE = "s3";
-
-/** Partitions whose endpoint service names this library knows. */
-export const ENDPOINT_PARTITIONS = ["aws", "aws-us-gov", "aws-cn"] as const;
-
-export type EndpointType = "Interface" | "Gateway";
-
-/**
- * The endpoint service name of an AWS service: `com.amazonaws.<region>.<service>`, except that in AWS
- * China most interface endpoints (those marked `chinaPrefixed`) are `cn.com.amazonaws.<region>.<service>`;
- * China's S3 gateway endpoint keeps `com.amazonaws`.
- */
+/** The endpoint service name of an AWS service in a partition and region it knows (model/endpoints.ts spells it). */
 export function endpointServiceName(partition: string, region: string, service: string, type: EndpointType): string {
     check(
         (ENDPOINT_PARTITIONS as readonly string[]).includes(partition),
@@ -155,16 +23,7 @@ export function endpointServiceName(partition: string, region: string, service: 
         `a region of the ${ENDPOINT_PARTITIONS.join(", ")} partitions (${partition}'s endpoint names are not known here)`,
     );
     checkRegion("aws:region", region);
-    const known = INTERFACE_ENDPOINTS.find((e) => e.service === service);
-    const china = partition === "aws-cn" && type === "Interface" && known?.chinaPrefixed === true;
-    return `${china ? "cn." : ""}com.amazonaws.${region}.${service}`;
-}
-
-export interface EndpointSelection {
-    interruptionHandling: boolean;
-    podIdentity: boolean;
-    /** Further services by name, from INTERFACE_ENDPOINTS. */
-    additional: string[];
+    return serviceNameInPartition(partition, region, service, type);
 }
 
 /** The services that get an interface endpoint, in INTERFACE_ENDPOINTS order; rejects unknown names. */
@@ -173,13 +32,7 @@ export function interfaceEndpointServices(selection: EndpointSelection): string[
     for (const name of selection.additional) {
         check(known.includes(name), "PrivateEndpoints.additionalEndpoints", name, `one of ${known.join(", ")}`);
     }
-    const needed: Record<Need, boolean> = {
-        always: true,
-        interruptionHandling: selection.interruptionHandling,
-        podIdentity: selection.podIdentity,
-        onRequest: false,
-    };
-    return INTERFACE_ENDPOINTS.filter((e) => needed[e.need] || selection.additional.includes(e.service)).map((e) => e.service);
+    return selectInterfaceEndpoints(selection);
 }
 
 export const HTTPS_PORT = 443;

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { DISCOVERY_TAG } from "../cluster/cluster";
 import { check } from "../errors";
-import { VERSIONS } from "../versions";
+import { VERSIONS } from "../model/versions";
 import { containerdVolumePart, multipartUserData } from "./user-data";
 import { checkInteger, checkObjectName, checkTagKey } from "./validation";
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { parseQuantity } from "../karpenter/quantity";
-import { VERSIONS } from "../versions";
+import { VERSIONS } from "../model/versions";
 import {
     checkDuration,
     checkInteger,

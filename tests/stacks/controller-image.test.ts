@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { VERSIONS } from "../../infra/versions";
+import { VERSIONS } from "../../infra/model/versions";
 import { ACCOUNT_ID } from "../mocks";
 import { lastRegistrations, runProgram } from "../harness";
 

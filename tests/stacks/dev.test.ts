@@ -2,7 +2,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { DevStack } from "../../stacks/dev";
-import { VERSIONS } from "../../infra/versions";
+import { VERSIONS } from "../../infra/model/versions";
 import { MANAGED_POLICY_MAX_CHARS } from "../../infra/iam/policy";
 import { ACCOUNT_ID, OIDC_ID } from "../mocks";
 import { Program, Registered, runProgram, valueOf } from "../harness";

@@ -1,6 +1,6 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { VERSIONS } from "../../infra/versions";
+import { VERSIONS } from "../../infra/model/versions";
 import { ACCOUNT_ID, EXISTING_VPC } from "../mocks";
 import { Program, runProgram } from "../harness";
 

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { karpenterFlowSchemas, karpenterValues, KarpenterValuesInput } from "../../../infra/karpenter/helm-values";
 import { resolveKarpenterArgs } from "../../../infra/karpenter/karpenter";
-import { VERSIONS } from "../../../infra/versions";
+import { VERSIONS } from "../../../infra/model/versions";
 import { referenceData } from "../../harness";
 import { unknownPaths } from "../../chart-values";
 
