@@ -377,8 +377,8 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly kmsKeyArn: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        const a = resolveClusterArgs(args); // every check, before registering anything
         super(componentType("Cluster"), name, {}, componentOptions("Cluster", opts));
-        const a = resolveClusterArgs(args);
         const protect = { parent: this, protect: a.protect };
         const parent = { parent: this };
         const scope = pulumi.all([

@@ -197,11 +197,7 @@ export type ResolvedKarpenterArgs = ReturnType<typeof resolveKarpenterArgs>;
  * before anything is registered. Built from resolved settings; the values only deployment knows
  * (cluster endpoint, role, queue) stay Inputs inside the values.
  */
-export function describeKarpenterRelease(
-    name: string,
-    a: ResolvedKarpenterArgs,
-    namespace: pulumi.Input<string>,
-): ResourceDescription<k8s.helm.v3.ReleaseArgs> {
+function describeKarpenterRelease(name: string, a: ResolvedKarpenterArgs): ResourceDescription<k8s.helm.v3.ReleaseArgs> {
     return {
         type: TYPES.helmRelease,
         name,
@@ -209,7 +205,7 @@ export function describeKarpenterRelease(
             name: "karpenter",
             chart: `${VERSIONS.karpenterChartRepository}/karpenter`,
             version: VERSIONS.karpenter,
-            namespace,
+            namespace: a.namespace,
             // CRDs come from the karpenter-crd release, which (unlike this chart) upgrades them.
             skipCrds: true,
             values: karpenterValues({
@@ -234,6 +230,13 @@ export function describeKarpenterRelease(
     };
 }
 
+/** Karpenter's plan: its checked settings and the controller release it registers (what the guardrails check). */
+export function planKarpenter(name: string, args: KarpenterArgs) {
+    const settings = resolveKarpenterArgs(args);
+    const release = describeKarpenterRelease(name, settings);
+    return { settings, release, descriptions: [release] };
+}
+
 /**
  * Karpenter: its namespace, FlowSchemas, the `karpenter-crd` chart (so CRDs are
  * upgraded with the controller) and the controller chart, both at the pinned version.
@@ -256,8 +259,9 @@ export class Karpenter extends pulumi.ComponentResource {
     public readonly serviceAccountName: pulumi.Output<string>;
 
     constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions, ordering?: KarpenterOrdering) {
+        const plan = planKarpenter(name, args); // every check, before registering anything
         super(componentType("Karpenter"), name, {}, componentOptions("Karpenter", opts));
-        const a = resolveKarpenterArgs(args);
+        const a = plan.settings;
 
         const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: a.namespace } }, { parent: this });
         const flowSchemas = karpenterFlowSchemas(a.namespace, a.serviceAccountName).map(
@@ -274,8 +278,9 @@ export class Karpenter extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const description = describeKarpenterRelease(name, a, namespace.metadata.name);
-        const release = new k8s.helm.v3.Release(description.name, description.inputs, {
+        const description = plan.release;
+        // The namespace's output, so the release waits for the namespace (its value is the plan's).
+        const release = new k8s.helm.v3.Release(description.name, { ...description.inputs, namespace: namespace.metadata.name }, {
             parent: this,
             dependsOn: [crds, ...flowSchemas, ...(ordering?.controllerDependsOn ?? [])],
         });

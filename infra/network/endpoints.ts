@@ -12,6 +12,9 @@ import {
     serviceNameInPartition,
 } from "../model/endpoints";
 import { isCidr } from "../model/names";
+import { TYPES } from "../model/tokens";
+import { isUnknown } from "../guardrails/types";
+import { knownAfterDeployment } from "../plan";
 import { checkRegion } from "./zones";
 
 /** The endpoint service name of an AWS service in a partition and region it knows (model/endpoints.ts spells it). */
@@ -101,6 +104,53 @@ export function resolvePrivateEndpointsArgs(args: PrivateEndpointsArgs) {
     };
 }
 
+/** The registered name of the endpoint of `service` in PrivateEndpoints `name` (`prod-endpoints-ecr-api`). */
+export function endpointResourceName(name: string, service: string): string {
+    return `${name}-${service.replace(/\./g, "-")}`;
+}
+
+/**
+ * The endpoints' plan: the checked settings, and the VPC endpoints the component registers (each
+ * description's inputs are what it registers, vpc and subnets included). With the region and partition
+ * known (plain strings) the service names are checked here; otherwise they resolve at deployment.
+ */
+export function planPrivateEndpoints(name: string, args: PrivateEndpointsArgs, defaults: { region: pulumi.Input<string>; partition: pulumi.Input<string> } = { region: knownAfterDeployment(), partition: knownAfterDeployment() }) {
+    const a = resolvePrivateEndpointsArgs(args);
+    const region = a.region ?? defaults.region;
+    const partition = a.partition ?? defaults.partition;
+    const serviceName = (service: string, type: EndpointType): pulumi.Input<string> =>
+        typeof partition === "string" && typeof region === "string"
+            ? endpointServiceName(partition, region, service, type)
+            : isUnknown(partition) || isUnknown(region)
+              ? knownAfterDeployment<string>()
+              : pulumi.all([partition, region]).apply(([p, r]) => serviceNameInPartition(p, r, service, type));
+    const interfaces = a.services.map((service) => ({
+        type: TYPES.vpcEndpoint,
+        name: endpointResourceName(name, service),
+        inputs: {
+            vpcId: a.vpcId,
+            vpcEndpointType: "Interface",
+            serviceName: serviceName(service, "Interface"),
+            subnetIds: a.subnetIds,
+            // The service's own DNS name resolves to the endpoint: SDKs and agents need no settings.
+            privateDnsEnabled: true,
+            tags: { ...a.tags, Name: `${name}-${service}` },
+        } satisfies aws.ec2.VpcEndpointArgs,
+    }));
+    const s3 = {
+        type: TYPES.vpcEndpoint,
+        name: endpointResourceName(name, S3_GATEWAY_SERVICE),
+        inputs: {
+            vpcId: a.vpcId,
+            vpcEndpointType: "Gateway",
+            serviceName: serviceName(S3_GATEWAY_SERVICE, "Gateway"),
+            routeTableIds: a.routeTableIds,
+            tags: { ...a.tags, Name: `${name}-${S3_GATEWAY_SERVICE}` },
+        } satisfies aws.ec2.VpcEndpointArgs,
+    };
+    return { settings: a, interfaces, s3, descriptions: [...interfaces, s3] };
+}
+
 /**
  * The VPC endpoints a cluster without internet egress needs: an interface endpoint (private DNS on, so
  * SDKs use it unchanged) per service of `interfaceEndpointServices`, behind one security group that
@@ -119,13 +169,18 @@ export class PrivateEndpoints extends pulumi.ComponentResource {
     public readonly s3GatewayEndpointId: pulumi.Output<string>;
 
     constructor(name: string, args: PrivateEndpointsArgs, opts?: pulumi.ComponentResourceOptions) {
+        const known = planPrivateEndpoints(name, args); // every check, before registering anything
+        if (Array.isArray(args.vpcCidrBlocks) && args.vpcCidrBlocks.every((c) => typeof c === "string")) endpointIngressRules(args.vpcCidrBlocks as string[]);
         super(componentType("PrivateEndpoints"), name, {}, componentOptions("PrivateEndpoints", opts));
-        const a = resolvePrivateEndpointsArgs(args);
         const parent = { parent: this };
-        const region = a.region ?? aws.getRegionOutput({}, parent).region;
-        const partition = a.partition ?? aws.getPartitionOutput({}, parent).partition;
-        const serviceName = (service: string, type: EndpointType) =>
-            pulumi.all([partition, region]).apply(([p, r]) => endpointServiceName(p, r, service, type));
+        const plan =
+            args.region !== undefined && args.partition !== undefined
+                ? known
+                : planPrivateEndpoints(name, args, {
+                      region: aws.getRegionOutput({}, parent).region,
+                      partition: aws.getPartitionOutput({}, parent).partition,
+                  });
+        const a = plan.settings;
 
         const securityGroup = new aws.ec2.SecurityGroup(
             name,
@@ -138,34 +193,8 @@ export class PrivateEndpoints extends pulumi.ComponentResource {
             },
             parent,
         );
-        const interfaces = a.services.map(
-            (service) =>
-                new aws.ec2.VpcEndpoint(
-                    `${name}-${service.replace(/\./g, "-")}`,
-                    {
-                        vpcId: a.vpcId,
-                        vpcEndpointType: "Interface",
-                        serviceName: serviceName(service, "Interface"),
-                        subnetIds: a.subnetIds,
-                        securityGroupIds: [securityGroup.id],
-                        // The service's own DNS name resolves to the endpoint: SDKs and agents need no settings.
-                        privateDnsEnabled: true,
-                        tags: { ...a.tags, Name: `${name}-${service}` },
-                    },
-                    parent,
-                ),
-        );
-        const s3 = new aws.ec2.VpcEndpoint(
-            `${name}-${S3_GATEWAY_SERVICE}`,
-            {
-                vpcId: a.vpcId,
-                vpcEndpointType: "Gateway",
-                serviceName: serviceName(S3_GATEWAY_SERVICE, "Gateway"),
-                routeTableIds: a.routeTableIds,
-                tags: { ...a.tags, Name: `${name}-${S3_GATEWAY_SERVICE}` },
-            },
-            parent,
-        );
+        const interfaces = plan.interfaces.map((d) => new aws.ec2.VpcEndpoint(d.name, { ...d.inputs, securityGroupIds: [securityGroup.id] }, parent));
+        const s3 = new aws.ec2.VpcEndpoint(plan.s3.name, plan.s3.inputs, parent);
 
         this.securityGroupId = securityGroup.id;
         this.services = pulumi.output(a.services);
