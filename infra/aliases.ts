@@ -27,6 +27,7 @@ export const FORMER_MODULES = {
     WorkloadNamespaces: "addons",
     CostBudget: "addons",
     IrsaRole: "iam",
+    Observability: "index",
 } as const;
 
 export type ComponentName = keyof typeof FORMER_MODULES;

@@ -45,6 +45,11 @@ const OPTION_SCHEMA: { [K in keyof GuardrailOptions]: PolicyConfigSchema["proper
         default: DEFAULT_OPTIONS.externalVpcEndpoints,
         description: "VPC endpoint services (sts, ecr.api, ...) another stack provides.",
     },
+    requireAlertSubscribers: {
+        type: "boolean",
+        default: DEFAULT_OPTIONS.requireAlertSubscribers,
+        description: "Alarms, alert topics and budgets must reach a subscriber (set it for production stacks).",
+    },
 };
 
 /**

@@ -80,6 +80,9 @@ export const configSchema = z
                 logLevel: checkedByComponent(KarpenterLogLevel).optional(),
                 podLabels: z.record(z.string()).optional(),
                 createSpotServiceLinkedRole: z.boolean().optional(),
+                nodeRepair: z.boolean().optional(),
+                // One of the supported minors (KARPENTER_VERSIONS), checked with kubernetesVersion.
+                version: z.string().optional(),
             })
             .strict()
             .optional(),
@@ -130,6 +133,25 @@ export const configSchema = z
                 emailAddresses: z.array(z.string()).optional(),
                 snsTopicArn: z.string().optional(),
                 costAllocationTags: z.record(z.string()).optional(),
+            })
+            .strict()
+            .optional(),
+        observability: z
+            .object({
+                enabled: z.boolean().optional(),
+                logRetentionDays: z.number().optional(),
+                alerts: z.object({ topicArn: z.string().optional(), emailAddresses: z.array(z.string()).optional() }).strict().optional(),
+                controllerLogAlarms: z.boolean().optional(),
+                queueAlarms: z.object({ oldestMessageAgeSeconds: z.number().optional(), visibleMessages: z.number().optional() }).strict().optional(),
+                costAnomaly: z
+                    .object({ enabled: z.boolean().optional(), thresholdUsd: z.number().optional(), costAllocationTags: z.record(z.string()).optional() })
+                    .strict()
+                    .optional(),
+                nodeDisks: z
+                    .object({ enabled: z.boolean().optional(), rootThresholdPercent: z.number().optional(), containerdThresholdPercent: z.number().optional() })
+                    .strict()
+                    .optional(),
+                nodeMonitoringAgent: z.boolean().optional(),
             })
             .strict()
             .optional(),
@@ -232,6 +254,7 @@ const CONFIG_KEYS: readonly [string, string][] = [
     ["defaultNodePools.", "nodes."],
     ["Environment.podIdentityAssociations", "podIdentityAssociations"],
     ["Environment.tags", "tags"],
+    ["Environment.observability.", "observability."],
 ];
 
 /** The config key of a component setting (see CONFIG_KEYS); `aws:` and `eks-karpenter:` keys are already config keys. */
