@@ -14,7 +14,8 @@ import Ajv from "ajv";
 import { ConfigError, ConfigErrors } from "../../infra/errors";
 import type { JsonSchema } from "../../infra/model/json-schema";
 import { CONFIG_SCHEMA, keyOfPath, loadConfig } from "../../stacks/config";
-import { GENERATED_SCHEMAS, TABLE_MARKERS, configTable, generateSchemas, withConfigTable } from "../../scripts/docs";
+import { GENERATED_SCHEMAS, configTable, generateSchemas, generatedReadme, tableOfContents, versionsBlock } from "../../scripts/docs";
+import { EKS_STANDARD_SUPPORT_END } from "../../offline/plan/prices";
 import { policies } from "../../policy-pack/policies";
 import { REPO_ROOT, runProgram, stackConfig } from "../harness";
 
@@ -91,9 +92,9 @@ describe("generated from the documented interfaces", () => {
         });
     }
 
-    it("README.md's configuration table is what `npm run docs` renders from the schema", () => {
+    it("README.md's generated blocks (configuration table, Kubernetes versions, contents) are what `npm run docs` renders", () => {
         const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-        assert.equal(readme, withConfigTable(readme, CONFIG_SCHEMA), "README.md's configuration table is stale: run npm run docs");
+        assert.equal(readme, generatedReadme(readme, CONFIG_SCHEMA), "README.md's generated blocks are stale: run npm run docs");
         for (const leaf of ALL_KEYS.filter((l) => l.path.length === 1)) assert.ok(readme.includes(`| \`${keyName(leaf)}`), keyName(leaf));
     });
 
@@ -112,9 +113,25 @@ describe("generated from the documented interfaces", () => {
         const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
         const edited = readme.replace("| `tags` | map |", "| `tags` | object |");
         assert.notEqual(edited, readme);
-        assert.notEqual(withConfigTable(edited, CONFIG_SCHEMA), edited);
+        assert.notEqual(generatedReadme(edited, CONFIG_SCHEMA), edited);
         assert.ok(configTable(CONFIG_SCHEMA).includes("| `tags` | map |"));
-        assert.throws(() => withConfigTable(readme.replace(TABLE_MARKERS[0], ""), CONFIG_SCHEMA), /markers/);
+        assert.throws(() => generatedReadme(readme.replace("<!-- /toc -->", ""), CONFIG_SCHEMA), /markers/);
+        // A new heading is missing from the contents until they are generated again.
+        const withHeading = readme.replace("### Kubernetes versions", "### A new section\n\n### Kubernetes versions");
+        assert.notEqual(generatedReadme(withHeading, CONFIG_SCHEMA), withHeading);
+        assert.match(tableOfContents(withHeading), /^  - \[A new section\]\(#a-new-section\)$/m);
+    });
+
+    it("the README's Kubernetes versions come from the calendar the plan prices by, and every contents link has its heading", () => {
+        for (const [version, end] of Object.entries(EKS_STANDARD_SUPPORT_END.versions)) assert.match(versionsBlock(), new RegExp(`^\\| ${version.replace(".", "\\.")}( \\(default\\))? \\| ${end} \\|$`, "m"));
+        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        assert.doesNotMatch(readme, /1\.33 and older/);
+        const toc = tableOfContents(readme);
+        assert.ok(toc.split("\n").length >= 50, "contents");
+        const links = [...readme.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
+        const targets = new Set([...toc.matchAll(/\(#([^)]+)\)/g)].map((m) => m[1]).concat([...readme.matchAll(/<a id="([^"]+)">/g)].map((m) => m[1])));
+        const h4 = [...readme.matchAll(/^#### (.+)$/gm)].map((m) => m[1].toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replace(/ /g, "-"));
+        for (const link of links) assert.ok(targets.has(link) || h4.includes(link), `README link #${link} has a heading`);
     });
 
     it("the policy pack's options are the schema generated from GuardrailSettings, with the defaults, and a JSON Schema engine enforces them", () => {
