@@ -95,6 +95,16 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                 const url = `https://sqs.${this.region}.amazonaws.com/${ACCOUNT_ID}/${name}`;
                 return { id: url, state: { ...i, name, url, arn: arn("sqs", name) } };
             }
+            case "aws:sns/topic:Topic": {
+                const name = i.name ?? `${args.name}-5e6f7a8`;
+                return { id: arn("sns", name), state: { ...i, name, arn: arn("sns", name) } };
+            }
+            case "aws:cloudwatch/logGroup:LogGroup":
+                return { id: i.name, state: { ...i, arn: arn("logs", `log-group:${i.name}`) } };
+            case "aws:costexplorer/anomalyMonitor:AnomalyMonitor": {
+                const monitorArn = `arn:aws:ce::${ACCOUNT_ID}:anomalymonitor/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e`;
+                return { id: monitorArn, state: { ...i, arn: monitorArn } };
+            }
             case "aws:kms/key:Key":
                 return { id: "mrk-1234abcd", state: { ...i, keyId: "mrk-1234abcd", arn: arn("kms", "key/mrk-1234abcd") } };
             case "aws:cloudwatch/eventRule:EventRule": {

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "../infra/root";
 import { JsonSchema, interfaceSchema, repositoryProgram, schemaText } from "../package/json-schema";
+import { KARPENTER_VERSIONS, kubernetesRange } from "../infra/model/karpenter-versions";
 import { VERSIONS } from "../infra/versions";
 import { EKS_STANDARD_SUPPORT_END } from "../offline/plan/prices";
 import { NOT_IN_CONFIG } from "../stacks/config";
@@ -67,11 +68,11 @@ export function tableOfContents(readme: string): string {
 
 /** The Kubernetes versions block: the default, what the pinned Karpenter supports, and EKS's calendar the plan prices by. */
 export function versionsBlock(): string {
-    const { min, max } = VERSIONS.karpenterKubernetesMinors;
+    const ranges = Object.values(KARPENTER_VERSIONS).map((k) => `${kubernetesRange(k)} with Karpenter ${k.minor}`);
     const rows = Object.entries(EKS_STANDARD_SUPPORT_END.versions).map(([v, end]) => `| ${v}${v === VERSIONS.kubernetes ? " (default)" : ""} | ${end} |`);
     return [
-        `New clusters get Kubernetes ${VERSIONS.kubernetes} (\`VERSIONS.kubernetes\`); \`kubernetesVersion\` takes 1.${min} to 1.${max}, the pinned`,
-        `Karpenter's range. After its end of standard support a version is in EKS extended support, at six times the`,
+        `New clusters get Kubernetes ${VERSIONS.kubernetes} (\`VERSIONS.kubernetes\`); \`kubernetesVersion\` takes ${ranges.join(", ")}`,
+        `(each Karpenter version's compatibility matrix). After its end of standard support a version is in EKS extended support, at six times the`,
         `control-plane price, unless \`supportType\` is \`STANDARD\` (EKS then upgrades it). The plan prices each version by`,
         `this calendar (\`EKS_STANDARD_SUPPORT_END\`, ${EKS_STANDARD_SUPPORT_END.asOf}, from ${EKS_STANDARD_SUPPORT_END.source}):`,
         "",

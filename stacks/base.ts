@@ -25,6 +25,10 @@ export interface EnvironmentProfile {
     storageReclaimPolicy: ReclaimPolicy;
     /** The Karpenter controller's replicas and requests where config sets none. */
     karpenter: { replicas: number; requests: { cpu: string; memory: string } };
+    /** Monitoring where config sets none: the log group's retention and the node monitoring agent. */
+    observability: { logRetentionDays: number; nodeMonitoringAgent: boolean };
+    /** Whether alerts must reach a subscriber (guardrail alerts-reach-someone). */
+    requireAlertSubscribers: boolean;
     /** Settings this environment does not let config change, with the only value allowed. */
     fixed: Partial<Record<"endpointPublicAccess" | "secretsEncryption" | "protect" | "privateCluster", boolean>>;
     /** Control-plane log types config may not leave out. */
@@ -154,6 +158,8 @@ export abstract class EnvironmentStack {
             },
             addons: { ...c.addons, storageClass: { reclaimPolicy: p.storageReclaimPolicy, ...c.addons?.storageClass } },
             budget: c.budget,
+            observability: { ...p.observability, ...c.observability },
+            guardrails: { requireAlertSubscribers: p.requireAlertSubscribers },
             tags: { environment: p.name, "managed-by": "pulumi", ...(c.tags ?? {}) },
         };
     }

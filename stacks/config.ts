@@ -1,8 +1,10 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import Ajv, { ErrorObject } from "ajv";
 import { ConfigError, ConfigErrors } from "../infra/errors";
 import type { JsonSchema } from "../infra/model/json-schema";
-import schemaJson from "./config.schema.json";
+import { REPO_ROOT } from "../infra/root";
 import type { StackConfig } from "./stack-config";
 
 export type { StackConfig } from "./stack-config";
@@ -12,9 +14,10 @@ export const NAMESPACE = "eks-karpenter";
 
 /**
  * The JSON Schema of a stack's config, generated from StackConfig (stacks/stack-config.ts) by `npm run docs`:
- * types and shapes. Ranges and cross-field rules live in the components.
+ * types and shapes. Ranges and cross-field rules live in the components. Read from the repository (as
+ * infra/root.ts says of every file that is not TypeScript), never from a copy in dist/.
  */
-export const CONFIG_SCHEMA = schemaJson as JsonSchema;
+export const CONFIG_SCHEMA = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "stacks", "config.schema.json"), "utf8")) as JsonSchema;
 
 /**
  * Enums whose values the loader checks itself. The other enums' values are checked by the component that
@@ -99,6 +102,7 @@ const CONFIG_KEYS: readonly [string, string][] = [
     ["defaultNodePools.", "nodes."],
     ["Environment.podIdentityAssociations", "podIdentityAssociations"],
     ["Environment.tags", "tags"],
+    ["Environment.observability.", "observability."],
 ];
 
 /** The config key of a component setting (see CONFIG_KEYS); `aws:` and `eks-karpenter:` keys are already config keys. */

@@ -27,6 +27,9 @@ export class DevStack extends EnvironmentStack {
             protect: false,
             storageReclaimPolicy: ReclaimPolicy.Delete,
             karpenter: DEV_CONTROLLER,
+            // A week of logs; no node monitoring agent (a DaemonSet on every node).
+            observability: { logRetentionDays: 7, nodeMonitoringAgent: false },
+            requireAlertSubscribers: false,
             fixed: {},
             requiredClusterLogTypes: [],
         };

@@ -27,6 +27,9 @@ export class ProdStack extends EnvironmentStack {
             storageReclaimPolicy: ReclaimPolicy.Retain,
             // Two replicas: the standby takes over within seconds when the leader's pod goes.
             karpenter: { replicas: CONTROLLER_DEFAULTS.replicas, requests: { ...CONTROLLER_DEFAULTS.requests } },
+            // Logs kept a month; the node monitoring agent reports failing disks, kernels and networking.
+            observability: { logRetentionDays: 30, nodeMonitoringAgent: true },
+            requireAlertSubscribers: true,
             fixed: { endpointPublicAccess: false, secretsEncryption: true, protect: true, privateCluster: true },
             // Who did what to which object: the record an incident review starts from.
             requiredClusterLogTypes: [ClusterLogType.Audit],

@@ -15,6 +15,7 @@ import type { KarpenterLogLevel, KarpenterResources } from "../infra/karpenter/k
 import type { ExistingVpc, NatGateways } from "../infra/network/network";
 import type { AmiFamily, DataVolume, EbsVolume } from "../infra/nodes/ec2-node-class";
 import type { DevicePluginImage } from "../infra/nodes/nvidia-device-plugin";
+import type { ObservabilitySettings } from "../infra/observability/plan";
 
 /** The config of a dev or prod stack. */
 export interface StackConfig {
@@ -24,9 +25,11 @@ export interface StackConfig {
      */
     clusterName: string;
     /**
-     * `1.NN`, within the pinned Karpenter's support. Versions past standard support are in EKS extended
-     * support (6× the control-plane price): see [Kubernetes versions](#kubernetes-versions).
-     * @default the newest the pinned Karpenter supports
+     * `1.NN`, within the Karpenter version's support (its compatibility matrix); checked with
+     * `karpenter.version` and with a pinned `addons.versions.kube-proxy` (its build must be the cluster's
+     * minor). Past standard support a version is in EKS extended support (6× the control-plane price): see
+     * [Kubernetes versions](#kubernetes-versions) and [Upgrades](#upgrades).
+     * @default `1.35`
      */
     kubernetesVersion?: string;
     /** The VPC: created, or adopted with `existingVpc`. */
@@ -97,6 +100,8 @@ export interface StackConfig {
     deployerSecurityGroupIds?: string[];
     /** Karpenter's controller. */
     karpenter?: KarpenterConfig;
+    /** Logs, alarms and alerts of the cluster and its controller: see the Observability section. */
+    observability?: ObservabilitySettings;
     /** The default EC2NodeClass and NodePools. */
     nodes?: NodesConfig;
     /** EKS add-ons, the default StorageClass and workload namespaces: see [Add-ons](#cluster-add-ons-and-cost-controls). */
@@ -181,9 +186,9 @@ export interface KarpenterConfig {
      * @default `public.ecr.aws/karpenter/controller`
      */
     imageRepository?: string;
-    /** The controller image's tag. @default the pinned version */
+    /** The controller image's tag. @default the chart's tag of `karpenter.version` */
     imageTag?: string;
-    /** The pinned digest belongs to the pinned tag, so another tag without `imageDigest` is pulled by tag alone. @default the pinned tag's digest */
+    /** The pinned digest belongs to the pinned tag, so another tag without `imageDigest` is pulled by tag alone. @default that tag's digest */
     imageDigest?: string;
     /** The controller's log level. @default `info` */
     logLevel?: KarpenterLogLevel;
@@ -193,6 +198,19 @@ export interface KarpenterConfig {
      * @default `true` when some NodePool allows Spot (both stacks' pools do)
      */
     createSpotServiceLinkedRole?: boolean;
+    /**
+     * Node auto repair (the chart's `settings.featureGates.nodeRepair`, alpha in Karpenter 1.9): a node whose
+     * health conditions stay bad past their toleration is replaced without draining.
+     * @default `false`
+     */
+    nodeRepair?: boolean;
+    /**
+     * The Karpenter minor (`"1.9"`, `"1.14"`): its charts, controller image and digest, reference IAM policy,
+     * interruption rules and supported Kubernetes versions come from its table
+     * (`infra/model/karpenter-versions.ts`). See [Upgrades](#upgrades).
+     * @default `"1.9"`
+     */
+    version?: string;
 }
 
 /** `nodes.*`: the default EC2NodeClass and NodePools. */

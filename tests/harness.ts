@@ -1,4 +1,5 @@
 // The offline runner lives in offline/ (the plan command uses it too); the tests keep importing it from here.
+import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
@@ -36,3 +37,14 @@ export const PROD_NODES: Record<string, unknown> = JSON.parse(stackConfig(path.j
 
 /** Prod's `nodes` with the (opt-in) GPU pool turned on as the README says: `gpu` and the mirrored `devicePluginImage`. */
 export const PROD_GPU_NODES = { ...PROD_NODES, gpu: true, devicePluginImage: { repository: DEVICE_PLUGIN_MIRROR } };
+
+/**
+ * The error a program run fails with (the engine rejects once the registrations it started, its
+ * components, have settled). Fails when the run succeeds.
+ */
+export async function failure(run: Promise<unknown>): Promise<unknown> {
+    return run.then(
+        () => assert.fail("the program ran"),
+        (e: unknown) => e,
+    );
+}

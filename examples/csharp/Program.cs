@@ -107,6 +107,12 @@ return await Deployment.RunAsync(() =>
                 new EksKarpenter.Inputs.BudgetNotificationArgs { Threshold = 100, Type = EksKarpenter.BudgetNotificationType.Forecasted },
             },
         },
+        // Alarms, cost anomalies and the budget reach the alerts topic these addresses subscribe to.
+        Observability = new EksKarpenter.Inputs.ObservabilitySettingsArgs
+        {
+            Alerts = new EksKarpenter.Inputs.AlertSettingsArgs { EmailAddresses = { "platform-oncall@example.com" } },
+        },
+        Guardrails = new EksKarpenter.Inputs.GuardrailSettingsArgs { RequireAlertSubscribers = true },
         // The guides' 70 % Spot / 30 % On-Demand split, by a capacity-spread label across paired pools.
         Nodes = new EksKarpenter.Inputs.EnvironmentNodesArgs
         {

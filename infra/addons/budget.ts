@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
+import { EMAIL_ADDRESS, SNS_TOPIC_ARN } from "../model/observability";
 
 /** What a budget notification compares with its threshold. */
 export enum BudgetNotificationType {
@@ -46,6 +47,11 @@ export interface CostBudgetSettings {
 export interface CostBudgetArgs extends CostBudgetSettings {
     /** Physical budget name, unique in the account: at most 100 characters, no ':' or '\'. */
     budgetName: string;
+    /**
+     * The environment's alerts topic (its policy admits AWS Budgets): notified when `snsTopicArn` is unset,
+     * since AWS Budgets takes one SNS subscriber per notification. @default none
+     */
+    alertsTopicArn?: pulumi.Input<string>;
     /** Tags for the budget. @default {} */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -55,8 +61,6 @@ export const DEFAULT_BUDGET_NOTIFICATIONS: BudgetNotification[] = [
     { threshold: 100, type: BudgetNotificationType.Forecasted },
 ];
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/;
-const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /** Args with defaults applied and every value checked; throws ConfigError naming the setting. */
 export function resolveCostBudgetArgs(args: CostBudgetArgs) {
@@ -93,7 +97,7 @@ export function resolveCostBudgetArgs(args: CostBudgetArgs) {
     const emailAddresses = args.emailAddresses ?? [];
     emailAddresses.forEach((e, i) =>
         check(
-            typeof e === "string" && EMAIL.test(e),
+            typeof e === "string" && EMAIL_ADDRESS.test(e),
             `CostBudget.emailAddresses[${i}]`,
             e,
             "an e-mail address such as platform-team@example.com",
@@ -109,10 +113,10 @@ export function resolveCostBudgetArgs(args: CostBudgetArgs) {
         );
     }
     check(
-        emailAddresses.length > 0 || args.snsTopicArn !== undefined,
+        emailAddresses.length > 0 || args.snsTopicArn !== undefined || args.alertsTopicArn !== undefined,
         "CostBudget.emailAddresses",
         emailAddresses,
-        "at least one address, or an snsTopicArn: a notification needs a subscriber",
+        "at least one address, or an snsTopicArn (or the environment's alerts topic): a notification needs a subscriber",
     );
     const costAllocationTags = args.costAllocationTags ?? {};
     for (const [key, value] of Object.entries(costAllocationTags)) {
@@ -131,7 +135,7 @@ export function budgetNotifications(b: ResolvedCostBudget) {
         thresholdType: "PERCENTAGE",
         notificationType: n.type,
         subscriberEmailAddresses: b.emailAddresses.length > 0 ? b.emailAddresses : undefined,
-        subscriberSnsTopicArns: b.snsTopicArn !== undefined ? [b.snsTopicArn] : undefined,
+        subscriberSnsTopicArns: b.snsTopicArn !== undefined ? [b.snsTopicArn] : b.alertsTopicArn !== undefined ? [b.alertsTopicArn] : undefined,
     }));
 }
 

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CostBudget, CostBudgetSettings, resolveCostBudgetArgs } from "../addons/budget";
+import { CostBudget, CostBudgetSettings, budgetNotifications, resolveCostBudgetArgs } from "../addons/budget";
 import { AddonSettings, ClusterAddons, resolveClusterAddonsArgs } from "../addons/cluster-addons";
 import { WorkloadNamespace, WorkloadNamespaces, resolveWorkloadNamespacesArgs } from "../addons/namespaces";
 import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
@@ -27,6 +27,10 @@ import { KarpenterNodes, KarpenterNodesSettings, resolveKarpenterNodesArgs } fro
 import { nodePoolAllowsSpot, renderNodePool } from "../nodes/node-pool";
 import { DevicePluginImage, describeNvidiaDevicePlugin, devicePluginPools, resolveDevicePluginImage } from "../nodes/nvidia-device-plugin";
 import { SPOT_SERVICE_LINKED_ROLE } from "../model/service-linked-roles";
+import { VersionSettingNames, versionProblems } from "../model/kubernetes-versions";
+import { Observability } from "../observability/observability";
+import { ObservabilitySettings, describeObservability, observabilityEndpoints, resolveObservability } from "../observability/plan";
+import { UNKNOWN } from "../guardrails/types";
 import { AWS_REGIONS, isAwsRegion } from "../model/regions";
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "../model/eks";
 
@@ -118,6 +122,12 @@ export interface EnvironmentArgs {
     addons?: EnvironmentAddons;
     /** A monthly cost budget with notifications; it is named after the cluster. @default none */
     budget?: CostBudgetSettings;
+    /**
+     * Monitoring and alerts (README: Monitoring and alerts): controller logs in CloudWatch, an alerts topic,
+     * alarms on the controller's log, the interruption queue and node disks, cost anomaly detection, the node
+     * monitoring agent. The budget notifies the alerts topic unless it names its own. @default enabled, the defaults of ObservabilitySettings
+     */
+    observability?: ObservabilitySettings;
     /** Karpenter's EC2NodeClasses and NodePools: the classes and pools, or the default pools' options; the device plugin's image. */
     nodes: EnvironmentNodes;
     /** Tags for every AWS resource. @default {} */
@@ -133,6 +143,16 @@ export const DEFAULT_FARGATE_POD_LABELS = { "eks-karpenter.io/compute": "fargate
 
 /** Stands in, in what the guardrails check, for a value only deployment knows (a name, ARN or endpoint). */
 const KNOWN_AFTER_DEPLOYMENT = "(known after deployment)";
+
+/**
+ * How an Environment's version errors name the settings: as the components do, so that a stack names them
+ * by its config keys (`eks-karpenter:kubernetesVersion`, `eks-karpenter:karpenter.version`).
+ */
+const VERSION_SETTINGS: VersionSettingNames = {
+    kubernetesVersion: "Cluster.kubernetesVersion",
+    karpenterVersion: "Karpenter.version",
+    addonVersion: (addon) => `ClusterAddons.versions.${addon}`,
+};
 
 /** AWS's limit of tags on one resource, less what this program and Karpenter add to some (Name, discovery and Karpenter's own tags). */
 const MAX_USER_TAGS = 50 - 10;
@@ -227,8 +247,20 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     }
     const endpointsEnabled = args.endpoints?.enabled ?? privateCluster;
     const interruptionHandling = k.interruptionHandling ?? true;
+    const observability = errors.attempt(() =>
+        resolveObservability({
+            ...args.observability,
+            clusterName: args.cluster.clusterName,
+            tags: { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) },
+            interruptionQueue: interruptionHandling,
+            encryptLogs: cluster?.secretsEncryption ?? false,
+            settingPrefix: "Environment.observability",
+        }),
+    );
+    // Fargate's log router and the disk agent reach CloudWatch through endpoints in a private cluster.
+    const additionalEndpoints = [...new Set([...(args.endpoints?.additionalEndpoints ?? []), ...(observability ? observabilityEndpoints(observability) : [])])];
     const endpoints = {
-        additionalEndpoints: args.endpoints?.additionalEndpoints,
+        additionalEndpoints: additionalEndpoints.length > 0 ? additionalEndpoints : args.endpoints?.additionalEndpoints,
         interruptionHandling,
         podIdentity: true,
     };
@@ -252,6 +284,11 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const karpenter = errors.attempt(() =>
         resolveKarpenterArgs({ ...k, podLabels, clusterName: "", clusterEndpoint: "", region: "", controllerRoleArn: "" }),
     );
+    if (cluster && karpenter) {
+        for (const p of versionProblems({ kubernetesVersion: cluster.kubernetesVersion, karpenter: karpenter.release, addonVersions: args.addons?.versions ?? {} }, VERSION_SETTINGS)) {
+            errors.attempt(() => check(false, p.setting, p.value, p.allowed, p.mentions));
+        }
+    }
     const karpenterServiceAccount = karpenter ? `${karpenter.namespace}/${karpenter.serviceAccountName}` : undefined;
     const tags = { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) };
     errors.attempt(() => checkAwsTags(tags));
@@ -274,7 +311,11 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const namespacesArgs = { namespaces, reservedNamespaces: karpenter ? [karpenter.namespace] : [] };
     errors.attempt(() => resolveWorkloadNamespacesArgs(namespacesArgs));
     const budgetArgs = args.budget ? { ...args.budget, budgetName: `${args.cluster.clusterName}-monthly-cost`, tags } : undefined;
-    if (budgetArgs) errors.attempt(() => resolveCostBudgetArgs(budgetArgs));
+    // With alerts on, a budget that names no topic of its own notifies the alerts topic.
+    const budgetAlerts = (observability?.enabled ?? false) && budgetArgs?.snsTopicArn === undefined;
+    const budget = budgetArgs
+        ? errors.attempt(() => resolveCostBudgetArgs({ ...budgetArgs, alertsTopicArn: budgetAlerts ? KNOWN_AFTER_DEPLOYMENT : undefined }))
+        : undefined;
     // Role or instance profile are wired later; a stand-in of the right kind lets the set be checked now.
     // With no IAM endpoint the controller cannot create instance profiles: make the node's in advance.
     const createInstanceProfile = k.createInstanceProfile ?? privateCluster;
@@ -360,6 +401,8 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
                 name: `${name}-endpoints-${service}`,
                 inputs: { serviceName: endpointServiceName("aws", region!, service, type), vpcEndpointType: type },
             })),
+            ...describeObservability(`${name}-observability`, observability!, UNKNOWN),
+            ...(budget ? [{ type: TYPES.budget, name: `${name}-budget`, inputs: { notifications: budgetNotifications(budget) } }] : []),
             ...addonSpecs.map((spec) => ({
                 type: TYPES.addon,
                 name: `${name}-addons-${spec.name}`,
@@ -383,6 +426,8 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         addonsArgs,
         namespacesArgs,
         budgetArgs,
+        budgetAlerts,
+        observability: observability!,
         createInstanceProfile,
         createSpotServiceLinkedRole,
         nvidiaDevicePlugin,
@@ -520,10 +565,11 @@ export class Environment extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        const queueName = suffix.apply((s) => physicalName(base, "karpenter", s, 80));
         const queue = interruptionHandling
             ? new InterruptionQueue(
                   `${name}-interruption`,
-                  { queueName: suffix.apply((s) => physicalName(base, "karpenter", s, 80)), dnsSuffix, tags },
+                  { queueName, events: karpenterSettings.release.interruptionEvents, dnsSuffix, tags },
                   { parent: this },
               )
             : undefined;
@@ -538,6 +584,7 @@ export class Environment extends pulumi.ComponentResource {
                 serviceAccount: karpenterSettings.serviceAccountName,
                 roleName: iamName("karpenter"),
                 nodeRoleArn: nodeRole.roleArn,
+                karpenterVersion: karpenterSettings.release,
                 interruptionQueueArn: queue?.queueArn,
                 ...scope,
                 tags,
@@ -559,6 +606,27 @@ export class Environment extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        const observability = settings.observability.enabled
+            ? new Observability(
+                  `${name}-observability`,
+                  {
+                      ...args.observability,
+                      clusterName: base,
+                      clusterNameOutput: clusterName,
+                      tags,
+                      interruptionQueue: queue !== undefined,
+                      encryptLogs: settings.observability.encryptLogs,
+                      settingPrefix: "Environment.observability",
+                      kmsKeyArn: cluster.kmsKeyArn,
+                      podExecutionRoleName: fargate.podExecutionRoleName,
+                      nodeRoleName: nodeRole.roleName,
+                      // The configured name: an alarm needs no queue to exist, so it need not wait for it.
+                      interruptionQueueName: queue ? queueName : undefined,
+                      ...scope,
+                  },
+                  { parent: this, providers: { kubernetes: provider } },
+              )
+            : undefined;
         const imageCache = settings.imageCache
             ? new PublicEcrPullThroughCache(
                   `${name}-image-cache`,
@@ -589,7 +657,16 @@ export class Environment extends pulumi.ComponentResource {
             },
             { parent: this, providers: { kubernetes: provider } },
             // Also the endpoints and the image cache: without them a private cluster's controller cannot start.
-            { controllerDependsOn: [fargate, controllerRole, nodeRole, ...[queue, endpoints, imageCache].filter((r) => r !== undefined)] },
+            // And the log routing: Fargate's router reads its ConfigMap once, when the pod starts.
+            {
+                controllerDependsOn: [
+                    fargate,
+                    controllerRole,
+                    nodeRole,
+                    ...[queue, endpoints, imageCache].filter((r) => r !== undefined),
+                    ...(observability?.logRouting ?? []),
+                ],
+            },
         );
 
         // CoreDNS on Karpenter waits for the NodePools, which are created after the add-ons they wait for.
@@ -645,7 +722,9 @@ export class Environment extends pulumi.ComponentResource {
             parent: this,
             providers: { kubernetes: provider },
         });
-        const budget = budgetArgs ? new CostBudget(`${name}-budget`, budgetArgs, { parent: this }) : undefined;
+        const budget = budgetArgs
+            ? new CostBudget(`${name}-budget`, { ...budgetArgs, alertsTopicArn: settings.budgetAlerts ? observability?.alertsTopicArn : undefined }, { parent: this })
+            : undefined;
 
         environmentPartsOf.set(this, { cluster, karpenter, addons, guardrailOptions: settings.guardrails });
         this.clusterName = clusterName;

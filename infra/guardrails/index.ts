@@ -5,6 +5,7 @@
  *
  * Everything reachable from this file is free of package imports, so the policy pack can compile it.
  */
+import { alertsReachSomeone } from "./alerts";
 import { containerdStoreKept } from "./containerd";
 import { controllerPlacement, controllerQos } from "./controller";
 import { daemonSetsTolerateDisruption } from "./disruption";
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = [
     daemonSetsTolerateDisruption,
     spotInterruptionHandling,
     uniquePhysicalIdentity,
+    alertsReachSomeone,
 ];
 
 const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

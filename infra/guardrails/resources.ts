@@ -19,6 +19,11 @@ export const TYPES = {
     iamRole: "aws:iam/role:Role",
     iamPolicy: "aws:iam/policy:Policy",
     instanceProfile: "aws:iam/instanceProfile:InstanceProfile",
+    snsTopic: "aws:sns/topic:Topic",
+    snsTopicSubscription: "aws:sns/topicSubscription:TopicSubscription",
+    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    anomalySubscription: "aws:costexplorer/anomalySubscription:AnomalySubscription",
+    budget: "aws:budgets/budget:Budget",
 } as const;
 
 /** Helm releases and charts: the Karpenter controller is installed by one of them. */

@@ -95,6 +95,11 @@ export interface GuardrailSettings {
      * a network stack of its own. @default []
      */
     externalVpcEndpoints?: string[];
+    /**
+     * Alerts must reach someone (rule alerts-reach-someone): alarms with actions, topics with subscribers,
+     * budgets notifying a topic. Production stacks set it. @default false
+     */
+    requireAlertSubscribers?: boolean;
 }
 
 /** Every option of the guardrails, set: what the rules read. */
@@ -106,6 +111,7 @@ export const DEFAULT_OPTIONS: Readonly<GuardrailOptions> = Object.freeze({
     minSpotInstanceFamilies: 3,
     maxHopLimit: 1,
     externalVpcEndpoints: [],
+    requireAlertSubscribers: false,
 });
 
 /** What a rule found wrong with one resource. */

@@ -24,6 +24,8 @@ export interface KarpenterValuesInput {
     resources: ControllerResources;
     replicas: number;
     spotToSpotConsolidation: boolean;
+    /** The nodeRepair feature gate. */
+    nodeRepair: boolean;
     /**
      * Controller image, set in full: Helm merges values over the chart's, so a digest left out would keep
      * the chart's (the pinned tag's) digest; none is sent as "" (pulled by tag). The chart's own when undefined.
@@ -62,7 +64,7 @@ export function karpenterValues(v: KarpenterValuesInput): Record<string, unknown
             clusterEndpoint: v.clusterEndpoint,
             interruptionQueue: v.interruptionQueueName ?? "",
             isolatedVPC: v.isolatedVPC,
-            featureGates: { spotToSpotConsolidation: v.spotToSpotConsolidation },
+            featureGates: { spotToSpotConsolidation: v.spotToSpotConsolidation, nodeRepair: v.nodeRepair },
         },
     };
 }

@@ -43,6 +43,7 @@ export const COMPONENT_REGISTRY = {
     WorkloadNamespaces: { formerModule: "addons", public: false },
     CostBudget: { formerModule: "addons", public: false },
     IrsaRole: { formerModule: "iam", public: false },
+    Observability: { formerModule: "index", public: false },
 } as const satisfies Record<string, ComponentEntry>;
 
 export type ComponentName = keyof typeof COMPONENT_REGISTRY;

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { DISCOVERY_TAG } from "../cluster/cluster";
 import { check } from "../errors";
+import { IMAGE_GC_DEFAULTS } from "../model/observability";
 import { VERSIONS } from "../versions";
 import { containerdVolumePart, multipartUserData } from "./user-data";
 import { checkInteger, checkObjectName, checkTagKey } from "./validation";
@@ -37,6 +38,14 @@ export interface DataVolume extends EbsVolume {
     deviceName?: string;
 }
 
+/** Kubelet image garbage collection thresholds, percent of the image filesystem. */
+export interface ImageGcSettings {
+    /** Usage above which kubelet deletes unused images. @default 85 */
+    highThresholdPercent?: number;
+    /** Usage kubelet collects down to. @default 80 */
+    lowThresholdPercent?: number;
+}
+
 /** The settings of one EC2NodeClass, less what the cluster decides (its name, the node role). */
 export interface NodeClassSettings {
     /** Kubernetes name of the EC2NodeClass; NodePools refer to it. A DNS-1123 subdomain. */
@@ -61,6 +70,14 @@ export interface NodeClassSettings {
      * @default 200 GiB, 10000 IOPS, 500 MiB/s at /dev/xvdb
      */
     dataVolume?: DataVolume;
+    /**
+     * Kubelet image garbage collection (the EC2NodeClass `kubelet` thresholds, percent of the image
+     * filesystem: the containerd volume on AL2023, the data volume on Bottlerocket). Above `highThresholdPercent`
+     * kubelet deletes unused images until usage is below `lowThresholdPercent`; both stay under the containerd
+     * volume's usage alarm (90 %), so the volume cleans itself first.
+     * @default { highThresholdPercent: 85, lowThresholdPercent: 80 }
+     */
+    imageGC?: ImageGcSettings;
     /** KMS key (ID, alias or ARN) that encrypts both volumes. @default the account's EBS default key */
     kmsKeyId?: pulumi.Input<string>;
     /** Tags for the instances, volumes and network interfaces Karpenter creates (cost allocation). @default {} */
@@ -152,12 +169,26 @@ export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
     const tags = args.tags ?? {};
     for (const key of Object.keys(tags)) checkTagKey(`${at}.tags`, key);
 
+    const imageGC = {
+        highThresholdPercent: args.imageGC?.highThresholdPercent ?? IMAGE_GC_DEFAULTS.highThresholdPercent,
+        lowThresholdPercent: args.imageGC?.lowThresholdPercent ?? IMAGE_GC_DEFAULTS.lowThresholdPercent,
+    };
+    checkInteger(`${at}.imageGC.highThresholdPercent`, imageGC.highThresholdPercent, 1, 100, "percent of the image filesystem");
+    checkInteger(`${at}.imageGC.lowThresholdPercent`, imageGC.lowThresholdPercent, 0, 99, "percent of the image filesystem");
+    check(
+        imageGC.highThresholdPercent > imageGC.lowThresholdPercent,
+        `${at}.imageGC.lowThresholdPercent`,
+        imageGC.lowThresholdPercent,
+        `below highThresholdPercent (${imageGC.highThresholdPercent}): kubelet collects from high down to low`,
+    );
+
     return {
         ...args,
         amiFamily,
         amiAlias,
         rootVolume: { ...rootVolume, deviceName: ROOT_DEVICE, kubelet: !family.kubeletOnData },
         dataVolume: { ...dataVolume, deviceName: dataDevice, kubelet: family.kubeletOnData },
+        imageGC,
         tags,
     };
 }
@@ -211,6 +242,7 @@ export function renderEC2NodeClass(args: pulumi.Unwrap<EC2NodeClassArgs>) {
             blockDeviceMappings: [mapping(a.rootVolume), mapping(a.dataVolume)],
             // IMDSv2 only, and one hop: containers (one hop further) cannot use the node role's credentials.
             metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
+            kubelet: { imageGCHighThresholdPercent: a.imageGC.highThresholdPercent, imageGCLowThresholdPercent: a.imageGC.lowThresholdPercent },
             ...(Object.keys(a.tags).length > 0 ? { tags: a.tags } : {}),
             ...(a.amiFamily === AmiFamily.AL2023 ? { userData: multipartUserData([containerdVolumePart(a.dataVolume.deviceName)]) } : {}),
         },

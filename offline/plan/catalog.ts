@@ -11,6 +11,7 @@ import { ADDON_NAMESPACE, COREDNS_POD_LABELS, EBS_CSI_CONTROLLER_POD_LABELS } fr
 import { CONTROLLER_DEFAULTS } from "../../infra/karpenter/karpenter";
 import { parseQuantity } from "../../infra/karpenter/quantity";
 import { GIB, ONE, toNumber } from "../../infra/model/quantity";
+import { DISK_AGENT } from "../../infra/observability/observability";
 import type { Registered } from "../runner";
 import * as review from "./review";
 import { EKS_STANDARD_SUPPORT_END, HOURS_PER_MONTH, RegionPrices, fargateSize } from "./prices";
@@ -44,6 +45,19 @@ export interface TypeEntry {
     cost?: (r: Registered, ctx: CostContext) => CostLine[];
     /** A cost that depends on use rather than on what is created: printed as a note. */
     note?: (r: Registered, ctx: CostContext) => string | undefined;
+}
+
+/** Log volume assumed of the Fargate pods (the Karpenter controller at info level, CoreDNS), GB a month. */
+const ASSUMED_FARGATE_LOG_GB_MONTH = 1;
+
+/**
+ * Custom metrics the node-disk agent publishes per cluster: `disk_used_percent` of two paths, each with the
+ * `path` dimension alone (aggregated) and with `path` and `fstype`.
+ */
+const DISK_AGENT_METRICS = 4;
+
+function round2(n: number): number {
+    return Math.round(n * 100) / 100;
 }
 
 /** Minutes assumed for a custom resource type with no entry; the plan names such types. */
@@ -176,8 +190,42 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
     "aws:cloudwatch/eventRule:EventRule": { show: { event: (i) => safeJson(i.eventPattern)?.["detail-type"] } },
     "aws:cloudwatch/logGroup:LogGroup": {
         show: { name: "name", "retention (days)": "retentionInDays" },
-        note: (r, ctx) => `CloudWatch Logs (${r.name}): ${usd(ctx.prices.logsIngestGb)}/GB ingested, ${usd(ctx.prices.logsStorageGbMonth)}/GB-month stored.`,
+        note: (r, ctx) => {
+            const stored = Math.min(1, (r.inputs.retentionInDays ?? 30) / 30) * ASSUMED_FARGATE_LOG_GB_MONTH;
+            const monthly = ASSUMED_FARGATE_LOG_GB_MONTH * ctx.prices.logsIngestGb + stored * ctx.prices.logsStorageGbMonth;
+            return (
+                `CloudWatch Logs (${r.name}): ${usd(ctx.prices.logsIngestGb)}/GB ingested, ${usd(ctx.prices.logsStorageGbMonth)}/GB-month stored; ` +
+                `assuming ${ASSUMED_FARGATE_LOG_GB_MONTH} GB a month from the Fargate pods (the controller at info level, CoreDNS) kept ${r.inputs.retentionInDays ?? "forever"} days: about ${usd(round2(monthly))} a month.`
+            );
+        },
     },
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": {
+        show: { pattern: "pattern", metric: (i) => `${i.metricTransformation?.namespace}/${i.metricTransformation?.name}` },
+        note: (r, ctx) =>
+            `CloudWatch metric (${r.name}): a custom metric, ${usd(ctx.prices.customMetricMonth)} a month in each month it records a match ` +
+            "(a log-derived metric is billed only while the filter publishes it).",
+    },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": {
+        show: {
+            metric: (i) => `${i.namespace}/${i.metricName}`,
+            dimensions: "dimensions",
+            when: (i) => `${i.statistic} ${i.comparisonOperator} ${i.threshold} over ${i.period}s`,
+        },
+        cost: (_r, ctx) => [{ item: "CloudWatch alarm", detail: `${usd(ctx.prices.cloudwatchAlarmMonth)}/alarm-month (standard resolution)`, monthly: ctx.prices.cloudwatchAlarmMonth }],
+    },
+    "aws:sns/": { minutes: 0.1 },
+    "aws:sns/topic:Topic": { show: { name: "name" }, note: (r) => `SNS (${r.name}): e-mail notifications, the first 1,000 a month free; an alarm sends a few: negligible.` },
+    "aws:sns/topicPolicy:TopicPolicy": { show: { statements: (i) => review.statements(i.policy) } },
+    "aws:sns/topicSubscription:TopicSubscription": { show: { protocol: "protocol", endpoint: "endpoint" } },
+    "aws:costexplorer/": { minutes: 0.1 },
+    "aws:costexplorer/anomalyMonitor:AnomalyMonitor": {
+        show: { type: "monitorType", specification: (i) => safeJson(i.monitorSpecification) },
+        note: (r) => `Cost Anomaly Detection (${r.name}): monitors and subscriptions are free.`,
+    },
+    "aws:costexplorer/anomalySubscription:AnomalySubscription": {
+        show: { frequency: "frequency", threshold: (i) => i.thresholdExpression?.dimension?.values?.[0] && `impact >= $${i.thresholdExpression.dimension.values[0]}` },
+    },
+    "aws:kms/keyPolicy:KeyPolicy": { minutes: 0.1, show: { statements: (i) => review.statements(i.policy) } },
     "aws:kms/key:Key": {
         minutes: 0.1,
         show: { rotation: "enableKeyRotation", "deletion window (days)": "deletionWindowInDays" },
@@ -284,6 +332,14 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
         },
     },
     "kubernetes:core/v1:ResourceQuota": { show: { hard: "spec.hard" } },
+    "kubernetes:apps/v1:DaemonSet": {
+        show: { image: "spec.template.spec.containers[0].image", requests: (i) => i.spec?.template?.spec?.containers?.[0]?.resources?.requests },
+        cost: (r, ctx) =>
+            r.inputs.metadata?.name === DISK_AGENT.name
+                ? [{ item: "CloudWatch custom metrics (node disks)", detail: `${DISK_AGENT_METRICS} metrics × ${usd(ctx.prices.customMetricMonth)}/metric-month`, monthly: DISK_AGENT_METRICS * ctx.prices.customMetricMonth }]
+                : [],
+        note: (r) => `DaemonSet ${r.inputs.metadata?.name}: its requests are taken on every node Karpenter launches (in the nodes' price, not the baseline).`,
+    },
     "kubernetes:core/v1:LimitRange": {
         show: { limits: (i) => i.spec?.limits?.map((l: Inputs) => `${l.type}: default ${JSON.stringify(l.default ?? {})}, request ${JSON.stringify(l.defaultRequest ?? {})}`) },
     },

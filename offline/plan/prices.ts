@@ -38,6 +38,10 @@ export interface RegionPrices {
     logsIngestGb: number;
     /** CloudWatch Logs storage, per GB-month. */
     logsStorageGbMonth: number;
+    /** A standard-resolution CloudWatch metric alarm, per alarm-month. */
+    cloudwatchAlarmMonth: number;
+    /** A custom CloudWatch metric (first 10,000), per metric-month. */
+    customMetricMonth: number;
 }
 
 /** Where a price was checked, and when: one row per price (or group of prices) of the table. */
@@ -135,6 +139,14 @@ export const PRICES: { asOf: string; sources: PriceSource[]; regions: Record<str
                 "us-east-1 $0.50/GB ingestion and $0.03/GB-month storage confirmed in https://c3x.dev/blog/cloudwatch-logs-cost-optimization (us-east-1, 2026-06); " +
                 "eu-west-1 ($0.57, $0.03) and ap-southeast-1 ($0.70, $0.033) not found: searched pages for CloudWatch Logs ingestion and storage in Ireland and Singapore",
         },
+        {
+            prices: ["cloudwatchAlarmMonth", "customMetricMonth"],
+            page: "https://aws.amazon.com/cloudwatch/pricing/",
+            checked:
+                "$0.10 per standard alarm-month confirmed in https://c3x.dev/resources/aws/aws_cloudwatch_metric_alarm (read 2026-12); $0.30 per custom " +
+                "metric-month for the first 10,000 in https://cal53.calculator.city/cloudwatch-custom-metrics-calculator/ (read 2026-12); neither names a " +
+                "regional difference, and no eu-west-1 or ap-southeast-1 figure was found: the us-east-1 rates are carried to both",
+        },
     ],
     regions: {
         "us-east-1": {
@@ -153,6 +165,8 @@ export const PRICES: { asOf: string; sources: PriceSource[]; regions: Record<str
             ecrStorageGbMonth: 0.1,
             logsIngestGb: 0.5,
             logsStorageGbMonth: 0.03,
+            cloudwatchAlarmMonth: 0.1,
+            customMetricMonth: 0.3,
         },
         "eu-west-1": {
             eksClusterHour: 0.1,
@@ -170,6 +184,8 @@ export const PRICES: { asOf: string; sources: PriceSource[]; regions: Record<str
             ecrStorageGbMonth: 0.1,
             logsIngestGb: 0.57,
             logsStorageGbMonth: 0.03,
+            cloudwatchAlarmMonth: 0.1,
+            customMetricMonth: 0.3,
         },
         "ap-southeast-1": {
             eksClusterHour: 0.1,
@@ -187,6 +203,8 @@ export const PRICES: { asOf: string; sources: PriceSource[]; regions: Record<str
             ecrStorageGbMonth: 0.1,
             logsIngestGb: 0.7,
             logsStorageGbMonth: 0.033,
+            cloudwatchAlarmMonth: 0.1,
+            customMetricMonth: 0.3,
         },
     },
 };

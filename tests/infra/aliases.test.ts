@@ -19,6 +19,8 @@ const TOKENS_BEFORE = [
     "eks-karpenter:cluster:Cluster",
     "eks-karpenter:iam:IrsaRole",
     "eks-karpenter:index:Environment",
+    // New with the index module: its token is its own, no alias.
+    "eks-karpenter:index:Observability",
     "eks-karpenter:karpenter:InterruptionQueue",
     "eks-karpenter:karpenter:Karpenter",
     "eks-karpenter:karpenter:KarpenterControllerRole",

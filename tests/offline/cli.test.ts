@@ -39,8 +39,12 @@ describe("npm run plan", () => {
         assert.equal(json.criticalPath.steps.at(-1).name, "prod-nodes-arm64");
         // The control plane's line moves with the date (standard or extended support); these do not.
         const lines = json.cost.lines.filter((l: { item: string }) => l.item !== "EKS control plane");
-        assert.equal(lines.length, 12, "KMS key, 8 interface endpoints, Karpenter's, the EBS CSI controller's and CoreDNS's Fargate pods (no always-on node)");
-        assert.equal(Math.round(lines.reduce((sum: number, l: { monthly: number }) => sum + l.monthly, 0) * 100) / 100, 310.85);
+        assert.equal(
+            lines.length,
+            24,
+            "KMS key, 10 interface endpoints, Karpenter's, the EBS CSI controller's and CoreDNS's Fargate pods (no always-on node), 9 alarms, the disk metrics",
+        );
+        assert.equal(Math.round(lines.reduce((sum: number, l: { monthly: number }) => sum + l.monthly, 0) * 100) / 100, 361.13);
         assert.deepEqual(json.violations, []);
         assert.deepEqual(json.warnings, []);
         assert.match(r.stderr, /plan: \d+ resources registered in [\d.]+ s/);

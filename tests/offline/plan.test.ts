@@ -1,3 +1,4 @@
+import { CONTROLLER_LOG_ALARMS } from "../../infra/model/observability";
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CostEstimate } from "../../offline/plan/cost";
@@ -28,6 +29,7 @@ const COMPONENT = {
     ClusterAddons: "eks-karpenter:index:ClusterAddons",
     WorkloadNamespaces: "eks-karpenter:index:WorkloadNamespaces",
     CostBudget: "eks-karpenter:index:CostBudget",
+    Observability: "eks-karpenter:index:Observability",
 };
 
 // Before 2027-03-27, the end of standard support of 1.35 (both stacks), so the figures do not move with the calendar.
@@ -91,7 +93,8 @@ const STACKS = {
 };
 
 /** The interface endpoints of a private cluster with interruption handling and Pod Identity (the EBS CSI driver's). */
-const INTERFACE_ENDPOINTS = ["ec2", "ecr.api", "ecr.dkr", "sts", "ssm", "eks", "sqs", "eks-auth"];
+// `logs` and `monitoring`: Fargate's log router and the node-disk agent reach CloudWatch through them.
+const INTERFACE_ENDPOINTS = ["ec2", "ecr.api", "ecr.dkr", "sts", "ssm", "eks", "sqs", "eks-auth", "logs", "monitoring"];
 
 for (const stack of ["dev", "prod"] as const) {
     const expected = STACKS[stack];
@@ -128,15 +131,18 @@ for (const stack of ["dev", "prod"] as const) {
                     `${COMPONENT.ClusterAddons} ${stack}-addons`,
                     `${COMPONENT.WorkloadNamespaces} ${stack}-namespaces`,
                     `${COMPONENT.CostBudget} ${stack}-budget`,
+                    `${COMPONENT.Observability} ${stack}-observability`,
                 ].sort(),
             );
             assert.deepEqual(
                 labels(node(COMPONENT.KarpenterNodes).children),
                 [`${COMPONENT.EC2NodeClass} ${stack}-nodes-default`, ...expected.pools.map((p) => `${COMPONENT.NodePool} ${stack}-nodes-${p}`)].sort(),
             );
+            // The node monitoring agent in prod only (observability.nodeMonitoringAgent, the profile's choice).
             assert.deepEqual(nodes("aws:eks/addon:Addon").map((n) => n.settings.addon).sort(), [
                 "aws-ebs-csi-driver",
                 "coredns",
+                ...(stack === "prod" ? ["eks-node-monitoring-agent"] : []),
                 "eks-pod-identity-agent",
                 "kube-proxy",
                 "vpc-cni",
@@ -296,10 +302,28 @@ for (const stack of ["dev", "prod"] as const) {
                           // $0.011 per endpoint-zone-hour × 3 zones × 730 h
                           ...INTERFACE_ENDPOINTS.map((s) => [`Interface endpoint com.amazonaws.eu-west-1.${s}`, `prod-endpoints-${s.replace(".", "-")}`, 24.09]),
                       ];
-            assert.deepEqual(cost.lines.map((l) => [l.item, l.resource.name, l.monthly]).sort(), [...fixed, coreDns, ...own].sort());
-            assert.equal(cost.totalMonthly, stack === "dev" ? 158.36 : 383.85);
+            // Monitoring: $0.10 per alarm-month (five on the controller's log, two on the queue, two on node disks), and the
+            // disk agent's four custom metrics at $0.30.
+            const alarms = [...CONTROLLER_LOG_ALARMS.map((a) => `log-${a.id}`), "queue-oldest-message", "queue-visible-messages", "disk-root", "disk-containerd"];
+            const monitoring = [
+                ...alarms.map((a) => ["CloudWatch alarm", `${stack}-observability-${a}`, 0.1]),
+                ["CloudWatch custom metrics (node disks)", `${stack}-observability-disk-agent`, 1.2],
+            ];
+            assert.deepEqual(cost.lines.map((l) => [l.item, l.resource.name, l.monthly]).sort(), [...fixed, coreDns, ...own, ...monitoring].sort());
+            // dev: 158.36 + 2.10 monitoring; prod: 383.85 + 2.10 monitoring + the logs and monitoring endpoints (2 × 24.09).
+            assert.equal(cost.totalMonthly, stack === "dev" ? 160.46 : 434.13);
             const notes = cost.notes.map((n) => n.slice(0, n.indexOf(":"))).sort();
-            assert.deepEqual(notes, (stack === "dev" ? ["Saving", "SQS"] : ["CloudWatch Logs", "ECR pull-through cache (prod-image-cache)", "SQS"]).sort());
+            const monitoringNotes = [
+                `CloudWatch Logs (${stack}-observability-fargate)`,
+                ...CONTROLLER_LOG_ALARMS.map((a) => `CloudWatch metric (${stack}-observability-log-${a.id})`),
+                `Cost Anomaly Detection (${stack}-observability-cost-anomaly)`,
+                "DaemonSet node-disk-agent",
+                `SNS (${stack}-observability-alerts)`,
+            ];
+            assert.deepEqual(
+                notes,
+                [...(stack === "dev" ? ["Saving", "SQS"] : ["CloudWatch Logs", "ECR pull-through cache (prod-image-cache)", "SQS"]), ...monitoringNotes].sort(),
+            );
             if (stack === "dev") assert.ok(cost.notes.some((n) => /^Saving: dev-karpenter runs 1 × 250m CPU \/ 768Mi instead of the library's 2 × 1 \/ 1Gi: \$61\.45 a month less\. Trade-off: /.test(n)));
             assert.ok(cost.assumptions.some((a) => a.startsWith("730 hours a month")));
         });

@@ -50,7 +50,8 @@ const CHANGES: [string, Record<string, unknown>, (p: Plan) => unknown, unknown, 
             "ACTUAL > 80 % → platform-team@example.com, finops@example.com, arn:aws:sns:eu-west-1:123456789012:prod-cost-alerts | " +
             "ACTUAL > 100 % → platform-team@example.com, finops@example.com, arn:aws:sns:eu-west-1:123456789012:prod-cost-alerts | " +
             "FORECASTED > 100 % → platform-team@example.com, finops@example.com, arn:aws:sns:eu-west-1:123456789012:prod-cost-alerts",
-        "ACTUAL > 90 % → oncall@example.com"],
+        // A budget that names no topic of its own notifies the environment's alerts topic.
+        "ACTUAL > 90 % → oncall@example.com, arn:aws:sns:eu-west-1:123456789012:eks-karpenter-prod-alerts"],
     ["namespace quotas", { addons: { coreDns: { placement: "fargate", replicas: 3 }, namespaces: [{ name: "payments", quota: { cpu: "8", memory: "16Gi", pods: 50 } }] } },
         (p) => (setting(p, "prod-namespaces-payments", "hard") as Record<string, string>)["requests.cpu"], "64", "8"],
     ["network.cidrBlock (security-group rules)", { network: { cidrBlock: "10.30.0.0/16", zoneCount: 3 } },

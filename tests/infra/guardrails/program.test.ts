@@ -4,21 +4,10 @@ import { describe, it } from "node:test";
 import { ConfigError } from "../../../infra/errors";
 import { TYPES, validate } from "../../../infra/guardrails";
 import { GuardrailError } from "../../../infra/guardrails/enforce";
-import { lastRegistrations, runProgram } from "../../harness";
+import { failure, lastRegistrations, runProgram } from "../../harness";
 import { checkGuardrails } from "../../../offline/plan/guardrails";
 
 const ROLE = "arn:aws:iam::123456789012:role/some-role";
-
-/**
- * The error a program run fails with (the engine rejects once the registrations it started, its
- * components, have settled). Fails when the run succeeds.
- */
-async function failure(run: Promise<unknown>): Promise<unknown> {
-    return run.then(
-        () => assert.fail("the program ran"),
-        (e: unknown) => e,
-    );
-}
 
 /** Custom (cloud) resources the engine received while `run` ran (and failed). */
 async function customRegistrations(run: () => Promise<unknown>): Promise<string[]> {
@@ -36,7 +25,8 @@ describe("guardrails in the stack program", () => {
             // Not vacuous: the resources the rules read are there.
             assert.match(program.one(TYPES.helmRelease, `${stack}-karpenter`).inputs.chart, /\/karpenter$/);
             assert.equal(program.ofType(TYPES.fargateProfile).length, 1, "one profile for Karpenter, the EBS CSI controller and CoreDNS");
-            assert.ok(program.ofType(TYPES.nodePool).length >= 2 && program.ofType(TYPES.addon).length === 5);
+            // Five add-ons of ClusterAddons, and in prod the node monitoring agent.
+            assert.ok(program.ofType(TYPES.nodePool).length >= 2 && program.ofType(TYPES.addon).length === (stack === "prod" ? 6 : 5));
         });
     }
 

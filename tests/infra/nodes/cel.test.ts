@@ -185,9 +185,13 @@ describe("every rule holds on every object the stacks render, and on variants th
 
     test("every rule of the three CRDs was evaluated on at least one of them", () => {
         assert.deepEqual(neverEvaluated(objects), []);
-        // Negative control: the stacks' own objects alone leave the rules of fields they never set unevaluated.
+        // Negative control: the stacks' own objects alone leave the rules of fields they never set unevaluated
+        // (eviction thresholds); the image GC rule on spec.kubelet they do reach (their imageGC thresholds).
         const fromStacks = neverEvaluated(objects.filter(([what]) => /^(dev|prod)/.test(what)));
-        assert.ok(fromStacks.some((id) => id.includes(" spec.kubelet ")), fromStacks.join("\n"));
+        assert.ok(fromStacks.some((id) => id.includes(" spec.kubelet.evictionHard ")), fromStacks.join("\n"));
+        const imageGcRule = celRules(EC2_NODE_CLASS_CRD).find((r) => r.id.includes(" spec.kubelet ") && r.id.includes("imageGCHighThresholdPercent"));
+        assert.ok(imageGcRule, "the CRD's image GC rule");
+        assert.ok(!fromStacks.includes(imageGcRule.id), "the stacks' image GC thresholds meet the CRD's rule");
     });
 });
 
