@@ -7,7 +7,8 @@
  *
  * What a property's declaration becomes: `string`, `number`, `boolean`; `X[]` an array; `Record<string, X>`
  * a map; an enum its values (`title`: the enum's name); an interface (with the interfaces it extends) an
- * object of its properties that refuses other keys; `pulumi.Input<X>` is X (config is plain data); `| undefined`
+ * object of its properties that refuses other keys (an interface may extend `Pick<X, "a" | "b">` to take X's
+ * documented properties a and b); `pulumi.Input<X>` is X (config is plain data); `| undefined`
  * is dropped. Its doc comment is the description, followed by its `@default`; `@integer`, `@minimum n` and
  * `@maximum n` tags add those constraints. Anything else (unions, intersections, functions) is refused, so
  * a schema never quietly says less than the type.
@@ -77,6 +78,21 @@ function objectSchema(checker: ts.TypeChecker, declaration: ts.InterfaceDeclarat
 function membersOf(checker: ts.TypeChecker, declaration: ts.InterfaceDeclaration): ts.PropertySignature[] {
     const inherited = (declaration.heritageClauses ?? []).flatMap((clause) =>
         clause.types.flatMap((t) => {
+            // `Pick<X, "a" | "b">`: X's properties a and b, with X's docs.
+            if (t.expression.getText() === "Pick" && t.typeArguments?.length === 2 && ts.isTypeReferenceNode(t.typeArguments[0])) {
+                const picked = t.typeArguments[1];
+                const keys = (ts.isUnionTypeNode(picked) ? picked.types : [picked]).map((k) =>
+                    ts.isLiteralTypeNode(k) && ts.isStringLiteral(k.literal) ? k.literal.text : undefined,
+                );
+                const from = declarationOf(checker, t.typeArguments[0].typeName);
+                if (from === undefined || !ts.isInterfaceDeclaration(from) || keys.includes(undefined)) {
+                    throw new Error(`${declaration.name.text} extends ${t.getText()}: Pick of an interface by string literals only`);
+                }
+                const members = membersOf(checker, from);
+                const missing = keys.filter((k) => !members.some((m) => m.name.getText() === k));
+                if (missing.length > 0) throw new Error(`${declaration.name.text} extends ${t.getText()}: ${from.name.text} has no ${missing.join(", ")}`);
+                return members.filter((m) => keys.includes(m.name.getText()));
+            }
             const base = declarationOf(checker, t.expression);
             if (base === undefined || !ts.isInterfaceDeclaration(base)) throw new Error(`${declaration.name.text} extends ${t.getText()}, which is no interface`);
             return membersOf(checker, base);

@@ -9,16 +9,20 @@
 import type { CostBudgetSettings } from "../infra/addons/budget";
 import type { AddonSettings } from "../infra/addons/cluster-addons";
 import type { WorkloadNamespace } from "../infra/addons/namespaces";
-import type { AccessEntrySettings, ClusterLogType, ClusterSupportType } from "../infra/cluster/cluster";
+import type { ClusterLogType, ClusterSettings } from "../infra/cluster/cluster";
 import type { PodIdentityAssociation } from "../infra/iam/pod-identity";
-import type { KarpenterLogLevel, KarpenterResources } from "../infra/karpenter/karpenter";
-import type { ExistingVpc, NatGateways } from "../infra/network/network";
+import type { KarpenterLogLevel, KarpenterResources, KarpenterSettings } from "../infra/karpenter/karpenter";
+import type { NetworkSettings } from "../infra/network/network";
 import type { AmiFamily, DataVolume, EbsVolume } from "../infra/nodes/ec2-node-class";
 import type { DevicePluginImage } from "../infra/nodes/nvidia-device-plugin";
 import type { ObservabilitySettings } from "../infra/observability/plan";
 
-/** The config of a dev or prod stack. */
-export interface StackConfig {
+/**
+ * The config of a dev or prod stack. The cluster's access and upgrade keys are ClusterSettings' own, as
+ * documented there.
+ */
+export interface StackConfig
+    extends Pick<ClusterSettings, "bootstrapClusterCreatorAdminPermissions" | "supportType" | "accessEntries" | "deployerCidrs" | "deployerSecurityGroupIds"> {
     /**
      * 1–100 letters, digits, `-`, `_`. Names tag conditions in IAM, discovery tags.
      * @default required
@@ -63,41 +67,6 @@ export interface StackConfig {
      * @default `false` / `true` (fixed)
      */
     protect?: boolean;
-    /**
-     * The identity that creates the cluster gets cluster-admin through an access entry EKS makes (outside
-     * Pulumi's state). With access entries only, that identity is the only one that can reach a new cluster:
-     * if it is a CI role, give people `accessEntries`. With `false`, `accessEntries` must hold a cluster-wide
-     * `cluster-admin` that this program runs as. Changing it replaces the cluster. Listing the creator in
-     * `accessEntries` while this is `true` fails on AWS (the entry exists).
-     * @default `true`
-     */
-    bootstrapClusterCreatorAdminPermissions?: boolean;
-    /**
-     * What EKS does when the version leaves standard support: stay at 6× the control-plane price, or upgrade
-     * automatically (possibly past the versions the pinned Karpenter supports). The plan prices it.
-     * @default `EXTENDED` (EKS's default)
-     */
-    supportType?: ClusterSupportType;
-    /**
-     * Who else may use the cluster: an IAM role or user ARN of the stack's partition (not an assumed-role
-     * session), once each; `policy` one of `cluster-admin` (AmazonEKSClusterAdminPolicy), `admin`
-     * (AmazonEKSAdminPolicy), `edit` (AmazonEKSEditPolicy), `view` (AmazonEKSViewPolicy); `namespaces` scopes
-     * it (unset: the whole cluster; `cluster-admin` is cluster-wide only). An `aws.eks.AccessEntry` and
-     * `AccessPolicyAssociation` each, named after the principal. Prod's file shows an admin and a read-only
-     * role, commented out.
-     * @default `[]`
-     */
-    accessEntries?: AccessEntrySettings[];
-    /**
-     * IPv4 CIDRs: HTTPS (443) into the EKS-managed cluster security group from the networks that run `pulumi`
-     * or `kubectl` (a CI runner's subnet, a VPN, a peered VPC). With a private endpoint that group admits only
-     * itself, so without a rule even a runner inside the VPC times out. One
-     * `aws.vpc.SecurityGroupIngressRule` each, named after the CIDR.
-     * @default `[]` / prod's file: its VPC, `10.20.0.0/16`
-     */
-    deployerCidrs?: string[];
-    /** The same as `deployerCidrs`, for deployers in a security group (`sg-…`: a runner in the VPC or a peered one). @default `[]` */
-    deployerSecurityGroupIds?: string[];
     /** Karpenter's controller. */
     karpenter?: KarpenterConfig;
     /** Logs, alarms and alerts of the cluster and its controller: see the Observability section. */
@@ -117,32 +86,9 @@ export interface StackConfig {
     tags?: Record<string, string>;
 }
 
-/** `network.*`: the VPC, created or adopted. */
-export interface NetworkConfig {
-    /**
-     * Adopt a VPC instead: its subnets get the discovery and load-balancer tags; the creation keys must be unset.
-     * @default none
-     */
-    existingVpc?: ExistingVpc;
-    /**
-     * An IPv4 CIDR, /16 to /22. Each zone gets a quarter for its private subnet, a sixteenth of the last
-     * quarter for its public one.
-     * @default `10.0.0.0/16`
-     */
-    cidrBlock?: string;
-    /** 2–3 zones, checked against the region. @default 3 */
-    zoneCount?: number;
-    /** 2–3 distinct zones of the region. @default the region's first `zoneCount` zones */
-    availabilityZones?: string[];
-    /** Public subnets and an internet gateway. @default `true` / `false` (private) */
-    publicSubnets?: boolean;
-    /** Dev's file uses `Single`. A private cluster allows only `None`. @default `PerZone` with public subnets, `None` without */
-    natGateways?: NatGateways;
-    /** Private subnet CIDRs, one per zone, inside `cidrBlock`, not overlapping. @default each zone a quarter of the VPC */
-    privateSubnetCidrs?: string[];
-    /** Public subnet CIDRs, one per zone, inside `cidrBlock`; unset without public subnets. @default each zone a sixteenth of the VPC's last quarter */
-    publicSubnetCidrs?: string[];
-}
+/** `network.*`: the VPC, created or adopted: NetworkSettings' keys but its region (the stack's `aws:region`). */
+export interface NetworkConfig
+    extends Pick<NetworkSettings, "existingVpc" | "cidrBlock" | "zoneCount" | "availabilityZones" | "publicSubnets" | "natGateways" | "privateSubnetCidrs" | "publicSubnetCidrs"> {}
 
 /** `endpoints.*`: VPC endpoints. */
 export interface EndpointsConfig {
@@ -162,12 +108,8 @@ export interface ImageCacheConfig {
     createRule?: boolean;
 }
 
-/** `karpenter.*`: the controller. */
-export interface KarpenterConfig {
-    /** Created (and deleted) by the program, with the controller's FlowSchemas: not `default` or `kube-*`. @default `karpenter` */
-    namespace?: string;
-    /** The only identity the controller role trusts; not `default`. @default `karpenter` */
-    serviceAccountName?: string;
+/** `karpenter.*`: the controller; its namespace and service account are KarpenterSettings' own, as documented there. */
+export interface KarpenterConfig extends Pick<KarpenterSettings, "namespace" | "serviceAccountName"> {
     /** Quantities above zero, at most 16 / `122624Mi` (Fargate's largest pod). @default `1` / `1Gi` (dev: `250m` / `768Mi`) */
     requests?: KarpenterResources;
     /** Must equal the requests (Guaranteed QoS). @default the requests */

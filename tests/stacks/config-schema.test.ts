@@ -107,6 +107,9 @@ describe("generated from the documented interfaces", () => {
             const changed = generateSchemas(copy).get("stacks/config.schema.json")!;
             assert.notEqual(changed, generated.get("stacks/config.schema.json"));
             assert.match(changed, /Prod refuses true, always\./);
+            // A picked key the component does not have is refused, naming it.
+            fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('"namespace" | "serviceAccountName"', '"namespace" | "serviceAccount"'));
+            assert.throws(() => generateSchemas(copy), /KarpenterConfig extends Pick<KarpenterSettings, .*>: KarpenterSettings has no serviceAccount/);
         } finally {
             fs.rmSync(copy, { recursive: true, force: true });
         }
