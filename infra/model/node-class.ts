@@ -27,3 +27,6 @@ export const AMI_OWNER = /^([0-9]{12}|amazon|self|aws-marketplace|aws-backup-vau
 
 /** Most terms one selector list may hold (the CRD's maxItems). */
 export const MAX_SELECTOR_TERMS = 30;
+
+/** A KMS key as EC2 takes it for EBS encryption: a key ID (or multi-Region `mrk-` ID), `alias/<name>`, or a key or alias ARN. */
+export const KMS_KEY = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/:-]+|arn:aws[\w-]*:kms:[a-z0-9-]+:[0-9]{12}:(key\/[\w-]+|alias\/[\w/:-]+))$/;

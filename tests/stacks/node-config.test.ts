@@ -113,6 +113,7 @@ describe("the README's examples run through the dev program", () => {
         assert.deepEqual(hardened.spec.amiSelectorTerms, [{ name: "hardened-al2023-eks-1.35-*", owner: "111122223333" }]);
         assert.equal(hardened.spec.amiFamily, "AL2023");
         assert.equal(hardened.spec.kubelet.maxPods, 110);
+        assert.equal(hardened.spec.kubelet.imageGCHighThresholdPercent, 80);
         assert.match(hardened.spec.userData, /vm\.max_map_count/);
         assert.equal(hardened.spec.role, classes(p).default.spec.role, "the cluster's node role");
         assert.equal(pools(p).payments.spec.template.spec.nodeClassRef.name, "hardened");
