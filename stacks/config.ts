@@ -81,6 +81,8 @@ export const configSchema = z
                 podLabels: z.record(z.string()).optional(),
                 createSpotServiceLinkedRole: z.boolean().optional(),
                 nodeRepair: z.boolean().optional(),
+                // One of the supported minors (KARPENTER_VERSIONS), checked with kubernetesVersion.
+                version: z.string().optional(),
             })
             .strict()
             .optional(),

@@ -65,7 +65,10 @@ export interface ClusterSettings {
      * It names the IAM policies' tag conditions and the discovery tags, so changing it replaces the cluster.
      */
     clusterName: string;
-    /** Kubernetes minor version, `1.NN`. @default the version pinned in this library (VERSIONS.kubernetes) */
+    /**
+     * Kubernetes minor version, `1.NN`; an Environment checks it against its Karpenter version and pinned add-ons.
+     * @default the version pinned in this library (VERSIONS.kubernetes)
+     */
     kubernetesVersion?: string;
     /** Serve the API on a public endpoint. @default false (private only) */
     endpointPublicAccess?: boolean;
@@ -136,17 +139,7 @@ export function resolveClusterArgs<T extends ClusterSettings>(args: T) {
         ),
     );
     const kubernetesVersion = args.kubernetesVersion ?? VERSIONS.kubernetes;
-    errors.attempt(() => {
-        check(/^1\.[0-9]{2}$/.test(kubernetesVersion), "Cluster.kubernetesVersion", kubernetesVersion, "a minor version such as \"1.33\"");
-        const { min, max } = VERSIONS.karpenterKubernetesMinors;
-        const minor = Number(kubernetesVersion.split(".")[1]);
-        check(
-            minor >= min && minor <= max,
-            "Cluster.kubernetesVersion",
-            kubernetesVersion,
-            `1.${min} to 1.${max}, the versions Karpenter ${VERSIONS.karpenter} supports`,
-        );
-    });
+    errors.attempt(() => check(/^1\.[0-9]{2}$/.test(kubernetesVersion), "Cluster.kubernetesVersion", kubernetesVersion, "a minor version such as \"1.33\""));
     const endpointPublicAccess = args.endpointPublicAccess ?? false;
     const publicAccessCidrs = args.publicAccessCidrs ?? (endpointPublicAccess ? ["0.0.0.0/0"] : []);
     errors.attempt(() => {

@@ -27,6 +27,7 @@ import { KarpenterNodes, KarpenterNodesSettings, resolveKarpenterNodesArgs } fro
 import { nodePoolAllowsSpot, renderNodePool } from "../nodes/node-pool";
 import { DevicePluginImage, describeNvidiaDevicePlugin, devicePluginPools, resolveDevicePluginImage } from "../nodes/nvidia-device-plugin";
 import { SPOT_SERVICE_LINKED_ROLE } from "../model/service-linked-roles";
+import { VersionSettingNames, versionProblems } from "../model/kubernetes-versions";
 import { Observability } from "../observability/observability";
 import { ObservabilitySettings, describeObservability, observabilityEndpoints, resolveObservability } from "../observability/plan";
 import { UNKNOWN } from "../guardrails/types";
@@ -142,6 +143,16 @@ export const DEFAULT_FARGATE_POD_LABELS = { "eks-karpenter.io/compute": "fargate
 
 /** Stands in, in what the guardrails check, for a value only deployment knows (a name, ARN or endpoint). */
 const KNOWN_AFTER_DEPLOYMENT = "(known after deployment)";
+
+/**
+ * How an Environment's version errors name the settings: as the components do, so that a stack names them
+ * by its config keys (`eks-karpenter:kubernetesVersion`, `eks-karpenter:karpenter.version`).
+ */
+const VERSION_SETTINGS: VersionSettingNames = {
+    kubernetesVersion: "Cluster.kubernetesVersion",
+    karpenterVersion: "Karpenter.version",
+    addonVersion: (addon) => `ClusterAddons.versions.${addon}`,
+};
 
 /** AWS's limit of tags on one resource, less what this program and Karpenter add to some (Name, discovery and Karpenter's own tags). */
 const MAX_USER_TAGS = 50 - 10;
@@ -273,6 +284,11 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const karpenter = errors.attempt(() =>
         resolveKarpenterArgs({ ...k, podLabels, clusterName: "", clusterEndpoint: "", region: "", controllerRoleArn: "" }),
     );
+    if (cluster && karpenter) {
+        for (const p of versionProblems({ kubernetesVersion: cluster.kubernetesVersion, karpenter: karpenter.release, addonVersions: args.addons?.versions ?? {} }, VERSION_SETTINGS)) {
+            errors.attempt(() => check(false, p.setting, p.value, p.allowed, p.mentions));
+        }
+    }
     const karpenterServiceAccount = karpenter ? `${karpenter.namespace}/${karpenter.serviceAccountName}` : undefined;
     const tags = { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) };
     errors.attempt(() => checkAwsTags(tags));
@@ -558,7 +574,7 @@ export class Environment extends pulumi.ComponentResource {
         const queue = interruptionHandling
             ? new InterruptionQueue(
                   `${name}-interruption`,
-                  { queueName, dnsSuffix, tags },
+                  { queueName, events: karpenterSettings.release.interruptionEvents, dnsSuffix, tags },
                   { parent: this },
               )
             : undefined;
@@ -573,6 +589,7 @@ export class Environment extends pulumi.ComponentResource {
                 serviceAccount: karpenterSettings.serviceAccountName,
                 roleName: iamName("karpenter"),
                 nodeRoleArn: nodeRole.roleArn,
+                karpenterVersion: karpenterSettings.release,
                 interruptionQueueArn: queue?.queueArn,
                 ...scope,
                 tags,

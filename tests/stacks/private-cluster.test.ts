@@ -1,6 +1,9 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { VERSIONS } from "../../infra/versions";
+import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS, VERSIONS } from "../../infra/versions";
+
+/** The Karpenter version a stack gets when its config names none. */
+const PINNED = KARPENTER_VERSIONS[DEFAULT_KARPENTER_VERSION];
 import { ACCOUNT_ID, EXISTING_VPC } from "../mocks";
 import { Program, runProgram } from "../harness";
 
@@ -71,8 +74,8 @@ describe("prod is a private cluster", () => {
         const image = p.one("kubernetes:helm.sh/v3:Release", "prod-karpenter").inputs.values.controller.image;
         assert.deepEqual(image, {
             repository: `${ACCOUNT_ID}.dkr.ecr.eu-west-1.amazonaws.com/${rule.inputs.ecrRepositoryPrefix}/karpenter/controller`,
-            tag: VERSIONS.karpenter,
-            digest: VERSIONS.karpenterImageDigest,
+            tag: PINNED.image.tag,
+            digest: PINNED.image.digest,
         });
     });
 
@@ -91,8 +94,8 @@ describe("dev stays public", () => {
         assert.equal(p.ofType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule").length, 0);
         assert.deepEqual(p.one("kubernetes:helm.sh/v3:Release", "dev-karpenter").inputs.values.controller.image, {
             repository: VERSIONS.karpenterImageRepository,
-            tag: VERSIONS.karpenter,
-            digest: VERSIONS.karpenterImageDigest,
+            tag: PINNED.image.tag,
+            digest: PINNED.image.digest,
         });
         assert.equal(p.ofType("aws:ec2/natGateway:NatGateway").length, 1, "dev's single shared NAT gateway");
         const asked = await runProgram("dev", { endpoints: { enabled: true, additionalEndpoints: ["logs"] } });
