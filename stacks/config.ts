@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { BudgetNotificationType } from "../infra/addons/budget";
-import { CoreDnsPlacement } from "../infra/addons/catalog";
+import { CoreDnsPlacement } from "../infra/model/addons";
 import { ReclaimPolicy } from "../infra/addons/cluster-addons";
 import { AccessPolicy, ClusterLogType, ClusterSupportType } from "../infra/cluster/cluster";
 import { ConfigError, ConfigErrors } from "../infra/errors";

@@ -7,7 +7,6 @@ import { AwsScope, managedPolicyArn, policyDocument } from "../iam/policy";
 import {
     API_SERVER_PORT,
     AccessPolicy,
-    DNS1123_LABEL,
     ClusterSupportType,
     EKS_CLUSTER_POLICY,
     EKS_SERVICE_PRINCIPAL,
@@ -18,7 +17,8 @@ import {
     isAccessPolicy,
     partitionOfRegion,
 } from "../model/eks";
-import { VERSIONS } from "../versions";
+import { DNS1123_LABEL, isCidr } from "../model/names";
+import { VERSIONS } from "../model/versions";
 
 /** Control-plane log types EKS can send to CloudWatch Logs. */
 export enum ClusterLogType {
@@ -248,11 +248,6 @@ function checkAccessEntries(entries: AccessEntrySettings[]): void {
     });
 }
 
-export function isCidr(value: string): boolean {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-    return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
-}
-
 /** The Kubernetes provider of each cluster, for kubernetesProvider. */
 const kubernetesProviders = new WeakMap<Cluster, k8s.Provider>();
 
@@ -375,8 +370,8 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly kmsKeyArn: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        const a = resolveClusterArgs(args); // every check, before registering anything
         super(componentType("Cluster"), name, {}, componentOptions("Cluster", opts));
-        const a = resolveClusterArgs(args);
         const protect = { parent: this, protect: a.protect };
         const parent = { parent: this };
         const scope = pulumi.all([

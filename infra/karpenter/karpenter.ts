@@ -3,10 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { ConfigError, check } from "../errors";
 import { ResourceDescription, TYPES, qosGaps } from "../guardrails";
-import { DNS1123_LABEL } from "../model/eks";
+import { CONTROLLER_DEFAULTS } from "../model/karpenter";
 import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS, isKarpenterMinor } from "../model/karpenter-versions";
+import { DNS1123_LABEL } from "../model/names";
 import { IMAGE_TAG, IMAGE_TAG_ALLOWED } from "../model/registry";
-import { VERSIONS } from "../versions";
+import { VERSIONS } from "../model/versions";
 import { karpenterFlowSchemas, karpenterValues } from "./helm-values";
 import { checkLabelValue, checkQualifiedKey } from "../nodes/validation";
 import { parseQuantity } from "./quantity";
@@ -103,8 +104,6 @@ export interface KarpenterOrdering {
     controllerDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
-/** The controller's replicas and requests when nothing sets them: what Karpenter's guides run in production. */
-export const CONTROLLER_DEFAULTS = { replicas: 2, requests: { cpu: "1", memory: "1Gi" } } as const;
 
 /** Namespaces of the cluster itself; a component that creates its namespace must not take one of them. */
 export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
@@ -221,11 +220,7 @@ export type ResolvedKarpenterArgs = ReturnType<typeof resolveKarpenterArgs>;
  * before anything is registered. Built from resolved settings; the values only deployment knows
  * (cluster endpoint, role, queue) stay Inputs inside the values.
  */
-export function describeKarpenterRelease(
-    name: string,
-    a: ResolvedKarpenterArgs,
-    namespace: pulumi.Input<string>,
-): ResourceDescription<k8s.helm.v3.ReleaseArgs> {
+function describeKarpenterRelease(name: string, a: ResolvedKarpenterArgs): ResourceDescription<k8s.helm.v3.ReleaseArgs> {
     return {
         type: TYPES.helmRelease,
         name,
@@ -233,7 +228,7 @@ export function describeKarpenterRelease(
             name: "karpenter",
             chart: `${VERSIONS.karpenterChartRepository}/karpenter`,
             version: a.release.chart,
-            namespace,
+            namespace: a.namespace,
             // CRDs come from the karpenter-crd release, which (unlike this chart) upgrades them.
             skipCrds: true,
             values: karpenterValues({
@@ -259,6 +254,13 @@ export function describeKarpenterRelease(
     };
 }
 
+/** Karpenter's plan: its checked settings and the controller release it registers (what the guardrails check). */
+export function planKarpenter(name: string, args: KarpenterArgs) {
+    const settings = resolveKarpenterArgs(args);
+    const release = describeKarpenterRelease(name, settings);
+    return { settings, release, descriptions: [release] };
+}
+
 /**
  * Karpenter: its namespace, FlowSchemas, the `karpenter-crd` chart (so CRDs are
  * upgraded with the controller) and the controller chart, both at the charts of the chosen version.
@@ -281,8 +283,9 @@ export class Karpenter extends pulumi.ComponentResource {
     public readonly serviceAccountName: pulumi.Output<string>;
 
     constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions, ordering?: KarpenterOrdering) {
+        const plan = planKarpenter(name, args); // every check, before registering anything
         super(componentType("Karpenter"), name, {}, componentOptions("Karpenter", opts));
-        const a = resolveKarpenterArgs(args);
+        const a = plan.settings;
 
         const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: a.namespace } }, { parent: this });
         const flowSchemas = karpenterFlowSchemas(a.namespace, a.serviceAccountName).map(
@@ -299,8 +302,9 @@ export class Karpenter extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const description = describeKarpenterRelease(name, a, namespace.metadata.name);
-        const release = new k8s.helm.v3.Release(description.name, description.inputs, {
+        const description = plan.release;
+        // The namespace's output, so the release waits for the namespace (its value is the plan's).
+        const release = new k8s.helm.v3.Release(description.name, { ...description.inputs, namespace: namespace.metadata.name }, {
             parent: this,
             dependsOn: [crds, ...flowSchemas, ...(ordering?.controllerDependsOn ?? [])],
         });

@@ -123,14 +123,24 @@ describe("--compare between two config files", () => {
 
 describe("--compare with a git ref", () => {
     test("HEAD in a temporary worktree (its own program, compiled) against this tree with Karpenter 1.14", async () => {
-        const worktrees = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("eks-karpenter-compare-"));
-        const existing = new Set(worktrees());
-        const r = await compareRun("--config-file", bump(), "--compare", "HEAD", "--json");
+        // A temporary folder of this test's own: other runs on the machine make worktrees in the shared one.
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "compare-test-"));
+        const saved = process.env.TMPDIR;
+        process.env.TMPDIR = tmp;
+        let r: Awaited<ReturnType<typeof compareRun>>;
+        try {
+            r = await compareRun("--config-file", bump(), "--compare", "HEAD", "--json");
+        } finally {
+            if (saved === undefined) delete process.env.TMPDIR;
+            else process.env.TMPDIR = saved;
+        }
         assert.equal(r.code, EXIT.planned, r.stderr);
         const c: Comparison = JSON.parse(r.stdout);
         assert.match(c.before, /^HEAD \([0-9a-f]{7,}\)$/);
         assert.deepEqual(c.iam.find((p) => p.resource.endsWith("prod-controller-role-zonal-shift"))?.added, ["AllowZonalShiftStatusReadOnly"]);
         // Nothing left behind: the temporary worktree is removed.
-        assert.deepEqual(worktrees().filter((w) => !existing.has(w)), []);
+        const left = fs.readdirSync(tmp);
+        fs.rmSync(tmp, { recursive: true, force: true });
+        assert.deepEqual(left, []);
     });
 });

@@ -2,7 +2,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { DevStack } from "../../stacks/dev";
-import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS } from "../../infra/versions";
+import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS } from "../../infra/model/versions";
 
 /** The Karpenter version a stack gets when its config names none. */
 const PINNED = KARPENTER_VERSIONS[DEFAULT_KARPENTER_VERSION];

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { TYPES, UNKNOWN } from "../../../infra/guardrails";
-import { endpointService, privateClusterEndpoints, privateClusterImage } from "../../../infra/guardrails/private-cluster";
+import { privateClusterEndpoints, privateClusterImage } from "../../../infra/guardrails/private-cluster";
+import { endpointService } from "../../../infra/model/endpoints";
 import { karpenterRelease, messages, vpcEndpoints } from "./fixtures";
 
 const ALL = ["ec2", "ecr.api", "ecr.dkr", "s3", "sts", "ssm", "eks", "sqs"];

@@ -1,9 +1,9 @@
 /**
  * Every version that changes what this library renders, in one place; Karpenter's, one table per supported
- * minor, in model/karpenter-versions.ts (re-exported here). Move them together with the upstream data in
+ * minor, in karpenter-versions.ts (re-exported here). Move them together with the upstream data in
  * `reference/` (the tests compare against it).
  */
-export { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS } from "./model/karpenter-versions";
+export { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS } from "./karpenter-versions";
 
 export const VERSIONS = {
     /** OCI repository of Karpenter's charts; `<repo>/karpenter` and `<repo>/karpenter-crd`. */
