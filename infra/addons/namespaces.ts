@@ -4,6 +4,7 @@ import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { parseQuantity } from "../karpenter/quantity";
 import { DNS1123_LABEL } from "../model/names";
+import { checkLabelValue, checkQualifiedKey } from "../nodes/validation";
 
 /** A ResourceQuota on a namespace's totals. */
 export interface WorkloadNamespaceQuota {
@@ -94,6 +95,11 @@ export function resolveWorkloadNamespacesArgs(args: WorkloadNamespacesArgs) {
             if (q.pods !== undefined) {
                 check(Number.isInteger(q.pods) && q.pods >= 1, `${at}.quota.pods`, q.pods, "a whole number, at least 1");
             }
+        }
+        // The API server refuses a namespace whose labels are not Kubernetes labels: refused here, at preview.
+        for (const [key, value] of Object.entries(ns.labels ?? {})) {
+            checkQualifiedKey(`${at}.labels`, key);
+            checkLabelValue(`${at}.labels.${key}`, value);
         }
         return { ...ns, defaultCpuRequest, defaultMemory, labels: ns.labels ?? {} };
     });

@@ -47,6 +47,8 @@ export interface ExistingVpc {
 export interface NetworkSettings {
     /**
      * Adopt this VPC and its subnets instead of creating one. The creation settings below must then be unset.
+     * A stack looks the VPC and every subnet up before anything is created: they must exist in its region,
+     * the subnets be the VPC's.
      * @default none: a VPC is created
      */
     existingVpc?: ExistingVpc;
@@ -59,7 +61,10 @@ export interface NetworkSettings {
     cidrBlock?: string;
     /** Number of zones of a created VPC, 2 to 3. @default 3, or the number of `availabilityZones` */
     zoneCount?: number;
-    /** Zones of a created VPC (2 to 3 distinct zones of the region). @default the region's first `zoneCount` zones */
+    /**
+     * Zones of a created VPC (2 to 3 distinct zones of the region). A stack checks them against the zones AWS
+     * says the region offers before anything is created. @default the region's first `zoneCount` zones
+     */
     availabilityZones?: string[];
     /**
      * Create public subnets (and an internet gateway), for internet-facing load balancers and NAT gateways.
