@@ -20,7 +20,7 @@ import { InterruptionQueue } from "../karpenter/interruption";
 import { Karpenter, KarpenterSettings, describeKarpenterRelease, resolveKarpenterArgs } from "../karpenter/karpenter";
 import { NodeRole } from "../karpenter/node-role";
 import { EndpointType, PrivateEndpoints, S3_GATEWAY_SERVICE, endpointServiceName, interfaceEndpointServices, resolvePrivateEndpointsArgs } from "../network/endpoints";
-import { PublicEcrPullThroughCache, checkCachePrefix, checkControllerImage, pullThroughCacheRepository } from "../network/image";
+import { CLOUDWATCH_AGENT_IMAGE_PATH, DEFAULT_CACHE_PREFIX, KARPENTER_IMAGE_PATH, PublicEcrPullThroughCache, checkCachePrefix, checkControllerImage, pullThroughCacheRepository } from "../network/image";
 import { NatGateways, Network, NetworkSettings, resolveNetworkArgs } from "../network/network";
 import { renderEC2NodeClass } from "../nodes/ec2-node-class";
 import { KarpenterNodes, KarpenterNodesSettings, resolveKarpenterNodesArgs } from "../nodes/karpenter-nodes";
@@ -32,12 +32,13 @@ import { ObservabilitySettings, describeObservability, observabilityEndpoints, r
 import { UNKNOWN } from "../guardrails/types";
 import { AWS_REGIONS, isAwsRegion } from "../model/regions";
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "../model/eks";
+import { VERSIONS } from "../versions";
 
 /** Karpenter settings of an environment: the controller's own settings, and what the environment builds around it. */
 export interface EnvironmentKarpenter extends KarpenterSettings {
     /**
      * Controller image repository, a registry the VPC reaches (a mirror). A private cluster without one
-     * pulls through the environment's ECR pull-through cache. @default Karpenter's public ECR image
+     * pulls it through the environment's ECR pull-through cache. @default Karpenter's public ECR image
      */
     imageRepository?: string;
     /** Spot interruption handling: an SQS queue fed by EventBridge rules. @default true */
@@ -82,9 +83,13 @@ export interface EnvironmentEndpoints {
     additionalEndpoints?: string[];
 }
 
-/** An ECR pull-through cache of ECR Public, from which a private cluster pulls Karpenter's image. */
+/**
+ * An ECR pull-through cache of ECR Public, from which a private cluster's Fargate pods and nodes pull the
+ * ECR Public images: Karpenter's controller (unless karpenter.imageRepository names a mirror) and the
+ * node-disk agent.
+ */
 export interface EnvironmentImageCache {
-    /** Create the cache and pull the controller image through it. @default privateCluster, unless karpenter.imageRepository is set */
+    /** Create the cache and pull the ECR Public images through it. @default privateCluster */
     enabled?: boolean;
     /** Prefix of the cache's repositories. @default "ecr-public" */
     repositoryPrefix?: string;
@@ -106,7 +111,7 @@ export interface EnvironmentArgs {
     privateCluster?: boolean;
     /** VPC endpoints. @default created exactly when privateCluster */
     endpoints?: EnvironmentEndpoints;
-    /** Pull-through cache for the controller image. @default created exactly when privateCluster and no imageRepository */
+    /** Pull-through cache for the ECR Public images (the controller's, the disk agent's). @default created exactly when privateCluster */
     imageCache?: EnvironmentImageCache;
     /** Karpenter's controller, roles and interruption queue. @default the controller's defaults */
     karpenter?: EnvironmentKarpenter;
@@ -257,17 +262,25 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         check(!privateCluster || endpointsEnabled, "Environment.endpoints.enabled", false, "true in a private cluster: without endpoints nothing reaches AWS");
         resolvePrivateEndpointsArgs({ ...endpoints, vpcId: "", vpcCidrBlocks: [], subnetIds: [], routeTableIds: [] });
     });
-    const imageCache = args.imageCache?.enabled ?? (privateCluster && k.imageRepository === undefined);
+    const imageCache = args.imageCache?.enabled ?? privateCluster;
+    // The controller image comes from a mirror when one is named, else through the cache when there is one.
     errors.attempt(() => {
-        check(
-            !(imageCache && k.imageRepository !== undefined),
-            "Environment.imageCache.enabled",
-            true,
-            "false when karpenter.imageRepository names the image: the image comes from one place",
-        );
-        if (imageCache) checkCachePrefix(args.imageCache?.repositoryPrefix ?? "ecr-public");
-        else if (region) checkControllerImage(privateCluster, k.imageRepository, region, aws.config.allowedAccountIds);
+        if (imageCache) checkCachePrefix(args.imageCache?.repositoryPrefix ?? DEFAULT_CACHE_PREFIX);
+        if ((k.imageRepository !== undefined || !imageCache) && region) checkControllerImage(privateCluster, k.imageRepository, region, aws.config.allowedAccountIds);
     });
+    // The disk agent's image is on ECR Public: a private cluster's nodes pull it through the cache.
+    if (privateCluster && !imageCache && observability?.enabled && observability.nodeDisks.enabled) {
+        errors.attempt(() =>
+            check(
+                false,
+                "Environment.observability.nodeDisks.enabled",
+                true,
+                "false in a private cluster without the image cache (Environment.imageCache.enabled false): the nodes reach no public registry, " +
+                    `and pull the disk agent's image (${VERSIONS.cloudwatchAgentImage}) through the environment's pull-through cache of ECR Public; or enable the cache`,
+                ["Environment.imageCache.enabled"],
+            ),
+        );
+    }
     const podLabels = k.podLabels ?? DEFAULT_FARGATE_POD_LABELS;
     // Wired values are stand-ins here: only the user's settings are being checked.
     const karpenter = errors.attempt(() =>
@@ -340,18 +353,18 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
 
     // The guardrails, over descriptions of what the components below register, built from the same
     // renderers. They run on data known while the program runs, so they also hold in a preview.
+    // An image in the cache: the account is known after deployment, the registry is private ECR of the region.
+    const cached = (upstreamPath: string) =>
+        pullThroughCacheRepository({ accountId: "000000000000", region: region!, dnsSuffix: "amazonaws.com" }, args.imageCache?.repositoryPrefix ?? DEFAULT_CACHE_PREFIX, upstreamPath);
     const described = resolveKarpenterArgs({
         ...k,
         podLabels,
         clusterName: args.cluster.clusterName,
         clusterEndpoint: KNOWN_AFTER_DEPLOYMENT,
-        region: KNOWN_AFTER_DEPLOYMENT,
+        region: region!,
         controllerRoleArn: KNOWN_AFTER_DEPLOYMENT,
         interruptionQueueName: interruptionHandling ? KNOWN_AFTER_DEPLOYMENT : undefined,
-        // The cache's repository: the account is known after deployment, the registry is private ECR.
-        imageRepository: imageCache
-            ? pullThroughCacheRepository({ accountId: "000000000000", region: region!, dnsSuffix: "amazonaws.com" }, args.imageCache?.repositoryPrefix ?? "ecr-public")
-            : k.imageRepository,
+        imageRepository: k.imageRepository ?? (imageCache ? cached(KARPENTER_IMAGE_PATH) : undefined),
         isolatedVpc: k.isolatedVpc ?? privateCluster,
     });
     const endpointServices = endpointsEnabled
@@ -385,7 +398,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
                 name: `${name}-endpoints-${service}`,
                 inputs: { serviceName: endpointServiceName("aws", region!, service, type), vpcEndpointType: type },
             })),
-            ...describeObservability(`${name}-observability`, observability!, UNKNOWN),
+            ...describeObservability(`${name}-observability`, observability!, imageCache ? cached(CLOUDWATCH_AGENT_IMAGE_PATH) : VERSIONS.cloudwatchAgentImage, UNKNOWN),
             ...(budget ? [{ type: TYPES.budget, name: `${name}-budget`, inputs: { notifications: budgetNotifications(budget) } }] : []),
             ...addonSpecs.map((spec) => ({
                 type: TYPES.addon,
@@ -589,6 +602,20 @@ export class Environment extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        const imageCache = settings.imageCache
+            ? new PublicEcrPullThroughCache(
+                  `${name}-image-cache`,
+                  {
+                      repositoryPrefix: args.imageCache?.repositoryPrefix,
+                      createRule: args.imageCache?.createRule,
+                      // Fargate pulls the controller image with the pod execution role, the nodes' kubelet the
+                      // disk agent's with the node role; the first pull of each imports it.
+                      pullerRoleNames: [fargate.podExecutionRoleName, nodeRole.roleName],
+                      tags,
+                  },
+                  { parent: this },
+              )
+            : undefined;
         const observability = settings.observability.enabled
             ? new Observability(
                   `${name}-observability`,
@@ -603,24 +630,13 @@ export class Environment extends pulumi.ComponentResource {
                       kmsKeyArn: cluster.kmsKeyArn,
                       podExecutionRoleName: fargate.podExecutionRoleName,
                       nodeRoleName: nodeRole.roleName,
+                      diskAgentImage: imageCache?.imageOf(CLOUDWATCH_AGENT_IMAGE_PATH),
                       // The configured name: an alarm needs no queue to exist, so it need not wait for it.
                       interruptionQueueName: queue ? queueName : undefined,
                       ...scope,
                   },
-                  { parent: this, providers: { kubernetes: provider } },
-              )
-            : undefined;
-        const imageCache = settings.imageCache
-            ? new PublicEcrPullThroughCache(
-                  `${name}-image-cache`,
-                  {
-                      repositoryPrefix: args.imageCache?.repositoryPrefix,
-                      createRule: args.imageCache?.createRule,
-                      // Fargate pulls the controller image with the pod execution role; the first pull imports it.
-                      pullerRoleNames: [fargate.podExecutionRoleName],
-                      tags,
-                  },
-                  { parent: this },
+                  // The disk agent's first pull through the cache needs the rule and the node role's import rights.
+                  { parent: this, providers: { kubernetes: provider }, dependsOn: imageCache ? [imageCache] : [] },
               )
             : undefined;
         podIdentityAssociations(`${name}-pod-identity`, clusterName, args.podIdentityAssociations ?? [], { parent: this });
@@ -635,7 +651,7 @@ export class Environment extends pulumi.ComponentResource {
                 region: scope.region,
                 controllerRoleArn: controllerRole.roleArn,
                 interruptionQueueName: queue?.queueName,
-                imageRepository: imageCache?.karpenterImageRepository ?? k.imageRepository,
+                imageRepository: k.imageRepository ?? imageCache?.karpenterImageRepository,
                 isolatedVpc: k.isolatedVpc ?? settings.privateCluster,
             },
             { parent: this, providers: { kubernetes: provider } },

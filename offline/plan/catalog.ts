@@ -11,7 +11,7 @@ import { ADDON_NAMESPACE, COREDNS_POD_LABELS, EBS_CSI_CONTROLLER_POD_LABELS } fr
 import { CONTROLLER_DEFAULTS } from "../../infra/karpenter/karpenter";
 import { parseQuantity } from "../../infra/karpenter/quantity";
 import { GIB, ONE, toNumber } from "../../infra/model/quantity";
-import { DISK_AGENT } from "../../infra/observability/observability";
+import { DISK_AGENT } from "../../infra/observability/plan";
 import type { Registered } from "../runner";
 import * as review from "./review";
 import { EKS_STANDARD_SUPPORT_END, HOURS_PER_MONTH, RegionPrices, fargateSize } from "./prices";
