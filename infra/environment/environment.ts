@@ -631,12 +631,13 @@ export class Environment extends pulumi.ComponentResource {
                       podExecutionRoleName: fargate.podExecutionRoleName,
                       nodeRoleName: nodeRole.roleName,
                       diskAgentImage: imageCache?.imageOf(CLOUDWATCH_AGENT_IMAGE_PATH),
+                      // Its first pull through the cache needs the rule and the node role's import rights.
+                      diskAgentDependsOn: imageCache ? [imageCache] : [],
                       // The configured name: an alarm needs no queue to exist, so it need not wait for it.
                       interruptionQueueName: queue ? queueName : undefined,
                       ...scope,
                   },
-                  // The disk agent's first pull through the cache needs the rule and the node role's import rights.
-                  { parent: this, providers: { kubernetes: provider }, dependsOn: imageCache ? [imageCache] : [] },
+                  { parent: this, providers: { kubernetes: provider } },
               )
             : undefined;
         podIdentityAssociations(`${name}-pod-identity`, clusterName, args.podIdentityAssociations ?? [], { parent: this });

@@ -2,7 +2,6 @@
  * How the resources the rules read look in a Pulumi program: their type tokens, and how to find the
  * Karpenter controller's chart among Helm releases.
  */
-import { VERSIONS } from "../versions";
 import { ResourceDescription, at, isUnknown } from "./types";
 
 /** Pulumi type tokens of the resources the rules read. */
@@ -60,11 +59,6 @@ export function helmValues(d: ResourceDescription): unknown {
 /** Namespace the chart installs into (Helm's default is `default`). */
 export function helmNamespace(d: ResourceDescription): unknown {
     return at(d.inputs, "namespace") ?? "default";
-}
-
-/** The controller image repository the values select: the chart's public one unless overridden. */
-export function controllerImageRepository(values: unknown): unknown {
-    return at(values, "controller", "image", "repository") ?? VERSIONS.karpenterImageRepository;
 }
 
 /** Labels on the controller's pods: the chart's selector labels plus `podLabels`. */

@@ -28,6 +28,8 @@ export interface ObservabilityArgs extends ObservabilityPlanArgs, AwsScopeArgs {
      * environment's pull-through cache of it. @default VERSIONS.cloudwatchAgentImage (ECR Public)
      */
     diskAgentImage?: pulumi.Input<string>;
+    /** What the disk agent's DaemonSet waits for besides its ConfigMap: what its image pull needs (the pull-through cache). @default [] */
+    diskAgentDependsOn?: pulumi.Resource[];
     /** Name of the interruption queue, for its alarms. @default none */
     interruptionQueueName?: pulumi.Input<string>;
 }
@@ -332,7 +334,7 @@ export class Observability extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [agentNamespace] },
             );
             const agent = describeDiskAgent(name, args.diskAgentImage ?? VERSIONS.cloudwatchAgentImage);
-            new k8s.apps.v1.DaemonSet(agent.name, agent.inputs, { parent: this, dependsOn: [agentConfig] });
+            new k8s.apps.v1.DaemonSet(agent.name, agent.inputs, { parent: this, dependsOn: [agentConfig, ...(args.diskAgentDependsOn ?? [])] });
             const diskAlarm = (id: "root" | "containerd", threshold: number) =>
                 metricAlarm(`disk-${id}`, `node-disk-${id}`, `Nodes of ${o.clusterName}: the ${id} volume (${NODE_DISKS[id].path}) of some node is ${threshold} % full or more`, {
                     namespace: namespaceName,
