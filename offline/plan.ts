@@ -3,6 +3,9 @@
  * takes along its critical path, and what it costs a month before any workload, with no AWS credentials
  * and no Pulumi CLI: the real stack program runs under Pulumi's mocks (offline/runner.ts).
  *
+ * `--compare <git-ref | config file>`: what changes from that baseline (another commit's program and stack
+ * file, or another config file) to this tree and config (offline/plan/compare.ts).
+ *
  * Exit codes: 0 planned; 1 guardrail violations (in what was registered, or the program stopped on its
  * own guardrails before registering anything); 2 not planned (bad arguments, unknown stack, config error).
  */
@@ -30,6 +33,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         .description("Plan a stack offline: resource tree, critical path of a first `pulumi up`, baseline monthly cost, guardrails.")
         .requiredOption("-s, --stack <name>", "the stack: dev or prod (a Pulumi.<stack>.yaml), or dev-<suffix> / prod-<suffix>")
         .option("--config-file <path>", "the stack's config from this file instead of its Pulumi.<stack>.yaml (as `pulumi --config-file`)")
+        .option("--compare <baseline>", "show what changes from a baseline: a git ref (its program and stack file) or another config file")
         .option("--json", "print the plan as JSON, for tools")
         .exitOverride()
         .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
@@ -39,7 +43,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.planned : EXIT.notPlanned;
         throw e;
     }
-    const { stack, json, configFile } = cli.opts<{ stack: string; json?: boolean; configFile?: string }>();
+    const { stack, json, configFile, compare: against } = cli.opts<{ stack: string; json?: boolean; configFile?: string; compare?: string }>();
 
     // Loading the Pulumi SDK and the providers' SDKs is most of the run: say so while it happens.
     const started = process.hrtime.bigint();
@@ -63,6 +67,23 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return EXIT.notPlanned;
     }
     io.stderr(`plan: ${program.resources.length} resources registered in ${seconds()} s\n`);
+
+    if (against !== undefined) {
+        const [{ baseline }, { compare, renderComparison }] = await Promise.all([import("./baseline"), import("./plan/compare")]);
+        const after = { label: configFile ?? `this tree (Pulumi.${stack.split("-")[0]}.yaml)`, resources: program.resources };
+        let before;
+        try {
+            before = await baseline(against, stack, io.stderr);
+        } catch (e) {
+            if (!(e instanceof ConfigError)) throw e;
+            io.stderr(`plan: cannot compare: ${e.message}\n`);
+            return EXIT.notPlanned;
+        }
+        const comparison = compare(before, after);
+        io.stderr(`plan: compared in ${seconds()} s\n`);
+        io.stdout(json ? JSON.stringify(comparison, null, 2) + "\n" : renderComparison(comparison));
+        return EXIT.planned;
+    }
 
     const plan = await planOf(stack, program, new Date());
     io.stdout(json ? JSON.stringify(plan, null, 2) + "\n" : renderText(plan));

@@ -11,7 +11,7 @@
  * between languages as an argument. Environment creates it, wired to the resources it needs.
  */
 export { type BudgetNotification, BudgetNotificationType, type CostBudgetSettings } from "../infra/addons/budget";
-export { CoreDnsPlacement } from "../infra/addons/catalog";
+export { CoreDnsPlacement } from "../infra/model/addons";
 export { type AddonSettings, type CoreDnsOptions, ReclaimPolicy, type StorageClassOptions } from "../infra/addons/cluster-addons";
 export type { WorkloadNamespace, WorkloadNamespaceQuota } from "../infra/addons/namespaces";
 export type { NodePoolLimitsSummary, NodePoolLimitsTotal, PoolLimits } from "../infra/addons/node-pool-limits";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { BudgetNotificationType } from "../infra/addons/budget";
-import { CoreDnsPlacement } from "../infra/addons/catalog";
+import { CoreDnsPlacement } from "../infra/model/addons";
 import { ReclaimPolicy } from "../infra/addons/cluster-addons";
 import { AccessPolicy, ClusterLogType, ClusterSupportType } from "../infra/cluster/cluster";
 import { ConfigError, ConfigErrors } from "../infra/errors";
@@ -81,6 +81,8 @@ export const configSchema = z
                 podLabels: z.record(z.string()).optional(),
                 createSpotServiceLinkedRole: z.boolean().optional(),
                 nodeRepair: z.boolean().optional(),
+                // One of the supported minors (KARPENTER_VERSIONS), checked with kubernetesVersion.
+                version: z.string().optional(),
             })
             .strict()
             .optional(),

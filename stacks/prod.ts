@@ -1,7 +1,7 @@
 import { ReclaimPolicy } from "../infra/addons/cluster-addons";
 import { ClusterLogType } from "../infra/cluster/cluster";
 import { NodePoolProfile } from "../infra/nodes/default-pools";
-import { CONTROLLER_DEFAULTS } from "../infra/karpenter/karpenter";
+import { CONTROLLER_DEFAULTS } from "../infra/model/karpenter";
 import { EnvironmentProfile, EnvironmentStack } from "./base";
 
 /**

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { irsaTrustPolicy } from "../iam/irsa";
-import { DNS1123_SUBDOMAIN } from "../model/eks";
+import { DNS1123_SUBDOMAIN } from "../model/names";
 import { AwsScopeArgs, managedPolicyArn } from "../iam/policy";
 import {
     ADDON_NAMESPACE,
@@ -15,7 +15,7 @@ import {
     addonServiceAccounts,
     addonSpecs,
     isManagedAddon,
-} from "./catalog";
+} from "../model/addons";
 
 /** CoreDNS's placement, replicas and lameduck. */
 export interface CoreDnsOptions {

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { parseQuantity } from "../karpenter/quantity";
-import { DNS1123_LABEL } from "../model/eks";
+import { DNS1123_LABEL } from "../model/names";
 
 /** A ResourceQuota on a namespace's totals. */
 export interface WorkloadNamespaceQuota {

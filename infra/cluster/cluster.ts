@@ -7,7 +7,6 @@ import { AwsScope, managedPolicyArn, policyDocument } from "../iam/policy";
 import {
     API_SERVER_PORT,
     AccessPolicy,
-    DNS1123_LABEL,
     ClusterSupportType,
     EKS_CLUSTER_POLICY,
     EKS_SERVICE_PRINCIPAL,
@@ -18,7 +17,8 @@ import {
     isAccessPolicy,
     partitionOfRegion,
 } from "../model/eks";
-import { VERSIONS } from "../versions";
+import { DNS1123_LABEL, isCidr } from "../model/names";
+import { VERSIONS } from "../model/versions";
 
 /** Control-plane log types EKS can send to CloudWatch Logs. */
 export enum ClusterLogType {
@@ -65,7 +65,10 @@ export interface ClusterSettings {
      * It names the IAM policies' tag conditions and the discovery tags, so changing it replaces the cluster.
      */
     clusterName: string;
-    /** Kubernetes minor version, `1.NN`. @default the version pinned in this library (VERSIONS.kubernetes) */
+    /**
+     * Kubernetes minor version, `1.NN`; an Environment checks it against its Karpenter version and pinned add-ons.
+     * @default the version pinned in this library (VERSIONS.kubernetes)
+     */
     kubernetesVersion?: string;
     /** Serve the API on a public endpoint. @default false (private only) */
     endpointPublicAccess?: boolean;
@@ -136,17 +139,7 @@ export function resolveClusterArgs<T extends ClusterSettings>(args: T) {
         ),
     );
     const kubernetesVersion = args.kubernetesVersion ?? VERSIONS.kubernetes;
-    errors.attempt(() => {
-        check(/^1\.[0-9]{2}$/.test(kubernetesVersion), "Cluster.kubernetesVersion", kubernetesVersion, "a minor version such as \"1.33\"");
-        const { min, max } = VERSIONS.karpenterKubernetesMinors;
-        const minor = Number(kubernetesVersion.split(".")[1]);
-        check(
-            minor >= min && minor <= max,
-            "Cluster.kubernetesVersion",
-            kubernetesVersion,
-            `1.${min} to 1.${max}, the versions Karpenter ${VERSIONS.karpenter} supports`,
-        );
-    });
+    errors.attempt(() => check(/^1\.[0-9]{2}$/.test(kubernetesVersion), "Cluster.kubernetesVersion", kubernetesVersion, "a minor version such as \"1.33\""));
     const endpointPublicAccess = args.endpointPublicAccess ?? false;
     const publicAccessCidrs = args.publicAccessCidrs ?? (endpointPublicAccess ? ["0.0.0.0/0"] : []);
     errors.attempt(() => {
@@ -253,11 +246,6 @@ function checkAccessEntries(entries: AccessEntrySettings[]): void {
             check(DNS1123_LABEL.test(ns), `${setting}.namespaces`, ns, "namespace names (lower-case letters, digits and '-', at most 63)");
         }
     });
-}
-
-export function isCidr(value: string): boolean {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-    return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
 }
 
 /** The Kubernetes provider of each cluster, for kubernetesProvider. */
@@ -382,8 +370,8 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly kmsKeyArn: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        const a = resolveClusterArgs(args); // every check, before registering anything
         super(componentType("Cluster"), name, {}, componentOptions("Cluster", opts));
-        const a = resolveClusterArgs(args);
         const protect = { parent: this, protect: a.protect };
         const parent = { parent: this };
         const scope = pulumi.all([

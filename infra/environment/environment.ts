@@ -9,7 +9,7 @@ import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-p
 import { componentOptions, componentType } from "../aliases";
 import { Cluster, ClusterSettings, accessEntryName, kubernetesProvider, resolveClusterArgs } from "../cluster/cluster";
 import { ConfigErrorCollector, check } from "../errors";
-import { GuardrailSettings, TYPES } from "../guardrails";
+import { GuardrailSettings, ResourceDescription, TYPES } from "../guardrails";
 import { enforceGuardrails } from "../guardrails/enforce";
 import { physicalName } from "../iam/names";
 import { AwsScopeArgs } from "../iam/policy";
@@ -17,22 +17,24 @@ import { PodIdentityAssociation, describePodIdentityAssociations, podIdentityAss
 import { KarpenterControllerRole } from "../karpenter/controller-role";
 import { KarpenterFargateProfile, describeKarpenterFargateProfile } from "../karpenter/fargate-profile";
 import { InterruptionQueue } from "../karpenter/interruption";
-import { Karpenter, KarpenterSettings, describeKarpenterRelease, resolveKarpenterArgs } from "../karpenter/karpenter";
+import { Karpenter, KarpenterSettings, planKarpenter } from "../karpenter/karpenter";
 import { NodeRole } from "../karpenter/node-role";
-import { EndpointType, PrivateEndpoints, S3_GATEWAY_SERVICE, endpointServiceName, interfaceEndpointServices, resolvePrivateEndpointsArgs } from "../network/endpoints";
-import { CLOUDWATCH_AGENT_IMAGE_PATH, DEFAULT_CACHE_PREFIX, KARPENTER_IMAGE_PATH, PublicEcrPullThroughCache, checkCachePrefix, checkControllerImage, pullThroughCacheRepository } from "../network/image";
+import { PrivateEndpoints, planPrivateEndpoints } from "../network/endpoints";
+import { CLOUDWATCH_AGENT_IMAGE_PATH, DEFAULT_CACHE_PREFIX, PublicEcrPullThroughCache, checkCachePrefix, checkControllerImage } from "../network/image";
 import { NatGateways, Network, NetworkSettings, resolveNetworkArgs } from "../network/network";
-import { renderEC2NodeClass } from "../nodes/ec2-node-class";
-import { KarpenterNodes, KarpenterNodesSettings, resolveKarpenterNodesArgs } from "../nodes/karpenter-nodes";
-import { nodePoolAllowsSpot, renderNodePool } from "../nodes/node-pool";
+import { KarpenterNodes, KarpenterNodesSettings, planKarpenterNodes } from "../nodes/karpenter-nodes";
+import { nodePoolAllowsSpot } from "../nodes/node-pool";
 import { DevicePluginImage, describeNvidiaDevicePlugin, devicePluginPools, resolveDevicePluginImage } from "../nodes/nvidia-device-plugin";
 import { SPOT_SERVICE_LINKED_ROLE } from "../model/service-linked-roles";
+import { VersionSettingNames, versionProblems } from "../model/kubernetes-versions";
 import { Observability } from "../observability/observability";
 import { ObservabilitySettings, describeObservability, observabilityEndpoints, resolveObservability } from "../observability/plan";
 import { UNKNOWN } from "../guardrails/types";
 import { AWS_REGIONS, isAwsRegion } from "../model/regions";
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "../model/eks";
-import { VERSIONS } from "../versions";
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "../model/names";
+import { partitionOfRegion } from "../model/eks";
+import { forRules, knownAfterDeployment } from "../plan";
+import { VERSIONS } from "../model/versions";
 
 /** Karpenter settings of an environment: the controller's own settings, and what the environment builds around it. */
 export interface EnvironmentKarpenter extends KarpenterSettings {
@@ -145,8 +147,15 @@ export interface EnvironmentArgs {
 
 export const DEFAULT_FARGATE_POD_LABELS = { "eks-karpenter.io/compute": "fargate" };
 
-/** Stands in, in what the guardrails check, for a value only deployment knows (a name, ARN or endpoint). */
-const KNOWN_AFTER_DEPLOYMENT = "(known after deployment)";
+/**
+ * How an Environment's version errors name the settings: as the components do, so that a stack names them
+ * by its config keys (`eks-karpenter:kubernetesVersion`, `eks-karpenter:karpenter.version`).
+ */
+const VERSION_SETTINGS: VersionSettingNames = {
+    kubernetesVersion: "Cluster.kubernetesVersion",
+    karpenterVersion: "Karpenter.version",
+    addonVersion: (addon) => `ClusterAddons.versions.${addon}`,
+};
 
 /** AWS's limit of tags on one resource, less what this program and Karpenter add to some (Name, discovery and Karpenter's own tags). */
 const MAX_USER_TAGS = 50 - 10;
@@ -258,9 +267,14 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         interruptionHandling,
         podIdentity: true,
     };
-    errors.attempt(() => {
+    const tags = { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) };
+    const partition = region ? partitionOfRegion(region) : undefined;
+    // The endpoints' own plan, wired to the network the environment builds (known after deployment).
+    const endpointsPlan = errors.attempt(() => {
         check(!privateCluster || endpointsEnabled, "Environment.endpoints.enabled", false, "true in a private cluster: without endpoints nothing reaches AWS");
-        resolvePrivateEndpointsArgs({ ...endpoints, vpcId: "", vpcCidrBlocks: [], subnetIds: [], routeTableIds: [] });
+        if (!region) return undefined;
+        const wired = { vpcId: knownAfterDeployment<string>(), vpcCidrBlocks: knownAfterDeployment<string[]>(), subnetIds: knownAfterDeployment<string[]>(), routeTableIds: knownAfterDeployment<string[]>() };
+        return planPrivateEndpoints(`${name}-endpoints`, { ...endpoints, ...wired, region, partition, tags });
     });
     const imageCache = args.imageCache?.enabled ?? privateCluster;
     // The controller image comes from a mirror when one is named, else through the cache when there is one.
@@ -282,12 +296,28 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         );
     }
     const podLabels = k.podLabels ?? DEFAULT_FARGATE_POD_LABELS;
-    // Wired values are stand-ins here: only the user's settings are being checked.
-    const karpenter = errors.attempt(() =>
-        resolveKarpenterArgs({ ...k, podLabels, clusterName: "", clusterEndpoint: "", region: "", controllerRoleArn: "" }),
+    // Karpenter's own plan: what only deployment knows (the cluster's endpoint, the role, the queue, the
+    // cache's repository in this account) stays unknown.
+    const karpenterPlan = errors.attempt(() =>
+        planKarpenter(`${name}-karpenter`, {
+            ...k,
+            podLabels,
+            clusterName: args.cluster.clusterName,
+            clusterEndpoint: knownAfterDeployment(),
+            region: region ?? knownAfterDeployment(),
+            controllerRoleArn: knownAfterDeployment(),
+            interruptionQueueName: interruptionHandling ? knownAfterDeployment<string>() : undefined,
+            imageRepository: k.imageRepository ?? (imageCache ? knownAfterDeployment<string>() : undefined),
+            isolatedVpc: k.isolatedVpc ?? privateCluster,
+        }),
     );
+    const karpenter = karpenterPlan?.settings;
+    if (cluster && karpenter) {
+        for (const p of versionProblems({ kubernetesVersion: cluster.kubernetesVersion, karpenter: karpenter.release, addonVersions: args.addons?.versions ?? {} }, VERSION_SETTINGS)) {
+            errors.attempt(() => check(false, p.setting, p.value, p.allowed, p.mentions));
+        }
+    }
     const karpenterServiceAccount = karpenter ? `${karpenter.namespace}/${karpenter.serviceAccountName}` : undefined;
-    const tags = { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) };
     errors.attempt(() => checkAwsTags(tags));
     const { namespaces, ...addons } = args.addons ?? {};
     const addonsArgs = {
@@ -298,8 +328,10 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const addonsResolved = errors.attempt(() =>
         resolveClusterAddonsArgs({
             ...addonsArgs,
-            ...{ clusterName: "", configuredClusterName: "", partition: "", region: "", accountId: "", dnsSuffix: "" },
-            ...{ oidcProviderArn: "", oidcIssuerUrl: "" },
+            configuredClusterName: args.cluster.clusterName,
+            ...{ clusterName: knownAfterDeployment<string>(), partition: knownAfterDeployment<string>(), region: knownAfterDeployment<string>() },
+            ...{ accountId: knownAfterDeployment<string>(), dnsSuffix: knownAfterDeployment<string>() },
+            ...{ oidcProviderArn: knownAfterDeployment<string>(), oidcIssuerUrl: knownAfterDeployment<string>() },
         }),
     );
     if (addonsResolved) {
@@ -311,20 +343,21 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     // With alerts on, a budget that names no topic of its own notifies the alerts topic.
     const budgetAlerts = (observability?.enabled ?? false) && budgetArgs?.snsTopicArn === undefined;
     const budget = budgetArgs
-        ? errors.attempt(() => resolveCostBudgetArgs({ ...budgetArgs, alertsTopicArn: budgetAlerts ? KNOWN_AFTER_DEPLOYMENT : undefined }))
+        ? errors.attempt(() => resolveCostBudgetArgs({ ...budgetArgs, alertsTopicArn: budgetAlerts ? knownAfterDeployment<string>() : undefined }))
         : undefined;
-    // Role or instance profile are wired later; a stand-in of the right kind lets the set be checked now.
+    // The role or instance profile is known after deployment; which of the two is known now.
     // With no IAM endpoint the controller cannot create instance profiles: make the node's in advance.
     const createInstanceProfile = k.createInstanceProfile ?? privateCluster;
     const { devicePluginImage, ...nodeSettings } = args.nodes;
-    const nodes = errors.attempt(() =>
-        resolveKarpenterNodesArgs({
+    const nodesPlan = errors.attempt(() =>
+        planKarpenterNodes(`${name}-nodes`, {
             ...nodeSettings,
-            clusterName: args.cluster.clusterName,
-            ...(createInstanceProfile ? { instanceProfile: KNOWN_AFTER_DEPLOYMENT } : { role: KNOWN_AFTER_DEPLOYMENT }),
+            clusterName: knownAfterDeployment(),
+            ...(createInstanceProfile ? { instanceProfile: knownAfterDeployment<string>() } : { role: knownAfterDeployment<string>() }),
             tags,
         }),
     );
+    const nodes = nodesPlan?.settings;
     // The image's form is checked even when the pools are not valid; whether the pools' nodes reach it, on valid pools.
     const pluginImage = !region
         ? undefined
@@ -351,69 +384,41 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const createSpotServiceLinkedRole = k.createSpotServiceLinkedRole ?? nodes!.nodePools.some(nodePoolAllowsSpot);
     const nvidiaDevicePlugin = describeNvidiaDevicePlugin(`${name}-nvidia-device-plugin`, nodes!.nodeClasses, nodes!.nodePools, pluginImage!);
 
-    // The guardrails, over descriptions of what the components below register, built from the same
-    // renderers. They run on data known while the program runs, so they also hold in a preview.
-    // An image in the cache: the account is known after deployment, the registry is private ECR of the region.
-    const cached = (upstreamPath: string) =>
-        pullThroughCacheRepository({ accountId: "000000000000", region: region!, dnsSuffix: "amazonaws.com" }, args.imageCache?.repositoryPrefix ?? DEFAULT_CACHE_PREFIX, upstreamPath);
-    const described = resolveKarpenterArgs({
-        ...k,
-        podLabels,
-        clusterName: args.cluster.clusterName,
-        clusterEndpoint: KNOWN_AFTER_DEPLOYMENT,
-        region: region!,
-        controllerRoleArn: KNOWN_AFTER_DEPLOYMENT,
-        interruptionQueueName: interruptionHandling ? KNOWN_AFTER_DEPLOYMENT : undefined,
-        imageRepository: k.imageRepository ?? (imageCache ? cached(KARPENTER_IMAGE_PATH) : undefined),
-        isolatedVpc: k.isolatedVpc ?? privateCluster,
-    });
-    const endpointServices = endpointsEnabled
-        ? [
-              ...interfaceEndpointServices({ interruptionHandling, podIdentity: true, additional: endpoints.additionalEndpoints ?? [] }).map((service) => ({
-                  service,
-                  type: "Interface" as EndpointType,
-              })),
-              { service: S3_GATEWAY_SERVICE, type: "Gateway" as EndpointType },
-          ]
-        : [];
     const guardrails = {
         ...args.guardrails,
         fargateServiceAccounts: [...(args.guardrails?.fargateServiceAccounts ?? []), karpenterServiceAccount!, ...addonAccounts.onFargate],
     };
-    enforceGuardrails(
-        [
-            ...describePodIdentityAssociations(`${name}-pod-identity`, args.cluster.clusterName, args.podIdentityAssociations ?? []),
-            describeKarpenterFargateProfile(`${name}-karpenter-fargate`, karpenter!.namespace, podLabels, fargateSelectors),
-            ...cluster!.accessEntries.map((entry) => ({
-                type: TYPES.accessEntry,
-                name: accessEntryName(`${name}-cluster`, entry.principalArn),
-                inputs: { clusterName: args.cluster.clusterName, principalArn: entry.principalArn },
-            })),
-            describeKarpenterRelease(`${name}-karpenter`, described, karpenter!.namespace),
-            ...nodes!.nodeClasses.map((c) => ({ type: TYPES.ec2NodeClass, name: c.name, inputs: renderEC2NodeClass(c as pulumi.Unwrap<typeof c>) })),
-            ...nodes!.nodePools.map((np) => ({ type: TYPES.nodePool, name: np.name, inputs: renderNodePool(np) })),
-            ...(nvidiaDevicePlugin ? [nvidiaDevicePlugin] : []),
-            ...endpointServices.map(({ service, type }) => ({
-                type: TYPES.vpcEndpoint,
-                name: `${name}-endpoints-${service}`,
-                inputs: { serviceName: endpointServiceName("aws", region!, service, type), vpcEndpointType: type },
-            })),
-            ...describeObservability(`${name}-observability`, observability!, imageCache ? cached(CLOUDWATCH_AGENT_IMAGE_PATH) : VERSIONS.cloudwatchAgentImage, UNKNOWN),
-            ...(budget ? [{ type: TYPES.budget, name: `${name}-budget`, inputs: { notifications: budgetNotifications(budget) } }] : []),
-            ...addonSpecs.map((spec) => ({
-                type: TYPES.addon,
-                name: `${name}-addons-${spec.name}`,
-                inputs: {
-                    clusterName: args.cluster.clusterName,
-                    addonName: spec.name,
-                    configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined,
-                },
-            })),
-        ],
-        guardrails,
-    );
+    // The guardrails, once, over the children's own plans: the resources they register, by the names they register.
+    const descriptions = [
+        ...describePodIdentityAssociations(`${name}-pod-identity`, args.cluster.clusterName, args.podIdentityAssociations ?? []),
+        describeKarpenterFargateProfile(`${name}-karpenter-fargate`, karpenter!.namespace, podLabels, fargateSelectors),
+        ...cluster!.accessEntries.map((entry) => ({
+            type: TYPES.accessEntry,
+            name: accessEntryName(`${name}-cluster`, entry.principalArn),
+            inputs: { clusterName: args.cluster.clusterName, principalArn: entry.principalArn },
+        })),
+        ...karpenterPlan!.descriptions,
+        ...nodesPlan!.descriptions,
+        ...(nvidiaDevicePlugin ? [nvidiaDevicePlugin] : []),
+        ...(endpointsEnabled ? endpointsPlan!.descriptions : []),
+        ...describeObservability(`${name}-observability`, observability!, imageCache ? knownAfterDeployment<string>() : VERSIONS.cloudwatchAgentImage, UNKNOWN),
+        ...(budget ? [{ type: TYPES.budget, name: `${name}-budget`, inputs: { notifications: budgetNotifications(budget) } }] : []),
+        ...addonSpecs.map((spec) => ({
+            type: TYPES.addon,
+            name: `${name}-addons-${spec.name}`,
+            inputs: {
+                clusterName: args.cluster.clusterName,
+                addonName: spec.name,
+                configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined,
+            },
+        })),
+    ].map(forRules);
+    enforceGuardrails(descriptions, guardrails);
     return {
         guardrails,
+        descriptions,
+        region: region!,
+        partition: partition!,
         cluster: cluster!,
         karpenter: karpenter!,
         podLabels,
@@ -451,6 +456,8 @@ export interface EnvironmentParts {
     addons: ClusterAddons;
     /** The options the guardrails ran with; checks of what was registered (the offline plan) use the same. */
     guardrailOptions: GuardrailSettings;
+    /** What the guardrails checked before anything was registered: the children's planned resources, by their registered names. */
+    planned: readonly ResourceDescription[];
 }
 
 const environmentPartsOf = new WeakMap<Environment, EnvironmentParts>();
@@ -525,8 +532,9 @@ export class Environment extends pulumi.ComponentResource {
                       vpcCidrBlocks: network.cidrBlocks,
                       subnetIds: network.endpointSubnetIds,
                       routeTableIds: network.privateRouteTableIds,
-                      region: scope.region,
-                      partition,
+                      // Known now (the stack's region, its partition): the plan checked these very names.
+                      region: settings.region,
+                      partition: settings.partition,
                       tags,
                   },
                   { parent: this },
@@ -566,7 +574,7 @@ export class Environment extends pulumi.ComponentResource {
         const queue = interruptionHandling
             ? new InterruptionQueue(
                   `${name}-interruption`,
-                  { queueName, dnsSuffix, tags },
+                  { queueName, events: karpenterSettings.release.interruptionEvents, dnsSuffix, tags },
                   { parent: this },
               )
             : undefined;
@@ -581,6 +589,7 @@ export class Environment extends pulumi.ComponentResource {
                 serviceAccount: karpenterSettings.serviceAccountName,
                 roleName: iamName("karpenter"),
                 nodeRoleArn: nodeRole.roleArn,
+                karpenterVersion: karpenterSettings.release,
                 interruptionQueueArn: queue?.queueArn,
                 ...scope,
                 tags,
@@ -726,7 +735,7 @@ export class Environment extends pulumi.ComponentResource {
             ? new CostBudget(`${name}-budget`, { ...budgetArgs, alertsTopicArn: settings.budgetAlerts ? observability?.alertsTopicArn : undefined }, { parent: this })
             : undefined;
 
-        environmentPartsOf.set(this, { cluster, karpenter, addons, guardrailOptions: settings.guardrails });
+        environmentPartsOf.set(this, { cluster, karpenter, addons, guardrailOptions: settings.guardrails, planned: settings.descriptions });
         this.clusterName = clusterName;
         this.clusterEndpoint = cluster.endpoint;
         this.kubeconfig = cluster.kubeconfig;

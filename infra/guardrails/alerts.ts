@@ -1,4 +1,4 @@
-import { TYPES } from "./resources";
+import { TYPES } from "../model/tokens";
 import { Finding, ResourceDescription, StackRule, at, containsUnknown, isUnknown } from "./types";
 
 function nonEmptyList(value: unknown): boolean {

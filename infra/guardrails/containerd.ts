@@ -1,4 +1,5 @@
-import { TYPES, objectName } from "./resources";
+import { TYPES } from "../model/tokens";
+import { objectName } from "./resources";
 import { ResourceRule, at } from "./types";
 import { CONTAINERD_DIR, containerdStoreLoss } from "./user-data";
 

@@ -1,6 +1,8 @@
 /** Rule 8: the Karpenter controller runs with Guaranteed QoS, and never on nodes it manages. */
 import { parseQuantity } from "../model/quantity";
-import { HELM_TYPES, TYPES, controllerPodLabels, helmNamespace, helmValues, isKarpenterChart } from "./resources";
+import { fargateSelectorMatches } from "../model/fargate";
+import { HELM_TYPES, TYPES } from "../model/tokens";
+import { controllerPodLabels, helmNamespace, helmValues, isKarpenterChart } from "./resources";
 import { Finding, ResourceDescription, ResourceRule, StackRule, at, containsUnknown, isRecord, isUnknown } from "./types";
 
 /** A resource whose request and limit are not both set and equal. */
@@ -78,12 +80,6 @@ export function avoidsKarpenterNodes(values: unknown): boolean | undefined {
     return Array.isArray(node) && node.length > 0 && node.every(excludes);
 }
 
-/** Fargate selector matching: `*` and `?` wildcards in namespaces, label keys and label values. */
-function glob(pattern: string, value: string): boolean {
-    const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-    return new RegExp(`^${regex}$`).test(value);
-}
-
 /** Whether a Fargate profile selects pods in `namespace` with `labels`; true when not known yet. */
 function selects(profile: ResourceDescription, namespace: string, labels: Record<string, string>): boolean {
     const selectors = at(profile.inputs, "selectors");
@@ -92,12 +88,8 @@ function selects(profile: ResourceDescription, namespace: string, labels: Record
     return selectors.some((s) => {
         const ns = at(s, "namespace");
         const wanted = at(s, "labels") ?? {};
-        return (
-            typeof ns === "string" &&
-            glob(ns, namespace) &&
-            isRecord(wanted) &&
-            Object.entries(wanted).every(([k, v]) => Object.entries(labels).some(([lk, lv]) => glob(k, lk) && glob(String(v), lv)))
-        );
+        if (typeof ns !== "string" || !isRecord(wanted)) return false;
+        return fargateSelectorMatches({ namespace: ns, labels: Object.fromEntries(Object.entries(wanted).map(([k, v]) => [k, String(v)])) }, namespace, labels);
     });
 }
 

@@ -3,7 +3,7 @@
  * and detach volumes; VPC CNI: networking until the last pod is gone) tolerate Karpenter's
  * `karpenter.sh/disrupted:NoSchedule` taint, so they are not evicted with the workloads.
  */
-import { TYPES } from "./resources";
+import { TYPES } from "../model/tokens";
 import { ResourceRule, at, isRecord } from "./types";
 
 const DISRUPTED = { key: "karpenter.sh/disrupted", effect: "NoSchedule" };

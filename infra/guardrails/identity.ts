@@ -1,4 +1,4 @@
-import { TYPES } from "./resources";
+import { TYPES } from "../model/tokens";
 import { Finding, ResourceDescription, StackRule, at, isRecord, isUnknown } from "./types";
 
 /** A value that names something: a known, non-empty string. */

@@ -17,7 +17,7 @@ import { privateClusterEndpoints, privateClusterImages } from "./private-cluster
 import { DEFAULT_OPTIONS, Finding, GuardrailOptions, ResourceDescription, Rule, Violation } from "./types";
 
 export * from "./types";
-export { TYPES } from "./resources";
+export { TYPES } from "../model/tokens";
 export { qosGaps } from "./controller";
 
 /** Every rule, in the order of the README's rule table. */

@@ -1,5 +1,6 @@
 /** Rule 7: nodes launch with IMDSv2 only, a minimal hop limit and encrypted EBS volumes. */
-import { TYPES, objectName } from "./resources";
+import { TYPES } from "../model/tokens";
+import { objectName } from "./resources";
 import { ResourceRule, at, isUnknown } from "./types";
 
 export const nodeImds: ResourceRule = {

@@ -1,5 +1,6 @@
 import { NodePoolShape, allowed, allows, nodePoolShape, separatingKey } from "./requirements";
-import { HELM_TYPES, TYPES, helmValues, isKarpenterChart, objectName } from "./resources";
+import { HELM_TYPES, TYPES } from "../model/tokens";
+import { helmValues, isKarpenterChart, objectName } from "./resources";
 import { Finding, ResourceDescription, ResourceRule, StackRule, at, containsUnknown, isUnknown } from "./types";
 
 const CAPACITY_TYPE = "karpenter.sh/capacity-type";

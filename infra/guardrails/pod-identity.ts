@@ -1,4 +1,4 @@
-import { TYPES } from "./resources";
+import { TYPES } from "../model/tokens";
 import { ResourceRule, at } from "./types";
 
 /** Rule 1: no EKS Pod Identity association for a service account whose pods run on Fargate. */

@@ -3,31 +3,16 @@
  * endpoints) reaches every AWS API Karpenter and its nodes use through a VPC endpoint, and pulls every
  * image its workloads run (the controller's included) from a registry inside that reach.
  */
+import { endpointService, privateClusterEndpoints as requiredEndpoints } from "../model/endpoints";
 import { isAwsRegion } from "../model/regions";
 import { registryOf, unreachableFromPrivateCluster } from "../model/registry";
-import { VERSIONS } from "../versions";
-import { HELM_TYPES, TYPES, helmValues, isKarpenterChart, objectName } from "./resources";
+import { HELM_TYPES, TYPES } from "../model/tokens";
+import { VERSIONS } from "../model/versions";
+import { helmValues, isKarpenterChart, objectName } from "./resources";
 import { Finding, ResourceDescription, StackRule, UNKNOWN, at, isRecord, isUnknown } from "./types";
-
-/** What each endpoint is needed for, by the service part of its name (`com.amazonaws.<region>.<service>`). */
-const REQUIRED_ENDPOINTS: Readonly<Record<string, string>> = {
-    ec2: "Karpenter launches nodes and discovers subnets, security groups and AMIs",
-    "ecr.api": "nodes and Fargate authenticate to ECR",
-    "ecr.dkr": "nodes and Fargate pull images from ECR",
-    s3: "ECR serves image layers from S3 (a gateway endpoint)",
-    sts: "the controller exchanges its IRSA token for credentials (AssumeRoleWithWebIdentity)",
-    ssm: "Karpenter resolves AMI aliases through SSM parameters",
-    eks: "Karpenter describes the cluster (endpoint, service CIDR)",
-};
-const SQS_PURPOSE = "Karpenter reads interruption events from its SQS queue";
 
 function isPrivateCluster(release: ResourceDescription): boolean {
     return isKarpenterChart(release) && at(helmValues(release), "settings", "isolatedVPC") === true;
-}
-
-/** The service an endpoint name serves (`com.amazonaws.eu-west-1.ecr.dkr` → `ecr.dkr`). */
-export function endpointService(serviceName: string): string | undefined {
-    return /(?:^|\.)amazonaws\.[a-z]{2}(?:-[a-z]+)+-\d+\.(.+)$/.exec(serviceName)?.[1];
 }
 
 export const privateClusterEndpoints: StackRule = {
@@ -51,8 +36,7 @@ export const privateClusterEndpoints: StackRule = {
         const present = new Set([...names.flatMap((n) => endpointService(n as string) ?? []), ...options.externalVpcEndpoints]);
         return releases.flatMap((release): Finding[] => {
             const queue = at(helmValues(release), "settings", "interruptionQueue");
-            const required: Record<string, string> =
-                queue !== undefined && queue !== "" ? { ...REQUIRED_ENDPOINTS, sqs: SQS_PURPOSE } : { ...REQUIRED_ENDPOINTS };
+            const required = requiredEndpoints(queue !== undefined && queue !== "");
             const missing = Object.keys(required).filter((s) => !present.has(s));
             if (missing.length === 0) return [];
             return [

@@ -1,4 +1,5 @@
 import { AwsScope, NamedPolicy, Statement, policyDocument } from "../iam/policy";
+import { KarpenterVersion, POLICY_PLACEHOLDERS } from "../model/karpenter-versions";
 
 /** What the controller policy is scoped to; plain strings, resolved. */
 export interface ControllerPolicyScope extends AwsScope {
@@ -9,224 +10,36 @@ export interface ControllerPolicyScope extends AwsScope {
     interruptionQueueArn?: string;
 }
 
+/** The names of the controller's managed policies for `version`, in order (they name the resources). */
+export function controllerPolicyNames(version: KarpenterVersion, interruptionHandling: boolean): string[] {
+    return version.controllerPolicies.filter((p) => interruptionHandling || !p.needsInterruptionQueue).map((p) => p.name);
+}
+
 /**
- * The Karpenter controller's permissions, statement for statement as Karpenter's own reference for
- * the pinned version (website/content/en/v1.9/reference/cloudformation.md), grouped the way that
- * reference groups them so that no managed policy passes IAM's 6,144-character limit, even for a
- * 100-character cluster name.
+ * The Karpenter controller's permissions for `version`: its table's statements (Karpenter's getting-started
+ * CloudFormation of that version, statement for statement) with the placeholders filled in, grouped as the
+ * table groups them so that no managed policy passes IAM's 6,144-character limit.
  */
-export function controllerPolicies(s: ControllerPolicyScope): NamedPolicy[] {
-    const ec2 = (resource: string, account = "*") => `arn:${s.partition}:ec2:${s.region}:${account}:${resource}`;
-    const instanceProfiles = `arn:${s.partition}:iam::${s.accountId}:instance-profile/*`;
-    const clusterTag = `kubernetes.io/cluster/${s.clusterName}`;
-    const launchedResources = [
-        ec2("fleet/*"),
-        ec2("instance/*"),
-        ec2("volume/*"),
-        ec2("network-interface/*"),
-        ec2("launch-template/*"),
-        ec2("spot-instances-request/*"),
-    ];
-
-    const nodeLifecycle: Statement[] = [
-        {
-            Sid: "AllowScopedEC2InstanceAccessActions",
-            Effect: "Allow",
-            Resource: [
-                ec2("image/*", ""),
-                ec2("snapshot/*", ""),
-                ec2("security-group/*"),
-                ec2("subnet/*"),
-                ec2("capacity-reservation/*"),
-            ],
-            Action: ["ec2:RunInstances", "ec2:CreateFleet"],
-        },
-        {
-            Sid: "AllowScopedEC2LaunchTemplateAccessActions",
-            Effect: "Allow",
-            Resource: ec2("launch-template/*"),
-            Action: ["ec2:RunInstances", "ec2:CreateFleet"],
-            Condition: {
-                StringEquals: { [`aws:ResourceTag/${clusterTag}`]: "owned" },
-                StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
-            },
-        },
-        {
-            Sid: "AllowScopedEC2InstanceActionsWithTags",
-            Effect: "Allow",
-            Resource: launchedResources,
-            Action: ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
-            Condition: {
-                StringEquals: {
-                    [`aws:RequestTag/${clusterTag}`]: "owned",
-                    "aws:RequestTag/eks:eks-cluster-name": s.clusterName,
-                },
-                StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" },
-            },
-        },
-        {
-            Sid: "AllowScopedResourceCreationTagging",
-            Effect: "Allow",
-            Resource: launchedResources,
-            Action: "ec2:CreateTags",
-            Condition: {
-                StringEquals: {
-                    [`aws:RequestTag/${clusterTag}`]: "owned",
-                    "aws:RequestTag/eks:eks-cluster-name": s.clusterName,
-                    "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"],
-                },
-                StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" },
-            },
-        },
-        {
-            Sid: "AllowScopedResourceTagging",
-            Effect: "Allow",
-            Resource: ec2("instance/*"),
-            Action: "ec2:CreateTags",
-            Condition: {
-                StringEquals: { [`aws:ResourceTag/${clusterTag}`]: "owned" },
-                StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
-                StringEqualsIfExists: { "aws:RequestTag/eks:eks-cluster-name": s.clusterName },
-                "ForAllValues:StringEquals": {
-                    "aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"],
-                },
-            },
-        },
-        {
-            Sid: "AllowScopedDeletion",
-            Effect: "Allow",
-            Resource: [ec2("instance/*"), ec2("launch-template/*")],
-            Action: ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
-            Condition: {
-                StringEquals: { [`aws:ResourceTag/${clusterTag}`]: "owned" },
-                StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
-            },
-        },
-    ];
-
-    const regionTags = {
-        [`aws:ResourceTag/${clusterTag}`]: "owned",
-        "aws:ResourceTag/topology.kubernetes.io/region": s.region,
-    };
-    const requestTags = {
-        [`aws:RequestTag/${clusterTag}`]: "owned",
-        "aws:RequestTag/eks:eks-cluster-name": s.clusterName,
-        "aws:RequestTag/topology.kubernetes.io/region": s.region,
-    };
-    const iamIntegration: Statement[] = [
-        {
-            Sid: "AllowPassingInstanceRole",
-            Effect: "Allow",
-            Resource: s.nodeRoleArn,
-            Action: "iam:PassRole",
-            Condition: { StringEquals: { "iam:PassedToService": `ec2.${s.dnsSuffix}` } },
-        },
-        {
-            Sid: "AllowScopedInstanceProfileCreationActions",
-            Effect: "Allow",
-            Resource: instanceProfiles,
-            Action: "iam:CreateInstanceProfile",
-            Condition: {
-                StringEquals: requestTags,
-                StringLike: { "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" },
-            },
-        },
-        {
-            Sid: "AllowScopedInstanceProfileTagActions",
-            Effect: "Allow",
-            Resource: instanceProfiles,
-            Action: "iam:TagInstanceProfile",
-            Condition: {
-                StringEquals: { ...regionTags, ...requestTags },
-                StringLike: {
-                    "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*",
-                    "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*",
-                },
-            },
-        },
-        {
-            Sid: "AllowScopedInstanceProfileActions",
-            Effect: "Allow",
-            Resource: instanceProfiles,
-            Action: ["iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"],
-            Condition: {
-                StringEquals: regionTags,
-                StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*" },
-            },
-        },
-        {
-            Sid: "AllowInstanceProfileReadActions",
-            Effect: "Allow",
-            Resource: instanceProfiles,
-            Action: "iam:GetInstanceProfile",
-        },
-        {
-            Sid: "AllowUnscopedInstanceProfileListAction",
-            Effect: "Allow",
-            Resource: "*",
-            Action: "iam:ListInstanceProfiles",
-        },
-    ];
-
-    const eksIntegration: Statement[] = [
-        {
-            Sid: "AllowAPIServerEndpointDiscovery",
-            Effect: "Allow",
-            Resource: `arn:${s.partition}:eks:${s.region}:${s.accountId}:cluster/${s.clusterName}`,
-            Action: "eks:DescribeCluster",
-        },
-    ];
-
-    const resourceDiscovery: Statement[] = [
-        {
-            Sid: "AllowRegionalReadActions",
-            Effect: "Allow",
-            Resource: "*",
-            Action: [
-                "ec2:DescribeCapacityReservations",
-                "ec2:DescribeImages",
-                "ec2:DescribeInstances",
-                "ec2:DescribeInstanceTypeOfferings",
-                "ec2:DescribeInstanceTypes",
-                "ec2:DescribeLaunchTemplates",
-                "ec2:DescribeSecurityGroups",
-                "ec2:DescribeSpotPriceHistory",
-                "ec2:DescribeSubnets",
-            ],
-            Condition: { StringEquals: { "aws:RequestedRegion": s.region } },
-        },
-        {
-            Sid: "AllowSSMReadActions",
-            Effect: "Allow",
-            Resource: `arn:${s.partition}:ssm:${s.region}::parameter/aws/service/*`,
-            Action: "ssm:GetParameter",
-        },
-        {
-            Sid: "AllowPricingReadActions",
-            Effect: "Allow",
-            Resource: "*",
-            Action: "pricing:GetProducts",
-        },
-    ];
-
-    const policies: NamedPolicy[] = [
-        { name: "node-lifecycle", document: policyDocument(nodeLifecycle) },
-        { name: "iam-integration", document: policyDocument(iamIntegration) },
-        { name: "eks-integration", document: policyDocument(eksIntegration) },
-        { name: "resource-discovery", document: policyDocument(resourceDiscovery) },
-    ];
-    if (s.interruptionQueueArn !== undefined) {
-        policies.push({
-            name: "interruption",
-            document: policyDocument([
-                {
-                    Sid: "AllowInterruptionQueueActions",
-                    Effect: "Allow",
-                    Resource: s.interruptionQueueArn,
-                    Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
-                },
-            ]),
+export function controllerPolicies(version: KarpenterVersion, s: ControllerPolicyScope): NamedPolicy[] {
+    const values: Record<string, string | undefined> = Object.fromEntries(
+        Object.entries(POLICY_PLACEHOLDERS).map(([placeholder, key]) => [placeholder, s[key]]),
+    );
+    const fill = (text: string): string =>
+        text.replace(/\$\{[^}]+\}/g, (placeholder) => {
+            const value = values[placeholder];
+            if (value === undefined) throw new Error(`controller policy of Karpenter ${version.minor}: no value for ${placeholder}`);
+            return value;
         });
-    }
-    return policies;
+    const render = (value: unknown): unknown =>
+        typeof value === "string"
+            ? fill(value)
+            : Array.isArray(value)
+              ? value.map(render)
+              : value !== null && typeof value === "object"
+                ? Object.fromEntries(Object.entries(value).map(([k, v]) => [fill(k), render(v)]))
+                : value;
+    const names = controllerPolicyNames(version, s.interruptionQueueArn !== undefined);
+    return version.controllerPolicies
+        .filter((p) => names.includes(p.name))
+        .map((p) => ({ name: p.name, document: policyDocument(p.statements.map((st) => render(st) as Statement)) }));
 }

@@ -3,16 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { IrsaRole } from "../iam/irsa";
 import { AwsScopeArgs, MANAGED_POLICY_MAX_CHARS, policySize } from "../iam/policy";
-import { controllerPolicies } from "./controller-policy";
-
-/** The managed policies of the controller role, in a stable order that names its resources. */
-export const CONTROLLER_POLICY_NAMES = [
-    "node-lifecycle",
-    "iam-integration",
-    "eks-integration",
-    "resource-discovery",
-    "interruption",
-] as const;
+import { KarpenterVersion } from "../model/karpenter-versions";
+import { controllerPolicies, controllerPolicyNames } from "./controller-policy";
 
 export interface KarpenterControllerRoleArgs extends AwsScopeArgs {
     /**
@@ -28,12 +20,14 @@ export interface KarpenterControllerRoleArgs extends AwsScopeArgs {
     /** Physical role name (at most 64 characters); also the prefix of its policies' names. */
     roleName: pulumi.Input<string>;
     nodeRoleArn: pulumi.Input<string>;
+    /** The Karpenter version whose reference policy the role gets (KARPENTER_VERSIONS). */
+    karpenterVersion: KarpenterVersion;
     /** Queue ARN; without it the role gets no SQS permission. */
     interruptionQueueArn?: pulumi.Input<string>;
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-/** The Karpenter controller's IRSA role and its managed policies (Karpenter's reference, split under IAM's size limit). */
+/** The Karpenter controller's IRSA role and its managed policies (its version's reference, split under IAM's size limit). */
 export class KarpenterControllerRole extends pulumi.ComponentResource {
     public readonly roleArn: pulumi.Output<string>;
     public readonly roleName: pulumi.Output<string>;
@@ -56,7 +50,7 @@ export class KarpenterControllerRole extends pulumi.ComponentResource {
         const documents = pulumi
             .all([args.partition, args.region, args.accountId, args.dnsSuffix, args.clusterName, args.nodeRoleArn, args.interruptionQueueArn])
             .apply(([partition, region, accountId, dnsSuffix, clusterName, nodeRoleArn, interruptionQueueArn]) => {
-                const policies = controllerPolicies({
+                const policies = controllerPolicies(args.karpenterVersion, {
                     partition, region, accountId, dnsSuffix, clusterName, nodeRoleArn, interruptionQueueArn,
                 });
                 for (const p of policies) {
@@ -67,7 +61,7 @@ export class KarpenterControllerRole extends pulumi.ComponentResource {
                 }
                 return Object.fromEntries(policies.map((p) => [p.name, JSON.stringify(p.document)]));
             });
-        const wanted = CONTROLLER_POLICY_NAMES.filter((n) => n !== "interruption" || args.interruptionQueueArn !== undefined);
+        const wanted = controllerPolicyNames(args.karpenterVersion, args.interruptionQueueArn !== undefined);
         this.policyArns = wanted.map((policyName) => {
             const policy = new aws.iam.Policy(
                 `${name}-${policyName}`,

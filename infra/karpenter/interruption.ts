@@ -2,20 +2,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { AwsScope, policyDocument, servicePrincipal } from "../iam/policy";
+import { InterruptionEvent } from "../model/karpenter-versions";
 
 /**
- * The events Karpenter acts on, with the exact `source` and `detail-type` strings EventBridge
- * matches on (a pattern with any other spelling is accepted by AWS and never fires).
+ * The EventBridge pattern of one interruption event (its version's table holds the exact `source` and
+ * `detail-type` strings EventBridge matches on: a pattern with any other spelling is accepted and never fires).
  */
-export const INTERRUPTION_EVENTS = [
-    { name: "scheduled-change", source: "aws.health", detailType: "AWS Health Event" },
-    { name: "spot-interruption", source: "aws.ec2", detailType: "EC2 Spot Instance Interruption Warning" },
-    { name: "rebalance", source: "aws.ec2", detailType: "EC2 Instance Rebalance Recommendation" },
-    { name: "instance-state-change", source: "aws.ec2", detailType: "EC2 Instance State-change Notification" },
-] as const;
-
-/** The EventBridge pattern of one interruption event. */
-export function eventPattern(event: (typeof INTERRUPTION_EVENTS)[number]): string {
+export function eventPattern(event: InterruptionEvent): string {
     return JSON.stringify({ source: [event.source], "detail-type": [event.detailType] });
 }
 
@@ -52,6 +45,11 @@ export interface InterruptionQueueArgs {
     queueName: pulumi.Input<string>;
     /** DNS suffix of the partition, for service principals. @default "amazonaws.com" */
     dnsSuffix?: pulumi.Input<string>;
+    /**
+     * The events to feed the queue with, one EventBridge rule each: the Karpenter version's (its table's
+     * `interruptionEvents`).
+     */
+    events: InterruptionEvent[];
     /** Tags for the queue and the rules. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -78,7 +76,7 @@ export class InterruptionQueue extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const rules = INTERRUPTION_EVENTS.map(
+        const rules = args.events.map(
             (event) =>
                 new aws.cloudwatch.EventRule(
                     `${name}-${event.name}`,
@@ -101,7 +99,7 @@ export class InterruptionQueue extends pulumi.ComponentResource {
             { parent: this },
         );
         // After the policy: a rule that delivers before it exists loses the message to a refused send.
-        INTERRUPTION_EVENTS.forEach(
+        args.events.forEach(
             (event, i) =>
                 new aws.cloudwatch.EventTarget(
                     `${name}-${event.name}`,

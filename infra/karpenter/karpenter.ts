@@ -1,11 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
-import { check } from "../errors";
+import { ConfigError, check } from "../errors";
 import { ResourceDescription, TYPES, qosGaps } from "../guardrails";
-import { DNS1123_LABEL } from "../model/eks";
+import { CONTROLLER_DEFAULTS } from "../model/karpenter";
+import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS, isKarpenterMinor } from "../model/karpenter-versions";
+import { DNS1123_LABEL } from "../model/names";
 import { IMAGE_TAG, IMAGE_TAG_ALLOWED } from "../model/registry";
-import { VERSIONS } from "../versions";
+import { VERSIONS } from "../model/versions";
 import { karpenterFlowSchemas, karpenterValues } from "./helm-values";
 import { checkLabelValue, checkQualifiedKey } from "../nodes/validation";
 import { parseQuantity } from "./quantity";
@@ -27,6 +29,12 @@ export enum KarpenterLogLevel {
 
 /** The controller's own settings: what an environment lets its user choose. */
 export interface KarpenterSettings {
+    /**
+     * Karpenter minor version, one of KARPENTER_VERSIONS' keys (`"1.9"`, `"1.14"`): its charts, controller image, reference IAM policy,
+     * interruption events and supported Kubernetes versions come from its table (KARPENTER_VERSIONS).
+     * @default "1.9" (DEFAULT_KARPENTER_VERSION)
+     */
+    version?: string;
     /** Namespace of the controller (a Fargate profile must select it). @default "karpenter" */
     namespace?: string;
     /** Service account of the controller (the IRSA role trusts exactly this one). @default "karpenter" */
@@ -51,13 +59,13 @@ export interface KarpenterSettings {
     nodeRepair?: boolean;
     /**
      * Controller image tag, in the configured repository (the public one unless `imageRepository` is set).
-     * @default the pinned Karpenter version
+     * @default the chart's tag of `version`
      */
     imageTag?: string;
     /**
-     * Controller image digest (`sha256:...`), verified on every pull. The pinned digest belongs to the pinned
+     * Controller image digest (`sha256:...`), verified on every pull. The chart's digest belongs to the chart's
      * tag: with another tag and no digest, the image is pulled by tag alone.
-     * @default the pinned chart's digest when the tag is the pinned version, else none
+     * @default the chart's digest of `version` when the tag is the chart's, else none
      */
     imageDigest?: string;
     /** The VPC has no route to public AWS endpoints (Karpenter's `isolatedVPC`). @default false */
@@ -96,8 +104,6 @@ export interface KarpenterOrdering {
     controllerDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
-/** The controller's replicas and requests when nothing sets them: what Karpenter's guides run in production. */
-export const CONTROLLER_DEFAULTS = { replicas: 2, requests: { cpu: "1", memory: "1Gi" } } as const;
 
 /** Namespaces of the cluster itself; a component that creates its namespace must not take one of them. */
 export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
@@ -175,13 +181,21 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
     const logLevel = args.logLevel ?? KarpenterLogLevel.Info;
     const logLevels = Object.values(KarpenterLogLevel) as string[];
     check(logLevels.includes(logLevel), "Karpenter.logLevel", logLevel, `one of ${logLevels.join(", ")}`);
-    const imageTag = args.imageTag ?? VERSIONS.karpenter;
+    const version = args.version ?? DEFAULT_KARPENTER_VERSION;
+    if (!isKarpenterMinor(version)) {
+        throw new ConfigError("Karpenter.version", version, `one of ${Object.keys(KARPENTER_VERSIONS).map((v) => JSON.stringify(v)).join(", ")}`);
+    }
+    const release = KARPENTER_VERSIONS[version];
+    const imageTag = args.imageTag ?? release.image.tag;
     check(IMAGE_TAG.test(imageTag), "Karpenter.imageTag", imageTag, IMAGE_TAG_ALLOWED);
     if (args.imageDigest !== undefined) {
         check(/^sha256:[a-f0-9]{64}$/.test(args.imageDigest), "Karpenter.imageDigest", args.imageDigest, "sha256:<64 hex digits>");
     }
     return {
         ...args,
+        version,
+        /** The version's table: charts, image, policy, interruption events, Kubernetes versions. */
+        release,
         namespace,
         serviceAccountName,
         resources: requests,
@@ -194,8 +208,8 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
         imageRepository: args.imageRepository ?? VERSIONS.karpenterImageRepository,
         imageTag,
         // A mirror or pull-through cache serves the upstream image unchanged: keep verifying its digest. The
-        // pinned digest is the pinned tag's: another tag without a digest of its own is pulled by tag.
-        imageDigest: args.imageDigest ?? (imageTag === VERSIONS.karpenter ? VERSIONS.karpenterImageDigest : undefined),
+        // chart's digest is the chart's tag's: another tag without a digest of its own is pulled by tag.
+        imageDigest: args.imageDigest ?? (imageTag === release.image.tag ? release.image.digest : undefined),
     };
 }
 
@@ -206,19 +220,15 @@ export type ResolvedKarpenterArgs = ReturnType<typeof resolveKarpenterArgs>;
  * before anything is registered. Built from resolved settings; the values only deployment knows
  * (cluster endpoint, role, queue) stay Inputs inside the values.
  */
-export function describeKarpenterRelease(
-    name: string,
-    a: ResolvedKarpenterArgs,
-    namespace: pulumi.Input<string>,
-): ResourceDescription<k8s.helm.v3.ReleaseArgs> {
+function describeKarpenterRelease(name: string, a: ResolvedKarpenterArgs): ResourceDescription<k8s.helm.v3.ReleaseArgs> {
     return {
         type: TYPES.helmRelease,
         name,
         inputs: {
             name: "karpenter",
             chart: `${VERSIONS.karpenterChartRepository}/karpenter`,
-            version: VERSIONS.karpenter,
-            namespace,
+            version: a.release.chart,
+            namespace: a.namespace,
             // CRDs come from the karpenter-crd release, which (unlike this chart) upgrades them.
             skipCrds: true,
             values: karpenterValues({
@@ -244,9 +254,16 @@ export function describeKarpenterRelease(
     };
 }
 
+/** Karpenter's plan: its checked settings and the controller release it registers (what the guardrails check). */
+export function planKarpenter(name: string, args: KarpenterArgs) {
+    const settings = resolveKarpenterArgs(args);
+    const release = describeKarpenterRelease(name, settings);
+    return { settings, release, descriptions: [release] };
+}
+
 /**
  * Karpenter: its namespace, FlowSchemas, the `karpenter-crd` chart (so CRDs are
- * upgraded with the controller) and the controller chart, both at the pinned version.
+ * upgraded with the controller) and the controller chart, both at the charts of the chosen version.
  *
  * Pass the Kubernetes provider in `opts.providers`, and in `ordering.controllerDependsOn` what must exist
  * before the controller starts (its Fargate profile and IRSA role), so a first `pulumi up` does not wait on pods
@@ -266,8 +283,9 @@ export class Karpenter extends pulumi.ComponentResource {
     public readonly serviceAccountName: pulumi.Output<string>;
 
     constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions, ordering?: KarpenterOrdering) {
+        const plan = planKarpenter(name, args); // every check, before registering anything
         super(componentType("Karpenter"), name, {}, componentOptions("Karpenter", opts));
-        const a = resolveKarpenterArgs(args);
+        const a = plan.settings;
 
         const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: a.namespace } }, { parent: this });
         const flowSchemas = karpenterFlowSchemas(a.namespace, a.serviceAccountName).map(
@@ -279,19 +297,20 @@ export class Karpenter extends pulumi.ComponentResource {
             {
                 name: "karpenter-crd",
                 chart: `${VERSIONS.karpenterChartRepository}/karpenter-crd`,
-                version: VERSIONS.karpenter,
+                version: a.release.crdChart,
                 namespace: namespace.metadata.name,
             },
             { parent: this },
         );
-        const description = describeKarpenterRelease(name, a, namespace.metadata.name);
-        const release = new k8s.helm.v3.Release(description.name, description.inputs, {
+        const description = plan.release;
+        // The namespace's output, so the release waits for the namespace (its value is the plan's).
+        const release = new k8s.helm.v3.Release(description.name, { ...description.inputs, namespace: namespace.metadata.name }, {
             parent: this,
             dependsOn: [crds, ...flowSchemas, ...(ordering?.controllerDependsOn ?? [])],
         });
         this.namespace = namespace.metadata.name;
         this.releaseName = release.name;
-        this.chartVersion = pulumi.output(VERSIONS.karpenter);
+        this.chartVersion = pulumi.output(a.release.chart);
         this.serviceAccountName = pulumi.output(a.serviceAccountName);
         this.registerOutputs({
             namespace: this.namespace,

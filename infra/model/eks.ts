@@ -70,12 +70,6 @@ export function partitionOfRegion(region: string): (typeof PARTITIONS)[number] {
 /** An EC2 security group ID: `sg-` and 8 or 17 hexadecimal digits. */
 export const SECURITY_GROUP_ID = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
-/** An RFC 1123 label: what Kubernetes allows as a namespace or service account name. */
-export const DNS1123_LABEL = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
-
-/** An RFC 1123 subdomain: what Kubernetes allows as the name of most objects (a StorageClass, a service account). */
-export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-
 /** The HTTPS port of the Kubernetes API endpoint. */
 export const API_SERVER_PORT = 443;
 

@@ -2,7 +2,7 @@
  * IPv4 CIDR arithmetic for the VPC and its subnets. Pure functions: the subnet layout is computed and
  * checked before any resource is registered, so a bad range stops `pulumi preview`.
  */
-import { isCidr } from "../cluster/cluster";
+import { isCidr } from "../model/names";
 import { check } from "../errors";
 
 /** A parsed IPv4 CIDR: the address as an unsigned 32-bit number and the prefix length. */

@@ -1,152 +1,23 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
-import { isCidr } from "../cluster/cluster";
 import { check } from "../errors";
+import {
+    ENDPOINT_PARTITIONS,
+    EndpointSelection,
+    EndpointType,
+    INTERFACE_ENDPOINTS,
+    S3_GATEWAY_SERVICE,
+    selectInterfaceEndpoints,
+    serviceNameInPartition,
+} from "../model/endpoints";
+import { isCidr } from "../model/names";
+import { TYPES } from "../model/tokens";
+import { isUnknown } from "../guardrails/types";
+import { knownAfterDeployment } from "../plan";
 import { checkRegion } from "./zones";
 
-/** When an interface endpoint belongs to the default set. */
-type Need = "always" | "interruptionHandling" | "podIdentity" | "onRequest";
-
-interface EndpointService {
-    /** The service part of the endpoint service name (`com.amazonaws.<region>.<service>`). */
-    service: string;
-    need: Need;
-    /** Who calls the service from inside the VPC, and what fails without the endpoint. */
-    reason: string;
-    /** In AWS China the interface endpoint is named `cn.com.amazonaws.<region>.<service>` (see `endpointServiceName`). */
-    chinaPrefixed: boolean;
-}
-
-/**
- * Every interface endpoint this library knows. The ones needed by EKS and Karpenter are created by default;
- * the others are named in `additionalEndpoints`. The pricing API (`api.pricing`) has no endpoint, and IAM,
- * a global service, has none either: see the README's Private clusters.
- */
-export const INTERFACE_ENDPOINTS: readonly EndpointService[] = [
-    {
-        service: "ec2",
-        need: "always",
-        reason: "Karpenter launches instances (CreateFleet, launch templates) and discovers subnets, security groups and instance types; the VPC CNI on every node attaches network interfaces and pod addresses",
-        chinaPrefixed: true,
-    },
-    {
-        service: "ecr.api",
-        need: "always",
-        reason: "nodes and Fargate get a registry token (GetAuthorizationToken) before every private ECR pull, the controller image's included",
-        chinaPrefixed: true,
-    },
-    {
-        service: "ecr.dkr",
-        need: "always",
-        reason: "the registry protocol of private ECR (image manifests); the layers come from S3 through the gateway endpoint",
-        chinaPrefixed: true,
-    },
-    {
-        service: "sts",
-        need: "always",
-        reason: "IRSA: the controller trades its service-account token for credentials (AssumeRoleWithWebIdentity); without it the controller fails with WebIdentityErr timeouts",
-        chinaPrefixed: true,
-    },
-    {
-        service: "ssm",
-        need: "always",
-        reason: "Karpenter resolves EC2NodeClass AMI aliases (al2023@..., bottlerocket@...) from SSM public parameters; without it AMI discovery times out and no node launches",
-        chinaPrefixed: false,
-    },
-    {
-        service: "eks",
-        need: "always",
-        reason: "the controller calls eks:DescribeCluster (cluster endpoint, service CIDR and IP family); Karpenter's private-cluster guide requires it",
-        chinaPrefixed: true,
-    },
-    {
-        service: "sqs",
-        need: "interruptionHandling",
-        reason: "the controller long-polls its interruption queue (Spot interruptions, rebalance, scheduled maintenance)",
-        chinaPrefixed: true,
-    },
-    {
-        service: "eks-auth",
-        need: "podIdentity",
-        reason: "EKS Pod Identity: the Pod Identity Agent on EC2 nodes trades pod tokens for credentials (AssumeRoleForPodIdentity)",
-        chinaPrefixed: false,
-    },
-    {
-        service: "logs",
-        need: "onRequest",
-        reason: "CloudWatch Logs: Fargate's built-in log router, Fluent Bit or the CloudWatch agent",
-        chinaPrefixed: false,
-    },
-    {
-        service: "monitoring",
-        need: "onRequest",
-        reason: "CloudWatch metrics: the CloudWatch agent and Container Insights",
-        chinaPrefixed: true,
-    },
-    {
-        service: "elasticloadbalancing",
-        need: "onRequest",
-        reason: "the AWS Load Balancer Controller creates and updates load balancers and target groups",
-        chinaPrefixed: false,
-    },
-    {
-        service: "ssmmessages",
-        need: "onRequest",
-        reason: "Session Manager shells on nodes (with ssm and ec2messages)",
-        chinaPrefixed: false,
-    },
-    {
-        service: "ec2messages",
-        need: "onRequest",
-        reason: "the SSM agent's command channel (Run Command, older agents' Session Manager)",
-        chinaPrefixed: false,
-    },
-    {
-        service: "kms",
-        need: "onRequest",
-        reason: "workloads that call KMS (envelope encryption, SOPS, External Secrets)",
-        chinaPrefixed: false,
-    },
-    {
-        service: "secretsmanager",
-        need: "onRequest",
-        reason: "workloads or External Secrets reading Secrets Manager",
-        chinaPrefixed: false,
-    },
-    {
-        service: "elasticfilesystem",
-        need: "onRequest",
-        reason: "the EFS CSI driver (access points)",
-        chinaPrefixed: true,
-    },
-    {
-        service: "aps-workspaces",
-        need: "onRequest",
-        reason: "Prometheus remote write to Amazon Managed Service for Prometheus",
-        chinaPrefixed: false,
-    },
-    {
-        service: "xray",
-        need: "onRequest",
-        reason: "traces to AWS X-Ray (X-Ray daemon, ADOT collector)",
-        chinaPrefixed: true,
-    },
-];
-
-/** ECR keeps image layers in S3: a gateway endpoint (free) on the private route tables serves them. */
-export const S3_GATEWAY_SERVICE = "s3";
-
-/** Partitions whose endpoint service names this library knows. */
-export const ENDPOINT_PARTITIONS = ["aws", "aws-us-gov", "aws-cn"] as const;
-
-export type EndpointType = "Interface" | "Gateway";
-
-/**
- * The endpoint service name of an AWS service: `com.amazonaws.<region>.<service>`, except that in AWS
- * China most interface endpoints (those marked `chinaPrefixed`) are `cn.com.amazonaws.<region>.<service>`;
- * China's S3 gateway endpoint keeps `com.amazonaws`.
- */
+/** The endpoint service name of an AWS service in a partition and region it knows (model/endpoints.ts spells it). */
 export function endpointServiceName(partition: string, region: string, service: string, type: EndpointType): string {
     check(
         (ENDPOINT_PARTITIONS as readonly string[]).includes(partition),
@@ -155,16 +26,7 @@ export function endpointServiceName(partition: string, region: string, service: 
         `a region of the ${ENDPOINT_PARTITIONS.join(", ")} partitions (${partition}'s endpoint names are not known here)`,
     );
     checkRegion("aws:region", region);
-    const known = INTERFACE_ENDPOINTS.find((e) => e.service === service);
-    const china = partition === "aws-cn" && type === "Interface" && known?.chinaPrefixed === true;
-    return `${china ? "cn." : ""}com.amazonaws.${region}.${service}`;
-}
-
-export interface EndpointSelection {
-    interruptionHandling: boolean;
-    podIdentity: boolean;
-    /** Further services by name, from INTERFACE_ENDPOINTS. */
-    additional: string[];
+    return serviceNameInPartition(partition, region, service, type);
 }
 
 /** The services that get an interface endpoint, in INTERFACE_ENDPOINTS order; rejects unknown names. */
@@ -173,13 +35,7 @@ export function interfaceEndpointServices(selection: EndpointSelection): string[
     for (const name of selection.additional) {
         check(known.includes(name), "PrivateEndpoints.additionalEndpoints", name, `one of ${known.join(", ")}`);
     }
-    const needed: Record<Need, boolean> = {
-        always: true,
-        interruptionHandling: selection.interruptionHandling,
-        podIdentity: selection.podIdentity,
-        onRequest: false,
-    };
-    return INTERFACE_ENDPOINTS.filter((e) => needed[e.need] || selection.additional.includes(e.service)).map((e) => e.service);
+    return selectInterfaceEndpoints(selection);
 }
 
 export const HTTPS_PORT = 443;
@@ -248,6 +104,53 @@ export function resolvePrivateEndpointsArgs(args: PrivateEndpointsArgs) {
     };
 }
 
+/** The registered name of the endpoint of `service` in PrivateEndpoints `name` (`prod-endpoints-ecr-api`). */
+export function endpointResourceName(name: string, service: string): string {
+    return `${name}-${service.replace(/\./g, "-")}`;
+}
+
+/**
+ * The endpoints' plan: the checked settings, and the VPC endpoints the component registers (each
+ * description's inputs are what it registers, vpc and subnets included). With the region and partition
+ * known (plain strings) the service names are checked here; otherwise they resolve at deployment.
+ */
+export function planPrivateEndpoints(name: string, args: PrivateEndpointsArgs, defaults: { region: pulumi.Input<string>; partition: pulumi.Input<string> } = { region: knownAfterDeployment(), partition: knownAfterDeployment() }) {
+    const a = resolvePrivateEndpointsArgs(args);
+    const region = a.region ?? defaults.region;
+    const partition = a.partition ?? defaults.partition;
+    const serviceName = (service: string, type: EndpointType): pulumi.Input<string> =>
+        typeof partition === "string" && typeof region === "string"
+            ? endpointServiceName(partition, region, service, type)
+            : isUnknown(partition) || isUnknown(region)
+              ? knownAfterDeployment<string>()
+              : pulumi.all([partition, region]).apply(([p, r]) => serviceNameInPartition(p, r, service, type));
+    const interfaces = a.services.map((service) => ({
+        type: TYPES.vpcEndpoint,
+        name: endpointResourceName(name, service),
+        inputs: {
+            vpcId: a.vpcId,
+            vpcEndpointType: "Interface",
+            serviceName: serviceName(service, "Interface"),
+            subnetIds: a.subnetIds,
+            // The service's own DNS name resolves to the endpoint: SDKs and agents need no settings.
+            privateDnsEnabled: true,
+            tags: { ...a.tags, Name: `${name}-${service}` },
+        } satisfies aws.ec2.VpcEndpointArgs,
+    }));
+    const s3 = {
+        type: TYPES.vpcEndpoint,
+        name: endpointResourceName(name, S3_GATEWAY_SERVICE),
+        inputs: {
+            vpcId: a.vpcId,
+            vpcEndpointType: "Gateway",
+            serviceName: serviceName(S3_GATEWAY_SERVICE, "Gateway"),
+            routeTableIds: a.routeTableIds,
+            tags: { ...a.tags, Name: `${name}-${S3_GATEWAY_SERVICE}` },
+        } satisfies aws.ec2.VpcEndpointArgs,
+    };
+    return { settings: a, interfaces, s3, descriptions: [...interfaces, s3] };
+}
+
 /**
  * The VPC endpoints a cluster without internet egress needs: an interface endpoint (private DNS on, so
  * SDKs use it unchanged) per service of `interfaceEndpointServices`, behind one security group that
@@ -266,13 +169,18 @@ export class PrivateEndpoints extends pulumi.ComponentResource {
     public readonly s3GatewayEndpointId: pulumi.Output<string>;
 
     constructor(name: string, args: PrivateEndpointsArgs, opts?: pulumi.ComponentResourceOptions) {
+        const known = planPrivateEndpoints(name, args); // every check, before registering anything
+        if (Array.isArray(args.vpcCidrBlocks) && args.vpcCidrBlocks.every((c) => typeof c === "string")) endpointIngressRules(args.vpcCidrBlocks as string[]);
         super(componentType("PrivateEndpoints"), name, {}, componentOptions("PrivateEndpoints", opts));
-        const a = resolvePrivateEndpointsArgs(args);
         const parent = { parent: this };
-        const region = a.region ?? aws.getRegionOutput({}, parent).region;
-        const partition = a.partition ?? aws.getPartitionOutput({}, parent).partition;
-        const serviceName = (service: string, type: EndpointType) =>
-            pulumi.all([partition, region]).apply(([p, r]) => endpointServiceName(p, r, service, type));
+        const plan =
+            args.region !== undefined && args.partition !== undefined
+                ? known
+                : planPrivateEndpoints(name, args, {
+                      region: aws.getRegionOutput({}, parent).region,
+                      partition: aws.getPartitionOutput({}, parent).partition,
+                  });
+        const a = plan.settings;
 
         const securityGroup = new aws.ec2.SecurityGroup(
             name,
@@ -285,34 +193,8 @@ export class PrivateEndpoints extends pulumi.ComponentResource {
             },
             parent,
         );
-        const interfaces = a.services.map(
-            (service) =>
-                new aws.ec2.VpcEndpoint(
-                    `${name}-${service.replace(/\./g, "-")}`,
-                    {
-                        vpcId: a.vpcId,
-                        vpcEndpointType: "Interface",
-                        serviceName: serviceName(service, "Interface"),
-                        subnetIds: a.subnetIds,
-                        securityGroupIds: [securityGroup.id],
-                        // The service's own DNS name resolves to the endpoint: SDKs and agents need no settings.
-                        privateDnsEnabled: true,
-                        tags: { ...a.tags, Name: `${name}-${service}` },
-                    },
-                    parent,
-                ),
-        );
-        const s3 = new aws.ec2.VpcEndpoint(
-            `${name}-${S3_GATEWAY_SERVICE}`,
-            {
-                vpcId: a.vpcId,
-                vpcEndpointType: "Gateway",
-                serviceName: serviceName(S3_GATEWAY_SERVICE, "Gateway"),
-                routeTableIds: a.routeTableIds,
-                tags: { ...a.tags, Name: `${name}-${S3_GATEWAY_SERVICE}` },
-            },
-            parent,
-        );
+        const interfaces = plan.interfaces.map((d) => new aws.ec2.VpcEndpoint(d.name, { ...d.inputs, securityGroupIds: [securityGroup.id] }, parent));
+        const s3 = new aws.ec2.VpcEndpoint(plan.s3.name, plan.s3.inputs, parent);
 
         this.securityGroupId = securityGroup.id;
         this.services = pulumi.output(a.services);

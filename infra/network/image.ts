@@ -4,7 +4,7 @@ import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { AwsScope, policyDocument } from "../iam/policy";
 import { PUBLIC_ECR_REGISTRY, privateEcrRepository, publicEcrPath, registryOf, unreachableFromPrivateCluster } from "../model/registry";
-import { VERSIONS } from "../versions";
+import { VERSIONS } from "../model/versions";
 
 export { PUBLIC_ECR_REGISTRY };
 

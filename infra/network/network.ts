@@ -241,8 +241,8 @@ export class Network extends pulumi.ComponentResource {
     public readonly availabilityZones: pulumi.Output<string[]>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        const a = resolveNetworkArgs(args, aws.config.region); // every check, before registering anything
         super(componentType("Network"), name, {}, componentOptions("Network", opts));
-        const a = resolveNetworkArgs(args, aws.config.region);
         const outputs = a.existing
             ? adoptVpc(this, name, a.clusterName, a.existing)
             : createVpc(this, name, a.clusterName, a.tags, a.created);

@@ -4,7 +4,8 @@ import { componentOptions, componentType } from "../aliases";
 import { DISCOVERY_TAG } from "../cluster/cluster";
 import { check } from "../errors";
 import { IMAGE_GC_DEFAULTS } from "../model/observability";
-import { VERSIONS } from "../versions";
+import { TYPES } from "../model/tokens";
+import { VERSIONS } from "../model/versions";
 import { containerdVolumePart, multipartUserData } from "./user-data";
 import { checkInteger, checkObjectName, checkTagKey } from "./validation";
 
@@ -250,6 +251,15 @@ export function renderEC2NodeClass(args: pulumi.Unwrap<EC2NodeClassArgs>) {
 }
 
 /**
+ * The EC2NodeClass's plan: the object it registers as `name`, rendered from the args. Values only
+ * deployment knows (the cluster's name, the role) are leaves the rendering places without reading them.
+ */
+export function planEC2NodeClass(name: string, args: EC2NodeClassArgs) {
+    const nodeClass = { type: TYPES.ec2NodeClass, name, inputs: renderEC2NodeClass(args as pulumi.Unwrap<EC2NodeClassArgs>) };
+    return { settings: resolveEC2NodeClassArgs(args), nodeClass, descriptions: [nodeClass] };
+}
+
+/**
  * An EC2NodeClass (`karpenter.k8s.aws/v1`): AMI by pinned alias, subnets and security groups by the
  * cluster's discovery tag, encrypted gp3 root and data volumes, IMDSv2, and on AL2023 the user data
  * that moves containerd onto the data volume.
@@ -263,14 +273,9 @@ export class EC2NodeClass extends pulumi.ComponentResource {
     public readonly name: pulumi.Output<string>;
 
     constructor(name: string, args: EC2NodeClassArgs, opts?: pulumi.ComponentResourceOptions) {
-        resolveEC2NodeClassArgs(args); // before registering anything
+        const plan = planEC2NodeClass(name, args); // every check, before registering anything
         super(componentType("EC2NodeClass"), name, {}, componentOptions("EC2NodeClass", opts));
-        const rendered = pulumi.output(args).apply(renderEC2NodeClass);
-        const nodeClass = new k8s.apiextensions.CustomResource(
-            name,
-            { apiVersion: VERSIONS.apiVersions.ec2NodeClass, kind: "EC2NodeClass", metadata: { name: args.name }, spec: rendered.spec },
-            { parent: this, dependsOn: opts?.dependsOn },
-        );
+        const nodeClass = new k8s.apiextensions.CustomResource(plan.nodeClass.name, plan.nodeClass.inputs, { parent: this, dependsOn: opts?.dependsOn });
         this.name = nodeClass.metadata.name;
         this.registerOutputs({ name: this.name });
     }

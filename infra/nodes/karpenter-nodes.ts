@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { DefaultNodePoolsOptions, defaultNodePools } from "./default-pools";
-import { EC2NodeClass, EC2NodeClassArgs, NodeClassSettings, resolveEC2NodeClassArgs } from "./ec2-node-class";
-import { NodePool, NodePoolSettings, checkNodePoolWeights, resolveNodePoolArgs } from "./node-pool";
+import { EC2NodeClass, EC2NodeClassArgs, NodeClassSettings, planEC2NodeClass, resolveEC2NodeClassArgs } from "./ec2-node-class";
+import { NodePool, NodePoolSettings, checkNodePoolWeights, planNodePool, resolveNodePoolArgs } from "./node-pool";
 
 /** The EC2NodeClasses and NodePools of a cluster, less what the cluster decides (its name, the node role). */
 export interface KarpenterNodesSettings {
@@ -65,6 +65,21 @@ export function resolveKarpenterNodesArgs(args: KarpenterNodesArgs) {
     return { nodeClasses, nodePools };
 }
 
+/** The registered name of a class's or pool's component (and object) in KarpenterNodes `name`. */
+function childName(name: string, object: string): string {
+    return `${name}-${object}`;
+}
+
+/** The set's plan: its checked settings, and every EC2NodeClass and NodePool it registers, by their registered names. */
+export function planKarpenterNodes(name: string, args: KarpenterNodesArgs) {
+    const settings = resolveKarpenterNodesArgs(args);
+    const descriptions = [
+        ...settings.nodeClasses.flatMap((c) => planEC2NodeClass(childName(name, c.name), c).descriptions),
+        ...settings.nodePools.flatMap((p) => planNodePool(childName(name, p.name), p).descriptions),
+    ];
+    return { settings, descriptions };
+}
+
 function checkUnique(setting: string, names: string[]): void {
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     check(duplicate === undefined, setting, duplicate, "distinct names");
@@ -86,15 +101,15 @@ export class KarpenterNodes extends pulumi.ComponentResource {
     public readonly nodePoolNames: pulumi.Output<string[]>;
 
     constructor(name: string, args: KarpenterNodesArgs, opts?: pulumi.ComponentResourceOptions) {
-        const a = resolveKarpenterNodesArgs(args); // the whole set, before registering anything
+        const { settings: a } = planKarpenterNodes(name, args); // the whole set, before registering anything
         super(componentType("KarpenterNodes"), name, {}, componentOptions("KarpenterNodes", opts));
         const after = toArray(opts?.dependsOn);
 
         const classes = new Map(
-            a.nodeClasses.map((c) => [c.name, new EC2NodeClass(`${name}-${c.name}`, c, { parent: this, dependsOn: after })]),
+            a.nodeClasses.map((c) => [c.name, new EC2NodeClass(childName(name, c.name), c, { parent: this, dependsOn: after })]),
         );
         const pools = a.nodePools.map(
-            (p) => new NodePool(`${name}-${p.name}`, p, { parent: this, dependsOn: [...after, classes.get(p.nodeClassName)!] }),
+            (p) => new NodePool(childName(name, p.name), p, { parent: this, dependsOn: [...after, classes.get(p.nodeClassName)!] }),
         );
         this.nodeClassNames = pulumi.all([...classes.values()].map((c) => c.name));
         this.nodePoolNames = pulumi.all(pools.map((p) => p.name));

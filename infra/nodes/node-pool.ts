@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { parseQuantity } from "../karpenter/quantity";
-import { VERSIONS } from "../versions";
+import { TYPES } from "../model/tokens";
+import { VERSIONS } from "../model/versions";
 import {
     checkDuration,
     checkInteger,
@@ -418,6 +419,12 @@ function withoutUndefined<T extends object>(value: T): T {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** The NodePool's plan: its checked settings and the object it registers as `name`. */
+export function planNodePool(name: string, args: NodePoolArgs) {
+    const nodePool = { type: TYPES.nodePool, name, inputs: renderNodePool(args) };
+    return { settings: resolveNodePoolArgs(args), nodePool, descriptions: [nodePool] };
+}
+
 /**
  * A NodePool (`karpenter.sh/v1`). Pass the cluster's Kubernetes provider in `opts.providers` (or
  * `opts.provider`) and the Karpenter release in `opts.dependsOn`: the pool then goes before the
@@ -428,9 +435,9 @@ export class NodePool extends pulumi.ComponentResource {
     public readonly name: pulumi.Output<string>;
 
     constructor(name: string, args: NodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
-        const rendered = renderNodePool(args); // checks everything before registering anything
+        const plan = planNodePool(name, args); // every check, before registering anything
         super(componentType("NodePool"), name, {}, componentOptions("NodePool", opts));
-        const pool = new k8s.apiextensions.CustomResource(name, rendered, { parent: this, dependsOn: opts?.dependsOn });
+        const pool = new k8s.apiextensions.CustomResource(plan.nodePool.name, plan.nodePool.inputs, { parent: this, dependsOn: opts?.dependsOn });
         this.name = pool.metadata.name;
         this.registerOutputs({ name: this.name });
     }

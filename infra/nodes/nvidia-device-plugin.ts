@@ -3,7 +3,7 @@ import { check } from "../errors";
 import { ResourceDescription, TYPES } from "../guardrails";
 import { IMAGE_TAG, IMAGE_TAG_ALLOWED, NVIDIA_REGISTRY, privateEcrRepository, unreachableFromPrivateCluster } from "../model/registry";
 import { exampleEcrScope } from "../network/image";
-import { VERSIONS } from "../versions";
+import { VERSIONS } from "../model/versions";
 import { AmiFamily, DEFAULT_AMI_FAMILY, NodeClassSettings } from "./ec2-node-class";
 import { LABELS, NodePoolSettings, nodePoolIsNvidiaGpu, resolveNodePoolArgs } from "./node-pool";
 

@@ -3,32 +3,22 @@
  * value fails with a ConfigError naming the setting before anything reaches the API server.
  */
 import { check } from "../errors";
+import { DNS1123_SUBDOMAIN, isLabelValue, isQualifiedName } from "../model/names";
 
 /** Name of a cluster-scoped object (NodePool, EC2NodeClass): a DNS-1123 subdomain. */
 export function checkObjectName(setting: string, name: unknown): asserts name is string {
     check(
-        typeof name === "string" &&
-            name.length <= 253 &&
-            /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name),
+        typeof name === "string" && DNS1123_SUBDOMAIN.test(name),
         setting,
         name,
         "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
     );
 }
 
-const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
 /** A label, taint or requirement key: `[prefix/]name` (a qualified name). */
 export function checkQualifiedKey(setting: string, key: unknown): asserts key is string {
-    const slash = typeof key === "string" ? key.lastIndexOf("/") : -1;
-    const prefix = typeof key === "string" && slash >= 0 ? key.slice(0, slash) : undefined;
-    const name = typeof key === "string" ? key.slice(slash + 1) : "";
     check(
-        typeof key === "string" &&
-            name.length <= 63 &&
-            LABEL_NAME.test(name) &&
-            (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix))),
+        typeof key === "string" && isQualifiedName(key),
         setting,
         key,
         "a qualified name: an optional DNS subdomain prefix and '/', then 1-63 letters, digits, '-', '_' or '.'",
@@ -38,7 +28,7 @@ export function checkQualifiedKey(setting: string, key: unknown): asserts key is
 /** A label value (also a requirement value and a taint value): at most 63 characters, may be empty. */
 export function checkLabelValue(setting: string, value: unknown): asserts value is string {
     check(
-        typeof value === "string" && value.length <= 63 && (value === "" || LABEL_NAME.test(value)),
+        typeof value === "string" && isLabelValue(value),
         setting,
         value,
         "at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",

@@ -11,7 +11,7 @@ import {
     fargateLoggingData,
     metricNamespace,
 } from "../model/observability";
-import { VERSIONS } from "../versions";
+import { VERSIONS } from "../model/versions";
 import { DISK_AGENT, ObservabilityPlanArgs, ResolvedObservability, describeDiskAgent, resolveObservability } from "./plan";
 
 export interface ObservabilityArgs extends ObservabilityPlanArgs, AwsScopeArgs {

@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { check } from "../errors";
 import { ResourceDescription, UNKNOWN } from "../guardrails/types";
-import { TYPES } from "../guardrails/resources";
+import { TYPES } from "../model/tokens";
 import {
     CONTROLLER_LOG_ALARMS,
     COST_ANOMALY_DEFAULT_THRESHOLD_USD,

@@ -7,10 +7,12 @@
  * Keys are a full type token or a prefix of one (`aws:iam/`, `kubernetes:`): a type's entry is every
  * matching key's entry merged, the longest last, so an exact entry refines its family's.
  */
-import { ADDON_NAMESPACE, COREDNS_POD_LABELS, EBS_CSI_CONTROLLER_POD_LABELS } from "../../infra/addons/catalog";
-import { CONTROLLER_DEFAULTS } from "../../infra/karpenter/karpenter";
+import { ADDON_NAMESPACE, COREDNS_POD_LABELS, EBS_CSI_CONTROLLER_POD_LABELS } from "../../infra/model/addons";
+import { CONTROLLER_DEFAULTS } from "../../infra/model/karpenter";
 import { parseQuantity } from "../../infra/karpenter/quantity";
+import { FargateSelectorPattern, fargateSelectorMatches } from "../../infra/model/fargate";
 import { GIB, ONE, toNumber } from "../../infra/model/quantity";
+import { TYPES } from "../../infra/model/tokens";
 import { DISK_AGENT } from "../../infra/observability/plan";
 import type { Registered } from "../runner";
 import * as review from "./review";
@@ -445,9 +447,9 @@ export function onFargate(workload: Workload, ctx: CostContext): boolean {
     return (
         !workload.ec2Only &&
         ctx.resources
-            .filter((p) => p.type === "aws:eks/fargateProfile:FargateProfile")
-            .flatMap((p) => (p.inputs.selectors ?? []) as { namespace: string; labels?: Record<string, string> }[])
-            .some((s) => s.namespace === workload.namespace && Object.entries(s.labels ?? {}).every(([k, v]) => workload.podLabels[k] === v))
+            .filter((p) => p.type === TYPES.fargateProfile)
+            .flatMap((p) => (p.inputs.selectors ?? []) as FargateSelectorPattern[])
+            .some((s) => fargateSelectorMatches(s, workload.namespace, workload.podLabels))
     );
 }
 

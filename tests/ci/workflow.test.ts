@@ -53,6 +53,21 @@ function violations(text: string): string[] {
     return found;
 }
 
+/** What keeps the offline compare on pull requests useful and harmless: read-only, base checked out, both stacks. */
+function compareProblems(wf: Workflow & { jobs: Record<string, Job & { permissions?: unknown }> }): string[] {
+    const job = wf.jobs.compare;
+    if (!job) return ["no compare job"];
+    const found: string[] = [];
+    if (!/github\.event_name == 'pull_request'/.test(job.if ?? "")) found.push("compare: not on pull requests");
+    if (JSON.stringify(job.permissions) !== JSON.stringify({ contents: "read" })) found.push(`compare: permissions ${JSON.stringify(job.permissions)}, not read-only`);
+    if (/secrets\./.test(JSON.stringify(job))) found.push("compare: sees a secret");
+    if (job.steps.find((s) => s.uses?.startsWith("actions/checkout@"))?.with?.["fetch-depth"] !== 0) found.push("compare: the base commit is not fetched");
+    const run = job.steps.map((s) => s.run ?? "").join("\n");
+    if (!/npm run --silent plan -- --stack "\$stack" --compare "\$BASE_SHA"/.test(run) || !/for stack in dev prod/.test(run)) found.push("compare: does not compare dev and prod with the base");
+    if (!/github\.event\.pull_request\.base\.sha/.test(JSON.stringify(job))) found.push("compare: BASE_SHA is not the pull request's base");
+    return found;
+}
+
 describe("CI workflow", () => {
     const text = fs.readFileSync(FILE, "utf8");
     const wf = parse(text) as Workflow;
@@ -72,6 +87,19 @@ describe("CI workflow", () => {
         assert.equal(wf.jobs["deploy-prod"].environment, "production");
         // No Pulumi or AWS secret at the workflow level, where every job would get it.
         assert.doesNotMatch(JSON.stringify((wf as any).env ?? {}), /secrets\./);
+    });
+
+    test("pull requests get the offline compare with their base, read-only, for dev and prod", () => {
+        assert.deepEqual(compareProblems(wf as never), []);
+        const cases: [string, string, RegExp][] = [
+            ["write permission", text.replace("    permissions:\n      contents: read\n    steps:\n      - uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262 # v4.4.0\n        with:\n          # The base", "    permissions:\n      contents: read\n      pull-requests: write\n    steps:\n      - uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262 # v4.4.0\n        with:\n          # The base"), /not read-only/],
+            ["a shallow checkout", text.replace("fetch-depth: 0", "fetch-depth: 1"), /base commit is not fetched/],
+            ["one stack only", text.replace("for stack in dev prod; do\n            { echo \"### Compare", "for stack in dev; do\n            { echo \"### Compare"), /does not compare dev and prod/],
+        ];
+        for (const [title, mutated, expected] of cases) {
+            assert.notEqual(mutated, text, title);
+            assert.match(compareProblems(parse(mutated)).join("\n"), expected, title);
+        }
     });
 
     test("negative controls: each kind of problem is reported", () => {

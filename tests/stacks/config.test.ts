@@ -2,18 +2,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { StackConfig } from "../../stacks/config";
 import { createStack } from "../../stacks";
-import { lastRegistrations, runProgram } from "../harness";
-
-/** Runs the program with overrides and returns what it threw, after checking nothing was registered. */
-async function failure(stack: string, overrides: Record<string, unknown | null>): Promise<string> {
-    try {
-        await runProgram(stack, overrides);
-    } catch (e) {
-        assert.deepEqual(lastRegistrations().map((r) => r.type), [], "nothing is half-created");
-        return (e as Error).message;
-    }
-    assert.fail(`expected the ${stack} program to fail with ${JSON.stringify(overrides)}`);
-}
+import { runProgram } from "../harness";
+import { failure } from "./failure";
 
 /** A role ARN of the mocks' account, for the cases that need a well-formed principal. */
 const ROLE = "arn:aws:iam::123456789012:role/admin";

@@ -1,6 +1,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { VERSIONS } from "../../infra/versions";
+import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS, VERSIONS } from "../../infra/model/versions";
+
+/** The Karpenter version a stack gets when its config names none. */
+const PINNED = KARPENTER_VERSIONS[DEFAULT_KARPENTER_VERSION];
 import { ACCOUNT_ID } from "../mocks";
 import { lastRegistrations, runProgram } from "../harness";
 
@@ -23,7 +26,7 @@ const DIGEST = `sha256:${"c".repeat(64)}`;
 describe("karpenter.imageTag / imageDigest apply with or without karpenter.imageRepository", () => {
     test("nothing set: the public image at the pinned tag and digest, spelled out", async () => {
         const image = await imageOf("dev", {});
-        assert.equal(reference(image), `${VERSIONS.karpenterImageRepository}:${VERSIONS.karpenter}@${VERSIONS.karpenterImageDigest}`);
+        assert.equal(reference(image), `${VERSIONS.karpenterImageRepository}:${PINNED.image.tag}@${PINNED.image.digest}`);
     });
 
     test("a tag alone overrides the default image's tag, and drops the pinned digest (it is the pinned tag's)", async () => {
@@ -40,7 +43,7 @@ describe("karpenter.imageTag / imageDigest apply with or without karpenter.image
 
     test("a digest alone pins the pinned tag to that digest", async () => {
         const image = await imageOf("dev", { imageDigest: DIGEST });
-        assert.equal(reference(image), `${VERSIONS.karpenterImageRepository}:${VERSIONS.karpenter}@${DIGEST}`);
+        assert.equal(reference(image), `${VERSIONS.karpenterImageRepository}:${PINNED.image.tag}@${DIGEST}`);
     });
 
     test("through prod's pull-through cache, the tag asked for applies too", async () => {

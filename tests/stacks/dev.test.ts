@@ -2,7 +2,10 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { DevStack } from "../../stacks/dev";
-import { VERSIONS } from "../../infra/versions";
+import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS } from "../../infra/model/versions";
+
+/** The Karpenter version a stack gets when its config names none. */
+const PINNED = KARPENTER_VERSIONS[DEFAULT_KARPENTER_VERSION];
 import { MANAGED_POLICY_MAX_CHARS } from "../../infra/iam/policy";
 import { ACCOUNT_ID, OIDC_ID } from "../mocks";
 import { Program, Registered, runProgram, valueOf } from "../harness";
@@ -180,8 +183,8 @@ describe("dev stack under mocks", () => {
         const crds = p.one("kubernetes:helm.sh/v3:Release", "dev-karpenter-crd");
         assert.equal(release.inputs.chart, "oci://public.ecr.aws/karpenter/karpenter");
         assert.equal(crds.inputs.chart, "oci://public.ecr.aws/karpenter/karpenter-crd");
-        assert.equal(release.inputs.version, VERSIONS.karpenter);
-        assert.equal(crds.inputs.version, VERSIONS.karpenter);
+        assert.equal(release.inputs.version, PINNED.chart);
+        assert.equal(crds.inputs.version, PINNED.crdChart);
         assert.equal(release.inputs.namespace, "karpenter");
         assert.equal(release.inputs.skipCrds, true);
         const v = release.inputs.values;

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { Architecture, CapacityType, NodePoolSettings, RequirementOperator, nodePoolIsNvidiaGpu } from "../../infra/nodes/node-pool";
 import { nvidiaDevicePluginValues } from "../../infra/nodes/nvidia-device-plugin";
 import { REPO_ROOT } from "../../infra/root";
-import { VERSIONS } from "../../infra/versions";
+import { VERSIONS } from "../../infra/model/versions";
 import { unknownPaths } from "../chart-values";
 import { DEVICE_PLUGIN_MIRROR, PROD_GPU_NODES, PROD_NODES, Program, Registered, lastRegistrations, runProgram } from "../harness";
 

@@ -3,8 +3,11 @@ import assert from "node:assert/strict";
 import { ConfigError } from "../../infra/errors";
 import { privateClusterImages } from "../../infra/guardrails/private-cluster";
 import { DISK_AGENT } from "../../infra/observability/plan";
-import { VERSIONS } from "../../infra/versions";
 import { checkGuardrails } from "../../offline/plan/guardrails";
+import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS, VERSIONS } from "../../infra/model/versions";
+
+/** The Karpenter version a stack gets when its config names none. */
+const PINNED = KARPENTER_VERSIONS[DEFAULT_KARPENTER_VERSION];
 import { ACCOUNT_ID, EXISTING_VPC } from "../mocks";
 import { PROD_GPU_NODES, Program, Registered, failure, runProgram } from "../harness";
 
@@ -82,8 +85,8 @@ describe("prod is a private cluster", () => {
         const image = p.one("kubernetes:helm.sh/v3:Release", "prod-karpenter").inputs.values.controller.image;
         assert.deepEqual(image, {
             repository: `${ACCOUNT_ID}.dkr.ecr.eu-west-1.amazonaws.com/${rule.inputs.ecrRepositoryPrefix}/karpenter/controller`,
-            tag: VERSIONS.karpenter,
-            digest: VERSIONS.karpenterImageDigest,
+            tag: PINNED.image.tag,
+            digest: PINNED.image.digest,
         });
     });
 
@@ -178,8 +181,8 @@ describe("dev stays public", () => {
         assert.equal(p.ofType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule").length, 0);
         assert.deepEqual(p.one("kubernetes:helm.sh/v3:Release", "dev-karpenter").inputs.values.controller.image, {
             repository: VERSIONS.karpenterImageRepository,
-            tag: VERSIONS.karpenter,
-            digest: VERSIONS.karpenterImageDigest,
+            tag: PINNED.image.tag,
+            digest: PINNED.image.digest,
         });
         assert.equal(p.ofType("aws:ec2/natGateway:NatGateway").length, 1, "dev's single shared NAT gateway");
         // Not private: the disk agent pulls from ECR Public itself, and the rule has nothing to say.

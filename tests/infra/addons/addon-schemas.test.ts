@@ -7,7 +7,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Ajv, { ValidateFunction } from "ajv";
-import { MANAGED_ADDONS } from "../../../infra/addons/catalog";
+import { MANAGED_ADDONS } from "../../../infra/model/addons";
 import { referenceData, runProgram } from "../../harness";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

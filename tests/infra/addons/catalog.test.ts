@@ -6,7 +6,7 @@ import {
     coreDnsConfiguration,
     coreDnsCorefile,
     ebsCsiConfiguration,
-} from "../../../infra/addons/catalog";
+} from "../../../infra/model/addons";
 import {
     ClusterAddonsArgs,
     ReclaimPolicy,

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DEFAULT_OPTIONS, ResourceDescription, TYPES, UNKNOWN, runRule } from "../../../infra/guardrails";
-import { endpointService, privateClusterEndpoints, privateClusterImages } from "../../../infra/guardrails/private-cluster";
+import { privateClusterEndpoints, privateClusterImages } from "../../../infra/guardrails/private-cluster";
+import { endpointService } from "../../../infra/model/endpoints";
 import { karpenterRelease, messages, vpcEndpoints } from "./fixtures";
 
 const ALL = ["ec2", "ecr.api", "ecr.dkr", "s3", "sts", "ssm", "eks", "sqs"];

@@ -1,29 +1,19 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { karpenterFlowSchemas, karpenterValues, KarpenterValuesInput } from "../../../infra/karpenter/helm-values";
+import { karpenterFlowSchemas, karpenterValues } from "../../../infra/karpenter/helm-values";
 import { resolveKarpenterArgs } from "../../../infra/karpenter/karpenter";
-import { VERSIONS } from "../../../infra/versions";
+import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS, VERSIONS } from "../../../infra/model/versions";
 import { referenceData } from "../../harness";
+
+/** The Karpenter version a stack gets when its config names none. */
+const PINNED = KARPENTER_VERSIONS[DEFAULT_KARPENTER_VERSION];
 import { unknownPaths } from "../../chart-values";
+import { VALUES_INPUT } from "./fixtures";
 
 /** The pinned chart's values.yaml (read inside the tests, so a missing file fails only them). */
 const referenceValues = () => referenceData("karpenter-1.9/chart/values.yaml");
 
-const input: KarpenterValuesInput = {
-    clusterName: "prod",
-    clusterEndpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
-    region: "eu-west-1",
-    controllerRoleArn: "arn:aws:iam::123456789012:role/prod-karpenter-k3x9qz",
-    serviceAccountName: "karpenter",
-    interruptionQueueName: "prod-karpenter-k3x9qz",
-    podLabels: { "eks-karpenter.io/compute": "fargate" },
-    resources: { cpu: "1", memory: "1Gi" },
-    replicas: 2,
-    spotToSpotConsolidation: true,
-    nodeRepair: false,
-    isolatedVPC: false,
-    logLevel: "info",
-};
+const input = VALUES_INPUT;
 
 describe("karpenterValues", () => {
     test("uses only keys the pinned chart's values.yaml declares", () => {
@@ -67,13 +57,13 @@ describe("pinned version", () => {
     test("matches the reference chart, its CRD chart and its default image tag", () => {
         const chart = referenceData("karpenter-1.9/chart/Chart.yaml");
         const crdChart = referenceData("karpenter-1.9/karpenter-crd-chart/Chart.yaml");
-        assert.equal(chart.version, VERSIONS.karpenter);
-        assert.equal(crdChart.version, VERSIONS.karpenter);
+        assert.equal(chart.version, PINNED.chart);
+        assert.equal(crdChart.version, PINNED.crdChart);
         const image = referenceValues().controller.image;
-        assert.equal(image.tag, VERSIONS.karpenter);
+        assert.equal(image.tag, PINNED.image.tag);
         assert.equal(image.repository, VERSIONS.karpenterImageRepository);
-        assert.equal(image.digest, VERSIONS.karpenterImageDigest);
-        assert.match(VERSIONS.karpenter, /^1\.9\.\d+$/);
+        assert.equal(image.digest, PINNED.image.digest);
+        assert.match(PINNED.chart, /^1\.9\.\d+$/);
     });
 });
 
@@ -114,14 +104,14 @@ describe("resolveKarpenterArgs", () => {
 
     test("a mirrored image keeps the pinned tag and digest, unless another tag is asked for", () => {
         const pinned = resolveKarpenterArgs({ ...base, imageRepository: "mirror.example/karpenter/controller" });
-        assert.deepEqual([pinned.imageTag, pinned.imageDigest], [VERSIONS.karpenter, VERSIONS.karpenterImageDigest]);
+        assert.deepEqual([pinned.imageTag, pinned.imageDigest], [PINNED.image.tag, PINNED.image.digest]);
         const other = resolveKarpenterArgs({ ...base, imageRepository: "mirror.example/karpenter/controller", imageTag: "1.9.1" });
         assert.deepEqual([other.imageTag, other.imageDigest], ["1.9.1", undefined]);
     });
 
     test("without a repository, the public image at the pinned tag and digest, or at the tag and digest asked for", () => {
         const pinned = resolveKarpenterArgs(base);
-        assert.deepEqual([pinned.imageRepository, pinned.imageTag, pinned.imageDigest], [VERSIONS.karpenterImageRepository, VERSIONS.karpenter, VERSIONS.karpenterImageDigest]);
+        assert.deepEqual([pinned.imageRepository, pinned.imageTag, pinned.imageDigest], [VERSIONS.karpenterImageRepository, PINNED.image.tag, PINNED.image.digest]);
         const digest = `sha256:${"b".repeat(64)}`;
         const other = resolveKarpenterArgs({ ...base, imageTag: "1.9.1", imageDigest: digest });
         assert.deepEqual([other.imageRepository, other.imageTag, other.imageDigest], [VERSIONS.karpenterImageRepository, "1.9.1", digest]);

@@ -1,11 +1,12 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { INTERRUPTION_EVENTS, eventPattern, queuePolicy } from "../../../infra/karpenter/interruption";
+import { eventPattern, queuePolicy } from "../../../infra/karpenter/interruption";
+import { KARPENTER_VERSIONS } from "../../../infra/model/karpenter-versions";
 
 describe("interruption events", () => {
     test("match the exact source and detail-type strings EventBridge emits", () => {
         assert.deepEqual(
-            INTERRUPTION_EVENTS.map((e) => JSON.parse(eventPattern(e))),
+            KARPENTER_VERSIONS["1.9"].interruptionEvents.map((e) => JSON.parse(eventPattern(e))),
             [
                 { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
                 { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },

@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-    endpointIngressRules,
-    endpointServiceName,
-    INTERFACE_ENDPOINTS,
-    interfaceEndpointServices,
-    resolvePrivateEndpointsArgs,
-} from "../../../infra/network/endpoints";
+import { INTERFACE_ENDPOINTS } from "../../../infra/model/endpoints";
+import { endpointIngressRules, endpointServiceName, interfaceEndpointServices, resolvePrivateEndpointsArgs } from "../../../infra/network/endpoints";
 
 const KARPENTER = ["ec2", "ecr.api", "ecr.dkr", "sts", "ssm", "eks"];
 

@@ -26,7 +26,8 @@ const schemas = new Map<string, Json>();
 /** The `v1` OpenAPI schema of a CRD under reference/ (read when first needed, so a missing file fails only the tests using it). */
 export function v1Schema(file: string): Json {
     if (!schemas.has(file)) {
-        const crd = referenceData(`${CRD_FOLDER}/${file}`);
+        // A file of the pinned CRDs, or `karpenter-<minor>/crds/<file>` of another supported version.
+        const crd = referenceData(file.includes("/") ? file : `${CRD_FOLDER}/${file}`);
         schemas.set(file, crd.spec.versions.find((v: Json) => v.name === "v1").schema.openAPIV3Schema);
     }
     return schemas.get(file);
@@ -271,14 +272,14 @@ export function crdErrors(file: string, object: Json): string[] {
     return [...new Set(errors)];
 }
 
-/** Everything the API server would refuse in an EC2NodeClass. */
-export function ec2NodeClassErrors(object: Json): string[] {
-    return crdErrors(EC2_NODE_CLASS_CRD, object);
+/** Everything the API server would refuse in an EC2NodeClass (of the pinned CRDs, or those in `folder`). */
+export function ec2NodeClassErrors(object: Json, folder = CRD_FOLDER): string[] {
+    return crdErrors(`${folder}/${EC2_NODE_CLASS_CRD}`, object);
 }
 
 /** Everything the API server would refuse in a NodePool, and in the NodeClaims Karpenter makes from it. */
-export function nodePoolErrors(object: Json): string[] {
-    const errors = crdErrors(NODE_POOL_CRD, object);
+export function nodePoolErrors(object: Json, folder = CRD_FOLDER): string[] {
+    const errors = crdErrors(`${folder}/${NODE_POOL_CRD}`, object);
     // The CRD hangs the label-value pattern on the values array, where OpenAPI ignores it; the API
     // server's label validation still applies it to each value.
     for (const r of object.spec?.template?.spec?.requirements ?? []) {
@@ -286,7 +287,7 @@ export function nodePoolErrors(object: Json): string[] {
             if (!(v.length <= 63 && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v))) errors.push(`invalid label value ${JSON.stringify(v)}`);
         }
     }
-    return [...errors, ...crdErrors(NODE_CLAIM_CRD, nodeClaimOf(object)).map((e) => `NodeClaim: ${e}`)];
+    return [...errors, ...crdErrors(`${folder}/${NODE_CLAIM_CRD}`, nodeClaimOf(object)).map((e) => `NodeClaim: ${e}`)];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { AmiFamily, renderEC2NodeClass } from "../../../infra/nodes/ec2-node-class";
-import { VERSIONS } from "../../../infra/versions";
+import { VERSIONS } from "../../../infra/model/versions";
 import { EC2_NODE_CLASS_CRD, celMessages, ec2NodeClassErrors, refusedBy, v1Schema } from "./crds";
 import { assertConfigError } from "./helpers";
 

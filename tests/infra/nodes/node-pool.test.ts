@@ -18,7 +18,7 @@ import {
     checkNodePoolWeights,
     renderNodePool,
 } from "../../../infra/nodes/node-pool";
-import { VERSIONS } from "../../../infra/versions";
+import { VERSIONS } from "../../../infra/model/versions";
 import { NODE_POOL_CRD, celMessages, nodePoolErrors, refusedBy, v1Schema } from "./crds";
 import { assertConfigError } from "./helpers";
 
