@@ -475,6 +475,11 @@ export function environmentParts(environment: Environment): EnvironmentParts {
  * controller on Fargate with its IRSA role, the node role and its access entry, the interruption queue,
  * the EC2NodeClasses and NodePools, the EKS add-ons, workload namespaces and a cost budget. Stacks
  * compose this from config. In TypeScript, `environmentParts(environment)` gives the components inside.
+ *
+ * What only AWS knows (the region's zones, an adopted VPC and its subnets) the Network inside checks
+ * while the engine resolves its look-ups, after registration has begun. The stack program looks them up
+ * first (stacks/lookups.ts) and passes the resolved zones explicitly, so for stacks those checks cannot
+ * fail; a program that constructs Environment directly keeps this behaviour.
  */
 export class Environment extends pulumi.ComponentResource {
     /** Physical name of the EKS cluster. */
