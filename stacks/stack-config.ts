@@ -99,9 +99,13 @@ export interface EndpointsConfig {
     additionalEndpoints?: string[];
 }
 
-/** `imageCache.*`: the pull-through cache of the controller image. */
+/** `imageCache.*`: the pull-through cache of ECR Public images (the controller's and the node-disk agent's). */
 export interface ImageCacheConfig {
-    /** Create the cache and pull the controller image through it. @default `privateCluster` (unless `karpenter.imageRepository`) */
+    /**
+     * Create the cache and pull the controller image (unless `karpenter.imageRepository` names a mirror) and the
+     * node-disk agent's through it. A private cluster without it must set `observability.nodeDisks.enabled: false`.
+     * @default `privateCluster`
+     */
     enabled?: boolean;
     /** Prefix of the cache's repositories. @default `ecr-public` */
     repositoryPrefix?: string;
@@ -125,7 +129,7 @@ export interface KarpenterConfig extends Pick<KarpenterSettings, "namespace" | "
     podLabels?: Record<string, string>;
     /**
      * Each image setting applies on its own: a tag without a repository changes the public image's tag. See
-     * [The controller image](#the-controller-image).
+     * [The images](#the-images-controller-device-plugin-disk-agent).
      * @default `public.ecr.aws/karpenter/controller`
      */
     imageRepository?: string;

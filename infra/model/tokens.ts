@@ -22,6 +22,13 @@ export const TYPES = {
     metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     anomalySubscription: "aws:costexplorer/anomalySubscription:AnomalySubscription",
     budget: "aws:budgets/budget:Budget",
+    deployment: "kubernetes:apps/v1:Deployment",
+    daemonSet: "kubernetes:apps/v1:DaemonSet",
+    statefulSet: "kubernetes:apps/v1:StatefulSet",
+    replicaSet: "kubernetes:apps/v1:ReplicaSet",
+    job: "kubernetes:batch/v1:Job",
+    cronJob: "kubernetes:batch/v1:CronJob",
+    pod: "kubernetes:core/v1:Pod",
 } as const;
 
 /** Helm releases and charts: the Karpenter controller is installed by one of them. */

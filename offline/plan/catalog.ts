@@ -13,7 +13,7 @@ import { parseQuantity } from "../../infra/karpenter/quantity";
 import { FargateSelectorPattern, fargateSelectorMatches } from "../../infra/model/fargate";
 import { GIB, ONE, toNumber } from "../../infra/model/quantity";
 import { TYPES } from "../../infra/model/tokens";
-import { DISK_AGENT } from "../../infra/observability/observability";
+import { DISK_AGENT } from "../../infra/observability/plan";
 import type { Registered } from "../runner";
 import * as review from "./review";
 import { EKS_STANDARD_SUPPORT_END, HOURS_PER_MONTH, RegionPrices, fargateSize } from "./prices";
