@@ -5,7 +5,7 @@ import { ClusterLogType } from "../infra/cluster/cluster";
 import { Environment, EnvironmentArgs, resolveEnvironmentArgs } from "../infra/environment/environment";
 import { ConfigError, ConfigErrorCollector, check } from "../infra/errors";
 import { NodePoolProfile } from "../infra/nodes/default-pools";
-import { NAMESPACE, StackConfig, asConfigKeys } from "./config";
+import { NAMESPACE, StackConfig, asConfigKeys, nodesConfigKeys } from "./config";
 import { NetworkLookups } from "./lookups";
 
 /** What an environment decides where its config is silent, and what it refuses to relax. */
@@ -90,6 +90,7 @@ export abstract class EnvironmentStack {
                 "the CIDRs that may reach the public API endpoint (write [\"0.0.0.0/0\"] to open it to the internet on purpose), or endpointPublicAccess: false",
             ),
         );
+        errors.attempt(() => checkDeclaredNodes(config.nodes));
         try {
             // With errors already, the environment's own checks add theirs (a guardrail waits for valid settings).
             if (errors.found) {
@@ -107,7 +108,7 @@ export abstract class EnvironmentStack {
             // let `pulumi destroy` delete the pools, controller, add-ons and namespaces before it stopped.
             this.environment = new Environment(this.name, args, { protect: config.protect ?? profile.protect });
         } catch (e) {
-            throw e instanceof ConfigError ? asConfigKeys(e) : e;
+            throw e instanceof ConfigError ? asConfigKeys(e, nodesConfigKeys(config.nodes)) : e;
         }
         const e = this.environment;
         this.outputs = {
@@ -127,6 +128,7 @@ export abstract class EnvironmentStack {
     protected abstract profile(): EnvironmentProfile;
 
     protected environmentArgs(c: StackConfig, p: EnvironmentProfile): EnvironmentArgs {
+        const declaredClasses = c.nodes?.classes ?? [];
         return {
             cluster: {
                 clusterName: c.clusterName,
@@ -149,16 +151,26 @@ export abstract class EnvironmentStack {
             karpenter: { ...c.karpenter, replicas: c.karpenter?.replicas ?? p.karpenter.replicas, requests: { ...p.karpenter.requests, ...c.karpenter?.requests } },
             podIdentityAssociations: c.podIdentityAssociations,
             nodes: {
+                // The default class, unless the stack file declares one named "default" in its place.
                 nodeClasses: [
-                    {
-                        name: "default",
-                        amiFamily: c.nodes?.amiFamily,
-                        amiVersion: c.nodes?.amiVersion,
-                        rootVolume: c.nodes?.rootVolume,
-                        dataVolume: c.nodes?.dataVolume,
-                    },
+                    ...(declaredClasses.some((d) => d.name === "default")
+                        ? []
+                        : [
+                              {
+                                  name: "default",
+                                  amiFamily: c.nodes?.amiFamily,
+                                  amiVersion: c.nodes?.amiVersion,
+                                  rootVolume: c.nodes?.rootVolume,
+                                  dataVolume: c.nodes?.dataVolume,
+                              },
+                          ]),
+                    ...declaredClasses,
                 ],
-                defaultPools: { profile: p.nodePoolProfile, spotPercent: c.nodes?.spotPercent, gpu: c.nodes?.gpu ?? p.gpu },
+                ...(c.nodes?.pools ? { nodePools: c.nodes.pools } : {}),
+                // Without pools in their place the default pools stay (and `defaultPools: false` is reported).
+                ...((c.nodes?.defaultPools ?? true) || c.nodes?.pools === undefined
+                    ? { defaultPools: { profile: p.nodePoolProfile, spotPercent: c.nodes?.spotPercent, gpu: c.nodes?.gpu ?? p.gpu } }
+                    : {}),
                 devicePluginImage: c.nodes?.devicePluginImage,
             },
             addons: { ...c.addons, storageClass: { reclaimPolicy: p.storageReclaimPolicy, ...c.addons?.storageClass } },
@@ -168,4 +180,29 @@ export abstract class EnvironmentStack {
             tags: { environment: p.name, "managed-by": "pulumi", ...(c.tags ?? {}) },
         };
     }
+}
+
+/**
+ * What only the stack file can get wrong about its declared classes and pools: the default pools turned off
+ * with nothing in their place or with their options still set, the default class's keys beside a declared
+ * class taking its place. Everything else the components check (their errors named by nodesConfigKeys).
+ */
+function checkDeclaredNodes(nodes: StackConfig["nodes"]): void {
+    const errors = new ConfigErrorCollector();
+    const key = (k: string) => `${NAMESPACE}:nodes.${k}`;
+    if (nodes?.defaultPools === false) {
+        errors.attempt(() => check(nodes.pools !== undefined, key("defaultPools"), false, "true, or pools in their place under nodes.pools"));
+        for (const k of ["spotPercent", "gpu"] as const) {
+            errors.attempt(() => check(nodes[k] === undefined, key(k), nodes[k], "left out when defaultPools is false: it only shapes the default pools"));
+        }
+    }
+    const replaced = (nodes?.classes ?? []).findIndex((c) => c.name === "default");
+    if (replaced >= 0) {
+        for (const k of ["amiFamily", "amiVersion", "rootVolume", "dataVolume"] as const) {
+            errors.attempt(() =>
+                check(nodes![k] === undefined, key(k), nodes![k], `left out when nodes.classes[${replaced}] is the "default" class: set it there`),
+            );
+        }
+    }
+    errors.throwIfAny();
 }

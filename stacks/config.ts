@@ -105,21 +105,41 @@ const CONFIG_KEYS: readonly [string, string][] = [
     ["Environment.observability.", "observability."],
 ];
 
-/** The config key of a component setting (see CONFIG_KEYS); `aws:` and `eks-karpenter:` keys are already config keys. */
-export function configKey(setting: string): string {
+/**
+ * Config keys of the classes and pools a stack file declares (`nodes.classes`, `nodes.pools`): a component's
+ * setting of one (`NodePool[billing].weight`) named as its stack-file key (`nodes.pools[1].weight`).
+ */
+export function nodesConfigKeys(nodes: StackConfig["nodes"]): [string, string][] {
+    return [
+        ...(nodes?.pools ?? []).flatMap((p, i): [string, string][] => [
+            [`NodePool[${p.name}].`, `nodes.pools[${i}].`],
+            [`KarpenterNodes.nodePools[${p.name}].`, `nodes.pools[${i}].`],
+        ]),
+        ...(nodes?.classes ?? []).map((c, i): [string, string] => [`EC2NodeClass[${c.name}].`, `nodes.classes[${i}].`]),
+        ["KarpenterNodes.nodePools", "nodes.pools"],
+        ["Environment.nodes.nodePools", "nodes.pools"],
+        ["KarpenterNodes.nodeClasses", "nodes.classes"],
+    ];
+}
+
+/**
+ * The config key of a component setting (see CONFIG_KEYS, after `keys`, a stack's own: nodesConfigKeys);
+ * `aws:` and `eks-karpenter:` keys are already config keys.
+ */
+export function configKey(setting: string, keys: readonly [string, string][] = []): string {
     if (/^[a-z][a-z0-9-]*:/.test(setting)) return setting;
-    const [prefix, key] = CONFIG_KEYS.find(([p]) => setting.startsWith(p)) ?? [];
+    const [prefix, key] = [...keys, ...CONFIG_KEYS].find(([p]) => setting.startsWith(p)) ?? [];
     if (prefix === undefined) return setting;
     const mapped = key + setting.slice(prefix.length);
     return mapped.includes(":") ? mapped : `${NAMESPACE}:${mapped}`;
 }
 
 /** `e` (one ConfigError or several) with every setting, and every other setting its text mentions, named by its config key. */
-export function asConfigKeys(e: ConfigError): ConfigError {
+export function asConfigKeys(e: ConfigError, keys: readonly [string, string][] = []): ConfigError {
     const one = (x: ConfigError) => {
         const mentions = [...x.mentions].sort((a, b) => b.length - a.length);
-        const allowed = mentions.reduce((text, m) => text.split(m).join(configKey(m)), x.allowed);
-        return new ConfigError(configKey(x.setting), x.value, allowed, mentions.map(configKey));
+        const allowed = mentions.reduce((text, m) => text.split(m).join(configKey(m, keys)), x.allowed);
+        return new ConfigError(configKey(x.setting, keys), x.value, allowed, mentions.map((m) => configKey(m, keys)));
     };
     return e instanceof ConfigErrors ? new ConfigErrors(e.errors.map(one)) : one(e);
 }

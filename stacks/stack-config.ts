@@ -13,7 +13,8 @@ import type { ClusterLogType, ClusterSettings } from "../infra/cluster/cluster";
 import type { PodIdentityAssociation } from "../infra/iam/pod-identity";
 import type { KarpenterLogLevel, KarpenterResources, KarpenterSettings } from "../infra/karpenter/karpenter";
 import type { NetworkSettings } from "../infra/network/network";
-import type { AmiFamily, DataVolume, EbsVolume } from "../infra/nodes/ec2-node-class";
+import type { AmiFamily, DataVolume, EbsVolume, NodeClassSettings } from "../infra/nodes/ec2-node-class";
+import type { NodePoolSettings } from "../infra/nodes/node-pool";
 import type { DevicePluginImage } from "../infra/nodes/nvidia-device-plugin";
 import type { ObservabilitySettings } from "../infra/observability/plan";
 
@@ -185,6 +186,22 @@ export interface NodesConfig {
     rootVolume?: EbsVolume;
     /** containerd's volume, at least 20 GiB ([why](#the-containerd-volume-on-al2023)). @default 200 GiB, 10000 IOPS, 500 MiB/s */
     dataVolume?: DataVolume;
+    /**
+     * EC2NodeClasses beside the `default` one (a class named `default` takes its place: `amiFamily`,
+     * `amiVersion`, `rootVolume`, `dataVolume` then go there), each with the EC2NodeClass component's settings:
+     * AMI family and version or `amiSelectorTerms`, subnet and security-group terms, `userData`, `kubelet`,
+     * `imageGC`, volumes, tags, role. See [Team classes and pools](#team-classes-and-pools-from-the-stack-file).
+     * @default `[]`
+     */
+    classes?: NodeClassSettings[];
+    /**
+     * NodePools beside the default ones, each with the NodePool component's settings (names and weights distinct
+     * from the default pools'). See [Team classes and pools](#team-classes-and-pools-from-the-stack-file).
+     * @default `[]` / both files: a `billing-team` pool
+     */
+    pools?: NodePoolSettings[];
+    /** `false` drops the default pools: `pools` is then required and `spotPercent`, `gpu` are refused. @default `true` */
+    defaultPools?: boolean;
 }
 
 /** `addons.*`: the add-on choices components take (versions, CoreDNS, the StorageClass), and the workload namespaces. */

@@ -32,6 +32,9 @@ export function referenceData(relative: string): any { // eslint-disable-line @t
 /** NVIDIA's device plugin mirrored into the account's private ECR, in prod's region (README: GPU nodes). */
 export const DEVICE_PLUGIN_MIRROR = `${ACCOUNT_ID}.dkr.ecr.eu-west-1.amazonaws.com/nvidia/k8s-device-plugin`;
 
+/** Dev's `nodes` as its file has them. */
+export const DEV_NODES: Record<string, unknown> = JSON.parse(stackConfig(path.join(REPO_ROOT, "Pulumi.dev.yaml"))["eks-karpenter:nodes"]);
+
 /** Prod's `nodes` as its file has them. */
 export const PROD_NODES: Record<string, unknown> = JSON.parse(stackConfig(path.join(REPO_ROOT, "Pulumi.prod.yaml"))["eks-karpenter:nodes"]);
 

@@ -136,6 +136,27 @@ return await Deployment.RunAsync(() =>
                 // The GPU pool is opt-in: its nodes need NVIDIA's device plugin image mirrored (README).
                 Gpu = false,
             },
+            // Added to the default pools: a team's own pool (README: Team classes and pools from the stack file).
+            NodePools =
+            {
+                new EksKarpenter.Inputs.NodePoolSettingsArgs
+                {
+                    Name = "billing-team",
+                    NodeClassName = "default",
+                    Weight = 80,
+                    Labels = { { "billing-team", "my-team" } },
+                    Taints =
+                    {
+                        new EksKarpenter.Inputs.TaintArgs { Key = "billing-team", Value = "my-team", Effect = EksKarpenter.TaintEffect.NoSchedule },
+                    },
+                    Architectures = { EksKarpenter.Architecture.Arm64 },
+                    CapacityTypes = { EksKarpenter.CapacityType.Spot, EksKarpenter.CapacityType.OnDemand },
+                    InstanceFamilies = { "c8g", "m8g", "r8g", "c7g", "m7g", "r7g" },
+                    ExcludedInstanceSizes = { "nano", "micro", "small", "metal", "metal-24xl", "metal-48xl" },
+                    ExcludedInstanceTypes = { "c7g.16xlarge", "m7g.16xlarge", "r7g.16xlarge", "c8g.48xlarge", "m8g.48xlarge", "r8g.48xlarge" },
+                    Limits = new EksKarpenter.Inputs.NodePoolLimitsArgs { Cpu = "200", Memory = "800Gi" },
+                },
+            },
         },
         Tags =
         {

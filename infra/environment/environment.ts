@@ -370,9 +370,11 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
                   devicePluginImage,
                   {
                       image: "Environment.nodes.devicePluginImage",
-                      withoutPools: nodeSettings.nodePools
-                          ? { setting: "Environment.nodes.nodePools", value: "no NVIDIA GPU pool on an AL2023 EC2NodeClass" }
-                          : { setting: "Environment.nodes.defaultPools.gpu", value: "false" },
+                      // The default GPU pool is turned off by its option; a declared one, by leaving it out.
+                      withoutPools:
+                          nodeSettings.defaultPools && (nodeSettings.defaultPools.gpu ?? true)
+                              ? { setting: "Environment.nodes.defaultPools.gpu", value: "false" }
+                              : { setting: "Environment.nodes.nodePools", value: "no NVIDIA GPU pool on an AL2023 EC2NodeClass" },
                   },
               ),
           );

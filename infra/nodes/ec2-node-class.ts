@@ -6,8 +6,20 @@ import { check } from "../errors";
 import { IMAGE_GC_DEFAULTS } from "../model/observability";
 import { TYPES } from "../model/tokens";
 import { VERSIONS } from "../model/versions";
-import { containerdVolumePart, multipartUserData } from "./user-data";
-import { checkInteger, checkObjectName, checkTagKey } from "./validation";
+import { parseQuantity } from "../model/quantity";
+import {
+    AMI_ID,
+    AMI_OWNER,
+    EVICTION_SIGNALS,
+    KMS_KEY,
+    EVICTION_THRESHOLD,
+    MAX_SELECTOR_TERMS,
+    RESERVABLE_RESOURCES,
+    SELECTOR_SECURITY_GROUP_ID,
+    SUBNET_ID,
+} from "../model/node-class";
+import { USER_DATA_CONTENT_TYPES, UserDataFormat, boundaryLine, containerdVolumePart, multipartUserData } from "./user-data";
+import { checkDuration, checkInteger, checkObjectName, checkTagKey } from "./validation";
 
 /** The node operating systems the library supports, each by its EKS-optimized AMI alias. */
 export enum AmiFamily {
@@ -37,6 +49,74 @@ export interface DataVolume extends EbsVolume {
      * @default "/dev/xvdb"
      */
     deviceName?: string;
+}
+
+/**
+ * One term selecting the AMIs of a custom image (a term matches AMIs that match all its fields; the class
+ * uses AMIs matching any term): by `id` alone, by `name` (wildcards allowed) with an optional `owner`, or by
+ * `tags`.
+ */
+export interface AmiSelectorTerm {
+    /** AMI ID (`ami-0123456789abcdef0`); no other field beside it. @default none */
+    id?: string;
+    /** AMI name, `*` wildcards allowed (`my-al2023-eks-1.35-*`). @default none */
+    name?: string;
+    /** Owner of AMIs selected by name or tags: an account ID, `self` or `amazon`. @default any owner (Karpenter's default: self and amazon) */
+    owner?: string;
+    /** Tags the AMI has (`*` as a value matches any). @default none */
+    tags?: Record<string, string>;
+}
+
+/** One term selecting subnets: by `id` alone, or by `tags`. */
+export interface SubnetSelectorTerm {
+    /** Subnet ID (`subnet-0123456789abcdef0`); no other field beside it. @default none */
+    id?: string;
+    /** Tags the subnet has (`*` as a value matches any). @default none */
+    tags?: Record<string, string>;
+}
+
+/** One term selecting security groups: by `id` alone, by `name` alone, or by `tags`. */
+export interface SecurityGroupSelectorTerm {
+    /** Security group ID (`sg-0123456789abcdef0`); no other field beside it. @default none */
+    id?: string;
+    /** Security group name; no other field beside it. @default none */
+    name?: string;
+    /** Tags the security group has (`*` as a value matches any). @default none */
+    tags?: Record<string, string>;
+}
+
+/** A user-data part of a class's own, merged after the containerd-volume part and before Karpenter's NodeConfig. */
+export interface UserDataSettings {
+    /** `shell` (a script cloud-init runs in its final stage) or `cloud-config`. */
+    format: UserDataFormat;
+    /** The script (starting with `#!`) or the cloud-config document (starting with `#cloud-config`). */
+    content: string;
+}
+
+/**
+ * kubelet settings Karpenter writes into the node's configuration (and uses when it computes what a node
+ * can hold). Each unset field keeps the AMI's (and Karpenter's) default. The image garbage collection
+ * thresholds are the class's `imageGC` (always set).
+ */
+export interface KubeletSettings {
+    /** Most pods on a node. @default from the instance type's ENIs and IPs (Karpenter's computation) */
+    maxPods?: number;
+    /** Most pods per vCPU; the lower of this and maxPods applies. @default no per-core limit */
+    podsPerCore?: number;
+    /** Resources kept for the OS's daemons (`cpu`, `memory`, `ephemeral-storage`, `pid`), as quantities. @default none */
+    systemReserved?: Record<string, string>;
+    /** Resources kept for kubelet and containerd, as quantities. @default Karpenter's, computed from the instance type's CPUs and max pods */
+    kubeReserved?: Record<string, string>;
+    /** Hard eviction thresholds by signal (`memory.available: 100Mi`, `nodefs.available: 10%`). @default kubelet's (memory.available 100Mi, nodefs.available 10%...) */
+    evictionHard?: Record<string, string>;
+    /** Soft eviction thresholds by signal; each needs its grace period in evictionSoftGracePeriod. @default none */
+    evictionSoft?: Record<string, string>;
+    /** How long each soft threshold must hold before pods are evicted (`1m30s`), for exactly the signals of evictionSoft. @default none */
+    evictionSoftGracePeriod?: Record<string, string>;
+    /** Longest grace period (seconds) given to a pod evicted by a soft threshold. @default the pod's own */
+    evictionMaxPodGracePeriod?: number;
+    /** Enforce CPU limits with CFS quota. @default true (kubelet's) */
+    cpuCFSQuota?: boolean;
 }
 
 /** Kubelet image garbage collection thresholds, percent of the image filesystem. */
@@ -83,18 +163,44 @@ export interface NodeClassSettings {
     kmsKeyId?: pulumi.Input<string>;
     /** Tags for the instances, volumes and network interfaces Karpenter creates (cost allocation). @default {} */
     tags?: Record<string, string>;
+    /**
+     * A custom AMI instead of the EKS-optimized alias: at most 30 terms, an AMI matching any of them is used
+     * (the newest when several match). The AMI must be of amiFamily (its user-data format), and amiVersion is
+     * then not given. @default the alias of amiFamily at amiVersion
+     */
+    amiSelectorTerms?: AmiSelectorTerm[];
+    /** The subnets nodes launch in (at most 30 terms). @default the subnets tagged `karpenter.sh/discovery=<clusterName>` */
+    subnetSelectorTerms?: SubnetSelectorTerm[];
+    /** The nodes' security groups (at most 30 terms). @default the security groups tagged `karpenter.sh/discovery=<clusterName>` */
+    securityGroupSelectorTerms?: SecurityGroupSelectorTerm[];
+    /**
+     * User-data parts of the class's own (AL2023 only: Bottlerocket takes TOML settings), run after the
+     * containerd-volume part. The containerd guardrail reads them with it: a part that loses the containerd
+     * store, or is not valid bash, is refused. @default []
+     */
+    userData?: UserDataSettings[];
+    /** kubelet settings. @default none: the AMI's and Karpenter's defaults */
+    kubelet?: KubeletSettings;
+    /**
+     * IMDS `httpPutResponseHopLimit`. 1 keeps pods (one network hop further) from the node role's credentials;
+     * the IMDS guardrail refuses more than its maxHopLimit (1 unless the guardrails allow more). @default 1
+     */
+    imdsHopLimit?: number;
+    /**
+     * Name of the node IAM role; Karpenter creates the instance profile. Give at most one of role and
+     * instanceProfile (a role of your own needs its own EKS access entry). @default the cluster's node role
+     */
+    role?: pulumi.Input<string>;
+    /**
+     * Name of an existing instance profile, for private clusters where the controller cannot reach IAM.
+     * Give at most one of role and instanceProfile. @default the node role's instance profile in a private cluster
+     */
+    instanceProfile?: pulumi.Input<string>;
 }
 
 export interface EC2NodeClassArgs extends NodeClassSettings {
     /** EKS cluster name: nodes use the subnets and security groups tagged `karpenter.sh/discovery=<clusterName>`. */
     clusterName: pulumi.Input<string>;
-    /** Name of the node IAM role; Karpenter creates the instance profile. Give exactly one of role and instanceProfile. */
-    role?: pulumi.Input<string>;
-    /**
-     * Name of an existing instance profile, for private clusters where the controller cannot reach IAM.
-     * Give exactly one of role and instanceProfile.
-     */
-    instanceProfile?: pulumi.Input<string>;
 }
 
 /** The root device of both AMI families. */
@@ -131,8 +237,8 @@ const GP3 = { minGiB: 1, maxGiB: 16384, minIops: 3000, maxIops: 16000, iopsPerGi
 
 /** Args with defaults applied and every plain value checked; throws ConfigError naming the setting. */
 export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
-    checkObjectName("EC2NodeClass.name", args.name);
     const at = `EC2NodeClass[${args.name}]`;
+    checkObjectName(`${at}.name`, args.name);
     const amiFamily = args.amiFamily ?? DEFAULT_AMI_FAMILY;
     check(Object.values(AmiFamily).includes(amiFamily), `${at}.amiFamily`, amiFamily, "AL2023 or Bottlerocket");
     const family = FAMILIES[amiFamily];
@@ -154,6 +260,48 @@ export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
     check(family.version.test(amiVersion), `${at}.amiVersion`, amiVersion, family.versionFormat);
     const amiAlias = `${aliasFamily}@${amiVersion}`;
     check(amiAlias.length <= 30, `${at}.amiVersion`, amiVersion, "an alias of at most 30 characters");
+    if (args.amiSelectorTerms !== undefined) {
+        check(args.amiVersion === undefined, `${at}.amiVersion`, args.amiVersion, "left out with amiSelectorTerms (a custom AMI has no alias version)");
+        checkTerms(`${at}.amiSelectorTerms`, args.amiSelectorTerms, (setting, t: AmiSelectorTerm) => {
+            checkExclusiveId(setting, t, AMI_ID, "ami-", ["name", "owner", "tags"]);
+            check(t.id !== undefined || t.name !== undefined || t.tags !== undefined, setting, t, "an id, a name (with an optional owner) or tags");
+            if (t.owner !== undefined) check(AMI_OWNER.test(t.owner), `${setting}.owner`, t.owner, "an account ID (12 digits), self, amazon, aws-marketplace or aws-backup-vault");
+            if (t.name !== undefined) check(typeof t.name === "string" && t.name !== "", `${setting}.name`, t.name, "a non-empty AMI name");
+        });
+    }
+    checkTerms(`${at}.subnetSelectorTerms`, args.subnetSelectorTerms, (setting, t: SubnetSelectorTerm) => {
+        checkExclusiveId(setting, t, SUBNET_ID, "subnet-", ["tags"]);
+        check(t.id !== undefined || t.tags !== undefined, setting, t, "an id or tags");
+    });
+    checkTerms(`${at}.securityGroupSelectorTerms`, args.securityGroupSelectorTerms, (setting, t: SecurityGroupSelectorTerm) => {
+        checkExclusiveId(setting, t, SELECTOR_SECURITY_GROUP_ID, "sg-", ["name", "tags"]);
+        check(t.name === undefined || t.tags === undefined, `${setting}.name`, t.name, "a name alone: no tags beside it");
+        if (t.name !== undefined) check(typeof t.name === "string" && t.name !== "", `${setting}.name`, t.name, "a non-empty security group name");
+        check(t.id !== undefined || t.name !== undefined || t.tags !== undefined, setting, t, "an id, a name or tags");
+    });
+
+    const userData = args.userData ?? [];
+    check(
+        userData.length === 0 || amiFamily === AmiFamily.AL2023,
+        `${at}.userData`,
+        userData.map((u) => u.format),
+        "no parts on a Bottlerocket class: its user data is TOML settings, not cloud-init parts",
+    );
+    userData.forEach((u, i) => {
+        const setting = `${at}.userData[${i}]`;
+        check(Object.values(UserDataFormat).includes(u.format), `${setting}.format`, u.format, Object.values(UserDataFormat).join(" or "));
+        check(typeof u.content === "string" && u.content.trim() !== "", `${setting}.content`, u.content, "the part's text");
+        const first = u.content.trimStart().split("\n")[0];
+        if (u.format === UserDataFormat.Shell) check(first.startsWith("#!"), `${setting}.content`, first, "a script starting with #! (e.g. #!/bin/bash)");
+        else check(first.trim() === "#cloud-config", `${setting}.content`, first, "a document whose first line is #cloud-config");
+        const split = boundaryLine(u.content);
+        check(split === undefined, `${setting}.content`, first, `a part that keeps the MIME document whole; its ${split}`);
+    });
+
+    const kubelet = args.kubelet;
+    if (kubelet !== undefined) resolveKubelet(`${at}.kubelet`, kubelet);
+    const imdsHopLimit = args.imdsHopLimit ?? 1;
+    checkInteger(`${at}.imdsHopLimit`, imdsHopLimit, 1, 64, "IMDS allows 1 to 64 hops");
 
     const rootVolume = resolveVolume(`${at}.rootVolume`, args.rootVolume, { sizeGiB: family.rootDefaultGiB, iops: 3000, throughputMiBps: 125 }, family.rootMinGiB);
     const dataVolume = resolveVolume(`${at}.dataVolume`, args.dataVolume, { sizeGiB: 200, iops: 10000, throughputMiBps: 500 }, family.dataMinGiB);
@@ -169,6 +317,9 @@ export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
 
     const tags = args.tags ?? {};
     for (const key of Object.keys(tags)) checkTagKey(`${at}.tags`, key);
+    if (typeof args.kmsKeyId === "string") {
+        check(KMS_KEY.test(args.kmsKeyId), `${at}.kmsKeyId`, args.kmsKeyId, "a KMS key ID, alias/<name>, or a key or alias ARN");
+    }
 
     const imageGC = {
         highThresholdPercent: args.imageGC?.highThresholdPercent ?? IMAGE_GC_DEFAULTS.highThresholdPercent,
@@ -187,11 +338,65 @@ export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
         ...args,
         amiFamily,
         amiAlias,
+        userData,
+        imdsHopLimit,
         rootVolume: { ...rootVolume, deviceName: ROOT_DEVICE, kubelet: !family.kubeletOnData },
         dataVolume: { ...dataVolume, deviceName: dataDevice, kubelet: family.kubeletOnData },
         imageGC,
         tags,
     };
+}
+
+/** Each term of a selector list checked by `each`, naming it by index; an absent list is the default. */
+function checkTerms<T>(setting: string, terms: T[] | undefined, each: (setting: string, term: T) => void): void {
+    if (terms === undefined) return;
+    check(Array.isArray(terms) && terms.length > 0 && terms.length <= MAX_SELECTOR_TERMS, setting, terms, `1 to ${MAX_SELECTOR_TERMS} terms (omit it for the default)`);
+    terms.forEach((t, i) => {
+        const at = `${setting}[${i}]`;
+        const tags = (t as { tags?: Record<string, string> }).tags;
+        if (tags !== undefined) {
+            check(Object.keys(tags).length > 0, `${at}.tags`, tags, "at least one tag");
+            for (const [k, v] of Object.entries(tags)) check(k !== "" && typeof v === "string" && v !== "", `${at}.tags`, tags, "non-empty tag keys and values (* matches any value)");
+        }
+        each(at, t);
+    });
+}
+
+/** A term's `id`: of the ID's form, and alone in its term. */
+function checkExclusiveId(setting: string, term: { id?: string }, form: RegExp, prefix: string, others: string[]): void {
+    if (term.id === undefined) return;
+    check(typeof term.id === "string" && form.test(term.id), `${setting}.id`, term.id, `an ID such as ${prefix}0123456789abcdef0`);
+    const beside = others.filter((f) => (term as Record<string, unknown>)[f] !== undefined);
+    check(beside.length === 0, `${setting}.id`, term.id, `an id alone in its term (${beside.join(", ")} given beside it): write another term for those`);
+}
+
+function resolveKubelet(setting: string, k: KubeletSettings): void {
+    for (const field of ["maxPods", "podsPerCore", "evictionMaxPodGracePeriod"] as const) {
+        if (k[field] !== undefined) checkInteger(`${setting}.${field}`, k[field], 0, 2147483647);
+    }
+    for (const field of ["systemReserved", "kubeReserved"] as const) {
+        for (const [resource, quantity] of Object.entries(k[field] ?? {})) {
+            check((RESERVABLE_RESOURCES as readonly string[]).includes(resource), `${setting}.${field}`, resource, `one of ${RESERVABLE_RESOURCES.join(", ")}`);
+            const q = typeof quantity === "string" ? parseQuantity(quantity) : undefined;
+            check(q !== undefined && q >= 0n, `${setting}.${field}.${resource}`, quantity, "a quantity of at least zero, such as 100m, 512Mi or 1Gi");
+        }
+    }
+    for (const field of ["evictionHard", "evictionSoft", "evictionSoftGracePeriod"] as const) {
+        for (const [signal, value] of Object.entries(k[field] ?? {})) {
+            check((EVICTION_SIGNALS as readonly string[]).includes(signal), `${setting}.${field}`, signal, `one of ${EVICTION_SIGNALS.join(", ")}`);
+            if (field === "evictionSoftGracePeriod") checkDuration(`${setting}.${field}.${signal}`, value, false);
+            else check(typeof value === "string" && EVICTION_THRESHOLD.test(value), `${setting}.${field}.${signal}`, value, "a percentage (10%) or a quantity (500Mi)");
+        }
+    }
+    const soft = Object.keys(k.evictionSoft ?? {}).sort();
+    const grace = Object.keys(k.evictionSoftGracePeriod ?? {}).sort();
+    check(
+        soft.join() === grace.join(),
+        `${setting}.evictionSoftGracePeriod`,
+        grace,
+        `a grace period for exactly the signals of evictionSoft (${soft.join(", ") || "none"})`,
+    );
+    if (k.cpuCFSQuota !== undefined) check(typeof k.cpuCFSQuota === "boolean", `${setting}.cpuCFSQuota`, k.cpuCFSQuota, "true or false");
 }
 
 function resolveVolume(setting: string, volume: EbsVolume | undefined, defaults: Required<EbsVolume>, minGiB: number) {
@@ -216,6 +421,11 @@ function resolveVolume(setting: string, volume: EbsVolume | undefined, defaults:
 export function renderEC2NodeClass(args: pulumi.Unwrap<EC2NodeClassArgs>) {
     const a = resolveEC2NodeClassArgs(args);
     const discovery = [{ tags: { [DISCOVERY_TAG]: args.clusterName } }];
+    const amiSelectorTerms: (AmiSelectorTerm & { alias?: string })[] = a.amiSelectorTerms ?? [{ alias: a.amiAlias }];
+    const userDataParts = [
+        containerdVolumePart(a.dataVolume.deviceName),
+        ...a.userData.map((u) => ({ contentType: USER_DATA_CONTENT_TYPES[u.format], body: u.content })),
+    ];
     const mapping = (v: typeof a.rootVolume) => ({
         deviceName: v.deviceName,
         // The volume holding kubelet's root dir: Karpenter sizes the node's ephemeral storage from it.
@@ -235,17 +445,18 @@ export function renderEC2NodeClass(args: pulumi.Unwrap<EC2NodeClassArgs>) {
         kind: "EC2NodeClass",
         metadata: { name: a.name },
         spec: {
-            // The alias implies amiFamily (and its user-data format), so amiFamily is left out.
-            amiSelectorTerms: [{ alias: a.amiAlias }],
+            // The alias implies amiFamily (and its user-data format), so amiFamily is left out; a custom AMI names it.
+            amiSelectorTerms,
+            ...(a.amiSelectorTerms ? { amiFamily: a.amiFamily } : {}),
             ...(args.role !== undefined ? { role: args.role } : { instanceProfile: args.instanceProfile }),
-            subnetSelectorTerms: discovery,
-            securityGroupSelectorTerms: discovery,
+            subnetSelectorTerms: a.subnetSelectorTerms ?? discovery,
+            securityGroupSelectorTerms: a.securityGroupSelectorTerms ?? discovery,
             blockDeviceMappings: [mapping(a.rootVolume), mapping(a.dataVolume)],
-            // IMDSv2 only, and one hop: containers (one hop further) cannot use the node role's credentials.
-            metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
-            kubelet: { imageGCHighThresholdPercent: a.imageGC.highThresholdPercent, imageGCLowThresholdPercent: a.imageGC.lowThresholdPercent },
+            // IMDSv2 only, and by default one hop: containers (one hop further) cannot use the node role's credentials.
+            metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: a.imdsHopLimit, httpTokens: "required" },
+            kubelet: { ...a.kubelet, imageGCHighThresholdPercent: a.imageGC.highThresholdPercent, imageGCLowThresholdPercent: a.imageGC.lowThresholdPercent },
             ...(Object.keys(a.tags).length > 0 ? { tags: a.tags } : {}),
-            ...(a.amiFamily === AmiFamily.AL2023 ? { userData: multipartUserData([containerdVolumePart(a.dataVolume.deviceName)]) } : {}),
+            ...(a.amiFamily === AmiFamily.AL2023 ? { userData: multipartUserData(userDataParts) } : {}),
         },
     };
 }
@@ -260,9 +471,10 @@ export function planEC2NodeClass(name: string, args: EC2NodeClassArgs) {
 }
 
 /**
- * An EC2NodeClass (`karpenter.k8s.aws/v1`): AMI by pinned alias, subnets and security groups by the
- * cluster's discovery tag, encrypted gp3 root and data volumes, IMDSv2, and on AL2023 the user data
- * that moves containerd onto the data volume.
+ * An EC2NodeClass (`karpenter.k8s.aws/v1`): AMI by pinned alias (or a custom AMI's selector terms), subnets
+ * and security groups by the cluster's discovery tag (or terms of the class's own), encrypted gp3 root and data
+ * volumes, IMDSv2, kubelet settings, and on AL2023 the user data that moves containerd onto the data volume
+ * followed by the class's own parts.
  *
  * Pass the cluster's Kubernetes provider in `opts.providers` (or `opts.provider`) and the Karpenter
  * release in `opts.dependsOn`: the object then goes before the controller on `pulumi destroy`, while

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
-import { check } from "../errors";
+import { ConfigErrorCollector, check } from "../errors";
 import { DefaultNodePoolsOptions, defaultNodePools } from "./default-pools";
 import { EC2NodeClass, EC2NodeClassArgs, NodeClassSettings, planEC2NodeClass, resolveEC2NodeClassArgs } from "./ec2-node-class";
 import { NodePool, NodePoolSettings, checkNodePoolWeights, planNodePool, resolveNodePoolArgs } from "./node-pool";
@@ -9,11 +9,11 @@ import { NodePool, NodePoolSettings, checkNodePoolWeights, planNodePool, resolve
 export interface KarpenterNodesSettings {
     /** The EC2NodeClasses. @default one AL2023 class named "default" */
     nodeClasses?: NodeClassSettings[];
-    /** The NodePools; each names one of nodeClasses. Give this or defaultPools. @default the default pools of defaultPools */
+    /** NodePools, each naming one of nodeClasses; with defaultPools, added to the default pools. Give this, defaultPools or both. @default none */
     nodePools?: NodePoolSettings[];
     /**
      * Options of the default pools (arm64 preferred, amd64, GPU), at least the profile (dev or prod): no default,
-     * so a production stack cannot get development pools by omission. Give this or nodePools. @default none
+     * so a production stack cannot get development pools by omission. Give this, nodePools or both. @default none: no default pools
      */
     defaultPools?: DefaultNodePoolsOptions;
 }
@@ -32,34 +32,41 @@ export interface KarpenterNodesArgs extends KarpenterNodesSettings {
 /** Args with defaults applied and the whole set checked (names, references, weights); throws ConfigError. */
 export function resolveKarpenterNodesArgs(args: KarpenterNodesArgs) {
     check(
-        (args.nodePools === undefined) !== (args.defaultPools === undefined),
+        args.nodePools !== undefined || args.defaultPools !== undefined,
         "KarpenterNodes.defaultPools",
         args.defaultPools,
-        args.nodePools === undefined
-            ? "the default pools' options, at least the profile (dev or prod), unless nodePools is given"
-            : "left out when nodePools is given (it only shapes the default pools)",
+        "the default pools' options, at least the profile (dev or prod), unless nodePools is given",
     );
     const nodeClasses: EC2NodeClassArgs[] = (args.nodeClasses ?? [{ name: "default" }]).map((c) => ({
         ...c,
         clusterName: args.clusterName,
-        role: args.role,
-        instanceProfile: args.instanceProfile,
+        // A class naming its own role or instance profile keeps it; the others get the cluster's.
+        ...(c.role !== undefined || c.instanceProfile !== undefined
+            ? { role: c.role, instanceProfile: c.instanceProfile }
+            : { role: args.role, instanceProfile: args.instanceProfile }),
         tags: { ...(args.tags ?? {}), ...(c.tags ?? {}) },
     }));
     check(nodeClasses.length > 0, "KarpenterNodes.nodeClasses", [], "at least one EC2NodeClass");
-    const classNames = nodeClasses.map((c) => resolveEC2NodeClassArgs(c).name);
-    checkUnique("KarpenterNodes.nodeClasses", classNames);
+    // Each class and each pool on its own, so one run reports every bad one; the set's rules on valid ones.
+    const errors = new ConfigErrorCollector();
+    nodeClasses.forEach((c) => errors.attempt(() => resolveEC2NodeClassArgs(c)));
+    const classNames = nodeClasses.map((c) => c.name);
+    errors.attempt(() => checkUnique("KarpenterNodes.nodeClasses", classNames));
 
-    const nodePools = args.nodePools ?? defaultNodePools(args.defaultPools!);
-    nodePools.forEach((pool) => {
-        const p = resolveNodePoolArgs(pool);
-        check(
-            classNames.includes(p.nodeClassName),
-            `NodePool[${p.name}].nodeClassName`,
-            p.nodeClassName,
-            `one of the EC2NodeClasses: ${classNames.join(", ")}`,
-        );
-    });
+    const nodePools = [...(args.defaultPools ? defaultNodePools(args.defaultPools) : []), ...(args.nodePools ?? [])];
+    check(nodePools.length > 0, "KarpenterNodes.nodePools", args.nodePools, "at least one NodePool");
+    nodePools.forEach((pool) =>
+        errors.attempt(() => {
+            const p = resolveNodePoolArgs(pool);
+            check(
+                classNames.includes(p.nodeClassName),
+                `NodePool[${p.name}].nodeClassName`,
+                p.nodeClassName,
+                `one of the EC2NodeClasses: ${classNames.join(", ")}`,
+            );
+        }),
+    );
+    errors.throwIfAny();
     checkUnique("KarpenterNodes.nodePools", nodePools.map((p) => p.name));
     checkNodePoolWeights("KarpenterNodes.nodePools", nodePools);
     return { nodeClasses, nodePools };

@@ -138,8 +138,23 @@ export interface NodePoolSettings {
     instanceFamilies?: string[];
     /** Lowest instance generation (`6` allows m6g, m7g, m8g...). @default any */
     minInstanceGeneration?: number;
+    /** Instance categories never launched (`t`, `a`...). @default none */
+    excludedInstanceCategories?: string[];
+    /** Instance families never launched (`m6g`, `c5a`...). @default none */
+    excludedInstanceFamilies?: string[];
+    /** Highest instance generation (`7` allows up to m7g, not m8g). @default any */
+    maxInstanceGeneration?: number;
+    /** Instance sizes allowed (`large`, `xlarge`, `2xlarge`...). @default any but excludedInstanceSizes */
+    instanceSizes?: string[];
     /** Instance sizes never launched (`nano`, `metal`...). @default none */
     excludedInstanceSizes?: string[];
+    /**
+     * Instance types never launched, by name (`m8g.48xlarge`): the guides leave out the largest Graviton sizes,
+     * whose one node would take a large share of a pool's limits. @default none
+     */
+    excludedInstanceTypes?: string[];
+    /** Availability Zones the nodes may launch in (`eu-west-1a`). @default every zone of the EC2NodeClass's subnets */
+    zones?: string[];
     /** Further requirements. @default [] */
     requirements?: NodeRequirement[];
     /** Resource caps; cpu and memory are required so no pool can grow without bound. */
@@ -155,6 +170,11 @@ export interface NodePoolSettings {
     terminationGracePeriod?: string;
     /** Taints of the nodes: only pods tolerating them land there. @default [] */
     taints?: Taint[];
+    /**
+     * Taints Karpenter puts on a new node for an agent (a CNI, a security agent) to remove once it has set the
+     * node up; pods need not tolerate them to be scheduled onto the pool. @default []
+     */
+    startupTaints?: Taint[];
     /** Labels of the nodes. @default {} */
     labels?: Record<string, string>;
 }
@@ -170,35 +190,42 @@ export const LABELS = {
     family: "karpenter.k8s.aws/instance-family",
     generation: "karpenter.k8s.aws/instance-generation",
     size: "karpenter.k8s.aws/instance-size",
+    instanceType: "node.kubernetes.io/instance-type",
+    zone: "topology.kubernetes.io/zone",
     gpuManufacturer: "karpenter.k8s.aws/instance-gpu-manufacturer",
     nodePool: "karpenter.sh/nodepool",
 } as const;
 
 /** Args with defaults applied and every value checked; throws ConfigError naming the setting. */
 export function resolveNodePoolArgs(args: NodePoolSettings) {
-    checkObjectName("NodePool.name", args.name);
     const at = `NodePool[${args.name}]`;
+    checkObjectName(`${at}.name`, args.name);
     checkObjectName(`${at}.nodeClassName`, args.nodeClassName);
     if (args.weight !== undefined) checkInteger(`${at}.weight`, args.weight, 1, 100);
 
     checkEnumList(`${at}.architectures`, args.architectures, Architecture);
     checkEnumList(`${at}.capacityTypes`, args.capacityTypes, CapacityType);
     const spot = args.capacityTypes.includes(CapacityType.Spot);
-    for (const field of ["instanceCategories", "instanceFamilies"] as const) {
+    for (const field of ["instanceCategories", "instanceFamilies", "instanceSizes", "zones"] as const) {
         const values = args[field];
         if (values === undefined) continue;
         check(
             Array.isArray(values) && values.length > 0,
             `${at}.${field}`,
             values,
-            spot
+            spot && field !== "zones"
                 ? "a non-empty list (omit it to allow any); with Spot allowed, list many so EC2 can choose the deepest Spot pools"
                 : "a non-empty list (omit it to allow any)",
         );
         for (const v of values) checkLabelValue(`${at}.${field}`, v);
     }
     if (args.minInstanceGeneration !== undefined) checkInteger(`${at}.minInstanceGeneration`, args.minInstanceGeneration, 1, 99);
-    for (const v of args.excludedInstanceSizes ?? []) checkLabelValue(`${at}.excludedInstanceSizes`, v);
+    if (args.maxInstanceGeneration !== undefined) {
+        checkInteger(`${at}.maxInstanceGeneration`, args.maxInstanceGeneration, Math.max(1, args.minInstanceGeneration ?? 1), 99, "at least minInstanceGeneration");
+    }
+    for (const field of ["excludedInstanceCategories", "excludedInstanceFamilies", "excludedInstanceSizes", "excludedInstanceTypes"] as const) {
+        (args[field] ?? []).forEach((v, i) => checkLabelValue(`${at}.${field}[${i}]`, v));
+    }
     const requirements = args.requirements ?? [];
     requirements.forEach((r, i) => checkRequirement(`${at}.requirements[${i}]`, r));
 
@@ -225,14 +252,9 @@ export function resolveNodePoolArgs(args: NodePoolSettings) {
     checkDuration(`${at}.terminationGracePeriod`, terminationGracePeriod, false);
 
     const taints = args.taints ?? [];
-    taints.forEach((t, i) => {
-        checkQualifiedKey(`${at}.taints[${i}].key`, t.key);
-        if (t.value !== undefined) {
-            check(t.value !== "", `${at}.taints[${i}].value`, t.value, "a non-empty value, or no value");
-            checkLabelValue(`${at}.taints[${i}].value`, t.value);
-        }
-        checkEnumList(`${at}.taints[${i}].effect`, [t.effect], TaintEffect);
-    });
+    taints.forEach((t, i) => checkTaint(`${at}.taints[${i}]`, t));
+    const startupTaints = args.startupTaints ?? [];
+    startupTaints.forEach((t, i) => checkTaint(`${at}.startupTaints[${i}]`, t));
     const labels = args.labels ?? {};
     check(Object.keys(labels).length <= 100, `${at}.labels`, Object.keys(labels).length, "at most 100 labels");
     for (const [key, value] of Object.entries(labels)) {
@@ -240,7 +262,16 @@ export function resolveNodePoolArgs(args: NodePoolSettings) {
         checkUnrestrictedKey(`${at}.labels`, key);
         checkLabelValue(`${at}.labels["${key}"]`, value);
     }
-    return { ...args, requirements, consolidationPolicy, consolidateAfter, budgets, expireAfter, terminationGracePeriod, taints, labels };
+    return { ...args, requirements, consolidationPolicy, consolidateAfter, budgets, expireAfter, terminationGracePeriod, taints, startupTaints, labels };
+}
+
+function checkTaint(setting: string, t: Taint): void {
+    checkQualifiedKey(`${setting}.key`, t.key);
+    if (t.value !== undefined) {
+        check(t.value !== "", `${setting}.value`, t.value, "a non-empty value, or no value");
+        checkLabelValue(`${setting}.value`, t.value);
+    }
+    checkEnumList(`${setting}.effect`, [t.effect], TaintEffect);
 }
 
 function checkEnumList<T extends Record<string, string>>(setting: string, values: unknown, choices: T): void {
@@ -336,10 +367,18 @@ export function renderNodePool(args: NodePoolSettings) {
         requirement(LABELS.capacityType, RequirementOperator.In, a.capacityTypes),
         ...(a.instanceCategories ? [requirement(LABELS.category, RequirementOperator.In, a.instanceCategories)] : []),
         ...(a.instanceFamilies ? [requirement(LABELS.family, RequirementOperator.In, a.instanceFamilies)] : []),
+        ...(a.excludedInstanceCategories?.length ? [requirement(LABELS.category, RequirementOperator.NotIn, a.excludedInstanceCategories)] : []),
+        ...(a.excludedInstanceFamilies?.length ? [requirement(LABELS.family, RequirementOperator.NotIn, a.excludedInstanceFamilies)] : []),
         ...(a.minInstanceGeneration !== undefined
             ? [requirement(LABELS.generation, RequirementOperator.Gt, [String(a.minInstanceGeneration - 1)])]
             : []),
+        ...(a.maxInstanceGeneration !== undefined
+            ? [requirement(LABELS.generation, RequirementOperator.Lt, [String(a.maxInstanceGeneration + 1)])]
+            : []),
+        ...(a.instanceSizes ? [requirement(LABELS.size, RequirementOperator.In, a.instanceSizes)] : []),
         ...(a.excludedInstanceSizes?.length ? [requirement(LABELS.size, RequirementOperator.NotIn, a.excludedInstanceSizes)] : []),
+        ...(a.excludedInstanceTypes?.length ? [requirement(LABELS.instanceType, RequirementOperator.NotIn, a.excludedInstanceTypes)] : []),
+        ...(a.zones ? [requirement(LABELS.zone, RequirementOperator.In, a.zones)] : []),
         ...a.requirements.map((r) => requirement(r.key, r.operator, r.values?.length ? r.values : undefined)),
     ];
     return {
@@ -363,13 +402,18 @@ export function renderNodePool(args: NodePoolSettings) {
                 spec: {
                     nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: a.nodeClassName },
                     requirements,
-                    ...(a.taints.length > 0 ? { taints: a.taints.map((t) => withoutUndefined({ key: t.key, value: t.value, effect: t.effect })) } : {}),
+                    ...(a.taints.length > 0 ? { taints: a.taints.map(renderTaint) } : {}),
+                    ...(a.startupTaints.length > 0 ? { startupTaints: a.startupTaints.map(renderTaint) } : {}),
                     expireAfter: a.expireAfter,
                     terminationGracePeriod: a.terminationGracePeriod,
                 },
             },
         },
     };
+}
+
+function renderTaint(t: Taint): Taint {
+    return withoutUndefined({ key: t.key, value: t.value, effect: t.effect });
 }
 
 /** The requirements of a pool's rendered NodePool on one label key. */

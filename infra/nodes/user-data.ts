@@ -29,13 +29,8 @@ export const KARPENTER_MIME_BOUNDARY = "//";
 export function multipartUserData(parts: UserDataPart[]): string {
     const delimiter = `--${USER_DATA_BOUNDARY}`;
     for (const part of parts) {
-        for (const boundary of [USER_DATA_BOUNDARY, KARPENTER_MIME_BOUNDARY]) {
-            const line = part.body.split("\n").findIndex((l) => l.startsWith(`--${boundary}`));
-            if (line >= 0) {
-                const whose = boundary === KARPENTER_MIME_BOUNDARY ? " Karpenter merges the user data with" : "";
-                throw new Error(`user data part (${part.contentType}) line ${line + 1} starts with --${boundary}: it contains the MIME boundary${whose} ${boundary}`);
-            }
-        }
+        const found = boundaryLine(part.body);
+        if (found) throw new Error(`user data part (${part.contentType}) ${found}`);
     }
     const lines = [`MIME-Version: 1.0`, `Content-Type: multipart/mixed; boundary="${USER_DATA_BOUNDARY}"`, ""];
     for (const part of parts) {
@@ -45,6 +40,31 @@ export function multipartUserData(parts: UserDataPart[]): string {
     lines.push(`${delimiter}--`, "");
     return lines.join("\n");
 }
+
+/** Where a part's body would split the MIME document (`line 3 starts with --//: ...`), or undefined. */
+export function boundaryLine(body: string): string | undefined {
+    for (const boundary of [USER_DATA_BOUNDARY, KARPENTER_MIME_BOUNDARY]) {
+        const line = body.split("\n").findIndex((l) => l.startsWith(`--${boundary}`));
+        if (line >= 0) {
+            const whose = boundary === KARPENTER_MIME_BOUNDARY ? " Karpenter merges the user data with" : "";
+            return `line ${line + 1} starts with --${boundary}: it contains the MIME boundary${whose} ${boundary}`;
+        }
+    }
+    return undefined;
+}
+
+/** The kinds of user-data part a node class may add, each with its MIME type. */
+export enum UserDataFormat {
+    /** A shell script, run by cloud-init in its final stage (before containerd and kubelet start on AL2023). */
+    Shell = "shell",
+    /** A cloud-config document, applied by cloud-init's modules. */
+    CloudConfig = "cloud-config",
+}
+
+export const USER_DATA_CONTENT_TYPES: Readonly<Record<UserDataFormat, string>> = {
+    [UserDataFormat.Shell]: 'text/x-shellscript; charset="us-ascii"',
+    [UserDataFormat.CloudConfig]: 'text/cloud-config; charset="us-ascii"',
+};
 
 /**
  * The containerd-volume script as a user-data part, for a data volume mapped as `device`

@@ -9,7 +9,7 @@ import { PROD_GPU_NODES, Program, Registered, runProgram } from "../harness";
 
 // Prod with its (opt-in) GPU pool, so that every kind of pool is there to roll or not.
 const PROD_NODES = PROD_GPU_NODES;
-const ALL = ["amd64", "amd64-on-demand", "arm64", "arm64-on-demand", "gpu"];
+const ALL = ["amd64", "amd64-on-demand", "arm64", "arm64-on-demand", "billing-team", "gpu"];
 
 describe("node drift in the plan", () => {
     let prod: Program;

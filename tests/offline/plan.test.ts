@@ -71,7 +71,8 @@ const STACKS = {
         overrides: {},
         // Public subnets and one shared NAT gateway (`natGateways: Single`).
         extras: [] as string[],
-        pools: ["arm64", "amd64"],
+        // The default pools and the file's team pool.
+        pools: ["arm64", "amd64", "billing-team"],
         endpoint: "public + private",
         coreDnsReplicas: 2,
     },
@@ -85,8 +86,8 @@ const STACKS = {
             `${COMPONENT.PublicEcrPullThroughCache} prod-image-cache`,
             "kubernetes:helm.sh/v3:Release prod-nvidia-device-plugin",
         ],
-        // spotPercent 70: Spot and on-demand pools per architecture; the GPU pool.
-        pools: ["arm64", "arm64-on-demand", "amd64", "amd64-on-demand", "gpu"],
+        // spotPercent 70: Spot and on-demand pools per architecture; the GPU pool; the file's team pool.
+        pools: ["arm64", "arm64-on-demand", "amd64", "amd64-on-demand", "gpu", "billing-team"],
         endpoint: "private",
         coreDnsReplicas: 3,
     },

@@ -7,7 +7,10 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Program, Registered, runProgram } from "../harness";
+import { DEV_NODES, PROD_NODES, Program, Registered, runProgram } from "../harness";
+
+/** Prod's file without its Spot/On-Demand split. */
+const { spotPercent: _split, ...PROD_WITHOUT_SPLIT } = PROD_NODES;
 
 /** For each type whose replacement takes nodes or the controller down, the inputs whose change replaces it. */
 const REPLACED_BY: Record<string, (inputs: Record<string, any>) => unknown> = {
@@ -49,35 +52,35 @@ const TOGGLES: { title: string; stack: string; from: Record<string, unknown>; to
         title: "dev: spotPercent turned on",
         stack: "dev",
         from: {},
-        to: { nodes: { gpu: false, spotPercent: 70, dataVolume: { sizeGiB: 100, iops: 3000, throughputMiBps: 250 } } },
+        to: { nodes: { ...DEV_NODES, spotPercent: 70 } },
         adds: ["amd64-on-demand", "arm64-on-demand"],
     },
     {
         title: "prod: spotPercent turned off (the reverse: the On-Demand pools go, the base pools stay)",
         stack: "prod",
         from: {},
-        to: { nodes: { dataVolume: { sizeGiB: 200, iops: 10000, throughputMiBps: 500 } } },
+        to: { nodes: PROD_WITHOUT_SPLIT },
         adds: ["amd64-on-demand", "arm64-on-demand"],
     },
     {
         title: "dev: GPU pool turned on",
         stack: "dev",
         from: {},
-        to: { nodes: { gpu: true, dataVolume: { sizeGiB: 100, iops: 3000, throughputMiBps: 250 } } },
+        to: { nodes: { ...DEV_NODES, gpu: true } },
         adds: ["gpu"],
     },
     {
         title: "dev: AMI family changed to Bottlerocket (drift, no rename)",
         stack: "dev",
         from: {},
-        to: { nodes: { gpu: false, amiFamily: "Bottlerocket", dataVolume: { sizeGiB: 100, iops: 3000, throughputMiBps: 250 } } },
+        to: { nodes: { ...DEV_NODES, amiFamily: "Bottlerocket" } },
         adds: [],
     },
     {
         title: "prod: data volume and AMI version changed (drift, no rename)",
         stack: "prod",
         from: {},
-        to: { nodes: { spotPercent: 70, amiVersion: "v20260801", dataVolume: { sizeGiB: 400, iops: 12000, throughputMiBps: 600 } } },
+        to: { nodes: { ...PROD_NODES, amiVersion: "v20260801", dataVolume: { sizeGiB: 400, iops: 12000, throughputMiBps: 600 } } },
         adds: [],
     },
 ];
@@ -104,10 +107,10 @@ describe("config changes keep every pool, class, Fargate profile, role and queue
 
     test("negative control: the pre-change names (arm64-spot) would have been reported as a deletion", async () => {
         const a = await runProgram("dev");
-        const b = await runProgram("dev", { nodes: { gpu: false, spotPercent: 70, dataVolume: { sizeGiB: 100, iops: 3000, throughputMiBps: 250 } } });
+        const b = await runProgram("dev", { nodes: { ...DEV_NODES, spotPercent: 70 } });
         // Rename the split's Spot pools as they were named before: the comparison must see the base pools go.
         for (const r of b.resources) {
-            if (r.type === "kubernetes:karpenter.sh/v1:NodePool" && !r.inputs.metadata.name.endsWith("-on-demand")) {
+            if (r.type === "kubernetes:karpenter.sh/v1:NodePool" && ["arm64", "amd64"].includes(r.inputs.metadata.name)) {
                 r.urn = `${r.urn}-spot`;
                 r.inputs = { ...r.inputs, metadata: { name: `${r.inputs.metadata.name}-spot` } };
             }

@@ -107,7 +107,9 @@ describe("KarpenterNodes under mocks", () => {
             assert.match(setting({ nodeClasses: [{ name: "al2023" }], nodePools: pools }).join(" "), /^NodePool\[arm64\]\.nodeClassName one of the EC2NodeClasses: al2023$/);
             assert.deepEqual(setting({ nodeClasses: [{ name: "a" }, { name: "a" }], nodePools: pools }), ["KarpenterNodes.nodeClasses", "distinct names"]);
             assert.deepEqual(setting({ nodePools: [pools[0], { ...pools[0], weight: 1 }] }), ["KarpenterNodes.nodePools", "distinct names"]);
-            assert.equal(setting({ nodePools: pools, defaultPools: { profile: NodePoolProfile.Prod } })[0], "KarpenterNodes.defaultPools");
+            // Pools given beside the defaults are added to them: the defaults' own names clash.
+            assert.deepEqual(setting({ nodePools: pools, defaultPools: { profile: NodePoolProfile.Prod } }), ["KarpenterNodes.nodePools", "distinct names"]);
+            assert.deepEqual(setting({ nodePools: [] }), ["KarpenterNodes.nodePools", "at least one NodePool"]);
             assert.deepEqual(setting({}), ["KarpenterNodes.defaultPools", "the default pools' options, at least the profile (dev or prod), unless nodePools is given"]);
             assert.equal(setting({ instanceProfile: "profile", nodePools: pools })[0], "EC2NodeClass[default].role");
         });

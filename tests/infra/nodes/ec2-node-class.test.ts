@@ -140,5 +140,5 @@ describe("resolveEC2NodeClassArgs: bad config is refused, naming the field and w
     test("an AMI version without its v", () => assertConfigError(() => render({ amiVersion: "20260724" }), `${at}.amiVersion`, /vYYYYMMDD/));
     test("an unknown AMI family", () => assertConfigError(() => render({ amiFamily: "Ubuntu" as AmiFamily }), `${at}.amiFamily`, /AL2023 or Bottlerocket/));
     test("a tag Karpenter sets", () => assertConfigError(() => render({ tags: { "kubernetes.io/cluster/prod": "owned" } }), `${at}.tags`, /not one of the tags Karpenter sets/));
-    test("a name that is not a DNS subdomain", () => assertConfigError(() => render({ name: "Default" }), "EC2NodeClass.name", /DNS-1123 subdomain/));
+    test("a name that is not a DNS subdomain", () => assertConfigError(() => render({ name: "Default" }), "EC2NodeClass[Default].name", /DNS-1123 subdomain/));
 });
