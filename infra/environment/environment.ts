@@ -15,7 +15,7 @@ import { physicalName } from "../iam/names";
 import { AwsScopeArgs } from "../iam/policy";
 import { PodIdentityAssociation, describePodIdentityAssociations, podIdentityAssociations } from "../iam/pod-identity";
 import { KarpenterControllerRole } from "../karpenter/controller-role";
-import { KarpenterFargateProfile, describeKarpenterFargateProfile } from "../karpenter/fargate-profile";
+import { KarpenterFargateProfile, planKarpenterFargateProfile } from "../karpenter/fargate-profile";
 import { InterruptionQueue } from "../karpenter/interruption";
 import { Karpenter, KarpenterSettings, planKarpenter } from "../karpenter/karpenter";
 import { NodeRole } from "../karpenter/node-role";
@@ -150,6 +150,14 @@ const VERSION_SETTINGS: VersionSettingNames = {
     kubernetesVersion: "Cluster.kubernetesVersion",
     karpenterVersion: "Karpenter.version",
     addonVersion: (addon) => `ClusterAddons.versions.${addon}`,
+};
+
+/** The partition, region, account and DNS suffix, as the environment's plan sees them: known after deployment. */
+const UNKNOWN_SCOPE: AwsScopeArgs = {
+    partition: knownAfterDeployment(),
+    region: knownAfterDeployment(),
+    accountId: knownAfterDeployment(),
+    dnsSuffix: knownAfterDeployment(),
 };
 
 /** AWS's limit of tags on one resource, less what this program and Karpenter add to some (Name, discovery and Karpenter's own tags). */
@@ -378,7 +386,17 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     // The guardrails, once, over the children's own plans: the resources they register, by the names they register.
     const descriptions = [
         ...describePodIdentityAssociations(`${name}-pod-identity`, args.cluster.clusterName, args.podIdentityAssociations ?? []),
-        describeKarpenterFargateProfile(`${name}-karpenter-fargate`, karpenter!.namespace, podLabels, fargateSelectors),
+        ...planKarpenterFargateProfile(`${name}-karpenter-fargate`, {
+            clusterName: knownAfterDeployment(),
+            configuredClusterName: args.cluster.clusterName,
+            subnetIds: knownAfterDeployment(),
+            namespace: karpenter!.namespace,
+            podLabels,
+            additionalSelectors: fargateSelectors,
+            podExecutionRoleName: knownAfterDeployment(),
+            ...UNKNOWN_SCOPE,
+            tags,
+        }).descriptions,
         ...cluster!.accessEntries.map((entry) => ({
             type: TYPES.accessEntry,
             name: accessEntryName(`${name}-cluster`, entry.principalArn),
