@@ -13,7 +13,7 @@ import { GuardrailSettings, ResourceDescription, TYPES } from "../guardrails";
 import { enforceGuardrails } from "../guardrails/enforce";
 import { physicalName } from "../iam/names";
 import { AwsScopeArgs } from "../iam/policy";
-import { PodIdentityAssociation, describePodIdentityAssociations, podIdentityAssociations } from "../iam/pod-identity";
+import { PodIdentityAssociation, planPodIdentityAssociations, podIdentityAssociations } from "../iam/pod-identity";
 import { KarpenterControllerRole } from "../karpenter/controller-role";
 import { KarpenterFargateProfile, planKarpenterFargateProfile } from "../karpenter/fargate-profile";
 import { InterruptionQueue } from "../karpenter/interruption";
@@ -31,7 +31,6 @@ import { Observability } from "../observability/observability";
 import { ObservabilitySettings, describeObservability, observabilityEndpoints, resolveObservability } from "../observability/plan";
 import { UNKNOWN } from "../guardrails/types";
 import { AWS_REGIONS, isAwsRegion } from "../model/regions";
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "../model/names";
 import { partitionOfRegion } from "../model/eks";
 import { forRules, knownAfterDeployment } from "../plan";
 
@@ -188,30 +187,6 @@ function resolveRegion(): string {
     return region!;
 }
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/;
-
-/**
- * The user's Pod Identity associations: well-formed, one per service account, none for a service account
- * an add-on binds to its own role (an association takes precedence over the add-on's IRSA role). Those
- * whose pods run on Fargate are the guardrail no-pod-identity-on-fargate's. One report per fault: these
- * config errors stop the program before the guardrails run, so unique-physical-identity (which also sees
- * two associations of one service account) and no-pod-identity-on-fargate (the EBS CSI controller's
- * account is on Fargate too) never report the same association again in other words.
- */
-function checkPodIdentityAssociations(associations: readonly PodIdentityAssociation[], addonAccounts: Record<string, string>): void {
-    const seen = new Set<string>();
-    associations.forEach((a, i) => {
-        const at = `Environment.podIdentityAssociations[${i}]`;
-        check(typeof a.namespace === "string" && DNS1123_LABEL.test(a.namespace), `${at}.namespace`, a.namespace, "a namespace name (a DNS-1123 label)");
-        check(typeof a.serviceAccount === "string" && DNS1123_SUBDOMAIN.test(a.serviceAccount), `${at}.serviceAccount`, a.serviceAccount, "a service account name (a DNS-1123 subdomain)");
-        check(typeof a.roleArn !== "string" || ROLE_ARN.test(a.roleArn), `${at}.roleArn`, a.roleArn, "an IAM role ARN such as arn:aws:iam::123456789012:role/my-role");
-        const account = `${a.namespace}/${a.serviceAccount}`;
-        check(addonAccounts[account] === undefined, `${at}.serviceAccount`, account, `a service account no add-on binds: the ${addonAccounts[account]} add-on binds it to its own role`);
-        check(!seen.has(account), `${at}.serviceAccount`, account, "one association per service account (EKS refuses a second)");
-        seen.add(account);
-    });
-}
-
 /** A private cluster's network, resolved: no public subnet, NAT gateway or internet gateway (so no 0.0.0.0/0 route). */
 function checkPrivateNetwork(n: ReturnType<typeof resolveNetworkArgs>): void {
     const why = "in a private cluster nothing routes to the internet (no internet gateway, NAT gateway or 0.0.0.0/0 route)";
@@ -329,9 +304,10 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
             ...{ oidcProviderArn: knownAfterDeployment<string>(), oidcIssuerUrl: knownAfterDeployment<string>() },
         }),
     );
-    if (addonsResolved) {
-        errors.attempt(() => checkPodIdentityAssociations(args.podIdentityAssociations ?? [], addonsResolved.serviceAccounts.bound));
-    }
+    const podIdentityArgs = { associations: args.podIdentityAssociations, addonServiceAccounts: addonsResolved?.serviceAccounts.bound };
+    const podIdentityPlan = addonsResolved
+        ? errors.attempt(() => planPodIdentityAssociations(`${name}-pod-identity`, { ...podIdentityArgs, clusterName: args.cluster.clusterName }))
+        : undefined;
     const namespacesArgs = { namespaces, reservedNamespaces: karpenter ? [karpenter.namespace] : [] };
     errors.attempt(() => resolveWorkloadNamespacesArgs(namespacesArgs));
     const budgetArgs = args.budget ? { ...args.budget, budgetName: `${args.cluster.clusterName}-monthly-cost`, tags } : undefined;
@@ -385,9 +361,10 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     };
     // The guardrails, once, over the children's own plans: the resources they register, by the names they register.
     const descriptions = [
-        ...describePodIdentityAssociations(`${name}-pod-identity`, args.cluster.clusterName, args.podIdentityAssociations ?? []),
+        ...podIdentityPlan!.descriptions,
         ...planKarpenterFargateProfile(`${name}-karpenter-fargate`, {
-            clusterName: knownAfterDeployment(),
+            // The cluster is registered under its configured name: the rules see the profile's identity.
+            clusterName: args.cluster.clusterName,
             configuredClusterName: args.cluster.clusterName,
             subnetIds: knownAfterDeployment(),
             namespace: karpenter!.namespace,
@@ -434,6 +411,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         namespacesArgs,
         budgetArgs,
         budgetAlerts,
+        podIdentityArgs,
         observability: observability!,
         createInstanceProfile,
         createSpotServiceLinkedRole,
@@ -650,7 +628,7 @@ export class Environment extends pulumi.ComponentResource {
                   { parent: this },
               )
             : undefined;
-        podIdentityAssociations(`${name}-pod-identity`, clusterName, args.podIdentityAssociations ?? [], { parent: this });
+        podIdentityAssociations(`${name}-pod-identity`, { ...settings.podIdentityArgs, clusterName }, { parent: this });
 
         const karpenter = new Karpenter(
             `${name}-karpenter`,
