@@ -24,7 +24,7 @@ import { PublicEcrPullThroughCache, checkCachePrefix, checkControllerImage } fro
 import { NatGateways, Network, NetworkSettings, resolveNetworkArgs } from "../network/network";
 import { KarpenterNodes, KarpenterNodesSettings, planKarpenterNodes } from "../nodes/karpenter-nodes";
 import { nodePoolAllowsSpot } from "../nodes/node-pool";
-import { DevicePluginImage, describeNvidiaDevicePlugin, devicePluginPools, resolveDevicePluginImage } from "../nodes/nvidia-device-plugin";
+import { DevicePluginImage, planNvidiaDevicePlugin } from "../nodes/nvidia-device-plugin";
 import { SPOT_SERVICE_LINKED_ROLE } from "../model/service-linked-roles";
 import { VersionSettingNames, versionProblems } from "../model/kubernetes-versions";
 import { Observability } from "../observability/observability";
@@ -330,22 +330,23 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     );
     const nodes = nodesPlan?.settings;
     // The image's form is checked even when the pools are not valid; whether the pools' nodes reach it, on valid pools.
-    const pluginImage = !region
+    const devicePluginPlan = !region
         ? undefined
         : errors.attempt(() =>
-              resolveDevicePluginImage(
+              planNvidiaDevicePlugin(`${name}-nvidia-device-plugin`, {
                   privateCluster,
                   region,
-                  aws.config.allowedAccountIds ?? [],
-                  nodes ? devicePluginPools(nodes.nodeClasses, nodes.nodePools).map((p) => p.name) : [],
-                  devicePluginImage,
-                  {
+                  allowedAccountIds: aws.config.allowedAccountIds,
+                  nodeClasses: nodes?.nodeClasses ?? [],
+                  nodePools: nodes?.nodePools ?? [],
+                  image: devicePluginImage,
+                  names: {
                       image: "Environment.nodes.devicePluginImage",
                       withoutPools: nodeSettings.nodePools
                           ? { setting: "Environment.nodes.nodePools", value: "no NVIDIA GPU pool on an AL2023 EC2NodeClass" }
                           : { setting: "Environment.nodes.defaultPools.gpu", value: "false" },
                   },
-              ),
+              }),
           );
     errors.throwIfAny();
     const { specs: addonSpecs, serviceAccounts: addonAccounts } = addonsResolved!;
@@ -353,7 +354,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     // one profile, one wait (EKS creates one profile at a time per cluster).
     const fargateSelectors = addonSpecs.flatMap((spec) => spec.fargateSelector ?? []);
     const createSpotServiceLinkedRole = k.createSpotServiceLinkedRole ?? nodes!.nodePools.some(nodePoolAllowsSpot);
-    const nvidiaDevicePlugin = describeNvidiaDevicePlugin(`${name}-nvidia-device-plugin`, nodes!.nodeClasses, nodes!.nodePools, pluginImage!);
+    const nvidiaDevicePlugin = devicePluginPlan!.release;
 
     const guardrails = {
         ...args.guardrails,
@@ -381,7 +382,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         })),
         ...karpenterPlan!.descriptions,
         ...nodesPlan!.descriptions,
-        ...(nvidiaDevicePlugin ? [nvidiaDevicePlugin] : []),
+        ...devicePluginPlan!.descriptions,
         ...(endpointsEnabled ? endpointsPlan!.descriptions : []),
         ...describeObservability(`${name}-observability`, observability!, UNKNOWN),
         ...(budget ? [{ type: TYPES.budget, name: `${name}-budget`, inputs: { notifications: budgetNotifications(budget) } }] : []),
