@@ -7,7 +7,7 @@ import { AddonSettings, ClusterAddons, resolveClusterAddonsArgs } from "../addon
 import { WorkloadNamespace, WorkloadNamespaces, resolveWorkloadNamespacesArgs } from "../addons/namespaces";
 import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
 import { componentOptions, componentType } from "../aliases";
-import { Cluster, ClusterSettings, accessEntryName, kubernetesProvider, resolveClusterArgs } from "../cluster/cluster";
+import { Cluster, ClusterSettings, kubernetesProvider, planCluster } from "../cluster/cluster";
 import { ConfigErrorCollector, check } from "../errors";
 import { GuardrailSettings, ResourceDescription, TYPES } from "../guardrails";
 import { enforceGuardrails } from "../guardrails/enforce";
@@ -210,7 +210,8 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const k = args.karpenter ?? {};
     const privateCluster = args.privateCluster ?? false;
     const region = errors.attempt(resolveRegion);
-    const cluster = errors.attempt(() => resolveClusterArgs(args.cluster));
+    const clusterPlan = errors.attempt(() => planCluster(`${name}-cluster`, args.cluster));
+    const cluster = clusterPlan?.settings;
     if (privateCluster && cluster) {
         errors.attempt(() => check(!cluster.endpointPublicAccess, "Environment.cluster.endpointPublicAccess", true, "false in a private cluster"));
     }
@@ -375,11 +376,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
             ...UNKNOWN_SCOPE,
             tags,
         }).descriptions,
-        ...cluster!.accessEntries.map((entry) => ({
-            type: TYPES.accessEntry,
-            name: accessEntryName(`${name}-cluster`, entry.principalArn),
-            inputs: { clusterName: args.cluster.clusterName, principalArn: entry.principalArn },
-        })),
+        ...clusterPlan!.descriptions,
         ...karpenterPlan!.descriptions,
         ...nodesPlan!.descriptions,
         ...devicePluginPlan!.descriptions,
