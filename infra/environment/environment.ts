@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CostBudget, CostBudgetSettings, budgetNotifications, resolveCostBudgetArgs } from "../addons/budget";
-import { AddonSettings, ClusterAddons, resolveClusterAddonsArgs } from "../addons/cluster-addons";
+import { AddonSettings, ClusterAddons, planClusterAddons } from "../addons/cluster-addons";
 import { WorkloadNamespace, WorkloadNamespaces, resolveWorkloadNamespacesArgs } from "../addons/namespaces";
 import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
 import { componentOptions, componentType } from "../aliases";
@@ -291,20 +291,19 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const karpenterServiceAccount = karpenter ? `${karpenter.namespace}/${karpenter.serviceAccountName}` : undefined;
     errors.attempt(() => checkAwsTags(tags));
     const { namespaces, ...addons } = args.addons ?? {};
-    const addonsArgs = {
-        ...addons,
-        kubernetesVersion: cluster?.kubernetesVersion ?? "",
-        tags,
-    };
-    const addonsResolved = errors.attempt(() =>
-        resolveClusterAddonsArgs({
+    const addonsArgs = { ...addons, tags };
+    const addonsPlan = errors.attempt(() =>
+        planClusterAddons(`${name}-addons`, {
             ...addonsArgs,
+            // The cluster is registered under its configured name: the rules see each add-on's identity.
+            clusterName: args.cluster.clusterName,
             configuredClusterName: args.cluster.clusterName,
-            ...{ clusterName: knownAfterDeployment<string>(), partition: knownAfterDeployment<string>(), region: knownAfterDeployment<string>() },
-            ...{ accountId: knownAfterDeployment<string>(), dnsSuffix: knownAfterDeployment<string>() },
-            ...{ oidcProviderArn: knownAfterDeployment<string>(), oidcIssuerUrl: knownAfterDeployment<string>() },
+            ...UNKNOWN_SCOPE,
+            oidcProviderArn: knownAfterDeployment(),
+            oidcIssuerUrl: knownAfterDeployment(),
         }),
     );
+    const addonsResolved = addonsPlan?.settings;
     const podIdentityArgs = { associations: args.podIdentityAssociations, addonServiceAccounts: addonsResolved?.serviceAccounts.bound };
     const podIdentityPlan = addonsResolved
         ? errors.attempt(() => planPodIdentityAssociations(`${name}-pod-identity`, { ...podIdentityArgs, clusterName: args.cluster.clusterName }))
@@ -383,15 +382,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         ...(endpointsEnabled ? endpointsPlan!.descriptions : []),
         ...describeObservability(`${name}-observability`, observability!, UNKNOWN),
         ...(budget ? [{ type: TYPES.budget, name: `${name}-budget`, inputs: { notifications: budgetNotifications(budget) } }] : []),
-        ...addonSpecs.map((spec) => ({
-            type: TYPES.addon,
-            name: `${name}-addons-${spec.name}`,
-            inputs: {
-                clusterName: args.cluster.clusterName,
-                addonName: spec.name,
-                configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined,
-            },
-        })),
+        ...addonsPlan!.descriptions,
     ].map(forRules);
     enforceGuardrails(descriptions, guardrails);
     return {
@@ -662,6 +653,7 @@ export class Environment extends pulumi.ComponentResource {
             `${name}-addons`,
             {
                 ...addonsArgs,
+                kubernetesVersion: settings.cluster.kubernetesVersion,
                 clusterName,
                 configuredClusterName: base,
                 ...scope,
