@@ -2,14 +2,14 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CostBudget, CostBudgetSettings, budgetNotifications, resolveCostBudgetArgs } from "../addons/budget";
+import { CostBudget, CostBudgetSettings, planCostBudget } from "../addons/budget";
 import { AddonSettings, ClusterAddons, planClusterAddons } from "../addons/cluster-addons";
 import { WorkloadNamespace, WorkloadNamespaces, resolveWorkloadNamespacesArgs } from "../addons/namespaces";
 import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
 import { componentOptions, componentType } from "../aliases";
 import { Cluster, ClusterSettings, kubernetesProvider, planCluster } from "../cluster/cluster";
 import { ConfigErrorCollector, check } from "../errors";
-import { GuardrailSettings, ResourceDescription, TYPES } from "../guardrails";
+import { GuardrailSettings, ResourceDescription } from "../guardrails";
 import { enforceGuardrails } from "../guardrails/enforce";
 import { physicalName } from "../iam/names";
 import { AwsScopeArgs } from "../iam/policy";
@@ -313,8 +313,8 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const budgetArgs = args.budget ? { ...args.budget, budgetName: `${args.cluster.clusterName}-monthly-cost`, tags } : undefined;
     // With alerts on, a budget that names no topic of its own notifies the alerts topic.
     const budgetAlerts = (observability?.enabled ?? false) && budgetArgs?.snsTopicArn === undefined;
-    const budget = budgetArgs
-        ? errors.attempt(() => resolveCostBudgetArgs({ ...budgetArgs, alertsTopicArn: budgetAlerts ? knownAfterDeployment<string>() : undefined }))
+    const budgetPlan = budgetArgs
+        ? errors.attempt(() => planCostBudget(`${name}-budget`, { ...budgetArgs, alertsTopicArn: budgetAlerts ? knownAfterDeployment<string>() : undefined }))
         : undefined;
     // The role or instance profile is known after deployment; which of the two is known now.
     // With no IAM endpoint the controller cannot create instance profiles: make the node's in advance.
@@ -381,7 +381,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         ...devicePluginPlan!.descriptions,
         ...(endpointsEnabled ? endpointsPlan!.descriptions : []),
         ...describeObservability(`${name}-observability`, observability!, UNKNOWN),
-        ...(budget ? [{ type: TYPES.budget, name: `${name}-budget`, inputs: { notifications: budgetNotifications(budget) } }] : []),
+        ...(budgetPlan?.descriptions ?? []),
         ...addonsPlan!.descriptions,
     ].map(forRules);
     enforceGuardrails(descriptions, guardrails);
