@@ -5,6 +5,7 @@ import { componentOptions, componentType } from "../aliases";
 import { AwsScope, AwsScopeArgs, Statement, policyDocument, servicePrincipal } from "../iam/policy";
 import {
     CONTROLLER_LOG_ALARMS,
+    DISK_AGENT,
     DISK_METRIC,
     FARGATE_LOGGING,
     NODE_DISKS,
@@ -133,9 +134,6 @@ export function diskAgentConfig(clusterName: string): Record<string, unknown> {
         },
     };
 }
-
-/** The node-disk agent's namespace, name (DaemonSet and ConfigMap) and the file the agent reads its configuration from. */
-export const DISK_AGENT = { namespace: "amazon-cloudwatch", name: "node-disk-agent", configFile: "cwagentconfig.json" } as const;
 
 /** The plan's resolved settings of a component (for tests and the offline plan). */
 const resolvedOf = new WeakMap<Observability, ResolvedObservability>();
