@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CostBudget, CostBudgetSettings, planCostBudget } from "../addons/budget";
 import { AddonSettings, ClusterAddons, planClusterAddons } from "../addons/cluster-addons";
-import { WorkloadNamespace, WorkloadNamespaces, resolveWorkloadNamespacesArgs } from "../addons/namespaces";
+import { WorkloadNamespace, WorkloadNamespaces, planWorkloadNamespaces } from "../addons/namespaces";
 import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
 import { componentOptions, componentType } from "../aliases";
 import { Cluster, ClusterSettings, kubernetesProvider, planCluster } from "../cluster/cluster";
@@ -309,7 +309,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         ? errors.attempt(() => planPodIdentityAssociations(`${name}-pod-identity`, { ...podIdentityArgs, clusterName: args.cluster.clusterName }))
         : undefined;
     const namespacesArgs = { namespaces, reservedNamespaces: karpenter ? [karpenter.namespace] : [] };
-    errors.attempt(() => resolveWorkloadNamespacesArgs(namespacesArgs));
+    const namespacesPlan = errors.attempt(() => planWorkloadNamespaces(`${name}-namespaces`, namespacesArgs));
     const budgetArgs = args.budget ? { ...args.budget, budgetName: `${args.cluster.clusterName}-monthly-cost`, tags } : undefined;
     // With alerts on, a budget that names no topic of its own notifies the alerts topic.
     const budgetAlerts = (observability?.enabled ?? false) && budgetArgs?.snsTopicArn === undefined;
@@ -382,6 +382,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         ...(endpointsEnabled ? endpointsPlan!.descriptions : []),
         ...describeObservability(`${name}-observability`, observability!, UNKNOWN),
         ...(budgetPlan?.descriptions ?? []),
+        ...namespacesPlan!.descriptions,
         ...addonsPlan!.descriptions,
     ].map(forRules);
     enforceGuardrails(descriptions, guardrails);

@@ -22,6 +22,9 @@ export const TYPES = {
     metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     anomalySubscription: "aws:costexplorer/anomalySubscription:AnomalySubscription",
     budget: "aws:budgets/budget:Budget",
+    namespace: "kubernetes:core/v1:Namespace",
+    limitRange: "kubernetes:core/v1:LimitRange",
+    resourceQuota: "kubernetes:core/v1:ResourceQuota",
 } as const;
 
 /** Helm releases and charts: the Karpenter controller is installed by one of them. */
