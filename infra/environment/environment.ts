@@ -20,7 +20,7 @@ import { InterruptionQueue } from "../karpenter/interruption";
 import { Karpenter, KarpenterSettings, planKarpenter } from "../karpenter/karpenter";
 import { NodeRole } from "../karpenter/node-role";
 import { PrivateEndpoints, planPrivateEndpoints } from "../network/endpoints";
-import { PublicEcrPullThroughCache, checkCachePrefix, checkControllerImage } from "../network/image";
+import { PublicEcrPullThroughCache, checkControllerImage, planPublicEcrPullThroughCache } from "../network/image";
 import { NatGateways, Network, NetworkSettings, resolveNetworkArgs } from "../network/network";
 import { KarpenterNodes, KarpenterNodesSettings, planKarpenterNodes } from "../nodes/karpenter-nodes";
 import { nodePoolAllowsSpot } from "../nodes/node-pool";
@@ -263,9 +263,12 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
             true,
             "false when karpenter.imageRepository names the image: the image comes from one place",
         );
-        if (imageCache) checkCachePrefix(args.imageCache?.repositoryPrefix ?? "ecr-public");
-        else if (region) checkControllerImage(privateCluster, k.imageRepository, region, aws.config.allowedAccountIds);
+        if (!imageCache && region) checkControllerImage(privateCluster, k.imageRepository, region, aws.config.allowedAccountIds);
     });
+    const imageCacheArgs = { repositoryPrefix: args.imageCache?.repositoryPrefix, createRule: args.imageCache?.createRule, tags };
+    const imageCachePlan = imageCache
+        ? errors.attempt(() => planPublicEcrPullThroughCache(`${name}-image-cache`, { ...imageCacheArgs, pullerRoleNames: [knownAfterDeployment()] }))
+        : undefined;
     const podLabels = k.podLabels ?? DEFAULT_FARGATE_POD_LABELS;
     // Karpenter's own plan: what only deployment knows (the cluster's endpoint, the role, the queue, the
     // cache's repository in this account) stays unknown.
@@ -382,6 +385,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         ...(endpointsEnabled ? endpointsPlan!.descriptions : []),
         ...describeObservability(`${name}-observability`, observability!, UNKNOWN),
         ...(budgetPlan?.descriptions ?? []),
+        ...(imageCachePlan?.descriptions ?? []),
         ...namespacesPlan!.descriptions,
         ...addonsPlan!.descriptions,
     ].map(forRules);
@@ -412,6 +416,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         endpointsEnabled,
         endpoints,
         imageCache,
+        imageCacheArgs,
         nodePoolLimits: summarizeNodePoolLimits(
             "Environment.nodes.nodePools",
             Object.fromEntries(nodes!.nodePools.map((p) => [p.name, { cpu: p.limits.cpu, memory: p.limits.memory }])),
@@ -609,11 +614,9 @@ export class Environment extends pulumi.ComponentResource {
             ? new PublicEcrPullThroughCache(
                   `${name}-image-cache`,
                   {
-                      repositoryPrefix: args.imageCache?.repositoryPrefix,
-                      createRule: args.imageCache?.createRule,
+                      ...settings.imageCacheArgs,
                       // Fargate pulls the controller image with the pod execution role; the first pull imports it.
                       pullerRoleNames: [fargate.podExecutionRoleName],
-                      tags,
                   },
                   { parent: this },
               )

@@ -22,6 +22,7 @@ export const TYPES = {
     metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     anomalySubscription: "aws:costexplorer/anomalySubscription:AnomalySubscription",
     budget: "aws:budgets/budget:Budget",
+    pullThroughCacheRule: "aws:ecr/pullThroughCacheRule:PullThroughCacheRule",
     namespace: "kubernetes:core/v1:Namespace",
     limitRange: "kubernetes:core/v1:LimitRange",
     resourceQuota: "kubernetes:core/v1:ResourceQuota",
