@@ -1,16 +1,8 @@
-// Pulumi entry point: the stack name (`pulumi up -s dev|prod`) picks the environment class.
+// Pulumi entry point: the stack name (`pulumi up -s dev|prod`) picks the environment class. An async
+// program: it looks the network up in AWS (zones, an adopted VPC) before registering anything, and
+// returns the stack outputs (clusterName, clusterEndpoint, kubeconfig, controllerRoleArn, nodeRoleName,
+// interruptionQueueName, addonVersions, workloadNamespaces, budgetName, nodePoolLimits).
 import * as pulumi from "@pulumi/pulumi";
-import { createStack } from "./stacks";
+import { stackProgram } from "./stacks";
 
-const stack = createStack(pulumi.getStack());
-
-export const clusterName = stack.outputs.clusterName;
-export const clusterEndpoint = stack.outputs.clusterEndpoint;
-export const kubeconfig = stack.outputs.kubeconfig;
-export const controllerRoleArn = stack.outputs.controllerRoleArn;
-export const nodeRoleName = stack.outputs.nodeRoleName;
-export const interruptionQueueName = stack.outputs.interruptionQueueName;
-export const addonVersions = stack.outputs.addonVersions;
-export const workloadNamespaces = stack.outputs.workloadNamespaces;
-export const budgetName = stack.outputs.budgetName;
-export const nodePoolLimits = stack.outputs.nodePoolLimits;
+export = () => stackProgram(pulumi.getStack());

@@ -8,6 +8,8 @@
  *   nothing behind and the next run starts clean;
  * - installs the mocks and the config, and registers the root stack (`pulumi:pulumi:Stack`, named
  *   `<project>-<stack>`) with the program inside it, as `pulumi.runtime.runInPulumiStack` does;
+ * - calls the program and awaits what it returns, as the language host does with an exported function
+ *   (index.ts's `export = async () => outputs`: its look-ups run before its first registration);
  * - waits for the program's registrations with `pulumi.runtime.disconnect()`; a registration that
  *   failed (a rejected input, a mock that threw) fails the run with its error, as it fails `pulumi up`.
  *

@@ -41,6 +41,32 @@ export const EXISTING_VPC = {
     publicSubnetIds: ["subnet-0a1b2c3d4e5f6001a", "subnet-0a1b2c3d4e5f6001b"],
 };
 
+/** A VPC of the same account beside EXISTING_VPC, with a subnet of its own: a subnet listed for the wrong VPC. */
+export const OTHER_VPC = {
+    vpcId: "vpc-0f1e2d3c4b5a60002",
+    cidrBlock: "10.60.0.0/16",
+    subnetIds: ["subnet-0f1e2d3c4b5a6000a"],
+};
+
+/** What the mocks answer beyond their defaults. */
+export interface AwsMockOptions {
+    /**
+     * VPC and subnet IDs, well-formed, that the account does not hold: their look-ups fail as AWS's do
+     * (`no matching EC2 VPC found`). @default [] (any well-formed ID is answered, its facts assumed)
+     */
+    missing?: readonly string[];
+}
+
+/**
+ * A provider's failed invoke as the engine answers it: a gRPC error whose `details` the SDK turns into the
+ * program's Error (pulumi/pulumi#9094 shows the text: `invocation of aws:ec2/getVpc:getVpc returned an
+ * error: invoking aws:ec2/getVpc:getVpc: 1 error occurred:` and the provider's message).
+ */
+function invokeError(token: string, message: string): Error {
+    const details = `invocation of ${token} returned an error: invoking ${token}: 1 error occurred:\n\t* ${message}`;
+    return Object.assign(new Error(details), { details });
+}
+
 /** What AWS accepts as a VPC or subnet ID: the prefix and 8 or 17 hex digits. */
 const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -59,7 +85,10 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     /** Unknown subnets looked up so far, in order: each gets the next zone and /24. */
     private readonly subnets: string[] = [];
 
-    constructor(public readonly region: string) {}
+    constructor(
+        public readonly region: string,
+        private readonly options: AwsMockOptions = {},
+    ) {}
 
     /** The region's zones: a, b and c. */
     get zones(): string[] {
@@ -178,15 +207,20 @@ export class AwsMocks implements pulumi.runtime.Mocks {
             case "aws:ec2/getVpc:getVpc": {
                 const id: string = args.inputs.id;
                 if (!VPC_ID.test(id)) throw new Error(`InvalidVpcID.Malformed: ${id}`);
+                if (this.options.missing?.includes(id)) throw invokeError(args.token, "no matching EC2 VPC found");
                 this.vpcs.push(id);
-                const cidrBlock = id === EXISTING_VPC.vpcId ? EXISTING_VPC.cidrBlock : ASSUMED_VPC_CIDR;
-                if (id !== EXISTING_VPC.vpcId) this.assume(`VPC ${id}: CIDR ${cidrBlock}, DNS support and hostnames on, its main route table (assumed, not read from AWS)`);
+                const known = [EXISTING_VPC, OTHER_VPC].find((v) => v.vpcId === id);
+                const cidrBlock = known?.cidrBlock ?? ASSUMED_VPC_CIDR;
+                if (!known) this.assume(`VPC ${id}: CIDR ${cidrBlock}, DNS support and hostnames on, its main route table (assumed, not read from AWS)`);
                 return { id, cidrBlock, cidrBlockAssociations: [{ cidrBlock }], enableDnsHostnames: true, enableDnsSupport: true, mainRouteTableId: "rtb-0existingmain" };
             }
             case "aws:ec2/getSubnet:getSubnet": {
                 const id: string = args.inputs.id;
+                if (this.options.missing?.includes(id)) throw invokeError(args.token, "no matching EC2 Subnet found");
                 const known = [...EXISTING_VPC.privateSubnetIds, ...EXISTING_VPC.publicSubnetIds].indexOf(id);
                 if (known >= 0) return { id, vpcId: EXISTING_VPC.vpcId, availabilityZone: this.zones[known % 2], cidrBlock: `10.50.${known}.0/24` };
+                const other = OTHER_VPC.subnetIds.indexOf(id);
+                if (other >= 0) return { id, vpcId: OTHER_VPC.vpcId, availabilityZone: this.zones[other % 3], cidrBlock: `10.60.${other}.0/24` };
                 if (!SUBNET_ID.test(id)) throw new Error(`InvalidSubnetID.Malformed: ${id}`);
                 if (!this.subnets.includes(id)) this.subnets.push(id);
                 const n = this.subnets.indexOf(id);

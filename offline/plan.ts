@@ -14,6 +14,7 @@ import { ConfigError } from "../infra/errors";
 import { environmentParts } from "../infra/environment/environment";
 import { planViolations } from "./plan/guardrails";
 import { Plan, buildPlan, renderStopped, renderText } from "./plan/report";
+import type { AwsMockOptions } from "./mocks";
 import type { Program } from "./runner";
 
 export const EXIT = { planned: 0, violations: 1, notPlanned: 2 } as const;
@@ -28,7 +29,11 @@ const processIo: Io = {
     stderr: (text) => process.stderr.write(text),
 };
 
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+/**
+ * Runs the plan command on `argv`. `options.mocks` tell the mocks what AWS holds beyond their defaults
+ * (tests: IDs that do not exist).
+ */
+export async function main(argv: string[], io: Io = processIo, options: { mocks?: AwsMockOptions } = {}): Promise<number> {
     const cli = new Command("plan")
         .description("Plan a stack offline: resource tree, critical path of a first `pulumi up`, baseline monthly cost, guardrails.")
         .requiredOption("-s, --stack <name>", "the stack: dev or prod (a Pulumi.<stack>.yaml), or dev-<suffix> / prod-<suffix>")
@@ -53,7 +58,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.stderr(`plan: running it under mocks…\n`);
     let program;
     try {
-        program = await runProgram(stack, {}, configFile);
+        program = await runProgram(stack, {}, configFile, 1, options.mocks);
     } catch (e) {
         if (e instanceof GuardrailError) {
             const violations = planViolations(e.violations);

@@ -11,7 +11,7 @@ import { ConfigError } from "../infra/errors";
 import { REPO_ROOT } from "../infra/root";
 import { createStack, createStacks } from "../stacks";
 import { EnvironmentStack } from "../stacks/base";
-import { AwsMocks } from "./mocks";
+import { AwsMockOptions, AwsMocks } from "./mocks";
 import { Registered, runEngine } from "./engine";
 
 export { REPO_ROOT };
@@ -135,13 +135,15 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
  * Runs the program for `stack` with the config of `configFile` (by default the stack's own) plus
  * `overrides` (`null` removes a key; keys without a namespace are `eks-karpenter:` keys). Throws what
  * the program throws. `environments` above 1 makes that many environments of the stack's kind in one
- * program (stacks/createStacks).
+ * program (stacks/createStacks). `mockOptions` tell the mocks what AWS holds beyond their defaults (IDs
+ * that do not exist). The program is async, as index.ts's: it looks the network up before registering.
  */
 export async function runProgram(
     stack: string,
     overrides: Record<string, unknown | null> = {},
     configFile = configFileOf(stack),
     environments = 1,
+    mockOptions: AwsMockOptions = {},
 ): Promise<Program> {
     const config = stackConfig(configFile);
     for (const [k, v] of Object.entries(overrides)) {
@@ -149,8 +151,8 @@ export async function runProgram(
         if (v === null) delete config[key];
         else config[key] = typeof v === "string" ? v : JSON.stringify(v);
     }
-    const mocks = new AwsMocks(regionOf(config));
-    const run = await runEngine(() => (environments === 1 ? [createStack(stack)] : createStacks(stack, environments)), {
+    const mocks = new AwsMocks(regionOf(config), mockOptions);
+    const run = await runEngine(async () => (environments === 1 ? [await createStack(stack)] : createStacks(stack, environments)), {
         stack,
         config,
         mocks,

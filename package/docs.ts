@@ -65,11 +65,11 @@ function jsDocsOf(node: ts.Node): ts.JSDoc[] {
     return ts.getJSDocCommentsAndTags(node).filter(ts.isJSDoc);
 }
 
-function tagsOf(node: ts.Node): ts.JSDocTag[] {
+export function tagsOf(node: ts.Node): ts.JSDocTag[] {
     return jsDocsOf(node).flatMap((d) => [...(d.tags ?? [])]);
 }
 
-function docOf(node: ts.Node): { comment: string; default?: string } {
+export function docOf(node: ts.Node): { comment: string; default?: string } {
     const comment = jsDocsOf(node)
         .map((d) => ts.getTextOfJSDocComment(d.comment) ?? "")
         .join("\n")

@@ -1,8 +1,8 @@
 import * as path from "node:path";
 import { ComponentResourceOptions, Inputs } from "@pulumi/pulumi";
 import { ConstructResult } from "@pulumi/pulumi/provider";
-import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
-import { PACKAGE_NAME } from "../infra/aliases";
+import { ComponentProvider, ComponentResourceConstructor } from "@pulumi/pulumi/provider/experimental";
+import { PACKAGE_NAME, PUBLIC_COMPONENT_NAMES, PublicComponentName } from "../infra/model/components";
 import { REPO_ROOT } from "../infra/root";
 import { DeclarationDoc, allProperties, lookUp, propertyDescription, readDeclarations, sourceFiles } from "./docs";
 import { Cluster, EC2NodeClass, Environment, Karpenter, KarpenterNodes, Network, NodePool, PrivateEndpoints } from "./index";
@@ -10,8 +10,23 @@ import { Cluster, EC2NodeClass, Environment, Karpenter, KarpenterNodes, Network,
 /** The repository root: its package.json names the package, its tsconfig.json is what the schema analyzer reads. */
 export const PACKAGE_ROOT = REPO_ROOT;
 
-/** The components of the package, each `eks-karpenter:index:<class name>`. */
-export const COMPONENTS = [Environment, Cluster, Network, PrivateEndpoints, Karpenter, EC2NodeClass, NodePool, KarpenterNodes];
+/**
+ * The class of each public component of the registry (infra/model/components.ts): one entry per public name,
+ * no other (the compiler refuses a missing or an extra one; the schema test checks each is the class of its name).
+ */
+const CLASSES: Record<PublicComponentName, ComponentResourceConstructor> = {
+    Environment,
+    Cluster,
+    Network,
+    PrivateEndpoints,
+    Karpenter,
+    EC2NodeClass,
+    NodePool,
+    KarpenterNodes,
+};
+
+/** The components of the package, each `eks-karpenter:index:<class name>`, in the registry's order. */
+export const COMPONENTS = PUBLIC_COMPONENT_NAMES.map((n) => CLASSES[n]);
 
 /** A property of the package schema (the part of Pulumi's schema format used here). */
 export interface SchemaProperty {

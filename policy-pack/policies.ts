@@ -11,46 +11,15 @@ import {
     UnknownValueError,
 } from "@pulumi/policy";
 import { DEFAULT_OPTIONS, GuardrailOptions, RULES, ResourceDescription, Rule, UNKNOWN, runRule } from "../infra/guardrails";
+import optionsSchema from "../infra/guardrails/options.schema.json";
 
-/** Policy config of each option a rule reads (set with `--policy-pack-config`). */
-const OPTION_SCHEMA: { [K in keyof GuardrailOptions]: PolicyConfigSchema["properties"][string] } = {
-    fargateServiceAccounts: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULT_OPTIONS.fargateServiceAccounts,
-        description: "Service accounts (namespace/name) whose pods run on Fargate.",
-    },
-    minSpotInstanceTypes: {
-        type: "integer",
-        minimum: 1,
-        default: DEFAULT_OPTIONS.minSpotInstanceTypes,
-        description: "Fewest instance types a Spot NodePool's instance-type list may allow.",
-    },
-    minSpotInstanceFamilies: {
-        type: "integer",
-        minimum: 1,
-        default: DEFAULT_OPTIONS.minSpotInstanceFamilies,
-        description: "Fewest instance families a Spot NodePool's instance-type or -family list may span.",
-    },
-    maxHopLimit: {
-        type: "integer",
-        minimum: 1,
-        maximum: 64,
-        default: DEFAULT_OPTIONS.maxHopLimit,
-        description: "Highest IMDS httpPutResponseHopLimit allowed on nodes.",
-    },
-    externalVpcEndpoints: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULT_OPTIONS.externalVpcEndpoints,
-        description: "VPC endpoint services (sts, ecr.api, ...) another stack provides.",
-    },
-    requireAlertSubscribers: {
-        type: "boolean",
-        default: DEFAULT_OPTIONS.requireAlertSubscribers,
-        description: "Alarms, alert topics and budgets must reach a subscriber (set it for production stacks).",
-    },
-};
+/**
+ * Policy config of each option a rule reads (set with `--policy-pack-config`): the options schema generated
+ * from GuardrailSettings (infra/guardrails/options.schema.json), each with its default value.
+ */
+const OPTION_SCHEMA = Object.fromEntries(
+    Object.entries(optionsSchema.properties).map(([o, schema]) => [o, { ...schema, default: DEFAULT_OPTIONS[o as keyof GuardrailOptions] }]),
+) as { [K in keyof GuardrailOptions]: PolicyConfigSchema["properties"][string] };
 
 /**
  * A resource as the rules read it. Values not known during a preview become UNKNOWN instead of

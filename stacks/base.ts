@@ -6,6 +6,7 @@ import { Environment, EnvironmentArgs, resolveEnvironmentArgs } from "../infra/e
 import { ConfigError, ConfigErrorCollector, check } from "../infra/errors";
 import { NodePoolProfile } from "../infra/nodes/default-pools";
 import { NAMESPACE, StackConfig, asConfigKeys } from "./config";
+import { NetworkLookups } from "./lookups";
 
 /** What an environment decides where its config is silent, and what it refuses to relax. */
 export interface EnvironmentProfile {
@@ -59,15 +60,19 @@ export abstract class EnvironmentStack {
      * @param config the stack's config
      * @param options.name the Environment component's name, where a program makes several environments
      *   (each needs its own). @default the profile's name (`dev`, `prod`)
+     * @param options.lookups what `lookUpNetwork` found for this config: the network is built with it (a
+     *   created VPC's zones resolved) and its errors are reported with this stack's. @default none: the
+     *   network as configured, its zones and adopted VPC checked by the Network component while the
+     *   engine resolves them (createStack always looks them up first)
      */
     constructor(
         public readonly config: StackConfig,
-        options: { name?: string } = {},
+        options: { name?: string; lookups?: NetworkLookups } = {},
     ) {
         const profile = this.profile();
         this.name = options.name ?? profile.name;
-        const args = this.environmentArgs(config, profile);
-        const errors = new ConfigErrorCollector();
+        const args = { ...this.environmentArgs(config, profile), ...(options.lookups && { network: options.lookups.network }) };
+        const errors = options.lookups?.errors ?? new ConfigErrorCollector();
         for (const [key, only] of Object.entries(profile.fixed) as [keyof StackConfig, boolean][]) {
             errors.attempt(() => check(config[key] === undefined || config[key] === only, `${NAMESPACE}:${key}`, config[key], `${only} in the ${profile.name} environment`));
         }

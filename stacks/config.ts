@@ -1,168 +1,32 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
-import { BudgetNotificationType } from "../infra/addons/budget";
-import { CoreDnsPlacement } from "../infra/model/addons";
-import { ReclaimPolicy } from "../infra/addons/cluster-addons";
-import { AccessPolicy, ClusterLogType, ClusterSupportType } from "../infra/cluster/cluster";
+import Ajv, { ErrorObject } from "ajv";
 import { ConfigError, ConfigErrors } from "../infra/errors";
-import { KarpenterLogLevel } from "../infra/karpenter/karpenter";
-import { NatGateways } from "../infra/network/network";
-import { AmiFamily } from "../infra/nodes/ec2-node-class";
+import type { JsonSchema } from "../infra/model/json-schema";
+import { REPO_ROOT } from "../infra/root";
+import type { StackConfig } from "./stack-config";
+
+export type { StackConfig } from "./stack-config";
 
 /** Config namespace of this project (`eks-karpenter:<key>` in Pulumi.<stack>.yaml). */
 export const NAMESPACE = "eks-karpenter";
 
-const volume = z.object({ sizeGiB: z.number().optional(), iops: z.number().optional(), throughputMiBps: z.number().optional() }).strict();
-
-const resources = z.object({ cpu: z.string().optional(), memory: z.string().optional() }).strict();
+/**
+ * The JSON Schema of a stack's config, generated from StackConfig (stacks/stack-config.ts) by `npm run docs`:
+ * types and shapes. Ranges and cross-field rules live in the components. Read from the repository (as
+ * infra/root.ts says of every file that is not TypeScript), never from a copy in dist/.
+ */
+export const CONFIG_SCHEMA = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "stacks", "config.schema.json"), "utf8")) as JsonSchema;
 
 /**
- * A value of one of the components' enums, read as any string: the component checks it, and its error names
- * the component's setting and lists the values (`Cluster.enabledClusterLogTypes: "audits" is not valid; one of
- * api, ...`). Typed as the enum, so the config passes to the components as it is.
+ * Enums whose values the loader checks itself. The other enums' values are checked by the component that
+ * takes them (`Cluster.enabledClusterLogTypes: "audits" is not valid; one of api, ...`), so that their
+ * errors come with that component's other checks, in one run.
  */
-function checkedByComponent<E extends Record<string, string>>(_values: E): z.ZodType<E[keyof E], z.ZodTypeDef, string> {
-    return z.string() as unknown as z.ZodType<E[keyof E], z.ZodTypeDef, string>;
-}
+const ENUMS_CHECKED_ON_LOAD = ["NatGateways", "AmiFamily"];
 
-/** The schema of a stack's config: types and shapes. Ranges and cross-field rules live in the components. */
-export const configSchema = z
-    .object({
-        clusterName: z.string(),
-        kubernetesVersion: z.string().optional(),
-        network: z
-            .object({
-                existingVpc: z
-                    .object({ vpcId: z.string(), privateSubnetIds: z.array(z.string()), publicSubnetIds: z.array(z.string()).optional() })
-                    .strict()
-                    .optional(),
-                cidrBlock: z.string().optional(),
-                zoneCount: z.number().optional(),
-                availabilityZones: z.array(z.string()).optional(),
-                publicSubnets: z.boolean().optional(),
-                natGateways: z.nativeEnum(NatGateways).optional(),
-            })
-            .strict()
-            .optional(),
-        privateCluster: z.boolean().optional(),
-        endpoints: z
-            .object({ enabled: z.boolean().optional(), additionalEndpoints: z.array(z.string()).optional() })
-            .strict()
-            .optional(),
-        imageCache: z
-            .object({ enabled: z.boolean().optional(), repositoryPrefix: z.string().optional(), createRule: z.boolean().optional() })
-            .strict()
-            .optional(),
-        endpointPublicAccess: z.boolean().optional(),
-        publicAccessCidrs: z.array(z.string()).optional(),
-        clusterLogTypes: z.array(checkedByComponent(ClusterLogType)).optional(),
-        secretsEncryption: z.boolean().optional(),
-        protect: z.boolean().optional(),
-        bootstrapClusterCreatorAdminPermissions: z.boolean().optional(),
-        supportType: checkedByComponent(ClusterSupportType).optional(),
-        accessEntries: z
-            .array(z.object({ principalArn: z.string(), policy: checkedByComponent(AccessPolicy), namespaces: z.array(z.string()).optional() }).strict())
-            .optional(),
-        deployerCidrs: z.array(z.string()).optional(),
-        deployerSecurityGroupIds: z.array(z.string()).optional(),
-        karpenter: z
-            .object({
-                namespace: z.string().optional(),
-                serviceAccountName: z.string().optional(),
-                requests: resources.optional(),
-                limits: resources.optional(),
-                replicas: z.number().optional(),
-                spotToSpotConsolidation: z.boolean().optional(),
-                interruptionHandling: z.boolean().optional(),
-                imageRepository: z.string().optional(),
-                imageTag: z.string().optional(),
-                imageDigest: z.string().optional(),
-                logLevel: checkedByComponent(KarpenterLogLevel).optional(),
-                podLabels: z.record(z.string()).optional(),
-                createSpotServiceLinkedRole: z.boolean().optional(),
-                nodeRepair: z.boolean().optional(),
-                // One of the supported minors (KARPENTER_VERSIONS), checked with kubernetesVersion.
-                version: z.string().optional(),
-            })
-            .strict()
-            .optional(),
-        nodes: z
-            .object({
-                spotPercent: z.number().optional(),
-                gpu: z.boolean().optional(),
-                devicePluginImage: z.object({ repository: z.string(), tag: z.string().optional() }).strict().optional(),
-                amiFamily: z.nativeEnum(AmiFamily).optional(),
-                amiVersion: z.string().optional(),
-                rootVolume: volume.optional(),
-                dataVolume: volume.extend({ deviceName: z.string().optional() }).strict().optional(),
-            })
-            .strict()
-            .optional(),
-        addons: z
-            .object({
-                versions: z.record(z.string()).optional(),
-                coreDns: z
-                    .object({ placement: checkedByComponent(CoreDnsPlacement).optional(), replicas: z.number().optional(), lameduck: z.string().optional() })
-                    .strict()
-                    .optional(),
-                storageClass: z.object({ name: z.string().optional(), reclaimPolicy: checkedByComponent(ReclaimPolicy).optional() }).strict().optional(),
-                namespaces: z
-                    .array(
-                        z
-                            .object({
-                                name: z.string(),
-                                defaultCpuRequest: z.string().optional(),
-                                defaultCpuLimit: z.string().optional(),
-                                defaultMemory: z.string().optional(),
-                                quota: z
-                                    .object({ cpu: z.string().optional(), memory: z.string().optional(), pods: z.number().optional() })
-                                    .strict()
-                                    .optional(),
-                                labels: z.record(z.string()).optional(),
-                            })
-                            .strict(),
-                    )
-                    .optional(),
-            })
-            .strict()
-            .optional(),
-        budget: z
-            .object({
-                limitAmount: z.number({ required_error: "required: the monthly limit in USD" }),
-                notifications: z.array(z.object({ threshold: z.number(), type: checkedByComponent(BudgetNotificationType).optional() }).strict()).optional(),
-                emailAddresses: z.array(z.string()).optional(),
-                snsTopicArn: z.string().optional(),
-                costAllocationTags: z.record(z.string()).optional(),
-            })
-            .strict()
-            .optional(),
-        observability: z
-            .object({
-                enabled: z.boolean().optional(),
-                logRetentionDays: z.number().optional(),
-                alerts: z.object({ topicArn: z.string().optional(), emailAddresses: z.array(z.string()).optional() }).strict().optional(),
-                controllerLogAlarms: z.boolean().optional(),
-                queueAlarms: z.object({ oldestMessageAgeSeconds: z.number().optional(), visibleMessages: z.number().optional() }).strict().optional(),
-                costAnomaly: z
-                    .object({ enabled: z.boolean().optional(), thresholdUsd: z.number().optional(), costAllocationTags: z.record(z.string()).optional() })
-                    .strict()
-                    .optional(),
-                nodeDisks: z
-                    .object({ enabled: z.boolean().optional(), rootThresholdPercent: z.number().optional(), containerdThresholdPercent: z.number().optional() })
-                    .strict()
-                    .optional(),
-                nodeMonitoringAgent: z.boolean().optional(),
-            })
-            .strict()
-            .optional(),
-        podIdentityAssociations: z
-            .array(z.object({ namespace: z.string(), serviceAccount: z.string(), roleArn: z.string() }).strict())
-            .optional(),
-        tags: z.record(z.string()).optional(),
-    })
-    .strict();
-
-export type StackConfig = z.infer<typeof configSchema>;
+const validateConfig = new Ajv({ allErrors: true, verbose: true }).compile<StackConfig>(CONFIG_SCHEMA);
 
 /**
  * A namespace that is a near miss of this project's (`eks_karpenter`, `eks-karpentr`, `EKS-Karpenter`): a
@@ -203,26 +67,10 @@ export function loadConfig(raw: Record<string, string> = pulumi.runtime.allConfi
         if (ns !== NAMESPACE) continue;
         values[key] = parseValue(key, value);
     }
-    const result = configSchema.safeParse(values, {
-        errorMap: (issue, ctx) => ({
-            message: issue.code === "invalid_type" && issue.received === "undefined" ? "required" : ctx.defaultError,
-        }),
-    });
-    if (!result.success) {
-        for (const issue of result.error.issues) {
-            const path = issue.path.join(".");
-            const setting = `${NAMESPACE}:${issue.code === "unrecognized_keys" ? [path, ...issue.keys].filter(Boolean).join(".") : path}`;
-            const value = valueAt(values, issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]] : issue.path);
-            const allowed =
-                issue.code === "unrecognized_keys"
-                    ? `unknown key; known keys: ${knownKeys(issue.path).join(", ")}`
-                    : issue.message;
-            errors.push(new ConfigError(setting, value, allowed));
-        }
-    }
+    if (!validateConfig(values)) errors.push(...(validateConfig.errors ?? []).flatMap((e) => loadError(values, e)));
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw new ConfigErrors(errors);
-    return result.data!;
+    return values as unknown as StackConfig;
 }
 
 /**
@@ -278,10 +126,10 @@ export function asConfigKeys(e: ConfigError): ConfigError {
 
 /** Pulumi keeps every config value as a string: objects and lists as JSON. Parse what the schema expects. */
 function parseValue(key: string, value: string): unknown {
-    let schema: z.ZodTypeAny | undefined = configSchema.shape[key as keyof typeof configSchema.shape];
-    while (schema instanceof z.ZodOptional) schema = schema.unwrap();
-    if (schema instanceof z.ZodBoolean) return value === "true" ? true : value === "false" ? false : value;
-    if (schema instanceof z.ZodObject || schema instanceof z.ZodArray || schema instanceof z.ZodRecord) {
+    const type = CONFIG_SCHEMA.properties?.[key]?.type;
+    if (type === "boolean") return value === "true" ? true : value === "false" ? false : value;
+    if (type === "number" || type === "integer") return value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : value;
+    if (type === "object" || type === "array") {
         try {
             return JSON.parse(value);
         } catch {
@@ -291,17 +139,57 @@ function parseValue(key: string, value: string): unknown {
     return value;
 }
 
+/** A config key from a path of keys and list indices: `accessEntries[0].principalArn`. */
+export function keyOfPath(path: readonly (string | number)[]): string {
+    return path.reduce<string>((key, part) => (typeof part === "number" ? `${key}[${part}]` : key === "" ? part : `${key}.${part}`), "");
+}
+
+/** The schema's error as a ConfigError naming the config key, the value and what is allowed (none for an enum a component checks). */
+function loadError(values: Record<string, unknown>, e: ErrorObject): ConfigError[] {
+    const path = e.instancePath
+        .split("/")
+        .slice(1)
+        .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
+        .map((p, i, all) => (Array.isArray(valueAt(values, all.slice(0, i))) ? Number(p) : p));
+    const parent = e.parentSchema as JsonSchema;
+    const at = (p: (string | number)[]) => [`${NAMESPACE}:${keyOfPath(p)}`, valueAt(values, p)] as const;
+    switch (e.keyword) {
+        case "required": {
+            const missing = [...path, (e.params as { missingProperty: string }).missingProperty];
+            return [new ConfigError(`${NAMESPACE}:${keyOfPath(missing)}`, undefined, "required")];
+        }
+        case "additionalProperties": {
+            const unknown = [...path, (e.params as { additionalProperty: string }).additionalProperty];
+            return [new ConfigError(...at(unknown), `unknown key; known keys: ${Object.keys(parent.properties ?? {}).join(", ")}`)];
+        }
+        case "enum":
+            if (!ENUMS_CHECKED_ON_LOAD.includes(parent.title ?? "")) return [];
+            return [new ConfigError(...at(path), `Invalid enum value. Expected ${parent.enum!.map((v) => `'${v}'`).join(" | ")}, received '${String(e.data)}'`)];
+        case "type":
+            return [new ConfigError(...at(path), `Expected ${parent.type}, received ${typeName(e.data)}`)];
+        default:
+            return [new ConfigError(...at(path), e.message ?? e.keyword)];
+    }
+}
+
+function typeName(value: unknown): string {
+    return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+}
+
 function valueAt(root: unknown, path: (string | number)[]): unknown {
     return path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), root);
 }
 
-function knownKeys(path: (string | number)[]): string[] {
-    let schema: z.ZodTypeAny = configSchema;
-    for (const key of path) {
-        while (schema instanceof z.ZodOptional) schema = schema.unwrap();
-        if (schema instanceof z.ZodObject) schema = schema.shape[key];
-        else if (schema instanceof z.ZodArray) schema = schema.element;
-    }
-    while (schema instanceof z.ZodOptional) schema = schema.unwrap();
-    return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
-}
+/**
+ * Component settings a stack's config does not reach, each with the reason: the one place that says what
+ * config leaves out (the README lists it under Configuration).
+ */
+export const NOT_IN_CONFIG: readonly { setting: string; reason: string }[] = [
+    { setting: "Network.region", reason: "the stack's `aws:region` is the VPC's region" },
+    { setting: "EnvironmentKarpenter.isolatedVpc", reason: "follows `privateCluster`: Karpenter must not call the pricing API from a VPC without an internet route, and has no reason to skip it in one with" },
+    { setting: "EnvironmentKarpenter.createInstanceProfile", reason: "follows `privateCluster`: without an IAM endpoint Karpenter cannot make the node instance profile, so the program makes it in advance" },
+    { setting: "EnvironmentArgs.guardrails", reason: "the guardrails' thresholds are the house's rules, not a stack's: a program sets them in `EnvironmentArgs.guardrails`, the policy pack from policy config (see [Guardrails, Options](#options))" },
+    { setting: "EnvironmentNodes.nodeClasses / nodePools / defaultPools.profile", reason: "the stacks make one `default` EC2NodeClass and the default pools of their environment; other classes and pools are a program's (`KarpenterNodes`)" },
+    { setting: "NodeClassSettings.kmsKeyId / tags", reason: "the volumes use the account's default EBS key and the environment's `tags`" },
+    { setting: "ClusterSettings.tags / NetworkArgs.tags", reason: "every resource gets the environment's `tags`" },
+];

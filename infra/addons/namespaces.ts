@@ -6,6 +6,7 @@ import { ResourceDescription } from "../guardrails/types";
 import { parseQuantity } from "../karpenter/quantity";
 import { DNS1123_LABEL } from "../model/names";
 import { TYPES } from "../model/tokens";
+import { checkLabelValue, checkQualifiedKey } from "../nodes/validation";
 
 /** A ResourceQuota on a namespace's totals. */
 export interface WorkloadNamespaceQuota {
@@ -96,6 +97,11 @@ export function resolveWorkloadNamespacesArgs(args: WorkloadNamespacesArgs) {
             if (q.pods !== undefined) {
                 check(Number.isInteger(q.pods) && q.pods >= 1, `${at}.quota.pods`, q.pods, "a whole number, at least 1");
             }
+        }
+        // The API server refuses a namespace whose labels are not Kubernetes labels: refused here, at preview.
+        for (const [key, value] of Object.entries(ns.labels ?? {})) {
+            checkQualifiedKey(`${at}.labels`, key);
+            checkLabelValue(`${at}.labels.${key}`, value);
         }
         return { ...ns, defaultCpuRequest, defaultMemory, labels: ns.labels ?? {} };
     });

@@ -20,7 +20,7 @@ import { InterruptionQueue } from "../karpenter/interruption";
 import { Karpenter, KarpenterSettings, planKarpenter } from "../karpenter/karpenter";
 import { NodeRole } from "../karpenter/node-role";
 import { PrivateEndpoints, planPrivateEndpoints } from "../network/endpoints";
-import { PublicEcrPullThroughCache, checkControllerImage, planPublicEcrPullThroughCache } from "../network/image";
+import { CLOUDWATCH_AGENT_IMAGE_PATH, PublicEcrPullThroughCache, checkControllerImage, planPublicEcrPullThroughCache } from "../network/image";
 import { NatGateways, Network, NetworkSettings, resolveNetworkArgs } from "../network/network";
 import { KarpenterNodes, KarpenterNodesSettings, planKarpenterNodes } from "../nodes/karpenter-nodes";
 import { nodePoolAllowsSpot } from "../nodes/node-pool";
@@ -33,12 +33,13 @@ import { UNKNOWN } from "../guardrails/types";
 import { AWS_REGIONS, isAwsRegion } from "../model/regions";
 import { partitionOfRegion } from "../model/eks";
 import { forRules, knownAfterDeployment } from "../plan";
+import { VERSIONS } from "../model/versions";
 
 /** Karpenter settings of an environment: the controller's own settings, and what the environment builds around it. */
 export interface EnvironmentKarpenter extends KarpenterSettings {
     /**
      * Controller image repository, a registry the VPC reaches (a mirror). A private cluster without one
-     * pulls through the environment's ECR pull-through cache. @default Karpenter's public ECR image
+     * pulls it through the environment's ECR pull-through cache. @default Karpenter's public ECR image
      */
     imageRepository?: string;
     /** Spot interruption handling: an SQS queue fed by EventBridge rules. @default true */
@@ -83,9 +84,13 @@ export interface EnvironmentEndpoints {
     additionalEndpoints?: string[];
 }
 
-/** An ECR pull-through cache of ECR Public, from which a private cluster pulls Karpenter's image. */
+/**
+ * An ECR pull-through cache of ECR Public, from which a private cluster's Fargate pods and nodes pull the
+ * ECR Public images: Karpenter's controller (unless karpenter.imageRepository names a mirror) and the
+ * node-disk agent.
+ */
 export interface EnvironmentImageCache {
-    /** Create the cache and pull the controller image through it. @default privateCluster, unless karpenter.imageRepository is set */
+    /** Create the cache and pull the ECR Public images through it. @default privateCluster */
     enabled?: boolean;
     /** Prefix of the cache's repositories. @default "ecr-public" */
     repositoryPrefix?: string;
@@ -107,7 +112,7 @@ export interface EnvironmentArgs {
     privateCluster?: boolean;
     /** VPC endpoints. @default created exactly when privateCluster */
     endpoints?: EnvironmentEndpoints;
-    /** Pull-through cache for the controller image. @default created exactly when privateCluster and no imageRepository */
+    /** Pull-through cache for the ECR Public images (the controller's, the disk agent's). @default created exactly when privateCluster */
     imageCache?: EnvironmentImageCache;
     /** Karpenter's controller, roles and interruption queue. @default the controller's defaults */
     karpenter?: EnvironmentKarpenter;
@@ -255,20 +260,30 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         const wired = { vpcId: knownAfterDeployment<string>(), vpcCidrBlocks: knownAfterDeployment<string[]>(), subnetIds: knownAfterDeployment<string[]>(), routeTableIds: knownAfterDeployment<string[]>() };
         return planPrivateEndpoints(`${name}-endpoints`, { ...endpoints, ...wired, region, partition, tags });
     });
-    const imageCache = args.imageCache?.enabled ?? (privateCluster && k.imageRepository === undefined);
+    const imageCache = args.imageCache?.enabled ?? privateCluster;
+    // The controller image comes from a mirror when one is named, else through the cache when there is one.
     errors.attempt(() => {
-        check(
-            !(imageCache && k.imageRepository !== undefined),
-            "Environment.imageCache.enabled",
-            true,
-            "false when karpenter.imageRepository names the image: the image comes from one place",
-        );
-        if (!imageCache && region) checkControllerImage(privateCluster, k.imageRepository, region, aws.config.allowedAccountIds);
+        if ((k.imageRepository !== undefined || !imageCache) && region) checkControllerImage(privateCluster, k.imageRepository, region, aws.config.allowedAccountIds);
     });
     const imageCacheArgs = { repositoryPrefix: args.imageCache?.repositoryPrefix, createRule: args.imageCache?.createRule, tags };
     const imageCachePlan = imageCache
-        ? errors.attempt(() => planPublicEcrPullThroughCache(`${name}-image-cache`, { ...imageCacheArgs, pullerRoleNames: [knownAfterDeployment()] }))
+        ? errors.attempt(() =>
+              planPublicEcrPullThroughCache(`${name}-image-cache`, { ...imageCacheArgs, pullerRoleNames: [knownAfterDeployment(), knownAfterDeployment()] }),
+          )
         : undefined;
+    // The disk agent's image is on ECR Public: a private cluster's nodes pull it through the cache.
+    if (privateCluster && !imageCache && observability?.enabled && observability.nodeDisks.enabled) {
+        errors.attempt(() =>
+            check(
+                false,
+                "Environment.observability.nodeDisks.enabled",
+                true,
+                "false in a private cluster without the image cache (Environment.imageCache.enabled false): the nodes reach no public registry, " +
+                    `and pull the disk agent's image (${VERSIONS.cloudwatchAgentImage}) through the environment's pull-through cache of ECR Public; or enable the cache`,
+                ["Environment.imageCache.enabled"],
+            ),
+        );
+    }
     const podLabels = k.podLabels ?? DEFAULT_FARGATE_POD_LABELS;
     // Karpenter's own plan: what only deployment knows (the cluster's endpoint, the role, the queue, the
     // cache's repository in this account) stays unknown.
@@ -281,7 +296,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
             region: region ?? knownAfterDeployment(),
             controllerRoleArn: knownAfterDeployment(),
             interruptionQueueName: interruptionHandling ? knownAfterDeployment<string>() : undefined,
-            imageRepository: imageCache ? knownAfterDeployment<string>() : k.imageRepository,
+            imageRepository: k.imageRepository ?? (imageCache ? knownAfterDeployment<string>() : undefined),
             isolatedVpc: k.isolatedVpc ?? privateCluster,
         }),
     );
@@ -383,7 +398,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         ...nodesPlan!.descriptions,
         ...devicePluginPlan!.descriptions,
         ...(endpointsEnabled ? endpointsPlan!.descriptions : []),
-        ...describeObservability(`${name}-observability`, observability!, UNKNOWN),
+        ...describeObservability(`${name}-observability`, observability!, imageCache ? knownAfterDeployment<string>() : VERSIONS.cloudwatchAgentImage, UNKNOWN),
         ...(budgetPlan?.descriptions ?? []),
         ...(imageCachePlan?.descriptions ?? []),
         ...namespacesPlan!.descriptions,
@@ -453,6 +468,11 @@ export function environmentParts(environment: Environment): EnvironmentParts {
  * controller on Fargate with its IRSA role, the node role and its access entry, the interruption queue,
  * the EC2NodeClasses and NodePools, the EKS add-ons, workload namespaces and a cost budget. Stacks
  * compose this from config. In TypeScript, `environmentParts(environment)` gives the components inside.
+ *
+ * What only AWS knows (the region's zones, an adopted VPC and its subnets) the Network inside checks
+ * while the engine resolves its look-ups, after registration has begun. The stack program looks them up
+ * first (stacks/lookups.ts) and passes the resolved zones explicitly, so for stacks those checks cannot
+ * fail; a program that constructs Environment directly keeps this behaviour.
  */
 export class Environment extends pulumi.ComponentResource {
     /** Physical name of the EKS cluster. */
@@ -589,6 +609,18 @@ export class Environment extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        const imageCache = settings.imageCache
+            ? new PublicEcrPullThroughCache(
+                  `${name}-image-cache`,
+                  {
+                      ...settings.imageCacheArgs,
+                      // Fargate pulls the controller image with the pod execution role, the nodes' kubelet the
+                      // disk agent's with the node role; the first pull of each imports it.
+                      pullerRoleNames: [fargate.podExecutionRoleName, nodeRole.roleName],
+                  },
+                  { parent: this },
+              )
+            : undefined;
         const observability = settings.observability.enabled
             ? new Observability(
                   `${name}-observability`,
@@ -603,22 +635,14 @@ export class Environment extends pulumi.ComponentResource {
                       kmsKeyArn: cluster.kmsKeyArn,
                       podExecutionRoleName: fargate.podExecutionRoleName,
                       nodeRoleName: nodeRole.roleName,
+                      diskAgentImage: imageCache?.imageOf(CLOUDWATCH_AGENT_IMAGE_PATH),
+                      // Its first pull through the cache needs the rule and the node role's import rights.
+                      diskAgentDependsOn: imageCache ? [imageCache] : [],
                       // The configured name: an alarm needs no queue to exist, so it need not wait for it.
                       interruptionQueueName: queue ? queueName : undefined,
                       ...scope,
                   },
                   { parent: this, providers: { kubernetes: provider } },
-              )
-            : undefined;
-        const imageCache = settings.imageCache
-            ? new PublicEcrPullThroughCache(
-                  `${name}-image-cache`,
-                  {
-                      ...settings.imageCacheArgs,
-                      // Fargate pulls the controller image with the pod execution role; the first pull imports it.
-                      pullerRoleNames: [fargate.podExecutionRoleName],
-                  },
-                  { parent: this },
               )
             : undefined;
         podIdentityAssociations(`${name}-pod-identity`, { ...settings.podIdentityArgs, clusterName }, { parent: this });
@@ -633,7 +657,7 @@ export class Environment extends pulumi.ComponentResource {
                 region: scope.region,
                 controllerRoleArn: controllerRole.roleArn,
                 interruptionQueueName: queue?.queueName,
-                imageRepository: imageCache?.karpenterImageRepository ?? k.imageRepository,
+                imageRepository: k.imageRepository ?? imageCache?.karpenterImageRepository,
                 isolatedVpc: k.isolatedVpc ?? settings.privateCluster,
             },
             { parent: this, providers: { kubernetes: provider } },

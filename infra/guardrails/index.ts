@@ -13,7 +13,7 @@ import { uniquePhysicalIdentity } from "./identity";
 import { nodeEbsEncrypted, nodeImds } from "./launch";
 import { nodePoolLimits, nodePoolsUnambiguous, spotInstanceDiversity, spotInterruptionHandling } from "./nodepools";
 import { podIdentityOnFargate } from "./pod-identity";
-import { privateClusterEndpoints, privateClusterImage } from "./private-cluster";
+import { privateClusterEndpoints, privateClusterImages } from "./private-cluster";
 import { DEFAULT_OPTIONS, Finding, GuardrailOptions, ResourceDescription, Rule, Violation } from "./types";
 
 export * from "./types";
@@ -28,7 +28,7 @@ export const RULES: readonly Rule[] = [
     spotInstanceDiversity,
     nodePoolLimits,
     privateClusterEndpoints,
-    privateClusterImage,
+    privateClusterImages,
     nodeImds,
     nodeEbsEncrypted,
     controllerQos,

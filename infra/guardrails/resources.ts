@@ -3,7 +3,6 @@
  * chart among Helm releases (their type tokens are in model/tokens.ts).
  */
 import { HELM_TYPES } from "../model/tokens";
-import { VERSIONS } from "../model/versions";
 import { ResourceDescription, at, isUnknown } from "./types";
 
 /** `NodePool` or `EC2NodeClass` name for messages: metadata.name, else the Pulumi name. */
@@ -30,11 +29,6 @@ export function helmValues(d: ResourceDescription): unknown {
 /** Namespace the chart installs into (Helm's default is `default`). */
 export function helmNamespace(d: ResourceDescription): unknown {
     return at(d.inputs, "namespace") ?? "default";
-}
-
-/** The controller image repository the values select: the chart's public one unless overridden. */
-export function controllerImageRepository(values: unknown): unknown {
-    return at(values, "controller", "image", "repository") ?? VERSIONS.karpenterImageRepository;
 }
 
 /** Labels on the controller's pods: the chart's selector labels plus `podLabels`. */

@@ -57,8 +57,9 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Thresholds of the guardrails and facts they cannot see in the resources themselves (docs/guardrails.md);
- * each one unset keeps its default.
+ * Thresholds of the guardrails and facts they cannot see in the resources themselves (README: Guardrails,
+ * Options); each one unset keeps its default. The policy pack's options schema (options.schema.json) is
+ * generated from this interface by `npm run docs`.
  */
 export interface GuardrailSettings {
     /**
@@ -66,13 +67,27 @@ export interface GuardrailSettings {
      * @default ["karpenter/karpenter"]
      */
     fargateServiceAccounts?: string[];
-    /** A Spot NodePool restricted by an instance-type list must allow at least this many types. @default 10 */
+    /**
+     * A Spot NodePool restricted by an instance-type list must allow at least this many types.
+     * @integer
+     * @minimum 1
+     * @default 10
+     */
     minSpotInstanceTypes?: number;
-    /** A Spot NodePool restricted by an instance-type or instance-family list must span this many families. @default 3 */
+    /**
+     * A Spot NodePool restricted by an instance-type or instance-family list must span this many families.
+     * @integer
+     * @minimum 1
+     * @default 3
+     */
     minSpotInstanceFamilies?: number;
     /**
      * Highest IMDS `httpPutResponseHopLimit` allowed on nodes. 1 keeps pods (one network hop further) from
-     * reaching the node role's credentials; raise it only for host-network pods that need IMDS. @default 1
+     * reaching the node role's credentials; raise it only for host-network pods that need IMDS.
+     * @integer
+     * @minimum 1
+     * @maximum 64
+     * @default 1
      */
     maxHopLimit?: number;
     /**

@@ -70,17 +70,31 @@ export function ecrRegistry(reference: string | undefined): { accountId: string;
  * Why a private cluster (a VPC without internet route, in `region`) cannot pull this image, or undefined
  * when it can. It can from private ECR in its region, through its `ecr.dkr` endpoint (which serves that
  * region only), and in its account when `allowedAccountIds` names the stack's accounts
- * (`aws:allowedAccountIds`). The reason reads after the registry or repository it is about.
+ * (`aws:allowedAccountIds`). A region undefined is one not known yet: any region's private ECR passes.
+ * The reason reads after the registry or repository it is about.
  */
-export function unreachableFromPrivateCluster(reference: string | undefined, region: string, allowedAccountIds: readonly string[] = []): string | undefined {
+export function unreachableFromPrivateCluster(
+    reference: string | undefined,
+    region: string | undefined,
+    allowedAccountIds: readonly string[] = [],
+): string | undefined {
     const registry = registryOf(reference);
     if (registry === undefined) return "is not set";
     if (INTERNET_REGISTRIES.includes(registry)) return "is on the internet";
     const ecr = ecrRegistry(reference);
     if (ecr === undefined) return "is not private ECR";
-    if (ecr.region !== region) return `is private ECR of another region than ${region}`;
+    if (region !== undefined && ecr.region !== region) return `is private ECR of another region than ${region}`;
     if (allowedAccountIds.length > 0 && !allowedAccountIds.includes(ecr.accountId)) return `is private ECR of another account than ${allowedAccountIds.join(", ")}`;
     return undefined;
+}
+
+/**
+ * The path of an ECR Public image or repository inside ECR Public (`public.ecr.aws/karpenter/controller` →
+ * `karpenter/controller`; a tag or digest stays on it), what a pull-through cache of ECR Public serves
+ * under its prefix. Undefined for a reference in another registry.
+ */
+export function publicEcrPath(reference: string): string | undefined {
+    return registryOf(reference) === PUBLIC_ECR_REGISTRY ? reference.slice(reference.indexOf("/") + 1) : undefined;
 }
 
 /** A private ECR repository: `<account>.dkr.ecr.<region>.<dnsSuffix>/<path>`. */

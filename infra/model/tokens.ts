@@ -26,6 +26,13 @@ export const TYPES = {
     namespace: "kubernetes:core/v1:Namespace",
     limitRange: "kubernetes:core/v1:LimitRange",
     resourceQuota: "kubernetes:core/v1:ResourceQuota",
+    deployment: "kubernetes:apps/v1:Deployment",
+    daemonSet: "kubernetes:apps/v1:DaemonSet",
+    statefulSet: "kubernetes:apps/v1:StatefulSet",
+    replicaSet: "kubernetes:apps/v1:ReplicaSet",
+    job: "kubernetes:batch/v1:Job",
+    cronJob: "kubernetes:batch/v1:CronJob",
+    pod: "kubernetes:core/v1:Pod",
 } as const;
 
 /** Helm releases and charts: the Karpenter controller is installed by one of them. */

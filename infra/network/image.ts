@@ -4,14 +4,17 @@ import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { ResourceDescription } from "../guardrails/types";
 import { AwsScope, policyDocument } from "../iam/policy";
-import { PUBLIC_ECR_REGISTRY, privateEcrRepository, registryOf, unreachableFromPrivateCluster } from "../model/registry";
+import { PUBLIC_ECR_REGISTRY, privateEcrRepository, publicEcrPath, registryOf, unreachableFromPrivateCluster } from "../model/registry";
 import { TYPES } from "../model/tokens";
 import { VERSIONS } from "../model/versions";
 
 export { PUBLIC_ECR_REGISTRY };
 
 /** The controller image's path inside ECR Public (`karpenter/controller`). */
-export const KARPENTER_IMAGE_PATH = VERSIONS.karpenterImageRepository.slice(PUBLIC_ECR_REGISTRY.length + 1);
+export const KARPENTER_IMAGE_PATH = publicEcrPath(VERSIONS.karpenterImageRepository)!;
+
+/** The node-disk agent's image inside ECR Public, with its tag (`cloudwatch-agent/cloudwatch-agent:<tag>`). */
+export const CLOUDWATCH_AGENT_IMAGE_PATH = publicEcrPath(VERSIONS.cloudwatchAgentImage)!;
 
 /** Repository prefix of the pull-through cache unless set. */
 export const DEFAULT_CACHE_PREFIX = "ecr-public";
@@ -60,7 +63,8 @@ export function checkCachePrefix(prefix: unknown): void {
 
 /**
  * Where a pull-through cache serves an ECR Public image: `<account>.dkr.ecr.<region>.<dnsSuffix>/<prefix>/<path>`,
- * e.g. Karpenter's controller at `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/karpenter/controller`.
+ * e.g. Karpenter's controller at `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/karpenter/controller`
+ * (a tag on the path stays on the result).
  */
 export function pullThroughCacheRepository(
     scope: Pick<AwsScope, "accountId" | "region" | "dnsSuffix">,
@@ -98,7 +102,8 @@ export interface PublicEcrPullThroughCacheArgs {
     createRule?: boolean;
     /**
      * Names of the IAM roles that pull through the cache, given the import rights of `pullThroughCachePolicy`:
-     * the Fargate pod execution role of Karpenter's controller (and the node role, for other ECR Public images).
+     * the Fargate pod execution role of Karpenter's controller, and the node role (the kubelet pulls the
+     * node-disk agent's image, and any other ECR Public image of pods on EC2 nodes, through the cache).
      * @default []
      */
     pullerRoleNames?: pulumi.Input<string>[];
@@ -133,6 +138,8 @@ export class PublicEcrPullThroughCache extends pulumi.ComponentResource {
     public readonly repositoryPrefix: pulumi.Output<string>;
     /** The IAM policy with `pullThroughCachePolicy`, attached to `pullerRoleNames`. */
     public readonly importPolicyArn: pulumi.Output<string>;
+    private readonly scope: pulumi.Output<Pick<AwsScope, "accountId" | "region" | "dnsSuffix">>;
+    private readonly prefix: string;
 
     constructor(name: string, args: PublicEcrPullThroughCacheArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = planPublicEcrPullThroughCache(name, args); // every check, before registering anything
@@ -159,7 +166,9 @@ export class PublicEcrPullThroughCache extends pulumi.ComponentResource {
             (role, i) => new aws.iam.RolePolicyAttachment(`${name}-${i}`, { role, policyArn: policy.arn }, parent),
         );
 
-        this.karpenterImageRepository = scope.apply((s) => pullThroughCacheRepository(s, prefix));
+        this.scope = scope;
+        this.prefix = prefix;
+        this.karpenterImageRepository = this.imageOf(KARPENTER_IMAGE_PATH);
         this.repositoryPrefix = pulumi.output(prefix);
         this.importPolicyArn = policy.arn;
         this.registerOutputs({
@@ -167,5 +176,10 @@ export class PublicEcrPullThroughCache extends pulumi.ComponentResource {
             repositoryPrefix: this.repositoryPrefix,
             importPolicyArn: this.importPolicyArn,
         });
+    }
+
+    /** Where the cache serves an ECR Public image or repository, by its path in ECR Public (`cloudwatch-agent/cloudwatch-agent:<tag>`). */
+    public imageOf(upstreamPath: string): pulumi.Output<string> {
+        return this.scope.apply((s) => pullThroughCacheRepository(s, this.prefix, upstreamPath));
     }
 }

@@ -4,7 +4,7 @@ import { componentOptions, componentType } from "../aliases";
 import { DISCOVERY_TAG } from "../cluster/cluster";
 import { check } from "../errors";
 import { checkCidr, checkSubnetCidrs, subnetLayout, VPC_PREFIX } from "./cidr";
-import { checkRegion, checkZones, selectZones } from "./zones";
+import { ZONE_LOOKUP, checkRegion, checkZones, selectZones } from "./zones";
 
 /** Where the private subnets' internet traffic goes. */
 export enum NatGateways {
@@ -47,6 +47,8 @@ export interface ExistingVpc {
 export interface NetworkSettings {
     /**
      * Adopt this VPC and its subnets instead of creating one. The creation settings below must then be unset.
+     * A stack looks the VPC and every subnet up before anything is created: they must exist in its region,
+     * the subnets be the VPC's.
      * @default none: a VPC is created
      */
     existingVpc?: ExistingVpc;
@@ -59,7 +61,10 @@ export interface NetworkSettings {
     cidrBlock?: string;
     /** Number of zones of a created VPC, 2 to 3. @default 3, or the number of `availabilityZones` */
     zoneCount?: number;
-    /** Zones of a created VPC (2 to 3 distinct zones of the region). @default the region's first `zoneCount` zones */
+    /**
+     * Zones of a created VPC (2 to 3 distinct zones of the region). A stack checks them against the zones AWS
+     * says the region offers before anything is created. @default the region's first `zoneCount` zones
+     */
     availabilityZones?: string[];
     /**
      * Create public subnets (and an internet gateway), for internet-facing load balancers and NAT gateways.
@@ -193,10 +198,25 @@ export function vpcCidrBlocks(vpc: Pick<aws.ec2.GetVpcResult, "cidrBlock" | "cid
     return [...new Set([vpc.cidrBlock, ...secondary])];
 }
 
+/** Checks an adopted VPC as AWS describes it: DNS support and DNS hostnames on. */
+export function checkAdoptedVpc(vpcId: string, vpc: Pick<aws.ec2.GetVpcResult, "enableDnsSupport" | "enableDnsHostnames">): void {
+    check(
+        vpc.enableDnsSupport && vpc.enableDnsHostnames,
+        "Network.existingVpc.vpcId",
+        vpcId,
+        "a VPC with DNS support and DNS hostnames enabled: the endpoints' private DNS names need both",
+    );
+}
+
 export interface SubnetPlacement {
     id: string;
     availabilityZone: string;
     vpcId: string;
+}
+
+/** Checks that an adopted subnet (listed under `setting`) is in the adopted VPC. */
+export function checkSubnetInVpc(setting: string, vpcId: string, subnet: Pick<SubnetPlacement, "id" | "vpcId">): void {
+    check(subnet.vpcId === vpcId, setting, subnet.id, `subnets of ${vpcId} (this one is in ${subnet.vpcId})`);
 }
 
 /**
@@ -206,7 +226,7 @@ export interface SubnetPlacement {
 export function oneSubnetPerZone(vpcId: string, subnets: SubnetPlacement[]): { subnetIds: string[]; zones: string[] } {
     const byZone = new Map<string, string>();
     for (const s of subnets) {
-        check(s.vpcId === vpcId, "Network.existingVpc.privateSubnetIds", s.id, `subnets of ${vpcId} (this one is in ${s.vpcId})`);
+        checkSubnetInVpc("Network.existingVpc.privateSubnetIds", vpcId, s);
         if (!byZone.has(s.availabilityZone)) byZone.set(s.availabilityZone, s.id);
     }
     check(
@@ -266,12 +286,8 @@ function createVpc(
     c: NonNullable<ReturnType<typeof resolveNetworkArgs>["created"]>,
 ): NetworkOutputs {
     const parent = { parent: component };
-    // Standard zones only: Local and Wavelength Zones are opt-in and carry no EKS control plane.
     const zones = aws
-        .getAvailabilityZonesOutput(
-            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
-            parent,
-        )
+        .getAvailabilityZonesOutput(ZONE_LOOKUP, parent)
         .names.apply((offered) => selectZones(offered, c.zoneCount, c.availabilityZones));
     const zone = (i: number) => zones.apply((z) => z[i]);
     const named = (suffix?: pulumi.Input<string>) => ({
@@ -376,12 +392,7 @@ function adoptVpc(
     }
     const vpc = aws.ec2.getVpcOutput({ id: e.vpcId }, parent);
     const cidrBlocks = vpc.apply((v) => {
-        check(
-            v.enableDnsSupport && v.enableDnsHostnames,
-            "Network.existingVpc.vpcId",
-            e.vpcId,
-            "a VPC with DNS support and DNS hostnames enabled: the endpoints' private DNS names need both",
-        );
+        checkAdoptedVpc(e.vpcId, v);
         return vpcCidrBlocks(v);
     });
     const placement = pulumi

@@ -5,6 +5,13 @@
  */
 import { check } from "../errors";
 
+/**
+ * The `aws.getAvailabilityZones` arguments of a created VPC's zones: standard zones only (Local and
+ * Wavelength Zones are opt-in and carry no EKS control plane). The stack program looks them up with these
+ * before anything is registered; the Network component with the same.
+ */
+export const ZONE_LOOKUP = { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] };
+
 /** Zones a created VPC spans: two at least (EKS needs subnets in two), three at most (this layout's limit). */
 export const ZONE_COUNT = { min: 2, max: 3 } as const;
 

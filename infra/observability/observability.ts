@@ -13,7 +13,7 @@ import {
     metricNamespace,
 } from "../model/observability";
 import { VERSIONS } from "../model/versions";
-import { ObservabilityPlanArgs, ResolvedObservability, resolveObservability } from "./plan";
+import { ObservabilityPlanArgs, ResolvedObservability, describeDiskAgent, resolveObservability } from "./plan";
 
 export interface ObservabilityArgs extends ObservabilityPlanArgs, AwsScopeArgs {
     /** The cluster's name as its resource outputs it (the add-on waits for the cluster). */
@@ -24,6 +24,13 @@ export interface ObservabilityArgs extends ObservabilityPlanArgs, AwsScopeArgs {
     podExecutionRoleName: pulumi.Input<string>;
     /** Name of the node role: the disk agent (host network) publishes with it. */
     nodeRoleName: pulumi.Input<string>;
+    /**
+     * The node-disk agent's image: in a private cluster, where the nodes reach no public registry, the
+     * environment's pull-through cache of it. @default VERSIONS.cloudwatchAgentImage (ECR Public)
+     */
+    diskAgentImage?: pulumi.Input<string>;
+    /** What the disk agent's DaemonSet waits for besides its ConfigMap: what its image pull needs (the pull-through cache). @default [] */
+    diskAgentDependsOn?: pulumi.Resource[];
     /** Name of the interruption queue, for its alarms. @default none */
     interruptionQueueName?: pulumi.Input<string>;
 }
@@ -327,11 +334,8 @@ export class Observability extends pulumi.ComponentResource {
                 },
                 { parent: this, dependsOn: [agentNamespace] },
             );
-            new k8s.apps.v1.DaemonSet(
-                `${name}-disk-agent`,
-                { metadata: { name: DISK_AGENT.name, namespace: DISK_AGENT.namespace }, spec: diskAgentSpec() },
-                { parent: this, dependsOn: [agentConfig] },
-            );
+            const agent = describeDiskAgent(name, args.diskAgentImage ?? VERSIONS.cloudwatchAgentImage);
+            new k8s.apps.v1.DaemonSet(agent.name, agent.inputs, { parent: this, dependsOn: [agentConfig, ...(args.diskAgentDependsOn ?? [])] });
             const diskAlarm = (id: "root" | "containerd", threshold: number) =>
                 metricAlarm(`disk-${id}`, `node-disk-${id}`, `Nodes of ${o.clusterName}: the ${id} volume (${NODE_DISKS[id].path}) of some node is ${threshold} % full or more`, {
                     namespace: namespaceName,
@@ -369,45 +373,4 @@ export class Observability extends pulumi.ComponentResource {
 export function costAnomalySpecification(tags: Record<string, string>): Record<string, unknown> {
     const byTag = Object.entries(tags).map(([key, value]) => ({ Tags: { Key: key, Values: [value], MatchOptions: ["EQUALS"] } }));
     return byTag.length === 1 ? byTag[0] : { Or: byTag };
-}
-
-/**
- * The disk agent's DaemonSet: on every node (all taints tolerated), on the host's network so that it
- * reaches IMDS with hop limit 1 and publishes with the node role; the host's root mounted read-only at /rootfs
- * (`HOST_PROC`, `HOST_MOUNT_PREFIX`: the plugin reads the host's mount table and measures host paths), with
- * HostToContainer propagation so the containerd volume mounted at boot is seen.
- */
-export function diskAgentSpec() {
-    const labels = { "app.kubernetes.io/name": "node-disk-agent" };
-    return {
-        selector: { matchLabels: labels },
-        template: {
-            metadata: { labels },
-            spec: {
-                hostNetwork: true,
-                dnsPolicy: "ClusterFirstWithHostNet",
-                priorityClassName: "system-node-critical",
-                tolerations: [{ operator: "Exists" }],
-                containers: [
-                    {
-                        name: "cloudwatch-agent",
-                        image: VERSIONS.cloudwatchAgentImage,
-                        env: [
-                            { name: "HOST_PROC", value: "/rootfs/proc" },
-                            { name: "HOST_MOUNT_PREFIX", value: "/rootfs" },
-                        ],
-                        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
-                        volumeMounts: [
-                            { name: "config", mountPath: "/etc/cwagentconfig" },
-                            { name: "rootfs", mountPath: "/rootfs", readOnly: true, mountPropagation: "HostToContainer" },
-                        ],
-                    },
-                ],
-                volumes: [
-                    { name: "config", configMap: { name: DISK_AGENT.name } },
-                    { name: "rootfs", hostPath: { path: "/" } },
-                ],
-            },
-        },
-    };
 }

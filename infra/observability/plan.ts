@@ -10,6 +10,7 @@ import { TYPES } from "../model/tokens";
 import {
     CONTROLLER_LOG_ALARMS,
     COST_ANOMALY_DEFAULT_THRESHOLD_USD,
+    DISK_AGENT,
     EMAIL_ADDRESS,
     LOG_RETENTION_DAYS,
     NODE_DISKS,
@@ -195,10 +196,15 @@ export function observabilityEndpoints(o: ResolvedObservability): string[] {
 }
 
 /**
- * What the guardrails read of the plan: the topic and its subscriptions, and each alarm with its actions.
- * `name` is the component's name; a topic ARN not known yet is UNKNOWN.
+ * What the guardrails read of the plan: the topic and its subscriptions, each alarm with its actions, and
+ * the disk agent's DaemonSet with its image. `name` is the component's name; a topic ARN not known yet is UNKNOWN.
  */
-export function describeObservability(name: string, o: ResolvedObservability, topicArn: pulumi.Input<string> | typeof UNKNOWN = UNKNOWN): ResourceDescription[] {
+export function describeObservability(
+    name: string,
+    o: ResolvedObservability,
+    diskAgentImage: pulumi.Input<string>,
+    topicArn: pulumi.Input<string> | typeof UNKNOWN = UNKNOWN,
+): ResourceDescription[] {
     if (!o.enabled) return [];
     const actions = [o.alerts.topicArn ?? topicArn];
     return [
@@ -212,5 +218,56 @@ export function describeObservability(name: string, o: ResolvedObservability, to
         ...(o.costAnomaly.enabled
             ? [{ type: TYPES.anomalySubscription, name: `${name}-cost-anomaly`, inputs: { subscribers: [{ type: "SNS", address: actions[0] }] } }]
             : []),
+        ...(o.nodeDisks.enabled ? [describeDiskAgent(name, diskAgentImage)] : []),
     ];
+}
+
+/**
+ * The disk agent's DaemonSet: on every node (all taints tolerated), on the host's network so that it
+ * reaches IMDS with hop limit 1 and publishes with the node role; the host's root mounted read-only at /rootfs
+ * (`HOST_PROC`, `HOST_MOUNT_PREFIX`: the plugin reads the host's mount table and measures host paths), with
+ * HostToContainer propagation so the containerd volume mounted at boot is seen. `image`: the CloudWatch agent's.
+ */
+export function diskAgentSpec(image: pulumi.Input<string>) {
+    const labels = { "app.kubernetes.io/name": "node-disk-agent" };
+    return {
+        selector: { matchLabels: labels },
+        template: {
+            metadata: { labels },
+            spec: {
+                hostNetwork: true,
+                dnsPolicy: "ClusterFirstWithHostNet",
+                priorityClassName: "system-node-critical",
+                tolerations: [{ operator: "Exists" }],
+                containers: [
+                    {
+                        name: "cloudwatch-agent",
+                        image,
+                        env: [
+                            { name: "HOST_PROC", value: "/rootfs/proc" },
+                            { name: "HOST_MOUNT_PREFIX", value: "/rootfs" },
+                        ],
+                        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+                        volumeMounts: [
+                            { name: "config", mountPath: "/etc/cwagentconfig" },
+                            { name: "rootfs", mountPath: "/rootfs", readOnly: true, mountPropagation: "HostToContainer" },
+                        ],
+                    },
+                ],
+                volumes: [
+                    { name: "config", configMap: { name: DISK_AGENT.name } },
+                    { name: "rootfs", hostPath: { path: "/" } },
+                ],
+            },
+        },
+    };
+}
+
+/** The disk agent's DaemonSet as the Observability component named `name` registers it (and the guardrails read it). */
+export function describeDiskAgent(name: string, image: pulumi.Input<string>) {
+    return {
+        type: TYPES.daemonSet,
+        name: `${name}-disk-agent`,
+        inputs: { metadata: { name: DISK_AGENT.name, namespace: DISK_AGENT.namespace }, spec: diskAgentSpec(image) },
+    };
 }

@@ -4,6 +4,7 @@
  * `npm run plan` exit 1.
  */
 import { GuardrailSettings, Violation as RuleViolation, validate } from "../../infra/guardrails";
+import { PACKAGE_NAME, isComponentType } from "../../infra/model/components";
 import { PROGRAM_PACKAGES } from "../../infra/model/eks";
 import type { Registered } from "../runner";
 
@@ -28,13 +29,22 @@ export function planViolations(violations: readonly RuleViolation[]): Violation[
 /**
  * Registrations whose resources this program does not create itself, so that the mocks, the plan and the
  * guardrails never see what they contain: remote (multi-language) components, and any type of a package
- * other than this program's (`eks:index:Cluster` of `@pulumi/eks`, say, whatever the SDK calls it).
+ * other than this program's (`eks:index:Cluster` of `@pulumi/eks`, say, whatever the SDK calls it), or of
+ * this package but not one of its components (infra/model/components.ts), as another version would make.
  */
 export function hiddenFromMocks(resources: readonly Pick<Registered, "type" | "remote">[]): string[] {
     const packages: readonly string[] = PROGRAM_PACKAGES;
-    return resources
-        .filter((r) => r.remote || !packages.includes(r.type.split(":")[0]))
-        .map((r) => `${r.type}${r.remote ? " (a remote component)" : ` (package ${r.type.split(":")[0]}, not one of ${packages.join(", ")})`}`);
+    const why = (r: Pick<Registered, "type" | "remote">): string | undefined => {
+        const pkg = r.type.split(":")[0];
+        if (r.remote) return "a remote component";
+        if (!packages.includes(pkg)) return `package ${pkg}, not one of ${packages.join(", ")}`;
+        if (pkg === PACKAGE_NAME && !isComponentType(r.type)) return `not a component of ${PACKAGE_NAME}`;
+        return undefined;
+    };
+    return resources.flatMap((r) => {
+        const reason = why(r);
+        return reason === undefined ? [] : [`${r.type} (${reason})`];
+    });
 }
 
 /** The id under which the plan reports a registration whose contents it cannot see. */

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { FORMER_MODULES, componentOptions, componentType } from "../../infra/aliases";
+import { componentOptions, componentType } from "../../infra/aliases";
+import { COMPONENT_NAMES, COMPONENT_REGISTRY, ComponentName, formerComponentType } from "../../infra/model/components";
 import { REPO_ROOT, runProgram } from "../harness";
 
 /** The tokens the components had before they became a package: what existing stacks' state holds. */
@@ -52,13 +53,14 @@ describe("component type tokens", () => {
                 );
             }
         }
-        assert.deepEqual(Object.keys(FORMER_MODULES).sort(), classes.sort(), "FORMER_MODULES lists every component");
-        for (const name of classes) assert.equal(componentType(name as keyof typeof FORMER_MODULES), `eks-karpenter:index:${name}`);
+        assert.deepEqual([...COMPONENT_NAMES].sort(), classes.sort(), "the component registry lists every component");
+        for (const name of classes) assert.equal(componentType(name as ComponentName), `eks-karpenter:index:${name}`);
     });
 
     it("the former tokens are the ones existing stacks hold", () => {
-        const former = Object.entries(FORMER_MODULES).map(([name, module]) => `eks-karpenter:${module}:${name}`);
+        const former = Object.entries(COMPONENT_REGISTRY).map(([name, c]) => `eks-karpenter:${c.formerModule}:${name}`);
         assert.deepEqual(former.sort(), TOKENS_BEFORE);
+        assert.deepEqual(COMPONENT_NAMES.map(formerComponentType).sort(), TOKENS_BEFORE);
     });
 
     it("componentOptions adds the former token as an alias, keeps the caller's aliases, and adds none where nothing changed", () => {
@@ -78,9 +80,9 @@ describe("component type tokens", () => {
         }
         assert.ok(sent.size >= 15, [...sent.keys()].join(", "));
         for (const [type, aliases] of sent) {
-            const name = type.split(":")[2] as keyof typeof FORMER_MODULES;
+            const name = type.split(":")[2] as ComponentName;
             assert.equal(type, `eks-karpenter:index:${name}`);
-            const former = `eks-karpenter:${FORMER_MODULES[name]}:${name}`;
+            const former = `eks-karpenter:${COMPONENT_REGISTRY[name].formerModule}:${name}`;
             assert.deepEqual(aliases, former === type ? [] : [former], type);
         }
     });

@@ -14,16 +14,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { PACKAGE_ROOT, PackageSchema, SchemaObject, SchemaProperty } from "../../package/provider";
 import { packageSchema, provider } from "./package-schema";
+import stackProgram = require("../../index");
 import { DEVICE_PLUGIN_MIRROR, lastRegistrations, runEngine, runProgram, stackConfig } from "../harness";
 
 const TOKEN = "eks-karpenter:index:";
 const CSHARP = fs.readFileSync(path.join(PACKAGE_ROOT, "examples", "csharp", "Program.cs"), "utf8");
 const YAML = parse(fs.readFileSync(path.join(PACKAGE_ROOT, "examples", "yaml", "Pulumi.yaml"), "utf8"));
 
-/** The stack outputs of index.ts, by name. */
-const STACK_OUTPUTS = [...fs.readFileSync(path.join(PACKAGE_ROOT, "index.ts"), "utf8").matchAll(/^export const (\w+) = stack\.outputs\.(\w+);$/gm)].map(
-    (m) => m[1],
-);
+/** The stack outputs of index.ts, by name: what its program returns when the engine runs it as `pulumi up -s prod` does. */
+let STACK_OUTPUTS: string[] = [];
+before(async () => {
+    const run = await runEngine(stackProgram, { stack: "prod", config: stackConfig(path.join(PACKAGE_ROOT, "Pulumi.prod.yaml")) });
+    STACK_OUTPUTS = Object.keys(run.result);
+});
 
 /** The YAML program's stack: prod, with the program's config. */
 const yamlProgram = { stack: "prod", config: { "aws:region": String(YAML.config["aws:region"].value) } };

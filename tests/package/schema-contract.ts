@@ -12,14 +12,18 @@ import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import * as ts from "typescript";
 import { parse } from "yaml";
+import { PUBLIC_COMPONENT_NAMES } from "../../infra/model/components";
 import { COMPONENTS, PACKAGE_ROOT, PackageSchema, SchemaProperty } from "../../package/provider";
 import { packageSchema, schemaCommand } from "./package-schema";
 
 const TOKEN = "eks-karpenter:index:";
 const ref = (name: string) => `#/types/${TOKEN}${name}`;
 
+/** The public components of the registry (infra/model/components.ts). */
+const PUBLIC_COMPONENTS = [...PUBLIC_COMPONENT_NAMES].sort();
+
 /** What the issue names (cluster, Karpenter, node class, node pool, private endpoints, the whole environment), and the two sets. */
-const PUBLIC_COMPONENTS = ["Cluster", "EC2NodeClass", "Environment", "Karpenter", "KarpenterNodes", "Network", "NodePool", "PrivateEndpoints"];
+const NAMED_BY_THE_ISSUE = ["Cluster", "EC2NodeClass", "Environment", "Karpenter", "KarpenterNodes", "Network", "NodePool", "PrivateEndpoints"];
 
 /** The choices that are enums in every language. */
 const ENUMS = [
@@ -158,6 +162,7 @@ describe("the package schema", () => {
     });
 
     it("has every public component as a component resource eks-karpenter:index:<Name>, and nothing else", () => {
+        assert.deepEqual(PUBLIC_COMPONENTS, NAMED_BY_THE_ISSUE);
         assert.deepEqual(COMPONENTS.map((c) => c.name).sort(), PUBLIC_COMPONENTS);
         assert.deepEqual(Object.keys(schema.resources).sort(), PUBLIC_COMPONENTS.map((n) => `${TOKEN}${n}`));
         for (const [token, resource] of Object.entries(schema.resources)) assert.equal(resource.isComponent, true, token);

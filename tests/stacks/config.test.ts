@@ -89,8 +89,8 @@ describe("bad config fails the preview with the setting, the value and what is a
         });
     }
 
-    test("an unknown stack name is refused", () => {
-        assert.throws(() => createStack("staging", {} as StackConfig), /stack name: "staging" is not valid; one of dev, prod/);
+    test("an unknown stack name is refused", async () => {
+        await assert.rejects(createStack("staging", {} as StackConfig), /stack name: "staging" is not valid; one of dev, prod/);
     });
 
     test("stack names may carry a suffix (dev-alice)", async () => {

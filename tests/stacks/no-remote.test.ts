@@ -44,5 +44,9 @@ describe("no remote component", () => {
         assert.match(violations[0].message, /invisible to the mocks, this plan, the guardrails and the policy pack/);
         // A type of another package is caught even when registered as a local component.
         assert.deepEqual(hiddenFromMocks([{ type: "eks:index:Cluster", remote: false }]), ["eks:index:Cluster (package eks, not one of eks-karpenter, aws, kubernetes, random, pulumi)"]);
+        // A token of this package that the component registry does not list is not one of its components;
+        // a listed one registered locally is (the negative control).
+        assert.deepEqual(hiddenFromMocks([{ type: "eks-karpenter:index:Kluster", remote: false }]), ["eks-karpenter:index:Kluster (not a component of eks-karpenter)"]);
+        assert.deepEqual(hiddenFromMocks([{ type: "eks-karpenter:index:Cluster", remote: false }]), []);
     });
 });

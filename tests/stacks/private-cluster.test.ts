@@ -1,11 +1,22 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { ConfigError } from "../../infra/errors";
+import { privateClusterImages } from "../../infra/guardrails/private-cluster";
+import { DISK_AGENT } from "../../infra/model/observability";
+import { checkGuardrails } from "../../offline/plan/guardrails";
 import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS, VERSIONS } from "../../infra/model/versions";
 
 /** The Karpenter version a stack gets when its config names none. */
 const PINNED = KARPENTER_VERSIONS[DEFAULT_KARPENTER_VERSION];
 import { ACCOUNT_ID, EXISTING_VPC } from "../mocks";
-import { Program, runProgram } from "../harness";
+import { PROD_GPU_NODES, Program, Registered, failure, runProgram } from "../harness";
+
+const DAEMON_SET = "kubernetes:apps/v1:DaemonSet";
+/** What the rule private-cluster-images finds among a program's registered resources, as [resource name, message]. */
+const imageViolations = (resources: Registered[]) =>
+    checkGuardrails(resources)
+        .filter((v) => v.rule === privateClusterImages.id)
+        .map((v) => [v.resource.name, v.message]);
 
 /** What Karpenter's private-cluster guide requires, plus what this library adds (see the README). */
 const REQUIRED_INTERFACE_ENDPOINTS = ["ec2", "ecr.api", "ecr.dkr", "sts", "ssm", "eks", "sqs"];
@@ -79,6 +90,82 @@ describe("prod is a private cluster", () => {
         });
     });
 
+    test("the node-disk agent's image comes through the same cache, at the pinned tag, after the cache and the node role's import rights", () => {
+        const rule = p.one("aws:ecr/pullThroughCacheRule:PullThroughCacheRule");
+        const agent = p.one(DAEMON_SET, "prod-observability-disk-agent");
+        const [, tag] = VERSIONS.cloudwatchAgentImage.split(/:(?=[^:]*$)/);
+        assert.equal(
+            agent.inputs.spec.template.spec.containers[0].image,
+            `${ACCOUNT_ID}.dkr.ecr.eu-west-1.amazonaws.com/${rule.inputs.ecrRepositoryPrefix}/cloudwatch-agent/cloudwatch-agent:${tag}`,
+        );
+        assert.ok(p.dependsOn(agent, rule));
+        for (const attachment of p.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("prod-image-cache"))) {
+            assert.ok(p.dependsOn(agent, attachment), attachment.name);
+        }
+    });
+
+    test("the nodes' role, like the pod execution role, may import images into the cache (a pull-through cache's first pull)", () => {
+        const policy = p.one("aws:iam/policy:Policy", "prod-image-cache");
+        const prefix = p.one("aws:ecr/pullThroughCacheRule:PullThroughCacheRule").inputs.ecrRepositoryPrefix;
+        assert.deepEqual(JSON.parse(policy.inputs.policy).Statement, [
+            {
+                Sid: "PullThroughCacheImport",
+                Effect: "Allow",
+                Action: ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
+                Resource: `arn:aws:ecr:eu-west-1:${ACCOUNT_ID}:repository/${prefix}/*`,
+            },
+        ]);
+        const attached = p
+            .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .filter((a) => a.inputs.policyArn === policy.outputs.arn)
+            .map((a) => a.inputs.role);
+        const nodeRole = p.one("aws:iam/role:Role", "prod-node-role").inputs.name;
+        const executionRole = p.one("aws:eks/fargateProfile:FargateProfile").inputs.podExecutionRoleArn.split("/").pop();
+        assert.deepEqual(attached.sort(), [executionRole, nodeRole].sort());
+    });
+
+    test("every image of every workload the program registers is reachable: the rule private-cluster-images finds nothing, GPU pool included", async () => {
+        assert.ok(p.ofType(DAEMON_SET).length > 0 && p.ofType("kubernetes:helm.sh/v3:Release").length > 0);
+        assert.deepEqual(imageViolations(p.resources), []);
+        const gpu = await runProgram("prod", { nodes: PROD_GPU_NODES });
+        assert.ok(gpu.ofType("kubernetes:helm.sh/v3:Release").some((r) => r.inputs.chart === "nvidia-device-plugin"));
+        assert.deepEqual(imageViolations(gpu.resources), []);
+    });
+
+    test("negative control: the agent's image as main rendered it (ECR Public) is reported, on the DaemonSet alone", () => {
+        const resources = p.resources.map((r) =>
+            r.type === DAEMON_SET && r.inputs.metadata.name === DISK_AGENT.name
+                ? { ...r, inputs: { ...r.inputs, spec: { ...r.inputs.spec, template: { ...r.inputs.spec.template, spec: { ...r.inputs.spec.template.spec, containers: [{ ...r.inputs.spec.template.spec.containers[0], image: VERSIONS.cloudwatchAgentImage }] } } } } }
+                : r,
+        );
+        const found = imageViolations(resources);
+        assert.equal(found.length, 1);
+        assert.equal(found[0][0], "prod-observability-disk-agent");
+        assert.match(
+            found[0][1],
+            /^DaemonSet "amazon-cloudwatch\/node-disk-agent" runs in a private cluster \(Karpenter release "prod-karpenter" sets settings\.isolatedVPC\) but pulls spec\.template\.spec\.containers\[0\] \(cloudwatch-agent\) from public\.ecr\.aws\/cloudwatch-agent\/cloudwatch-agent:[^ ]+: public\.ecr\.aws is on the internet\. /,
+        );
+    });
+
+    test("without the cache the disk agent is refused by its setting, before anything is registered; with it off, prod runs", async () => {
+        const mirror = `${ACCOUNT_ID}.dkr.ecr.eu-west-1.amazonaws.com/mirror/karpenter/controller`;
+        const e = await failure(runProgram("prod", { imageCache: { enabled: false }, karpenter: { imageRepository: mirror } }));
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, /^eks-karpenter:observability\.nodeDisks\.enabled: true is not valid; false in a private cluster without the image cache \(eks-karpenter:imageCache\.enabled false\)/);
+        const without = await runProgram("prod", {
+            imageCache: { enabled: false },
+            karpenter: { imageRepository: mirror },
+            observability: { alerts: { emailAddresses: ["platform-oncall@example.com"] }, nodeDisks: { enabled: false } },
+        });
+        assert.equal(without.ofType(DAEMON_SET).length, 0);
+        assert.deepEqual(imageViolations(without.resources), []);
+        // A mirrored controller keeps the cache for the agent: the controller from the mirror, the agent through the cache.
+        const mirrored = await runProgram("prod", { karpenter: { imageRepository: mirror } });
+        assert.equal(mirrored.one("kubernetes:helm.sh/v3:Release", "prod-karpenter").inputs.values.controller.image.repository, mirror);
+        assert.match(mirrored.one(DAEMON_SET).inputs.spec.template.spec.containers[0].image, /\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/ecr-public\/cloudwatch-agent\//);
+        assert.deepEqual(imageViolations(mirrored.resources), []);
+    });
+
     test("Karpenter runs isolated and waits for the endpoints and the cache", () => {
         const release = p.one("kubernetes:helm.sh/v3:Release", "prod-karpenter");
         assert.equal(release.inputs.values.settings.isolatedVPC, true);
@@ -98,6 +185,9 @@ describe("dev stays public", () => {
             digest: PINNED.image.digest,
         });
         assert.equal(p.ofType("aws:ec2/natGateway:NatGateway").length, 1, "dev's single shared NAT gateway");
+        // Not private: the disk agent pulls from ECR Public itself, and the rule has nothing to say.
+        assert.equal(p.one(DAEMON_SET).inputs.spec.template.spec.containers[0].image, VERSIONS.cloudwatchAgentImage);
+        assert.deepEqual(imageViolations(p.resources), []);
         const asked = await runProgram("dev", { endpoints: { enabled: true, additionalEndpoints: ["logs"] } });
         const services = asked.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.inputs.serviceName);
         assert.ok(services.includes("com.amazonaws.eu-west-1.logs") && services.includes("com.amazonaws.eu-west-1.ecr.dkr"));

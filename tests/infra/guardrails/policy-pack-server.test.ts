@@ -67,10 +67,21 @@ it("serves the policies and reports violations through the analyzer protocol", {
         namespace: "karpenter",
         values: { settings: { isolatedVPC: true, interruptionQueue: UNKNOWN, clusterEndpoint: UNKNOWN }, controller: { resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } } } },
     });
-    stack.setResourcesList([release, resource("aws:ec2/vpcEndpoint:VpcEndpoint", "sts", { serviceName: "com.amazonaws.eu-west-1.sts" }), pool("a"), pool("b")]);
+    // A DaemonSet of the same (private) cluster: a public initContainer image, a regular one not known yet.
+    const daemonSet = resource("kubernetes:apps/v1:DaemonSet", "agent", {
+        metadata: { name: "agent", namespace: "ops" },
+        spec: { template: { spec: { initContainers: [{ name: "setup", image: "busybox:1.36" }], containers: [{ name: "agent", image: UNKNOWN }] } } },
+    });
+    stack.setResourcesList([release, daemonSet, resource("aws:ec2/vpcEndpoint:VpcEndpoint", "sts", { serviceName: "com.amazonaws.eu-west-1.sts" }), pool("a"), pool("b")]);
     const diagnostics = (await call("analyzeStack", stack)).getDiagnosticsList();
     const byPolicy = Object.fromEntries(diagnostics.map((d: any) => [d.getPolicyname(), d]));
-    assert.deepEqual(Object.keys(byPolicy).sort(), ["nodepools-unambiguous", "private-cluster-endpoints"]);
+    assert.deepEqual(Object.keys(byPolicy).sort(), ["nodepools-unambiguous", "private-cluster-endpoints", "private-cluster-images"]);
+    // The controller chart's default image and the DaemonSet's initContainer; the unknown image waits.
+    const images = diagnostics.filter((d: any) => d.getPolicyname() === "private-cluster-images").map((d: any) => [d.getUrn(), d.getMessage().split("\n").pop().split(". Why:")[0]]);
+    assert.deepEqual(images, [
+        ["urn:pulumi:dev::p::kubernetes:helm.sh/v3:Release::karpenter", 'Helm release "karpenter" runs in a private cluster (Karpenter release "karpenter" sets settings.isolatedVPC) but pulls controller.image.repository (the chart\'s default) from public.ecr.aws/karpenter/controller: public.ecr.aws is on the internet'],
+        ["urn:pulumi:dev::p::kubernetes:apps/v1:DaemonSet::agent", 'DaemonSet "ops/agent" runs in a private cluster (Karpenter release "karpenter" sets settings.isolatedVPC) but pulls spec.template.spec.initContainers[0] (setup) from busybox:1.36: docker.io is on the internet'],
+    ]);
     assert.match(byPolicy["nodepools-unambiguous"].getMessage(), /NodePools "a" and "b" can take the same pods/);
     assert.equal(byPolicy["nodepools-unambiguous"].getUrn(), "urn:pulumi:dev::p::kubernetes:karpenter.sh/v1:NodePool::b");
     // The unknown queue name still means interruption handling: sqs is among the missing endpoints.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DOCKER_HUB_REGISTRY, ecrRegistry, isPublicRegistry, registryOf, unreachableFromPrivateCluster } from "../../../infra/model/registry";
+import { DOCKER_HUB_REGISTRY, ecrRegistry, isPublicRegistry, publicEcrPath, registryOf, unreachableFromPrivateCluster } from "../../../infra/model/registry";
 
 describe("an image reference's registry (Docker's rule, compared as a host)", () => {
     it("is the first part when that is a host, lower-cased and without its port", () => {
@@ -62,5 +62,22 @@ describe("what a private cluster (a VPC without internet route) pulls from", () 
         assert.equal(unreachableFromPrivateCluster(undefined, "eu-west-1"), "is not set");
         assert.equal(unreachableFromPrivateCluster(ecr, "us-east-1"), "is private ECR of another region than us-east-1");
         assert.equal(unreachableFromPrivateCluster(ecr, "eu-west-1", ["210987654321"]), "is private ECR of another account than 210987654321");
+    });
+});
+
+describe("a region not known yet", () => {
+    it("lets any region's private ECR pass, and still refuses the internet and other hosts", () => {
+        assert.equal(unreachableFromPrivateCluster("123456789012.dkr.ecr.us-east-1.amazonaws.com/x", undefined), undefined);
+        assert.equal(unreachableFromPrivateCluster("public.ecr.aws/x", undefined), "is on the internet");
+        assert.equal(unreachableFromPrivateCluster("registry.corp.example/x", undefined), "is not private ECR");
+    });
+});
+
+describe("publicEcrPath", () => {
+    it("is the path of an ECR Public image inside ECR Public, its tag kept; undefined elsewhere", () => {
+        assert.equal(publicEcrPath("public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300060.0b1248"), "cloudwatch-agent/cloudwatch-agent:1.300060.0b1248");
+        assert.equal(publicEcrPath("PUBLIC.ECR.AWS:443/karpenter/controller"), "karpenter/controller");
+        assert.equal(publicEcrPath("docker.io/library/busybox"), undefined);
+        assert.equal(publicEcrPath("123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/karpenter/controller"), undefined);
     });
 });
