@@ -23,28 +23,48 @@ function timed(command: string, args: string[]): { seconds: number; stdout: stri
 /** A row: what, the figure, the target, and by how much it is missed (or "met"). */
 const rows: [string, string, string, string][] = [];
 const verdict = (value: number, target: number, unit: string) =>
-    value <= target ? "met" : `missed by ${(value - target).toFixed(unit === "MB" ? 0 : 2)} ${unit} (${Math.round((value / target - 1) * 100)} %)`;
+    value <= target
+        ? "met"
+        : `missed by ${(value - target).toFixed(unit === "MB" ? 0 : 2)} ${unit} (${Math.round((value / target - 1) * 100)} %)`;
 
 for (const stack of ["dev", "prod"]) {
     const { seconds, stdout } = timed(node, [path.join(root, "dist/bench/run-stack.js"), stack]);
     const r = JSON.parse(stdout.trim().split("\n").pop()!);
-    rows.push([`stack ${stack} under mocks (fresh process)`, `${seconds.toFixed(2)} s (program ${r.programSeconds.toFixed(2)} s, ${r.resources} resources)`, "≤ 1.5 s", verdict(seconds, 1.5, "s")]);
+    rows.push([
+        `stack ${stack} under mocks (fresh process)`,
+        `${seconds.toFixed(2)} s (program ${r.programSeconds.toFixed(2)} s, ${r.resources} resources)`,
+        "≤ 1.5 s",
+        verdict(seconds, 1.5, "s"),
+    ]);
 }
 for (const stack of ["dev", "prod"]) {
     const { seconds, stdout } = timed(node, [path.join(root, "dist/offline/plan.js"), "--stack", stack, "--json"]);
     const plan = JSON.parse(stdout);
-    rows.push([`plan --stack ${stack} --json`, `${seconds.toFixed(2)} s (baseline $${plan.cost.totalMonthly}/month)`, "≤ 2.5 s", verdict(seconds, 2.5, "s")]);
+    rows.push([
+        `plan --stack ${stack} --json`,
+        `${seconds.toFixed(2)} s (baseline $${plan.cost.totalMonthly}/month)`,
+        "≤ 2.5 s",
+        verdict(seconds, 2.5, "s"),
+    ]);
 }
 // GNU time's %M: the largest resident set among the processes it waited for, test shards included (KiB).
 const rssFile = path.join(os.tmpdir(), `eks-karpenter-bench-rss-${process.pid}`);
 const suite = timed("/usr/bin/time", ["-o", rssFile, "-f", "%M", node, "scripts/test.mjs"]);
 const count = (label: string) => suite.stdout.match(new RegExp(`^ℹ ${label} (\\d+)`, "m"))?.[1];
-rows.push(["test suite (node scripts/test.mjs, no tsc)", `${suite.seconds.toFixed(1)} s (${count("pass")}/${count("tests")} passed, ${os.availableParallelism()} cores)`, "≤ 45 s", verdict(suite.seconds, 45, "s")]);
+rows.push([
+    "test suite (node scripts/test.mjs, no tsc)",
+    `${suite.seconds.toFixed(1)} s (${count("pass")}/${count("tests")} passed, ${os.availableParallelism()} cores)`,
+    "≤ 45 s",
+    verdict(suite.seconds, 45, "s"),
+]);
 const peakMb = Number(fs.readFileSync(rssFile, "utf8").trim().split("\n").pop()) / 1024;
 fs.rmSync(rssFile, { force: true });
 rows.push(["peak memory of any test process", `${peakMb.toFixed(0)} MB`, "≤ 700 MB", verdict(peakMb, 700, "MB")]);
 
-const scale = timed(node, [path.join(root, "dist/bench/scale.js")]).stdout.trim().split("\n").map((l) => JSON.parse(l));
+const scale = timed(node, [path.join(root, "dist/bench/scale.js")])
+    .stdout.trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 for (const kind of ["pools", "environments"]) {
     const of = scale.filter((s) => s.kind === kind);
     const perUnit = of.map((s) => s.ms / s.n);

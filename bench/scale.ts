@@ -15,7 +15,11 @@ async function main(): Promise<void> {
         Array.from({ length: n }, (_, i) => ({
             type: pool.type,
             name: `team-${i}`,
-            inputs: { ...pool.inputs, metadata: { name: `team-${i}` }, spec: { ...pool.inputs.spec, template: { ...pool.inputs.spec.template, metadata: { labels: { team: `t${i}` } } } } },
+            inputs: {
+                ...pool.inputs,
+                metadata: { name: `team-${i}` },
+                spec: { ...pool.inputs.spec, template: { ...pool.inputs.spec.template, metadata: { labels: { team: `t${i}` } } } },
+            },
         }));
     // Warm the JIT first, so that the smallest sizes do not pay for compiling the rules.
     for (let k = 0; k < 20; k++) validate(poolsOf(100));
@@ -29,7 +33,9 @@ async function main(): Promise<void> {
         const start = process.hrtime.bigint();
         const program = await runProgram("dev", {}, undefined, n);
         const violations = checkGuardrails(program.resources);
-        console.log(JSON.stringify({ kind: "environments", n, ms: ms(start), resources: program.resources.length, violations: violations.length }));
+        console.log(
+            JSON.stringify({ kind: "environments", n, ms: ms(start), resources: program.resources.length, violations: violations.length }),
+        );
     }
 }
 

@@ -40,7 +40,8 @@ export async function baseline(arg: string, stack: string, log: (text: string) =
     if (fs.existsSync(arg) && fs.statSync(arg).isFile()) {
         return { label: arg, resources: (await runProgram(stack, {}, arg)).resources };
     }
-    if (!isCommit(arg)) throw new ConfigError("--compare", arg, "a config file that exists or a git ref of this repository (a branch, tag or commit)");
+    if (!isCommit(arg))
+        throw new ConfigError("--compare", arg, "a config file that exists or a git ref of this repository (a branch, tag or commit)");
     const commit = git(["rev-parse", "--short", `${arg}^{commit}`]);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-karpenter-compare-"));
     try {
@@ -49,13 +50,25 @@ export async function baseline(arg: string, stack: string, log: (text: string) =
         // The same dependencies as this tree: a commit with another lockfile may need `npm ci` there instead.
         fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
         try {
-            execFileSync(process.execPath, [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-b", path.join(dir, "tsconfig.build.json")], {
-                cwd: dir,
-                encoding: "utf8",
-                stdio: ["ignore", "pipe", "pipe"],
-            });
+            execFileSync(
+                process.execPath,
+                [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-b", path.join(dir, "tsconfig.build.json")],
+                {
+                    cwd: dir,
+                    encoding: "utf8",
+                    stdio: ["ignore", "pipe", "pipe"],
+                },
+            );
         } catch (e) {
-            throw new ConfigError("--compare", arg, `a commit that compiles; tsc said: ${String((e as { stdout?: string }).stdout ?? e).trim().split("\n").slice(0, 5).join(" ")}`);
+            throw new ConfigError(
+                "--compare",
+                arg,
+                `a commit that compiles; tsc said: ${String((e as { stdout?: string }).stdout ?? e)
+                    .trim()
+                    .split("\n")
+                    .slice(0, 5)
+                    .join(" ")}`,
+            );
         }
         log(`plan: running ${arg} under mocks…\n`);
         let out: string;
@@ -67,7 +80,11 @@ export async function baseline(arg: string, stack: string, log: (text: string) =
                 stdio: ["ignore", "pipe", "pipe"],
             });
         } catch (e) {
-            throw new ConfigError("--compare", arg, `a commit whose ${stack} stack plans; it stopped: ${String((e as { stderr?: string }).stderr ?? e).trim()}`);
+            throw new ConfigError(
+                "--compare",
+                arg,
+                `a commit whose ${stack} stack plans; it stopped: ${String((e as { stderr?: string }).stderr ?? e).trim()}`,
+            );
         }
         return { label: `${arg} (${commit})`, resources: JSON.parse(out) as Registered[] };
     } finally {

@@ -129,7 +129,7 @@ export async function runEngine<T>(program: () => T | Promise<T>, options: Engin
             try {
                 // Until a turn of the event loop after the queue drained started nothing new: a rejection
                 // is reported, and a late `apply` registers, only once the microtasks of its turn have run.
-                for (let seen = -1; seen !== recorded.length && failures.length === 0; ) {
+                for (let seen = -1; seen !== recorded.length && failures.length === 0;) {
                     seen = recorded.length;
                     await untilSettled(pulumi.runtime.disconnect(), failures);
                     await new Promise((resolve) => setImmediate(resolve));
@@ -169,7 +169,11 @@ function requested(req: RegisterResourceRequest): Registered {
         aliases: req.getAliasesList().map((a) => {
             const spec = a.getSpec();
             if (!spec) return { urn: a.getUrn() };
-            const alias: RegisteredAlias = { type: spec.getType() || undefined, name: spec.getName() || undefined, parentUrn: spec.getParenturn() || undefined };
+            const alias: RegisteredAlias = {
+                type: spec.getType() || undefined,
+                name: spec.getName() || undefined,
+                parentUrn: spec.getParenturn() || undefined,
+            };
             return Object.fromEntries(Object.entries(alias).filter(([, v]) => v !== undefined));
         }),
     };

@@ -11,7 +11,9 @@ export const OIDC_ID = "EXAMPLED539D4633E53DE1B71EXAMPLE";
 /** The security group EKS creates for a cluster (what `vpcConfig.clusterSecurityGroupId` returns). */
 export const CLUSTER_SECURITY_GROUP_ID = "sg-0eksmanaged000001";
 /** Base64 of a PEM certificate, as `certificateAuthority.data` returns it. */
-export const CERTIFICATE_AUTHORITY_DATA = Buffer.from("-----BEGIN CERTIFICATE-----\nMIIC/jCCAeagAwIBAgIBADANBgkqhkiG9w0BAQsFADAV\n-----END CERTIFICATE-----\n").toString("base64");
+export const CERTIFICATE_AUTHORITY_DATA = Buffer.from(
+    "-----BEGIN CERTIFICATE-----\nMIIC/jCCAeagAwIBAgIBADANBgkqhkiG9w0BAQsFADAV\n-----END CERTIFICATE-----\n",
+).toString("base64");
 /** What `aws.eks.getAddonVersion` answers, by add-on name (a Kubernetes version is required, as in AWS). */
 export const ADDON_VERSIONS: Record<string, string> = {
     "vpc-cni": "v1.20.1-eksbuild.3",
@@ -97,8 +99,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string; state: Record<string, unknown> }> {
         const i = args.inputs;
-        const arn = (service: string, resource: string, region = this.region) =>
-            `arn:aws:${service}:${region}:${ACCOUNT_ID}:${resource}`;
+        const arn = (service: string, resource: string, region = this.region) => `arn:aws:${service}:${region}:${ACCOUNT_ID}:${resource}`;
         switch (args.type) {
             case "aws:iam/role:Role": {
                 const name = i.name ?? `${args.name}-${"a1b2c3d"}`;
@@ -109,11 +110,17 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                 const names: Record<string, string> = { "spot.amazonaws.com": "AWSServiceRoleForEC2Spot" };
                 const name = names[i.awsServiceName] ?? `AWSServiceRoleFor${String(i.awsServiceName).split(".")[0]}`;
                 const path = `/aws-service-role/${i.awsServiceName}/`;
-                return { id: `arn:aws:iam::${ACCOUNT_ID}:role${path}${name}`, state: { ...i, name, path, arn: `arn:aws:iam::${ACCOUNT_ID}:role${path}${name}`, uniqueId: "AROAEXAMPLESLR" } };
+                return {
+                    id: `arn:aws:iam::${ACCOUNT_ID}:role${path}${name}`,
+                    state: { ...i, name, path, arn: `arn:aws:iam::${ACCOUNT_ID}:role${path}${name}`, uniqueId: "AROAEXAMPLESLR" },
+                };
             }
             case "aws:iam/policy:Policy": {
                 const name = i.name ?? args.name;
-                return { id: `arn:aws:iam::${ACCOUNT_ID}:policy/${name}`, state: { ...i, name, arn: `arn:aws:iam::${ACCOUNT_ID}:policy/${name}` } };
+                return {
+                    id: `arn:aws:iam::${ACCOUNT_ID}:policy/${name}`,
+                    state: { ...i, name, arn: `arn:aws:iam::${ACCOUNT_ID}:policy/${name}` },
+                };
             }
             case "aws:iam/instanceProfile:InstanceProfile": {
                 const name = i.name ?? args.name;
@@ -171,12 +178,20 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                 return { id: providerArn, state: { ...i, url, arn: providerArn } };
             }
             case "aws:eks/addon:Addon":
-                return { id: `${i.clusterName}:${i.addonName}`, state: { ...i, arn: arn("eks", `addon/${i.clusterName}/${i.addonName}/abcd`) } };
+                return {
+                    id: `${i.clusterName}:${i.addonName}`,
+                    state: { ...i, arn: arn("eks", `addon/${i.clusterName}/${i.addonName}/abcd`) },
+                };
             case "aws:eks/accessEntry:AccessEntry": {
                 const [, , , , , resource] = String(i.principalArn).split(":");
                 return {
                     id: `${i.clusterName}:${i.principalArn}`,
-                    state: { ...i, accessEntryArn: arn("eks", `access-entry/${i.clusterName}/${resource}/abcd`), kubernetesGroups: [], userName: i.principalArn },
+                    state: {
+                        ...i,
+                        accessEntryArn: arn("eks", `access-entry/${i.clusterName}/${resource}/abcd`),
+                        kubernetesGroups: [],
+                        userName: i.principalArn,
+                    },
                 };
             }
             case "aws:eks/accessPolicyAssociation:AccessPolicyAssociation":
@@ -211,21 +226,40 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                 this.vpcs.push(id);
                 const known = [EXISTING_VPC, OTHER_VPC].find((v) => v.vpcId === id);
                 const cidrBlock = known?.cidrBlock ?? ASSUMED_VPC_CIDR;
-                if (!known) this.assume(`VPC ${id}: CIDR ${cidrBlock}, DNS support and hostnames on, its main route table (assumed, not read from AWS)`);
-                return { id, cidrBlock, cidrBlockAssociations: [{ cidrBlock }], enableDnsHostnames: true, enableDnsSupport: true, mainRouteTableId: "rtb-0existingmain" };
+                if (!known)
+                    this.assume(
+                        `VPC ${id}: CIDR ${cidrBlock}, DNS support and hostnames on, its main route table (assumed, not read from AWS)`,
+                    );
+                return {
+                    id,
+                    cidrBlock,
+                    cidrBlockAssociations: [{ cidrBlock }],
+                    enableDnsHostnames: true,
+                    enableDnsSupport: true,
+                    mainRouteTableId: "rtb-0existingmain",
+                };
             }
             case "aws:ec2/getSubnet:getSubnet": {
                 const id: string = args.inputs.id;
                 if (this.options.missing?.includes(id)) throw invokeError(args.token, "no matching EC2 Subnet found");
                 const known = [...EXISTING_VPC.privateSubnetIds, ...EXISTING_VPC.publicSubnetIds].indexOf(id);
-                if (known >= 0) return { id, vpcId: EXISTING_VPC.vpcId, availabilityZone: this.zones[known % 2], cidrBlock: `10.50.${known}.0/24` };
+                if (known >= 0)
+                    return { id, vpcId: EXISTING_VPC.vpcId, availabilityZone: this.zones[known % 2], cidrBlock: `10.50.${known}.0/24` };
                 const other = OTHER_VPC.subnetIds.indexOf(id);
-                if (other >= 0) return { id, vpcId: OTHER_VPC.vpcId, availabilityZone: this.zones[other % 3], cidrBlock: `10.60.${other}.0/24` };
+                if (other >= 0)
+                    return { id, vpcId: OTHER_VPC.vpcId, availabilityZone: this.zones[other % 3], cidrBlock: `10.60.${other}.0/24` };
                 if (!SUBNET_ID.test(id)) throw new Error(`InvalidSubnetID.Malformed: ${id}`);
                 if (!this.subnets.includes(id)) this.subnets.push(id);
                 const n = this.subnets.indexOf(id);
-                const subnet = { id, vpcId: this.vpcs[this.vpcs.length - 1] ?? "vpc-unknown", availabilityZone: this.zones[n % this.zones.length], cidrBlock: `10.0.${n}.0/24` };
-                this.assume(`subnet ${id}: zone ${subnet.availabilityZone}, CIDR ${subnet.cidrBlock}, in ${subnet.vpcId} (assumed, not read from AWS)`);
+                const subnet = {
+                    id,
+                    vpcId: this.vpcs[this.vpcs.length - 1] ?? "vpc-unknown",
+                    availabilityZone: this.zones[n % this.zones.length],
+                    cidrBlock: `10.0.${n}.0/24`,
+                };
+                this.assume(
+                    `subnet ${id}: zone ${subnet.availabilityZone}, CIDR ${subnet.cidrBlock}, in ${subnet.vpcId} (assumed, not read from AWS)`,
+                );
                 return subnet;
             }
             case "aws:ec2/getRouteTables:getRouteTables":

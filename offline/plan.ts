@@ -48,7 +48,12 @@ export async function main(argv: string[], io: Io = processIo, options: { mocks?
         if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.planned : EXIT.notPlanned;
         throw e;
     }
-    const { stack, json, configFile, compare: against } = cli.opts<{ stack: string; json?: boolean; configFile?: string; compare?: string }>();
+    const {
+        stack,
+        json,
+        configFile,
+        compare: against,
+    } = cli.opts<{ stack: string; json?: boolean; configFile?: string; compare?: string }>();
 
     // Loading the Pulumi SDK and the providers' SDKs is most of the run: say so while it happens.
     const started = process.hrtime.bigint();
@@ -62,13 +67,19 @@ export async function main(argv: string[], io: Io = processIo, options: { mocks?
     } catch (e) {
         if (e instanceof GuardrailError) {
             const violations = planViolations(e.violations);
-            io.stderr(`plan: the program stopped on ${violations.length} guardrail violation(s) in ${seconds()} s, before registering anything\n`);
+            io.stderr(
+                `plan: the program stopped on ${violations.length} guardrail violation(s) in ${seconds()} s, before registering anything\n`,
+            );
             io.stdout(json ? JSON.stringify({ stack, violations }, null, 2) + "\n" : renderStopped(stack, violations));
             return EXIT.violations;
         }
         if (!(e instanceof ConfigError)) throw e;
         io.stderr(`plan: stack ${stack} cannot be planned: ${e.message}\n`);
-        if (json) io.stdout(JSON.stringify({ stack, error: { setting: e.setting, value: e.value, allowed: e.allowed, message: e.message } }, null, 2) + "\n");
+        if (json)
+            io.stdout(
+                JSON.stringify({ stack, error: { setting: e.setting, value: e.value, allowed: e.allowed, message: e.message } }, null, 2) +
+                    "\n",
+            );
         return EXIT.notPlanned;
     }
     io.stderr(`plan: ${program.resources.length} resources registered in ${seconds()} s\n`);

@@ -59,7 +59,10 @@ export type RegistrationObserver = (request: RegisterResourceRequest) => (respon
 
 /** The MockMonitor methods this file replaces on one instance. */
 interface MockMonitorInstance {
-    registerResource(req: RegisterResourceRequest, callback: (err: unknown, resp: RegisterResourceResponse | undefined) => void): Promise<void>;
+    registerResource(
+        req: RegisterResourceRequest,
+        callback: (err: unknown, resp: RegisterResourceResponse | undefined) => void,
+    ): Promise<void>;
     newUrn(parent: string, type: string, name: string): string;
 }
 
@@ -71,7 +74,9 @@ interface MockMonitorInstance {
 export function observeMockMonitor(monitor: unknown, observe: RegistrationObserver): void {
     const instance = monitor as MockMonitorInstance;
     if (typeof instance?.registerResource !== "function" || typeof instance.newUrn !== "function") {
-        throw new Error(`the monitor is not @pulumi/pulumi ${CHECKED_SDK_VERSION}'s MockMonitor (no registerResource/newUrn); was setMocks called?`);
+        throw new Error(
+            `the monitor is not @pulumi/pulumi ${CHECKED_SDK_VERSION}'s MockMonitor (no registerResource/newUrn); was setMocks called?`,
+        );
     }
     const registerResource = instance.registerResource;
     instance.registerResource = function (req, callback) {

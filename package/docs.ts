@@ -32,7 +32,10 @@ export function readDeclarations(files: string[]): Map<string, DeclarationDoc | 
     for (const file of files) {
         const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
         for (const node of source.statements) {
-            if (!(ts.isInterfaceDeclaration(node) || ts.isClassDeclaration(node) || ts.isEnumDeclaration(node)) || node.name === undefined) {
+            if (
+                !(ts.isInterfaceDeclaration(node) || ts.isClassDeclaration(node) || ts.isEnumDeclaration(node)) ||
+                node.name === undefined
+            ) {
                 continue;
             }
             const name = node.name.text;
@@ -47,7 +50,9 @@ function describe(node: ts.InterfaceDeclaration | ts.ClassDeclaration): Declarat
     const bases = (node.heritageClauses ?? [])
         .filter((c) => c.token === ts.SyntaxKind.ExtendsKeyword && ts.isInterfaceDeclaration(node))
         .flatMap((c) => c.types)
-        .map((t) => (t.expression.getText() === "Partial" && t.typeArguments?.length === 1 ? t.typeArguments[0].getText() : t.expression.getText()));
+        .map((t) =>
+            t.expression.getText() === "Partial" && t.typeArguments?.length === 1 ? t.typeArguments[0].getText() : t.expression.getText(),
+        );
     const properties = new Map<string, PropertyDoc>();
     let argsType: string | undefined;
     for (const member of node.members) {

@@ -19,7 +19,16 @@ export type { GuardrailSettings } from "../infra/guardrails/types";
 export type { PodIdentityAssociation } from "../infra/iam/pod-identity";
 export { type DefaultNodePoolsOptions, NodePoolProfile, defaultNodePools } from "../infra/nodes/default-pools";
 
-export { AccessPolicy, type AccessEntrySettings, Cluster, type ClusterArgs, ClusterLogType, type ClusterSettings, ClusterSupportType, kubernetesProvider } from "../infra/cluster/cluster";
+export {
+    AccessPolicy,
+    type AccessEntrySettings,
+    Cluster,
+    type ClusterArgs,
+    ClusterLogType,
+    type ClusterSettings,
+    ClusterSupportType,
+    kubernetesProvider,
+} from "../infra/cluster/cluster";
 export {
     Environment,
     type EnvironmentAddons,
@@ -41,7 +50,14 @@ export {
 } from "../infra/karpenter/karpenter";
 export { PrivateEndpoints, type PrivateEndpointsArgs } from "../infra/network/endpoints";
 export { type ExistingVpc, NatGateways, Network, type NetworkArgs, type NetworkSettings } from "../infra/network/network";
-export { AmiFamily, type DataVolume, EC2NodeClass, type EC2NodeClassArgs, type EbsVolume, type NodeClassSettings } from "../infra/nodes/ec2-node-class";
+export {
+    AmiFamily,
+    type DataVolume,
+    EC2NodeClass,
+    type EC2NodeClassArgs,
+    type EbsVolume,
+    type NodeClassSettings,
+} from "../infra/nodes/ec2-node-class";
 export { KarpenterNodes, type KarpenterNodesArgs, type KarpenterNodesSettings } from "../infra/nodes/karpenter-nodes";
 export type { DevicePluginImage } from "../infra/nodes/nvidia-device-plugin";
 export {

@@ -61,7 +61,11 @@ function objectSchema(checker: ts.TypeChecker, declaration: ts.InterfaceDeclarat
         if (member.type === undefined) throw new Error(`${where} has no declared type`);
         const doc = docOf(member);
         if (doc.comment === "") throw new Error(`${where} has no doc comment`);
-        properties[key] = { ...typeSchema(checker, member.type, where), ...constraints(member), description: propertyDescription({ ...doc, secret: false }) };
+        properties[key] = {
+            ...typeSchema(checker, member.type, where),
+            ...constraints(member),
+            description: propertyDescription({ ...doc, secret: false }),
+        };
         if (member.questionToken === undefined) required.push(key);
     }
     const comment = docOf(declaration).comment;
@@ -90,11 +94,13 @@ function membersOf(checker: ts.TypeChecker, declaration: ts.InterfaceDeclaration
                 }
                 const members = membersOf(checker, from);
                 const missing = keys.filter((k) => !members.some((m) => m.name.getText() === k));
-                if (missing.length > 0) throw new Error(`${declaration.name.text} extends ${t.getText()}: ${from.name.text} has no ${missing.join(", ")}`);
+                if (missing.length > 0)
+                    throw new Error(`${declaration.name.text} extends ${t.getText()}: ${from.name.text} has no ${missing.join(", ")}`);
                 return members.filter((m) => keys.includes(m.name.getText()));
             }
             const base = declarationOf(checker, t.expression);
-            if (base === undefined || !ts.isInterfaceDeclaration(base)) throw new Error(`${declaration.name.text} extends ${t.getText()}, which is no interface`);
+            if (base === undefined || !ts.isInterfaceDeclaration(base))
+                throw new Error(`${declaration.name.text} extends ${t.getText()}, which is no interface`);
             return membersOf(checker, base);
         }),
     );
@@ -137,13 +143,16 @@ function typeSchema(checker: ts.TypeChecker, node: ts.TypeNode, where: string): 
         if (declaration !== undefined && ts.isInterfaceDeclaration(declaration)) return objectSchema(checker, declaration);
         if (declaration !== undefined && ts.isEnumDeclaration(declaration)) {
             const values = declaration.members.map((m) => {
-                if (m.initializer === undefined || !ts.isStringLiteral(m.initializer)) throw new Error(`${where}: ${declaration.name.text}.${m.name.getText()} is not a string`);
+                if (m.initializer === undefined || !ts.isStringLiteral(m.initializer))
+                    throw new Error(`${where}: ${declaration.name.text}.${m.name.getText()} is not a string`);
                 return m.initializer.text;
             });
             return { title: declaration.name.text, type: "string", enum: values };
         }
     }
-    throw new Error(`${where}: ${node.getText()} has no JSON Schema type (interfaces, enums, arrays, Record<string, X> and primitives have)`);
+    throw new Error(
+        `${where}: ${node.getText()} has no JSON Schema type (interfaces, enums, arrays, Record<string, X> and primitives have)`,
+    );
 }
 
 /** `@integer`, `@minimum n`, `@maximum n`. */

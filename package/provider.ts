@@ -98,7 +98,11 @@ export class EksKarpenterProvider extends ComponentProvider {
 export function withoutNulls(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(withoutNulls);
     if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return value;
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+    return Object.fromEntries(
+        Object.entries(value)
+            .filter(([, v]) => v !== null)
+            .map(([k, v]) => [k, withoutNulls(v)]),
+    );
 }
 
 /** `schema` with every documented property's default in its description, and `@secret` outputs marked secret. */
@@ -122,7 +126,8 @@ export function completeDescriptions(schema: PackageSchema, declarations: Map<st
     for (const [token, type] of Object.entries(schema.types)) {
         const name = token.slice(prefix.length);
         // Pulumi names the type of a `Partial<X>` property PartialX.
-        const declaration = lookUp(declarations, name) ?? (name.startsWith("Partial") ? lookUp(declarations, name.slice("Partial".length)) : undefined);
+        const declaration =
+            lookUp(declarations, name) ?? (name.startsWith("Partial") ? lookUp(declarations, name.slice("Partial".length)) : undefined);
         if (declaration === undefined) continue;
         if (declaration.comment !== "") type.description = declaration.comment;
         describe(type.properties, declarations.has(name) ? name : name.slice("Partial".length), false);

@@ -3,13 +3,7 @@
  * rule's id, calling the rule itself. Resource rules become ResourceValidationPolicies, rules across
  * resources StackValidationPolicies. Kept apart from index.ts, which starts the policy server.
  */
-import {
-    PolicyConfigSchema,
-    ReportViolation,
-    ResourceValidationPolicy,
-    StackValidationPolicy,
-    UnknownValueError,
-} from "@pulumi/policy";
+import { PolicyConfigSchema, ReportViolation, ResourceValidationPolicy, StackValidationPolicy, UnknownValueError } from "@pulumi/policy";
 import { DEFAULT_OPTIONS, GuardrailOptions, RULES, ResourceDescription, Rule, UNKNOWN, runRule } from "../infra/guardrails";
 import optionsSchema from "../infra/guardrails/options.schema.json";
 
@@ -18,14 +12,23 @@ import optionsSchema from "../infra/guardrails/options.schema.json";
  * from GuardrailSettings (infra/guardrails/options.schema.json), each with its default value.
  */
 const OPTION_SCHEMA = Object.fromEntries(
-    Object.entries(optionsSchema.properties).map(([o, schema]) => [o, { ...schema, default: DEFAULT_OPTIONS[o as keyof GuardrailOptions] }]),
+    Object.entries(optionsSchema.properties).map(([o, schema]) => [
+        o,
+        { ...schema, default: DEFAULT_OPTIONS[o as keyof GuardrailOptions] },
+    ]),
 ) as { [K in keyof GuardrailOptions]: PolicyConfigSchema["properties"][string] };
 
 /**
  * A resource as the rules read it. Values not known during a preview become UNKNOWN instead of
  * throwing on access, so a rule still sees the rest of the resource (and of the stack).
  */
-export function describe(resource: { type: string; name: string; urn: string; props: Record<string, unknown>; provider?: { urn: string } }): ResourceDescription {
+export function describe(resource: {
+    type: string;
+    name: string;
+    urn: string;
+    props: Record<string, unknown>;
+    provider?: { urn: string };
+}): ResourceDescription {
     return {
         type: resource.type,
         name: resource.name,

@@ -13,8 +13,18 @@ import { NOT_IN_CONFIG } from "../stacks/config";
 
 /** Each generated schema: the file it is written to, and the interface it comes from. */
 export const GENERATED_SCHEMAS = [
-    { file: "stacks/config.schema.json", source: "stacks/stack-config.ts", name: "StackConfig", title: "eks-karpenter stack config (eks-karpenter:<key> in Pulumi.<stack>.yaml)" },
-    { file: "infra/guardrails/options.schema.json", source: "infra/guardrails/types.ts", name: "GuardrailSettings", title: "eks-karpenter guardrail options" },
+    {
+        file: "stacks/config.schema.json",
+        source: "stacks/stack-config.ts",
+        name: "StackConfig",
+        title: "eks-karpenter stack config (eks-karpenter:<key> in Pulumi.<stack>.yaml)",
+    },
+    {
+        file: "infra/guardrails/options.schema.json",
+        source: "infra/guardrails/types.ts",
+        name: "GuardrailSettings",
+        title: "eks-karpenter guardrail options",
+    },
 ] as const;
 
 /** The generated schemas, by file. */
@@ -69,7 +79,9 @@ export function tableOfContents(readme: string): string {
 /** The Kubernetes versions block: the default, what the pinned Karpenter supports, and EKS's calendar the plan prices by. */
 export function versionsBlock(): string {
     const ranges = Object.values(KARPENTER_VERSIONS).map((k) => `${kubernetesRange(k)} with Karpenter ${k.minor}`);
-    const rows = Object.entries(EKS_STANDARD_SUPPORT_END.versions).map(([v, end]) => `| ${v}${v === VERSIONS.kubernetes ? " (default)" : ""} | ${end} |`);
+    const rows = Object.entries(EKS_STANDARD_SUPPORT_END.versions).map(
+        ([v, end]) => `| ${v}${v === VERSIONS.kubernetes ? " (default)" : ""} | ${end} |`,
+    );
     return [
         `New clusters get Kubernetes ${VERSIONS.kubernetes} (\`VERSIONS.kubernetes\`); \`kubernetesVersion\` takes ${ranges.join(", ")}`,
         `(each Karpenter version's compatibility matrix). After its end of standard support a version is in EKS extended support, at six times the`,
@@ -95,7 +107,10 @@ function typeText(s: JsonSchema): string {
     if (s.type === "integer") return "number";
     if (s.type === "array") return s.items?.type === "object" || s.items?.enum ? `list of ${typeText(s.items)}` : "list";
     if (s.type === "object" && s.properties === undefined) return "map";
-    if (s.type === "object") return `\`{${Object.keys(s.properties!).map((k) => (s.required?.includes(k) ? k : `${k}?`)).join(", ")}}\``;
+    if (s.type === "object")
+        return `\`{${Object.keys(s.properties!)
+            .map((k) => (s.required?.includes(k) ? k : `${k}?`))
+            .join(", ")}}\``;
     return s.type ?? "";
 }
 
@@ -146,7 +161,10 @@ export function main(root = REPO_ROOT): string[] {
     const schemas = generateSchemas(root);
     for (const [file, text] of schemas) write(file, text);
     const readme = path.join(root, "README.md");
-    write("README.md", generatedReadme(fs.readFileSync(readme, "utf8"), JSON.parse(schemas.get("stacks/config.schema.json")!) as JsonSchema));
+    write(
+        "README.md",
+        generatedReadme(fs.readFileSync(readme, "utf8"), JSON.parse(schemas.get("stacks/config.schema.json")!) as JsonSchema),
+    );
     return changed;
 }
 

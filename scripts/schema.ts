@@ -20,7 +20,9 @@ export async function main(io: Io = processIo, provider = new EksKarpenterProvid
     ticker.unref();
     try {
         const schema = JSON.parse(await provider.getSchema()) as { resources: object; types: object };
-        io.stderr(`schema: ${Object.keys(schema.resources).length} components and ${Object.keys(schema.types).length} types in ${seconds()} s\n`);
+        io.stderr(
+            `schema: ${Object.keys(schema.resources).length} components and ${Object.keys(schema.types).length} types in ${seconds()} s\n`,
+        );
         io.stdout(`${JSON.stringify(schema, null, 2)}\n`);
         return 0;
     } catch (e) {

@@ -3,11 +3,11 @@
 const COUNT = /^(tests|suites|pass|fail|cancelled|skipped|todo) (\d+)$/;
 
 export default async function* summary(source) {
-  const counts = {};
-  for await (const event of source) {
-    if (event.type !== "test:diagnostic" || event.data.nesting !== 0) continue;
-    const m = COUNT.exec(event.data.message);
-    if (m) counts[m[1]] = Number(m[2]);
-  }
-  if ("tests" in counts) yield JSON.stringify(counts);
+    const counts = {};
+    for await (const event of source) {
+        if (event.type !== "test:diagnostic" || event.data.nesting !== 0) continue;
+        const m = COUNT.exec(event.data.message);
+        if (m) counts[m[1]] = Number(m[2]);
+    }
+    if ("tests" in counts) yield JSON.stringify(counts);
 }

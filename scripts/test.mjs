@@ -18,24 +18,29 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const walk = (dir) =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".test.ts") ? [join(dir, e.name)] : [],
-  );
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".test.ts") ? [join(dir, e.name)] : [],
+    );
 const args = process.argv.slice(2);
 const isolate = args.includes("--isolate");
 const rootAt = args.indexOf("--root");
 const root = rootAt >= 0 ? args[rootAt + 1] : "tests";
 const only = args.filter((a, i) => a !== "--isolate" && (rootAt < 0 || (i !== rootAt && i !== rootAt + 1)));
-const files = walk(root).filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
+const files = walk(root)
+    .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+    .sort();
 if (files.length === 0) {
-  console.error(`no test file matches ${only.join(", ")}`);
-  process.exit(1);
+    console.error(`no test file matches ${only.join(", ")}`);
+    process.exit(1);
 }
 
 const cores = availableParallelism();
 const work = mkdtempSync(join(tmpdir(), "eks-karpenter-tests-"));
 /** One entry per process: the files it runs (a shard imports several). */
-const groups = isolate || files.length <= cores ? files.map((f) => [f]) : Array.from({ length: cores }, (_, i) => files.filter((_, j) => j % cores === i));
+const groups =
+    isolate || files.length <= cores
+        ? files.map((f) => [f])
+        : Array.from({ length: cores }, (_, i) => files.filter((_, j) => j % cores === i));
 /** How long a process's output may keep flowing after it exits (a grandchild may hold the pipe). */
 const DRAIN_MS = 2000;
 
@@ -45,100 +50,114 @@ const finished = new Set();
 let showing = 0;
 const show = (i, chunk) => (i === showing ? process.stdout.write(chunk) : outputs[i].push(chunk));
 function advance() {
-  while (finished.has(showing)) {
-    showing++;
-    if (showing < groups.length) for (const chunk of outputs[showing].splice(0)) process.stdout.write(chunk);
-  }
+    while (finished.has(showing)) {
+        showing++;
+        if (showing < groups.length) for (const chunk of outputs[showing].splice(0)) process.stdout.write(chunk);
+    }
 }
 const children = new Set();
 
 function run(i) {
-  const entry = join(work, `process-${i + 1}.test.mjs`);
-  const summary = join(work, `process-${i + 1}.summary.json`);
-  writeFileSync(entry, groups[i].map((f) => `import ${JSON.stringify(pathToFileURL(resolve(f)).href)};\n`).join(""));
-  const child = spawn(
-    process.execPath,
-    [
-      "--import", "tsx",
-      "--test-reporter=spec", "--test-reporter-destination=stdout",
-      `--test-reporter=${pathToFileURL(resolve("scripts/test-summary.mjs")).href}`, `--test-reporter-destination=${summary}`,
-      entry,
-    ],
-    // Its own process group, so that whatever it leaves behind can be killed with it.
-    { stdio: ["ignore", "pipe", "pipe"], detached: true, env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? "1" : "0" } },
-  );
-  children.add(child);
-  child.stdout.on("data", (d) => show(i, d));
-  child.stderr.on("data", (d) => show(i, d));
-  return new Promise((done) => {
-    child.on("exit", (code, signal) => {
-      const streams = [child.stdout, child.stderr];
-      const finish = () => {
-        for (const s of streams) s.destroy();
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          // The group is already gone.
-        }
-        children.delete(child);
-        finished.add(i);
-        advance();
-        let counts;
-        try {
-          counts = JSON.parse(readFileSync(summary, "utf8") || "null");
-        } catch {
-          counts = null;
-        }
-        done({ i, code, signal, counts });
-      };
-      const timer = setTimeout(finish, DRAIN_MS);
-      let open = streams.length;
-      for (const s of streams) {
-        if (s.readableEnded || s.destroyed) open--;
-        else s.once("close", () => --open === 0 && (clearTimeout(timer), finish()));
-      }
-      if (open === 0) (clearTimeout(timer), finish());
+    const entry = join(work, `process-${i + 1}.test.mjs`);
+    const summary = join(work, `process-${i + 1}.summary.json`);
+    writeFileSync(entry, groups[i].map((f) => `import ${JSON.stringify(pathToFileURL(resolve(f)).href)};\n`).join(""));
+    const child = spawn(
+        process.execPath,
+        [
+            "--import",
+            "tsx",
+            "--test-reporter=spec",
+            "--test-reporter-destination=stdout",
+            `--test-reporter=${pathToFileURL(resolve("scripts/test-summary.mjs")).href}`,
+            `--test-reporter-destination=${summary}`,
+            entry,
+        ],
+        // Its own process group, so that whatever it leaves behind can be killed with it.
+        { stdio: ["ignore", "pipe", "pipe"], detached: true, env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? "1" : "0" } },
+    );
+    children.add(child);
+    child.stdout.on("data", (d) => show(i, d));
+    child.stderr.on("data", (d) => show(i, d));
+    return new Promise((done) => {
+        child.on("exit", (code, signal) => {
+            const streams = [child.stdout, child.stderr];
+            const finish = () => {
+                for (const s of streams) s.destroy();
+                try {
+                    process.kill(-child.pid, "SIGKILL");
+                } catch {
+                    // The group is already gone.
+                }
+                children.delete(child);
+                finished.add(i);
+                advance();
+                let counts;
+                try {
+                    counts = JSON.parse(readFileSync(summary, "utf8") || "null");
+                } catch {
+                    counts = null;
+                }
+                done({ i, code, signal, counts });
+            };
+            const timer = setTimeout(finish, DRAIN_MS);
+            const drained = () => {
+                clearTimeout(timer);
+                finish();
+            };
+            let open = streams.length;
+            for (const s of streams) {
+                if (s.readableEnded || s.destroyed) open--;
+                else
+                    s.once("close", () => {
+                        if (--open === 0) drained();
+                    });
+            }
+            if (open === 0) drained();
+        });
     });
-  });
 }
 
 for (const sig of ["SIGINT", "SIGTERM"]) {
-  process.on(sig, () => {
-    for (const c of children) {
-      try {
-        process.kill(-c.pid, "SIGKILL");
-      } catch {
-        // gone
-      }
-    }
-    rmSync(work, { recursive: true, force: true });
-    process.exit(1);
-  });
+    process.on(sig, () => {
+        for (const c of children) {
+            try {
+                process.kill(-c.pid, "SIGKILL");
+            } catch {
+                // gone
+            }
+        }
+        rmSync(work, { recursive: true, force: true });
+        process.exit(1);
+    });
 }
 
 const started = Date.now();
 const results = [];
 try {
-  let next = 0;
-  const lane = async () => {
-    while (next < groups.length) results.push(await run(next++));
-  };
-  await Promise.all(Array.from({ length: Math.min(cores, groups.length) }, lane));
+    let next = 0;
+    const lane = async () => {
+        while (next < groups.length) results.push(await run(next++));
+    };
+    await Promise.all(Array.from({ length: Math.min(cores, groups.length) }, lane));
 } finally {
-  rmSync(work, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
 }
 
 const total = { tests: 0, suites: 0, pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
 const crashed = [];
 for (const r of results.sort((a, b) => a.i - b.i)) {
-  if (r.counts) for (const k of Object.keys(total)) total[k] += r.counts[k] ?? 0;
-  if (!r.counts || r.code !== 0) {
-    const how = r.signal ? `was killed by ${r.signal}` : `exited with code ${r.code}`;
-    const why = r.counts ? "" : " before its tests reported (a crash at import or an uncaught error: see its output above)";
-    if (!r.counts || r.counts.fail === 0) crashed.push(`test process ${r.i + 1} (${groups[r.i].join(", ")}) ${how}${why}`);
-  }
+    if (r.counts) for (const k of Object.keys(total)) total[k] += r.counts[k] ?? 0;
+    if (!r.counts || r.code !== 0) {
+        const how = r.signal ? `was killed by ${r.signal}` : `exited with code ${r.code}`;
+        const why = r.counts ? "" : " before its tests reported (a crash at import or an uncaught error: see its output above)";
+        if (!r.counts || r.counts.fail === 0) crashed.push(`test process ${r.i + 1} (${groups[r.i].join(", ")}) ${how}${why}`);
+    }
 }
-console.log(`\nall test processes: ${Object.entries(total).map(([k, v]) => `${k} ${v}`).join(", ")}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+    `\nall test processes: ${Object.entries(total)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
 for (const c of crashed) console.log(`✖ ${c}`);
 // The closing line CI reads: every process's tests added up (a crashed process counts as one failure).
 console.log(`tests: ${total.pass} passed, ${total.fail + total.cancelled + crashed.length} failed, ${total.skipped} skipped`);

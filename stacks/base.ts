@@ -74,12 +74,24 @@ export abstract class EnvironmentStack {
         const args = { ...this.environmentArgs(config, profile), ...(options.lookups && { network: options.lookups.network }) };
         const errors = options.lookups?.errors ?? new ConfigErrorCollector();
         for (const [key, only] of Object.entries(profile.fixed) as [keyof StackConfig, boolean][]) {
-            errors.attempt(() => check(config[key] === undefined || config[key] === only, `${NAMESPACE}:${key}`, config[key], `${only} in the ${profile.name} environment`));
+            errors.attempt(() =>
+                check(
+                    config[key] === undefined || config[key] === only,
+                    `${NAMESPACE}:${key}`,
+                    config[key],
+                    `${only} in the ${profile.name} environment`,
+                ),
+            );
         }
         const logTypes = args.cluster.enabledClusterLogTypes ?? [];
         const missing = profile.requiredClusterLogTypes.filter((t) => !logTypes.includes(t));
         errors.attempt(() =>
-            check(missing.length === 0, `${NAMESPACE}:clusterLogTypes`, config.clusterLogTypes, `a list including ${missing.join(", ")} in the ${profile.name} environment`),
+            check(
+                missing.length === 0,
+                `${NAMESPACE}:clusterLogTypes`,
+                config.clusterLogTypes,
+                `a list including ${missing.join(", ")} in the ${profile.name} environment`,
+            ),
         );
         // A world-open endpoint is a choice written in the stack file, never a default.
         errors.attempt(() =>
@@ -87,7 +99,7 @@ export abstract class EnvironmentStack {
                 !args.cluster.endpointPublicAccess || config.publicAccessCidrs !== undefined,
                 `${NAMESPACE}:publicAccessCidrs`,
                 config.publicAccessCidrs,
-                "the CIDRs that may reach the public API endpoint (write [\"0.0.0.0/0\"] to open it to the internet on purpose), or endpointPublicAccess: false",
+                'the CIDRs that may reach the public API endpoint (write ["0.0.0.0/0"] to open it to the internet on purpose), or endpointPublicAccess: false',
             ),
         );
         errors.attempt(() => checkDeclaredNodes(config.nodes));
@@ -148,7 +160,11 @@ export abstract class EnvironmentStack {
             privateCluster: c.privateCluster ?? p.privateCluster,
             endpoints: c.endpoints,
             imageCache: c.imageCache,
-            karpenter: { ...c.karpenter, replicas: c.karpenter?.replicas ?? p.karpenter.replicas, requests: { ...p.karpenter.requests, ...c.karpenter?.requests } },
+            karpenter: {
+                ...c.karpenter,
+                replicas: c.karpenter?.replicas ?? p.karpenter.replicas,
+                requests: { ...p.karpenter.requests, ...c.karpenter?.requests },
+            },
             podIdentityAssociations: c.podIdentityAssociations,
             nodes: {
                 // The default class, unless the stack file declares one named "default" in its place.
@@ -191,16 +207,25 @@ function checkDeclaredNodes(nodes: StackConfig["nodes"]): void {
     const errors = new ConfigErrorCollector();
     const key = (k: string) => `${NAMESPACE}:nodes.${k}`;
     if (nodes?.defaultPools === false) {
-        errors.attempt(() => check(nodes.pools !== undefined, key("defaultPools"), false, "true, or pools in their place under nodes.pools"));
+        errors.attempt(() =>
+            check(nodes.pools !== undefined, key("defaultPools"), false, "true, or pools in their place under nodes.pools"),
+        );
         for (const k of ["spotPercent", "gpu"] as const) {
-            errors.attempt(() => check(nodes[k] === undefined, key(k), nodes[k], "left out when defaultPools is false: it only shapes the default pools"));
+            errors.attempt(() =>
+                check(nodes[k] === undefined, key(k), nodes[k], "left out when defaultPools is false: it only shapes the default pools"),
+            );
         }
     }
     const replaced = (nodes?.classes ?? []).findIndex((c) => c.name === "default");
     if (replaced >= 0) {
         for (const k of ["amiFamily", "amiVersion", "rootVolume", "dataVolume"] as const) {
             errors.attempt(() =>
-                check(nodes![k] === undefined, key(k), nodes![k], `left out when nodes.classes[${replaced}] is the "default" class: set it there`),
+                check(
+                    nodes![k] === undefined,
+                    key(k),
+                    nodes![k],
+                    `left out when nodes.classes[${replaced}] is the "default" class: set it there`,
+                ),
             );
         }
     }

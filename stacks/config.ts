@@ -139,7 +139,12 @@ export function asConfigKeys(e: ConfigError, keys: readonly [string, string][] =
     const one = (x: ConfigError) => {
         const mentions = [...x.mentions].sort((a, b) => b.length - a.length);
         const allowed = mentions.reduce((text, m) => text.split(m).join(configKey(m, keys)), x.allowed);
-        return new ConfigError(configKey(x.setting, keys), x.value, allowed, mentions.map((m) => configKey(m, keys)));
+        return new ConfigError(
+            configKey(x.setting, keys),
+            x.value,
+            allowed,
+            mentions.map((m) => configKey(m, keys)),
+        );
     };
     return e instanceof ConfigErrors ? new ConfigErrors(e.errors.map(one)) : one(e);
 }
@@ -184,7 +189,12 @@ function loadError(values: Record<string, unknown>, e: ErrorObject): ConfigError
         }
         case "enum":
             if (!ENUMS_CHECKED_ON_LOAD.includes(parent.title ?? "")) return [];
-            return [new ConfigError(...at(path), `Invalid enum value. Expected ${parent.enum!.map((v) => `'${v}'`).join(" | ")}, received '${String(e.data)}'`)];
+            return [
+                new ConfigError(
+                    ...at(path),
+                    `Invalid enum value. Expected ${parent.enum!.map((v) => `'${v}'`).join(" | ")}, received '${String(e.data)}'`,
+                ),
+            ];
         case "type":
             return [new ConfigError(...at(path), `Expected ${parent.type}, received ${typeName(e.data)}`)];
         default:
@@ -206,10 +216,22 @@ function valueAt(root: unknown, path: (string | number)[]): unknown {
  */
 export const NOT_IN_CONFIG: readonly { setting: string; reason: string }[] = [
     { setting: "Network.region", reason: "the stack's `aws:region` is the VPC's region" },
-    { setting: "EnvironmentKarpenter.isolatedVpc", reason: "follows `privateCluster`: Karpenter must not call the pricing API from a VPC without an internet route, and has no reason to skip it in one with" },
-    { setting: "EnvironmentKarpenter.createInstanceProfile", reason: "follows `privateCluster`: without an IAM endpoint Karpenter cannot make the node instance profile, so the program makes it in advance" },
-    { setting: "EnvironmentArgs.guardrails", reason: "the guardrails' thresholds are the house's rules, not a stack's: a program sets them in `EnvironmentArgs.guardrails`, the policy pack from policy config (see [Guardrails, Options](#options))" },
-    { setting: "EnvironmentNodes.nodeClasses / nodePools / defaultPools.profile", reason: "the stacks make one `default` EC2NodeClass and the default pools of their environment; other classes and pools are a program's (`KarpenterNodes`)" },
+    {
+        setting: "EnvironmentKarpenter.isolatedVpc",
+        reason: "follows `privateCluster`: Karpenter must not call the pricing API from a VPC without an internet route, and has no reason to skip it in one with",
+    },
+    {
+        setting: "EnvironmentKarpenter.createInstanceProfile",
+        reason: "follows `privateCluster`: without an IAM endpoint Karpenter cannot make the node instance profile, so the program makes it in advance",
+    },
+    {
+        setting: "EnvironmentArgs.guardrails",
+        reason: "the guardrails' thresholds are the house's rules, not a stack's: a program sets them in `EnvironmentArgs.guardrails`, the policy pack from policy config (see [Guardrails, Options](#options))",
+    },
+    {
+        setting: "EnvironmentNodes.nodeClasses / nodePools / defaultPools.profile",
+        reason: "the stacks make one `default` EC2NodeClass and the default pools of their environment; other classes and pools are a program's (`KarpenterNodes`)",
+    },
     { setting: "NodeClassSettings.kmsKeyId / tags", reason: "the volumes use the account's default EBS key and the environment's `tags`" },
     { setting: "ClusterSettings.tags / NetworkArgs.tags", reason: "every resource gets the environment's `tags`" },
 ];

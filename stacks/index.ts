@@ -12,9 +12,7 @@ export const ENVIRONMENTS = { dev: DevStack, prod: ProdStack } as const;
 
 /** The environment class a Pulumi stack name selects. */
 export function environmentClass(stackName: string): (typeof ENVIRONMENTS)[keyof typeof ENVIRONMENTS] {
-    const key = (Object.keys(ENVIRONMENTS) as (keyof typeof ENVIRONMENTS)[]).find(
-        (k) => stackName === k || stackName.startsWith(`${k}-`),
-    );
+    const key = (Object.keys(ENVIRONMENTS) as (keyof typeof ENVIRONMENTS)[]).find((k) => stackName === k || stackName.startsWith(`${k}-`));
     if (key === undefined) {
         throw new ConfigError("stack name", stackName, `one of ${Object.keys(ENVIRONMENTS).join(", ")}, optionally followed by -<suffix>`);
     }

@@ -34,7 +34,9 @@ export async function lookUpNetwork(network: NetworkSettings, clusterName: strin
     }
     if (resolved?.created) {
         const { zoneCount, availabilityZones } = resolved.created;
-        const offered = await lookUp(errors, "aws:region", region, `a region whose availability zones this account can list`, () => aws.getAvailabilityZones(ZONE_LOOKUP));
+        const offered = await lookUp(errors, "aws:region", region, `a region whose availability zones this account can list`, () =>
+            aws.getAvailabilityZones(ZONE_LOOKUP),
+        );
         const zones = offered && errors.attempt(() => selectZones(offered.names, zoneCount, availabilityZones));
         return { network: zones ? { ...network, availabilityZones: zones } : network, errors };
     }
@@ -63,7 +65,13 @@ export async function lookUpNetwork(network: NetworkSettings, clusterName: strin
  * The answer of `invoke`, or undefined after recording a ConfigError for `setting`: what it must be, and
  * what AWS answered (the SDK's wrapping of the provider's message left out).
  */
-async function lookUp<T>(errors: ConfigErrorCollector, setting: string, value: unknown, allowed: string, invoke: () => Promise<T>): Promise<T | undefined> {
+async function lookUp<T>(
+    errors: ConfigErrorCollector,
+    setting: string,
+    value: unknown,
+    allowed: string,
+    invoke: () => Promise<T>,
+): Promise<T | undefined> {
     try {
         return await invoke();
     } catch (e) {

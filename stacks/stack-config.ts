@@ -22,8 +22,10 @@ import type { ObservabilitySettings } from "../infra/observability/plan";
  * The config of a dev or prod stack. The cluster's access and upgrade keys are ClusterSettings' own, as
  * documented there.
  */
-export interface StackConfig
-    extends Pick<ClusterSettings, "bootstrapClusterCreatorAdminPermissions" | "supportType" | "accessEntries" | "deployerCidrs" | "deployerSecurityGroupIds"> {
+export interface StackConfig extends Pick<
+    ClusterSettings,
+    "bootstrapClusterCreatorAdminPermissions" | "supportType" | "accessEntries" | "deployerCidrs" | "deployerSecurityGroupIds"
+> {
     /**
      * 1–100 letters, digits, `-`, `_`. Names tag conditions in IAM, discovery tags.
      * @default required
@@ -88,8 +90,17 @@ export interface StackConfig
 }
 
 /** `network.*`: the VPC, created or adopted: NetworkSettings' keys but its region (the stack's `aws:region`). */
-export interface NetworkConfig
-    extends Pick<NetworkSettings, "existingVpc" | "cidrBlock" | "zoneCount" | "availabilityZones" | "publicSubnets" | "natGateways" | "privateSubnetCidrs" | "publicSubnetCidrs"> {}
+export interface NetworkConfig extends Pick<
+    NetworkSettings,
+    | "existingVpc"
+    | "cidrBlock"
+    | "zoneCount"
+    | "availabilityZones"
+    | "publicSubnets"
+    | "natGateways"
+    | "privateSubnetCidrs"
+    | "publicSubnetCidrs"
+> {}
 
 /** `endpoints.*`: VPC endpoints. */
 export interface EndpointsConfig {

@@ -19,13 +19,15 @@ export function referenceText(relative: string): string {
     const file = path.join(REFERENCE, relative);
     if (!fs.existsSync(file)) {
         const folder = relative.split("/")[0];
-        throw new Error(`reference/${relative} is missing: upstream data the tests compare with, kept in the repository (reference/${folder}/README.md says where it comes from)`);
+        throw new Error(
+            `reference/${relative} is missing: upstream data the tests compare with, kept in the repository (reference/${folder}/README.md says where it comes from)`,
+        );
     }
     return fs.readFileSync(file, "utf8");
 }
 
 /** A YAML or JSON file under reference/, parsed (see referenceText). */
-export function referenceData(relative: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function referenceData(relative: string): any {
     return parse(referenceText(relative));
 }
 

@@ -63,7 +63,6 @@ export const DEFAULT_BUDGET_NOTIFICATIONS: BudgetNotification[] = [
     { threshold: 100, type: BudgetNotificationType.Forecasted },
 ];
 
-
 /** Args with defaults applied and every value checked; throws ConfigError naming the setting. */
 export function resolveCostBudgetArgs(args: CostBudgetArgs) {
     check(
@@ -137,7 +136,8 @@ export function budgetNotifications(b: ResolvedCostBudget) {
         thresholdType: "PERCENTAGE",
         notificationType: n.type,
         subscriberEmailAddresses: b.emailAddresses.length > 0 ? b.emailAddresses : undefined,
-        subscriberSnsTopicArns: b.snsTopicArn !== undefined ? [b.snsTopicArn] : b.alertsTopicArn !== undefined ? [b.alertsTopicArn] : undefined,
+        subscriberSnsTopicArns:
+            b.snsTopicArn !== undefined ? [b.snsTopicArn] : b.alertsTopicArn !== undefined ? [b.alertsTopicArn] : undefined,
     }));
 }
 

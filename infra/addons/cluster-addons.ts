@@ -265,7 +265,9 @@ export class ClusterAddons extends pulumi.ComponentResource {
                         assumeRolePolicy: pulumi
                             .all([a.oidcProviderArn, a.oidcIssuerUrl])
                             .apply(([oidcProviderArn, oidcIssuerUrl]) =>
-                                JSON.stringify(irsaTrustPolicy({ oidcProviderArn, oidcIssuerUrl, namespace: ADDON_NAMESPACE, serviceAccount })),
+                                JSON.stringify(
+                                    irsaTrustPolicy({ oidcProviderArn, oidcIssuerUrl, namespace: ADDON_NAMESPACE, serviceAccount }),
+                                ),
                             ),
                         tags: a.tags,
                     },

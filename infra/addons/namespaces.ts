@@ -152,10 +152,20 @@ export function planWorkloadNamespaces(name: string, args: WorkloadNamespacesArg
         return {
             namespace: { type: TYPES.namespace, name: `${name}-${ns.name}`, inputs: { metadata: { name: ns.name, labels: ns.labels } } },
             limitRange: { type: TYPES.limitRange, name: `${name}-${ns.name}`, inputs: { metadata, spec: limitRangeSpec(ns) } },
-            resourceQuota: quota ? { type: TYPES.resourceQuota, name: `${name}-${ns.name}`, inputs: { metadata: { ...metadata, name: "quota" }, spec: quota } } : undefined,
+            resourceQuota: quota
+                ? {
+                      type: TYPES.resourceQuota,
+                      name: `${name}-${ns.name}`,
+                      inputs: { metadata: { ...metadata, name: "quota" }, spec: quota },
+                  }
+                : undefined,
         };
     });
-    const descriptions: ResourceDescription[] = namespaces.flatMap((n) => [n.namespace, n.limitRange, ...(n.resourceQuota ? [n.resourceQuota] : [])]);
+    const descriptions: ResourceDescription[] = namespaces.flatMap((n) => [
+        n.namespace,
+        n.limitRange,
+        ...(n.resourceQuota ? [n.resourceQuota] : []),
+    ]);
     return { settings, namespaces, descriptions };
 }
 
@@ -178,7 +188,11 @@ export class WorkloadNamespaces extends pulumi.ComponentResource {
             new k8s.core.v1.LimitRange(planned.limitRange.name, { ...planned.limitRange.inputs, metadata }, { parent: this });
             if (planned.resourceQuota) {
                 const quota = planned.resourceQuota;
-                new k8s.core.v1.ResourceQuota(quota.name, { ...quota.inputs, metadata: { ...quota.inputs.metadata, namespace: namespace.metadata.name } }, { parent: this });
+                new k8s.core.v1.ResourceQuota(
+                    quota.name,
+                    { ...quota.inputs, metadata: { ...quota.inputs.metadata, namespace: namespace.metadata.name } },
+                    { parent: this },
+                );
             }
             return namespace.metadata.name;
         });

@@ -141,7 +141,9 @@ export function resolveClusterArgs<T extends ClusterSettings>(args: T) {
         ),
     );
     const kubernetesVersion = args.kubernetesVersion ?? VERSIONS.kubernetes;
-    errors.attempt(() => check(/^1\.[0-9]{2}$/.test(kubernetesVersion), "Cluster.kubernetesVersion", kubernetesVersion, "a minor version such as \"1.33\""));
+    errors.attempt(() =>
+        check(/^1\.[0-9]{2}$/.test(kubernetesVersion), "Cluster.kubernetesVersion", kubernetesVersion, 'a minor version such as "1.33"'),
+    );
     const endpointPublicAccess = args.endpointPublicAccess ?? false;
     const publicAccessCidrs = args.publicAccessCidrs ?? (endpointPublicAccess ? ["0.0.0.0/0"] : []);
     errors.attempt(() => {
@@ -170,7 +172,9 @@ export function resolveClusterArgs<T extends ClusterSettings>(args: T) {
     });
     const supportType = args.supportType ?? ClusterSupportType.Extended;
     const supportTypes = Object.values(ClusterSupportType) as string[];
-    errors.attempt(() => check(supportTypes.includes(supportType), "Cluster.supportType", supportType, `one of ${supportTypes.join(", ")}`));
+    errors.attempt(() =>
+        check(supportTypes.includes(supportType), "Cluster.supportType", supportType, `one of ${supportTypes.join(", ")}`),
+    );
     const deployerCidrs = args.deployerCidrs ?? [];
     errors.attempt(() => {
         for (const cidr of deployerCidrs) {
@@ -195,7 +199,8 @@ export function resolveClusterArgs<T extends ClusterSettings>(args: T) {
     errors.attempt(() => {
         checkAccessEntries(accessEntries);
         check(
-            bootstrapClusterCreatorAdminPermissions || accessEntries.some((e) => e.policy === AccessPolicy.ClusterAdmin && e.namespaces === undefined),
+            bootstrapClusterCreatorAdminPermissions ||
+                accessEntries.some((e) => e.policy === AccessPolicy.ClusterAdmin && e.namespaces === undefined),
             "Cluster.bootstrapClusterCreatorAdminPermissions",
             false,
             "true unless accessEntries has a cluster-wide cluster-admin: otherwise nobody, this program included, can reach the cluster",
@@ -232,8 +237,18 @@ function checkAccessEntries(entries: AccessEntrySettings[]): void {
             entry?.principalArn,
             "an IAM role or user ARN such as arn:aws:iam::111122223333:role/platform-admin (not an assumed-role session)",
         );
-        check(arn![1] === partition, `${setting}.principalArn`, entry.principalArn, `an ARN of the ${partition} partition, the stack region's`);
-        check(!seen.has(entry.principalArn), `${setting}.principalArn`, entry.principalArn, "each principal once: EKS has one access entry per principal");
+        check(
+            arn![1] === partition,
+            `${setting}.principalArn`,
+            entry.principalArn,
+            `an ARN of the ${partition} partition, the stack region's`,
+        );
+        check(
+            !seen.has(entry.principalArn),
+            `${setting}.principalArn`,
+            entry.principalArn,
+            "each principal once: EKS has one access entry per principal",
+        );
         seen.add(entry.principalArn);
         check(isAccessPolicy(entry.policy), `${setting}.policy`, entry.policy, `one of ${Object.values(AccessPolicy).join(", ")}`);
         if (entry.namespaces === undefined) return;
@@ -243,7 +258,12 @@ function checkAccessEntries(entries: AccessEntrySettings[]): void {
             entry.namespaces,
             "a non-empty list of namespaces, or unset for the whole cluster",
         );
-        check(entry.policy !== AccessPolicy.ClusterAdmin, `${setting}.namespaces`, entry.namespaces, "unset with cluster-admin, which this library grants cluster-wide only; use admin for namespaces");
+        check(
+            entry.policy !== AccessPolicy.ClusterAdmin,
+            `${setting}.namespaces`,
+            entry.namespaces,
+            "unset with cluster-admin, which this library grants cluster-wide only; use admin for namespaces",
+        );
         for (const ns of entry.namespaces) {
             check(DNS1123_LABEL.test(ns), `${setting}.namespaces`, ns, "namespace names (lower-case letters, digits and '-', at most 63)");
         }
@@ -353,7 +373,12 @@ export function planCluster(name: string, args: ClusterSettings) {
     const accessEntries = settings.accessEntries.map((entry) => ({
         type: TYPES.accessEntry,
         name: accessEntryName(name, entry.principalArn),
-        inputs: { clusterName: settings.clusterName, principalArn: entry.principalArn, type: "STANDARD", tags: settings.tags } satisfies aws.eks.AccessEntryArgs,
+        inputs: {
+            clusterName: settings.clusterName,
+            principalArn: entry.principalArn,
+            type: "STANDARD",
+            tags: settings.tags,
+        } satisfies aws.eks.AccessEntryArgs,
     }));
     return { settings, accessEntries, descriptions: [...accessEntries] as ResourceDescription[] };
 }

@@ -20,7 +20,12 @@ import { InterruptionQueue } from "../karpenter/interruption";
 import { Karpenter, KarpenterSettings, planKarpenter } from "../karpenter/karpenter";
 import { NodeRole } from "../karpenter/node-role";
 import { PrivateEndpoints, planPrivateEndpoints } from "../network/endpoints";
-import { CLOUDWATCH_AGENT_IMAGE_PATH, PublicEcrPullThroughCache, checkControllerImage, planPublicEcrPullThroughCache } from "../network/image";
+import {
+    CLOUDWATCH_AGENT_IMAGE_PATH,
+    PublicEcrPullThroughCache,
+    checkControllerImage,
+    planPublicEcrPullThroughCache,
+} from "../network/image";
 import { NatGateways, Network, NetworkSettings, resolveNetworkArgs } from "../network/network";
 import { KarpenterNodes, KarpenterNodesSettings, planKarpenterNodes } from "../nodes/karpenter-nodes";
 import { nodePoolAllowsSpot } from "../nodes/node-pool";
@@ -180,14 +185,24 @@ function checkAwsTags(tags: Record<string, string>): void {
     for (const [key, value] of Object.entries(tags)) {
         check(!key.toLowerCase().startsWith("aws:"), "Environment.tags", key, "a key not starting with aws: (AWS reserves the prefix)");
         check(key.length >= 1 && key.length <= TAG_LIMITS.key, "Environment.tags", key, `a key of 1 to ${TAG_LIMITS.key} characters`);
-        check(typeof value === "string" && value.length <= TAG_LIMITS.value, `Environment.tags.${key}`, value, `a value of at most ${TAG_LIMITS.value} characters`);
+        check(
+            typeof value === "string" && value.length <= TAG_LIMITS.value,
+            `Environment.tags.${key}`,
+            value,
+            `a value of at most ${TAG_LIMITS.value} characters`,
+        );
     }
 }
 
 /** The stack's region: `aws:region`, else AWS_REGION or AWS_DEFAULT_REGION (what the AWS provider reads), a region that exists. */
 function resolveRegion(): string {
     const region = aws.config.region;
-    check(region !== undefined && region !== "", "aws:region", region, "the stack's AWS region: set aws:region (or AWS_REGION / AWS_DEFAULT_REGION)");
+    check(
+        region !== undefined && region !== "",
+        "aws:region",
+        region,
+        "the stack's AWS region: set aws:region (or AWS_REGION / AWS_DEFAULT_REGION)",
+    );
     check(isAwsRegion(region), "aws:region", region, `an AWS region: ${AWS_REGIONS.join(", ")}`);
     return region!;
 }
@@ -218,7 +233,9 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const clusterPlan = errors.attempt(() => planCluster(`${name}-cluster`, args.cluster));
     const cluster = clusterPlan?.settings;
     if (privateCluster && cluster) {
-        errors.attempt(() => check(!cluster.endpointPublicAccess, "Environment.cluster.endpointPublicAccess", true, "false in a private cluster"));
+        errors.attempt(() =>
+            check(!cluster.endpointPublicAccess, "Environment.cluster.endpointPublicAccess", true, "false in a private cluster"),
+        );
     }
     const network = {
         ...args.network,
@@ -245,7 +262,9 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         }),
     );
     // Fargate's log router and the disk agent reach CloudWatch through endpoints in a private cluster.
-    const additionalEndpoints = [...new Set([...(args.endpoints?.additionalEndpoints ?? []), ...(observability ? observabilityEndpoints(observability) : [])])];
+    const additionalEndpoints = [
+        ...new Set([...(args.endpoints?.additionalEndpoints ?? []), ...(observability ? observabilityEndpoints(observability) : [])]),
+    ];
     const endpoints = {
         additionalEndpoints: additionalEndpoints.length > 0 ? additionalEndpoints : args.endpoints?.additionalEndpoints,
         interruptionHandling,
@@ -255,20 +274,34 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const partition = region ? partitionOfRegion(region) : undefined;
     // The endpoints' own plan, wired to the network the environment builds (known after deployment).
     const endpointsPlan = errors.attempt(() => {
-        check(!privateCluster || endpointsEnabled, "Environment.endpoints.enabled", false, "true in a private cluster: without endpoints nothing reaches AWS");
+        check(
+            !privateCluster || endpointsEnabled,
+            "Environment.endpoints.enabled",
+            false,
+            "true in a private cluster: without endpoints nothing reaches AWS",
+        );
         if (!region) return undefined;
-        const wired = { vpcId: knownAfterDeployment<string>(), vpcCidrBlocks: knownAfterDeployment<string[]>(), subnetIds: knownAfterDeployment<string[]>(), routeTableIds: knownAfterDeployment<string[]>() };
+        const wired = {
+            vpcId: knownAfterDeployment<string>(),
+            vpcCidrBlocks: knownAfterDeployment<string[]>(),
+            subnetIds: knownAfterDeployment<string[]>(),
+            routeTableIds: knownAfterDeployment<string[]>(),
+        };
         return planPrivateEndpoints(`${name}-endpoints`, { ...endpoints, ...wired, region, partition, tags });
     });
     const imageCache = args.imageCache?.enabled ?? privateCluster;
     // The controller image comes from a mirror when one is named, else through the cache when there is one.
     errors.attempt(() => {
-        if ((k.imageRepository !== undefined || !imageCache) && region) checkControllerImage(privateCluster, k.imageRepository, region, aws.config.allowedAccountIds);
+        if ((k.imageRepository !== undefined || !imageCache) && region)
+            checkControllerImage(privateCluster, k.imageRepository, region, aws.config.allowedAccountIds);
     });
     const imageCacheArgs = { repositoryPrefix: args.imageCache?.repositoryPrefix, createRule: args.imageCache?.createRule, tags };
     const imageCachePlan = imageCache
         ? errors.attempt(() =>
-              planPublicEcrPullThroughCache(`${name}-image-cache`, { ...imageCacheArgs, pullerRoleNames: [knownAfterDeployment(), knownAfterDeployment()] }),
+              planPublicEcrPullThroughCache(`${name}-image-cache`, {
+                  ...imageCacheArgs,
+                  pullerRoleNames: [knownAfterDeployment(), knownAfterDeployment()],
+              }),
           )
         : undefined;
     // The disk agent's image is on ECR Public: a private cluster's nodes pull it through the cache.
@@ -302,7 +335,10 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     );
     const karpenter = karpenterPlan?.settings;
     if (cluster && karpenter) {
-        for (const p of versionProblems({ kubernetesVersion: cluster.kubernetesVersion, karpenter: karpenter.release, addonVersions: args.addons?.versions ?? {} }, VERSION_SETTINGS)) {
+        for (const p of versionProblems(
+            { kubernetesVersion: cluster.kubernetesVersion, karpenter: karpenter.release, addonVersions: args.addons?.versions ?? {} },
+            VERSION_SETTINGS,
+        )) {
             errors.attempt(() => check(false, p.setting, p.value, p.allowed, p.mentions));
         }
     }
@@ -324,7 +360,9 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const addonsResolved = addonsPlan?.settings;
     const podIdentityArgs = { associations: args.podIdentityAssociations, addonServiceAccounts: addonsResolved?.serviceAccounts.bound };
     const podIdentityPlan = addonsResolved
-        ? errors.attempt(() => planPodIdentityAssociations(`${name}-pod-identity`, { ...podIdentityArgs, clusterName: args.cluster.clusterName }))
+        ? errors.attempt(() =>
+              planPodIdentityAssociations(`${name}-pod-identity`, { ...podIdentityArgs, clusterName: args.cluster.clusterName }),
+          )
         : undefined;
     const namespacesArgs = { namespaces, reservedNamespaces: karpenter ? [karpenter.namespace] : [] };
     const namespacesPlan = errors.attempt(() => planWorkloadNamespaces(`${name}-namespaces`, namespacesArgs));
@@ -332,7 +370,12 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     // With alerts on, a budget that names no topic of its own notifies the alerts topic.
     const budgetAlerts = (observability?.enabled ?? false) && budgetArgs?.snsTopicArn === undefined;
     const budgetPlan = budgetArgs
-        ? errors.attempt(() => planCostBudget(`${name}-budget`, { ...budgetArgs, alertsTopicArn: budgetAlerts ? knownAfterDeployment<string>() : undefined }))
+        ? errors.attempt(() =>
+              planCostBudget(`${name}-budget`, {
+                  ...budgetArgs,
+                  alertsTopicArn: budgetAlerts ? knownAfterDeployment<string>() : undefined,
+              }),
+          )
         : undefined;
     // The role or instance profile is known after deployment; which of the two is known now.
     // With no IAM endpoint the controller cannot create instance profiles: make the node's in advance.
@@ -400,7 +443,12 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         ...nodesPlan!.descriptions,
         ...devicePluginPlan!.descriptions,
         ...(endpointsEnabled ? endpointsPlan!.descriptions : []),
-        ...describeObservability(`${name}-observability`, observability!, imageCache ? knownAfterDeployment<string>() : VERSIONS.cloudwatchAgentImage, UNKNOWN),
+        ...describeObservability(
+            `${name}-observability`,
+            observability!,
+            imageCache ? knownAfterDeployment<string>() : VERSIONS.cloudwatchAgentImage,
+            UNKNOWN,
+        ),
         ...(budgetPlan?.descriptions ?? []),
         ...(imageCachePlan?.descriptions ?? []),
         ...namespacesPlan!.descriptions,
@@ -509,8 +557,16 @@ export class Environment extends pulumi.ComponentResource {
         super(componentType("Environment"), name, {}, componentOptions("Environment", opts));
         const { tags, karpenter: karpenterSettings, podLabels } = settings;
         const k = args.karpenter ?? {};
-        const { interruptionHandling, addonsArgs, namespacesArgs, budgetArgs, nodePoolLimits, createInstanceProfile, createSpotServiceLinkedRole, nvidiaDevicePlugin } =
-            settings;
+        const {
+            interruptionHandling,
+            addonsArgs,
+            namespacesArgs,
+            budgetArgs,
+            nodePoolLimits,
+            createInstanceProfile,
+            createSpotServiceLinkedRole,
+            nvidiaDevicePlugin,
+        } = settings;
 
         const awsPartition = aws.getPartitionOutput({}, { parent: this });
         const scope: AwsScopeArgs = {
@@ -542,11 +598,7 @@ export class Environment extends pulumi.ComponentResource {
             : undefined;
 
         // The suffix keeps account-wide names unique (two environments, one account) and stable.
-        const suffix = new random.RandomString(
-            `${name}-suffix`,
-            { length: 6, special: false, upper: false },
-            { parent: this },
-        ).result;
+        const suffix = new random.RandomString(`${name}-suffix`, { length: 6, special: false, upper: false }, { parent: this }).result;
         const base = args.cluster.clusterName;
         const iamName = (purpose: string) => suffix.apply((s) => physicalName(base, purpose, s, 64));
 
@@ -713,10 +765,16 @@ export class Environment extends pulumi.ComponentResource {
             {
                 ...settings.nodeSettings,
                 clusterName,
-                ...(createInstanceProfile ? { instanceProfile: nodeRole.instanceProfileName as pulumi.Output<string> } : { role: nodeRole.roleName }),
+                ...(createInstanceProfile
+                    ? { instanceProfile: nodeRole.instanceProfileName as pulumi.Output<string> }
+                    : { role: nodeRole.roleName }),
                 tags,
             },
-            { parent: this, providers: { kubernetes: provider }, dependsOn: [karpenter, ...addons.beforeNodes, ...(spotRole ? [spotRole] : [])] },
+            {
+                parent: this,
+                providers: { kubernetes: provider },
+                dependsOn: [karpenter, ...addons.beforeNodes, ...(spotRole ? [spotRole] : [])],
+            },
         );
         nodesCreated(nodes);
 
@@ -731,7 +789,11 @@ export class Environment extends pulumi.ComponentResource {
             providers: { kubernetes: provider },
         });
         const budget = budgetArgs
-            ? new CostBudget(`${name}-budget`, { ...budgetArgs, alertsTopicArn: settings.budgetAlerts ? observability?.alertsTopicArn : undefined }, { parent: this })
+            ? new CostBudget(
+                  `${name}-budget`,
+                  { ...budgetArgs, alertsTopicArn: settings.budgetAlerts ? observability?.alertsTopicArn : undefined },
+                  { parent: this },
+              )
             : undefined;
 
         environmentPartsOf.set(this, { cluster, karpenter, addons, guardrailOptions: settings.guardrails, planned: settings.descriptions });

@@ -41,10 +41,12 @@ export const alertsReachSomeone: StackRule = {
             if (!subscribed) findings.push({ resource: topic, problem: `SNS topic ${topic.name} has no subscription` });
         }
         for (const alarm of resources.filter((r) => r.type === TYPES.metricAlarm)) {
-            if (!nonEmptyList(at(alarm.inputs, "alarmActions"))) findings.push({ resource: alarm, problem: `alarm ${alarm.name} has no alarmActions` });
+            if (!nonEmptyList(at(alarm.inputs, "alarmActions")))
+                findings.push({ resource: alarm, problem: `alarm ${alarm.name} has no alarmActions` });
         }
         for (const sub of resources.filter((r) => r.type === TYPES.anomalySubscription)) {
-            if (!nonEmptyList(at(sub.inputs, "subscribers"))) findings.push({ resource: sub, problem: `cost anomaly subscription ${sub.name} has no subscriber` });
+            if (!nonEmptyList(at(sub.inputs, "subscribers")))
+                findings.push({ resource: sub, problem: `cost anomaly subscription ${sub.name} has no subscriber` });
         }
         for (const budget of resources.filter((r) => r.type === TYPES.budget)) {
             const notifications = at(budget.inputs, "notifications");
@@ -56,7 +58,10 @@ export const alertsReachSomeone: StackRule = {
             }
             list.forEach((n, i) => {
                 if (!nonEmptyList(at(n, "subscriberSnsTopicArns"))) {
-                    findings.push({ resource: budget, problem: `budget ${budget.name} notification ${i} notifies no SNS topic (subscriberSnsTopicArns is empty)` });
+                    findings.push({
+                        resource: budget,
+                        problem: `budget ${budget.name} notification ${i} notifies no SNS topic (subscriberSnsTopicArns is empty)`,
+                    });
                 }
             });
         }

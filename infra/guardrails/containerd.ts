@@ -24,7 +24,10 @@ export const containerdStoreKept: ResourceRule = {
         const loss = containerdStoreLoss(userData);
         if (!loss) return [];
         const where = `EC2NodeClass "${objectName(resource)}" user data line ${loss.line} (\`${loss.command}\`) ${loss.effect}`;
-        const problem = loss.kind === "lost" ? `${where}, and nothing copies them back` : `${where}, so whether it keeps ${CONTAINERD_DIR} cannot be checked`;
+        const problem =
+            loss.kind === "lost"
+                ? `${where}, and nothing copies them back`
+                : `${where}, so whether it keeps ${CONTAINERD_DIR} cannot be checked`;
         return [{ resource, problem }];
     },
 };

@@ -75,7 +75,9 @@ export function avoidsKarpenterNodes(values: unknown): boolean | undefined {
     if (containsUnknown(node)) return undefined;
     const excludes = (term: unknown) => {
         const expressions = at(term, "matchExpressions");
-        return Array.isArray(expressions) && expressions.some((e) => at(e, "key") === NODEPOOL_LABEL && at(e, "operator") === "DoesNotExist");
+        return (
+            Array.isArray(expressions) && expressions.some((e) => at(e, "key") === NODEPOOL_LABEL && at(e, "operator") === "DoesNotExist")
+        );
     };
     return Array.isArray(node) && node.length > 0 && node.every(excludes);
 }
@@ -89,7 +91,11 @@ function selects(profile: ResourceDescription, namespace: string, labels: Record
         const ns = at(s, "namespace");
         const wanted = at(s, "labels") ?? {};
         if (typeof ns !== "string" || !isRecord(wanted)) return false;
-        return fargateSelectorMatches({ namespace: ns, labels: Object.fromEntries(Object.entries(wanted).map(([k, v]) => [k, String(v)])) }, namespace, labels);
+        return fargateSelectorMatches(
+            { namespace: ns, labels: Object.fromEntries(Object.entries(wanted).map(([k, v]) => [k, String(v)])) },
+            namespace,
+            labels,
+        );
     });
 }
 

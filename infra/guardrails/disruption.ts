@@ -14,7 +14,10 @@ export function toleratesDisruption(toleration: unknown): boolean {
     const operator = at(toleration, "operator") ?? "Equal";
     const effect = at(toleration, "effect");
     const value = at(toleration, "value");
-    const keyMatches = operator === "Exists" ? key === undefined || key === "" || key === DISRUPTED.key : key === DISRUPTED.key && (value === undefined || value === "");
+    const keyMatches =
+        operator === "Exists"
+            ? key === undefined || key === "" || key === DISRUPTED.key
+            : key === DISRUPTED.key && (value === undefined || value === "");
     return keyMatches && (effect === undefined || effect === "" || effect === DISRUPTED.effect);
 }
 
@@ -81,7 +84,7 @@ export const daemonSetsTolerateDisruption: ResourceRule = {
         const agent = typeof name === "string" ? AGENTS[name] : undefined;
         const raw = at(resource.inputs, "configurationValues");
         if (!agent || (raw !== undefined && typeof raw !== "string")) return [];
-        let config: unknown = {};
+        let config: unknown;
         try {
             config = raw ? JSON.parse(raw) : {};
         } catch {

@@ -34,7 +34,9 @@ export function physicalIdentities(d: ResourceDescription): string[] {
             const associations = at(i, "podIdentityAssociations");
             return [
                 ...(addon ? [`add-on ${addon}`] : []),
-                ...(Array.isArray(associations) ? associations.flatMap((a) => (isRecord(a) ? podIdentity("kube-system", a.serviceAccount) : [])) : []),
+                ...(Array.isArray(associations)
+                    ? associations.flatMap((a) => (isRecord(a) ? podIdentity("kube-system", a.serviceAccount) : []))
+                    : []),
             ];
         }
         case TYPES.fargateProfile: {
@@ -70,7 +72,15 @@ export const uniquePhysicalIdentity: StackRule = {
     fix:
         "keep one of them. A component that makes its own add-on or role beside yours (a remote component such as @pulumi/eks's " +
         "Cluster, which creates a vpc-cni add-on) must be told not to, or replaced by the resources themselves.",
-    types: [TYPES.addon, TYPES.fargateProfile, TYPES.accessEntry, TYPES.podIdentityAssociation, TYPES.iamRole, TYPES.iamPolicy, TYPES.instanceProfile],
+    types: [
+        TYPES.addon,
+        TYPES.fargateProfile,
+        TYPES.accessEntry,
+        TYPES.podIdentityAssociation,
+        TYPES.iamRole,
+        TYPES.iamPolicy,
+        TYPES.instanceProfile,
+    ],
     options: [],
     check(resources) {
         const first = new Map<string, ResourceDescription>();
@@ -79,7 +89,11 @@ export const uniquePhysicalIdentity: StackRule = {
             for (const identity of physicalIdentities(resource)) {
                 const earlier = first.get(identity);
                 if (earlier === undefined) first.set(identity, resource);
-                else findings.push({ resource, problem: `${resource.type} "${resource.name}" claims the ${identity}, which ${earlier.type} "${earlier.name}" claims too` });
+                else
+                    findings.push({
+                        resource,
+                        problem: `${resource.type} "${resource.name}" claims the ${identity}, which ${earlier.type} "${earlier.name}" claims too`,
+                    });
             }
         }
         return findings;

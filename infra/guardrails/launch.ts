@@ -23,7 +23,9 @@ export const nodeImds: ResourceRule = {
         if (at(metadata, "httpEndpoint") === "disabled") return [];
         const problems = [
             ...(typeof tokens === "string" && tokens !== "required" ? [`httpTokens is "${tokens}" (IMDSv1 allowed)`] : []),
-            ...(typeof hops === "number" && hops > options.maxHopLimit ? [`httpPutResponseHopLimit is ${hops} (at most ${options.maxHopLimit})`] : []),
+            ...(typeof hops === "number" && hops > options.maxHopLimit
+                ? [`httpPutResponseHopLimit is ${hops} (at most ${options.maxHopLimit})`]
+                : []),
         ];
         if (problems.length === 0) return [];
         return [{ resource, problem: `EC2NodeClass "${objectName(resource)}" metadataOptions: ${problems.join(", ")}` }];
@@ -49,6 +51,11 @@ export const nodeEbsEncrypted: ResourceRule = {
         });
         if (clear.length === 0) return [];
         const devices = clear.map((m) => String(at(m, "deviceName") ?? "(no deviceName)")).join(", ");
-        return [{ resource, problem: `EC2NodeClass "${objectName(resource)}" maps unencrypted EBS volume(s) ${devices} (ebs.encrypted is not true)` }];
+        return [
+            {
+                resource,
+                problem: `EC2NodeClass "${objectName(resource)}" maps unencrypted EBS volume(s) ${devices} (ebs.encrypted is not true)`,
+            },
+        ];
     },
 };

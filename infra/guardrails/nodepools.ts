@@ -55,7 +55,13 @@ function candidatePairs(pools: NodePoolShape[]): [NodePoolShape, NodePoolShape][
         groups.set(key, [...(groups.get(key) ?? []), i]);
     });
     const pairs: [number, number][] = [];
-    for (const members of groups.values()) pairs.push(...pairsSharingValues(members.map((i) => pools[i]), members));
+    for (const members of groups.values())
+        pairs.push(
+            ...pairsSharingValues(
+                members.map((i) => pools[i]),
+                members,
+            ),
+        );
     return pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]).map(([i, j]) => [pools[i], pools[j]]);
 }
 
@@ -110,7 +116,9 @@ export const spotInstanceDiversity: ResourceRule = {
             short.push(`${types.length} instance type(s) (${types.join(", ")}; at least ${options.minSpotInstanceTypes})`);
         }
         if (families && families.length < options.minSpotInstanceFamilies) {
-            short.push(`${families.length} instance famil${families.length === 1 ? "y" : "ies"} (${families.join(", ")}; at least ${options.minSpotInstanceFamilies})`);
+            short.push(
+                `${families.length} instance famil${families.length === 1 ? "y" : "ies"} (${families.join(", ")}; at least ${options.minSpotInstanceFamilies})`,
+            );
         }
         if (short.length === 0) return [];
         return [{ resource, problem: `NodePool "${pool.name}" allows Spot but only ${short.join(" from ")}` }];
@@ -125,8 +133,7 @@ export const nodePoolLimits: ResourceRule = {
     why:
         "without spec.limits Karpenter launches nodes for as long as pods are pending: a runaway deployment, a bad HPA or a " +
         "scheduling bug turns into an unbounded EC2 bill. A node-count limit alone does not bound it (a node can be a 48xlarge).",
-    fix:
-        'set spec.limits.cpu and/or spec.limits.memory (e.g. cpu: "1000", memory: 1000Gi) to the most this pool should ever run.',
+    fix: 'set spec.limits.cpu and/or spec.limits.memory (e.g. cpu: "1000", memory: 1000Gi) to the most this pool should ever run.',
     types: [TYPES.nodePool],
     options: [],
     check(resource) {

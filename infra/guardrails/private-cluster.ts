@@ -102,7 +102,12 @@ function helmImages(release: ResourceDescription): ImageUse[] {
                 const registry = v.registry;
                 found.push({
                     where: `${where}.repository`,
-                    image: isUnknown(v.repository) || isUnknown(registry) ? UNKNOWN : typeof registry === "string" && registry !== "" ? `${registry}/${v.repository}` : v.repository,
+                    image:
+                        isUnknown(v.repository) || isUnknown(registry)
+                            ? UNKNOWN
+                            : typeof registry === "string" && registry !== ""
+                              ? `${registry}/${v.repository}`
+                              : v.repository,
                 });
             }
             walk(v, where);
@@ -121,7 +126,12 @@ function helmImages(release: ResourceDescription): ImageUse[] {
 /** The region of a private cluster: the Karpenter controller's AWS_REGION, when it is known. */
 function releaseRegion(release: ResourceDescription): string | undefined {
     const env = at(helmValues(release), "controller", "env");
-    const value = Array.isArray(env) ? at(env.find((e) => at(e, "name") === "AWS_REGION"), "value") : undefined;
+    const value = Array.isArray(env)
+        ? at(
+              env.find((e) => at(e, "name") === "AWS_REGION"),
+              "value",
+          )
+        : undefined;
     return typeof value === "string" && isAwsRegion(value) ? value : undefined;
 }
 
@@ -154,7 +164,8 @@ export const privateClusterImages: StackRule = {
         // Private clusters by the URN of their Kubernetes provider (descriptions without one share one cluster), with their region.
         const privateClusters = new Map<string, { release: ResourceDescription; region: string | undefined }>();
         for (const r of resources) {
-            if (isKarpenterChart(r) && at(helmValues(r), "settings", "isolatedVPC") === true) privateClusters.set(r.cluster ?? "", { release: r, region: releaseRegion(r) });
+            if (isKarpenterChart(r) && at(helmValues(r), "settings", "isolatedVPC") === true)
+                privateClusters.set(r.cluster ?? "", { release: r, region: releaseRegion(r) });
         }
         return resources.flatMap((resource): Finding[] => {
             const cluster = privateClusters.get(resource.cluster ?? "");

@@ -1,3 +1,6 @@
+// The policy pack compiles from its own entry point (policy-pack/tsconfig.json lists files), so mvdan-sh's
+// types reach it only through this reference.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./mvdan-sh.d.ts" />
 /**
  * Bash parsed by mvdan/sh's parser (the one shfmt uses; npm `mvdan-sh`, a synchronous GopherJS build),
@@ -100,7 +103,8 @@ function mvdan(): Mvdan {
     const { syntax } = require("mvdan-sh") as typeof import("mvdan-sh");
     const parser = syntax.NewParser();
     const first = (src: string) => parser.Parse(src, "sample").Stmts[0];
-    const learn = <T>(spellings: string[], code: (spelling: string) => number) => new Map(spellings.map((s) => [code(s), s] as [number, T & string]));
+    const learn = <T>(spellings: string[], code: (spelling: string) => number) =>
+        new Map(spellings.map((s) => [code(s), s] as [number, T & string]));
     const ops: Operators = {
         redirect: learn(["<", ">", ">>", "<>", ">&", "<&", ">|", "<<", "<<-", "<<<", "&>", "&>>"], (op) => {
             const src = op.startsWith("<<") && op !== "<<<" ? `x ${op}E\nE\n` : `x ${op}y`;
@@ -144,7 +148,11 @@ class Converter {
         const type = mvdan().nodeType(node);
         switch (type) {
             case "CallExpr":
-                return { type: "call", assigns: (node.Assigns ?? []).map((a: GoNode) => this.assign(a)), args: (node.Args ?? []).map((w: GoNode) => this.word(w)) };
+                return {
+                    type: "call",
+                    assigns: (node.Assigns ?? []).map((a: GoNode) => this.assign(a)),
+                    args: (node.Args ?? []).map((w: GoNode) => this.word(w)),
+                };
             case "BinaryCmd":
                 return { type: "binary", op: (this.ops.binary.get(node.Op) ?? "&&") as "&&", x: this.stmt(node.X), y: this.stmt(node.Y) };
             case "IfClause": {
@@ -172,7 +180,10 @@ class Converter {
                 return {
                     type: "case",
                     word: this.word(node.Word),
-                    items: (node.Items ?? []).map((i: GoNode) => ({ patterns: (i.Patterns ?? []).map((w: GoNode) => this.word(w)), stmts: this.stmts(i.Stmts) })),
+                    items: (node.Items ?? []).map((i: GoNode) => ({
+                        patterns: (i.Patterns ?? []).map((w: GoNode) => this.word(w)),
+                        stmts: this.stmts(i.Stmts),
+                    })),
                 };
             case "FuncDecl":
                 return { type: "function", name: node.Name.Value, body: this.stmt(node.Body) };
@@ -194,7 +205,14 @@ class Converter {
         // A quoted delimiter (<<'EOF', <<"EOF", <<\EOF) keeps the body literal.
         const quoted = (node.Word.Parts ?? []).some((p: GoNode) => mvdan().nodeType(p) !== "Lit" || p.Value.includes("\\"));
         const body: Word = quoted
-            ? [{ type: "lit", value: (node.Hdoc.Parts ?? []).map((p: GoNode) => this.source.slice(this.index(p.Pos().Offset()), this.index(p.End().Offset()))).join("") }]
+            ? [
+                  {
+                      type: "lit",
+                      value: (node.Hdoc.Parts ?? [])
+                          .map((p: GoNode) => this.source.slice(this.index(p.Pos().Offset()), this.index(p.End().Offset())))
+                          .join(""),
+                  },
+              ]
             : this.word(node.Hdoc, "heredoc");
         const stripped = op === "<<-" ? stripTabs(body) : body;
         return { op, word, heredoc: { body: stripped, line: node.Hdoc.Pos().Line() } };
@@ -221,7 +239,15 @@ class Converter {
                 if (node.Excl || node.Index || node.Slice || node.Repl || node.Names) return [{ type: "opaque", offset }];
                 const op = node.Exp ? this.ops.param.get(node.Exp.Op) : undefined;
                 if (node.Exp && op === undefined) return [{ type: "opaque", offset }];
-                return [{ type: "param", name: node.Param.Value, op, word: node.Exp ? this.word(node.Exp.Word) : undefined, length: Boolean(node.Length) }];
+                return [
+                    {
+                        type: "param",
+                        name: node.Param.Value,
+                        op,
+                        word: node.Exp ? this.word(node.Exp.Word) : undefined,
+                        length: Boolean(node.Length),
+                    },
+                ];
             }
             case "CmdSubst":
                 return [{ type: "subst", stmts: this.stmts(node.Stmts), offset }];

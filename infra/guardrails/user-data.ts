@@ -78,9 +78,36 @@ const isOpaque = (value: string) => value.includes("\u27e8");
 /** Commands that run the rest of their arguments as a command. */
 const WRAPPERS = new Set(["sudo", "exec", "nohup", "command", "builtin", "env", "nice", "ionice", "time", "setsid", "stdbuf", "chroot"]);
 const MOUNT_OPTIONS_WITH_VALUE = new Set(["-t", "-o", "-O", "-L", "-U", "--types", "--options", "--source", "--label", "--uuid"]);
-const XARGS_OPTIONS_WITH_VALUE = new Set(["-n", "-L", "-P", "-s", "-d", "-a", "-E", "-e", "--max-args", "--max-procs", "--delimiter", "--arg-file"]);
+const XARGS_OPTIONS_WITH_VALUE = new Set([
+    "-n",
+    "-L",
+    "-P",
+    "-s",
+    "-d",
+    "-a",
+    "-E",
+    "-e",
+    "--max-args",
+    "--max-procs",
+    "--delimiter",
+    "--arg-file",
+]);
 /** find predicates that still select everything below the start paths. */
-const FIND_SELECTS_ALL = new Set(["-mindepth", "-maxdepth", "-depth", "-xdev", "-mount", "-type", "-print", "-print0", "-delete", "-exec", "-execdir", "-ok", "-okdir"]);
+const FIND_SELECTS_ALL = new Set([
+    "-mindepth",
+    "-maxdepth",
+    "-depth",
+    "-xdev",
+    "-mount",
+    "-type",
+    "-print",
+    "-print0",
+    "-delete",
+    "-exec",
+    "-execdir",
+    "-ok",
+    "-okdir",
+]);
 /** Deepest nesting of function calls, eval and scripts run from the user data. */
 const MAX_DEPTH = 20;
 /** Most items of a `for` loop walked one by one. */
@@ -113,7 +140,8 @@ class Analysis {
         const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
         if (type === "" && /^(mime-version|content-type):/i.test(first)) return this.mime(lines);
         if (type.startsWith("multipart/") && boundary) return this.multipart(lines, boundary);
-        if (type === "text/cloud-config" || ((type === "" || type === "text/plain") && first.startsWith("#cloud-config"))) return this.cloudConfig(lines);
+        if (type === "text/cloud-config" || ((type === "" || type === "text/plain") && first.startsWith("#cloud-config")))
+            return this.cloudConfig(lines);
         const shell = type.startsWith("text/x-shellscript") || type === "text/cloud-boothook";
         // Bare user data that is none of the above: Bottlerocket's TOML and nodeadm's NodeConfig are data.
         const data = /^\[[\w.-]+\]$/.test(first) || /^apiVersion:\s*node\.eks\.aws\//m.test(lines.map((l) => l.text).join("\n"));
@@ -146,7 +174,9 @@ class Analysis {
         let body = end < 0 ? [] : lines.slice(end + 1);
         if ((headers["content-transfer-encoding"] ?? "").toLowerCase() === "base64") {
             const at = body[0]?.line ?? 0;
-            body = decodeBase64(body.map((l) => l.text).join("")).split("\n").map((text) => ({ text, line: at }));
+            body = decodeBase64(body.map((l) => l.text).join(""))
+                .split("\n")
+                .map((text) => ({ text, line: at }));
         }
         this.document(body, headers["content-type"] ?? "text/plain");
     }
@@ -155,7 +185,8 @@ class Analysis {
     private cloudConfig(lines: Lines): void {
         const counter = new LineCounter();
         const doc = parseDocument(lines.map((l) => l.text).join("\n"), { lineCounter: counter });
-        const lineOf = (node: YamlNode | null | undefined) => lines[counter.linePos(node?.range?.[0] ?? 0).line - 1]?.line ?? lines[0]?.line ?? 1;
+        const lineOf = (node: YamlNode | null | undefined) =>
+            lines[counter.linePos(node?.range?.[0] ?? 0).line - 1]?.line ?? lines[0]?.line ?? 1;
         const seq = (key: string) => {
             const node = doc.get(key, true);
             return isSeq(node) ? node.items : [];
@@ -164,7 +195,11 @@ class Analysis {
             for (const item of seq(key)) {
                 const line = lineOf(item as YamlNode);
                 // A list item is an argv, run as it is (cloud-init quotes each word).
-                const text = isSeq(item) ? item.items.map((w) => shellQuote(String(isScalar(w) ? w.value : ""))).join(" ") : isScalar(item) ? String(item.value) : "";
+                const text = isSeq(item)
+                    ? item.items.map((w) => shellQuote(String(isScalar(w) ? w.value : ""))).join(" ")
+                    : isScalar(item)
+                      ? String(item.value)
+                      : "";
                 this.script(text.split("\n").map((t) => ({ text: t, line })));
             }
         };
@@ -175,13 +210,20 @@ class Analysis {
             const content = item.get("content", true);
             if (typeof path !== "string" || !isScalar(content)) continue;
             const at = lineOf(content);
-            this.writeFile(path, String(content.value).split("\n").map((text, k) => ({ text, line: at + k })), String(item.get("append") ?? "") === "true");
+            this.writeFile(
+                path,
+                String(content.value)
+                    .split("\n")
+                    .map((text, k) => ({ text, line: at + k })),
+                String(item.get("append") ?? "") === "true",
+            );
         }
         for (const item of seq("mounts")) {
             if (!isSeq(item)) continue;
             const [device, point] = item.items.map((f) => String(isScalar(f) ? f.value : ""));
             // cloud-init's mounts module writes the entry to fstab and mounts it during boot.
-            if (point !== undefined && this.path(point) === CONTAINERD_DIR) this.mount(device, lineOf(item), lines.find((l) => l.line === lineOf(item))?.text.trim() ?? "");
+            if (point !== undefined && this.path(point) === CONTAINERD_DIR)
+                this.mount(device, lineOf(item), lines.find((l) => l.line === lineOf(item))?.text.trim() ?? "");
         }
         commands("runcmd");
     }
@@ -249,7 +291,9 @@ class Analysis {
                 this.stmts(command.stmts, frame);
                 return undefined;
             case "for": {
-                const items = command.items?.map((w) => this.expand(w, frame)).flatMap((v) => (isOpaque(v) ? [v] : v.split(/\s+/).filter(Boolean)));
+                const items = command.items
+                    ?.map((w) => this.expand(w, frame))
+                    .flatMap((v) => (isOpaque(v) ? [v] : v.split(/\s+/).filter(Boolean)));
                 for (const item of (items ?? [opaque(`$${command.name}`)]).slice(0, MAX_LOOP_ITEMS)) {
                     if (command.name) this.vars.set(command.name, item);
                     this.stmts(command.body, frame);
@@ -258,7 +302,9 @@ class Analysis {
             }
             case "case": {
                 const value = this.expand(command.word, frame);
-                const matches = command.items.filter((i) => isOpaque(value) || i.patterns.some((p) => globMatch(this.expand(p, frame), value)));
+                const matches = command.items.filter(
+                    (i) => isOpaque(value) || i.patterns.some((p) => globMatch(this.expand(p, frame), value)),
+                );
                 // A known word takes the first branch it matches; an unknown one may take any.
                 for (const item of isOpaque(value) ? matches : matches.slice(0, 1)) this.stmts(item.stmts, frame);
                 return undefined;
@@ -275,7 +321,13 @@ class Analysis {
     }
 
     /** A simple command: assignments, a function, a builtin or a program the analysis knows. */
-    private call(command: Extract<Command, { type: "call" }>, stmt: Stmt, frame: Frame, line: number, stdin: Lines | undefined): Lines | undefined {
+    private call(
+        command: Extract<Command, { type: "call" }>,
+        stmt: Stmt,
+        frame: Frame,
+        line: number,
+        stdin: Lines | undefined,
+    ): Lines | undefined {
         const values = command.assigns.map((a) => [a.name, this.expand(a.value ?? [], frame)] as const);
         let argv = command.args.map((w) => this.expand(w, frame));
         // `NAME=value` alone sets NAME for the script; before a command, for that command only.
@@ -307,13 +359,20 @@ class Analysis {
                 return files.length === 0 ? stdin : files.flatMap((f) => this.files.get(this.path(f)) ?? []);
             }
             case "tee":
-                for (const f of argv.slice(1).filter((a) => !a.startsWith("-"))) this.writeFile(f, stdin ?? [], argv.includes("-a") || argv.includes("--append"));
+                for (const f of argv.slice(1).filter((a) => !a.startsWith("-")))
+                    this.writeFile(f, stdin ?? [], argv.includes("-a") || argv.includes("--append"));
                 return stdin;
             case "cd":
                 this.cwd = argv[1] !== undefined && !isOpaque(argv[1]) && argv[1] !== "-" ? this.path(argv[1]) : undefined;
                 return undefined;
             case "eval":
-                this.script(argv.slice(1).join(" ").split("\n").map((t) => ({ text: t, line })));
+                this.script(
+                    argv
+                        .slice(1)
+                        .join(" ")
+                        .split("\n")
+                        .map((t) => ({ text: t, line })),
+                );
                 return undefined;
             case "sh":
             case "bash":
@@ -325,7 +384,13 @@ class Analysis {
             case "find":
                 return this.find(argv, line, text);
             case "ls":
-                return splitLines(argv.slice(1).filter((a) => !a.startsWith("-")).join("\n"), line);
+                return splitLines(
+                    argv
+                        .slice(1)
+                        .filter((a) => !a.startsWith("-"))
+                        .join("\n"),
+                    line,
+                );
             case "mount":
             case "systemd-mount":
                 return void this.mountCommand(argv, line, text);
@@ -524,7 +589,8 @@ class Analysis {
         const flags = argv.slice(1).filter((a) => a.startsWith("-"));
         const recursive = flags.some((f) => f === "--recursive" || (/^-[^-]/.test(f) && /[rR]/.test(f)));
         const targets = argv.slice(1).filter((a) => !a.startsWith("-"));
-        if (recursive && targets.some((t) => this.isStorePath(t))) this.destroy({ line: lineNo, command: text, effect: `deletes the contents of ${CONTAINERD_DIR}` });
+        if (recursive && targets.some((t) => this.isStorePath(t)))
+            this.destroy({ line: lineNo, command: text, effect: `deletes the contents of ${CONTAINERD_DIR}` });
     }
 
     /** `cp`, `rsync` and `mv`: copies of the store out of its path, and copies back into it. */
@@ -544,7 +610,8 @@ class Analysis {
             flags.includes("--archive") ||
             (name === "cp" && /[rR]/.test(short) && (short.includes("p") || flags.some((f) => f.startsWith("--preserve"))));
         const noTargetDirectory = name === "cp" && (short.includes("T") || flags.includes("--no-target-directory"));
-        const contentsOf = (path: string) => path.endsWith("/.") || path.endsWith("/*") || (name === "rsync" && path.endsWith("/")) || noTargetDirectory;
+        const contentsOf = (path: string) =>
+            path.endsWith("/.") || path.endsWith("/*") || (name === "rsync" && path.endsWith("/")) || noTargetDirectory;
 
         for (const source of sources.filter((s) => this.path(s) === CONTAINERD_DIR)) {
             if (!preserves || !this.storeVisible()) continue;
@@ -558,7 +625,9 @@ class Analysis {
             if (name === "mv") this.destroy({ line: lineNo, command: text, effect: `moves the contents of ${CONTAINERD_DIR} away` });
         }
         const restored =
-            this.path(dest) === CONTAINERD_DIR && preserves && sources.some((s) => contentsOf(s) && this.copies.some((c) => c.locations.includes(this.path(s))));
+            this.path(dest) === CONTAINERD_DIR &&
+            preserves &&
+            sources.some((s) => contentsOf(s) && this.copies.some((c) => c.locations.includes(this.path(s))));
         if (restored) {
             if (this.mounted) this.mounted.hasContents = true;
             else this.original = true;
@@ -644,7 +713,10 @@ function splitLines(text: string, line: number): Lines {
 
 /** Whether a `case` pattern (`*`, `?`, `[...]`, `a|b` already split by the parser) matches. */
 function globMatch(pattern: string, value: string): boolean {
-    const regex = pattern.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const regex = pattern
+        .replace(/[.+^${}()|\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
     return new RegExp(`^${regex}$`, "s").test(value);
 }
 

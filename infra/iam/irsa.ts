@@ -69,11 +69,7 @@ export class IrsaRole extends pulumi.ComponentResource {
             .apply(([oidcProviderArn, oidcIssuerUrl, namespace, serviceAccount]) =>
                 JSON.stringify(irsaTrustPolicy({ oidcProviderArn, oidcIssuerUrl, namespace, serviceAccount })),
             );
-        const role = new aws.iam.Role(
-            name,
-            { name: args.roleName, assumeRolePolicy: trust, tags: args.tags },
-            { parent: this },
-        );
+        const role = new aws.iam.Role(name, { name: args.roleName, assumeRolePolicy: trust, tags: args.tags }, { parent: this });
         this.roleArn = role.arn;
         this.roleName = role.name;
         this.registerOutputs({ roleArn: this.roleArn, roleName: this.roleName });

@@ -40,11 +40,31 @@ function checkPodIdentityAssociations(associations: readonly PodIdentityAssociat
     const seen = new Set<string>();
     associations.forEach((a, i) => {
         const at = `Environment.podIdentityAssociations[${i}]`;
-        check(typeof a.namespace === "string" && DNS1123_LABEL.test(a.namespace), `${at}.namespace`, a.namespace, "a namespace name (a DNS-1123 label)");
-        check(typeof a.serviceAccount === "string" && DNS1123_SUBDOMAIN.test(a.serviceAccount), `${at}.serviceAccount`, a.serviceAccount, "a service account name (a DNS-1123 subdomain)");
-        check(typeof a.roleArn !== "string" || ROLE_ARN.test(a.roleArn), `${at}.roleArn`, a.roleArn, "an IAM role ARN such as arn:aws:iam::123456789012:role/my-role");
+        check(
+            typeof a.namespace === "string" && DNS1123_LABEL.test(a.namespace),
+            `${at}.namespace`,
+            a.namespace,
+            "a namespace name (a DNS-1123 label)",
+        );
+        check(
+            typeof a.serviceAccount === "string" && DNS1123_SUBDOMAIN.test(a.serviceAccount),
+            `${at}.serviceAccount`,
+            a.serviceAccount,
+            "a service account name (a DNS-1123 subdomain)",
+        );
+        check(
+            typeof a.roleArn !== "string" || ROLE_ARN.test(a.roleArn),
+            `${at}.roleArn`,
+            a.roleArn,
+            "an IAM role ARN such as arn:aws:iam::123456789012:role/my-role",
+        );
         const account = `${a.namespace}/${a.serviceAccount}`;
-        check(addonAccounts[account] === undefined, `${at}.serviceAccount`, account, `a service account no add-on binds: the ${addonAccounts[account]} add-on binds it to its own role`);
+        check(
+            addonAccounts[account] === undefined,
+            `${at}.serviceAccount`,
+            account,
+            `a service account no add-on binds: the ${addonAccounts[account]} add-on binds it to its own role`,
+        );
         check(!seen.has(account), `${at}.serviceAccount`, account, "one association per service account (EKS refuses a second)");
         seen.add(account);
     });
@@ -67,6 +87,10 @@ export function planPodIdentityAssociations(name: string, args: PodIdentityAssoc
 }
 
 /** Creates the associations {@link planPodIdentityAssociations} plans, every one checked before the first is registered. */
-export function podIdentityAssociations(name: string, args: PodIdentityAssociationsArgs, opts: pulumi.CustomResourceOptions): aws.eks.PodIdentityAssociation[] {
+export function podIdentityAssociations(
+    name: string,
+    args: PodIdentityAssociationsArgs,
+    opts: pulumi.CustomResourceOptions,
+): aws.eks.PodIdentityAssociation[] {
     return planPodIdentityAssociations(name, args).descriptions.map((d) => new aws.eks.PodIdentityAssociation(d.name, d.inputs, opts));
 }

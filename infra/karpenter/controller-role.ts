@@ -48,15 +48,31 @@ export class KarpenterControllerRole extends pulumi.ComponentResource {
             { parent: this },
         );
         const documents = pulumi
-            .all([args.partition, args.region, args.accountId, args.dnsSuffix, args.clusterName, args.nodeRoleArn, args.interruptionQueueArn])
+            .all([
+                args.partition,
+                args.region,
+                args.accountId,
+                args.dnsSuffix,
+                args.clusterName,
+                args.nodeRoleArn,
+                args.interruptionQueueArn,
+            ])
             .apply(([partition, region, accountId, dnsSuffix, clusterName, nodeRoleArn, interruptionQueueArn]) => {
                 const policies = controllerPolicies(args.karpenterVersion, {
-                    partition, region, accountId, dnsSuffix, clusterName, nodeRoleArn, interruptionQueueArn,
+                    partition,
+                    region,
+                    accountId,
+                    dnsSuffix,
+                    clusterName,
+                    nodeRoleArn,
+                    interruptionQueueArn,
                 });
                 for (const p of policies) {
                     const size = policySize(p.document);
                     if (size > MANAGED_POLICY_MAX_CHARS) {
-                        throw new Error(`Karpenter controller policy ${p.name} is ${size} characters; IAM allows ${MANAGED_POLICY_MAX_CHARS}`);
+                        throw new Error(
+                            `Karpenter controller policy ${p.name} is ${size} characters; IAM allows ${MANAGED_POLICY_MAX_CHARS}`,
+                        );
                     }
                 }
                 return Object.fromEntries(policies.map((p) => [p.name, JSON.stringify(p.document)]));
@@ -73,11 +89,7 @@ export class KarpenterControllerRole extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            new aws.iam.RolePolicyAttachment(
-                `${name}-${policyName}`,
-                { role: role.roleName, policyArn: policy.arn },
-                { parent: this },
-            );
+            new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.roleName, policyArn: policy.arn }, { parent: this });
             return policy.arn;
         });
         this.roleArn = role.roleArn;

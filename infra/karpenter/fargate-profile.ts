@@ -101,9 +101,7 @@ export class KarpenterFargateProfile extends pulumi.ComponentResource {
             `${name}-pod-execution`,
             {
                 role: role.name,
-                policyArn: pulumi
-                    .output(args.partition)
-                    .apply((p) => managedPolicyArn(p, "AmazonEKSFargatePodExecutionRolePolicy")),
+                policyArn: pulumi.output(args.partition).apply((p) => managedPolicyArn(p, "AmazonEKSFargatePodExecutionRolePolicy")),
             },
             { parent: this },
         );

@@ -49,9 +49,7 @@ export function karpenterValues(v: KarpenterValuesInput): Record<string, unknown
         // The controller starts before any node exists, so CoreDNS may have nowhere to run yet; the VPC
         // resolver lets it reach AWS APIs and launch the first node instead of waiting on cluster DNS.
         dnsPolicy: "Default",
-        topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" },
-        ],
+        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" }],
         logLevel: v.logLevel,
         controller: {
             // On Fargate there is no instance metadata to read the region from.
@@ -108,9 +106,7 @@ export function karpenterFlowSchemas(namespace: string, serviceAccountName: stri
                 rules: [
                     {
                         nonResourceRules: [{ nonResourceURLs: ["*"], verbs: ["*"] }],
-                        resourceRules: [
-                            { apiGroups: ["*"], clusterScope: true, namespaces: ["*"], resources: ["*"], verbs: ["*"] },
-                        ],
+                        resourceRules: [{ apiGroups: ["*"], clusterScope: true, namespaces: ["*"], resources: ["*"], verbs: ["*"] }],
                         subjects,
                     },
                 ],

@@ -104,7 +104,6 @@ export interface KarpenterOrdering {
     controllerDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
-
 /** Namespaces of the cluster itself; a component that creates its namespace must not take one of them. */
 export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
@@ -116,7 +115,10 @@ const CHART_SELECTOR_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/inst
  * kube-proxy and containerd it adds to every pod (EKS user guide, "Fargate pod configuration").
  */
 /** The largest Fargate pod, as quantities: 16 vCPU, and 120Gi less the 256Mi Fargate adds to every pod. */
-const FARGATE_MAX = { cpu: { quantity: "16", text: "16" }, memory: { quantity: "122624Mi", text: "122624Mi (120Gi less the 256Mi Fargate adds)" } };
+const FARGATE_MAX = {
+    cpu: { quantity: "16", text: "16" },
+    memory: { quantity: "122624Mi", text: "122624Mi (120Gi less the 256Mi Fargate adds)" },
+};
 
 /**
  * A controller request: a quantity above zero (zero makes the pod BestEffort, first to be evicted) that
@@ -162,7 +164,10 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
             `a label other than the chart's selector labels (${CHART_SELECTOR_LABELS.join(", ")}): the Deployment's selector is immutable and would stop matching its pods`,
         );
     }
-    const requests = { cpu: args.requests?.cpu ?? CONTROLLER_DEFAULTS.requests.cpu, memory: args.requests?.memory ?? CONTROLLER_DEFAULTS.requests.memory };
+    const requests = {
+        cpu: args.requests?.cpu ?? CONTROLLER_DEFAULTS.requests.cpu,
+        memory: args.requests?.memory ?? CONTROLLER_DEFAULTS.requests.memory,
+    };
     const limits = { cpu: args.limits?.cpu ?? requests.cpu, memory: args.limits?.memory ?? requests.memory };
     for (const r of ["cpu", "memory"] as const) {
         checkFargateSize(`Karpenter.requests.${r}`, requests[r], FARGATE_MAX[r]);
@@ -183,7 +188,13 @@ export function resolveKarpenterArgs(args: KarpenterArgs) {
     check(logLevels.includes(logLevel), "Karpenter.logLevel", logLevel, `one of ${logLevels.join(", ")}`);
     const version = args.version ?? DEFAULT_KARPENTER_VERSION;
     if (!isKarpenterMinor(version)) {
-        throw new ConfigError("Karpenter.version", version, `one of ${Object.keys(KARPENTER_VERSIONS).map((v) => JSON.stringify(v)).join(", ")}`);
+        throw new ConfigError(
+            "Karpenter.version",
+            version,
+            `one of ${Object.keys(KARPENTER_VERSIONS)
+                .map((v) => JSON.stringify(v))
+                .join(", ")}`,
+        );
     }
     const release = KARPENTER_VERSIONS[version];
     const imageTag = args.imageTag ?? release.image.tag;
@@ -290,7 +301,11 @@ export class Karpenter extends pulumi.ComponentResource {
         const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: a.namespace } }, { parent: this });
         const flowSchemas = karpenterFlowSchemas(a.namespace, a.serviceAccountName).map(
             (fs) =>
-                new k8s.flowcontrol.v1.FlowSchema(`${name}-${fs.name}`, { metadata: { name: fs.name }, spec: fs.spec }, { parent: this, dependsOn: [namespace] }),
+                new k8s.flowcontrol.v1.FlowSchema(
+                    `${name}-${fs.name}`,
+                    { metadata: { name: fs.name }, spec: fs.spec },
+                    { parent: this, dependsOn: [namespace] },
+                ),
         );
         const crds = new k8s.helm.v3.Release(
             `${name}-crd`,
@@ -304,10 +319,14 @@ export class Karpenter extends pulumi.ComponentResource {
         );
         const description = plan.release;
         // The namespace's output, so the release waits for the namespace (its value is the plan's).
-        const release = new k8s.helm.v3.Release(description.name, { ...description.inputs, namespace: namespace.metadata.name }, {
-            parent: this,
-            dependsOn: [crds, ...flowSchemas, ...(ordering?.controllerDependsOn ?? [])],
-        });
+        const release = new k8s.helm.v3.Release(
+            description.name,
+            { ...description.inputs, namespace: namespace.metadata.name },
+            {
+                parent: this,
+                dependsOn: [crds, ...flowSchemas, ...(ordering?.controllerDependsOn ?? [])],
+            },
+        );
         this.namespace = namespace.metadata.name;
         this.releaseName = release.name;
         this.chartVersion = pulumi.output(a.release.chart);

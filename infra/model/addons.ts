@@ -43,7 +43,9 @@ export function addonServiceAccounts(specs: readonly AddonSpec[]) {
     const account = (sa: string) => `${ADDON_NAMESPACE}/${sa}`;
     return {
         /** Bound to the add-on's own role, by service account: no other association may take it. */
-        bound: Object.fromEntries(specs.flatMap((s) => (s.serviceAccountRole ? [[account(s.serviceAccountRole.serviceAccount), s.name]] : []))) as Record<string, string>,
+        bound: Object.fromEntries(
+            specs.flatMap((s) => (s.serviceAccountRole ? [[account(s.serviceAccountRole.serviceAccount), s.name]] : [])),
+        ) as Record<string, string>,
         onFargate: specs.flatMap((s) => (s.fargateServiceAccount ? [account(s.fargateServiceAccount)] : [])),
     };
 }

@@ -49,7 +49,9 @@ export const COMPONENT_REGISTRY = {
 export type ComponentName = keyof typeof COMPONENT_REGISTRY;
 
 /** The components other languages use, by name. */
-export type PublicComponentName = { [K in ComponentName]: (typeof COMPONENT_REGISTRY)[K]["public"] extends true ? K : never }[ComponentName];
+export type PublicComponentName = {
+    [K in ComponentName]: (typeof COMPONENT_REGISTRY)[K]["public"] extends true ? K : never;
+}[ComponentName];
 
 /** Every component's name, in the registry's order. */
 export const COMPONENT_NAMES = Object.keys(COMPONENT_REGISTRY) as ComponentName[];

@@ -193,6 +193,11 @@ export function selectInterfaceEndpoints(selection: EndpointSelection): string[]
  * the S3 gateway, and SQS when Karpenter reads an interruption queue.
  */
 export function privateClusterEndpoints(interruptionHandling: boolean): Record<string, string> {
-    const purposes = (need: EndpointNeed) => INTERFACE_ENDPOINTS.filter((e) => e.need === need).map((e) => [e.service, e.purpose ?? e.reason] as const);
-    return Object.fromEntries([...purposes("always"), [S3_GATEWAY_SERVICE, S3_GATEWAY_PURPOSE], ...(interruptionHandling ? purposes("interruptionHandling") : [])]);
+    const purposes = (need: EndpointNeed) =>
+        INTERFACE_ENDPOINTS.filter((e) => e.need === need).map((e) => [e.service, e.purpose ?? e.reason] as const);
+    return Object.fromEntries([
+        ...purposes("always"),
+        [S3_GATEWAY_SERVICE, S3_GATEWAY_PURPOSE],
+        ...(interruptionHandling ? purposes("interruptionHandling") : []),
+    ]);
 }

@@ -14,12 +14,19 @@ export interface FargateSelectorPattern {
 
 /** Whether `pattern`, with Fargate's `*` and `?` wildcards, matches all of `value`. */
 export function fargateWildcardMatch(pattern: string, value: string): boolean {
-    const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, "[\\s\\S]");
+    const regex = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, "[\\s\\S]*")
+        .replace(/\?/g, "[\\s\\S]");
     return new RegExp(`^${regex}$`).test(value);
 }
 
 /** Whether a selector selects a pod in `namespace` carrying `labels`. */
-export function fargateSelectorMatches(selector: FargateSelectorPattern, namespace: string, labels: Readonly<Record<string, string>>): boolean {
+export function fargateSelectorMatches(
+    selector: FargateSelectorPattern,
+    namespace: string,
+    labels: Readonly<Record<string, string>>,
+): boolean {
     return (
         fargateWildcardMatch(selector.namespace, namespace) &&
         Object.entries(selector.labels ?? {}).every(([key, value]) =>

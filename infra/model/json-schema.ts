@@ -17,4 +17,3 @@ export interface JsonSchema {
     minimum?: number;
     maximum?: number;
 }
-

@@ -78,7 +78,9 @@ const ec2 = (resource: string, account = "*") => `arn:\${AWS::Partition}:ec2:\${
 const INSTANCE_PROFILES = "arn:${AWS::Partition}:iam::${AWS::AccountId}:instance-profile/*";
 const CLUSTER_TAG = "kubernetes.io/cluster/${ClusterName}";
 const CLUSTER_ARN = "arn:${AWS::Partition}:eks:${AWS::Region}:${AWS::AccountId}:cluster/${ClusterName}";
-const LAUNCHED = ["fleet/*", "instance/*", "volume/*", "network-interface/*", "launch-template/*", "spot-instances-request/*"].map((r) => ec2(r));
+const LAUNCHED = ["fleet/*", "instance/*", "volume/*", "network-interface/*", "launch-template/*", "spot-instances-request/*"].map((r) =>
+    ec2(r),
+);
 const REGION_TAGS = { [`aws:ResourceTag/${CLUSTER_TAG}`]: "owned", "aws:ResourceTag/topology.kubernetes.io/region": "${AWS::Region}" };
 const REQUEST_TAGS = {
     [`aws:RequestTag/${CLUSTER_TAG}`]: "owned",
@@ -99,7 +101,13 @@ const CONTROLLER_POLICIES_1_9: ControllerPolicyTemplate[] = [
             {
                 Sid: "AllowScopedEC2InstanceAccessActions",
                 Effect: "Allow",
-                Resource: [ec2("image/*", ""), ec2("snapshot/*", ""), ec2("security-group/*"), ec2("subnet/*"), ec2("capacity-reservation/*")],
+                Resource: [
+                    ec2("image/*", ""),
+                    ec2("snapshot/*", ""),
+                    ec2("security-group/*"),
+                    ec2("subnet/*"),
+                    ec2("capacity-reservation/*"),
+                ],
                 Action: ["ec2:RunInstances", "ec2:CreateFleet"],
             },
             {
@@ -107,7 +115,10 @@ const CONTROLLER_POLICIES_1_9: ControllerPolicyTemplate[] = [
                 Effect: "Allow",
                 Resource: ec2("launch-template/*"),
                 Action: ["ec2:RunInstances", "ec2:CreateFleet"],
-                Condition: { StringEquals: { [`aws:ResourceTag/${CLUSTER_TAG}`]: "owned" }, StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" } },
+                Condition: {
+                    StringEquals: { [`aws:ResourceTag/${CLUSTER_TAG}`]: "owned" },
+                    StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
+                },
             },
             {
                 Sid: "AllowScopedEC2InstanceActionsWithTags",
@@ -150,7 +161,10 @@ const CONTROLLER_POLICIES_1_9: ControllerPolicyTemplate[] = [
                 Effect: "Allow",
                 Resource: [ec2("instance/*"), ec2("launch-template/*")],
                 Action: ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
-                Condition: { StringEquals: { [`aws:ResourceTag/${CLUSTER_TAG}`]: "owned" }, StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" } },
+                Condition: {
+                    StringEquals: { [`aws:ResourceTag/${CLUSTER_TAG}`]: "owned" },
+                    StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
+                },
             },
         ],
     },
@@ -178,7 +192,10 @@ const CONTROLLER_POLICIES_1_9: ControllerPolicyTemplate[] = [
                 Action: ["iam:TagInstanceProfile"],
                 Condition: {
                     StringEquals: { ...REGION_TAGS, ...REQUEST_TAGS },
-                    StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*", "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" },
+                    StringLike: {
+                        "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*",
+                        "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*",
+                    },
                 },
             },
             {
@@ -216,7 +233,12 @@ const CONTROLLER_POLICIES_1_9: ControllerPolicyTemplate[] = [
                 ],
                 Condition: { StringEquals: { "aws:RequestedRegion": "${AWS::Region}" } },
             },
-            { Sid: "AllowSSMReadActions", Effect: "Allow", Resource: "arn:${AWS::Partition}:ssm:${AWS::Region}::parameter/aws/service/*", Action: "ssm:GetParameter" },
+            {
+                Sid: "AllowSSMReadActions",
+                Effect: "Allow",
+                Resource: "arn:${AWS::Partition}:ssm:${AWS::Region}::parameter/aws/service/*",
+                Action: "ssm:GetParameter",
+            },
             { Sid: "AllowPricingReadActions", Effect: "Allow", Resource: "*", Action: "pricing:GetProducts" },
         ],
     },
@@ -306,17 +328,27 @@ export const KARPENTER_VERSIONS = {
         }),
         interruptionEvents: [
             ...INTERRUPTION_EVENTS_1_9,
-            { name: "capacity-reservation-interruption", source: "aws.ec2", detailType: "EC2 Capacity Reservation Instance Interruption Warning" },
+            {
+                name: "capacity-reservation-interruption",
+                source: "aws.ec2",
+                detailType: "EC2 Capacity Reservation Instance Interruption Warning",
+            },
         ],
         upgradeNotes: [
             { since: "1.10.0", note: "an EventBridge rule for Capacity Reservation instance interruption warnings (interruptible ODCRs)" },
-            { since: "1.11.0", note: "placement groups: ec2:DescribePlacementGroups and placement-group resources in the controller policy" },
+            {
+                since: "1.11.0",
+                note: "placement groups: ec2:DescribePlacementGroups and placement-group resources in the controller policy",
+            },
             {
                 since: "1.12.0",
                 note: "drift on the CA bundle: the new hashing marks every existing node as drifted; ec2:DescribeInstanceStatus is required; zonal shift (opt-in) needs arc-zonal-shift:GetManagedResource",
                 rollsEveryNode: true,
             },
-            { since: "1.14.0", note: "a new CRD, capacitybuffers.autoscaling.x-k8s.io, installed by the karpenter-crd chart before the controller; Balanced consolidation and DRA are opt-in" },
+            {
+                since: "1.14.0",
+                note: "a new CRD, capacitybuffers.autoscaling.x-k8s.io, installed by the karpenter-crd chart before the controller; Balanced consolidation and DRA are opt-in",
+            },
         ],
     },
 } satisfies Record<string, KarpenterVersion>;

@@ -39,7 +39,9 @@ export function versionProblems(
     if (!/^1\.[0-9]+$/.test(v.kubernetesVersion)) return [];
     const problems: VersionProblem[] = [];
     if (!supportsKubernetes(v.karpenter, v.kubernetesVersion)) {
-        const others = Object.values(KARPENTER_VERSIONS).filter((k) => supportsKubernetes(k, v.kubernetesVersion)).map((k) => JSON.stringify(k.minor));
+        const others = Object.values(KARPENTER_VERSIONS)
+            .filter((k) => supportsKubernetes(k, v.kubernetesVersion))
+            .map((k) => JSON.stringify(k.minor));
         problems.push({
             setting: names.kubernetesVersion,
             value: v.kubernetesVersion,

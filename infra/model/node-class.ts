@@ -5,13 +5,21 @@
  */
 
 /** Signals kubelet's evictionHard, evictionSoft and evictionSoftGracePeriod may name (the CRD's list). */
-export const EVICTION_SIGNALS = ["memory.available", "nodefs.available", "nodefs.inodesFree", "imagefs.available", "imagefs.inodesFree", "pid.available"] as const;
+export const EVICTION_SIGNALS = [
+    "memory.available",
+    "nodefs.available",
+    "nodefs.inodesFree",
+    "imagefs.available",
+    "imagefs.inodesFree",
+    "pid.available",
+] as const;
 
 /** Resources kubelet's systemReserved and kubeReserved may reserve (the CRD's list). */
 export const RESERVABLE_RESOURCES = ["cpu", "memory", "ephemeral-storage", "pid"] as const;
 
 /** An eviction threshold: a percentage (`10%`, `7.5%`) or a quantity (`500Mi`), the CRD's pattern for both. */
-export const EVICTION_THRESHOLD = /^((\d{1,2}(\.\d{1,2})?|100(\.0{1,2})?)%|(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?)$/;
+export const EVICTION_THRESHOLD =
+    /^((\d{1,2}(\.\d{1,2})?|100(\.0{1,2})?)%|(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?)$/;
 
 /** An AMI ID, as an amiSelectorTerm's `id` (the CRD's pattern). */
 export const AMI_ID = /^ami-[0-9a-z]+$/;
@@ -29,4 +37,5 @@ export const AMI_OWNER = /^([0-9]{12}|amazon|self|aws-marketplace|aws-backup-vau
 export const MAX_SELECTOR_TERMS = 30;
 
 /** A KMS key as EC2 takes it for EBS encryption: a key ID (or multi-Region `mrk-` ID), `alias/<name>`, or a key or alias ARN. */
-export const KMS_KEY = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/:-]+|arn:aws[\w-]*:kms:[a-z0-9-]+:[0-9]{12}:(key\/[\w-]+|alias\/[\w/:-]+))$/;
+export const KMS_KEY =
+    /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/:-]+|arn:aws[\w-]*:kms:[a-z0-9-]+:[0-9]{12}:(key\/[\w-]+|alias\/[\w/:-]+))$/;

@@ -67,7 +67,9 @@ export function fargateLogGroupName(clusterName: string): string {
 }
 
 /** The retention periods CloudWatch Logs accepts, in days. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /** The CloudWatch namespace of one cluster's controller-log and node-disk metrics. */
 export function metricNamespace(clusterName: string): string {
@@ -108,7 +110,8 @@ export const CONTROLLER_LOG_ALARMS: readonly ControllerLogAlarm[] = [
         filterPattern: '{ $.message = "failed launching nodeclaim" && $.error = "*InsufficientInstanceCapacity*" }',
         threshold: 5,
         periodSeconds: 900,
-        meaning: "EC2 had none of the requested instance types in the zones tried; occasional with Spot, persistent when the pools are too narrow",
+        meaning:
+            "EC2 had none of the requested instance types in the zones tried; occasional with Spot, persistent when the pools are too narrow",
     },
     {
         id: "unauthorized",

@@ -84,7 +84,8 @@ export function unreachableFromPrivateCluster(
     const ecr = ecrRegistry(reference);
     if (ecr === undefined) return "is not private ECR";
     if (region !== undefined && ecr.region !== region) return `is private ECR of another region than ${region}`;
-    if (allowedAccountIds.length > 0 && !allowedAccountIds.includes(ecr.accountId)) return `is private ECR of another account than ${allowedAccountIds.join(", ")}`;
+    if (allowedAccountIds.length > 0 && !allowedAccountIds.includes(ecr.accountId))
+        return `is private ECR of another account than ${allowedAccountIds.join(", ")}`;
     return undefined;
 }
 

@@ -114,7 +114,14 @@ export function endpointResourceName(name: string, service: string): string {
  * description's inputs are what it registers, vpc and subnets included). With the region and partition
  * known (plain strings) the service names are checked here; otherwise they resolve at deployment.
  */
-export function planPrivateEndpoints(name: string, args: PrivateEndpointsArgs, defaults: { region: pulumi.Input<string>; partition: pulumi.Input<string> } = { region: knownAfterDeployment(), partition: knownAfterDeployment() }) {
+export function planPrivateEndpoints(
+    name: string,
+    args: PrivateEndpointsArgs,
+    defaults: { region: pulumi.Input<string>; partition: pulumi.Input<string> } = {
+        region: knownAfterDeployment(),
+        partition: knownAfterDeployment(),
+    },
+) {
     const a = resolvePrivateEndpointsArgs(args);
     const region = a.region ?? defaults.region;
     const partition = a.partition ?? defaults.partition;
@@ -170,7 +177,8 @@ export class PrivateEndpoints extends pulumi.ComponentResource {
 
     constructor(name: string, args: PrivateEndpointsArgs, opts?: pulumi.ComponentResourceOptions) {
         const known = planPrivateEndpoints(name, args); // every check, before registering anything
-        if (Array.isArray(args.vpcCidrBlocks) && args.vpcCidrBlocks.every((c) => typeof c === "string")) endpointIngressRules(args.vpcCidrBlocks as string[]);
+        if (Array.isArray(args.vpcCidrBlocks) && args.vpcCidrBlocks.every((c) => typeof c === "string"))
+            endpointIngressRules(args.vpcCidrBlocks as string[]);
         super(componentType("PrivateEndpoints"), name, {}, componentOptions("PrivateEndpoints", opts));
         const parent = { parent: this };
         const plan =
@@ -193,7 +201,9 @@ export class PrivateEndpoints extends pulumi.ComponentResource {
             },
             parent,
         );
-        const interfaces = plan.interfaces.map((d) => new aws.ec2.VpcEndpoint(d.name, { ...d.inputs, securityGroupIds: [securityGroup.id] }, parent));
+        const interfaces = plan.interfaces.map(
+            (d) => new aws.ec2.VpcEndpoint(d.name, { ...d.inputs, securityGroupIds: [securityGroup.id] }, parent),
+        );
         const s3 = new aws.ec2.VpcEndpoint(plan.s3.name, plan.s3.inputs, parent);
 
         this.securityGroupId = securityGroup.id;

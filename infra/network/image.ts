@@ -78,7 +78,10 @@ export function pullThroughCacheRepository(
  * What a principal needs beyond ordinary pull rights to pull through the cache: the first pull of an
  * image creates its repository and imports the image from upstream. Limited to the cache's repositories.
  */
-export function pullThroughCachePolicy(scope: Pick<AwsScope, "partition" | "accountId" | "region">, prefix: string): aws.iam.PolicyDocument {
+export function pullThroughCachePolicy(
+    scope: Pick<AwsScope, "partition" | "accountId" | "region">,
+    prefix: string,
+): aws.iam.PolicyDocument {
     return policyDocument([
         {
             Sid: "PullThroughCacheImport",
@@ -118,12 +121,26 @@ export interface PublicEcrPullThroughCacheArgs {
 export function planPublicEcrPullThroughCache(name: string, args: PublicEcrPullThroughCacheArgs) {
     const prefix = args.repositoryPrefix ?? DEFAULT_CACHE_PREFIX;
     checkCachePrefix(prefix);
-    const settings = { ...args, repositoryPrefix: prefix, createRule: args.createRule ?? true, pullerRoleNames: args.pullerRoleNames ?? [], tags: args.tags ?? {} };
+    const settings = {
+        ...args,
+        repositoryPrefix: prefix,
+        createRule: args.createRule ?? true,
+        pullerRoleNames: args.pullerRoleNames ?? [],
+        tags: args.tags ?? {},
+    };
     // ECR Public needs no credentials.
     const rule = settings.createRule
-        ? { type: TYPES.pullThroughCacheRule, name, inputs: { ecrRepositoryPrefix: prefix, upstreamRegistryUrl: PUBLIC_ECR_REGISTRY } satisfies aws.ecr.PullThroughCacheRuleArgs }
+        ? {
+              type: TYPES.pullThroughCacheRule,
+              name,
+              inputs: { ecrRepositoryPrefix: prefix, upstreamRegistryUrl: PUBLIC_ECR_REGISTRY } satisfies aws.ecr.PullThroughCacheRuleArgs,
+          }
         : undefined;
-    const policy = { type: TYPES.iamPolicy, name, inputs: { description: `Import images into the ECR pull-through cache ${prefix}/`, tags: settings.tags } };
+    const policy = {
+        type: TYPES.iamPolicy,
+        name,
+        inputs: { description: `Import images into the ECR pull-through cache ${prefix}/`, tags: settings.tags },
+    };
     return { settings, rule, policy, descriptions: [...(rule ? [rule] : []), policy] as ResourceDescription[] };
 }
 

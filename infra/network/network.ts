@@ -114,7 +114,12 @@ export function resolveNetworkArgs(args: NetworkArgs, stackRegion: string | unde
     const common = { clusterName: args.clusterName, tags: args.tags ?? {} };
     if (args.existingVpc !== undefined) {
         for (const setting of CREATION_SETTINGS) {
-            check(args[setting] === undefined, `Network.${setting}`, args[setting], "unset with existingVpc: an adopted VPC keeps its own layout");
+            check(
+                args[setting] === undefined,
+                `Network.${setting}`,
+                args[setting],
+                "unset with existingVpc: an adopted VPC keeps its own layout",
+            );
         }
         return { ...common, existing: resolveExistingVpc(args.existingVpc), created: undefined };
     }
@@ -296,11 +301,7 @@ function createVpc(
     });
 
     // DNS hostnames and support: interface endpoints' private DNS and the private API endpoint need both.
-    const vpc = new aws.ec2.Vpc(
-        name,
-        { cidrBlock: c.cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, tags: named() },
-        parent,
-    );
+    const vpc = new aws.ec2.Vpc(name, { cidrBlock: c.cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, tags: named() }, parent);
     const subnet = (kind: SubnetKind, cidrBlock: string, i: number) =>
         new aws.ec2.Subnet(
             `${name}-${kind}-${i}`,
@@ -327,8 +328,7 @@ function createVpc(
             parent,
         );
         publicSubnets.forEach(
-            (s, i) =>
-                new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: s.id, routeTableId: publicRoutes.id }, parent),
+            (s, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: s.id, routeTableId: publicRoutes.id }, parent),
         );
     }
     const natSubnets =

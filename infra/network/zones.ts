@@ -28,11 +28,7 @@ export function checkRegion(setting: string, region: unknown): void {
  * `region` is undefined when the stack does not set `aws:region`: the names are then checked against
  * the region's list alone.
  */
-export function checkZones(
-    region: string | undefined,
-    zoneCount: number | undefined,
-    availabilityZones: string[] | undefined,
-): number {
+export function checkZones(region: string | undefined, zoneCount: number | undefined, availabilityZones: string[] | undefined): number {
     const range = `from ${ZONE_COUNT.min} to ${ZONE_COUNT.max}`;
     if (availabilityZones === undefined) {
         const count = zoneCount ?? ZONE_COUNT.max;

@@ -103,9 +103,19 @@ export function defaultNodePools(args: DefaultNodePoolsOptions): NodePoolSetting
             "a multiple of 10 from 10 to 90: the split uses ten capacity-spread values, and both pools need at least one",
         );
     }
-    const disruption = { consolidationPolicy: ConsolidationPolicy.WhenEmptyOrUnderutilized, consolidateAfter: p.consolidateAfter, budgets: p.budgets };
+    const disruption = {
+        consolidationPolicy: ConsolidationPolicy.WhenEmptyOrUnderutilized,
+        consolidateAfter: p.consolidateAfter,
+        budgets: p.budgets,
+    };
 
-    const general = (name: string, weight: number, architecture: Architecture, instanceFamilies: string[], limits: NodePoolLimits): NodePoolSettings[] => {
+    const general = (
+        name: string,
+        weight: number,
+        architecture: Architecture,
+        instanceFamilies: string[],
+        limits: NodePoolLimits,
+    ): NodePoolSettings[] => {
         const pool = {
             nodeClassName,
             architectures: [architecture],

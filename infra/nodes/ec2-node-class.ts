@@ -251,7 +251,10 @@ export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
         "exactly one of role (Karpenter then manages the instance profile) and instanceProfile (a pre-created one)",
     );
     check(args.clusterName !== undefined && args.clusterName !== "", `${at}.clusterName`, args.clusterName, "the EKS cluster's name");
-    for (const [field, value] of [["role", args.role], ["instanceProfile", args.instanceProfile]] as const) {
+    for (const [field, value] of [
+        ["role", args.role],
+        ["instanceProfile", args.instanceProfile],
+    ] as const) {
         check(value !== "", `${at}.${field}`, value, "a non-empty name");
     }
 
@@ -261,11 +264,27 @@ export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
     const amiAlias = `${aliasFamily}@${amiVersion}`;
     check(amiAlias.length <= 30, `${at}.amiVersion`, amiVersion, "an alias of at most 30 characters");
     if (args.amiSelectorTerms !== undefined) {
-        check(args.amiVersion === undefined, `${at}.amiVersion`, args.amiVersion, "left out with amiSelectorTerms (a custom AMI has no alias version)");
+        check(
+            args.amiVersion === undefined,
+            `${at}.amiVersion`,
+            args.amiVersion,
+            "left out with amiSelectorTerms (a custom AMI has no alias version)",
+        );
         checkTerms(`${at}.amiSelectorTerms`, args.amiSelectorTerms, (setting, t: AmiSelectorTerm) => {
             checkExclusiveId(setting, t, AMI_ID, "ami-", ["name", "owner", "tags"]);
-            check(t.id !== undefined || t.name !== undefined || t.tags !== undefined, setting, t, "an id, a name (with an optional owner) or tags");
-            if (t.owner !== undefined) check(AMI_OWNER.test(t.owner), `${setting}.owner`, t.owner, "an account ID (12 digits), self, amazon, aws-marketplace or aws-backup-vault");
+            check(
+                t.id !== undefined || t.name !== undefined || t.tags !== undefined,
+                setting,
+                t,
+                "an id, a name (with an optional owner) or tags",
+            );
+            if (t.owner !== undefined)
+                check(
+                    AMI_OWNER.test(t.owner),
+                    `${setting}.owner`,
+                    t.owner,
+                    "an account ID (12 digits), self, amazon, aws-marketplace or aws-backup-vault",
+                );
             if (t.name !== undefined) check(typeof t.name === "string" && t.name !== "", `${setting}.name`, t.name, "a non-empty AMI name");
         });
     }
@@ -276,7 +295,8 @@ export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
     checkTerms(`${at}.securityGroupSelectorTerms`, args.securityGroupSelectorTerms, (setting, t: SecurityGroupSelectorTerm) => {
         checkExclusiveId(setting, t, SELECTOR_SECURITY_GROUP_ID, "sg-", ["name", "tags"]);
         check(t.name === undefined || t.tags === undefined, `${setting}.name`, t.name, "a name alone: no tags beside it");
-        if (t.name !== undefined) check(typeof t.name === "string" && t.name !== "", `${setting}.name`, t.name, "a non-empty security group name");
+        if (t.name !== undefined)
+            check(typeof t.name === "string" && t.name !== "", `${setting}.name`, t.name, "a non-empty security group name");
         check(t.id !== undefined || t.name !== undefined || t.tags !== undefined, setting, t, "an id, a name or tags");
     });
 
@@ -292,7 +312,8 @@ export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
         check(Object.values(UserDataFormat).includes(u.format), `${setting}.format`, u.format, Object.values(UserDataFormat).join(" or "));
         check(typeof u.content === "string" && u.content.trim() !== "", `${setting}.content`, u.content, "the part's text");
         const first = u.content.trimStart().split("\n")[0];
-        if (u.format === UserDataFormat.Shell) check(first.startsWith("#!"), `${setting}.content`, first, "a script starting with #! (e.g. #!/bin/bash)");
+        if (u.format === UserDataFormat.Shell)
+            check(first.startsWith("#!"), `${setting}.content`, first, "a script starting with #! (e.g. #!/bin/bash)");
         else check(first.trim() === "#cloud-config", `${setting}.content`, first, "a document whose first line is #cloud-config");
         const split = boundaryLine(u.content);
         check(split === undefined, `${setting}.content`, first, `a part that keeps the MIME document whole; its ${split}`);
@@ -303,11 +324,26 @@ export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
     const imdsHopLimit = args.imdsHopLimit ?? 1;
     checkInteger(`${at}.imdsHopLimit`, imdsHopLimit, 1, 64, "IMDS allows 1 to 64 hops");
 
-    const rootVolume = resolveVolume(`${at}.rootVolume`, args.rootVolume, { sizeGiB: family.rootDefaultGiB, iops: 3000, throughputMiBps: 125 }, family.rootMinGiB);
-    const dataVolume = resolveVolume(`${at}.dataVolume`, args.dataVolume, { sizeGiB: 200, iops: 10000, throughputMiBps: 500 }, family.dataMinGiB);
+    const rootVolume = resolveVolume(
+        `${at}.rootVolume`,
+        args.rootVolume,
+        { sizeGiB: family.rootDefaultGiB, iops: 3000, throughputMiBps: 125 },
+        family.rootMinGiB,
+    );
+    const dataVolume = resolveVolume(
+        `${at}.dataVolume`,
+        args.dataVolume,
+        { sizeGiB: 200, iops: 10000, throughputMiBps: 500 },
+        family.dataMinGiB,
+    );
     const dataDevice = args.dataVolume?.deviceName ?? DATA_DEVICE;
     check(dataDevice !== ROOT_DEVICE, `${at}.dataVolume.deviceName`, dataDevice, `a device other than the root volume's ${ROOT_DEVICE}`);
-    check(/^\/dev\/(xvd|sd)[b-z]$/.test(dataDevice), `${at}.dataVolume.deviceName`, dataDevice, "a device name /dev/xvdb to /dev/xvdz or /dev/sdb to /dev/sdz");
+    check(
+        /^\/dev\/(xvd|sd)[b-z]$/.test(dataDevice),
+        `${at}.dataVolume.deviceName`,
+        dataDevice,
+        "a device name /dev/xvdb to /dev/xvdz or /dev/sdb to /dev/sdz",
+    );
     check(
         amiFamily !== AmiFamily.Bottlerocket || dataDevice === DATA_DEVICE,
         `${at}.dataVolume.deviceName`,
@@ -350,13 +386,24 @@ export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
 /** Each term of a selector list checked by `each`, naming it by index; an absent list is the default. */
 function checkTerms<T>(setting: string, terms: T[] | undefined, each: (setting: string, term: T) => void): void {
     if (terms === undefined) return;
-    check(Array.isArray(terms) && terms.length > 0 && terms.length <= MAX_SELECTOR_TERMS, setting, terms, `1 to ${MAX_SELECTOR_TERMS} terms (omit it for the default)`);
+    check(
+        Array.isArray(terms) && terms.length > 0 && terms.length <= MAX_SELECTOR_TERMS,
+        setting,
+        terms,
+        `1 to ${MAX_SELECTOR_TERMS} terms (omit it for the default)`,
+    );
     terms.forEach((t, i) => {
         const at = `${setting}[${i}]`;
         const tags = (t as { tags?: Record<string, string> }).tags;
         if (tags !== undefined) {
             check(Object.keys(tags).length > 0, `${at}.tags`, tags, "at least one tag");
-            for (const [k, v] of Object.entries(tags)) check(k !== "" && typeof v === "string" && v !== "", `${at}.tags`, tags, "non-empty tag keys and values (* matches any value)");
+            for (const [k, v] of Object.entries(tags))
+                check(
+                    k !== "" && typeof v === "string" && v !== "",
+                    `${at}.tags`,
+                    tags,
+                    "non-empty tag keys and values (* matches any value)",
+                );
         }
         each(at, t);
     });
@@ -367,7 +414,12 @@ function checkExclusiveId(setting: string, term: { id?: string }, form: RegExp, 
     if (term.id === undefined) return;
     check(typeof term.id === "string" && form.test(term.id), `${setting}.id`, term.id, `an ID such as ${prefix}0123456789abcdef0`);
     const beside = others.filter((f) => (term as Record<string, unknown>)[f] !== undefined);
-    check(beside.length === 0, `${setting}.id`, term.id, `an id alone in its term (${beside.join(", ")} given beside it): write another term for those`);
+    check(
+        beside.length === 0,
+        `${setting}.id`,
+        term.id,
+        `an id alone in its term (${beside.join(", ")} given beside it): write another term for those`,
+    );
 }
 
 function resolveKubelet(setting: string, k: KubeletSettings): void {
@@ -376,16 +428,37 @@ function resolveKubelet(setting: string, k: KubeletSettings): void {
     }
     for (const field of ["systemReserved", "kubeReserved"] as const) {
         for (const [resource, quantity] of Object.entries(k[field] ?? {})) {
-            check((RESERVABLE_RESOURCES as readonly string[]).includes(resource), `${setting}.${field}`, resource, `one of ${RESERVABLE_RESOURCES.join(", ")}`);
+            check(
+                (RESERVABLE_RESOURCES as readonly string[]).includes(resource),
+                `${setting}.${field}`,
+                resource,
+                `one of ${RESERVABLE_RESOURCES.join(", ")}`,
+            );
             const q = typeof quantity === "string" ? parseQuantity(quantity) : undefined;
-            check(q !== undefined && q >= 0n, `${setting}.${field}.${resource}`, quantity, "a quantity of at least zero, such as 100m, 512Mi or 1Gi");
+            check(
+                q !== undefined && q >= 0n,
+                `${setting}.${field}.${resource}`,
+                quantity,
+                "a quantity of at least zero, such as 100m, 512Mi or 1Gi",
+            );
         }
     }
     for (const field of ["evictionHard", "evictionSoft", "evictionSoftGracePeriod"] as const) {
         for (const [signal, value] of Object.entries(k[field] ?? {})) {
-            check((EVICTION_SIGNALS as readonly string[]).includes(signal), `${setting}.${field}`, signal, `one of ${EVICTION_SIGNALS.join(", ")}`);
+            check(
+                (EVICTION_SIGNALS as readonly string[]).includes(signal),
+                `${setting}.${field}`,
+                signal,
+                `one of ${EVICTION_SIGNALS.join(", ")}`,
+            );
             if (field === "evictionSoftGracePeriod") checkDuration(`${setting}.${field}.${signal}`, value, false);
-            else check(typeof value === "string" && EVICTION_THRESHOLD.test(value), `${setting}.${field}.${signal}`, value, "a percentage (10%) or a quantity (500Mi)");
+            else
+                check(
+                    typeof value === "string" && EVICTION_THRESHOLD.test(value),
+                    `${setting}.${field}.${signal}`,
+                    value,
+                    "a percentage (10%) or a quantity (500Mi)",
+                );
         }
     }
     const soft = Object.keys(k.evictionSoft ?? {}).sort();
@@ -401,11 +474,22 @@ function resolveKubelet(setting: string, k: KubeletSettings): void {
 
 function resolveVolume(setting: string, volume: EbsVolume | undefined, defaults: Required<EbsVolume>, minGiB: number) {
     const sizeGiB = volume?.sizeGiB ?? defaults.sizeGiB;
-    checkInteger(`${setting}.sizeGiB`, sizeGiB, Math.max(GP3.minGiB, minGiB), GP3.maxGiB, minGiB > 1 ? `the AMI needs at least ${minGiB} GiB here; gp3 allows up to ${GP3.maxGiB}` : "gp3");
+    checkInteger(
+        `${setting}.sizeGiB`,
+        sizeGiB,
+        Math.max(GP3.minGiB, minGiB),
+        GP3.maxGiB,
+        minGiB > 1 ? `the AMI needs at least ${minGiB} GiB here; gp3 allows up to ${GP3.maxGiB}` : "gp3",
+    );
     const iops = volume?.iops ?? defaults.iops;
     checkInteger(`${setting}.iops`, iops, GP3.minIops, GP3.maxIops, "gp3");
     const maxIops = Math.max(GP3.minIops, GP3.iopsPerGiB * sizeGiB);
-    check(iops <= maxIops, `${setting}.iops`, iops, `at most ${maxIops} for ${sizeGiB} GiB: gp3 allows 500 IOPS per GiB above its 3000 baseline`);
+    check(
+        iops <= maxIops,
+        `${setting}.iops`,
+        iops,
+        `at most ${maxIops} for ${sizeGiB} GiB: gp3 allows 500 IOPS per GiB above its 3000 baseline`,
+    );
     const throughputMiBps = volume?.throughputMiBps ?? defaults.throughputMiBps;
     checkInteger(`${setting}.throughputMiBps`, throughputMiBps, GP3.minThroughput, GP3.maxThroughput, "gp3, MiB/s");
     check(
@@ -453,8 +537,17 @@ export function renderEC2NodeClass(args: pulumi.Unwrap<EC2NodeClassArgs>) {
             securityGroupSelectorTerms: a.securityGroupSelectorTerms ?? discovery,
             blockDeviceMappings: [mapping(a.rootVolume), mapping(a.dataVolume)],
             // IMDSv2 only, and by default one hop: containers (one hop further) cannot use the node role's credentials.
-            metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: a.imdsHopLimit, httpTokens: "required" },
-            kubelet: { ...a.kubelet, imageGCHighThresholdPercent: a.imageGC.highThresholdPercent, imageGCLowThresholdPercent: a.imageGC.lowThresholdPercent },
+            metadataOptions: {
+                httpEndpoint: "enabled",
+                httpProtocolIPv6: "disabled",
+                httpPutResponseHopLimit: a.imdsHopLimit,
+                httpTokens: "required",
+            },
+            kubelet: {
+                ...a.kubelet,
+                imageGCHighThresholdPercent: a.imageGC.highThresholdPercent,
+                imageGCLowThresholdPercent: a.imageGC.lowThresholdPercent,
+            },
             ...(Object.keys(a.tags).length > 0 ? { tags: a.tags } : {}),
             ...(a.amiFamily === AmiFamily.AL2023 ? { userData: multipartUserData(userDataParts) } : {}),
         },
@@ -487,7 +580,10 @@ export class EC2NodeClass extends pulumi.ComponentResource {
     constructor(name: string, args: EC2NodeClassArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = planEC2NodeClass(name, args); // every check, before registering anything
         super(componentType("EC2NodeClass"), name, {}, componentOptions("EC2NodeClass", opts));
-        const nodeClass = new k8s.apiextensions.CustomResource(plan.nodeClass.name, plan.nodeClass.inputs, { parent: this, dependsOn: opts?.dependsOn });
+        const nodeClass = new k8s.apiextensions.CustomResource(plan.nodeClass.name, plan.nodeClass.inputs, {
+            parent: this,
+            dependsOn: opts?.dependsOn,
+        });
         this.name = nodeClass.metadata.name;
         this.registerOutputs({ name: this.name });
     }

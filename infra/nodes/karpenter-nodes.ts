@@ -67,7 +67,10 @@ export function resolveKarpenterNodesArgs(args: KarpenterNodesArgs) {
         }),
     );
     errors.throwIfAny();
-    checkUnique("KarpenterNodes.nodePools", nodePools.map((p) => p.name));
+    checkUnique(
+        "KarpenterNodes.nodePools",
+        nodePools.map((p) => p.name),
+    );
     checkNodePoolWeights("KarpenterNodes.nodePools", nodePools);
     return { nodeClasses, nodePools };
 }

@@ -5,14 +5,7 @@ import { check } from "../errors";
 import { parseQuantity } from "../karpenter/quantity";
 import { TYPES } from "../model/tokens";
 import { VERSIONS } from "../model/versions";
-import {
-    checkDuration,
-    checkInteger,
-    checkLabelValue,
-    checkObjectName,
-    checkQualifiedKey,
-    checkUnrestrictedKey,
-} from "./validation";
+import { checkDuration, checkInteger, checkLabelValue, checkObjectName, checkQualifiedKey, checkUnrestrictedKey } from "./validation";
 
 /** CPU architecture of a node. */
 export enum Architecture {
@@ -221,18 +214,34 @@ export function resolveNodePoolArgs(args: NodePoolSettings) {
     }
     if (args.minInstanceGeneration !== undefined) checkInteger(`${at}.minInstanceGeneration`, args.minInstanceGeneration, 1, 99);
     if (args.maxInstanceGeneration !== undefined) {
-        checkInteger(`${at}.maxInstanceGeneration`, args.maxInstanceGeneration, Math.max(1, args.minInstanceGeneration ?? 1), 99, "at least minInstanceGeneration");
+        checkInteger(
+            `${at}.maxInstanceGeneration`,
+            args.maxInstanceGeneration,
+            Math.max(1, args.minInstanceGeneration ?? 1),
+            99,
+            "at least minInstanceGeneration",
+        );
     }
-    for (const field of ["excludedInstanceCategories", "excludedInstanceFamilies", "excludedInstanceSizes", "excludedInstanceTypes"] as const) {
+    for (const field of [
+        "excludedInstanceCategories",
+        "excludedInstanceFamilies",
+        "excludedInstanceSizes",
+        "excludedInstanceTypes",
+    ] as const) {
         (args[field] ?? []).forEach((v, i) => checkLabelValue(`${at}.${field}[${i}]`, v));
     }
     const requirements = args.requirements ?? [];
     requirements.forEach((r, i) => checkRequirement(`${at}.requirements[${i}]`, r));
 
-    check(args.limits !== undefined, `${at}.limits`, args.limits, "cpu and memory caps, e.g. { cpu: \"100\", memory: \"400Gi\" }");
+    check(args.limits !== undefined, `${at}.limits`, args.limits, 'cpu and memory caps, e.g. { cpu: "100", memory: "400Gi" }');
     for (const r of ["cpu", "memory"] as const) {
         const quantity = args.limits[r];
-        check(typeof quantity === "string", `${at}.limits.${r}`, quantity, "a Kubernetes quantity such as 100 or 400Gi: every pool needs a cpu and a memory cap");
+        check(
+            typeof quantity === "string",
+            `${at}.limits.${r}`,
+            quantity,
+            "a Kubernetes quantity such as 100 or 400Gi: every pool needs a cpu and a memory cap",
+        );
         check(parseQuantity(`${at}.limits.${r}`, quantity) > 0n, `${at}.limits.${r}`, quantity, "more than zero");
     }
     if (args.limits.nvidiaGpus !== undefined) checkInteger(`${at}.limits.nvidiaGpus`, args.limits.nvidiaGpus, 0, 100000);
@@ -262,7 +271,18 @@ export function resolveNodePoolArgs(args: NodePoolSettings) {
         checkUnrestrictedKey(`${at}.labels`, key);
         checkLabelValue(`${at}.labels["${key}"]`, value);
     }
-    return { ...args, requirements, consolidationPolicy, consolidateAfter, budgets, expireAfter, terminationGracePeriod, taints, startupTaints, labels };
+    return {
+        ...args,
+        requirements,
+        consolidationPolicy,
+        consolidateAfter,
+        budgets,
+        expireAfter,
+        terminationGracePeriod,
+        taints,
+        startupTaints,
+        labels,
+    };
 }
 
 function checkTaint(setting: string, t: Taint): void {
@@ -310,7 +330,7 @@ function checkBudget(setting: string, b: DisruptionBudget): void {
         typeof b.nodes === "string" && /^((100|[0-9]{1,2})%|[0-9]+)$/.test(b.nodes),
         `${setting}.nodes`,
         b.nodes,
-        "a node count (\"2\") or a percentage from 0% to 100% (\"10%\")",
+        'a node count ("2") or a percentage from 0% to 100% ("10%")',
     );
     check(
         (b.schedule === undefined) === (b.duration === undefined),
@@ -324,7 +344,7 @@ function checkBudget(setting: string, b: DisruptionBudget): void {
                 /^[0-9A-Za-z*/,?-]+( [0-9A-Za-z*/,?-]+){4}$/.test(b.schedule),
             `${setting}.schedule`,
             b.schedule,
-            "a cron schedule of five fields (minute hour day-of-month month day-of-week, UTC) such as \"0 9 * * mon-fri\", or @daily, @weekly...",
+            'a cron schedule of five fields (minute hour day-of-month month day-of-week, UTC) such as "0 9 * * mon-fri", or @daily, @weekly...',
         );
     }
     if (b.duration !== undefined) {
@@ -360,14 +380,20 @@ export function checkNodePoolWeights(setting: string, pools: NodePoolSettings[])
 /** The NodePool object (apiVersion, kind, metadata, spec). Pure; throws ConfigError. */
 export function renderNodePool(args: NodePoolSettings) {
     const a = resolveNodePoolArgs(args);
-    const requirement = (key: string, operator: RequirementOperator, values?: string[]) => ({ key, operator, ...(values ? { values } : {}) });
+    const requirement = (key: string, operator: RequirementOperator, values?: string[]) => ({
+        key,
+        operator,
+        ...(values ? { values } : {}),
+    });
     const requirements = [
         requirement(LABELS.arch, RequirementOperator.In, a.architectures),
         requirement(LABELS.os, RequirementOperator.In, ["linux"]),
         requirement(LABELS.capacityType, RequirementOperator.In, a.capacityTypes),
         ...(a.instanceCategories ? [requirement(LABELS.category, RequirementOperator.In, a.instanceCategories)] : []),
         ...(a.instanceFamilies ? [requirement(LABELS.family, RequirementOperator.In, a.instanceFamilies)] : []),
-        ...(a.excludedInstanceCategories?.length ? [requirement(LABELS.category, RequirementOperator.NotIn, a.excludedInstanceCategories)] : []),
+        ...(a.excludedInstanceCategories?.length
+            ? [requirement(LABELS.category, RequirementOperator.NotIn, a.excludedInstanceCategories)]
+            : []),
         ...(a.excludedInstanceFamilies?.length ? [requirement(LABELS.family, RequirementOperator.NotIn, a.excludedInstanceFamilies)] : []),
         ...(a.minInstanceGeneration !== undefined
             ? [requirement(LABELS.generation, RequirementOperator.Gt, [String(a.minInstanceGeneration - 1)])]
@@ -395,7 +421,9 @@ export function renderNodePool(args: NodePoolSettings) {
             disruption: {
                 consolidationPolicy: a.consolidationPolicy,
                 consolidateAfter: a.consolidateAfter,
-                budgets: a.budgets.map((b) => withoutUndefined({ nodes: b.nodes, schedule: b.schedule, duration: b.duration, reasons: b.reasons })),
+                budgets: a.budgets.map((b) =>
+                    withoutUndefined({ nodes: b.nodes, schedule: b.schedule, duration: b.duration, reasons: b.reasons }),
+                ),
             },
             template: {
                 ...(Object.keys(a.labels).length > 0 ? { metadata: { labels: a.labels } } : {}),
@@ -481,7 +509,10 @@ export class NodePool extends pulumi.ComponentResource {
     constructor(name: string, args: NodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = planNodePool(name, args); // every check, before registering anything
         super(componentType("NodePool"), name, {}, componentOptions("NodePool", opts));
-        const pool = new k8s.apiextensions.CustomResource(plan.nodePool.name, plan.nodePool.inputs, { parent: this, dependsOn: opts?.dependsOn });
+        const pool = new k8s.apiextensions.CustomResource(plan.nodePool.name, plan.nodePool.inputs, {
+            parent: this,
+            dependsOn: opts?.dependsOn,
+        });
         this.name = pool.metadata.name;
         this.registerOutputs({ name: this.name });
     }

@@ -79,7 +79,10 @@ export function resolveDevicePluginImage(
  * The pools whose nodes need NVIDIA's device plugin: NVIDIA GPU pools whose EC2NodeClass is AL2023 (its
  * accelerated AMI has the driver, not the plugin). Bottlerocket's NVIDIA variants run the plugin themselves.
  */
-export function devicePluginPools(nodeClasses: Pick<NodeClassSettings, "name" | "amiFamily">[], nodePools: NodePoolSettings[]): NodePoolSettings[] {
+export function devicePluginPools(
+    nodeClasses: Pick<NodeClassSettings, "name" | "amiFamily">[],
+    nodePools: NodePoolSettings[],
+): NodePoolSettings[] {
     const al2023 = new Set(nodeClasses.filter((c) => (c.amiFamily ?? DEFAULT_AMI_FAMILY) === AmiFamily.AL2023).map((c) => c.name));
     return nodePools.filter((p) => al2023.has(p.nodeClassName) && nodePoolIsNvidiaGpu(p));
 }
@@ -140,7 +143,14 @@ export interface NvidiaDevicePluginArgs {
  */
 export function planNvidiaDevicePlugin(name: string, args: NvidiaDevicePluginArgs) {
     const pools = devicePluginPools(args.nodeClasses, args.nodePools);
-    const image = resolveDevicePluginImage(args.privateCluster, args.region, args.allowedAccountIds ?? [], pools.map((p) => p.name), args.image, args.names);
+    const image = resolveDevicePluginImage(
+        args.privateCluster,
+        args.region,
+        args.allowedAccountIds ?? [],
+        pools.map((p) => p.name),
+        args.image,
+        args.names,
+    );
     const release: ResourceDescription<k8s.helm.v3.ReleaseArgs> | undefined =
         pools.length === 0
             ? undefined

@@ -70,7 +70,8 @@ export const WELL_KNOWN_AWS_LABELS = [
  */
 export function checkUnrestrictedKey(setting: string, key: string): void {
     const domain = key.split("/")[0];
-    const allowed = "a key outside karpenter.sh and karpenter.k8s.aws (except their well-known scheduling labels), not kubernetes.io/hostname";
+    const allowed =
+        "a key outside karpenter.sh and karpenter.k8s.aws (except their well-known scheduling labels), not kubernetes.io/hostname";
     check(key !== "karpenter.sh/nodepool" && key !== "kubernetes.io/hostname", setting, key, allowed);
     check(key === "karpenter.sh/capacity-type" || !domain.endsWith("karpenter.sh"), setting, key, allowed);
     check(WELL_KNOWN_AWS_LABELS.includes(key) || !domain.endsWith("karpenter.k8s.aws"), setting, key, allowed);

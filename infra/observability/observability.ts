@@ -45,7 +45,10 @@ export function alertsTopicPolicy(scope: AwsScope, topicArn: string): aws.iam.Po
             Principal: { Service: servicePrincipal(scope, "cloudwatch") },
             Action: "sns:Publish",
             Resource: topicArn,
-            Condition: { ...sourceAccount, ArnLike: { "aws:SourceArn": `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.accountId}:alarm:*` } },
+            Condition: {
+                ...sourceAccount,
+                ArnLike: { "aws:SourceArn": `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.accountId}:alarm:*` },
+            },
         },
         {
             Sid: "AllowBudgets",
@@ -171,12 +174,14 @@ export class Observability extends pulumi.ComponentResource {
         super(componentType("Observability"), name, {}, componentOptions("Observability", opts));
         resolvedOf.set(this, o);
         const parent = { parent: this };
-        const scope = pulumi.all([args.partition, args.region, args.accountId, args.dnsSuffix]).apply(([partition, region, accountId, dnsSuffix]) => ({
-            partition,
-            region,
-            accountId,
-            dnsSuffix,
-        }));
+        const scope = pulumi
+            .all([args.partition, args.region, args.accountId, args.dnsSuffix])
+            .apply(([partition, region, accountId, dnsSuffix]) => ({
+                partition,
+                region,
+                accountId,
+                dnsSuffix,
+            }));
 
         // Alerts.
         let topicArn: pulumi.Output<string>;
@@ -238,7 +243,7 @@ export class Observability extends pulumi.ComponentResource {
             {
                 name: o.logGroupName,
                 retentionInDays: o.logRetentionDays,
-                kmsKeyId: args.encryptLogs ? args.kmsKeyArn as pulumi.Input<string> : undefined,
+                kmsKeyId: args.encryptLogs ? (args.kmsKeyArn as pulumi.Input<string>) : undefined,
                 tags: args.tags,
             },
             { parent: this, dependsOn: keyPolicy ? [keyPolicy] : [] },
@@ -267,7 +272,13 @@ export class Observability extends pulumi.ComponentResource {
                         name: `karpenter-${alarm.id}`,
                         logGroupName: o.logGroupName,
                         pattern: alarm.filterPattern,
-                        metricTransformation: { name: alarm.metricName, namespace: namespaceName, value: "1", defaultValue: "0", unit: "Count" },
+                        metricTransformation: {
+                            name: alarm.metricName,
+                            namespace: namespaceName,
+                            value: "1",
+                            defaultValue: "0",
+                            unit: "Count",
+                        },
                     },
                     { parent: this, dependsOn: [logGroup] },
                 );
@@ -291,7 +302,12 @@ export class Observability extends pulumi.ComponentResource {
                     period: 300,
                     threshold,
                 });
-            queueAlarm("queue-oldest-message", "ApproximateAgeOfOldestMessage", o.queueAlarms.oldestMessageAgeSeconds, "the controller is not draining it");
+            queueAlarm(
+                "queue-oldest-message",
+                "ApproximateAgeOfOldestMessage",
+                o.queueAlarms.oldestMessageAgeSeconds,
+                "the controller is not draining it",
+            );
             queueAlarm("queue-visible-messages", "ApproximateNumberOfMessagesVisible", o.queueAlarms.visibleMessages, "messages pile up");
         }
 
@@ -315,7 +331,11 @@ export class Observability extends pulumi.ComponentResource {
                     monitorArnLists: [monitor.arn],
                     subscribers: [{ type: "SNS", address: topicArn }],
                     thresholdExpression: {
-                        dimension: { key: "ANOMALY_TOTAL_IMPACT_ABSOLUTE", matchOptions: ["GREATER_THAN_OR_EQUAL"], values: [String(o.costAnomaly.thresholdUsd)] },
+                        dimension: {
+                            key: "ANOMALY_TOTAL_IMPACT_ABSOLUTE",
+                            matchOptions: ["GREATER_THAN_OR_EQUAL"],
+                            values: [String(o.costAnomaly.thresholdUsd)],
+                        },
                     },
                     tags: args.tags,
                 },
@@ -324,8 +344,16 @@ export class Observability extends pulumi.ComponentResource {
         }
 
         if (o.nodeDisks.enabled) {
-            new aws.iam.RolePolicy(`${name}-disk-metrics`, { role: args.nodeRoleName, policy: JSON.stringify(diskMetricsPolicy(o.clusterName)) }, parent);
-            const agentNamespace = new k8s.core.v1.Namespace(`${name}-${DISK_AGENT.namespace}`, { metadata: { name: DISK_AGENT.namespace } }, parent);
+            new aws.iam.RolePolicy(
+                `${name}-disk-metrics`,
+                { role: args.nodeRoleName, policy: JSON.stringify(diskMetricsPolicy(o.clusterName)) },
+                parent,
+            );
+            const agentNamespace = new k8s.core.v1.Namespace(
+                `${name}-${DISK_AGENT.namespace}`,
+                { metadata: { name: DISK_AGENT.namespace } },
+                parent,
+            );
             const agentConfig = new k8s.core.v1.ConfigMap(
                 `${name}-disk-agent`,
                 {
@@ -335,16 +363,24 @@ export class Observability extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [agentNamespace] },
             );
             const agent = describeDiskAgent(name, args.diskAgentImage ?? VERSIONS.cloudwatchAgentImage);
-            new k8s.apps.v1.DaemonSet(agent.name, agent.inputs, { parent: this, dependsOn: [agentConfig, ...(args.diskAgentDependsOn ?? [])] });
+            new k8s.apps.v1.DaemonSet(agent.name, agent.inputs, {
+                parent: this,
+                dependsOn: [agentConfig, ...(args.diskAgentDependsOn ?? [])],
+            });
             const diskAlarm = (id: "root" | "containerd", threshold: number) =>
-                metricAlarm(`disk-${id}`, `node-disk-${id}`, `Nodes of ${o.clusterName}: the ${id} volume (${NODE_DISKS[id].path}) of some node is ${threshold} % full or more`, {
-                    namespace: namespaceName,
-                    metricName: DISK_METRIC,
-                    dimensions: { path: NODE_DISKS[id].path },
-                    statistic: "Maximum",
-                    period: 300,
-                    threshold,
-                });
+                metricAlarm(
+                    `disk-${id}`,
+                    `node-disk-${id}`,
+                    `Nodes of ${o.clusterName}: the ${id} volume (${NODE_DISKS[id].path}) of some node is ${threshold} % full or more`,
+                    {
+                        namespace: namespaceName,
+                        metricName: DISK_METRIC,
+                        dimensions: { path: NODE_DISKS[id].path },
+                        statistic: "Maximum",
+                        period: 300,
+                        threshold,
+                    },
+                );
             diskAlarm("root", o.nodeDisks.rootThresholdPercent);
             diskAlarm("containerd", o.nodeDisks.containerdThresholdPercent);
         }

@@ -111,9 +111,17 @@ export function resolveObservability(args: ObservabilityPlanArgs) {
         `one of CloudWatch Logs' retentions: ${LOG_RETENTION_DAYS.join(", ")}`,
     );
     const topicArn = args.alerts?.topicArn;
-    if (topicArn !== undefined) check(SNS_TOPIC_ARN.test(topicArn), at("alerts.topicArn"), topicArn, "an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)");
+    if (topicArn !== undefined)
+        check(SNS_TOPIC_ARN.test(topicArn), at("alerts.topicArn"), topicArn, "an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)");
     const emailAddresses = args.alerts?.emailAddresses ?? [];
-    emailAddresses.forEach((e, i) => check(typeof e === "string" && EMAIL_ADDRESS.test(e), at(`alerts.emailAddresses[${i}]`), e, "an e-mail address such as platform-team@example.com"));
+    emailAddresses.forEach((e, i) =>
+        check(
+            typeof e === "string" && EMAIL_ADDRESS.test(e),
+            at(`alerts.emailAddresses[${i}]`),
+            e,
+            "an e-mail address such as platform-team@example.com",
+        ),
+    );
     check(
         topicArn === undefined || emailAddresses.length === 0,
         at("alerts.emailAddresses"),
@@ -126,13 +134,21 @@ export function resolveObservability(args: ObservabilityPlanArgs) {
         visibleMessages: args.queueAlarms?.visibleMessages ?? QUEUE_ALARM_DEFAULTS.visibleMessages,
     };
     check(
-        Number.isInteger(queueAlarms.oldestMessageAgeSeconds) && queueAlarms.oldestMessageAgeSeconds >= 60 && queueAlarms.oldestMessageAgeSeconds < 300,
+        Number.isInteger(queueAlarms.oldestMessageAgeSeconds) &&
+            queueAlarms.oldestMessageAgeSeconds >= 60 &&
+            queueAlarms.oldestMessageAgeSeconds < 300,
         at("queueAlarms.oldestMessageAgeSeconds"),
         queueAlarms.oldestMessageAgeSeconds,
         "whole seconds from 60 to 299: the queue drops a message after 300 s, so an older one is never seen",
     );
-    check(Number.isInteger(queueAlarms.visibleMessages) && queueAlarms.visibleMessages >= 1, at("queueAlarms.visibleMessages"), queueAlarms.visibleMessages, "a whole number of messages, at least 1");
-    const costAllocationTags = args.costAnomaly?.costAllocationTags ?? (args.tags.environment !== undefined ? { environment: args.tags.environment } : {});
+    check(
+        Number.isInteger(queueAlarms.visibleMessages) && queueAlarms.visibleMessages >= 1,
+        at("queueAlarms.visibleMessages"),
+        queueAlarms.visibleMessages,
+        "a whole number of messages, at least 1",
+    );
+    const costAllocationTags =
+        args.costAnomaly?.costAllocationTags ?? (args.tags.environment !== undefined ? { environment: args.tags.environment } : {});
     const costAnomaly = {
         enabled: args.costAnomaly?.enabled ?? true,
         thresholdUsd: args.costAnomaly?.thresholdUsd ?? COST_ANOMALY_DEFAULT_THRESHOLD_USD,
@@ -151,7 +167,12 @@ export function resolveObservability(args: ObservabilityPlanArgs) {
         "at least one tag (key: value) whose spend the monitor watches, or costAnomaly.enabled false",
     );
     for (const [key, value] of Object.entries(costAllocationTags)) {
-        check(key !== "" && typeof value === "string" && value !== "", at(`costAnomaly.costAllocationTags.${key}`), value, "a non-empty tag key and value");
+        check(
+            key !== "" && typeof value === "string" && value !== "",
+            at(`costAnomaly.costAllocationTags.${key}`),
+            value,
+            "a non-empty tag key and value",
+        );
     }
     const nodeDisks = {
         enabled: args.nodeDisks?.enabled ?? true,
@@ -216,7 +237,13 @@ export function describeObservability(
         })),
         ...alarmNames(o).map((alarm) => ({ type: TYPES.metricAlarm, name: `${name}-${alarm}`, inputs: { alarmActions: actions } })),
         ...(o.costAnomaly.enabled
-            ? [{ type: TYPES.anomalySubscription, name: `${name}-cost-anomaly`, inputs: { subscribers: [{ type: "SNS", address: actions[0] }] } }]
+            ? [
+                  {
+                      type: TYPES.anomalySubscription,
+                      name: `${name}-cost-anomaly`,
+                      inputs: { subscribers: [{ type: "SNS", address: actions[0] }] },
+                  },
+              ]
             : []),
         ...(o.nodeDisks.enabled ? [describeDiskAgent(name, diskAgentImage)] : []),
     ];

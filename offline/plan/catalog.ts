@@ -122,7 +122,10 @@ export const ADDONS: Record<string, (config: Inputs) => Workload> = {
 };
 
 export const RESOURCE_TYPES: Record<string, TypeEntry> = {
-    "aws:": { show: { tags: "tags" }, references: ["clusterName", "role", "rule", "queueUrl", "vpcId", "subnetId", "subnetIds", "routeTableId", "allocationId"] },
+    "aws:": {
+        show: { tags: "tags" },
+        references: ["clusterName", "role", "rule", "queueUrl", "vpcId", "subnetId", "subnetIds", "routeTableId", "allocationId"],
+    },
 
     // EKS: the control plane takes ~10 min (8–12); the OIDC provider after it (it needs the issuer) and the
     // cluster role before it are IAM calls of seconds.
@@ -130,7 +133,10 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
         minutes: 10,
         show: {
             version: "version",
-            endpoint: (i) => [i.vpcConfig?.endpointPublicAccess && "public", i.vpcConfig?.endpointPrivateAccess && "private"].filter(Boolean).join(" + "),
+            endpoint: (i) =>
+                [i.vpcConfig?.endpointPublicAccess && "public", i.vpcConfig?.endpointPrivateAccess && "private"]
+                    .filter(Boolean)
+                    .join(" + "),
             "public CIDRs": "vpcConfig.publicAccessCidrs",
             logs: (i) => (i.enabledClusterLogTypes?.length ? i.enabledClusterLogTypes : "none"),
             "secrets encryption": (i) => (i.encryptionConfig ? "KMS" : "none"),
@@ -164,7 +170,10 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
         minutes: 0.1,
         show: {
             principal: "principalArn",
-            policy: (i) => String(i.policyArn ?? "").split("/").pop(),
+            policy: (i) =>
+                String(i.policyArn ?? "")
+                    .split("/")
+                    .pop(),
             scope: (i) => (i.accessScope?.type === "namespace" ? i.accessScope.namespaces : i.accessScope?.type),
         },
     },
@@ -175,18 +184,32 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
 
     // IAM, SQS, EventBridge, KMS, logs, budgets: API calls of a few seconds.
     "aws:iam/": { minutes: 0.1 },
-    "aws:iam/role:Role": { show: { name: "name", trust: (i) => review.statements(i.assumeRolePolicy), inline: (i) => i.inlinePolicies?.flatMap((p: Inputs) => review.statements(p.policy) ?? []) } },
+    "aws:iam/role:Role": {
+        show: {
+            name: "name",
+            trust: (i) => review.statements(i.assumeRolePolicy),
+            inline: (i) => i.inlinePolicies?.flatMap((p: Inputs) => review.statements(p.policy) ?? []),
+        },
+    },
     "aws:iam/policy:Policy": { show: { name: "name", statements: (i) => review.statements(i.policy) } },
     "aws:iam/rolePolicy:RolePolicy": { show: { statements: (i) => review.statements(i.policy) } },
     "aws:sqs/queuePolicy:QueuePolicy": { show: { statements: (i) => review.statements(i.policy) } },
     "aws:ec2/securityGroup:SecurityGroup": { show: { rules: (i) => review.securityGroupRules(i) } },
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { show: { policy: (i) => String(i.policyArn ?? "").split("/").pop() } },
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+        show: {
+            policy: (i) =>
+                String(i.policyArn ?? "")
+                    .split("/")
+                    .pop(),
+        },
+    },
     "aws:iam/instanceProfile:InstanceProfile": { show: { name: "name" } },
     "aws:iam/serviceLinkedRole:ServiceLinkedRole": { show: { service: "awsServiceName" } },
     "aws:sqs/": { minutes: 0.1 },
     "aws:sqs/queue:Queue": {
         show: { name: "name", "retention (s)": "messageRetentionSeconds", "SSE (SQS-managed)": "sqsManagedSseEnabled" },
-        note: () => "SQS: Karpenter long-polls the interruption queue (~130,000 requests a month), inside the 1 million free requests: negligible.",
+        note: () =>
+            "SQS: Karpenter long-polls the interruption queue (~130,000 requests a month), inside the 1 million free requests: negligible.",
     },
     "aws:cloudwatch/": { minutes: 0.1 },
     "aws:cloudwatch/eventRule:EventRule": { show: { event: (i) => safeJson(i.eventPattern)?.["detail-type"] } },
@@ -213,10 +236,19 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
             dimensions: "dimensions",
             when: (i) => `${i.statistic} ${i.comparisonOperator} ${i.threshold} over ${i.period}s`,
         },
-        cost: (_r, ctx) => [{ item: "CloudWatch alarm", detail: `${usd(ctx.prices.cloudwatchAlarmMonth)}/alarm-month (standard resolution)`, monthly: ctx.prices.cloudwatchAlarmMonth }],
+        cost: (_r, ctx) => [
+            {
+                item: "CloudWatch alarm",
+                detail: `${usd(ctx.prices.cloudwatchAlarmMonth)}/alarm-month (standard resolution)`,
+                monthly: ctx.prices.cloudwatchAlarmMonth,
+            },
+        ],
     },
     "aws:sns/": { minutes: 0.1 },
-    "aws:sns/topic:Topic": { show: { name: "name" }, note: (r) => `SNS (${r.name}): e-mail notifications, the first 1,000 a month free; an alarm sends a few: negligible.` },
+    "aws:sns/topic:Topic": {
+        show: { name: "name" },
+        note: (r) => `SNS (${r.name}): e-mail notifications, the first 1,000 a month free; an alarm sends a few: negligible.`,
+    },
     "aws:sns/topicPolicy:TopicPolicy": { show: { statements: (i) => review.statements(i.policy) } },
     "aws:sns/topicSubscription:TopicSubscription": { show: { protocol: "protocol", endpoint: "endpoint" } },
     "aws:costexplorer/": { minutes: 0.1 },
@@ -225,13 +257,22 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
         note: (r) => `Cost Anomaly Detection (${r.name}): monitors and subscriptions are free.`,
     },
     "aws:costexplorer/anomalySubscription:AnomalySubscription": {
-        show: { frequency: "frequency", threshold: (i) => i.thresholdExpression?.dimension?.values?.[0] && `impact >= $${i.thresholdExpression.dimension.values[0]}` },
+        show: {
+            frequency: "frequency",
+            threshold: (i) => i.thresholdExpression?.dimension?.values?.[0] && `impact >= $${i.thresholdExpression.dimension.values[0]}`,
+        },
     },
     "aws:kms/keyPolicy:KeyPolicy": { minutes: 0.1, show: { statements: (i) => review.statements(i.policy) } },
     "aws:kms/key:Key": {
         minutes: 0.1,
         show: { rotation: "enableKeyRotation", "deletion window (days)": "deletionWindowInDays" },
-        cost: (_r, ctx) => [{ item: "KMS key", detail: `${usd(ctx.prices.kmsKeyMonth)}/month (each of the first two yearly rotations adds as much)`, monthly: ctx.prices.kmsKeyMonth }],
+        cost: (_r, ctx) => [
+            {
+                item: "KMS key",
+                detail: `${usd(ctx.prices.kmsKeyMonth)}/month (each of the first two yearly rotations adds as much)`,
+                monthly: ctx.prices.kmsKeyMonth,
+            },
+        ],
     },
     "aws:ecr/": { minutes: 0.1 },
     "aws:ecr/pullThroughCacheRule:PullThroughCacheRule": {
@@ -243,7 +284,8 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
     "aws:budgets/budget:Budget": {
         minutes: 0.1,
         show: {
-            limit: (i) => (i.limitAmount ? `${i.limitAmount} ${i.limitUnit ?? "USD"} per ${String(i.timeUnit ?? "MONTHLY").toLowerCase()}` : undefined),
+            limit: (i) =>
+                i.limitAmount ? `${i.limitAmount} ${i.limitUnit ?? "USD"} per ${String(i.timeUnit ?? "MONTHLY").toLowerCase()}` : undefined,
             notifications: (i) => review.budgetNotifications(i),
         },
     },
@@ -264,7 +306,12 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
             cidr: "cidrBlock",
             zone: "availabilityZone",
             // Which load balancers the subnet takes (its role tag), and whether instances get a public IP by themselves.
-            "load balancers": (i) => (i.tags?.["kubernetes.io/role/elb"] ? "internet-facing" : i.tags?.["kubernetes.io/role/internal-elb"] ? "internal" : undefined),
+            "load balancers": (i) =>
+                i.tags?.["kubernetes.io/role/elb"]
+                    ? "internet-facing"
+                    : i.tags?.["kubernetes.io/role/internal-elb"]
+                      ? "internal"
+                      : undefined,
             mapPublicIpOnLaunch: "mapPublicIpOnLaunch",
         },
     },
@@ -287,7 +334,14 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
         cost: (r, ctx) => {
             if (!isInterfaceEndpoint(r.inputs)) return [];
             const zones = (r.inputs.subnetIds ?? []).length;
-            return [hourly(`Interface endpoint ${r.inputs.serviceName ?? r.name}`, ctx.prices.interfaceEndpointAzHour, zones, `× ${zones} AZ; data processing per GB not included`)];
+            return [
+                hourly(
+                    `Interface endpoint ${r.inputs.serviceName ?? r.name}`,
+                    ctx.prices.interfaceEndpointAzHour,
+                    zones,
+                    `× ${zones} AZ; data processing per GB not included`,
+                ),
+            ];
         },
     },
 
@@ -335,15 +389,31 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
     },
     "kubernetes:core/v1:ResourceQuota": { show: { hard: "spec.hard" } },
     "kubernetes:apps/v1:DaemonSet": {
-        show: { image: "spec.template.spec.containers[0].image", requests: (i) => i.spec?.template?.spec?.containers?.[0]?.resources?.requests },
+        show: {
+            image: "spec.template.spec.containers[0].image",
+            requests: (i) => i.spec?.template?.spec?.containers?.[0]?.resources?.requests,
+        },
         cost: (r, ctx) =>
             r.inputs.metadata?.name === DISK_AGENT.name
-                ? [{ item: "CloudWatch custom metrics (node disks)", detail: `${DISK_AGENT_METRICS} metrics × ${usd(ctx.prices.customMetricMonth)}/metric-month`, monthly: DISK_AGENT_METRICS * ctx.prices.customMetricMonth }]
+                ? [
+                      {
+                          item: "CloudWatch custom metrics (node disks)",
+                          detail: `${DISK_AGENT_METRICS} metrics × ${usd(ctx.prices.customMetricMonth)}/metric-month`,
+                          monthly: DISK_AGENT_METRICS * ctx.prices.customMetricMonth,
+                      },
+                  ]
                 : [],
-        note: (r) => `DaemonSet ${r.inputs.metadata?.name}: its requests are taken on every node Karpenter launches (in the nodes' price, not the baseline).`,
+        note: (r) =>
+            `DaemonSet ${r.inputs.metadata?.name}: its requests are taken on every node Karpenter launches (in the nodes' price, not the baseline).`,
     },
     "kubernetes:core/v1:LimitRange": {
-        show: { limits: (i) => i.spec?.limits?.map((l: Inputs) => `${l.type}: default ${JSON.stringify(l.default ?? {})}, request ${JSON.stringify(l.defaultRequest ?? {})}`) },
+        show: {
+            limits: (i) =>
+                i.spec?.limits?.map(
+                    (l: Inputs) =>
+                        `${l.type}: default ${JSON.stringify(l.default ?? {})}, request ${JSON.stringify(l.defaultRequest ?? {})}`,
+                ),
+        },
     },
 
     // Configuration only: no cloud call.
@@ -353,11 +423,16 @@ export const RESOURCE_TYPES: Record<string, TypeEntry> = {
 
 /** The merged entry of a type. */
 export function entryOf(type: string): TypeEntry {
-    return Object.keys(RESOURCE_TYPES)
-        .filter((key) => type === key || ((key.endsWith(":") || key.endsWith("/")) && type.startsWith(key)))
-        .sort((a, b) => a.length - b.length)
-        // `show` adds up (a family's tags, then the type's own settings); the rest of an exact entry replaces its family's.
-        .reduce<TypeEntry>((merged, key) => ({ ...merged, ...RESOURCE_TYPES[key], show: { ...merged.show, ...RESOURCE_TYPES[key].show } }), {});
+    return (
+        Object.keys(RESOURCE_TYPES)
+            .filter((key) => type === key || ((key.endsWith(":") || key.endsWith("/")) && type.startsWith(key)))
+            .sort((a, b) => a.length - b.length)
+            // `show` adds up (a family's tags, then the type's own settings); the rest of an exact entry replaces its family's.
+            .reduce<TypeEntry>(
+                (merged, key) => ({ ...merged, ...RESOURCE_TYPES[key], show: { ...merged.show, ...RESOURCE_TYPES[key].show } }),
+                {},
+            )
+    );
 }
 
 /** Estimated minutes to create `r`; undefined for a custom type the table does not know. */
@@ -385,7 +460,10 @@ function valueAt(root: unknown, dotted: string): unknown {
 }
 
 export function chartWorkload(inputs: Inputs): Workload | undefined {
-    const chart = String(inputs.chart ?? "").split("/").pop() ?? "";
+    const chart =
+        String(inputs.chart ?? "")
+            .split("/")
+            .pop() ?? "";
     return CHARTS[chart]?.(inputs.namespace ?? "default", inputs.values ?? {});
 }
 
@@ -427,13 +505,14 @@ function eksControlPlane(version: string | undefined, supportType: string | unde
     const past = end !== undefined && ctx.date.toISOString().slice(0, 10) > end;
     const extended = past && supportType !== "STANDARD";
     const rate = extended ? ctx.prices.eksExtendedClusterHour : ctx.prices.eksClusterHour;
-    const support = end === undefined
-        ? `Kubernetes ${version}: not in the support calendar, standard support assumed`
-        : extended
-          ? `Kubernetes ${version} is in extended support since ${end}: upgrade to return to the standard rate`
-          : past
-            ? `Kubernetes ${version} left standard support on ${end}: with support type STANDARD, EKS upgrades the control plane`
-            : `Kubernetes ${version}, standard support until ${end}${supportType === "STANDARD" ? " (then upgraded automatically)" : ""}`;
+    const support =
+        end === undefined
+            ? `Kubernetes ${version}: not in the support calendar, standard support assumed`
+            : extended
+              ? `Kubernetes ${version} is in extended support since ${end}: upgrade to return to the standard rate`
+              : past
+                ? `Kubernetes ${version} left standard support on ${end}: with support type STANDARD, EKS upgrades the control plane`
+                : `Kubernetes ${version}, standard support until ${end}${supportType === "STANDARD" ? " (then upgraded automatically)" : ""}`;
     return { item: "EKS control plane", detail: `${usd(rate)}/h; ${support}`, monthly: rate * HOURS_PER_MONTH };
 }
 

@@ -44,7 +44,14 @@ export interface ReferenceChanges {
     crdsAdded: string[];
     crdsRemoved: string[];
     /** Per CRD: schema fields (shallowest) added and removed, enums changed, CEL rules added and removed. */
-    crds: { crd: string; fieldsAdded: string[]; fieldsRemoved: string[]; enumsChanged: string[]; rulesAdded: string[]; rulesRemoved: string[] }[];
+    crds: {
+        crd: string;
+        fieldsAdded: string[];
+        fieldsRemoved: string[];
+        enumsChanged: string[];
+        rulesAdded: string[];
+        rulesRemoved: string[];
+    }[];
     /** Chart values (dotted paths) added, removed, or with another default. */
     valuesAdded: string[];
     valuesRemoved: string[];
@@ -124,7 +131,8 @@ function flatten(value: unknown, at = ""): Record<string, unknown> {
     if (Array.isArray(value) && value.length > 0 && value.every((x) => x !== null && typeof x === "object" && !Array.isArray(x))) {
         return Object.assign({}, ...value.map((x, i) => flatten(x, `${at}[${i}]`)));
     }
-    if (value === null || typeof value !== "object" || Array.isArray(value) || Object.keys(value).length === 0) return at ? { [at]: value } : {};
+    if (value === null || typeof value !== "object" || Array.isArray(value) || Object.keys(value).length === 0)
+        return at ? { [at]: value } : {};
     return Object.assign(
         {},
         ...Object.entries(value)
@@ -213,7 +221,10 @@ const referenceDir = (v: KarpenterVersion) => path.join(REPO_ROOT, "reference", 
 function crdsOf(v: KarpenterVersion): Map<string, { fields: Map<string, string>; rules: Set<string> }> {
     const dir = path.join(referenceDir(v), "crds");
     const crds = new Map<string, { fields: Map<string, string>; rules: Set<string> }>();
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort()) {
+    for (const file of fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".yaml"))
+        .sort()) {
         const crd = parse(fs.readFileSync(path.join(dir, file), "utf8"));
         const fields = new Map<string, string>();
         const rules = new Set<string>();
@@ -255,8 +266,11 @@ function referenceChanges(from: KarpenterVersion, to: KarpenterVersion): Referen
                 rulesRemoved: [...x.rules].filter((r) => !y.rules.has(r)),
             };
         })
-        .filter((c) => c.fieldsAdded.length + c.fieldsRemoved.length + c.enumsChanged.length + c.rulesAdded.length + c.rulesRemoved.length > 0);
-    const values = (v: KarpenterVersion) => flatten(parse(fs.readFileSync(path.join(referenceDir(v), "chart", "values.yaml"), "utf8")) ?? {});
+        .filter(
+            (c) => c.fieldsAdded.length + c.fieldsRemoved.length + c.enumsChanged.length + c.rulesAdded.length + c.rulesRemoved.length > 0,
+        );
+    const values = (v: KarpenterVersion) =>
+        flatten(parse(fs.readFileSync(path.join(referenceDir(v), "chart", "values.yaml"), "utf8")) ?? {});
     const va = values(from);
     const vb = values(to);
     return {
@@ -273,7 +287,8 @@ function referenceChanges(from: KarpenterVersion, to: KarpenterVersion): Referen
 
 /** How fast drift may replace a pool's nodes: the budgets that apply to drift (no reasons, or Drifted among them). */
 export function driftPace(pool: Registered): string {
-    const budgets: { nodes: string; reasons?: string[]; schedule?: string; duration?: string }[] = pool.inputs.spec?.disruption?.budgets ?? [{ nodes: "10%" }];
+    const budgets: { nodes: string; reasons?: string[]; schedule?: string; duration?: string }[] = pool.inputs.spec?.disruption
+        ?.budgets ?? [{ nodes: "10%" }];
     const forDrift = budgets.filter((b) => b.reasons === undefined || b.reasons.includes("Drifted"));
     if (forDrift.length === 0) return "no budget limits drift: every drifted node may be replaced at once";
     const always = forDrift.filter((b) => b.schedule === undefined).map((b) => b.nodes);
@@ -284,7 +299,12 @@ export function driftPace(pool: Registered): string {
     ].join(" ");
 }
 
-function rolls(before: Registered[], after: Registered[], karpenter: KarpenterChange | undefined, kubernetes: Comparison["kubernetes"]): PoolRoll[] {
+function rolls(
+    before: Registered[],
+    after: Registered[],
+    karpenter: KarpenterChange | undefined,
+    kubernetes: Comparison["kubernetes"],
+): PoolRoll[] {
     const driftBefore = poolDrift(before);
     const driftAfter = poolDrift(after);
     const changed = new Set(rolledPools(driftBefore, driftAfter));
@@ -296,7 +316,9 @@ function rolls(before: Registered[], after: Registered[], karpenter: KarpenterCh
             const why = [
                 ...(changed.has(d.pool) ? ["its template or EC2NodeClass changed (drift hash)"] : []),
                 ...everyNode.map((n) => `Karpenter ${n.since}: ${n.note.split(";")[0]}`),
-                ...(kubernetes ? [`Kubernetes ${kubernetes.before} → ${kubernetes.after}: the AMI alias resolves to the new version's AMI`] : []),
+                ...(kubernetes
+                    ? [`Kubernetes ${kubernetes.before} → ${kubernetes.after}: the AMI alias resolves to the new version's AMI`]
+                    : []),
             ];
             const pool = after.find((r) => r.type === TYPES.nodePool && r.inputs.metadata?.name === d.pool)!;
             return { pool: d.pool, nodeClass: d.nodeClass, why, pace: driftPace(pool) };
@@ -312,7 +334,9 @@ function updateOrder(c: Omit<Comparison, "order">, after: Registered[]): UpdateS
     const names = (rs: Registered[]) => rs.map((r) => `${r.type.split(":").pop()} ${r.name}`);
     const waits = (later: Registered[], earlier: Registered[], what: string) => {
         const missing = later.filter((l) => earlier.some((e) => !program.dependsOn(l, e)));
-        return missing.length === 0 ? "yes: the program's dependencies order it" : `NO: ${names(missing).join(", ")} do not wait for ${what}; apply in two updates`;
+        return missing.length === 0
+            ? "yes: the program's dependencies order it"
+            : `NO: ${names(missing).join(", ")} do not wait for ${what}; apply in two updates`;
     };
     const crdRelease = after.filter((r) => r.type === TYPES.release && String(r.inputs.chart).endsWith("/karpenter-crd"));
     const controllerRelease = after.filter((r) => r.type === TYPES.release && String(r.inputs.chart).endsWith("/karpenter"));
@@ -322,19 +346,33 @@ function updateOrder(c: Omit<Comparison, "order">, after: Registered[]): UpdateS
         steps.push({
             step: `control plane: Kubernetes ${c.kubernetes.before} → ${c.kubernetes.after} (EKS upgrades one minor per update)`,
             resources: names(cluster),
-            enforced: Math.abs(Number(c.kubernetes.after.split(".")[1]) - Number(c.kubernetes.before.split(".")[1])) > 1 ? "NO: more than one minor at once; EKS refuses it, upgrade one minor per update" : "yes",
+            enforced:
+                Math.abs(Number(c.kubernetes.after.split(".")[1]) - Number(c.kubernetes.before.split(".")[1])) > 1
+                    ? "NO: more than one minor at once; EKS refuses it, upgrade one minor per update"
+                    : "yes",
         });
         const addons = after.filter((r) => r.type === TYPES.addon);
-        steps.push({ step: "EKS add-ons, after the control plane (unpinned ones resolve to the new version's default)", resources: names(addons), enforced: waits(addons, cluster, "the cluster") });
+        steps.push({
+            step: "EKS add-ons, after the control plane (unpinned ones resolve to the new version's default)",
+            resources: names(addons),
+            enforced: waits(addons, cluster, "the cluster"),
+        });
     }
     const crdTouched = touchedOf((r) => crdRelease.includes(r));
-    if (c.karpenter || crdTouched.length > 0) steps.push({ step: "Karpenter's CRDs (the karpenter-crd chart)", resources: names(crdRelease), enforced: "yes: first" });
-    const controller = touchedOf((r) => controllerRelease.includes(r) || /^aws:iam\//.test(r.type) || /^aws:(sqs|cloudwatch)\//.test(r.type));
+    if (c.karpenter || crdTouched.length > 0)
+        steps.push({ step: "Karpenter's CRDs (the karpenter-crd chart)", resources: names(crdRelease), enforced: "yes: first" });
+    const controller = touchedOf(
+        (r) => controllerRelease.includes(r) || /^aws:iam\//.test(r.type) || /^aws:(sqs|cloudwatch)\//.test(r.type),
+    );
     if (controller.length > 0 || c.karpenter) {
         steps.push({
             step: "the controller, its IAM policies and interruption queue",
             resources: names(controller.length ? controller : controllerRelease),
-            enforced: waits(controllerRelease, [...crdRelease, ...after.filter((r) => r.type === TYPES.policy)], "the CRDs and its IAM policies"),
+            enforced: waits(
+                controllerRelease,
+                [...crdRelease, ...after.filter((r) => r.type === TYPES.policy)],
+                "the CRDs and its IAM policies",
+            ),
         });
     }
     const nodes = touchedOf((r) => r.type === TYPES.nodeClass || r.type === TYPES.nodePool);
@@ -399,7 +437,10 @@ export function renderComparison(c: Comparison): string {
     if (c.kubernetes) out.push("", `Kubernetes: ${c.kubernetes.before} → ${c.kubernetes.after}`);
     if (c.karpenter) {
         const k = c.karpenter;
-        out.push("", `Karpenter: ${k.before} → ${k.after}${k.downgrade ? " (a DOWNGRADE: CRDs are not downgraded by Helm; check the upgrade guide before rolling back)" : ""}`);
+        out.push(
+            "",
+            `Karpenter: ${k.before} → ${k.after}${k.downgrade ? " (a DOWNGRADE: CRDs are not downgraded by Helm; check the upgrade guide before rolling back)" : ""}`,
+        );
         for (const n of k.notes) out.push(`  ${n.since}: ${n.note}${n.rollsEveryNode ? " [rolls every node]" : ""}`);
         const r = k.reference;
         if (r) {
@@ -410,7 +451,10 @@ export function renderComparison(c: Comparison): string {
                 for (const f of crd.fieldsAdded) out.push(`    + field ${f}`);
                 for (const f of crd.fieldsRemoved) out.push(`    - field ${f}`);
                 for (const e of crd.enumsChanged) out.push(`    ~ enum ${e}`);
-                out.push(...(crd.rulesAdded.length ? [`    + ${crd.rulesAdded.length} CEL rule(s)`] : []), ...(crd.rulesRemoved.length ? [`    - ${crd.rulesRemoved.length} CEL rule(s)`] : []));
+                out.push(
+                    ...(crd.rulesAdded.length ? [`    + ${crd.rulesAdded.length} CEL rule(s)`] : []),
+                    ...(crd.rulesRemoved.length ? [`    - ${crd.rulesRemoved.length} CEL rule(s)`] : []),
+                );
             }
             if (r.valuesAdded.length) out.push(`  chart values added: ${r.valuesAdded.join(", ")}`);
             if (r.valuesRemoved.length) out.push(`  chart values removed: ${r.valuesRemoved.join(", ")}`);
@@ -441,7 +485,9 @@ export function renderComparison(c: Comparison): string {
     for (const r of c.rolls) out.push(`  ${r.pool} (EC2NodeClass ${r.nodeClass}): ${r.why.join("; ")}`, `      pace: ${r.pace}`);
     if (c.order.length) {
         out.push("", "Order of the update");
-        c.order.forEach((s, i) => out.push(`  ${i + 1}. ${s.step}`, `     ${s.resources.join(", ") || "(nothing registered)"}`, `     enforced: ${s.enforced}`));
+        c.order.forEach((s, i) =>
+            out.push(`  ${i + 1}. ${s.step}`, `     ${s.resources.join(", ") || "(nothing registered)"}`, `     enforced: ${s.enforced}`),
+        );
     }
     return out.join("\n") + "\n";
 }

@@ -24,17 +24,31 @@ export interface CostEstimate {
 }
 
 /** The baseline estimate, or why there is none (a region the price table does not cover). */
-export function baselineCost(resources: readonly Registered[], region: string, date: Date): CostEstimate | { region: string; unavailable: string } {
+export function baselineCost(
+    resources: readonly Registered[],
+    region: string,
+    date: Date,
+): CostEstimate | { region: string; unavailable: string } {
     const prices = PRICES.regions[region];
     if (!prices) {
         return { region, unavailable: `no prices for ${region}; offline/plan/prices.ts covers ${Object.keys(PRICES.regions).join(", ")}` };
     }
     const ctx = { prices, date, resources: [...resources] };
     const lines = resources.flatMap((r) =>
-        (entryOf(r.type).cost?.(r, ctx) ?? []).map((line) => ({ ...line, monthly: cents(line.monthly), resource: { type: r.type, name: r.name, urn: r.urn } })),
+        (entryOf(r.type).cost?.(r, ctx) ?? []).map((line) => ({
+            ...line,
+            monthly: cents(line.monthly),
+            resource: { type: r.type, name: r.name, urn: r.urn },
+        })),
     );
     const node = alwaysOnNode(ctx);
-    lines.push(...node.lines.map(({ resource: r, ...line }) => ({ ...line, monthly: cents(line.monthly), resource: { type: r.type, name: r.name, urn: r.urn } })));
+    lines.push(
+        ...node.lines.map(({ resource: r, ...line }) => ({
+            ...line,
+            monthly: cents(line.monthly),
+            resource: { type: r.type, name: r.name, urn: r.urn },
+        })),
+    );
     const notes = [...new Set([...resources.flatMap((r) => entryOf(r.type).note?.(r, ctx) ?? []), ...(node.note ? [node.note] : [])])];
     const day = date.toISOString().slice(0, 10);
     return {

@@ -25,7 +25,11 @@ export interface PoolDrift {
 function canonical(value: unknown): string {
     if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
     if (value !== null && typeof value === "object") {
-        return `{${Object.keys(value).sort().filter((k) => (value as any)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical((value as any)[k])}`).join(",")}}`;
+        return `{${Object.keys(value)
+            .sort()
+            .filter((k) => (value as any)[k] !== undefined)
+            .map((k) => `${JSON.stringify(k)}:${canonical((value as any)[k])}`)
+            .join(",")}}`;
     }
     return JSON.stringify(value);
 }
@@ -38,7 +42,10 @@ export function poolDrift(resources: readonly Registered[]): PoolDrift[] {
         .map((r) => {
             const template = r.inputs.spec?.template ?? {};
             const nodeClass: string = template.spec?.nodeClassRef?.name;
-            const hash = createHash("sha256").update(canonical({ template, nodeClass: classes.get(nodeClass) ?? null })).digest("hex").slice(0, 12);
+            const hash = createHash("sha256")
+                .update(canonical({ template, nodeClass: classes.get(nodeClass) ?? null }))
+                .digest("hex")
+                .slice(0, 12);
             return { pool: r.inputs.metadata?.name, nodeClass, hash };
         })
         .sort((a, b) => a.pool.localeCompare(b.pool));

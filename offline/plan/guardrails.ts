@@ -66,7 +66,13 @@ export function checkGuardrails(resources: readonly Registered[], options: Guard
     );
     // Each resource's provider names its cluster, so a program with several environments compares each
     // cluster's NodePools among themselves only.
-    const described = resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, inputs: r.inputs, ...(r.provider ? { cluster: providerUrn(r.provider) } : {}) }));
+    const described = resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        inputs: r.inputs,
+        ...(r.provider ? { cluster: providerUrn(r.provider) } : {}),
+    }));
     return [...hidden, ...planViolations(validate(described, options))];
 }
 

@@ -26,7 +26,12 @@ export interface AlwaysOnNode {
 /** The node and its volumes, when pods need EC2; no lines when every known workload runs on Fargate. */
 export function alwaysOnNode(ctx: CostContext): AlwaysOnNode {
     const needers = ctx.resources.flatMap((r) => {
-        const w: Workload | undefined = r.type === "aws:eks/addon:Addon" ? addonWorkload(r.inputs) : r.type === "kubernetes:helm.sh/v3:Release" ? chartWorkload(r.inputs) : undefined;
+        const w: Workload | undefined =
+            r.type === "aws:eks/addon:Addon"
+                ? addonWorkload(r.inputs)
+                : r.type === "kubernetes:helm.sh/v3:Release"
+                  ? chartWorkload(r.inputs)
+                  : undefined;
         return w && w.replicas > 0 && !onFargate(w, ctx) ? [`${w.replicas} pods of ${r.name}`] : [];
     });
     if (needers.length === 0) return { lines: [] };
@@ -35,7 +40,10 @@ export function alwaysOnNode(ctx: CostContext): AlwaysOnNode {
         .sort((a, b) => (b.inputs.spec?.weight ?? 0) - (a.inputs.spec?.weight ?? 0))[0];
     const type = pool && cheapestAllowed(pool.inputs, ctx.prices);
     if (!pool || !type) {
-        return { lines: [], note: `EC2: ${needers.join(", ")} need an EC2 node, which no NodePool here lets the price table price (${Object.keys(ctx.prices.ec2Hour).join(", ")}); not in the total.` };
+        return {
+            lines: [],
+            note: `EC2: ${needers.join(", ")} need an EC2 node, which no NodePool here lets the price table price (${Object.keys(ctx.prices.ec2Hour).join(", ")}); not in the total.`,
+        };
     }
     const rate = ctx.prices.ec2Hour[type];
     const poolName = pool.inputs.metadata?.name;
@@ -58,7 +66,13 @@ function cheapestAllowed(pool: Inputs, prices: RegionPrices): string | undefined
     const allows = (key: string, value: string) =>
         requirements
             .filter((r) => r.key === key)
-            .every((r) => (r.operator === "In" ? (r.values ?? []).includes(value) : r.operator === "NotIn" ? !(r.values ?? []).includes(value) : r.operator !== "DoesNotExist"));
+            .every((r) =>
+                r.operator === "In"
+                    ? (r.values ?? []).includes(value)
+                    : r.operator === "NotIn"
+                      ? !(r.values ?? []).includes(value)
+                      : r.operator !== "DoesNotExist",
+            );
     return Object.entries(prices.ec2Hour)
         .filter(([t]) => {
             const [family, size] = t.split(".");

@@ -105,8 +105,8 @@ export const PRICES: { asOf: string; sources: PriceSource[]; regions: Record<str
             page: "https://aws.amazon.com/vpc/pricing/",
             checked:
                 "NAT gateway: us-east-1 $0.045/h confirmed in https://cloudburn.io/blog/aws-nat-gateway-pricing (2026-02-24); ap-southeast-1 $0.059/h confirmed in " +
-                "https://basavytix.com/blog/aws-nat-gateway-pricing (undated, read 2026-12); eu-west-1 $0.048/h not found as such (searched pages for NAT gateway Ireland/eu-west-1 $0.048 per hour), within the \"Europe (Ireland, " +
-                "Frankfurt, London) ~$0.048-$0.052\" of https://cloudpipelines.pages.dev/guides/aws-nat-gateway-pricing-2026/ (2026). Public IPv4: $0.005/h " +
+                'https://basavytix.com/blog/aws-nat-gateway-pricing (undated, read 2026-12); eu-west-1 $0.048/h not found as such (searched pages for NAT gateway Ireland/eu-west-1 $0.048 per hour), within the "Europe (Ireland, ' +
+                'Frankfurt, London) ~$0.048-$0.052" of https://cloudpipelines.pages.dev/guides/aws-nat-gateway-pricing-2026/ (2026). Public IPv4: $0.005/h ' +
                 "in every region since 2024-02-01, confirmed in https://www.besthub.dev/articles/why-aws-is-starting-to-charge-for-public-ipv4-addresses-what-it-means-for-you-da121e06e336 " +
                 "(read 2026-12) and https://www.doit.com/aws-public-ipv4-price-increase-the-complete-guide/ (read 2026-12)",
         },

@@ -54,7 +54,9 @@ export function buildPlan(input: PlanInput, options: { date: Date }): Plan {
         violations: checkGuardrails(input.resources, input.guardrailOptions),
         drift: poolDrift(input.resources),
         warnings: [
-            ...path.unknownTypes.map((t) => `no time estimate for ${t}: assumed ${UNKNOWN_TYPE_MINUTES} min; add it to offline/plan/catalog.ts`),
+            ...path.unknownTypes.map(
+                (t) => `no time estimate for ${t}: assumed ${UNKNOWN_TYPE_MINUTES} min; add it to offline/plan/catalog.ts`,
+            ),
             ...path.unresolved.map((u) => `dependency on ${u}, which was never registered: left out of the critical path`),
         ],
         assumedNotRead: input.assumptions ?? [],
@@ -64,7 +66,9 @@ export function buildPlan(input: PlanInput, options: { date: Date }): Plan {
 
 export function renderText(plan: Plan): string {
     const out: string[] = [];
-    out.push(`Plan of stack ${plan.stack} (${plan.environment}) in ${plan.region}: ${plan.resourceCount} resources, run offline under Pulumi mocks.`);
+    out.push(
+        `Plan of stack ${plan.stack} (${plan.environment}) in ${plan.region}: ${plan.resourceCount} resources, run offline under Pulumi mocks.`,
+    );
 
     out.push("", "Resources");
     const drawTree = (nodes: TreeNode[], indent: string): void =>
@@ -80,10 +84,15 @@ export function renderText(plan: Plan): string {
     for (const [k, v] of Object.entries(plan.outputs)) out.push(`  ${k}: ${formatValue(v)}`);
 
     const cp = plan.criticalPath;
-    out.push("", `Critical path of a first \`pulumi up\`: ~${cp.totalMinutes.toFixed(1)} min (per-type estimates: README, The offline plan)`);
+    out.push(
+        "",
+        `Critical path of a first \`pulumi up\`: ~${cp.totalMinutes.toFixed(1)} min (per-type estimates: README, The offline plan)`,
+    );
     out.push("   start    min  resource  ← what it waits for");
     for (const s of cp.steps) {
-        out.push(`  ${s.start.toFixed(2).padStart(6)} ${s.minutes.toFixed(2).padStart(6)}  ${s.type} ${s.name}${s.waitsFor ? `  ← ${s.waitsFor}` : ""}`);
+        out.push(
+            `  ${s.start.toFixed(2).padStart(6)} ${s.minutes.toFixed(2).padStart(6)}  ${s.type} ${s.name}${s.waitsFor ? `  ← ${s.waitsFor}` : ""}`,
+        );
         if (s.unneeded) out.push(`                 ! not needed: ${s.unneeded}`);
     }
     out.push(
@@ -123,7 +132,13 @@ export function renderText(plan: Plan): string {
 
 /** The text when the program stopped on its own guardrails: nothing was registered, so only the violations. */
 export function renderStopped(stack: string, violations: readonly Violation[]): string {
-    return [`Plan of stack ${stack}: not planned, the program stopped on its guardrails before registering anything.`, "", ...renderViolations(violations)].join("\n") + "\n";
+    return (
+        [
+            `Plan of stack ${stack}: not planned, the program stopped on its guardrails before registering anything.`,
+            "",
+            ...renderViolations(violations),
+        ].join("\n") + "\n"
+    );
 }
 
 /** The guardrails section: every violation with its rule and resource. */

@@ -19,9 +19,18 @@ export function requirements(pool: Inputs): string[] | undefined {
 export function disruption(pool: Inputs): string | undefined {
     const d = pool.spec?.disruption;
     if (!d) return undefined;
-    const budgets = (d.budgets ?? []).map((b: Inputs) => [b.nodes, b.reasons && `for ${b.reasons.join(",")}`, b.schedule && `at "${b.schedule}" for ${b.duration}`].filter(Boolean).join(" "));
+    const budgets = (d.budgets ?? []).map((b: Inputs) =>
+        [b.nodes, b.reasons && `for ${b.reasons.join(",")}`, b.schedule && `at "${b.schedule}" for ${b.duration}`]
+            .filter(Boolean)
+            .join(" "),
+    );
     const expire = pool.spec?.template?.spec?.expireAfter;
-    return [d.consolidationPolicy, d.consolidateAfter && `after ${d.consolidateAfter}`, budgets.length && `budgets ${budgets.join("; ")}`, expire && `expireAfter ${expire}`]
+    return [
+        d.consolidationPolicy,
+        d.consolidateAfter && `after ${d.consolidateAfter}`,
+        budgets.length && `budgets ${budgets.join("; ")}`,
+        expire && `expireAfter ${expire}`,
+    ]
         .filter(Boolean)
         .join(", ");
 }
@@ -54,7 +63,12 @@ export function userDataParts(nodeClass: Inputs): string[] | undefined {
     const text: unknown = nodeClass.spec?.userData;
     if (typeof text !== "string") return undefined;
     const boundary = /boundary="?([^"\n;]+)"?/.exec(text)?.[1];
-    const parts = boundary ? text.split(`--${boundary}`).slice(1).filter((p) => !p.startsWith("--")) : [text];
+    const parts = boundary
+        ? text
+              .split(`--${boundary}`)
+              .slice(1)
+              .filter((p) => !p.startsWith("--"))
+        : [text];
     return parts.map((part) => {
         const type = /Content-Type:\s*([^;\n]+)/i.exec(part)?.[1]?.trim() ?? "text/x-shellscript";
         const lines = part.split("\n");
@@ -106,7 +120,9 @@ export function budgetNotifications(budget: Inputs): string[] | undefined {
  * dotted paths; undefined when the repository holds no reference copy of that chart version.
  */
 export function valuesOffDefaults(release: Inputs): Record<string, unknown> | undefined {
-    const chart = String(release.chart ?? "").split("/").pop();
+    const chart = String(release.chart ?? "")
+        .split("/")
+        .pop();
     const file = path.join(REPO_ROOT, "reference", `${chart}-${String(release.version ?? "").replace(/\.0$/, "")}`, "chart", "values.yaml");
     if (!release.values || !fs.existsSync(file)) return undefined;
     const defaults = chartDefaults(file);
@@ -125,7 +141,8 @@ function chartDefaults(file: string): Record<string, unknown> {
 
 /** Plain objects as dotted paths to their leaves (arrays are leaves). */
 function flatten(value: unknown, prefix = ""): Record<string, unknown> {
-    if (value === null || typeof value !== "object" || Array.isArray(value) || Object.keys(value).length === 0) return prefix ? { [prefix]: value } : {};
+    if (value === null || typeof value !== "object" || Array.isArray(value) || Object.keys(value).length === 0)
+        return prefix ? { [prefix]: value } : {};
     return Object.assign({}, ...Object.entries(value).map(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k)));
 }
 

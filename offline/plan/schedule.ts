@@ -15,9 +15,7 @@ import type { Registered } from "../runner";
 import { UNKNOWN_TYPE_MINUTES, entryOf, minutesOf } from "./catalog";
 
 /** Why a resource waits: for another to finish (`input`, `dependsOn`, `provider`) or for its parent to start. */
-type Wait =
-    | { kind: "input"; on: Registered; inputs: string[] }
-    | { kind: "dependsOn" | "provider" | "parent"; on: Registered };
+type Wait = { kind: "input"; on: Registered; inputs: string[] } | { kind: "dependsOn" | "provider" | "parent"; on: Registered };
 
 export interface ResourceRef {
     type: string;

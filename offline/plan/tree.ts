@@ -33,11 +33,12 @@ export function buildTree(resources: readonly Registered[]): TreeNode[] {
     return resources.filter((r) => !urns.has(r.parent)).map(node);
 }
 
-
 /** The random strings the program made (under mocks, made-up values). */
 export function randomSuffixes(resources: readonly Registered[]): string[] {
     return resources
-        .filter((r) => r.type === "random:index/randomString:RandomString" && typeof r.outputs.result === "string" && r.outputs.result !== "")
+        .filter(
+            (r) => r.type === "random:index/randomString:RandomString" && typeof r.outputs.result === "string" && r.outputs.result !== "",
+        )
         .map((r) => r.outputs.result as string);
 }
 

@@ -94,7 +94,8 @@ describe("component type tokens", () => {
         assert.deepEqual(specs, [
             {
                 name: "dev-cluster-eksCluster",
-                parentUrn: "urn:pulumi:dev::eks-karpenter::eks-karpenter:index:Environment$eks-karpenter:index:Cluster$eks:index:Cluster::dev-cluster",
+                parentUrn:
+                    "urn:pulumi:dev::eks-karpenter::eks-karpenter:index:Environment$eks-karpenter:index:Cluster$eks:index:Cluster::dev-cluster",
             },
         ]);
     });

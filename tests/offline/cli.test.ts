@@ -13,7 +13,10 @@ import { REPO_ROOT } from "../harness";
 async function planCommand(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
     try {
-        const { stdout, stderr } = await promisify(execFile)(npm, ["run", "--silent", "plan", "--", ...args], { cwd: REPO_ROOT, maxBuffer: 16 * 2 ** 20 });
+        const { stdout, stderr } = await promisify(execFile)(npm, ["run", "--silent", "plan", "--", ...args], {
+            cwd: REPO_ROOT,
+            maxBuffer: 16 * 2 ** 20,
+        });
         return { code: 0, stdout, stderr };
     } catch (e) {
         const failed = e as { code: number; stdout: string; stderr: string };

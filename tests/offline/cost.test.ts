@@ -27,7 +27,8 @@ describe("baselineCost", () => {
         assert.deepEqual(Object.keys(PRICES.regions).sort(), ["ap-southeast-1", "eu-west-1", "us-east-1"]);
         for (const prices of Object.values(PRICES.regions)) {
             for (const value of Object.values(prices)) {
-                for (const price of typeof value === "number" ? [value] : Object.values(value as Record<string, number>)) assert.ok(price > 0);
+                for (const price of typeof value === "number" ? [value] : Object.values(value as Record<string, number>))
+                    assert.ok(price > 0);
             }
             assert.deepEqual(Object.keys(prices.ec2Hour).sort(), Object.keys(PRICES.regions["us-east-1"].ec2Hour).sort());
         }
@@ -55,7 +56,9 @@ describe("baselineCost", () => {
     });
 
     test("the control plane costs the extended-support rate once its version leaves standard support", () => {
-        const cluster = [resource("aws:eks/cluster:Cluster", "c", { inputs: { version: "1.33", upgradePolicy: { supportType: "EXTENDED" } } })];
+        const cluster = [
+            resource("aws:eks/cluster:Cluster", "c", { inputs: { version: "1.33", upgradePolicy: { supportType: "EXTENDED" } } }),
+        ];
         const before = estimate(cluster, "us-east-1", new Date("2026-07-29T12:00:00Z"));
         const after = estimate(cluster, "us-east-1", new Date("2026-07-30T00:00:00Z"));
         assert.equal(before.totalMonthly, 73);
@@ -63,7 +66,9 @@ describe("baselineCost", () => {
         assert.equal(after.totalMonthly, 438);
         assert.match(after.lines[0].detail, /extended support since 2026-07-29/);
         // With support type STANDARD, EKS upgrades the control plane instead: never the extended rate.
-        const standard = [resource("aws:eks/cluster:Cluster", "c", { inputs: { version: "1.33", upgradePolicy: { supportType: "STANDARD" } } })];
+        const standard = [
+            resource("aws:eks/cluster:Cluster", "c", { inputs: { version: "1.33", upgradePolicy: { supportType: "STANDARD" } } }),
+        ];
         const upgraded = estimate(standard, "us-east-1", new Date("2026-07-30T00:00:00Z"));
         assert.equal(upgraded.totalMonthly, 73);
         assert.match(upgraded.lines[0].detail, /EKS upgrades the control plane/);
@@ -73,11 +78,22 @@ describe("baselineCost", () => {
         const resources = [
             resource("aws:ec2/natGateway:NatGateway", "nat-a"),
             resource("aws:ec2/eip:Eip", "nat-a"),
-            resource("aws:ec2/vpcEndpoint:VpcEndpoint", "sts", { inputs: { vpcEndpointType: "Interface", serviceName: "com.amazonaws.eu-west-1.sts", subnetIds: ["a", "b", "c"] } }),
-            resource("aws:ec2/vpcEndpoint:VpcEndpoint", "s3", { inputs: { vpcEndpointType: "Gateway", serviceName: "com.amazonaws.eu-west-1.s3" } }),
+            resource("aws:ec2/vpcEndpoint:VpcEndpoint", "sts", {
+                inputs: { vpcEndpointType: "Interface", serviceName: "com.amazonaws.eu-west-1.sts", subnetIds: ["a", "b", "c"] },
+            }),
+            resource("aws:ec2/vpcEndpoint:VpcEndpoint", "s3", {
+                inputs: { vpcEndpointType: "Gateway", serviceName: "com.amazonaws.eu-west-1.s3" },
+            }),
         ];
         const e = estimate(resources, "eu-west-1", new Date("2026-03-01"));
-        assert.deepEqual(e.lines.map((l) => [l.resource.name, l.monthly]), [["nat-a", 35.04], ["nat-a", 3.65], ["sts", 24.09]]);
+        assert.deepEqual(
+            e.lines.map((l) => [l.resource.name, l.monthly]),
+            [
+                ["nat-a", 35.04],
+                ["nat-a", 3.65],
+                ["sts", 24.09],
+            ],
+        );
         assert.equal(e.totalMonthly, 62.78);
     });
 
@@ -89,7 +105,10 @@ describe("baselineCost", () => {
             resource("aws:eks/addon:Addon", "coredns", { inputs: { addonName: "coredns", configurationValues: JSON.stringify(config) } });
         const onFargate = estimate([profile, coreDns({ replicaCount: 3, computeType: "Fargate" })], "us-east-1", new Date("2026-03-01"));
         // 100m / 70Mi + 256 MB: 0.25 vCPU / 0.5 GB at $0.04048 and $0.004445, 3 pods × 730 h.
-        assert.deepEqual(onFargate.lines.map((l) => [l.item, l.monthly]), [["Fargate pods", 27.03]]);
+        assert.deepEqual(
+            onFargate.lines.map((l) => [l.item, l.monthly]),
+            [["Fargate pods", 27.03]],
+        );
         assert.match(onFargate.lines[0].detail, /^3 × 0\.25 vCPU \/ 0\.5 GB \(requests 100m CPU, 70Mi \+ 256 MB/);
         assert.deepEqual(onFargate.notes, []);
         // Without computeType the add-on's pods ask for EC2, and without a profile they land there: with no
@@ -97,7 +116,10 @@ describe("baselineCost", () => {
         for (const resources of [[profile, coreDns({})], [coreDns({ computeType: "Fargate" })]]) {
             const onEc2 = estimate(resources, "us-east-1", new Date("2026-03-01"));
             assert.deepEqual(onEc2.lines, []);
-            assert.match(onEc2.notes.join("\n"), /^EC2: 2 pods of coredns need an EC2 node, which no NodePool here lets the price table price/);
+            assert.match(
+                onEc2.notes.join("\n"),
+                /^EC2: 2 pods of coredns need an EC2 node, which no NodePool here lets the price table price/,
+            );
         }
     });
 
@@ -128,19 +150,25 @@ describe("baselineCost", () => {
         });
         const nodeClass = (data: ReturnType<typeof volume>) =>
             resource("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "default", {
-                inputs: { metadata: { name: "default" }, spec: { blockDeviceMappings: [volume("/dev/xvda", "50Gi", 3000, 125, true), data] } },
+                inputs: {
+                    metadata: { name: "default" },
+                    spec: { blockDeviceMappings: [volume("/dev/xvda", "50Gi", 3000, 125, true), data] },
+                },
             });
         const csi = resource("aws:eks/addon:Addon", "ebs-csi", { inputs: { addonName: "aws-ebs-csi-driver" } });
         const run = (data: ReturnType<typeof volume>, pools = [pool("low", 10, ["c6g"]), pool("high", 100, ["m7g", "c7g"])]) =>
             estimate([csi, ...pools, nodeClass(data)], "eu-west-1", new Date("2026-03-01"));
         const prod = run(volume("/dev/xvdb", "200Gi", 10000, 500));
         // The highest-weight pool decides: c7g.medium ($0.0411) is its cheapest, not the other pool's c6g.medium.
-        assert.deepEqual(prod.lines.map((l) => [l.item, l.monthly]), [
-            ["EC2 node, always on", 30],
-            ["EBS gp3 root volume of that node", 4.4],
-            // 200 × 0.088 + 7,000 × 0.0055 + 375 × 0.044
-            ["EBS gp3 data volume of that node", 72.6],
-        ]);
+        assert.deepEqual(
+            prod.lines.map((l) => [l.item, l.monthly]),
+            [
+                ["EC2 node, always on", 30],
+                ["EBS gp3 root volume of that node", 4.4],
+                // 200 × 0.088 + 7,000 × 0.0055 + 375 × 0.044
+                ["EBS gp3 data volume of that node", 72.6],
+            ],
+        );
         assert.match(prod.lines[0].detail, /^1 × c7g\.medium, the cheapest type NodePool high \(the highest weight\) allows/);
         const bigger = run(volume("/dev/xvdb", "500Gi", 16000, 500));
         assert.equal(bigger.lines[2].monthly, 500 * 0.088 + 13000 * 0.0055 + 375 * 0.044);

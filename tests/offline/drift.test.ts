@@ -20,10 +20,26 @@ describe("node drift in the plan", () => {
     const cases: [string, Record<string, unknown>, string[]][] = [
         ["a new AMI release rolls every pool of the class", { nodes: { ...PROD_NODES, amiVersion: "v20260801" } }, ALL],
         ["another AMI family rolls every pool", { nodes: { ...PROD_NODES, amiFamily: "Bottlerocket" } }, ALL],
-        ["a bigger data volume rolls every pool", { nodes: { ...PROD_NODES, dataVolume: { sizeGiB: 300, iops: 10000, throughputMiBps: 500 } } }, ALL],
-        ["another split rolls the split pools (their requirements), not the GPU pool", { nodes: { ...PROD_NODES, spotPercent: 50 } }, ["amd64", "amd64-on-demand", "arm64", "arm64-on-demand"]],
-        ["a controller setting rolls no node", { karpenter: { spotToSpotConsolidation: false, replicas: 3, requests: { cpu: "1", memory: "1Gi" } } }, []],
-        ["a tag on every AWS resource rolls every node (EC2NodeClass tags)", { tags: { team: "platform", "cost-center": "eng-prod", owner: "x" } }, ALL],
+        [
+            "a bigger data volume rolls every pool",
+            { nodes: { ...PROD_NODES, dataVolume: { sizeGiB: 300, iops: 10000, throughputMiBps: 500 } } },
+            ALL,
+        ],
+        [
+            "another split rolls the split pools (their requirements), not the GPU pool",
+            { nodes: { ...PROD_NODES, spotPercent: 50 } },
+            ["amd64", "amd64-on-demand", "arm64", "arm64-on-demand"],
+        ],
+        [
+            "a controller setting rolls no node",
+            { karpenter: { spotToSpotConsolidation: false, replicas: 3, requests: { cpu: "1", memory: "1Gi" } } },
+            [],
+        ],
+        [
+            "a tag on every AWS resource rolls every node (EC2NodeClass tags)",
+            { tags: { team: "platform", "cost-center": "eng-prod", owner: "x" } },
+            ALL,
+        ],
     ];
     for (const [title, overrides, rolled] of cases) {
         test(title, async () => {
@@ -36,16 +52,25 @@ describe("node drift in the plan", () => {
         const pool = prod.resources.find((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool")!;
         const withSpec = (spec: object): Registered => ({ ...pool, inputs: { ...pool.inputs, spec: { ...pool.inputs.spec, ...spec } } });
         const base = poolDrift([...prod.resources.filter((r) => r.type !== pool.type), pool]);
-        const behaviour = poolDrift([...prod.resources.filter((r) => r.type !== pool.type), withSpec({ weight: 1, limits: { cpu: "1", memory: "1Gi" }, disruption: { budgets: [{ nodes: "0" }] } })]);
+        const behaviour = poolDrift([
+            ...prod.resources.filter((r) => r.type !== pool.type),
+            withSpec({ weight: 1, limits: { cpu: "1", memory: "1Gi" }, disruption: { budgets: [{ nodes: "0" }] } }),
+        ]);
         assert.deepEqual(rolledPools(base, behaviour), []);
         const template = { ...pool.inputs.spec.template, spec: { ...pool.inputs.spec.template.spec, expireAfter: "1h" } };
-        assert.deepEqual(rolledPools(base, poolDrift([...prod.resources.filter((r) => r.type !== pool.type), withSpec({ template })])), [pool.inputs.metadata.name]);
+        assert.deepEqual(rolledPools(base, poolDrift([...prod.resources.filter((r) => r.type !== pool.type), withSpec({ template })])), [
+            pool.inputs.metadata.name,
+        ]);
     });
 
     test("the plan's text lists each pool with its class and hash", () => {
         const lines = renderDrift(poolDrift(prod.resources));
         assert.match(lines[0], /rolls every node of that pool/);
         assert.equal(lines.length, 1 + ALL.length);
-        for (const pool of ALL) assert.ok(lines.some((l) => new RegExp(`^  [0-9a-f]{12}  NodePool ${pool} \\(EC2NodeClass default\\)$`).test(l)), pool);
+        for (const pool of ALL)
+            assert.ok(
+                lines.some((l) => new RegExp(`^  [0-9a-f]{12}  NodePool ${pool} \\(EC2NodeClass default\\)$`).test(l)),
+                pool,
+            );
     });
 });

@@ -72,7 +72,10 @@ describe("the mock engine", () => {
             });
             new pulumi.ComponentResource("eks-karpenter:index:Probe", "probe", { failing });
         });
-        await assert.rejects(run, /^ConfigError: error serializing property "failing": eks-karpenter:probe: "x" is not valid; known before the apply$/);
+        await assert.rejects(
+            run,
+            /^ConfigError: error serializing property "failing": eks-karpenter:probe: "x" is not valid; known before the apply$/,
+        );
     });
 
     it("negative control: a run on the process's own runtime state is caught leaving its config, monitor and stack behind", () => {
@@ -83,7 +86,8 @@ describe("the mock engine", () => {
         assert.equal(child.status, 0, child.stderr);
         const leaked: string[] = JSON.parse(child.stdout.trim().split("\n").pop()!);
         const keys = leaked.map((l) => l.split(":")[0]);
-        for (const key of ["config", "hasMonitor", "monitor", "stack", "project", "preview", "rootResource"]) assert.ok(keys.includes(key), `${key} leaked: ${leaked.join("; ")}`);
+        for (const key of ["config", "hasMonitor", "monitor", "stack", "project", "preview", "rootResource"])
+            assert.ok(keys.includes(key), `${key} leaked: ${leaked.join("; ")}`);
         assert.ok(leaked.includes('config: {} -> {"eks-karpenter:probe":"one"}'), leaked.join("; "));
     });
 });

@@ -37,7 +37,13 @@ const DATE = new Date("2026-03-01T00:00:00Z");
 
 function planOf(program: Program, stack: string, resources: Registered[] = program.resources): Plan {
     return buildPlan(
-        { stack, environment: program.stack.constructor.name, region: program.region, resources, guardrailOptions: environmentParts(program.stack.environment).guardrailOptions },
+        {
+            stack,
+            environment: program.stack.constructor.name,
+            region: program.region,
+            resources,
+            guardrailOptions: environmentParts(program.stack.environment).guardrailOptions,
+        },
         { date: DATE },
     );
 }
@@ -137,39 +143,53 @@ for (const stack of ["dev", "prod"] as const) {
             );
             assert.deepEqual(
                 labels(node(COMPONENT.KarpenterNodes).children),
-                [`${COMPONENT.EC2NodeClass} ${stack}-nodes-default`, ...expected.pools.map((p) => `${COMPONENT.NodePool} ${stack}-nodes-${p}`)].sort(),
+                [
+                    `${COMPONENT.EC2NodeClass} ${stack}-nodes-default`,
+                    ...expected.pools.map((p) => `${COMPONENT.NodePool} ${stack}-nodes-${p}`),
+                ].sort(),
             );
             // The node monitoring agent in prod only (observability.nodeMonitoringAgent, the profile's choice).
-            assert.deepEqual(nodes("aws:eks/addon:Addon").map((n) => n.settings.addon).sort(), [
-                "aws-ebs-csi-driver",
-                "coredns",
-                ...(stack === "prod" ? ["eks-node-monitoring-agent"] : []),
-                "eks-pod-identity-agent",
-                "kube-proxy",
-                "vpc-cni",
-            ]);
+            assert.deepEqual(
+                nodes("aws:eks/addon:Addon")
+                    .map((n) => n.settings.addon)
+                    .sort(),
+                [
+                    "aws-ebs-csi-driver",
+                    "coredns",
+                    ...(stack === "prod" ? ["eks-node-monitoring-agent"] : []),
+                    "eks-pod-identity-agent",
+                    "kube-proxy",
+                    "vpc-cni",
+                ],
+            );
             // The EBS CSI controller and CoreDNS (`coreDns.placement: fargate`) on the cluster's one Fargate profile, beside Karpenter.
             assert.deepEqual(
-                nodes("aws:eks/fargateProfile:FargateProfile").map((n) => [n.name, (n.settings.selectors as { namespace: string }[]).map((s) => s.namespace)]),
+                nodes("aws:eks/fargateProfile:FargateProfile").map((n) => [
+                    n.name,
+                    (n.settings.selectors as { namespace: string }[]).map((s) => s.namespace),
+                ]),
                 [[`${stack}-karpenter-fargate`, ["karpenter", "kube-system", "kube-system"]]],
             );
             // What the cluster component makes, now registered (it was a remote component's, unseen).
-            assert.deepEqual(labels(node(COMPONENT.Cluster).children), [
-                ...(stack === "prod"
-                    ? [
-                          `aws:iam/rolePolicy:RolePolicy ${stack}-cluster-role-secrets-encryption`,
-                          `aws:kms/key:Key ${stack}-cluster-secrets`,
-                          // Prod's file: HTTPS from its VPC into the cluster security group.
-                          `aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule ${stack}-cluster-deployer-10.20.0.0/16`,
-                      ]
-                    : []),
-                `aws:ec2/tag:Tag ${stack}-cluster-security-group-discovery`,
-                `aws:eks/cluster:Cluster ${stack}-cluster-eksCluster`,
-                `aws:iam/openIdConnectProvider:OpenIdConnectProvider ${stack}-cluster-oidcProvider`,
-                `aws:iam/role:Role ${stack}-cluster-role`,
-                `aws:iam/rolePolicyAttachment:RolePolicyAttachment ${stack}-cluster-role-AmazonEKSClusterPolicy`,
-                `pulumi:providers:kubernetes ${stack}-cluster-k8s`,
-            ].sort());
+            assert.deepEqual(
+                labels(node(COMPONENT.Cluster).children),
+                [
+                    ...(stack === "prod"
+                        ? [
+                              `aws:iam/rolePolicy:RolePolicy ${stack}-cluster-role-secrets-encryption`,
+                              `aws:kms/key:Key ${stack}-cluster-secrets`,
+                              // Prod's file: HTTPS from its VPC into the cluster security group.
+                              `aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule ${stack}-cluster-deployer-10.20.0.0/16`,
+                          ]
+                        : []),
+                    `aws:ec2/tag:Tag ${stack}-cluster-security-group-discovery`,
+                    `aws:eks/cluster:Cluster ${stack}-cluster-eksCluster`,
+                    `aws:iam/openIdConnectProvider:OpenIdConnectProvider ${stack}-cluster-oidcProvider`,
+                    `aws:iam/role:Role ${stack}-cluster-role`,
+                    `aws:iam/rolePolicyAttachment:RolePolicyAttachment ${stack}-cluster-role-AmazonEKSClusterPolicy`,
+                    `pulumi:providers:kubernetes ${stack}-cluster-k8s`,
+                ].sort(),
+            );
         });
 
         test("each resource shows the settings a reviewer checks", () => {
@@ -183,7 +203,10 @@ for (const stack of ["dev", "prod"] as const) {
             assert.equal(cluster["self-managed add-ons"], false);
             assert.equal(cluster.support, "EXTENDED");
             assert.deepEqual(node("aws:iam/openIdConnectProvider:OpenIdConnectProvider").settings["client IDs"], ["sts.amazonaws.com"]);
-            const { "values off the chart's defaults": offDefaults, ...release } = node("kubernetes:helm.sh/v3:Release", `${stack}-karpenter`).settings;
+            const { "values off the chart's defaults": offDefaults, ...release } = node(
+                "kubernetes:helm.sh/v3:Release",
+                `${stack}-karpenter`,
+            ).settings;
             assert.deepEqual(release, {
                 chart: "oci://public.ecr.aws/karpenter/karpenter",
                 version: "1.9.0",
@@ -205,8 +228,14 @@ for (const stack of ["dev", "prod"] as const) {
                 ...(stack === "prod" ? { protect: true } : {}),
             });
             assert.equal(node("aws:sqs/queue:Queue").settings["retention (s)"], 300);
-            assert.match(String(node("aws:iam/role:Role", `${stack}-controller-role`).settings.name), new RegExp(`^eks-karpenter-${stack}-karpenter-`));
-            assert.deepEqual(node("kubernetes:karpenter.sh/v1:NodePool", `${stack}-nodes-${expected.pools[0]}`).settings["node class"], "default");
+            assert.match(
+                String(node("aws:iam/role:Role", `${stack}-controller-role`).settings.name),
+                new RegExp(`^eks-karpenter-${stack}-karpenter-`),
+            );
+            assert.deepEqual(
+                node("kubernetes:karpenter.sh/v1:NodePool", `${stack}-nodes-${expected.pools[0]}`).settings["node class"],
+                "default",
+            );
         });
 
         test("the network: one NAT gateway in dev; interface endpoints in every zone and no NAT in prod", () => {
@@ -217,11 +246,18 @@ for (const stack of ["dev", "prod"] as const) {
                 assert.deepEqual(endpoints, []);
             } else {
                 assert.equal(nodes("aws:ec2/natGateway:NatGateway").length, 0);
-                assert.deepEqual(endpoints.sort(), [
-                    ...INTERFACE_ENDPOINTS.map((s) => [`prod-endpoints-${s.replace(".", "-")}`, "Interface", 3]),
-                    ["prod-endpoints-s3", "Gateway", undefined],
-                ].sort());
-                assert.deepEqual(node("aws:ecr/pullThroughCacheRule:PullThroughCacheRule").settings, { prefix: "ecr-public", upstream: "public.ecr.aws", protect: true });
+                assert.deepEqual(
+                    endpoints.sort(),
+                    [
+                        ...INTERFACE_ENDPOINTS.map((s) => [`prod-endpoints-${s.replace(".", "-")}`, "Interface", 3]),
+                        ["prod-endpoints-s3", "Gateway", undefined],
+                    ].sort(),
+                );
+                assert.deepEqual(node("aws:ecr/pullThroughCacheRule:PullThroughCacheRule").settings, {
+                    prefix: "ecr-public",
+                    upstream: "public.ecr.aws",
+                    protect: true,
+                });
             }
         });
 
@@ -241,16 +277,23 @@ for (const stack of ["dev", "prod"] as const) {
             ]);
             assert.equal(plan.criticalPath.totalMinutes, 16.3);
             // Each wait is real: an input the step cannot do without, or an ordering the library asks for.
-            assert.deepEqual(plan.criticalPath.steps.map((s) => s.waitsFor), [
-                undefined,
-                `input role from ${stack}-cluster-role`,
-                `dependsOn ${stack}-cluster-role-AmazonEKSClusterPolicy`,
-                `input clusterName from ${stack}-cluster-eksCluster`,
-                `dependsOn ${stack}-karpenter-fargate`,
-                `dependsOn ${stack}-karpenter`,
-                `dependsOn ${stack}-nodes-default`,
-            ]);
-            assert.deepEqual(plan.criticalPath.unneededWaits, [], "routes wait for their NAT gateway's ID, endpoints for nothing but the network");
+            assert.deepEqual(
+                plan.criticalPath.steps.map((s) => s.waitsFor),
+                [
+                    undefined,
+                    `input role from ${stack}-cluster-role`,
+                    `dependsOn ${stack}-cluster-role-AmazonEKSClusterPolicy`,
+                    `input clusterName from ${stack}-cluster-eksCluster`,
+                    `dependsOn ${stack}-karpenter-fargate`,
+                    `dependsOn ${stack}-karpenter`,
+                    `dependsOn ${stack}-nodes-default`,
+                ],
+            );
+            assert.deepEqual(
+                plan.criticalPath.unneededWaits,
+                [],
+                "routes wait for their NAT gateway's ID, endpoints for nothing but the network",
+            );
             // Every registered type has an estimate (the ECR pull-through cache rule too), every dependency a place.
             assert.deepEqual(plan.warnings, []);
         });
@@ -268,10 +311,13 @@ for (const stack of ["dev", "prod"] as const) {
         test("EBS CSI's chain: its add-on waits for the one Fargate profile, not for a node; the NodePools wait for it", () => {
             const ebs = program.resources.find((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "aws-ebs-csi-driver")!;
             const chain = criticalPath(closure(program, ebs));
-            assert.deepEqual(chain.steps.slice(-2).map((s) => [s.name, s.waitsFor]), [
-                [`${stack}-karpenter-fargate`, `input clusterName from ${stack}-cluster-eksCluster`],
-                [`${stack}-addons-aws-ebs-csi-driver`, `dependsOn ${stack}-karpenter-fargate`],
-            ]);
+            assert.deepEqual(
+                chain.steps.slice(-2).map((s) => [s.name, s.waitsFor]),
+                [
+                    [`${stack}-karpenter-fargate`, `input clusterName from ${stack}-cluster-eksCluster`],
+                    [`${stack}-addons-aws-ebs-csi-driver`, `dependsOn ${stack}-karpenter-fargate`],
+                ],
+            );
             // ACTIVE at 14.7, before the release is (16.2): off the critical path, which ends at the pools.
             assert.equal(chain.totalMinutes, 14.7);
             const pool = program.resources.find((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool")!;
@@ -301,16 +347,29 @@ for (const stack of ["dev", "prod"] as const) {
                     : [
                           ["KMS key", "prod-cluster-secrets", 1],
                           // $0.011 per endpoint-zone-hour × 3 zones × 730 h
-                          ...INTERFACE_ENDPOINTS.map((s) => [`Interface endpoint com.amazonaws.eu-west-1.${s}`, `prod-endpoints-${s.replace(".", "-")}`, 24.09]),
+                          ...INTERFACE_ENDPOINTS.map((s) => [
+                              `Interface endpoint com.amazonaws.eu-west-1.${s}`,
+                              `prod-endpoints-${s.replace(".", "-")}`,
+                              24.09,
+                          ]),
                       ];
             // Monitoring: $0.10 per alarm-month (five on the controller's log, two on the queue, two on node disks), and the
             // disk agent's four custom metrics at $0.30.
-            const alarms = [...CONTROLLER_LOG_ALARMS.map((a) => `log-${a.id}`), "queue-oldest-message", "queue-visible-messages", "disk-root", "disk-containerd"];
+            const alarms = [
+                ...CONTROLLER_LOG_ALARMS.map((a) => `log-${a.id}`),
+                "queue-oldest-message",
+                "queue-visible-messages",
+                "disk-root",
+                "disk-containerd",
+            ];
             const monitoring = [
                 ...alarms.map((a) => ["CloudWatch alarm", `${stack}-observability-${a}`, 0.1]),
                 ["CloudWatch custom metrics (node disks)", `${stack}-observability-disk-agent`, 1.2],
             ];
-            assert.deepEqual(cost.lines.map((l) => [l.item, l.resource.name, l.monthly]).sort(), [...fixed, coreDns, ...own, ...monitoring].sort());
+            assert.deepEqual(
+                cost.lines.map((l) => [l.item, l.resource.name, l.monthly]).sort(),
+                [...fixed, coreDns, ...own, ...monitoring].sort(),
+            );
             // dev: 158.36 + 2.10 monitoring; prod: 383.85 + 2.10 monitoring + the logs and monitoring endpoints (2 × 24.09).
             assert.equal(cost.totalMonthly, stack === "dev" ? 160.46 : 434.13);
             const notes = cost.notes.map((n) => n.slice(0, n.indexOf(":"))).sort();
@@ -323,15 +382,30 @@ for (const stack of ["dev", "prod"] as const) {
             ];
             assert.deepEqual(
                 notes,
-                [...(stack === "dev" ? ["Saving", "SQS"] : ["CloudWatch Logs", "ECR pull-through cache (prod-image-cache)", "SQS"]), ...monitoringNotes].sort(),
+                [
+                    ...(stack === "dev" ? ["Saving", "SQS"] : ["CloudWatch Logs", "ECR pull-through cache (prod-image-cache)", "SQS"]),
+                    ...monitoringNotes,
+                ].sort(),
             );
-            if (stack === "dev") assert.ok(cost.notes.some((n) => /^Saving: dev-karpenter runs 1 × 250m CPU \/ 768Mi instead of the library's 2 × 1 \/ 1Gi: \$61\.45 a month less\. Trade-off: /.test(n)));
+            if (stack === "dev")
+                assert.ok(
+                    cost.notes.some((n) =>
+                        /^Saving: dev-karpenter runs 1 × 250m CPU \/ 768Mi instead of the library's 2 × 1 \/ 1Gi: \$61\.45 a month less\. Trade-off: /.test(
+                            n,
+                        ),
+                    ),
+                );
             assert.ok(cost.assumptions.some((a) => a.startsWith("730 hours a month")));
         });
 
         test("the text names every section", () => {
             const text = renderText(plan);
-            for (const heading of ["Resources", "Critical path of a first `pulumi up`: ~16.3 min", "Baseline monthly cost", "Guardrails: no violations."]) {
+            for (const heading of [
+                "Resources",
+                "Critical path of a first `pulumi up`: ~16.3 min",
+                "Baseline monthly cost",
+                "Guardrails: no violations.",
+            ]) {
                 assert.ok(text.includes(heading), heading);
             }
         });
@@ -356,7 +430,7 @@ describe("the plan's guardrails", () => {
         );
         assert.match(
             renderText(plan),
-            /Guardrails: 1 violation\(s\)\n  ✗ \[node-imdsv2\] kubernetes:karpenter\.k8s\.aws\/v1:EC2NodeClass dev-nodes-default: EC2NodeClass "default" metadataOptions: httpTokens is "optional" \(IMDSv1 allowed\)\. Why: /,
+            /Guardrails: 1 violation\(s\)\n {2}✗ \[node-imdsv2\] kubernetes:karpenter\.k8s\.aws\/v1:EC2NodeClass dev-nodes-default: EC2NodeClass "default" metadataOptions: httpTokens is "optional" \(IMDSv1 allowed\)\. Why: /,
         );
     });
 
@@ -364,13 +438,19 @@ describe("the plan's guardrails", () => {
         // The controller in platform: an association for karpenter/karpenter then targets pods on EC2, which is allowed.
         const program = await runProgram("prod", {
             karpenter: { spotToSpotConsolidation: false, replicas: 2, namespace: "platform" },
-            podIdentityAssociations: [{ namespace: "karpenter", serviceAccount: "karpenter", roleArn: "arn:aws:iam::123456789012:role/some-role" }],
+            podIdentityAssociations: [
+                { namespace: "karpenter", serviceAccount: "karpenter", roleArn: "arn:aws:iam::123456789012:role/some-role" },
+            ],
         });
         assert.deepEqual(planOf(program, "prod").violations, []);
         const withDefaults = buildPlan(
             { stack: "prod", environment: "ProdStack", region: program.region, resources: program.resources, guardrailOptions: {} },
             { date: DATE },
         );
-        assert.deepEqual(withDefaults.violations.map((v) => v.rule), ["no-pod-identity-on-fargate"], "the defaults would take karpenter/karpenter for the controller");
+        assert.deepEqual(
+            withDefaults.violations.map((v) => v.rule),
+            ["no-pod-identity-on-fargate"],
+            "the defaults would take karpenter/karpenter for the controller",
+        );
     });
 });

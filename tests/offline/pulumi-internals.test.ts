@@ -8,7 +8,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { CHECKED_SDK_VERSION, RegisterResourceRequest, assertCheckedSdk, inFreshRuntime, installedSdkVersion, observeMockMonitor } from "../../offline/pulumi-internals";
+import {
+    CHECKED_SDK_VERSION,
+    RegisterResourceRequest,
+    assertCheckedSdk,
+    inFreshRuntime,
+    installedSdkVersion,
+    observeMockMonitor,
+} from "../../offline/pulumi-internals";
 import { REPO_ROOT } from "../harness";
 
 const ECHO: pulumi.runtime.Mocks = { newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs };

@@ -16,7 +16,13 @@ describe("criticalPath", () => {
         // Only the component's URN is recorded: the children are the model's own expansion.
         const release = resource(RELEASE, "karpenter", { dependsOn: [component] });
         const path = criticalPath([component, cluster, tag, release]);
-        assert.deepEqual(path.steps.map((s) => [s.name, s.start, s.minutes]), [["c", 0, 10], ["karpenter", 10, 3]]);
+        assert.deepEqual(
+            path.steps.map((s) => [s.name, s.start, s.minutes]),
+            [
+                ["c", 0, 10],
+                ["karpenter", 10, 3],
+            ],
+        );
         assert.equal(path.totalMinutes, 13);
         assert.match(path.steps[1].waitsFor ?? "", /dependsOn c; c finishes with its child c/);
     });
@@ -26,7 +32,13 @@ describe("criticalPath", () => {
         const component = resource("eks-karpenter:index:Karpenter", "karpenter", { dependsOn: [profile] });
         const crds = resource(RELEASE, "karpenter-crd", { parent: component.urn, inputs: { chart: "oci://x/karpenter-crd" } });
         const path = criticalPath([profile, component, crds]);
-        assert.deepEqual(path.steps.map((s) => [s.name, s.start]), [["fargate", 0], ["karpenter-crd", 3]]);
+        assert.deepEqual(
+            path.steps.map((s) => [s.name, s.start]),
+            [
+                ["fargate", 0],
+                ["karpenter-crd", 3],
+            ],
+        );
         assert.match(path.steps[1].waitsFor ?? "", /inherits the waits of its component karpenter; dependsOn fargate/);
         assert.match(path.steps[1].unneeded ?? "", /karpenter-crd waits for fargate only because its component karpenter does/);
         assert.deepEqual(
@@ -41,14 +53,23 @@ describe("criticalPath", () => {
             outputs: { name: "cluster-1", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks/id/ABC1" },
         });
         const byName = resource(ROLE, "fargate-exec", {
-            inputs: { assumeRolePolicy: JSON.stringify({ Condition: { ArnLike: { "aws:SourceArn": "arn:aws:eks:eu-west-1:1:fargateprofile/cluster-1/*" } } }) },
+            inputs: {
+                assumeRolePolicy: JSON.stringify({
+                    Condition: { ArnLike: { "aws:SourceArn": "arn:aws:eks:eu-west-1:1:fargateprofile/cluster-1/*" } },
+                }),
+            },
             inputsFrom: { assumeRolePolicy: [cluster] },
         });
         const byOidc = resource(ROLE, "irsa", {
-            inputs: { assumeRolePolicy: JSON.stringify({ Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/oidc.eks/id/ABC1" } }) },
+            inputs: {
+                assumeRolePolicy: JSON.stringify({ Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/oidc.eks/id/ABC1" } }),
+            },
             inputsFrom: { assumeRolePolicy: [cluster] },
         });
-        const entry = resource("aws:eks/accessEntry:AccessEntry", "entry", { inputs: { clusterName: "cluster-1" }, inputsFrom: { clusterName: [cluster] } });
+        const entry = resource("aws:eks/accessEntry:AccessEntry", "entry", {
+            inputs: { clusterName: "cluster-1" },
+            inputsFrom: { clusterName: [cluster] },
+        });
         const release = resource(RELEASE, "karpenter", { dependsOn: [byName, byOidc, entry] });
         const path = criticalPath([cluster, byName, byOidc, entry, release]);
         assert.deepEqual(
@@ -62,14 +83,30 @@ describe("criticalPath", () => {
 
     test("a resource that names another by its physical ID needs it, though the ID is in no output", () => {
         // As AWS answers: the NAT gateway's state holds only its inputs; its ID `nat-…` is the resource's ID.
-        const nat = resource("aws:ec2/natGateway:NatGateway", "nat-0", { id: "nat-0a1b2c3d4e5f60001", inputs: { subnetId: "subnet-1" }, outputs: { subnetId: "subnet-1" } });
-        const route = resource("aws:ec2/route:Route", "private-0-nat", { inputs: { natGatewayId: "nat-0a1b2c3d4e5f60001" }, inputsFrom: { natGatewayId: [nat] } });
+        const nat = resource("aws:ec2/natGateway:NatGateway", "nat-0", {
+            id: "nat-0a1b2c3d4e5f60001",
+            inputs: { subnetId: "subnet-1" },
+            outputs: { subnetId: "subnet-1" },
+        });
+        const route = resource("aws:ec2/route:Route", "private-0-nat", {
+            inputs: { natGatewayId: "nat-0a1b2c3d4e5f60001" },
+            inputsFrom: { natGatewayId: [nat] },
+        });
         const path = criticalPath([nat, route]);
-        assert.deepEqual(path.steps.map((s) => [s.name, s.start]), [["nat-0", 0], ["private-0-nat", 2]]);
+        assert.deepEqual(
+            path.steps.map((s) => [s.name, s.start]),
+            [
+                ["nat-0", 0],
+                ["private-0-nat", 2],
+            ],
+        );
         assert.deepEqual(path.unneededWaits, []);
         // The same wait through an input that carries only a configured value is named.
         const tagged = resource("aws:ec2/route:Route", "tagged", { inputs: { tags: { nat: "nat-0" } }, inputsFrom: { tags: [nat] } });
-        assert.deepEqual(criticalPath([nat, tagged]).unneededWaits.map((w) => [w.name, w.inputs, w.delayMinutes]), [["tagged", ["tags"], 2]]);
+        assert.deepEqual(
+            criticalPath([nat, tagged]).unneededWaits.map((w) => [w.name, w.inputs, w.delayMinutes]),
+            [["tagged", ["tags"], 2]],
+        );
     });
 
     test("a dependency on a URN never registered is reported, not guessed at", () => {
@@ -78,7 +115,10 @@ describe("criticalPath", () => {
         const child = "urn:pulumi:test::eks-karpenter::eks:index:Cluster$aws:eks/cluster:Cluster::dev-cluster-eksCluster";
         const tag = { ...resource("aws:ec2/tag:Tag", "tag"), dependencies: [cluster.urn, child] };
         const path = criticalPath([cluster, tag]);
-        assert.deepEqual(path.steps.map((s) => s.name), ["dev-cluster-eksCluster", "tag"]);
+        assert.deepEqual(
+            path.steps.map((s) => s.name),
+            ["dev-cluster-eksCluster", "tag"],
+        );
         assert.deepEqual(path.unresolved, [child]);
     });
 
@@ -86,7 +126,9 @@ describe("criticalPath", () => {
         const addon = (addonName: string, config?: object) =>
             resource("aws:eks/addon:Addon", addonName, { inputs: { addonName, configurationValues: config && JSON.stringify(config) } });
         assert.deepEqual(
-            [addon("vpc-cni"), addon("coredns", { computeType: "Fargate" }), addon("coredns", {}), addon("aws-ebs-csi-driver")].map((a) => minutesOf(a)),
+            [addon("vpc-cni"), addon("coredns", { computeType: "Fargate" }), addon("coredns", {}), addon("aws-ebs-csi-driver")].map((a) =>
+                minutesOf(a),
+            ),
             // The EBS CSI controller runs on Fargate: it needs no node.
             [1.5, 1.5, 3, 1.5],
         );

@@ -149,7 +149,10 @@ function checkJson(schema: PackageSchema, value: unknown, expected: SchemaProper
         const type = schema.types[expected.$ref.slice("#/types/".length)];
         assert.ok(type, `${where}: ${expected.$ref} is a type of the schema`);
         if (type.enum) {
-            assert.ok(type.enum.some((e) => e.value === value), `${where}: ${JSON.stringify(value)} is one of ${type.enum.map((e) => e.value).join(", ")}`);
+            assert.ok(
+                type.enum.some((e) => e.value === value),
+                `${where}: ${JSON.stringify(value)} is one of ${type.enum.map((e) => e.value).join(", ")}`,
+            );
             return;
         }
         checkJsonObject(schema, value, type, where);
@@ -185,7 +188,13 @@ function csharpEnvironment(): { name: string; args: Record<string, unknown> } {
     assert.ok(match, "Program.cs creates an EksKarpenter.Environment");
     const tokens = tokenize(CSHARP.slice(match.index + match[0].length));
     // The resource's args are checked like a type's fields: its inputProperties and requiredInputs.
-    const args = csObject(schema, parseCs(tokens), schema.resources[`${TOKEN}Environment`], "EksKarpenter.EnvironmentArgs", "EnvironmentArgs");
+    const args = csObject(
+        schema,
+        parseCs(tokens),
+        schema.resources[`${TOKEN}Environment`],
+        "EksKarpenter.EnvironmentArgs",
+        "EnvironmentArgs",
+    );
     return { name: match[1], args };
 }
 
@@ -204,7 +213,10 @@ describe("examples/csharp", () => {
 
     it("exports the stack's outputs, each an output of Environment", () => {
         const exported = [...CSHARP.matchAll(/\["(\w+)"\] = environment\.(\w+),/g)];
-        assert.deepEqual(exported.map((m) => m[1]), STACK_OUTPUTS);
+        assert.deepEqual(
+            exported.map((m) => m[1]),
+            STACK_OUTPUTS,
+        );
         const outputs = schema.resources[`${TOKEN}Environment`].properties!;
         for (const [, key, property] of exported) {
             assert.ok(outputs[camel(property)], `environment.${property} is an output`);
@@ -245,10 +257,15 @@ describe("examples/yaml", () => {
         // What the engine does for the YAML program: the provider constructs the component from the settings
         // (unset ones may come as null), in a stack with the program's config.
         const inputs = { ...YAML.resources.prod.properties, endpoints: null, imageCache: null };
-        const { result, resources: constructed } = await runEngine(() => provider.construct("prod", `${TOKEN}Environment`, inputs, {}), yamlProgram);
+        const { result, resources: constructed } = await runEngine(
+            () => provider.construct("prod", `${TOKEN}Environment`, inputs, {}),
+            yamlProgram,
+        );
 
         const view = (rs: typeof constructed) =>
-            rs.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs })).sort((a, b) => `${a.type}${a.name}`.localeCompare(`${b.type}${b.name}`));
+            rs
+                .map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs }))
+                .sort((a, b) => `${a.type}${a.name}`.localeCompare(`${b.type}${b.name}`));
         assert.ok(stack.length > 100);
         assert.deepEqual(view(constructed), view(stack));
 
@@ -264,7 +281,11 @@ describe("examples/yaml", () => {
             ...props,
             endpoints: null,
             imageCache: null,
-            nodes: { ...props.nodes, defaultPools: { ...props.nodes.defaultPools, gpu: true }, ...(devicePluginImage ? { devicePluginImage } : {}) },
+            nodes: {
+                ...props.nodes,
+                defaultPools: { ...props.nodes.defaultPools, gpu: true },
+                ...(devicePluginImage ? { devicePluginImage } : {}),
+            },
         });
         await assert.rejects(
             runEngine(() => provider.construct("prod", `${TOKEN}Environment`, withGpu(), {}), yamlProgram),
@@ -272,7 +293,10 @@ describe("examples/yaml", () => {
         );
         assert.deepEqual(lastRegistrations(), [], "nothing registered");
         // Negative control: with the image mirrored into private ECR, it constructs, and the release runs the mirror.
-        const { resources } = await runEngine(() => provider.construct("prod", `${TOKEN}Environment`, withGpu({ repository: DEVICE_PLUGIN_MIRROR }), {}), yamlProgram);
+        const { resources } = await runEngine(
+            () => provider.construct("prod", `${TOKEN}Environment`, withGpu({ repository: DEVICE_PLUGIN_MIRROR }), {}),
+            yamlProgram,
+        );
         const release = resources.find((r) => r.name === "prod-nvidia-device-plugin");
         assert.deepEqual(release?.inputs.values.image, { repository: DEVICE_PLUGIN_MIRROR, tag: "v0.20.0" });
     });

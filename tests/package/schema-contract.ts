@@ -23,7 +23,16 @@ const ref = (name: string) => `#/types/${TOKEN}${name}`;
 const PUBLIC_COMPONENTS = [...PUBLIC_COMPONENT_NAMES].sort();
 
 /** What the issue names (cluster, Karpenter, node class, node pool, private endpoints, the whole environment), and the two sets. */
-const NAMED_BY_THE_ISSUE = ["Cluster", "EC2NodeClass", "Environment", "Karpenter", "KarpenterNodes", "Network", "NodePool", "PrivateEndpoints"];
+const NAMED_BY_THE_ISSUE = [
+    "Cluster",
+    "EC2NodeClass",
+    "Environment",
+    "Karpenter",
+    "KarpenterNodes",
+    "Network",
+    "NodePool",
+    "PrivateEndpoints",
+];
 
 /** The choices that are enums in every language. */
 const ENUMS = [
@@ -44,7 +53,11 @@ const ENUMS = [
 ];
 
 // The TypeScript side, read by the type checker.
-const config = ts.parseJsonConfigFileContent(ts.readConfigFile(path.join(PACKAGE_ROOT, "tsconfig.json"), ts.sys.readFile).config, ts.sys, PACKAGE_ROOT);
+const config = ts.parseJsonConfigFileContent(
+    ts.readConfigFile(path.join(PACKAGE_ROOT, "tsconfig.json"), ts.sys.readFile).config,
+    ts.sys,
+    PACKAGE_ROOT,
+);
 const entry = path.join(PACKAGE_ROOT, "package", "index.ts");
 // Every file of the project, with `noResolve`: the declarations the test reads are all in the repository, so
 // the checker need not load @pulumi/aws's and the other SDKs' declarations (over 500 MB of memory). Made
@@ -105,10 +118,16 @@ function shapeOf(node: ts.TypeNode, refs: Refs, where: string, output: boolean):
         assert.equal(node.typeArguments![0].kind, ts.SyntaxKind.StringKeyword, `${where}: map keys are strings`);
         return { kind: `map<${shapeOf(node.typeArguments![1], refs, where, output).kind}>`, plain: true };
     }
-    assert.ok(ts.isTypeReferenceNode(node), `${where}: ${node.getText()} has no schema type (union, intersection, tuple and function types have none)`);
+    assert.ok(
+        ts.isTypeReferenceNode(node),
+        `${where}: ${node.getText()} has no schema type (union, intersection, tuple and function types have none)`,
+    );
     const type = checker.getTypeFromTypeNode(node);
     const symbol = type.aliasSymbol ?? type.getSymbol();
-    assert.ok(symbol && symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Enum), `${where}: ${node.getText()} is an interface or an enum`);
+    assert.ok(
+        symbol && symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Enum),
+        `${where}: ${node.getText()} is an interface or an enum`,
+    );
     refs.set(symbol.name, { type, output });
     return { kind: `ref:${symbol.name}`, plain: true };
 }
@@ -164,7 +183,10 @@ describe("the package schema", () => {
     it("has every public component as a component resource eks-karpenter:index:<Name>, and nothing else", () => {
         assert.deepEqual(PUBLIC_COMPONENTS, NAMED_BY_THE_ISSUE);
         assert.deepEqual(COMPONENTS.map((c) => c.name).sort(), PUBLIC_COMPONENTS);
-        assert.deepEqual(Object.keys(schema.resources).sort(), PUBLIC_COMPONENTS.map((n) => `${TOKEN}${n}`));
+        assert.deepEqual(
+            Object.keys(schema.resources).sort(),
+            PUBLIC_COMPONENTS.map((n) => `${TOKEN}${n}`),
+        );
         for (const [token, resource] of Object.entries(schema.resources)) assert.equal(resource.isComponent, true, token);
     });
 
@@ -198,7 +220,11 @@ describe("the package schema", () => {
                 if (mayBeUndefined(member.type!)) optional.push(symbol.name);
             }
             assert.deepEqual(Object.keys(resource.properties ?? {}).sort(), outputs.sort(), `${name}: outputs`);
-            assert.deepEqual([...(resource.required ?? [])].sort(), outputs.filter((o) => !optional.includes(o)).sort(), `${name}: outputs always set`);
+            assert.deepEqual(
+                [...(resource.required ?? [])].sort(),
+                outputs.filter((o) => !optional.includes(o)).sort(),
+                `${name}: outputs always set`,
+            );
         });
     }
 
@@ -209,9 +235,17 @@ describe("the package schema", () => {
         for (const name of PUBLIC_COMPONENTS) {
             const declaration = exportedSymbol(entry, name).valueDeclaration as ts.ClassDeclaration;
             const ctor = declaration.members.find(ts.isConstructorDeclaration)!;
-            const args = checker.getPropertiesOfType(checker.getTypeFromTypeNode(ctor.parameters.find((p) => p.name.getText() === "args")!.type!));
-            collect(args.map((a) => (a.valueDeclaration as ts.PropertySignature).type), false);
-            collect(declaration.members.filter(ts.isPropertyDeclaration).map((m) => m.type), true);
+            const args = checker.getPropertiesOfType(
+                checker.getTypeFromTypeNode(ctor.parameters.find((p) => p.name.getText() === "args")!.type!),
+            );
+            collect(
+                args.map((a) => (a.valueDeclaration as ts.PropertySignature).type),
+                false,
+            );
+            collect(
+                declaration.members.filter(ts.isPropertyDeclaration).map((m) => m.type),
+                true,
+            );
         }
         const seen = new Set<string>();
         while (seen.size < refs.size) {
@@ -228,7 +262,11 @@ describe("the package schema", () => {
                         name: m.name.getText(),
                         value: (m.initializer as ts.StringLiteral).text,
                     }));
-                    assert.deepEqual(defined.enum?.map((e) => ({ name: e.name, value: e.value })), members, `${name}: enum values`);
+                    assert.deepEqual(
+                        defined.enum?.map((e) => ({ name: e.name, value: e.value })),
+                        members,
+                        `${name}: enum values`,
+                    );
                     continue;
                 }
                 const properties = checker.getPropertiesOfType(type);
@@ -238,22 +276,40 @@ describe("the package schema", () => {
                 assert.deepEqual([...(defined.required ?? [])].sort(), required.sort(), `${name}: required fields`);
             }
         }
-        assert.deepEqual(Object.keys(schema.types).sort(), [...seen].map((n) => `${TOKEN}${n}`).sort(), "no type the components do not use");
+        assert.deepEqual(
+            Object.keys(schema.types).sort(),
+            [...seen].map((n) => `${TOKEN}${n}`).sort(),
+            "no type the components do not use",
+        );
         for (const name of ENUMS) assert.ok(schema.types[`${TOKEN}${name}`]?.enum, `${name} is an enum`);
     });
 
     it("gives stacks what they export: every stack output is an Environment output, the kubeconfig a secret", () => {
         const environment = schema.resources[`${TOKEN}Environment`].properties!;
-        const stackOutputs = checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(exportedSymbol(path.join(PACKAGE_ROOT, "stacks", "base.ts"), "StackOutputs")));
+        const stackOutputs = checker.getPropertiesOfType(
+            checker.getDeclaredTypeOfSymbol(exportedSymbol(path.join(PACKAGE_ROOT, "stacks", "base.ts"), "StackOutputs")),
+        );
         assert.ok(stackOutputs.length >= 10);
         for (const output of stackOutputs) assert.ok(environment[output.name], `Environment output ${output.name}`);
-        for (const output of ["clusterName", "clusterEndpoint", "kubeconfig", "controllerRoleArn", "nodeRoleArn", "nodeRoleName", "interruptionQueueName"]) {
+        for (const output of [
+            "clusterName",
+            "clusterEndpoint",
+            "kubeconfig",
+            "controllerRoleArn",
+            "nodeRoleArn",
+            "nodeRoleName",
+            "interruptionQueueName",
+        ]) {
             assert.ok(environment[output], output);
         }
         assert.equal(environment.kubeconfig.secret, true);
         assert.equal(schema.resources[`${TOKEN}Cluster`].properties!.kubeconfig.secret, true);
         assert.deepEqual(
-            Object.entries(schema.resources).flatMap(([token, r]) => Object.entries(r.properties ?? {}).filter(([, p]) => p.secret).map(([n]) => `${token}.${n}`)),
+            Object.entries(schema.resources).flatMap(([token, r]) =>
+                Object.entries(r.properties ?? {})
+                    .filter(([, p]) => p.secret)
+                    .map(([n]) => `${token}.${n}`),
+            ),
             [`${TOKEN}Cluster.kubeconfig`, `${TOKEN}Environment.kubeconfig`],
         );
     });
@@ -280,6 +336,9 @@ describe("npm run schema", () => {
         assert.equal(printed.code, 0);
         assert.match(printed.stdout, /^\{[\s\S]*\}\n$/);
         assert.equal(schema.name, "eks-karpenter");
-        assert.match(printed.stderr, /^schema: analysing the 8 components' TypeScript sources .*\nschema: 8 components and \d+ types in [\d.]+ s\n$/);
+        assert.match(
+            printed.stderr,
+            /^schema: analysing the 8 components' TypeScript sources .*\nschema: 8 components and \d+ types in [\d.]+ s\n$/,
+        );
     });
 });

@@ -11,7 +11,12 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { REPO_ROOT, referenceData, referenceText } from "../harness";
 
-interface Run { code: number | null; signal: NodeJS.Signals | null; output: string; seconds: number }
+interface Run {
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    output: string;
+    seconds: number;
+}
 
 /** Runs a command in the repository; past `timeoutMs` it is killed (with everything it started). */
 function run(args: string[], timeoutMs: number): Promise<Run> {
@@ -60,28 +65,36 @@ throw new Error("broken at import");
 }
 
 describe("scripts/test.mjs", () => {
-    test("a test process crashing at import fails the run promptly, names its files, and kills what it started", { timeout: 180_000 }, async () => {
-        const { dir, pidFile } = suite();
-        const control = suite();
-        try {
-            const [ours, nodeTest] = await Promise.all([
-                run(["scripts/test.mjs", "--root", dir], 120_000),
-                // Negative control: Node's own runner on the same files waits for the held pipe (killed here after 10 s).
-                run(["--import", "tsx", "--test", path.join(control.dir, "a-crash.test.ts")], 10_000),
-            ]);
-            assert.equal(ours.signal, null, `the runner was still running after 120 s:\n${ours.output}`);
-            assert.notEqual(ours.code, 0, ours.output);
-            assert.match(ours.output, /test process \d+ \([^)]*a-crash\.test\.ts[^)]*\) exited with code 1 before its tests reported/);
-            assert.match(ours.output, /broken at import/);
-            assert.match(ours.output, /b-fine passes/);
-            assert.equal(alive(Number(fs.readFileSync(pidFile, "utf8"))), false, "the process the crashed file started was killed");
+    test(
+        "a test process crashing at import fails the run promptly, names its files, and kills what it started",
+        { timeout: 180_000 },
+        async () => {
+            const { dir, pidFile } = suite();
+            const control = suite();
+            try {
+                const [ours, nodeTest] = await Promise.all([
+                    run(["scripts/test.mjs", "--root", dir], 120_000),
+                    // Negative control: Node's own runner on the same files waits for the held pipe (killed here after 10 s).
+                    run(["--import", "tsx", "--test", path.join(control.dir, "a-crash.test.ts")], 10_000),
+                ]);
+                assert.equal(ours.signal, null, `the runner was still running after 120 s:\n${ours.output}`);
+                assert.notEqual(ours.code, 0, ours.output);
+                assert.match(ours.output, /test process \d+ \([^)]*a-crash\.test\.ts[^)]*\) exited with code 1 before its tests reported/);
+                assert.match(ours.output, /broken at import/);
+                assert.match(ours.output, /b-fine passes/);
+                assert.equal(alive(Number(fs.readFileSync(pidFile, "utf8"))), false, "the process the crashed file started was killed");
 
-            assert.equal(nodeTest.signal, "SIGKILL", `node --test ended by itself (${nodeTest.code}): the scenario no longer reproduces the wait`);
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-            fs.rmSync(control.dir, { recursive: true, force: true });
-        }
-    });
+                assert.equal(
+                    nodeTest.signal,
+                    "SIGKILL",
+                    `node --test ended by itself (${nodeTest.code}): the scenario no longer reproduces the wait`,
+                );
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+                fs.rmSync(control.dir, { recursive: true, force: true });
+            }
+        },
+    );
 
     test("a run whose tests all pass exits 0", { timeout: 120_000 }, async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "runner-test-"));
@@ -98,7 +111,10 @@ describe("scripts/test.mjs", () => {
 
 describe("reference data", () => {
     test("a missing file fails the test reading it, naming the file and where its provenance is", () => {
-        assert.throws(() => referenceText("karpenter-1.9/crds/missing.yaml"), /^Error: reference\/karpenter-1\.9\/crds\/missing\.yaml is missing: .*reference\/karpenter-1\.9\/README\.md/);
+        assert.throws(
+            () => referenceText("karpenter-1.9/crds/missing.yaml"),
+            /^Error: reference\/karpenter-1\.9\/crds\/missing\.yaml is missing: .*reference\/karpenter-1\.9\/README\.md/,
+        );
         assert.equal(referenceData("karpenter-1.9/chart/Chart.yaml").name, "karpenter");
     });
 });

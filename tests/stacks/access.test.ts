@@ -46,9 +46,19 @@ describe("deployer networks into a private endpoint", () => {
     });
 
     test("security groups are admitted by reference; names follow the network, not the list's order", async () => {
-        const a = await runProgram("dev", { deployerCidrs: ["10.0.0.0/24", "192.168.0.0/16"], deployerSecurityGroupIds: ["sg-0123456789abcdef0"] });
-        const b = await runProgram("dev", { deployerCidrs: ["192.168.0.0/16", "10.0.0.0/24"], deployerSecurityGroupIds: ["sg-0123456789abcdef0"] });
-        const urns = (q: Program) => q.ofType(RULE).map((r) => r.urn).sort();
+        const a = await runProgram("dev", {
+            deployerCidrs: ["10.0.0.0/24", "192.168.0.0/16"],
+            deployerSecurityGroupIds: ["sg-0123456789abcdef0"],
+        });
+        const b = await runProgram("dev", {
+            deployerCidrs: ["192.168.0.0/16", "10.0.0.0/24"],
+            deployerSecurityGroupIds: ["sg-0123456789abcdef0"],
+        });
+        const urns = (q: Program) =>
+            q
+                .ofType(RULE)
+                .map((r) => r.urn)
+                .sort();
         assert.deepEqual(urns(a), urns(b));
         const bySg = a.one(RULE, "dev-cluster-deployer-sg-0123456789abcdef0");
         assert.equal(bySg.inputs.referencedSecurityGroupId, "sg-0123456789abcdef0");

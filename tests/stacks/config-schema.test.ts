@@ -28,7 +28,9 @@ function messages(e: unknown): string[] {
 }
 
 function loadErrors(raw: Record<string, unknown>): string[] {
-    const strings = Object.fromEntries(Object.entries(raw).map(([k, v]) => [`eks-karpenter:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
+    const strings = Object.fromEntries(
+        Object.entries(raw).map(([k, v]) => [`eks-karpenter:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
     try {
         loadConfig(strings);
     } catch (e) {
@@ -39,7 +41,9 @@ function loadErrors(raw: Record<string, unknown>): string[] {
 
 /** A key names `key` when an error is about it, or one element of its list: `eks-karpenter:<key>[<i>]: <value> is not valid; …`. */
 function names(errors: string[], key: string): boolean {
-    return errors.some((m) => m.startsWith(`eks-karpenter:${key}: `) || new RegExp(`^eks-karpenter:${key.replace(/[.[\]]/g, "\\$&")}\\[\\d+\\]: `).test(m));
+    return errors.some(
+        (m) => m.startsWith(`eks-karpenter:${key}: `) || new RegExp(`^eks-karpenter:${key.replace(/[.[\]]/g, "\\$&")}\\[\\d+\\]: `).test(m),
+    );
 }
 
 interface Leaf {
@@ -88,7 +92,11 @@ const keyName = (l: Leaf) => keyOfPath(l.path);
 describe("generated from the documented interfaces", () => {
     for (const g of GENERATED_SCHEMAS) {
         it(`${g.file} is what \`npm run docs\` generates from ${g.name} (${g.source})`, () => {
-            assert.equal(fs.readFileSync(path.join(REPO_ROOT, g.file), "utf8"), generated.get(g.file), `${g.file} is stale: run npm run docs`);
+            assert.equal(
+                fs.readFileSync(path.join(REPO_ROOT, g.file), "utf8"),
+                generated.get(g.file),
+                `${g.file} is stale: run npm run docs`,
+            );
         });
     }
 
@@ -108,8 +116,14 @@ describe("generated from the documented interfaces", () => {
             assert.notEqual(changed, generated.get("stacks/config.schema.json"));
             assert.match(changed, /Prod refuses true, always\./);
             // A picked key the component does not have is refused, naming it.
-            fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('"namespace" | "serviceAccountName"', '"namespace" | "serviceAccount"'));
-            assert.throws(() => generateSchemas(copy), /KarpenterConfig extends Pick<KarpenterSettings, .*>: KarpenterSettings has no serviceAccount/);
+            fs.writeFileSync(
+                file,
+                fs.readFileSync(file, "utf8").replace('"namespace" | "serviceAccountName"', '"namespace" | "serviceAccount"'),
+            );
+            assert.throws(
+                () => generateSchemas(copy),
+                /KarpenterConfig extends Pick<KarpenterSettings, .*>: KarpenterSettings has no serviceAccount/,
+            );
         } finally {
             fs.rmSync(copy, { recursive: true, force: true });
         }
@@ -122,18 +136,26 @@ describe("generated from the documented interfaces", () => {
         // A new heading is missing from the contents until they are generated again.
         const withHeading = readme.replace("### Kubernetes versions", "### A new section\n\n### Kubernetes versions");
         assert.notEqual(generatedReadme(withHeading, CONFIG_SCHEMA), withHeading);
-        assert.match(tableOfContents(withHeading), /^  - \[A new section\]\(#a-new-section\)$/m);
+        assert.match(tableOfContents(withHeading), /^ {2}- \[A new section\]\(#a-new-section\)$/m);
     });
 
     it("the README's Kubernetes versions come from the calendar the plan prices by, and every contents link has its heading", () => {
-        for (const [version, end] of Object.entries(EKS_STANDARD_SUPPORT_END.versions)) assert.match(versionsBlock(), new RegExp(`^\\| ${version.replace(".", "\\.")}( \\(default\\))? \\| ${end} \\|$`, "m"));
+        for (const [version, end] of Object.entries(EKS_STANDARD_SUPPORT_END.versions))
+            assert.match(versionsBlock(), new RegExp(`^\\| ${version.replace(".", "\\.")}( \\(default\\))? \\| ${end} \\|$`, "m"));
         const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
         assert.doesNotMatch(readme, /1\.33 and older/);
         const toc = tableOfContents(readme);
         assert.ok(toc.split("\n").length >= 50, "contents");
         const links = [...readme.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
-        const targets = new Set([...toc.matchAll(/\(#([^)]+)\)/g)].map((m) => m[1]).concat([...readme.matchAll(/<a id="([^"]+)">/g)].map((m) => m[1])));
-        const h4 = [...readme.matchAll(/^#### (.+)$/gm)].map((m) => m[1].toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replace(/ /g, "-"));
+        const targets = new Set(
+            [...toc.matchAll(/\(#([^)]+)\)/g)].map((m) => m[1]).concat([...readme.matchAll(/<a id="([^"]+)">/g)].map((m) => m[1])),
+        );
+        const h4 = [...readme.matchAll(/^#### (.+)$/gm)].map((m) =>
+            m[1]
+                .toLowerCase()
+                .replace(/[^\p{L}\p{N} _-]/gu, "")
+                .replace(/ /g, "-"),
+        );
         for (const link of links) assert.ok(targets.has(link) || h4.includes(link), `README link #${link} has a heading`);
     });
 
@@ -161,14 +183,20 @@ describe("the config schema validates what a stack reads", () => {
     });
 
     it("refuses an unknown key at every level, naming it and listing the known keys", () => {
-        const objects = [{ path: [] as (string | number)[], schema: CONFIG_SCHEMA }, ...ALL_KEYS.filter((l) => l.schema.properties || l.schema.items?.properties)];
+        const objects = [
+            { path: [] as (string | number)[], schema: CONFIG_SCHEMA },
+            ...ALL_KEYS.filter((l) => l.schema.properties || l.schema.items?.properties),
+        ];
         assert.ok(objects.length >= 15, String(objects.length));
         for (const o of objects) {
             const at = o.schema.properties ? o.path : [...o.path, 0];
             const known = Object.keys((o.schema.properties ? o.schema : o.schema.items!).properties!);
             const errors = loadErrors(withValue({ clusterName: "x" }, [...at, "zzzUnknown"], "1"));
             const key = keyOfPath([...at, "zzzUnknown"]);
-            assert.ok(errors.includes(`eks-karpenter:${key}: "1" is not valid; unknown key; known keys: ${known.join(", ")}`), `${key}: ${errors.join(" | ")}`);
+            assert.ok(
+                errors.includes(`eks-karpenter:${key}: "1" is not valid; unknown key; known keys: ${known.join(", ")}`),
+                `${key}: ${errors.join(" | ")}`,
+            );
         }
     });
 
@@ -188,7 +216,10 @@ describe("the config schema validates what a stack reads", () => {
         for (const leaf of required) {
             const sibling = leaf.path.slice(0, -1);
             const errors = loadErrors(sibling.length === 0 ? {} : withValue({ clusterName: "x" }, [...sibling, "zzz"], "1"));
-            assert.ok(errors.includes(`eks-karpenter:${keyName(leaf)}: (missing) is not valid; required`), `${keyName(leaf)}: ${errors.join(" | ")}`);
+            assert.ok(
+                errors.includes(`eks-karpenter:${keyName(leaf)}: (missing) is not valid; required`),
+                `${keyName(leaf)}: ${errors.join(" | ")}`,
+            );
         }
     });
 
@@ -197,7 +228,10 @@ describe("the config schema validates what a stack reads", () => {
         assert.equal(names(['eks-karpenter:network.cidrBlockX: "x" is not valid; a CIDR'], "network.cidrBlock"), false);
         assert.equal(names(['eks-karpenter:network.cidrBlock: "x" is not valid; a CIDR'], "network.cidrBlock"), true);
         assert.equal(names(['eks-karpenter:budget.emailAddresses[1]: "x" is not valid; an e-mail address'], "budget.emailAddresses"), true);
-        assert.equal(names(['eks-karpenter:budget.emailAddressesX[1]: "x" is not valid; an e-mail address'], "budget.emailAddresses"), false);
+        assert.equal(
+            names(['eks-karpenter:budget.emailAddressesX[1]: "x" is not valid; an e-mail address'], "budget.emailAddresses"),
+            false,
+        );
     });
 });
 
@@ -220,9 +254,29 @@ const POOL = {
 const REFUSED: [string, "dev" | "prod", Record<string, unknown>, string?][] = [
     ["clusterName", "dev", { clusterName: "my cluster" }],
     ["kubernetesVersion", "dev", { kubernetesVersion: "1.3x" }],
-    ["network.existingVpc.vpcId", "dev", { network: { existingVpc: { vpcId: "vpc-x", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] } } }],
-    ["network.existingVpc.privateSubnetIds", "dev", { network: { existingVpc: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0"] } } }],
-    ["network.existingVpc.publicSubnetIds", "dev", { network: { existingVpc: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], publicSubnetIds: ["x"] } } }],
+    [
+        "network.existingVpc.vpcId",
+        "dev",
+        { network: { existingVpc: { vpcId: "vpc-x", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] } } },
+    ],
+    [
+        "network.existingVpc.privateSubnetIds",
+        "dev",
+        { network: { existingVpc: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0"] } } },
+    ],
+    [
+        "network.existingVpc.publicSubnetIds",
+        "dev",
+        {
+            network: {
+                existingVpc: {
+                    vpcId: "vpc-0123456789abcdef0",
+                    privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+                    publicSubnetIds: ["x"],
+                },
+            },
+        },
+    ],
     ["network.cidrBlock", "dev", { network: { cidrBlock: "10.0.0.0/33" } }],
     ["network.zoneCount", "dev", { network: { zoneCount: 5 } }],
     ["network.availabilityZones", "dev", { network: { availabilityZones: ["mars-1a", "mars-1b"] } }],
@@ -240,9 +294,17 @@ const REFUSED: [string, "dev" | "prod", Record<string, unknown>, string?][] = [
     ["privateCluster", "prod", { privateCluster: "false" }],
     ["bootstrapClusterCreatorAdminPermissions", "dev", { bootstrapClusterCreatorAdminPermissions: "false" }],
     ["supportType", "dev", { supportType: "LONG" }],
-    ["accessEntries[0].principalArn", "dev", { accessEntries: [{ principalArn: "arn:aws:sts::123456789012:assumed-role/admin/me", policy: "admin" }] }],
+    [
+        "accessEntries[0].principalArn",
+        "dev",
+        { accessEntries: [{ principalArn: "arn:aws:sts::123456789012:assumed-role/admin/me", policy: "admin" }] },
+    ],
     ["accessEntries[0].policy", "dev", { accessEntries: [{ principalArn: "arn:aws:iam::123456789012:role/admin", policy: "owner" }] }],
-    ["accessEntries[0].namespaces", "dev", { accessEntries: [{ principalArn: "arn:aws:iam::123456789012:role/admin", policy: "edit", namespaces: [] }] }],
+    [
+        "accessEntries[0].namespaces",
+        "dev",
+        { accessEntries: [{ principalArn: "arn:aws:iam::123456789012:role/admin", policy: "edit", namespaces: [] }] },
+    ],
     ["deployerCidrs", "dev", { deployerCidrs: ["10.0.0.0/33"] }],
     ["deployerSecurityGroupIds", "dev", { deployerSecurityGroupIds: ["sg-xyz"] }],
     ["karpenter.namespace", "dev", { karpenter: { namespace: "kube-system" } }],
@@ -256,7 +318,11 @@ const REFUSED: [string, "dev" | "prod", Record<string, unknown>, string?][] = [
     ["karpenter.imageRepository", "prod", { karpenter: { imageRepository: "public.ecr.aws/karpenter/controller" } }],
     ["karpenter.logLevel", "dev", { karpenter: { logLevel: "loud" } }],
     ["nodes.spotPercent", "dev", { nodes: { spotPercent: 15 } }],
-    ["nodes.devicePluginImage.repository", "prod", { nodes: { gpu: true, devicePluginImage: { repository: "nvcr.io/nvidia/k8s-device-plugin" } } }],
+    [
+        "nodes.devicePluginImage.repository",
+        "prod",
+        { nodes: { gpu: true, devicePluginImage: { repository: "nvcr.io/nvidia/k8s-device-plugin" } } },
+    ],
     ["nodes.amiFamily", "dev", { nodes: { amiFamily: "Ubuntu" } }],
     ["nodes.dataVolume.sizeGiB", "dev", { nodes: { dataVolume: { sizeGiB: 10 } } }],
     ["addons.coreDns.placement", "dev", { addons: { coreDns: { placement: "moon" } } }],
@@ -264,7 +330,15 @@ const REFUSED: [string, "dev" | "prod", Record<string, unknown>, string?][] = [
     ["addons.namespaces[0].name", "dev", { addons: { namespaces: [{ name: "Team A" }] } }],
     ["budget.limitAmount", "dev", { budget: { limitAmount: -1 } }],
     ["budget.notifications[0].type", "dev", { budget: { limitAmount: 10, notifications: [{ threshold: 80, type: "SOMETIMES" }] } }],
-    ["podIdentityAssociations[0].serviceAccount", "dev", { podIdentityAssociations: [{ namespace: "kube-system", serviceAccount: "ebs-csi-controller-sa", roleArn: "arn:aws:iam::123456789012:role/x" }] }],
+    [
+        "podIdentityAssociations[0].serviceAccount",
+        "dev",
+        {
+            podIdentityAssociations: [
+                { namespace: "kube-system", serviceAccount: "ebs-csi-controller-sa", roleArn: "arn:aws:iam::123456789012:role/x" },
+            ],
+        },
+    ],
     ["tags", "dev", { tags: { "aws:owner": "me" } }],
     ["karpenter.version", "dev", { karpenter: { version: "0.37" } }],
     ["observability.logRetentionDays", "dev", { observability: { logRetentionDays: 8 } }],
@@ -273,12 +347,21 @@ const REFUSED: [string, "dev" | "prod", Record<string, unknown>, string?][] = [
     ["observability.queueAlarms.oldestMessageAgeSeconds", "dev", { observability: { queueAlarms: { oldestMessageAgeSeconds: -1 } } }],
     ["observability.queueAlarms.visibleMessages", "dev", { observability: { queueAlarms: { visibleMessages: -1 } } }],
     ["observability.costAnomaly.thresholdUsd", "dev", { observability: { costAnomaly: { thresholdUsd: -1 } } }],
-    ["observability.costAnomaly.costAllocationTags", "dev", { observability: { costAnomaly: { costAllocationTags: { team: "" } } } }, "observability.costAnomaly.costAllocationTags.team"],
+    [
+        "observability.costAnomaly.costAllocationTags",
+        "dev",
+        { observability: { costAnomaly: { costAllocationTags: { team: "" } } } },
+        "observability.costAnomaly.costAllocationTags.team",
+    ],
     ["observability.nodeDisks.rootThresholdPercent", "dev", { observability: { nodeDisks: { rootThresholdPercent: 150 } } }],
     ["observability.nodeDisks.containerdThresholdPercent", "dev", { observability: { nodeDisks: { containerdThresholdPercent: 150 } } }],
     ["karpenter.imageTag", "dev", { karpenter: { imageTag: "not a tag" } }],
     ["karpenter.imageDigest", "dev", { karpenter: { imageDigest: "sha256:xyz" } }],
-    ["nodes.devicePluginImage.tag", "dev", { nodes: { gpu: true, devicePluginImage: { repository: "nvcr.io/nvidia/k8s-device-plugin", tag: "not a tag" } } }],
+    [
+        "nodes.devicePluginImage.tag",
+        "dev",
+        { nodes: { gpu: true, devicePluginImage: { repository: "nvcr.io/nvidia/k8s-device-plugin", tag: "not a tag" } } },
+    ],
     ["nodes.amiVersion", "dev", { nodes: { amiVersion: "latest!" } }],
     ["nodes.rootVolume.sizeGiB", "dev", { nodes: { rootVolume: { sizeGiB: 0 } } }],
     ["nodes.rootVolume.iops", "dev", { nodes: { rootVolume: { iops: 1 } } }],
@@ -300,9 +383,22 @@ const REFUSED: [string, "dev" | "prod", Record<string, unknown>, string?][] = [
     ["budget.notifications[0].threshold", "dev", { budget: { limitAmount: 10, notifications: [{ threshold: 0 }] } }],
     ["budget.emailAddresses", "dev", { budget: { limitAmount: 10, emailAddresses: ["not-an-address"] } }],
     ["budget.snsTopicArn", "dev", { budget: { limitAmount: 10, snsTopicArn: "topic" } }],
-    ["budget.costAllocationTags", "dev", { budget: { limitAmount: 10, emailAddresses: ["a@example.com"], costAllocationTags: { team: "" } } }, "budget.costAllocationTags.team"],
-    ["podIdentityAssociations[0].namespace", "dev", { podIdentityAssociations: [{ namespace: "Kube", serviceAccount: "app", roleArn: "arn:aws:iam::123456789012:role/x" }] }],
-    ["podIdentityAssociations[0].roleArn", "dev", { podIdentityAssociations: [{ namespace: "apps", serviceAccount: "app", roleArn: "role-x" }] }],
+    [
+        "budget.costAllocationTags",
+        "dev",
+        { budget: { limitAmount: 10, emailAddresses: ["a@example.com"], costAllocationTags: { team: "" } } },
+        "budget.costAllocationTags.team",
+    ],
+    [
+        "podIdentityAssociations[0].namespace",
+        "dev",
+        { podIdentityAssociations: [{ namespace: "Kube", serviceAccount: "app", roleArn: "arn:aws:iam::123456789012:role/x" }] },
+    ],
+    [
+        "podIdentityAssociations[0].roleArn",
+        "dev",
+        { podIdentityAssociations: [{ namespace: "apps", serviceAccount: "app", roleArn: "role-x" }] },
+    ],
     // nodes.classes and nodes.pools: each setting of a declared class or pool (POOL: a valid team pool).
     ["nodes.classes[0].name", "dev", { nodes: { classes: [{ name: "Team" }] } }],
     ["nodes.classes[0].amiFamily", "dev", { nodes: { classes: [{ name: "team", amiFamily: "Ubuntu" }] } }],
@@ -314,29 +410,97 @@ const REFUSED: [string, "dev" | "prod", Record<string, unknown>, string?][] = [
     ["nodes.classes[0].dataVolume.iops", "dev", { nodes: { classes: [{ name: "team", dataVolume: { iops: 1 } }] } }],
     ["nodes.classes[0].dataVolume.throughputMiBps", "dev", { nodes: { classes: [{ name: "team", dataVolume: { throughputMiBps: 1 } }] } }],
     ["nodes.classes[0].dataVolume.deviceName", "dev", { nodes: { classes: [{ name: "team", dataVolume: { deviceName: "sdb" } }] } }],
-    ["nodes.classes[0].imageGC.highThresholdPercent", "dev", { nodes: { classes: [{ name: "team", imageGC: { highThresholdPercent: 101 } }] } }],
-    ["nodes.classes[0].imageGC.lowThresholdPercent", "dev", { nodes: { classes: [{ name: "team", imageGC: { lowThresholdPercent: 100 } }] } }],
+    [
+        "nodes.classes[0].imageGC.highThresholdPercent",
+        "dev",
+        { nodes: { classes: [{ name: "team", imageGC: { highThresholdPercent: 101 } }] } },
+    ],
+    [
+        "nodes.classes[0].imageGC.lowThresholdPercent",
+        "dev",
+        { nodes: { classes: [{ name: "team", imageGC: { lowThresholdPercent: 100 } }] } },
+    ],
     ["nodes.classes[0].kmsKeyId", "dev", { nodes: { classes: [{ name: "team", kmsKeyId: "my key" }] } }],
     ["nodes.classes[0].tags", "dev", { nodes: { classes: [{ name: "team", tags: { "karpenter.sh/nodepool": "x" } }] } }],
     ["nodes.classes[0].amiSelectorTerms[0].id", "dev", { nodes: { classes: [{ name: "team", amiSelectorTerms: [{ id: "img-1" }] }] } }],
     ["nodes.classes[0].amiSelectorTerms[0].name", "dev", { nodes: { classes: [{ name: "team", amiSelectorTerms: [{ name: "" }] }] } }],
-    ["nodes.classes[0].amiSelectorTerms[0].owner", "dev", { nodes: { classes: [{ name: "team", amiSelectorTerms: [{ name: "x-*", owner: "someone" }] }] } }],
-    ["nodes.classes[0].amiSelectorTerms[0].tags", "dev", { nodes: { classes: [{ name: "team", amiSelectorTerms: [{ tags: { team: "" } }] }] } }],
-    ["nodes.classes[0].subnetSelectorTerms[0].id", "dev", { nodes: { classes: [{ name: "team", subnetSelectorTerms: [{ id: "net-1" }] }] } }],
-    ["nodes.classes[0].subnetSelectorTerms[0].tags", "dev", { nodes: { classes: [{ name: "team", subnetSelectorTerms: [{ tags: {} }] }] } }],
-    ["nodes.classes[0].securityGroupSelectorTerms[0].id", "dev", { nodes: { classes: [{ name: "team", securityGroupSelectorTerms: [{ id: "group-1" }] }] } }],
-    ["nodes.classes[0].securityGroupSelectorTerms[0].name", "dev", { nodes: { classes: [{ name: "team", securityGroupSelectorTerms: [{ name: "" }] }] } }],
-    ["nodes.classes[0].securityGroupSelectorTerms[0].tags", "dev", { nodes: { classes: [{ name: "team", securityGroupSelectorTerms: [{ tags: { "": "x" } }] }] } }],
-    ["nodes.classes[0].userData[0].format", "dev", { nodes: { classes: [{ name: "team", userData: [{ format: "toml", content: "x" }] }] } }],
-    ["nodes.classes[0].userData[0].content", "dev", { nodes: { classes: [{ name: "team", userData: [{ format: "shell", content: "echo no shebang" }] }] } }],
+    [
+        "nodes.classes[0].amiSelectorTerms[0].owner",
+        "dev",
+        { nodes: { classes: [{ name: "team", amiSelectorTerms: [{ name: "x-*", owner: "someone" }] }] } },
+    ],
+    [
+        "nodes.classes[0].amiSelectorTerms[0].tags",
+        "dev",
+        { nodes: { classes: [{ name: "team", amiSelectorTerms: [{ tags: { team: "" } }] }] } },
+    ],
+    [
+        "nodes.classes[0].subnetSelectorTerms[0].id",
+        "dev",
+        { nodes: { classes: [{ name: "team", subnetSelectorTerms: [{ id: "net-1" }] }] } },
+    ],
+    [
+        "nodes.classes[0].subnetSelectorTerms[0].tags",
+        "dev",
+        { nodes: { classes: [{ name: "team", subnetSelectorTerms: [{ tags: {} }] }] } },
+    ],
+    [
+        "nodes.classes[0].securityGroupSelectorTerms[0].id",
+        "dev",
+        { nodes: { classes: [{ name: "team", securityGroupSelectorTerms: [{ id: "group-1" }] }] } },
+    ],
+    [
+        "nodes.classes[0].securityGroupSelectorTerms[0].name",
+        "dev",
+        { nodes: { classes: [{ name: "team", securityGroupSelectorTerms: [{ name: "" }] }] } },
+    ],
+    [
+        "nodes.classes[0].securityGroupSelectorTerms[0].tags",
+        "dev",
+        { nodes: { classes: [{ name: "team", securityGroupSelectorTerms: [{ tags: { "": "x" } }] }] } },
+    ],
+    [
+        "nodes.classes[0].userData[0].format",
+        "dev",
+        { nodes: { classes: [{ name: "team", userData: [{ format: "toml", content: "x" }] }] } },
+    ],
+    [
+        "nodes.classes[0].userData[0].content",
+        "dev",
+        { nodes: { classes: [{ name: "team", userData: [{ format: "shell", content: "echo no shebang" }] }] } },
+    ],
     ["nodes.classes[0].kubelet.maxPods", "dev", { nodes: { classes: [{ name: "team", kubelet: { maxPods: -1 } }] } }],
     ["nodes.classes[0].kubelet.podsPerCore", "dev", { nodes: { classes: [{ name: "team", kubelet: { podsPerCore: 1.5 } }] } }],
-    ["nodes.classes[0].kubelet.systemReserved", "dev", { nodes: { classes: [{ name: "team", kubelet: { systemReserved: { gpu: "1" } } }] } }],
-    ["nodes.classes[0].kubelet.kubeReserved", "dev", { nodes: { classes: [{ name: "team", kubelet: { kubeReserved: { disk: "1Gi" } } }] } }],
-    ["nodes.classes[0].kubelet.evictionHard", "dev", { nodes: { classes: [{ name: "team", kubelet: { evictionHard: { "memory.free": "5%" } } }] } }],
-    ["nodes.classes[0].kubelet.evictionSoft", "dev", { nodes: { classes: [{ name: "team", kubelet: { evictionSoft: { "disk.free": "5%" } } }] } }],
-    ["nodes.classes[0].kubelet.evictionSoftGracePeriod", "dev", { nodes: { classes: [{ name: "team", kubelet: { evictionSoftGracePeriod: { "memory.available": "1m" } } }] } }],
-    ["nodes.classes[0].kubelet.evictionMaxPodGracePeriod", "dev", { nodes: { classes: [{ name: "team", kubelet: { evictionMaxPodGracePeriod: -1 } }] } }],
+    [
+        "nodes.classes[0].kubelet.systemReserved",
+        "dev",
+        { nodes: { classes: [{ name: "team", kubelet: { systemReserved: { gpu: "1" } } }] } },
+    ],
+    [
+        "nodes.classes[0].kubelet.kubeReserved",
+        "dev",
+        { nodes: { classes: [{ name: "team", kubelet: { kubeReserved: { disk: "1Gi" } } }] } },
+    ],
+    [
+        "nodes.classes[0].kubelet.evictionHard",
+        "dev",
+        { nodes: { classes: [{ name: "team", kubelet: { evictionHard: { "memory.free": "5%" } } }] } },
+    ],
+    [
+        "nodes.classes[0].kubelet.evictionSoft",
+        "dev",
+        { nodes: { classes: [{ name: "team", kubelet: { evictionSoft: { "disk.free": "5%" } } }] } },
+    ],
+    [
+        "nodes.classes[0].kubelet.evictionSoftGracePeriod",
+        "dev",
+        { nodes: { classes: [{ name: "team", kubelet: { evictionSoftGracePeriod: { "memory.available": "1m" } } }] } },
+    ],
+    [
+        "nodes.classes[0].kubelet.evictionMaxPodGracePeriod",
+        "dev",
+        { nodes: { classes: [{ name: "team", kubelet: { evictionMaxPodGracePeriod: -1 } }] } },
+    ],
     ["nodes.classes[0].imdsHopLimit", "dev", { nodes: { classes: [{ name: "team", imdsHopLimit: 0 }] } }],
     ["nodes.classes[0].role", "dev", { nodes: { classes: [{ name: "team", role: "" }] } }],
     ["nodes.classes[0].instanceProfile", "dev", { nodes: { classes: [{ name: "team", instanceProfile: "" }] } }],
@@ -355,26 +519,70 @@ const REFUSED: [string, "dev" | "prod", Record<string, unknown>, string?][] = [
     ["nodes.pools[0].excludedInstanceSizes", "dev", { nodes: { pools: [{ ...POOL, excludedInstanceSizes: ["metal!"] }] } }],
     ["nodes.pools[0].excludedInstanceTypes", "dev", { nodes: { pools: [{ ...POOL, excludedInstanceTypes: ["m8g 48xlarge"] }] } }],
     ["nodes.pools[0].zones", "dev", { nodes: { pools: [{ ...POOL, zones: [] }] } }],
-    ["nodes.pools[0].requirements[0].key", "dev", { nodes: { pools: [{ ...POOL, requirements: [{ key: "kubernetes.io/hostname", operator: "Exists" }] }] } }],
-    ["nodes.pools[0].requirements[0].operator", "dev", { nodes: { pools: [{ ...POOL, requirements: [{ key: "team", operator: "Near" }] }] } }],
-    ["nodes.pools[0].requirements[0].values", "dev", { nodes: { pools: [{ ...POOL, requirements: [{ key: "team", operator: "In", values: [] }] }] } }],
+    [
+        "nodes.pools[0].requirements[0].key",
+        "dev",
+        { nodes: { pools: [{ ...POOL, requirements: [{ key: "kubernetes.io/hostname", operator: "Exists" }] }] } },
+    ],
+    [
+        "nodes.pools[0].requirements[0].operator",
+        "dev",
+        { nodes: { pools: [{ ...POOL, requirements: [{ key: "team", operator: "Near" }] }] } },
+    ],
+    [
+        "nodes.pools[0].requirements[0].values",
+        "dev",
+        { nodes: { pools: [{ ...POOL, requirements: [{ key: "team", operator: "In", values: [] }] }] } },
+    ],
     ["nodes.pools[0].limits.cpu", "dev", { nodes: { pools: [{ ...POOL, limits: { cpu: "0", memory: "1Gi" } }] } }],
     ["nodes.pools[0].limits.memory", "dev", { nodes: { pools: [{ ...POOL, limits: { cpu: "1", memory: "lots" } }] } }],
     ["nodes.pools[0].limits.nvidiaGpus", "dev", { nodes: { pools: [{ ...POOL, limits: { cpu: "1", memory: "1Gi", nvidiaGpus: -1 } }] } }],
-    ["nodes.pools[0].disruption.consolidationPolicy", "dev", { nodes: { pools: [{ ...POOL, disruption: { consolidationPolicy: "Never" } }] } }],
+    [
+        "nodes.pools[0].disruption.consolidationPolicy",
+        "dev",
+        { nodes: { pools: [{ ...POOL, disruption: { consolidationPolicy: "Never" } }] } },
+    ],
     ["nodes.pools[0].disruption.consolidateAfter", "dev", { nodes: { pools: [{ ...POOL, disruption: { consolidateAfter: "soon" } }] } }],
     ["nodes.pools[0].disruption.budgets[0].nodes", "dev", { nodes: { pools: [{ ...POOL, disruption: { budgets: [{ nodes: "all" }] } }] } }],
-    ["nodes.pools[0].disruption.budgets[0].schedule", "dev", { nodes: { pools: [{ ...POOL, disruption: { budgets: [{ nodes: "0", schedule: "sometimes", duration: "1h" }] } }] } }],
-    ["nodes.pools[0].disruption.budgets[0].duration", "dev", { nodes: { pools: [{ ...POOL, disruption: { budgets: [{ nodes: "0", schedule: "@daily", duration: "1d" }] } }] } }],
-    ["nodes.pools[0].disruption.budgets[0].reasons", "dev", { nodes: { pools: [{ ...POOL, disruption: { budgets: [{ nodes: "0", reasons: ["Bored"] }] } }] } }],
+    [
+        "nodes.pools[0].disruption.budgets[0].schedule",
+        "dev",
+        { nodes: { pools: [{ ...POOL, disruption: { budgets: [{ nodes: "0", schedule: "sometimes", duration: "1h" }] } }] } },
+    ],
+    [
+        "nodes.pools[0].disruption.budgets[0].duration",
+        "dev",
+        { nodes: { pools: [{ ...POOL, disruption: { budgets: [{ nodes: "0", schedule: "@daily", duration: "1d" }] } }] } },
+    ],
+    [
+        "nodes.pools[0].disruption.budgets[0].reasons",
+        "dev",
+        { nodes: { pools: [{ ...POOL, disruption: { budgets: [{ nodes: "0", reasons: ["Bored"] }] } }] } },
+    ],
     ["nodes.pools[0].expireAfter", "dev", { nodes: { pools: [{ ...POOL, expireAfter: "soon" }] } }],
     ["nodes.pools[0].terminationGracePeriod", "dev", { nodes: { pools: [{ ...POOL, terminationGracePeriod: "Never" }] } }],
     ["nodes.pools[0].taints[0].key", "dev", { nodes: { pools: [{ ...POOL, taints: [{ key: "bad key!", effect: "NoSchedule" }] }] } }],
-    ["nodes.pools[0].taints[0].value", "dev", { nodes: { pools: [{ ...POOL, taints: [{ key: "team", value: "", effect: "NoSchedule" }] }] } }],
+    [
+        "nodes.pools[0].taints[0].value",
+        "dev",
+        { nodes: { pools: [{ ...POOL, taints: [{ key: "team", value: "", effect: "NoSchedule" }] }] } },
+    ],
     ["nodes.pools[0].taints[0].effect", "dev", { nodes: { pools: [{ ...POOL, taints: [{ key: "team", effect: "Sometimes" }] }] } }],
-    ["nodes.pools[0].startupTaints[0].key", "dev", { nodes: { pools: [{ ...POOL, startupTaints: [{ key: "bad key!", effect: "NoSchedule" }] }] } }],
-    ["nodes.pools[0].startupTaints[0].value", "dev", { nodes: { pools: [{ ...POOL, startupTaints: [{ key: "agent", value: "", effect: "NoSchedule" }] }] } }],
-    ["nodes.pools[0].startupTaints[0].effect", "dev", { nodes: { pools: [{ ...POOL, startupTaints: [{ key: "agent", effect: "Sometimes" }] }] } }],
+    [
+        "nodes.pools[0].startupTaints[0].key",
+        "dev",
+        { nodes: { pools: [{ ...POOL, startupTaints: [{ key: "bad key!", effect: "NoSchedule" }] }] } },
+    ],
+    [
+        "nodes.pools[0].startupTaints[0].value",
+        "dev",
+        { nodes: { pools: [{ ...POOL, startupTaints: [{ key: "agent", value: "", effect: "NoSchedule" }] }] } },
+    ],
+    [
+        "nodes.pools[0].startupTaints[0].effect",
+        "dev",
+        { nodes: { pools: [{ ...POOL, startupTaints: [{ key: "agent", effect: "Sometimes" }] }] } },
+    ],
     ["nodes.pools[0].labels", "dev", { nodes: { pools: [{ ...POOL, labels: { "bad key!": "x" } }] } }],
     ["nodes.defaultPools", "dev", { nodes: { defaultPools: false } }],
 ];
@@ -401,8 +609,15 @@ describe("a value of the right type a component refuses names the key as config 
     it("every key of the schema is refused with a value of its type, or listed as taking any value of its type", () => {
         const leaves = ALL_KEYS.filter((l) => !l.schema.properties && !l.schema.items?.properties).map(keyName);
         const refused = REFUSED.map(([key]) => key);
-        assert.deepEqual(leaves.filter((k) => !refused.includes(k) && !ANY_VALUE_OF_ITS_TYPE.includes(k)), []);
-        assert.deepEqual([...refused, ...ANY_VALUE_OF_ITS_TYPE].filter((k) => !leaves.includes(k)), [], "no key the schema does not have");
+        assert.deepEqual(
+            leaves.filter((k) => !refused.includes(k) && !ANY_VALUE_OF_ITS_TYPE.includes(k)),
+            [],
+        );
+        assert.deepEqual(
+            [...refused, ...ANY_VALUE_OF_ITS_TYPE].filter((k) => !leaves.includes(k)),
+            [],
+            "no key the schema does not have",
+        );
         for (const key of ANY_VALUE_OF_ITS_TYPE) assert.equal(ALL_KEYS.find((l) => keyName(l) === key)?.schema.type, "boolean", key);
     });
 

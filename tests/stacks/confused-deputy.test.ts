@@ -25,7 +25,8 @@ interface Statement {
     Condition?: Record<string, Record<string, string | string[]>>;
 }
 
-const services = (s: Statement) => (typeof s.Principal === "object" && s.Principal.Service !== undefined ? [s.Principal.Service].flat() : []);
+const services = (s: Statement) =>
+    typeof s.Principal === "object" && s.Principal.Service !== undefined ? [s.Principal.Service].flat() : [];
 const conditionKeys = (s: Statement) => Object.values(s.Condition ?? {}).flatMap((c) => Object.keys(c));
 
 /** The Allow statements for a service principal that say neither whose resource (SourceArn) nor whose account (SourceAccount). */
@@ -46,7 +47,10 @@ function documents(p: Program): [Registered, { Statement: Statement[] }][] {
 
 /** IAM's ArnLike: `*` any run of characters, `?` one. */
 function arnLike(pattern: string, arn: string): boolean {
-    const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const regex = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
     return new RegExp(`^${regex}$`).test(arn);
 }
 
@@ -65,7 +69,10 @@ for (const stack of ["dev", "prod"]) {
 
         test("the interruption queue takes messages from this stack's four EventBridge rules, and from nothing else", () => {
             const [allow] = JSON.parse(p.one("aws:sqs/queuePolicy:QueuePolicy").inputs.policy).Statement;
-            const rules = p.ofType("aws:cloudwatch/eventRule:EventRule").map((r) => r.outputs.arn).sort();
+            const rules = p
+                .ofType("aws:cloudwatch/eventRule:EventRule")
+                .map((r) => r.outputs.arn)
+                .sort();
             assert.equal(rules.length, 4);
             assert.deepEqual(allow.Principal, { Service: "events.amazonaws.com" });
             assert.deepEqual([...allow.Condition.ArnEquals["aws:SourceArn"]].sort(), rules);
@@ -93,10 +100,13 @@ for (const stack of ["dev", "prod"]) {
             assert.equal(allow.Action, "sts:AssumeRoleWithWebIdentity");
             assert.match(allow.Principal.Federated, new RegExp(`^arn:aws:iam::${ACCOUNT_ID}:oidc-provider/`));
             const conditions = Object.entries(allow.Condition.StringEquals as Record<string, string>);
-            assert.deepEqual(conditions.map(([k, v]) => [k.split(":").pop(), v]), [
-                ["sub", "system:serviceaccount:kube-system:ebs-csi-controller-sa"],
-                ["aud", "sts.amazonaws.com"],
-            ]);
+            assert.deepEqual(
+                conditions.map(([k, v]) => [k.split(":").pop(), v]),
+                [
+                    ["sub", "system:serviceaccount:kube-system:ebs-csi-controller-sa"],
+                    ["aud", "sts.amazonaws.com"],
+                ],
+            );
         });
     });
 }
@@ -112,7 +122,16 @@ describe("the confused-deputy check itself", () => {
         assert.deepEqual(unguarded(reference), ["(no Sid): events.amazonaws.com, sqs.amazonaws.com"]);
         assert.deepEqual(unguarded({ Statement: [{ Sid: "Nodes", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" } }] }), []);
         assert.deepEqual(
-            unguarded({ Statement: [{ Sid: "Pods", Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Condition: { StringEquals: { "aws:RequestTag/x": "y" } } }] }),
+            unguarded({
+                Statement: [
+                    {
+                        Sid: "Pods",
+                        Effect: "Allow",
+                        Principal: { Service: "pods.eks.amazonaws.com" },
+                        Condition: { StringEquals: { "aws:RequestTag/x": "y" } },
+                    },
+                ],
+            }),
             ["Pods: pods.eks.amazonaws.com"],
         );
     });

@@ -52,7 +52,10 @@ describe("karpenter.imageTag / imageDigest apply with or without karpenter.image
     });
 
     test("a malformed tag stops the program before anything is registered, naming the setting", async () => {
-        await assert.rejects(runProgram("dev", { karpenter: { imageTag: "1.9.1@sha256:x" } }), /^ConfigError: eks-karpenter:karpenter\.imageTag: "1\.9\.1@sha256:x" is not valid; an image tag/);
+        await assert.rejects(
+            runProgram("dev", { karpenter: { imageTag: "1.9.1@sha256:x" } }),
+            /^ConfigError: eks-karpenter:karpenter\.imageTag: "1\.9\.1@sha256:x" is not valid; an image tag/,
+        );
         assert.deepEqual(lastRegistrations(), []);
     });
 });

@@ -29,7 +29,10 @@ describe("dev stack under mocks", () => {
     test("one Environment component owns every resource through its components", () => {
         const env = p.one("eks-karpenter:index:Environment");
         assert.equal(p.byUrn(env.parent), undefined, "the Environment is the top-level component");
-        const children = p.children(env).map((c) => c.type).sort();
+        const children = p
+            .children(env)
+            .map((c) => c.type)
+            .sort();
         for (const type of [
             "eks-karpenter:index:Cluster",
             "eks-karpenter:index:InterruptionQueue",
@@ -83,7 +86,16 @@ describe("dev stack under mocks", () => {
         assert.equal(kubeconfig.clusters[0].cluster.server, c.outputs.endpoint);
         assert.match(kubeconfig.clusters[0].cluster.server, /^https:\/\//);
         assert.equal(kubeconfig.clusters[0].cluster["certificate-authority-data"], c.outputs.certificateAuthority.data);
-        assert.deepEqual(kubeconfig.users[0].user.exec.args, ["eks", "get-token", "--cluster-name", CLUSTER, "--region", "eu-west-1", "--output", "json"]);
+        assert.deepEqual(kubeconfig.users[0].user.exec.args, [
+            "eks",
+            "get-token",
+            "--cluster-name",
+            CLUSTER,
+            "--region",
+            "eu-west-1",
+            "--output",
+            "json",
+        ]);
         assert.equal(kubeconfig.users[0].user.exec.command, "aws");
         const provider = p.one("pulumi:providers:kubernetes", "dev-cluster-k8s");
         assert.equal(provider.inputs.kubeconfig, JSON.stringify(kubeconfig));
@@ -108,9 +120,10 @@ describe("dev stack under mocks", () => {
 
     test("controller policies: split under IAM's limit, scoped to this cluster, node role and queue", () => {
         const policies = p.ofType("aws:iam/policy:Policy");
-        assert.deepEqual(policies.map((x) => x.name.replace("dev-controller-role-", "")), [
-            "node-lifecycle", "iam-integration", "eks-integration", "resource-discovery", "interruption",
-        ]);
+        assert.deepEqual(
+            policies.map((x) => x.name.replace("dev-controller-role-", "")),
+            ["node-lifecycle", "iam-integration", "eks-integration", "resource-discovery", "interruption"],
+        );
         const nodeRole = p.one("aws:iam/role:Role", "dev-node-role");
         const queue = p.one("aws:sqs/queue:Queue");
         const statements = policies.flatMap((x) => json(x, "policy").Statement);
@@ -122,7 +135,9 @@ describe("dev stack under mocks", () => {
         assert.equal(sid("AllowInterruptionQueueActions").Resource, `arn:aws:sqs:eu-west-1:${ACCOUNT_ID}:${queue.inputs.name}`);
         assert.equal(sid("AllowAPIServerEndpointDiscovery").Resource, `arn:aws:eks:eu-west-1:${ACCOUNT_ID}:cluster/${CLUSTER}`);
         assert.ok(!JSON.stringify(statements).includes("undefined"));
-        const attachments = p.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("dev-controller-role-"));
+        const attachments = p
+            .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .filter((a) => a.name.startsWith("dev-controller-role-"));
         assert.equal(attachments.length, 5);
         for (const a of attachments) assert.equal(a.inputs.role, p.one("aws:iam/role:Role", "dev-controller-role").inputs.name);
     });
@@ -151,7 +166,10 @@ describe("dev stack under mocks", () => {
         const queue = p.one("aws:sqs/queue:Queue");
         assert.equal(queue.inputs.messageRetentionSeconds, 300);
         assert.equal(queue.inputs.sqsManagedSseEnabled, true);
-        const rules = p.ofType("aws:cloudwatch/eventRule:EventRule").map((r) => json(r, "eventPattern")["detail-type"][0]).sort();
+        const rules = p
+            .ofType("aws:cloudwatch/eventRule:EventRule")
+            .map((r) => json(r, "eventPattern")["detail-type"][0])
+            .sort();
         assert.deepEqual(rules, [
             "AWS Health Event",
             "EC2 Instance Rebalance Recommendation",
@@ -192,7 +210,10 @@ describe("dev stack under mocks", () => {
         assert.equal(v.settings.clusterEndpoint, `https://${OIDC_ID}.gr7.eu-west-1.eks.amazonaws.com`);
         assert.equal(v.settings.interruptionQueue, p.one("aws:sqs/queue:Queue").inputs.name);
         assert.equal(v.settings.featureGates.spotToSpotConsolidation, true);
-        assert.equal(v.serviceAccount.annotations["eks.amazonaws.com/role-arn"], `arn:aws:iam::${ACCOUNT_ID}:role/${p.one("aws:iam/role:Role", "dev-controller-role").inputs.name}`);
+        assert.equal(
+            v.serviceAccount.annotations["eks.amazonaws.com/role-arn"],
+            `arn:aws:iam::${ACCOUNT_ID}:role/${p.one("aws:iam/role:Role", "dev-controller-role").inputs.name}`,
+        );
         assert.deepEqual(v.controller.resources.requests, v.controller.resources.limits);
         assert.deepEqual(v.controller.env, [{ name: "AWS_REGION", value: "eu-west-1" }]);
         const provider = p.one("pulumi:providers:kubernetes");
@@ -202,16 +223,15 @@ describe("dev stack under mocks", () => {
 
     test("the release waits for its Fargate profile, its role and policies, and the CRDs", () => {
         const release = p.one("kubernetes:helm.sh/v3:Release", "dev-karpenter");
-        const waitsFor = (type: string, name?: string) => assert.ok(p.dependsOn(release, p.one(type, name)), `release waits for ${type} ${name ?? ""}`);
+        const waitsFor = (type: string, name?: string) =>
+            assert.ok(p.dependsOn(release, p.one(type, name)), `release waits for ${type} ${name ?? ""}`);
         waitsFor("aws:eks/fargateProfile:FargateProfile", "dev-karpenter-fargate");
         waitsFor("aws:iam/role:Role", "dev-controller-role");
         waitsFor("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "dev-controller-role-node-lifecycle");
         waitsFor("kubernetes:helm.sh/v3:Release", "dev-karpenter-crd");
         waitsFor("aws:eks/accessEntry:AccessEntry");
         // ...and what the controller needs does not wait for Kubernetes (no cycle, no needless wait).
-        const prerequisites = p.resources.filter(
-            (x) => /^aws:(iam|sqs|cloudwatch|kms)\//.test(x.type) && !x.name.startsWith("dev-addons"),
-        );
+        const prerequisites = p.resources.filter((x) => /^aws:(iam|sqs|cloudwatch|kms)\//.test(x.type) && !x.name.startsWith("dev-addons"));
         assert.ok(prerequisites.length > 15);
         for (const r of prerequisites) {
             assert.ok(!p.dependsOn(r, release), `${r.name} does not wait for the release`);

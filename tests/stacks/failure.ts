@@ -6,7 +6,11 @@ export async function thrownBy(stack: string, overrides: Record<string, unknown 
     try {
         await runProgram(stack, overrides);
     } catch (e) {
-        assert.deepEqual(lastRegistrations().map((r) => r.type), [], "nothing is half-created");
+        assert.deepEqual(
+            lastRegistrations().map((r) => r.type),
+            [],
+            "nothing is half-created",
+        );
         return e as Error;
     }
     assert.fail(`expected the ${stack} program to fail with ${JSON.stringify(overrides)}`);

@@ -23,7 +23,11 @@ async function thrown(stack: string, overrides: Record<string, unknown | null>, 
     try {
         await runProgram(stack, overrides, configFile);
     } catch (e) {
-        assert.deepEqual(lastRegistrations().map((r) => `${r.type} ${r.name}`), [], "nothing is half-created");
+        assert.deepEqual(
+            lastRegistrations().map((r) => `${r.type} ${r.name}`),
+            [],
+            "nothing is half-created",
+        );
         return e as Error;
     }
     assert.fail(`expected the ${stack} program to fail with ${JSON.stringify(overrides)}`);
@@ -55,14 +59,29 @@ const passes = (stack: string, overrides: Record<string, unknown | null>) => run
 
 describe("a private cluster, on the resolved network", () => {
     test("public subnets are refused in prod (an internet gateway, NAT and 0.0.0.0/0 routes would follow)", async () => {
-        await refuses("prod", { network: { cidrBlock: "10.20.0.0/16", zoneCount: 3, publicSubnets: true } }, "eks-karpenter:network.publicSubnets", /^false: in a private cluster nothing routes to the internet/);
+        await refuses(
+            "prod",
+            { network: { cidrBlock: "10.20.0.0/16", zoneCount: 3, publicSubnets: true } },
+            "eks-karpenter:network.publicSubnets",
+            /^false: in a private cluster nothing routes to the internet/,
+        );
         // Control: the same in dev, which is not private.
         await passes("dev", { network: { cidrBlock: "10.10.0.0/16", zoneCount: 3, publicSubnets: true } });
     });
 
     test("a dev stack made private is checked on dev's resolved NAT gateway, not on what prod typed", async () => {
-        await refuses("dev", { privateCluster: true, endpointPublicAccess: false, publicAccessCidrs: null }, "eks-karpenter:network.natGateways", /None/);
-        await passes("dev", { privateCluster: true, endpointPublicAccess: false, publicAccessCidrs: null, network: { cidrBlock: "10.10.0.0/16" } });
+        await refuses(
+            "dev",
+            { privateCluster: true, endpointPublicAccess: false, publicAccessCidrs: null },
+            "eks-karpenter:network.natGateways",
+            /None/,
+        );
+        await passes("dev", {
+            privateCluster: true,
+            endpointPublicAccess: false,
+            publicAccessCidrs: null,
+            network: { cidrBlock: "10.10.0.0/16" },
+        });
     });
 
     test("an adopted VPC's public subnets are refused", async () => {
@@ -79,7 +98,12 @@ describe("a private cluster, on the resolved network", () => {
 describe("prod's fixed settings", () => {
     test("the private cluster and the audit log cannot be turned off", async () => {
         await refuses("prod", { privateCluster: false }, "eks-karpenter:privateCluster", /^true in the prod environment$/);
-        await refuses("prod", { clusterLogTypes: ["api", "authenticator"] }, "eks-karpenter:clusterLogTypes", /^a list including audit in the prod environment$/);
+        await refuses(
+            "prod",
+            { clusterLogTypes: ["api", "authenticator"] },
+            "eks-karpenter:clusterLogTypes",
+            /^a list including audit in the prod environment$/,
+        );
         await passes("prod", { clusterLogTypes: ["audit"] });
     });
 });
@@ -90,22 +114,42 @@ describe("the public API endpoint", () => {
     });
 
     test("in dev an open endpoint is written in the stack file, never a default", async () => {
-        await refuses("dev", { publicAccessCidrs: null }, "eks-karpenter:publicAccessCidrs", /write \["0\.0\.0\.0\/0"\] to open it to the internet on purpose/);
+        await refuses(
+            "dev",
+            { publicAccessCidrs: null },
+            "eks-karpenter:publicAccessCidrs",
+            /write \["0\.0\.0\.0\/0"\] to open it to the internet on purpose/,
+        );
         await passes("dev", { publicAccessCidrs: ["203.0.113.0/24"] });
         await passes("dev", { publicAccessCidrs: null, endpointPublicAccess: false });
     });
 });
 
 describe("registries compared as registries", () => {
-    for (const image of ["DOCKER.IO/karpenter/controller", "public.ecr.aws:443/karpenter/controller", "PUBLIC.ECR.AWS/karpenter/controller", "123456789012.dkr.ecr.us-east-1.amazonaws.com/x/karpenter/controller"]) {
+    for (const image of [
+        "DOCKER.IO/karpenter/controller",
+        "public.ecr.aws:443/karpenter/controller",
+        "PUBLIC.ECR.AWS/karpenter/controller",
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/x/karpenter/controller",
+    ]) {
         test(`a private cluster refuses ${image}`, async () => {
-            await refuses("prod", { karpenter: { replicas: 2, imageRepository: image } }, "eks-karpenter:karpenter.imageRepository", /private ECR in the stack's region eu-west-1/);
+            await refuses(
+                "prod",
+                { karpenter: { replicas: 2, imageRepository: image } },
+                "eks-karpenter:karpenter.imageRepository",
+                /private ECR in the stack's region eu-west-1/,
+            );
         });
     }
     test("private ECR of the stack's region is accepted; of another account, when the stack names its accounts, refused", async () => {
         const mirror = "123456789012.DKR.ECR.EU-WEST-1.AMAZONAWS.COM:443/mirror/karpenter/controller";
         await passes("prod", { karpenter: { replicas: 2, imageRepository: mirror } });
-        await refuses("prod", { karpenter: { replicas: 2, imageRepository: mirror }, "aws:allowedAccountIds": ["210987654321"] }, "eks-karpenter:karpenter.imageRepository", /and account \(210987654321\)/);
+        await refuses(
+            "prod",
+            { karpenter: { replicas: 2, imageRepository: mirror }, "aws:allowedAccountIds": ["210987654321"] },
+            "eks-karpenter:karpenter.imageRepository",
+            /and account \(210987654321\)/,
+        );
     });
 });
 
@@ -118,7 +162,12 @@ describe("the controller's requests", () => {
     ];
     for (const [what, requests, resource] of cases) {
         test(`${what} is refused`, async () => {
-            await refuses("prod", { karpenter: { replicas: 2, requests } }, `eks-karpenter:karpenter.requests.${resource}`, /more than zero and at most .*Fargate/);
+            await refuses(
+                "prod",
+                { karpenter: { replicas: 2, requests } },
+                `eks-karpenter:karpenter.requests.${resource}`,
+                /more than zero and at most .*Fargate/,
+            );
         });
     }
     test("Fargate's largest pod itself is accepted (16 vCPU, 120Gi less the 256Mi Fargate adds)", async () => {
@@ -135,7 +184,12 @@ describe("the containerd data volume", () => {
 
 describe("the controller's namespace, service account and pod labels", () => {
     test("the default service account is refused", async () => {
-        await refuses("dev", { karpenter: { serviceAccountName: "default" } }, "eks-karpenter:karpenter.serviceAccountName", /of the controller's own/);
+        await refuses(
+            "dev",
+            { karpenter: { serviceAccountName: "default" } },
+            "eks-karpenter:karpenter.serviceAccountName",
+            /of the controller's own/,
+        );
     });
     for (const namespace of ["kube-system", "default", "kube-public"]) {
         test(`namespace ${namespace}, which the program would own and delete, is refused`, async () => {
@@ -144,8 +198,18 @@ describe("the controller's namespace, service account and pod labels", () => {
     }
     test("invalid label keys and values, and the chart's selector labels, are refused", async () => {
         await refuses("dev", { karpenter: { podLabels: { "bad key": "x" } } }, "eks-karpenter:karpenter.podLabels", /a qualified name/);
-        await refuses("dev", { karpenter: { podLabels: { team: "x".repeat(64) } } }, "eks-karpenter:karpenter.podLabels.team", /at most 63/);
-        await refuses("dev", { karpenter: { podLabels: { "app.kubernetes.io/instance": "x" } } }, "eks-karpenter:karpenter.podLabels", /selector is immutable/);
+        await refuses(
+            "dev",
+            { karpenter: { podLabels: { team: "x".repeat(64) } } },
+            "eks-karpenter:karpenter.podLabels.team",
+            /at most 63/,
+        );
+        await refuses(
+            "dev",
+            { karpenter: { podLabels: { "app.kubernetes.io/instance": "x" } } },
+            "eks-karpenter:karpenter.podLabels",
+            /selector is immutable/,
+        );
         await passes("dev", { karpenter: { namespace: "platform", serviceAccountName: "controller", podLabels: { team: "platform" } } });
     });
 });
@@ -160,18 +224,36 @@ describe("Spot capacity without interruption handling", () => {
 
 describe("Pod Identity associations", () => {
     const ROLE = "arn:aws:iam::123456789012:role/app";
-    const association = (namespace: string, serviceAccount: string, roleArn = ROLE) => ({ podIdentityAssociations: [{ namespace, serviceAccount, roleArn }] });
+    const association = (namespace: string, serviceAccount: string, roleArn = ROLE) => ({
+        podIdentityAssociations: [{ namespace, serviceAccount, roleArn }],
+    });
     test("one for a service account an add-on binds to its own role is refused", async () => {
-        await refuses("dev", association("kube-system", "ebs-csi-controller-sa"), "eks-karpenter:podIdentityAssociations[0].serviceAccount", /the aws-ebs-csi-driver add-on binds it/);
+        await refuses(
+            "dev",
+            association("kube-system", "ebs-csi-controller-sa"),
+            "eks-karpenter:podIdentityAssociations[0].serviceAccount",
+            /the aws-ebs-csi-driver add-on binds it/,
+        );
     });
     test("each fault reported once, by one check: a config error stops the program before the guardrails that would see it too", async () => {
         // The EBS CSI controller's account is bound by its add-on and on Fargate: one error, not also no-pod-identity-on-fargate.
         const bound = await configErrors("dev", association("kube-system", "ebs-csi-controller-sa"));
-        assert.deepEqual(bound.map((e) => e.setting), ["eks-karpenter:podIdentityAssociations[0].serviceAccount"]);
+        assert.deepEqual(
+            bound.map((e) => e.setting),
+            ["eks-karpenter:podIdentityAssociations[0].serviceAccount"],
+        );
         // Two for one account: one error, not also unique-physical-identity.
-        const twice = { podIdentityAssociations: [association("team-a", "app").podIdentityAssociations[0], association("team-a", "app", "arn:aws:iam::123456789012:role/other").podIdentityAssociations[0]] };
+        const twice = {
+            podIdentityAssociations: [
+                association("team-a", "app").podIdentityAssociations[0],
+                association("team-a", "app", "arn:aws:iam::123456789012:role/other").podIdentityAssociations[0],
+            ],
+        };
         const dup = await configErrors("dev", twice);
-        assert.deepEqual(dup.map((e) => [e.setting, e.allowed]), [["eks-karpenter:podIdentityAssociations[1].serviceAccount", "one association per service account (EKS refuses a second)"]]);
+        assert.deepEqual(
+            dup.map((e) => [e.setting, e.allowed]),
+            [["eks-karpenter:podIdentityAssociations[1].serviceAccount", "one association per service account (EKS refuses a second)"]],
+        );
         // Control: the guardrail does report two associations of one account where no config check ran (the policy pack's view).
         const p = await passes("dev", association("team-a", "app"));
         const one = p.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation")[0];
@@ -186,9 +268,19 @@ describe("Pod Identity associations", () => {
         await passes("dev", { ...association("kube-system", "coredns"), addons: { coreDns: { placement: "karpenter" } } });
     });
     test("role ARNs, namespaces and service-account names are validated", async () => {
-        await refuses("dev", association("team-a", "app", "arn:aws:iam::123456789012:user/app"), "eks-karpenter:podIdentityAssociations[0].roleArn", /an IAM role ARN/);
+        await refuses(
+            "dev",
+            association("team-a", "app", "arn:aws:iam::123456789012:user/app"),
+            "eks-karpenter:podIdentityAssociations[0].roleArn",
+            /an IAM role ARN/,
+        );
         await refuses("dev", association("Team_A", "app"), "eks-karpenter:podIdentityAssociations[0].namespace", /DNS-1123 label/);
-        await refuses("dev", association("team-a", "App!"), "eks-karpenter:podIdentityAssociations[0].serviceAccount", /DNS-1123 subdomain/);
+        await refuses(
+            "dev",
+            association("team-a", "App!"),
+            "eks-karpenter:podIdentityAssociations[0].serviceAccount",
+            /DNS-1123 subdomain/,
+        );
         await passes("dev", association("team-a", "app"));
     });
 });
@@ -196,7 +288,10 @@ describe("Pod Identity associations", () => {
 describe("config keys and their namespace", () => {
     test("a near miss of the project's namespace is an error, not an ignored key", async () => {
         const errors = await configErrors("dev", { "eks_karpenter:budget": { limitAmount: 1 }, "eks-karpentr:clusterName": "x" });
-        assert.deepEqual(errors.map((e) => e.setting), ["eks_karpenter:budget", "eks-karpentr:clusterName"]);
+        assert.deepEqual(
+            errors.map((e) => e.setting),
+            ["eks_karpenter:budget", "eks-karpentr:clusterName"],
+        );
         assert.match(errors[0].allowed, /a key of this project's namespace: eks-karpenter:budget/);
         // Control: other providers' namespaces are not near misses.
         await passes("dev", { "kubernetes:context": "x" });
@@ -264,16 +359,22 @@ describe("every config error of a stack file in one run", () => {
             budget: { limitAmount: -1 },
             tags: { "aws:owner": "me" },
         });
-        assert.deepEqual(errors.map((e) => e.setting), [
-            "eks-karpenter:kubernetesVersion",
-            "eks-karpenter:network.cidrBlock",
-            "eks-karpenter:karpenter.replicas",
-            "eks-karpenter:tags",
-            "eks-karpenter:addons.coreDns.placement",
-            "eks-karpenter:budget.limitAmount",
-        ]);
+        assert.deepEqual(
+            errors.map((e) => e.setting),
+            [
+                "eks-karpenter:kubernetesVersion",
+                "eks-karpenter:network.cidrBlock",
+                "eks-karpenter:karpenter.replicas",
+                "eks-karpenter:tags",
+                "eks-karpenter:addons.coreDns.placement",
+                "eks-karpenter:budget.limitAmount",
+            ],
+        );
         const e = await thrown("dev", { kubernetesVersion: "1.3x", karpenter: { replicas: 0 } });
-        assert.match(e.message, /^2 config errors:\n- eks-karpenter:kubernetesVersion: "1\.3x" is not valid; .*\n- eks-karpenter:karpenter\.replicas: 0 is not valid; /);
+        assert.match(
+            e.message,
+            /^2 config errors:\n- eks-karpenter:kubernetesVersion: "1\.3x" is not valid; .*\n- eks-karpenter:karpenter\.replicas: 0 is not valid; /,
+        );
     });
 
     test("the cluster's access and network settings are checked independently, each named by its config key", async () => {
@@ -283,28 +384,50 @@ describe("every config error of a stack file in one run", () => {
             supportType: "LONG",
             accessEntries: [{ principalArn: "arn:aws:iam::123456789012:role/admin", policy: "owner" }],
         });
-        assert.deepEqual(errors.map((e) => e.setting), [
-            "eks-karpenter:supportType",
-            "eks-karpenter:deployerCidrs",
-            "eks-karpenter:deployerSecurityGroupIds",
-            "eks-karpenter:accessEntries[0].policy",
-        ]);
+        assert.deepEqual(
+            errors.map((e) => e.setting),
+            [
+                "eks-karpenter:supportType",
+                "eks-karpenter:deployerCidrs",
+                "eks-karpenter:deployerSecurityGroupIds",
+                "eks-karpenter:accessEntries[0].policy",
+            ],
+        );
         // Control: each alone is the only error (none of them hides or causes another).
-        for (const [key, value] of [["deployerCidrs", ["10.0.0.0/33"]], ["supportType", "LONG"]] as const) {
-            assert.deepEqual((await configErrors("prod", { [key]: value })).map((e) => e.setting), [`eks-karpenter:${key}`]);
+        for (const [key, value] of [
+            ["deployerCidrs", ["10.0.0.0/33"]],
+            ["supportType", "LONG"],
+        ] as const) {
+            assert.deepEqual(
+                (await configErrors("prod", { [key]: value })).map((e) => e.setting),
+                [`eks-karpenter:${key}`],
+            );
         }
-        await passes("prod", { deployerCidrs: ["10.0.0.0/16"], deployerSecurityGroupIds: ["sg-0123456789abcdef0"], supportType: "STANDARD" });
+        await passes("prod", {
+            deployerCidrs: ["10.0.0.0/16"],
+            deployerSecurityGroupIds: ["sg-0123456789abcdef0"],
+            supportType: "STANDARD",
+        });
     });
 
     test("no creator admin without a cluster-wide cluster-admin entry names bootstrapClusterCreatorAdminPermissions", async () => {
         const entry = (policy: string) => ({ principalArn: "arn:aws:iam::123456789012:role/admin", policy });
-        await refuses("dev", { bootstrapClusterCreatorAdminPermissions: false, accessEntries: [entry("admin")] }, "eks-karpenter:bootstrapClusterCreatorAdminPermissions", /^true unless accessEntries has a cluster-wide cluster-admin/);
+        await refuses(
+            "dev",
+            { bootstrapClusterCreatorAdminPermissions: false, accessEntries: [entry("admin")] },
+            "eks-karpenter:bootstrapClusterCreatorAdminPermissions",
+            /^true unless accessEntries has a cluster-wide cluster-admin/,
+        );
         await passes("dev", { bootstrapClusterCreatorAdminPermissions: false, accessEntries: [entry("cluster-admin")] });
     });
 
     test("type errors are reported together too", async () => {
         const errors = await configErrors("dev", { karpenter: { replica: 2, createSpotServiceLinkedRole: "yes" }, nodes: { gpu: "yes" } });
-        assert.deepEqual(errors.map((e) => e.setting).sort(), ["eks-karpenter:karpenter.createSpotServiceLinkedRole", "eks-karpenter:karpenter.replica", "eks-karpenter:nodes.gpu"]);
+        assert.deepEqual(errors.map((e) => e.setting).sort(), [
+            "eks-karpenter:karpenter.createSpotServiceLinkedRole",
+            "eks-karpenter:karpenter.replica",
+            "eks-karpenter:nodes.gpu",
+        ]);
     });
 
     describe("a YAML syntax error", () => {
@@ -322,7 +445,10 @@ describe("every config error of a stack file in one run", () => {
             assert.ok(e instanceof ConfigError);
             assert.match(e.setting, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:4:1$`));
             const out = { stdout: "", stderr: "" };
-            const code = await main(["--stack", "dev", "--config-file", file], { stdout: (t) => void (out.stdout += t), stderr: (t) => void (out.stderr += t) });
+            const code = await main(["--stack", "dev", "--config-file", file], {
+                stdout: (t) => void (out.stdout += t),
+                stderr: (t) => void (out.stderr += t),
+            });
             assert.equal(code, EXIT.notPlanned);
             assert.notEqual(EXIT.notPlanned, EXIT.violations);
             assert.match(out.stderr, /Pulumi\.dev\.yaml:4:1: .*YAML: /);

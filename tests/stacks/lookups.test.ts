@@ -26,7 +26,11 @@ async function refused(overrides: Record<string, unknown>, mocks: AwsMockOptions
         () => assert.fail("the program ran"),
         (error: unknown) => error,
     );
-    assert.deepEqual(lastRegistrations().map((r) => `${r.type} ${r.name}`), [], "nothing registered");
+    assert.deepEqual(
+        lastRegistrations().map((r) => `${r.type} ${r.name}`),
+        [],
+        "nothing registered",
+    );
     assert.ok(e instanceof ConfigError, `a ConfigError, not ${String(e)}`);
     return e instanceof ConfigErrors ? [...e.errors] : [e];
 }
@@ -39,7 +43,9 @@ describe("the region's zones, looked up before anything is registered", () => {
         const errors = await refused({ network: { availabilityZones: ["eu-west-1a", "eu-west-1d"] } });
         assert.deepEqual(
             errors.map((e) => e.message),
-            ['eks-karpenter:network.availabilityZones: "eu-west-1d" is not valid; a zone the region offers: eu-west-1a, eu-west-1b, eu-west-1c'],
+            [
+                'eks-karpenter:network.availabilityZones: "eu-west-1d" is not valid; a zone the region offers: eu-west-1a, eu-west-1b, eu-west-1c',
+            ],
         );
     });
 
@@ -52,7 +58,11 @@ describe("the region's zones, looked up before anything is registered", () => {
 
     test("is reported with the stack file's other errors, in one run", async () => {
         const errors = await refused({ network: { availabilityZones: ["eu-west-1a", "eu-west-1d"] }, tags: { "aws:team": "x" } });
-        assert.deepEqual(errors.map((e) => e.setting).sort(), ["eks-karpenter:network.availabilityZones", "eks-karpenter:tags"], messages(errors));
+        assert.deepEqual(
+            errors.map((e) => e.setting).sort(),
+            ["eks-karpenter:network.availabilityZones", "eks-karpenter:tags"],
+            messages(errors),
+        );
     });
 });
 
@@ -79,18 +89,29 @@ describe("an adopted VPC, looked up before anything is registered", () => {
 
     test("a subnet of another VPC is refused by its key, private or public", async () => {
         const [other] = OTHER_VPC.subnetIds;
-        const privateErrors = await refused({ network: { existingVpc: { ...ADOPTED, privateSubnetIds: [ADOPTED.privateSubnetIds[0], other] } } });
+        const privateErrors = await refused({
+            network: { existingVpc: { ...ADOPTED, privateSubnetIds: [ADOPTED.privateSubnetIds[0], other] } },
+        });
         assert.deepEqual(
             privateErrors.map((e) => e.message),
-            [`eks-karpenter:network.existingVpc.privateSubnetIds: "${other}" is not valid; subnets of ${ADOPTED.vpcId} (this one is in ${OTHER_VPC.vpcId})`],
+            [
+                `eks-karpenter:network.existingVpc.privateSubnetIds: "${other}" is not valid; subnets of ${ADOPTED.vpcId} (this one is in ${OTHER_VPC.vpcId})`,
+            ],
         );
         const publicErrors = await refused({ network: { existingVpc: { ...ADOPTED, publicSubnetIds: [other] } } });
-        assert.deepEqual(publicErrors.map((e) => [e.setting, e.value]), [["eks-karpenter:network.existingVpc.publicSubnetIds", other]], messages(publicErrors));
+        assert.deepEqual(
+            publicErrors.map((e) => [e.setting, e.value]),
+            [["eks-karpenter:network.existingVpc.publicSubnetIds", other]],
+            messages(publicErrors),
+        );
     });
 
     test("negative control: the VPC's own subnets register normally (tagged for discovery, the cluster in them)", async () => {
         const p = await runProgram("dev", { network: { existingVpc: ADOPTED } }, undefined, 1, { missing: ["vpc-0000000000000dead"] });
-        const tagged = p.ofType("aws:ec2/tag:Tag").map((t) => String(t.inputs.resourceId)).filter((id) => id.startsWith("subnet-"));
+        const tagged = p
+            .ofType("aws:ec2/tag:Tag")
+            .map((t) => String(t.inputs.resourceId))
+            .filter((id) => id.startsWith("subnet-"));
         assert.deepEqual([...new Set(tagged)].sort(), [...ADOPTED.privateSubnetIds, ...ADOPTED.publicSubnetIds].sort());
         assert.deepEqual(p.one("aws:eks/cluster:Cluster").inputs.vpcConfig.subnetIds, ADOPTED.privateSubnetIds);
     });
@@ -102,15 +123,27 @@ describe("the offline plan", () => {
         const dev = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8"));
         fs.writeFileSync(file, stringify({ config: { ...dev.config, "eks-karpenter:network": network } }));
         let stderr = "";
-        const code = await main(["--stack", "dev-lookups", "--config-file", file, "--json"], { stdout: () => undefined, stderr: (t) => void (stderr += t) }, { mocks });
+        const code = await main(
+            ["--stack", "dev-lookups", "--config-file", file, "--json"],
+            { stdout: () => undefined, stderr: (t) => void (stderr += t) },
+            { mocks },
+        );
         return { code, stderr };
     }
 
     test("exits with its config-error code for each look-up that fails, naming the key", async () => {
         const cases: [Record<string, unknown>, AwsMockOptions | undefined, RegExp][] = [
             [{ availabilityZones: ["eu-west-1a", "eu-west-1d"] }, undefined, /eks-karpenter:network\.availabilityZones: "eu-west-1d"/],
-            [{ existingVpc: ADOPTED }, { missing: [ADOPTED.vpcId] }, /eks-karpenter:network\.existingVpc\.vpcId: .*no matching EC2 VPC found/],
-            [{ existingVpc: { ...ADOPTED, privateSubnetIds: [ADOPTED.privateSubnetIds[0], OTHER_VPC.subnetIds[0]] } }, undefined, /eks-karpenter:network\.existingVpc\.privateSubnetIds: /],
+            [
+                { existingVpc: ADOPTED },
+                { missing: [ADOPTED.vpcId] },
+                /eks-karpenter:network\.existingVpc\.vpcId: .*no matching EC2 VPC found/,
+            ],
+            [
+                { existingVpc: { ...ADOPTED, privateSubnetIds: [ADOPTED.privateSubnetIds[0], OTHER_VPC.subnetIds[0]] } },
+                undefined,
+                /eks-karpenter:network\.existingVpc\.privateSubnetIds: /,
+            ],
         ];
         for (const [network, mocks, message] of cases) {
             const r = await plan(network, mocks);
@@ -135,7 +168,10 @@ describe("index.ts, the program `pulumi up` runs", () => {
             (error: unknown) => error,
         );
         assert.ok(pulumi.RunError.isInstance(e), String(e));
-        assert.match((e as Error).message, /^eks-karpenter:network\.availabilityZones: "eu-west-1d" is not valid; a zone the region offers/);
+        assert.match(
+            (e as Error).message,
+            /^eks-karpenter:network\.availabilityZones: "eu-west-1d" is not valid; a zone the region offers/,
+        );
         assert.deepEqual(lastRegistrations(), []);
     });
 

@@ -20,7 +20,8 @@ const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 
 /** A stack file's `nodes` without the keys this change adds: what it was on main. */
 function nodesOf(stack: string): Record<string, unknown> {
-    const nodes = stack === "prod" ? PROD_NODES : JSON.parse(stackConfig(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`))["eks-karpenter:nodes"]);
+    const nodes =
+        stack === "prod" ? PROD_NODES : JSON.parse(stackConfig(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`))["eks-karpenter:nodes"]);
     const { classes: _c, pools: _p, defaultPools: _d, ...rest } = nodes;
     return rest;
 }
@@ -38,14 +39,19 @@ describe("neither classes nor pools declared: the default class and pools as on 
     for (const stack of ["dev", "prod"]) {
         test(`${stack}: the same URNs and inputs`, async () => {
             const p = await runProgram(stack, { nodes: nodesOf(stack) });
-            const nodes = p.resources.filter((r) => /KarpenterNodes|EC2NodeClass|NodePool/.test(r.urn)).map((r) => ({ urn: r.urn, inputs: r.inputs }));
+            const nodes = p.resources
+                .filter((r) => /KarpenterNodes|EC2NodeClass|NodePool/.test(r.urn))
+                .map((r) => ({ urn: r.urn, inputs: r.inputs }));
             assert.deepEqual(nodes, main[stack]);
         });
     }
     test("negative control: a declared pool changes what is registered", async () => {
         const p = await runProgram("dev", { nodes: { ...nodesOf("dev"), pools: [TEAM_POOL] } });
         const urns = p.resources.filter((r) => /NodePool/.test(r.urn)).map((r) => r.urn);
-        assert.notDeepEqual(urns, main.dev.filter((r: { urn: string }) => /NodePool/.test(r.urn)).map((r: { urn: string }) => r.urn));
+        assert.notDeepEqual(
+            urns,
+            main.dev.filter((r: { urn: string }) => /NodePool/.test(r.urn)).map((r: { urn: string }) => r.urn),
+        );
     });
 });
 
@@ -72,7 +78,9 @@ for (const stack of ["dev", "prod"]) {
             assert.ok(byName.arm64 && byName.amd64, "the default pools are kept");
             assert.deepEqual(team.spec.template.metadata.labels, { "billing-team": "my-team" });
             assert.deepEqual(team.spec.template.spec.taints, [{ key: "billing-team", value: "my-team", effect: "NoSchedule" }]);
-            const excluded = team.spec.template.spec.requirements.find((r: { key: string }) => r.key === "node.kubernetes.io/instance-type");
+            const excluded = team.spec.template.spec.requirements.find(
+                (r: { key: string }) => r.key === "node.kubernetes.io/instance-type",
+            );
             assert.equal(excluded.operator, "NotIn");
             assert.ok(excluded.values.includes("m8g.48xlarge"));
             allValid(p);
@@ -97,7 +105,8 @@ describe("the README's examples run through the dev program", () => {
     });
 
     test("a GPU team pool: NVIDIA's device plugin follows it (dev has no GPU pool otherwise)", async () => {
-        const plugin = (p: Program) => p.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && /nvidia-device-plugin/.test(r.name));
+        const plugin = (p: Program) =>
+            p.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && /nvidia-device-plugin/.test(r.name));
         const without = await runProgram("dev", { nodes: nodesOf("dev") });
         assert.deepEqual(plugin(without), [], "negative control: no GPU pool, no plugin");
         const p = await runProgram("dev", { nodes: { ...nodesOf("dev"), ...readmeExample("gpu-team-pool") } });
@@ -130,7 +139,7 @@ describe("nodes.defaultPools", () => {
     });
     test("false with no pools in their place is refused", async () => {
         const e = await thrownBy("dev", { nodes: { defaultPools: false } });
-        assert.equal(e.message, 'eks-karpenter:nodes.defaultPools: false is not valid; true, or pools in their place under nodes.pools');
+        assert.equal(e.message, "eks-karpenter:nodes.defaultPools: false is not valid; true, or pools in their place under nodes.pools");
     });
     test("false beside the default pools' options is refused, naming each", async () => {
         const e = await thrownBy("prod", { nodes: { spotPercent: 70, pools: [TEAM_POOL], defaultPools: false } });
@@ -147,25 +156,81 @@ async function configErrors(stack: string, nodes: Record<string, unknown>): Prom
 
 describe("bad classes and pools fail before any registration, named by their stack-file key", () => {
     const cases: [string, Record<string, unknown>, RegExp][] = [
-        ["a weight out of range", { pools: [TEAM_POOL, { ...TEAM_POOL, name: "other", weight: 0 }] }, /^eks-karpenter:nodes\.pools\[1\]\.weight: 0 is not valid; a whole number from 1 to 100$/],
-        ["a weight a default pool has", { pools: [{ ...TEAM_POOL, weight: 100 }] }, /^eks-karpenter:nodes\.pools\[0\]\.weight: 100 is not valid; a weight no other pool has \(arm64 has it too\)/],
-        ["a pool name that is not a DNS subdomain", { pools: [{ ...TEAM_POOL, name: "Billing Team" }] }, /^eks-karpenter:nodes\.pools\[0\]\.name: "Billing Team" is not valid; a DNS-1123 subdomain/],
-        ["a pool named like a default one", { pools: [{ ...TEAM_POOL, name: "arm64" }] }, /^eks-karpenter:nodes\.pools: "arm64" is not valid; distinct names$/],
-        ["a class no class has", { pools: [{ ...TEAM_POOL, nodeClassName: "bottlerocket" }] }, /^eks-karpenter:nodes\.pools\[0\]\.nodeClassName: "bottlerocket" is not valid; one of the EC2NodeClasses: default$/],
-        ["no memory limit", { pools: [{ ...TEAM_POOL, limits: { cpu: "32" } }] }, /^eks-karpenter:nodes\.pools\[0\]\.limits\.memory: \(missing\) is not valid; required$/],
-        ["a misspelt key", { pools: [{ ...TEAM_POOL, wieght: 5 }] }, /^eks-karpenter:nodes\.pools\[0\]\.wieght: 5 is not valid; unknown key; known keys: name, nodeClassName, weight/],
-        ["a budget with a schedule and no duration", { pools: [{ ...TEAM_POOL, disruption: { budgets: [{ nodes: "0", schedule: "0 9 * * mon-fri" }] } }] }, /^eks-karpenter:nodes\.pools\[0\]\.disruption\.budgets\[0\]\.duration: "0 9 \* \* mon-fri" is not valid; schedule and duration together/],
-        ["an excluded type that is no label value", { pools: [{ ...TEAM_POOL, excludedInstanceTypes: ["m8g 48xlarge"] }] }, /^eks-karpenter:nodes\.pools\[0\]\.excludedInstanceTypes\[0\]: "m8g 48xlarge" is not valid/],
-        ["a soft eviction threshold without grace period", { classes: [{ name: "team", kubelet: { evictionSoft: { "memory.available": "5%" } } }] }, /^eks-karpenter:nodes\.classes\[0\]\.kubelet\.evictionSoftGracePeriod: \[\] is not valid; a grace period for exactly the signals of evictionSoft/],
-        ["an AMI owner written as a number", { classes: [{ name: "team", amiSelectorTerms: [{ name: "x-*", owner: 111122223333 }] }] }, /^eks-karpenter:nodes\.classes\[0\]\.amiSelectorTerms\[0\]\.owner: 111122223333 is not valid; Expected string, received number$/],
-        ["a class name that is not a DNS subdomain", { classes: [{ name: "Team" }] }, /^eks-karpenter:nodes\.classes\[0\]\.name: "Team" is not valid; a DNS-1123 subdomain/],
-        ["the default class declared beside nodes.amiFamily", { amiFamily: "Bottlerocket", classes: [{ name: "default" }] }, /^eks-karpenter:nodes\.amiFamily: "Bottlerocket" is not valid; left out when nodes\.classes\[0\] is the "default" class/],
+        [
+            "a weight out of range",
+            { pools: [TEAM_POOL, { ...TEAM_POOL, name: "other", weight: 0 }] },
+            /^eks-karpenter:nodes\.pools\[1\]\.weight: 0 is not valid; a whole number from 1 to 100$/,
+        ],
+        [
+            "a weight a default pool has",
+            { pools: [{ ...TEAM_POOL, weight: 100 }] },
+            /^eks-karpenter:nodes\.pools\[0\]\.weight: 100 is not valid; a weight no other pool has \(arm64 has it too\)/,
+        ],
+        [
+            "a pool name that is not a DNS subdomain",
+            { pools: [{ ...TEAM_POOL, name: "Billing Team" }] },
+            /^eks-karpenter:nodes\.pools\[0\]\.name: "Billing Team" is not valid; a DNS-1123 subdomain/,
+        ],
+        [
+            "a pool named like a default one",
+            { pools: [{ ...TEAM_POOL, name: "arm64" }] },
+            /^eks-karpenter:nodes\.pools: "arm64" is not valid; distinct names$/,
+        ],
+        [
+            "a class no class has",
+            { pools: [{ ...TEAM_POOL, nodeClassName: "bottlerocket" }] },
+            /^eks-karpenter:nodes\.pools\[0\]\.nodeClassName: "bottlerocket" is not valid; one of the EC2NodeClasses: default$/,
+        ],
+        [
+            "no memory limit",
+            { pools: [{ ...TEAM_POOL, limits: { cpu: "32" } }] },
+            /^eks-karpenter:nodes\.pools\[0\]\.limits\.memory: \(missing\) is not valid; required$/,
+        ],
+        [
+            "a misspelt key",
+            { pools: [{ ...TEAM_POOL, wieght: 5 }] },
+            /^eks-karpenter:nodes\.pools\[0\]\.wieght: 5 is not valid; unknown key; known keys: name, nodeClassName, weight/,
+        ],
+        [
+            "a budget with a schedule and no duration",
+            { pools: [{ ...TEAM_POOL, disruption: { budgets: [{ nodes: "0", schedule: "0 9 * * mon-fri" }] } }] },
+            /^eks-karpenter:nodes\.pools\[0\]\.disruption\.budgets\[0\]\.duration: "0 9 \* \* mon-fri" is not valid; schedule and duration together/,
+        ],
+        [
+            "an excluded type that is no label value",
+            { pools: [{ ...TEAM_POOL, excludedInstanceTypes: ["m8g 48xlarge"] }] },
+            /^eks-karpenter:nodes\.pools\[0\]\.excludedInstanceTypes\[0\]: "m8g 48xlarge" is not valid/,
+        ],
+        [
+            "a soft eviction threshold without grace period",
+            { classes: [{ name: "team", kubelet: { evictionSoft: { "memory.available": "5%" } } }] },
+            /^eks-karpenter:nodes\.classes\[0\]\.kubelet\.evictionSoftGracePeriod: \[\] is not valid; a grace period for exactly the signals of evictionSoft/,
+        ],
+        [
+            "an AMI owner written as a number",
+            { classes: [{ name: "team", amiSelectorTerms: [{ name: "x-*", owner: 111122223333 }] }] },
+            /^eks-karpenter:nodes\.classes\[0\]\.amiSelectorTerms\[0\]\.owner: 111122223333 is not valid; Expected string, received number$/,
+        ],
+        [
+            "a class name that is not a DNS subdomain",
+            { classes: [{ name: "Team" }] },
+            /^eks-karpenter:nodes\.classes\[0\]\.name: "Team" is not valid; a DNS-1123 subdomain/,
+        ],
+        [
+            "the default class declared beside nodes.amiFamily",
+            { amiFamily: "Bottlerocket", classes: [{ name: "default" }] },
+            /^eks-karpenter:nodes\.amiFamily: "Bottlerocket" is not valid; left out when nodes\.classes\[0\] is the "default" class/,
+        ],
     ];
     for (const [name, nodes, expected] of cases) {
         test(name, async () => {
             const messages = await configErrors("dev", nodes);
-            assert.ok(messages.some((m) => expected.test(m)), messages.join("\n"));
-            for (const m of messages) assert.match(m, /^eks-karpenter:nodes\./, "every error by its stack-file key, none by a component's path");
+            assert.ok(
+                messages.some((m) => expected.test(m)),
+                messages.join("\n"),
+            );
+            for (const m of messages)
+                assert.match(m, /^eks-karpenter:nodes\./, "every error by its stack-file key, none by a component's path");
         });
     }
 
@@ -174,8 +239,14 @@ describe("bad classes and pools fail before any registration, named by their sta
             classes: [{ name: "team", imdsHopLimit: 0 }],
             pools: [{ ...TEAM_POOL, nodeClassName: "team", zones: [] }],
         });
-        assert.ok(messages.some((m) => m.startsWith("eks-karpenter:nodes.classes[0].imdsHopLimit: 0")), messages.join("\n"));
-        assert.ok(messages.some((m) => m.startsWith("eks-karpenter:nodes.pools[0].zones: []")), messages.join("\n"));
+        assert.ok(
+            messages.some((m) => m.startsWith("eks-karpenter:nodes.classes[0].imdsHopLimit: 0")),
+            messages.join("\n"),
+        );
+        assert.ok(
+            messages.some((m) => m.startsWith("eks-karpenter:nodes.pools[0].zones: []")),
+            messages.join("\n"),
+        );
     });
 });
 
@@ -183,7 +254,10 @@ describe("the guardrails run on what the stack file declares", () => {
     const violation = async (nodes: Record<string, unknown>, rule: string) => {
         const e = await thrownBy("dev", { nodes: { ...nodesOf("dev"), ...nodes } });
         assert.ok(e instanceof GuardrailError, `a GuardrailError, not ${String(e)}`);
-        assert.ok(e.violations.some((v) => v.rule === rule), e.message);
+        assert.ok(
+            e.violations.some((v) => v.rule === rule),
+            e.message,
+        );
         return e;
     };
     test("Spot diversity: a Spot pool of two families, and its control of six", async () => {
@@ -192,24 +266,36 @@ describe("the guardrails run on what the stack file declares", () => {
         await runProgram("dev", { nodes: { ...nodesOf("dev"), pools: [TEAM_POOL] } });
     });
     test("containerd user data: a class's script that empties the store, and one that does not", async () => {
-        const script = (body: string) => ({ classes: [{ name: "team", userData: [{ format: "shell", content: `#!/bin/bash\n${body}\n` }] }], pools: [{ ...TEAM_POOL, nodeClassName: "team" }] });
+        const script = (body: string) => ({
+            classes: [{ name: "team", userData: [{ format: "shell", content: `#!/bin/bash\n${body}\n` }] }],
+            pools: [{ ...TEAM_POOL, nodeClassName: "team" }],
+        });
         const e = await violation(script("rm -rf /var/lib/containerd/*"), "containerd-store-kept");
         assert.match(e.message, /EC2NodeClass "team" user data line \d+ \(`rm -rf \/var\/lib\/containerd\/\*`\) deletes the contents/);
         await violation(script("if then"), "containerd-store-kept");
         await runProgram("dev", { nodes: { ...nodesOf("dev"), ...script("sysctl -w vm.max_map_count=262144") } });
     });
     test("IMDS: a class allowing two hops, and its control of one", async () => {
-        const hops = (imdsHopLimit: number) => ({ classes: [{ name: "team", imdsHopLimit }], pools: [{ ...TEAM_POOL, nodeClassName: "team" }] });
+        const hops = (imdsHopLimit: number) => ({
+            classes: [{ name: "team", imdsHopLimit }],
+            pools: [{ ...TEAM_POOL, nodeClassName: "team" }],
+        });
         const e = await violation(hops(2), "node-imdsv2");
         assert.match(e.message, /EC2NodeClass "team" metadataOptions: httpPutResponseHopLimit is 2 \(at most 1\)/);
         await runProgram("dev", { nodes: { ...nodesOf("dev"), ...hops(1) } });
     });
     test("equal weights and missing limits cannot reach the guardrails: the components refuse them first, by key", async () => {
         const messages = await configErrors("dev", { pools: [TEAM_POOL, { ...TEAM_POOL, name: "other" }] });
-        assert.ok(messages.some((m) => m.startsWith("eks-karpenter:nodes.pools[1].weight: 80 is not valid; a weight no other pool has (billing-team has it too)")), messages.join("\n"));
+        assert.ok(
+            messages.some((m) =>
+                m.startsWith("eks-karpenter:nodes.pools[1].weight: 80 is not valid; a weight no other pool has (billing-team has it too)"),
+            ),
+            messages.join("\n"),
+        );
     });
     test("encryption: every volume of every declared class is encrypted (the component has no setting to turn it off)", async () => {
         const p = await runProgram("dev", { nodes: { ...nodesOf("dev"), ...readmeExample("custom-ami-class") } });
-        for (const c of p.ofType(NODE_CLASS)) for (const m of c.inputs.spec.blockDeviceMappings) assert.equal(m.ebs.encrypted, true, `${c.name} ${m.deviceName}`);
+        for (const c of p.ofType(NODE_CLASS))
+            for (const m of c.inputs.spec.blockDeviceMappings) assert.equal(m.ebs.encrypted, true, `${c.name} ${m.deviceName}`);
     });
 });

@@ -37,7 +37,10 @@ for (const stack of ["dev", "prod"]) {
         test("pools and classes go before the controller on deletion (they depend on the release)", async () => {
             const release = p.one("kubernetes:helm.sh/v3:Release", `${stack}-karpenter`);
             const crds = p.one("kubernetes:helm.sh/v3:Release", `${stack}-karpenter-crd`);
-            const objects = [...p.ofType("kubernetes:karpenter.sh/v1:NodePool"), ...p.ofType("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")];
+            const objects = [
+                ...p.ofType("kubernetes:karpenter.sh/v1:NodePool"),
+                ...p.ofType("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass"),
+            ];
             for (const o of objects) {
                 assert.ok(p.dependsOn(o, release), `${o.name} depends on the release`);
                 assert.ok(p.dependsOn(o, crds), `${o.name} depends on the CRDs`);
@@ -66,7 +69,8 @@ for (const stack of ["dev", "prod"]) {
         });
 
         test("every NodePool ends a stuck drain: terminationGracePeriod 48h by default", async () => {
-            for (const np of p.ofType("kubernetes:karpenter.sh/v1:NodePool")) assert.equal(np.inputs.spec.template.spec.terminationGracePeriod, "48h", np.name);
+            for (const np of p.ofType("kubernetes:karpenter.sh/v1:NodePool"))
+                assert.equal(np.inputs.spec.template.spec.terminationGracePeriod, "48h", np.name);
         });
 
         test("the NodePools' limits are a stack output, summed", async () => {
@@ -86,14 +90,18 @@ describe("node settings from config", () => {
     test("prod splits Spot and On-Demand 70/30 over the capacity-spread label", async () => {
         const p = await runProgram("prod");
         const spread = (name: string) =>
-            p.one("kubernetes:karpenter.sh/v1:NodePool", name).inputs.spec.template.spec.requirements.find((r: any) => r.key === "capacity-spread").values;
+            p
+                .one("kubernetes:karpenter.sh/v1:NodePool", name)
+                .inputs.spec.template.spec.requirements.find((r: any) => r.key === "capacity-spread").values;
         assert.equal(spread("prod-nodes-arm64").length, 7);
         assert.equal(spread("prod-nodes-arm64-on-demand").length, 3);
     });
 
     test("the data volume's figures reach the EC2NodeClass", async () => {
         const p = await runProgram("dev", { nodes: { dataVolume: { sizeGiB: 300, iops: 6000, throughputMiBps: 400 } } });
-        const mapping = p.one("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass").inputs.spec.blockDeviceMappings.find((m: any) => m.deviceName === "/dev/xvdb");
+        const mapping = p
+            .one("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")
+            .inputs.spec.blockDeviceMappings.find((m: any) => m.deviceName === "/dev/xvdb");
         assert.deepEqual(
             { size: mapping.ebs.volumeSize, iops: mapping.ebs.iops, throughput: mapping.ebs.throughput, encrypted: mapping.ebs.encrypted },
             { size: "300Gi", iops: 6000, throughput: 400, encrypted: true },
@@ -101,8 +109,14 @@ describe("node settings from config", () => {
     });
 
     test("bad volume figures fail the preview, naming the field", async () => {
-        await assert.rejects(runProgram("dev", { nodes: { dataVolume: { sizeGiB: 30, iops: 16001 } } }), /dataVolume\.iops: 16001 is not valid/);
+        await assert.rejects(
+            runProgram("dev", { nodes: { dataVolume: { sizeGiB: 30, iops: 16001 } } }),
+            /dataVolume\.iops: 16001 is not valid/,
+        );
         await assert.rejects(runProgram("dev", { nodes: { spotPercent: 75 } }), /spotPercent: 75 is not valid/);
-        await assert.rejects(runProgram("dev", { nodes: { amiFamily: "Ubuntu" } }), /eks-karpenter:nodes\.amiFamily: "Ubuntu" is not valid; Invalid enum value. Expected 'AL2023' \| 'Bottlerocket'/);
+        await assert.rejects(
+            runProgram("dev", { nodes: { amiFamily: "Ubuntu" } }),
+            /eks-karpenter:nodes\.amiFamily: "Ubuntu" is not valid; Invalid enum value. Expected 'AL2023' \| 'Bottlerocket'/,
+        );
     });
 });

@@ -33,7 +33,8 @@ type Toleration = { key?: string; operator?: string; value?: string; effect?: st
 
 /** Kubernetes' node affinity: some term whose every expression the node's labels satisfy. */
 function affinityMatches(affinity: any, labels: Labels): boolean {
-    const terms: { matchExpressions: Expression[] }[] = affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+    const terms: { matchExpressions: Expression[] }[] =
+        affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
     return terms.some((t) =>
         t.matchExpressions.every((e) => {
             const v = labels[e.key];
@@ -112,12 +113,20 @@ describe("NVIDIA's device plugin, wherever an AL2023 GPU pool exists", () => {
         assert.equal(plugin(await runProgram("dev")).length, 0);
         const withGpu = await runProgram("dev", { nodes: { gpu: true } });
         assert.equal(plugin(withGpu).length, 1);
-        assert.deepEqual(plugin(withGpu)[0].inputs.values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values, ["gpu"]);
+        assert.deepEqual(
+            plugin(withGpu)[0].inputs.values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]
+                .matchExpressions[0].values,
+            ["gpu"],
+        );
     });
 
     test("Bottlerocket (its NVIDIA variants ship the plugin): not installed a second time", async () => {
         const prodBottlerocket = await runProgram("prod", { nodes: { ...PROD_GPU, amiFamily: "Bottlerocket" } });
-        assert.equal(prodBottlerocket.ofType(NODE_POOL).filter((p) => p.name === "prod-nodes-gpu").length, 1, "the GPU pool is still there");
+        assert.equal(
+            prodBottlerocket.ofType(NODE_POOL).filter((p) => p.name === "prod-nodes-gpu").length,
+            1,
+            "the GPU pool is still there",
+        );
         assert.equal(plugin(prodBottlerocket).length, 0);
         assert.equal(plugin(await runProgram("dev", { nodes: { gpu: true, amiFamily: "Bottlerocket" } })).length, 0);
     });
@@ -150,7 +159,7 @@ describe("a GPU pool that is on works: the device plugin's image comes from a re
 
     test("prod's file shows the two keys that turn it on: uncommented, they pass and the plugin runs the mirror", async () => {
         const text = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8");
-        const uncommented = text.replace(/^(    )# ((gpu|devicePluginImage|  repository|  tag): .*|devicePluginImage:)$/gm, "$1$2");
+        const uncommented = text.replace(/^( {4})# ((gpu|devicePluginImage| {2}repository| {2}tag): .*|devicePluginImage:)$/gm, "$1$2");
         assert.notEqual(uncommented, text, "the file has the commented keys");
         const nodes = parse(uncommented).config["eks-karpenter:nodes"];
         assert.equal(nodes.gpu, true);
@@ -161,17 +170,31 @@ describe("a GPU pool that is on works: the device plugin's image comes from a re
 
     test("private cluster (prod) + GPU pool + no image: refused before anything is registered, naming both settings and how to mirror", async () => {
         const message = await refusal("prod", { nodes: { ...PROD_NODES, gpu: true } });
-        assert.match(message, /^ConfigError: eks-karpenter:nodes\.devicePluginImage\.repository: \(missing\) is not valid; in a private cluster, a registry the VPC reaches/);
+        assert.match(
+            message,
+            /^ConfigError: eks-karpenter:nodes\.devicePluginImage\.repository: \(missing\) is not valid; in a private cluster, a registry the VPC reaches/,
+        );
         assert.match(message, /the GPU pools gpu need: nvcr\.io\/nvidia\/k8s-device-plugin is on the internet/);
-        assert.match(message, /`crane copy nvcr\.io\/nvidia\/k8s-device-plugin:v0\.20\.0 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/nvidia\/k8s-device-plugin:v0\.20\.0`/);
+        assert.match(
+            message,
+            /`crane copy nvcr\.io\/nvidia\/k8s-device-plugin:v0\.20\.0 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/nvidia\/k8s-device-plugin:v0\.20\.0`/,
+        );
         assert.match(message, /docker pull, docker tag and docker push/);
         assert.match(message, /or go without the GPU pool \(eks-karpenter:nodes\.gpu: false/);
     });
 
     test("an image on the internet, implied Docker Hub, or private ECR of another region: refused the same way", async () => {
-        for (const repository of ["nvcr.io/nvidia/k8s-device-plugin", "nvidia/k8s-device-plugin", MIRROR.replace("eu-west-1", "us-east-1")]) {
+        for (const repository of [
+            "nvcr.io/nvidia/k8s-device-plugin",
+            "nvidia/k8s-device-plugin",
+            MIRROR.replace("eu-west-1", "us-east-1"),
+        ]) {
             const message = await refusal("prod", { nodes: { ...PROD_GPU, devicePluginImage: { repository } } });
-            assert.match(message, /^ConfigError: eks-karpenter:nodes\.devicePluginImage\.repository: ".*" is not valid; in a private cluster/, repository);
+            assert.match(
+                message,
+                /^ConfigError: eks-karpenter:nodes\.devicePluginImage\.repository: ".*" is not valid; in a private cluster/,
+                repository,
+            );
         }
     });
 
@@ -179,29 +202,47 @@ describe("a GPU pool that is on works: the device plugin's image comes from a re
         const values = plugin(await runProgram("prod", { nodes: PROD_GPU }))[0].inputs.values;
         assert.deepEqual(values.image, { repository: MIRROR, tag: "v0.20.0" });
         assert.equal(renderedImage(values), `${MIRROR}:v${chart.appVersion}`);
-        const tagged = plugin(await runProgram("prod", { nodes: { ...PROD_GPU, devicePluginImage: { repository: MIRROR, tag: "v0.20.0-ubi9" } } }))[0];
+        const tagged = plugin(
+            await runProgram("prod", { nodes: { ...PROD_GPU, devicePluginImage: { repository: MIRROR, tag: "v0.20.0-ubi9" } } }),
+        )[0];
         assert.equal(renderedImage(tagged.inputs.values), `${MIRROR}:v0.20.0-ubi9`);
         // A host outside private ECR is refused as the controller's image is (the one rule of infra/model/registry.ts).
         for (const key of ["nodes", "karpenter"]) {
             const repository = "registry.corp.example/nvidia/k8s-device-plugin";
-            const overrides = key === "nodes" ? { nodes: { ...PROD_GPU, devicePluginImage: { repository } } } : { karpenter: { replicas: 2, imageRepository: repository } };
-            assert.match(await refusal("prod", overrides), /; in a private cluster, a registry the VPC reaches through its ecr\.dkr endpoint.*registry\.corp\.example.* is not private ECR/, key);
+            const overrides =
+                key === "nodes"
+                    ? { nodes: { ...PROD_GPU, devicePluginImage: { repository } } }
+                    : { karpenter: { replicas: 2, imageRepository: repository } };
+            assert.match(
+                await refusal("prod", overrides),
+                /; in a private cluster, a registry the VPC reaches through its ecr\.dkr endpoint.*registry\.corp\.example.* is not private ECR/,
+                key,
+            );
         }
     });
 
     test("of another account, when the stack names its accounts (aws:allowedAccountIds): refused, the example in that account", async () => {
         const message = await refusal("prod", { nodes: PROD_GPU, "aws:allowedAccountIds": ["210987654321"] });
-        assert.match(message, /^ConfigError: eks-karpenter:nodes\.devicePluginImage\.repository: ".*" is not valid; .* is private ECR of another account than 210987654321/);
+        assert.match(
+            message,
+            /^ConfigError: eks-karpenter:nodes\.devicePluginImage\.repository: ".*" is not valid; .* is private ECR of another account than 210987654321/,
+        );
         assert.match(message, /crane copy \S+ 210987654321\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/nvidia\/k8s-device-plugin:v0\.20\.0/);
         // Negative control: the stack's own account.
         assert.equal(plugin(await runProgram("prod", { nodes: PROD_GPU, "aws:allowedAccountIds": ["123456789012"] })).length, 1);
     });
 
     test("reported with the stack file's other config errors in one run, each by its config key", async () => {
-        const message = await refusal("prod", { nodes: { ...PROD_NODES, gpu: true, devicePluginImage: { repository: "nvcr.io/nvidia/k8s-device-plugin" } }, karpenter: { replicas: 2, requests: { cpu: "0", memory: "1Gi" } } });
+        const message = await refusal("prod", {
+            nodes: { ...PROD_NODES, gpu: true, devicePluginImage: { repository: "nvcr.io/nvidia/k8s-device-plugin" } },
+            karpenter: { replicas: 2, requests: { cpu: "0", memory: "1Gi" } },
+        });
         assert.match(message, /^ConfigErrors: 2 config errors:\n/);
         assert.match(message, /^- eks-karpenter:karpenter\.requests\.cpu: "0" is not valid; /m);
-        assert.match(message, /^- eks-karpenter:nodes\.devicePluginImage\.repository: "nvcr\.io\/nvidia\/k8s-device-plugin" is not valid; .* set eks-karpenter:nodes\.devicePluginImage to .* \(eks-karpenter:nodes\.gpu: false\)$/m);
+        assert.match(
+            message,
+            /^- eks-karpenter:nodes\.devicePluginImage\.repository: "nvcr\.io\/nvidia\/k8s-device-plugin" is not valid; .* set eks-karpenter:nodes\.devicePluginImage to .* \(eks-karpenter:nodes\.gpu: false\)$/m,
+        );
         assert.doesNotMatch(message, /Environment\./, "no component's name for a setting the stack file sets");
     });
 
@@ -216,7 +257,9 @@ describe("a GPU pool that is on works: the device plugin's image comes from a re
         assert.equal(renderedImage(values), `${chartValues.image.repository}:v${chart.appVersion}`);
         assert.equal(renderedImage(values), renderedImage({}), "what the chart runs when the image is left unset");
         // Negative control: a setting of the image changes what is rendered.
-        const mirrored = plugin(await runProgram("dev", { nodes: { gpu: true, devicePluginImage: { repository: "registry.corp.example/k8s-device-plugin" } } }))[0];
+        const mirrored = plugin(
+            await runProgram("dev", { nodes: { gpu: true, devicePluginImage: { repository: "registry.corp.example/k8s-device-plugin" } } }),
+        )[0];
         assert.notEqual(renderedImage(mirrored.inputs.values), renderedImage({}));
     });
 
@@ -229,7 +272,10 @@ describe("a GPU pool that is on works: the device plugin's image comes from a re
             await refusal("dev", { nodes: { gpu: true, devicePluginImage: { repository: MIRROR, tag: "v0.20.0@sha256:x" } } }),
             /^ConfigError: eks-karpenter:nodes\.devicePluginImage\.tag: "v0\.20\.0@sha256:x" is not valid; an image tag/,
         );
-        assert.match(await refusal("dev", { nodes: { devicePluginImage: { tag: "v1" } } }), /^ConfigError: eks-karpenter:nodes\.devicePluginImage\.repository: \(missing\) is not valid; required/);
+        assert.match(
+            await refusal("dev", { nodes: { devicePluginImage: { tag: "v1" } } }),
+            /^ConfigError: eks-karpenter:nodes\.devicePluginImage\.repository: \(missing\) is not valid; required/,
+        );
     });
 });
 
@@ -241,7 +287,9 @@ describe("which pools are NVIDIA GPU pools", () => {
         capacityTypes: [CapacityType.OnDemand],
         limits: { cpu: "8", memory: "32Gi" },
     };
-    const manufacturer = (operator: RequirementOperator, values?: string[]) => [{ key: "karpenter.k8s.aws/instance-gpu-manufacturer", operator, values }];
+    const manufacturer = (operator: RequirementOperator, values?: string[]) => [
+        { key: "karpenter.k8s.aws/instance-gpu-manufacturer", operator, values },
+    ];
 
     test("one that requires NVIDIA GPU instances or caps nvidia.com/gpu", () => {
         assert.equal(nodePoolIsNvidiaGpu({ ...base, requirements: manufacturer(RequirementOperator.In, ["nvidia"]) }), true);
@@ -256,7 +304,9 @@ describe("which pools are NVIDIA GPU pools", () => {
 
     test("the values tolerate each distinct taint once", () => {
         const pool = { ...base, taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" }] } as NodePoolSettings;
-        const values = nvidiaDevicePluginValues([pool, { ...pool, name: "q" }], { repository: "r", tag: "t" }) as { tolerations: Toleration[] };
+        const values = nvidiaDevicePluginValues([pool, { ...pool, name: "q" }], { repository: "r", tag: "t" }) as {
+            tolerations: Toleration[];
+        };
         assert.deepEqual(values.tolerations, [
             { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
             { key: "karpenter.sh/disrupted", operator: "Exists", effect: "NoSchedule" },

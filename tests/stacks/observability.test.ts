@@ -58,7 +58,10 @@ for (const stack of ["dev", "prod"] as const) {
             assert.equal(alarms.length, CONTROLLER_LOG_ALARMS.length + 4);
             for (const a of alarms) assert.deepEqual(a.inputs.alarmActions, [arn], a.name);
             const policy = statements(p.one("aws:sns/topicPolicy:TopicPolicy").inputs.policy);
-            assert.deepEqual(policy.map((s) => s.Principal.Service), ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com"]);
+            assert.deepEqual(
+                policy.map((s) => s.Principal.Service),
+                ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com"],
+            );
             for (const s of policy) assert.equal(s.Condition.StringEquals["aws:SourceAccount"], ACCOUNT_ID, s.Sid);
             const subscriptions = p.ofType("aws:sns/topicSubscription:TopicSubscription").map((s) => s.inputs.endpoint);
             assert.deepEqual(subscriptions, stack === "prod" ? ["platform-oncall@example.com"] : []);
@@ -77,13 +80,18 @@ for (const stack of ["dev", "prod"] as const) {
         test("queue alarms name the interruption queue; disk alarms the two paths at 80 and 90 %", () => {
             const queue = p.one("aws:sqs/queue:Queue").inputs.name;
             const oldest = p.one("aws:cloudwatch/metricAlarm:MetricAlarm", `${stack}-observability-queue-oldest-message`);
-            assert.deepEqual([oldest.inputs.metricName, oldest.inputs.dimensions, oldest.inputs.threshold], ["ApproximateAgeOfOldestMessage", { QueueName: queue }, 120]);
+            assert.deepEqual(
+                [oldest.inputs.metricName, oldest.inputs.dimensions, oldest.inputs.threshold],
+                ["ApproximateAgeOfOldestMessage", { QueueName: queue }, 120],
+            );
             const visible = p.one("aws:cloudwatch/metricAlarm:MetricAlarm", `${stack}-observability-queue-visible-messages`);
             assert.deepEqual([visible.inputs.metricName, visible.inputs.threshold], ["ApproximateNumberOfMessagesVisible", 100]);
             const disk = (id: string) => p.one("aws:cloudwatch/metricAlarm:MetricAlarm", `${stack}-observability-disk-${id}`).inputs;
             assert.deepEqual([disk("root").dimensions, disk("root").threshold], [{ path: "/" }, 80]);
             assert.deepEqual([disk("containerd").dimensions, disk("containerd").threshold], [{ path: "/var/lib/containerd" }, 90]);
-            const config = JSON.parse(p.one("kubernetes:core/v1:ConfigMap", `${stack}-observability-disk-agent`).inputs.data["cwagentconfig.json"]);
+            const config = JSON.parse(
+                p.one("kubernetes:core/v1:ConfigMap", `${stack}-observability-disk-agent`).inputs.data["cwagentconfig.json"],
+            );
             assert.equal(config.metrics.namespace, disk("root").namespace);
             assert.deepEqual(config.metrics.metrics_collected.disk.resources, ["/", "/var/lib/containerd"]);
             const put = statements(p.one("aws:iam/rolePolicy:RolePolicy", `${stack}-observability-disk-metrics`).inputs.policy)[0];
@@ -95,7 +103,9 @@ for (const stack of ["dev", "prod"] as const) {
 
         test("cost anomalies of the environment's tag reach the topic above 100 USD", () => {
             const monitor = p.one("aws:costexplorer/anomalyMonitor:AnomalyMonitor");
-            assert.deepEqual(JSON.parse(monitor.inputs.monitorSpecification), { Tags: { Key: "environment", Values: [stack], MatchOptions: ["EQUALS"] } });
+            assert.deepEqual(JSON.parse(monitor.inputs.monitorSpecification), {
+                Tags: { Key: "environment", Values: [stack], MatchOptions: ["EQUALS"] },
+            });
             const sub = p.one("aws:costexplorer/anomalySubscription:AnomalySubscription");
             assert.deepEqual(sub.inputs.monitorArnLists, [monitor.outputs.arn]);
             assert.deepEqual(sub.inputs.subscribers, [{ type: "SNS", address: p.one("aws:sns/topic:Topic").outputs.arn }]);
@@ -111,7 +121,10 @@ for (const stack of ["dev", "prod"] as const) {
             assert.ok(IMAGE_GC_DEFAULTS.highThresholdPercent < 90);
             assert.deepEqual(ec2NodeClassErrors(nodeClass.inputs), []);
             // Negative control: the CRD's rule refuses high at or below low.
-            const swapped = { ...nodeClass.inputs, spec: { ...nodeClass.inputs.spec, kubelet: { imageGCHighThresholdPercent: 80, imageGCLowThresholdPercent: 85 } } };
+            const swapped = {
+                ...nodeClass.inputs,
+                spec: { ...nodeClass.inputs.spec, kubelet: { imageGCHighThresholdPercent: 80, imageGCLowThresholdPercent: 85 } },
+            };
             assert.ok(ec2NodeClassErrors(swapped).includes("imageGCHighThresholdPercent must be greater than imageGCLowThresholdPercent"));
         });
 
@@ -130,8 +143,14 @@ for (const stack of ["dev", "prod"] as const) {
             const [root, logs] = statements(keyPolicies[0].inputs.policy);
             assert.equal(root.Principal.AWS, `arn:aws:iam::${ACCOUNT_ID}:root`, "the account keeps the key");
             assert.equal(logs.Principal.Service, "logs.eu-west-1.amazonaws.com");
-            assert.equal(logs.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"], `arn:aws:logs:eu-west-1:${ACCOUNT_ID}:log-group:${group}`);
-            assert.ok(p.dependsOn(p.one("aws:cloudwatch/logGroup:LogGroup"), keyPolicies[0]), "the group waits for the key to admit CloudWatch Logs");
+            assert.equal(
+                logs.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"],
+                `arn:aws:logs:eu-west-1:${ACCOUNT_ID}:log-group:${group}`,
+            );
+            assert.ok(
+                p.dependsOn(p.one("aws:cloudwatch/logGroup:LogGroup"), keyPolicies[0]),
+                "the group waits for the key to admit CloudWatch Logs",
+            );
         });
     });
 }
@@ -146,9 +165,15 @@ describe("monitoring settings and guardrail", () => {
     test("prod without a subscriber stops before anything is registered (guardrail alerts-reach-someone)", async () => {
         const e = await failure(runProgram("prod", { observability: {} }));
         assert.ok(e instanceof GuardrailError);
-        assert.deepEqual(e.violations.map((v) => v.rule), ["alerts-reach-someone"]);
+        assert.deepEqual(
+            e.violations.map((v) => v.rule),
+            ["alerts-reach-someone"],
+        );
         assert.match(e.message, /SNS topic prod-observability-alerts has no subscription/);
-        assert.deepEqual(lastRegistrations().filter((r) => r.custom), []);
+        assert.deepEqual(
+            lastRegistrations().filter((r) => r.custom),
+            [],
+        );
         // Negative control: dev does not require it.
         await runProgram("dev", { observability: {} });
         // Prod with an existing topic (its subscribers are managed where it is) passes.
@@ -156,7 +181,9 @@ describe("monitoring settings and guardrail", () => {
     });
 
     test("prod with monitoring off: the budget has no alerts path of its own when it names no topic", async () => {
-        const e = await failure(runProgram("prod", { observability: { enabled: false }, budget: { limitAmount: 100, emailAddresses: ["a@example.com"] } }));
+        const e = await failure(
+            runProgram("prod", { observability: { enabled: false }, budget: { limitAmount: 100, emailAddresses: ["a@example.com"] } }),
+        );
         assert.ok(e instanceof GuardrailError);
         assert.match(e.message, /budget prod-budget notification 0 notifies no SNS topic/);
     });
@@ -165,20 +192,34 @@ describe("monitoring settings and guardrail", () => {
         for (const [overrides, setting] of [
             [{ observability: { logRetentionDays: 10 } }, "eks-karpenter:observability.logRetentionDays"],
             [{ observability: { nodeDisks: { rootThresholdPercent: 100 } } }, "eks-karpenter:observability.nodeDisks.rootThresholdPercent"],
-            [{ observability: { queueAlarms: { oldestMessageAgeSeconds: 300 } } }, "eks-karpenter:observability.queueAlarms.oldestMessageAgeSeconds"],
-            [{ observability: { alerts: { topicArn: "arn:aws:sqs:eu-west-1:123456789012:q" } } }, "eks-karpenter:observability.alerts.topicArn"],
+            [
+                { observability: { queueAlarms: { oldestMessageAgeSeconds: 300 } } },
+                "eks-karpenter:observability.queueAlarms.oldestMessageAgeSeconds",
+            ],
+            [
+                { observability: { alerts: { topicArn: "arn:aws:sqs:eu-west-1:123456789012:q" } } },
+                "eks-karpenter:observability.alerts.topicArn",
+            ],
             [{ observability: { alerts: { emailAddresses: ["not-an-address"] } } }, "eks-karpenter:observability.alerts.emailAddresses[0]"],
         ] as const) {
             const e = await failure(runProgram("dev", overrides));
             assert.ok(e instanceof ConfigError, JSON.stringify(overrides));
             assert.equal(e.setting, setting);
-            assert.deepEqual(lastRegistrations().filter((r) => r.custom), []);
+            assert.deepEqual(
+                lastRegistrations().filter((r) => r.custom),
+                [],
+            );
         }
     });
 
     test("observability.enabled false registers none of it (negative control for the counts above)", async () => {
         const p = await runProgram("dev", { observability: { enabled: false } });
-        for (const type of ["aws:sns/topic:Topic", "aws:cloudwatch/logGroup:LogGroup", "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:costexplorer/anomalyMonitor:AnomalyMonitor"]) {
+        for (const type of [
+            "aws:sns/topic:Topic",
+            "aws:cloudwatch/logGroup:LogGroup",
+            "aws:cloudwatch/metricAlarm:MetricAlarm",
+            "aws:costexplorer/anomalyMonitor:AnomalyMonitor",
+        ]) {
             assert.equal(p.ofType(type).length, 0, type);
         }
         assert.equal(p.ofType("kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.metadata.name === "aws-logging").length, 0);

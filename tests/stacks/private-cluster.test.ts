@@ -42,7 +42,10 @@ describe("prod is a private cluster", () => {
         for (const s of REQUIRED_INTERFACE_ENDPOINTS) assert.ok(services.includes(`com.amazonaws.eu-west-1.${s}`), s);
         for (const e of interfaceEndpoints()) {
             assert.equal(e.inputs.privateDnsEnabled, true, e.inputs.serviceName);
-            assert.deepEqual(e.inputs.subnetIds, [0, 1, 2].map((n) => `subnet-prod-network-private-${n}`));
+            assert.deepEqual(
+                e.inputs.subnetIds,
+                [0, 1, 2].map((n) => `subnet-prod-network-private-${n}`),
+            );
         }
     });
 
@@ -57,8 +60,13 @@ describe("prod is a private cluster", () => {
     test("the endpoints' security group admits HTTPS from the VPC only", () => {
         const sgs = new Set(interfaceEndpoints().flatMap((e) => e.inputs.securityGroupIds));
         assert.equal(sgs.size, 1);
-        const rules = p.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => sgs.has(r.inputs.securityGroupId));
-        const ingress = rules.length > 0 ? rules.map((r) => r.inputs) : p.ofType("aws:ec2/securityGroup:SecurityGroup").flatMap((g) => g.inputs.ingress ?? []);
+        const rules = p
+            .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+            .filter((r) => sgs.has(r.inputs.securityGroupId));
+        const ingress =
+            rules.length > 0
+                ? rules.map((r) => r.inputs)
+                : p.ofType("aws:ec2/securityGroup:SecurityGroup").flatMap((g) => g.inputs.ingress ?? []);
         assert.ok(ingress.length > 0);
         for (const rule of ingress) {
             assert.equal(rule.fromPort, 443);
@@ -99,7 +107,9 @@ describe("prod is a private cluster", () => {
             `${ACCOUNT_ID}.dkr.ecr.eu-west-1.amazonaws.com/${rule.inputs.ecrRepositoryPrefix}/cloudwatch-agent/cloudwatch-agent:${tag}`,
         );
         assert.ok(p.dependsOn(agent, rule));
-        for (const attachment of p.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("prod-image-cache"))) {
+        for (const attachment of p
+            .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .filter((a) => a.name.startsWith("prod-image-cache"))) {
             assert.ok(p.dependsOn(agent, attachment), attachment.name);
         }
     });
@@ -135,7 +145,22 @@ describe("prod is a private cluster", () => {
     test("negative control: the agent's image as main rendered it (ECR Public) is reported, on the DaemonSet alone", () => {
         const resources = p.resources.map((r) =>
             r.type === DAEMON_SET && r.inputs.metadata.name === DISK_AGENT.name
-                ? { ...r, inputs: { ...r.inputs, spec: { ...r.inputs.spec, template: { ...r.inputs.spec.template, spec: { ...r.inputs.spec.template.spec, containers: [{ ...r.inputs.spec.template.spec.containers[0], image: VERSIONS.cloudwatchAgentImage }] } } } } }
+                ? {
+                      ...r,
+                      inputs: {
+                          ...r.inputs,
+                          spec: {
+                              ...r.inputs.spec,
+                              template: {
+                                  ...r.inputs.spec.template,
+                                  spec: {
+                                      ...r.inputs.spec.template.spec,
+                                      containers: [{ ...r.inputs.spec.template.spec.containers[0], image: VERSIONS.cloudwatchAgentImage }],
+                                  },
+                              },
+                          },
+                      },
+                  }
                 : r,
         );
         const found = imageViolations(resources);
@@ -151,7 +176,10 @@ describe("prod is a private cluster", () => {
         const mirror = `${ACCOUNT_ID}.dkr.ecr.eu-west-1.amazonaws.com/mirror/karpenter/controller`;
         const e = await failure(runProgram("prod", { imageCache: { enabled: false }, karpenter: { imageRepository: mirror } }));
         assert.ok(e instanceof ConfigError);
-        assert.match(e.message, /^eks-karpenter:observability\.nodeDisks\.enabled: true is not valid; false in a private cluster without the image cache \(eks-karpenter:imageCache\.enabled false\)/);
+        assert.match(
+            e.message,
+            /^eks-karpenter:observability\.nodeDisks\.enabled: true is not valid; false in a private cluster without the image cache \(eks-karpenter:imageCache\.enabled false\)/,
+        );
         const without = await runProgram("prod", {
             imageCache: { enabled: false },
             karpenter: { imageRepository: mirror },
@@ -162,7 +190,10 @@ describe("prod is a private cluster", () => {
         // A mirrored controller keeps the cache for the agent: the controller from the mirror, the agent through the cache.
         const mirrored = await runProgram("prod", { karpenter: { imageRepository: mirror } });
         assert.equal(mirrored.one("kubernetes:helm.sh/v3:Release", "prod-karpenter").inputs.values.controller.image.repository, mirror);
-        assert.match(mirrored.one(DAEMON_SET).inputs.spec.template.spec.containers[0].image, /\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/ecr-public\/cloudwatch-agent\//);
+        assert.match(
+            mirrored.one(DAEMON_SET).inputs.spec.template.spec.containers[0].image,
+            /\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/ecr-public\/cloudwatch-agent\//,
+        );
         assert.deepEqual(imageViolations(mirrored.resources), []);
     });
 
@@ -198,7 +229,10 @@ describe("dev stays public", () => {
         const p = await runProgram("dev", { network: { existingVpc } });
         assert.equal(p.ofType("aws:ec2/vpc:Vpc").length, 0);
         assert.equal(p.ofType("aws:ec2/subnet:Subnet").length, 0);
-        const discovery = p.ofType("aws:ec2/tag:Tag").filter((t) => t.inputs.key === "karpenter.sh/discovery").map((t) => t.inputs.resourceId);
+        const discovery = p
+            .ofType("aws:ec2/tag:Tag")
+            .filter((t) => t.inputs.key === "karpenter.sh/discovery")
+            .map((t) => t.inputs.resourceId);
         for (const id of EXISTING_VPC.privateSubnetIds) assert.ok(discovery.includes(id), id);
         assert.deepEqual(p.one("aws:eks/cluster:Cluster").inputs.vpcConfig.subnetIds, EXISTING_VPC.privateSubnetIds);
     });

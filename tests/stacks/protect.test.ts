@@ -39,7 +39,10 @@ describe("protection from deletion", () => {
 
     test("dev registers nothing protected (a dev stack is torn down and rebuilt freely)", async () => {
         const p = await runProgram("dev");
-        assert.deepEqual(p.resources.filter((r) => r.protect).map((r) => `${r.type} ${r.name}`), []);
+        assert.deepEqual(
+            p.resources.filter((r) => r.protect).map((r) => `${r.type} ${r.name}`),
+            [],
+        );
     });
 
     test("a dev stack that sets protect gets the whole environment protected, not only the cluster", async () => {

@@ -43,7 +43,12 @@ describe("the Spot service-linked role (AWSServiceRoleForEC2Spot)", () => {
 
     test("karpenter.createSpotServiceLinkedRole: false leaves it out (an account that has it), in both stacks", async () => {
         for (const stack of ["dev", "prod"]) {
-            const p = await runProgram(stack, { karpenter: { ...JSON.parse(stackConfig(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`))["eks-karpenter:karpenter"]), createSpotServiceLinkedRole: false } });
+            const p = await runProgram(stack, {
+                karpenter: {
+                    ...JSON.parse(stackConfig(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`))["eks-karpenter:karpenter"]),
+                    createSpotServiceLinkedRole: false,
+                },
+            });
             assert.equal(p.ofType(SLR).length, 0, stack);
             // Nothing else changes: the pools are all there, still allowing Spot.
             assert.equal(p.ofType(NODE_POOL).length, (stack === "dev" ? dev : prod).ofType(NODE_POOL).length);
@@ -62,7 +67,15 @@ describe("the Spot service-linked role (AWSServiceRoleForEC2Spot)", () => {
         assert.equal((await runWithPools(ON_DEMAND_ONLY)).ofType(SLR).length, 0);
         assert.equal((await runWithPools(ON_DEMAND_ONLY, true)).ofType(SLR).length, 1);
         // Negative control: the same run with one pool allowing Spot creates it.
-        assert.equal((await runWithPools([...ON_DEMAND_ONLY, { ...ON_DEMAND_ONLY[0], name: "spot", weight: 20, capacityTypes: [CapacityType.Spot] }])).ofType(SLR).length, 1);
+        assert.equal(
+            (
+                await runWithPools([
+                    ...ON_DEMAND_ONLY,
+                    { ...ON_DEMAND_ONLY[0], name: "spot", weight: 20, capacityTypes: [CapacityType.Spot] },
+                ])
+            ).ofType(SLR).length,
+            1,
+        );
     });
 });
 
@@ -82,7 +95,11 @@ async function runWithPools(nodePools: NodePoolSettings[], createSpotServiceLink
     class Custom extends DevStack {
         protected environmentArgs(c: StackConfig, p: EnvironmentProfile): EnvironmentArgs {
             const args = super.environmentArgs(c, p);
-            return { ...args, karpenter: { ...args.karpenter, createSpotServiceLinkedRole }, nodes: { ...args.nodes, defaultPools: undefined, nodePools } };
+            return {
+                ...args,
+                karpenter: { ...args.karpenter, createSpotServiceLinkedRole },
+                nodes: { ...args.nodes, defaultPools: undefined, nodePools },
+            };
         }
     }
     const config = stackConfig(path.join(REPO_ROOT, "Pulumi.dev.yaml"));

@@ -36,8 +36,14 @@ function replacements(before: Program, after: Program) {
     const b = tracked(after);
     const name = (r: Registered) => r.inputs.metadata?.name ?? r.inputs.name ?? r.inputs.fargateProfileName ?? r.name;
     return {
-        removed: [...a.values()].filter((r) => !b.has(r.urn)).map(name).sort(),
-        added: [...b.values()].filter((r) => !a.has(r.urn)).map(name).sort(),
+        removed: [...a.values()]
+            .filter((r) => !b.has(r.urn))
+            .map(name)
+            .sort(),
+        added: [...b.values()]
+            .filter((r) => !a.has(r.urn))
+            .map(name)
+            .sort(),
         replaced: [...a.values()]
             .filter((r) => b.has(r.urn))
             .filter((r) => JSON.stringify(REPLACED_BY[r.type](r.inputs)) !== JSON.stringify(REPLACED_BY[r.type](b.get(r.urn)!.inputs)))
@@ -102,7 +108,10 @@ describe("config changes keep every pool, class, Fargate profile, role and queue
         const b = await runProgram("dev", { clusterName: "eks-karpenter-other" });
         const r = replacements(a, b);
         assert.ok(r.replaced.length > 0, "the roles' names change with the cluster's name");
-        assert.ok(r.replaced.some((n: string) => n.startsWith("eks-karpenter-dev-")), JSON.stringify(r));
+        assert.ok(
+            r.replaced.some((n: string) => n.startsWith("eks-karpenter-dev-")),
+            JSON.stringify(r),
+        );
     });
 
     test("negative control: the pre-change names (arm64-spot) would have been reported as a deletion", async () => {

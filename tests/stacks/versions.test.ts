@@ -11,7 +11,10 @@ import { failure } from "./failure";
 import { ec2NodeClassErrors, nodePoolErrors } from "../infra/nodes/crds";
 
 const sids = (p: Program) =>
-    p.ofType("aws:iam/policy:Policy").flatMap((r) => JSON.parse(r.inputs.policy).Statement.map((s: { Sid: string }) => `${r.name}: ${s.Sid}`)).sort();
+    p
+        .ofType("aws:iam/policy:Policy")
+        .flatMap((r) => JSON.parse(r.inputs.policy).Statement.map((s: { Sid: string }) => `${r.name}: ${s.Sid}`))
+        .sort();
 
 describe("karpenter.version", () => {
     let v19: Program;
@@ -22,7 +25,10 @@ describe("karpenter.version", () => {
     });
 
     test("1.14 installs its charts and its controller image, 1.9 (the default) its own", () => {
-        for (const [p, v] of [[v19, KARPENTER_VERSIONS["1.9"]], [v114, KARPENTER_VERSIONS["1.14"]]] as const) {
+        for (const [p, v] of [
+            [v19, KARPENTER_VERSIONS["1.9"]],
+            [v114, KARPENTER_VERSIONS["1.14"]],
+        ] as const) {
             assert.equal(p.one("kubernetes:helm.sh/v3:Release", "prod-karpenter").inputs.version, v.chart);
             assert.equal(p.one("kubernetes:helm.sh/v3:Release", "prod-karpenter-crd").inputs.version, v.crdChart);
             // prod pulls through its cache: the chart's tag and digest stay verified.
@@ -34,11 +40,15 @@ describe("karpenter.version", () => {
     test("1.14's controller role gets its reference's sixth policy and statement; 1.9's has none of it", () => {
         const added = sids(v114).filter((s) => !sids(v19).includes(s));
         assert.deepEqual(added, ["prod-controller-role-zonal-shift: AllowZonalShiftStatusReadOnly"]);
-        assert.equal(v114.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, v19.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length + 1);
+        assert.equal(
+            v114.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length,
+            v19.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length + 1,
+        );
     });
 
     test("1.14 feeds the queue Capacity Reservation interruption warnings too", () => {
-        const events = (p: Program) => p.ofType("aws:cloudwatch/eventRule:EventRule").map((r) => JSON.parse(r.inputs.eventPattern)["detail-type"][0]);
+        const events = (p: Program) =>
+            p.ofType("aws:cloudwatch/eventRule:EventRule").map((r) => JSON.parse(r.inputs.eventPattern)["detail-type"][0]);
         assert.deepEqual(
             events(v114).filter((e) => !events(v19).includes(e)),
             ["EC2 Capacity Reservation Instance Interruption Warning"],
@@ -55,7 +65,8 @@ describe("the rendered node classes and pools pass each version's own CRDs (sche
             const pools = p.ofType("kubernetes:karpenter.sh/v1:NodePool");
             assert.ok(pools.length > 0);
             for (const r of pools) assert.deepEqual(nodePoolErrors(r.inputs, folder), [], r.name);
-            for (const r of p.ofType("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")) assert.deepEqual(ec2NodeClassErrors(r.inputs, folder), [], r.name);
+            for (const r of p.ofType("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass"))
+                assert.deepEqual(ec2NodeClassErrors(r.inputs, folder), [], r.name);
         });
     }
 
@@ -70,7 +81,10 @@ describe("the rendered node classes and pools pass each version's own CRDs (sche
 describe("Kubernetes and Karpenter versions checked together", () => {
     test("Kubernetes 1.36 with Karpenter 1.9 is refused naming both keys and the version that supports it", async () => {
         const message = await failure("prod", { kubernetesVersion: "1.36" });
-        assert.match(message, /^eks-karpenter:kubernetesVersion: "1\.36" is not valid; 1\.26 to 1\.35 with eks-karpenter:karpenter\.version "1\.9" \(Karpenter's compatibility matrix\); eks-karpenter:karpenter\.version "1\.14" supports 1\.36$/);
+        assert.match(
+            message,
+            /^eks-karpenter:kubernetesVersion: "1\.36" is not valid; 1\.26 to 1\.35 with eks-karpenter:karpenter\.version "1\.9" \(Karpenter's compatibility matrix\); eks-karpenter:karpenter\.version "1\.14" supports 1\.36$/,
+        );
     });
 
     test("negative control: Kubernetes 1.36 with Karpenter 1.14 plans", async () => {
@@ -79,13 +93,22 @@ describe("Kubernetes and Karpenter versions checked together", () => {
     });
 
     test("an unsupported Karpenter version is refused with the supported ones", async () => {
-        assert.match(await failure("dev", { karpenter: { version: "1.10" } }), /^eks-karpenter:karpenter\.version: "1\.10" is not valid; one of "1\.9", "1\.14"$/);
+        assert.match(
+            await failure("dev", { karpenter: { version: "1.10" } }),
+            /^eks-karpenter:karpenter\.version: "1\.10" is not valid; one of "1\.9", "1\.14"$/,
+        );
     });
 
     test("a kube-proxy pin of another Kubernetes minor is refused; one of the cluster's minor plans", async () => {
         const message = await failure("prod", { addons: { versions: { "kube-proxy": "v1.34.1-eksbuild.2" } } });
-        assert.match(message, /^eks-karpenter:addons\.versions\.kube-proxy: "v1\.34\.1-eksbuild\.2" is not valid; a kube-proxy build for Kubernetes 1\.35 \(v1\.35\.x-eksbuild\.N\), the cluster's eks-karpenter:kubernetesVersion/);
+        assert.match(
+            message,
+            /^eks-karpenter:addons\.versions\.kube-proxy: "v1\.34\.1-eksbuild\.2" is not valid; a kube-proxy build for Kubernetes 1\.35 \(v1\.35\.x-eksbuild\.N\), the cluster's eks-karpenter:kubernetesVersion/,
+        );
         const p = await runProgram("prod", { addons: { versions: { "kube-proxy": "v1.35.0-eksbuild.2" } } });
-        assert.equal(p.ofType("aws:eks/addon:Addon").find((a) => a.inputs.addonName === "kube-proxy")?.inputs.addonVersion, "v1.35.0-eksbuild.2");
+        assert.equal(
+            p.ofType("aws:eks/addon:Addon").find((a) => a.inputs.addonName === "kube-proxy")?.inputs.addonVersion,
+            "v1.35.0-eksbuild.2",
+        );
     });
 });

@@ -10,7 +10,7 @@ import Ajv, { ValidateFunction } from "ajv";
 import { MANAGED_ADDONS } from "../../../infra/model/addons";
 import { referenceData, runProgram } from "../../harness";
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 const FOLDER = "eks-addons";
 const ajv = new Ajv({ strict: false, allErrors: true });
@@ -23,7 +23,11 @@ function schemaOfChartValues(values: Json): Json {
     if (values === null) return {};
     if (typeof values === "object") {
         if (Object.keys(values).length === 0) return { type: "object" };
-        return { type: "object", additionalProperties: false, properties: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, schemaOfChartValues(v)])) };
+        return {
+            type: "object",
+            additionalProperties: false,
+            properties: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, schemaOfChartValues(v)])),
+        };
     }
     return { type: typeof values === "number" ? "number" : typeof values };
 }
@@ -62,7 +66,9 @@ function schemasFor(addon: string, pinned: string | undefined): string[] {
 function configurationErrors(addon: string, pinned: string | undefined, values: Json): string[] {
     return schemasFor(addon, pinned).flatMap((file) => {
         const validate = validator(file);
-        return validate(values) ? [] : (validate.errors ?? []).map((e) => `${file}: ${e.instancePath || "/"} ${e.message} ${JSON.stringify(e.params)}`);
+        return validate(values)
+            ? []
+            : (validate.errors ?? []).map((e) => `${file}: ${e.instancePath || "/"} ${e.message} ${JSON.stringify(e.params)}`);
     });
 }
 
@@ -70,7 +76,11 @@ const VARIANTS: [string, string, Record<string, unknown>][] = [
     ["dev", "dev", {}],
     ["prod", "prod", {}],
     ["dev, CoreDNS on Karpenter's nodes", "dev", { addons: { coreDns: { placement: "karpenter", replicas: 3, lameduck: "5s" } } }],
-    ["prod, coredns pinned at a version with its schema", "prod", { addons: { versions: { coredns: "v1.11.1-eksbuild.8" }, coreDns: { placement: "fargate" } } }],
+    [
+        "prod, coredns pinned at a version with its schema",
+        "prod",
+        { addons: { versions: { coredns: "v1.11.1-eksbuild.8" }, coreDns: { placement: "fargate" } } },
+    ],
 ];
 
 describe("EKS add-on configuration values against the add-ons' schemas", () => {
@@ -89,25 +99,55 @@ describe("EKS add-on configuration values against the add-ons' schemas", () => {
 
     test("the pinned coredns is checked against its own version's schema", () => {
         assert.deepEqual(schemasFor("coredns", "v1.11.1-eksbuild.8"), ["coredns-v1.11.1-eksbuild.8.schema.json"]);
-        assert.deepEqual(schemasFor("coredns", undefined), ["coredns-v1.10.1-eksbuild.11.schema.json", "coredns-v1.11.1-eksbuild.8.schema.json"]);
+        assert.deepEqual(schemasFor("coredns", undefined), [
+            "coredns-v1.10.1-eksbuild.11.schema.json",
+            "coredns-v1.11.1-eksbuild.8.schema.json",
+        ]);
     });
 
     test("negative control: a pinned version without its schema fails, naming what to add", async () => {
-        assert.throws(() => schemasFor("coredns", "v1.13.9-eksbuild.1"), /coredns v1\.13\.9-eksbuild\.1 has no configuration schema in reference\/eks-addons: add coredns-v1\.13\.9-eksbuild\.1\.schema\.json/);
-        assert.throws(() => schemasFor("aws-ebs-csi-driver", "v1.48.0-eksbuild.2"), /aws-ebs-csi-driver v1\.48\.0-eksbuild\.2 has no configuration schema/);
+        assert.throws(
+            () => schemasFor("coredns", "v1.13.9-eksbuild.1"),
+            /coredns v1\.13\.9-eksbuild\.1 has no configuration schema in reference\/eks-addons: add coredns-v1\.13\.9-eksbuild\.1\.schema\.json/,
+        );
+        assert.throws(
+            () => schemasFor("aws-ebs-csi-driver", "v1.48.0-eksbuild.2"),
+            /aws-ebs-csi-driver v1\.48\.0-eksbuild\.2 has no configuration schema/,
+        );
         // Every add-on the library may configure has a schema for its unpinned (latest) version, or none is configured.
         for (const addon of MANAGED_ADDONS) {
             if (addon === "coredns" || addon === "aws-ebs-csi-driver") assert.ok(schemasFor(addon, undefined).length > 0, addon);
-            else assert.throws(() => schemasFor(addon, undefined), /has no configuration schema/, `${addon} has no values, and no schema to check them`);
+            else
+                assert.throws(
+                    () => schemasFor(addon, undefined),
+                    /has no configuration schema/,
+                    `${addon} has no values, and no schema to check them`,
+                );
         }
     });
 
     test("negative controls: an unknown key, a misspelt key and a wrong type are refused", () => {
-        assert.match(configurationErrors("coredns", undefined, { replicaCount: 2, replicas: 2 }).join("\n"), /must NOT have additional properties.*"replicas"/);
+        assert.match(
+            configurationErrors("coredns", undefined, { replicaCount: 2, replicas: 2 }).join("\n"),
+            /must NOT have additional properties.*"replicas"/,
+        );
         assert.match(configurationErrors("coredns", undefined, { replicaCount: "2" }).join("\n"), /replicaCount must be integer/);
-        assert.match(configurationErrors("coredns", undefined, { podDisruptionBudget: { enabled: true, maxUnavailable: "1" } }).join("\n"), /maxUnavailable must match pattern/);
-        assert.match(configurationErrors("aws-ebs-csi-driver", undefined, { node: { tolerateAllTaint: true } }).join("\n"), /\/node must NOT have additional properties.*"tolerateAllTaint"/);
-        assert.match(configurationErrors("aws-ebs-csi-driver", undefined, { node: { tolerateAllTaints: "yes" } }).join("\n"), /tolerateAllTaints must be boolean/);
-        assert.deepEqual(configurationErrors("aws-ebs-csi-driver", undefined, { node: { tolerateAllTaints: true, podLabels: { a: "b" } } }), [], "an empty map of the chart is free-form");
+        assert.match(
+            configurationErrors("coredns", undefined, { podDisruptionBudget: { enabled: true, maxUnavailable: "1" } }).join("\n"),
+            /maxUnavailable must match pattern/,
+        );
+        assert.match(
+            configurationErrors("aws-ebs-csi-driver", undefined, { node: { tolerateAllTaint: true } }).join("\n"),
+            /\/node must NOT have additional properties.*"tolerateAllTaint"/,
+        );
+        assert.match(
+            configurationErrors("aws-ebs-csi-driver", undefined, { node: { tolerateAllTaints: "yes" } }).join("\n"),
+            /tolerateAllTaints must be boolean/,
+        );
+        assert.deepEqual(
+            configurationErrors("aws-ebs-csi-driver", undefined, { node: { tolerateAllTaints: true, podLabels: { a: "b" } } }),
+            [],
+            "an empty map of the chart is free-form",
+        );
     });
 });

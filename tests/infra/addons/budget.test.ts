@@ -66,20 +66,39 @@ describe("resolveCostBudgetArgs", () => {
     }
 
     test("thresholds of 1% and 1000% are accepted", () => {
-        const b = resolveCostBudgetArgs({ ...base, notifications: [{ threshold: 1 }, { threshold: 1000, type: BudgetNotificationType.Forecasted }] });
-        assert.deepEqual(b.notifications.map((n) => n.threshold), [1, 1000]);
+        const b = resolveCostBudgetArgs({
+            ...base,
+            notifications: [{ threshold: 1 }, { threshold: 1000, type: BudgetNotificationType.Forecasted }],
+        });
+        assert.deepEqual(
+            b.notifications.map((n) => n.threshold),
+            [1, 1000],
+        );
     });
 
     for (const email of ["platform-team", "platform team@example.com", "a@b", "@example.com"]) {
         test(`e-mail ${JSON.stringify(email)} is refused`, () => {
-            const e = configError(() => resolveCostBudgetArgs({ ...base, emailAddresses: ["ok@example.com", email] }), "CostBudget.emailAddresses[1]");
+            const e = configError(
+                () => resolveCostBudgetArgs({ ...base, emailAddresses: ["ok@example.com", email] }),
+                "CostBudget.emailAddresses[1]",
+            );
             assert.equal(e.value, email);
         });
     }
 
     test("other refusals", () => {
-        configError(() => resolveCostBudgetArgs({ ...base, notifications: [{ threshold: 80, type: "ESTIMATED" as BudgetNotificationType }] }), "CostBudget.notifications[0].type");
-        configError(() => resolveCostBudgetArgs({ ...base, notifications: [{ threshold: 80 }, { threshold: 80, type: BudgetNotificationType.Actual }] }), "CostBudget.notifications");
+        configError(
+            () => resolveCostBudgetArgs({ ...base, notifications: [{ threshold: 80, type: "ESTIMATED" as BudgetNotificationType }] }),
+            "CostBudget.notifications[0].type",
+        );
+        configError(
+            () =>
+                resolveCostBudgetArgs({
+                    ...base,
+                    notifications: [{ threshold: 80 }, { threshold: 80, type: BudgetNotificationType.Actual }],
+                }),
+            "CostBudget.notifications",
+        );
         configError(() => resolveCostBudgetArgs({ ...base, notifications: [] }), "CostBudget.notifications");
         configError(() => resolveCostBudgetArgs({ ...base, limitAmount: 0 }), "CostBudget.limitAmount");
         configError(() => resolveCostBudgetArgs({ ...base, emailAddresses: [] }), "CostBudget.emailAddresses");
@@ -87,7 +106,10 @@ describe("resolveCostBudgetArgs", () => {
             () => resolveCostBudgetArgs({ ...base, emailAddresses: Array.from({ length: 11 }, (_, i) => `p${i}@example.com`) }),
             "CostBudget.emailAddresses",
         );
-        configError(() => resolveCostBudgetArgs({ ...base, snsTopicArn: "arn:aws:sqs:eu-west-1:123456789012:q" }), "CostBudget.snsTopicArn");
+        configError(
+            () => resolveCostBudgetArgs({ ...base, snsTopicArn: "arn:aws:sqs:eu-west-1:123456789012:q" }),
+            "CostBudget.snsTopicArn",
+        );
         configError(() => resolveCostBudgetArgs({ ...base, budgetName: "a:b" }), "CostBudget.budgetName");
     });
 });
@@ -109,6 +131,9 @@ describe("NodePool limits summary", () => {
     });
 
     test("a malformed quantity names the pool", () => {
-        configError(() => summarizeNodePoolLimits("Environment.nodePoolLimits", { gpu: { memory: "1TB" } }), "Environment.nodePoolLimits.gpu.memory");
+        configError(
+            () => summarizeNodePoolLimits("Environment.nodePoolLimits", { gpu: { memory: "1TB" } }),
+            "Environment.nodePoolLimits.gpu.memory",
+        );
     });
 });

@@ -1,18 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-    MANAGED_ADDONS,
-    addonSpecs,
-    coreDnsConfiguration,
-    coreDnsCorefile,
-    ebsCsiConfiguration,
-} from "../../../infra/model/addons";
-import {
-    ClusterAddonsArgs,
-    ReclaimPolicy,
-    resolveClusterAddonsArgs,
-    storageClassSpec,
-} from "../../../infra/addons/cluster-addons";
+import { MANAGED_ADDONS, addonSpecs, coreDnsConfiguration, coreDnsCorefile, ebsCsiConfiguration } from "../../../infra/model/addons";
+import { ClusterAddonsArgs, ReclaimPolicy, resolveClusterAddonsArgs, storageClassSpec } from "../../../infra/addons/cluster-addons";
 import { configError } from "./config-errors";
 
 const base: Omit<ClusterAddonsArgs, "fargateProfile"> = {
@@ -90,7 +79,10 @@ describe("add-on catalog", () => {
         const ebs = addonSpecs({ placement: "karpenter", replicas: 2, lameduckSeconds: 30 }).find((s) => s.name === "aws-ebs-csi-driver")!;
         assert.deepEqual(ebs.configuration, { node: { tolerateAllTaints: true } });
         assert.deepEqual(ebsCsiConfiguration(), ebs.configuration);
-        assert.deepEqual(ebs.serviceAccountRole, { serviceAccount: "ebs-csi-controller-sa", managedPolicies: ["service-role/AmazonEBSCSIDriverPolicy"] });
+        assert.deepEqual(ebs.serviceAccountRole, {
+            serviceAccount: "ebs-csi-controller-sa",
+            managedPolicies: ["service-role/AmazonEBSCSIDriverPolicy"],
+        });
         assert.deepEqual(ebs.fargateSelector, { namespace: "kube-system", labels: { app: "ebs-csi-controller" } });
         assert.equal(ebs.fargateServiceAccount, "ebs-csi-controller-sa");
         assert.equal(ebs.needsNodes, false);
@@ -111,9 +103,18 @@ describe("add-on catalog", () => {
 
     test("networking and DNS survive their add-on's deletion; nothing but the EBS CSI driver gets a role", () => {
         const specs = addonSpecs({ placement: "karpenter", replicas: 2, lameduckSeconds: 30 });
-        assert.deepEqual(specs.filter((s) => s.preserve).map((s) => s.name), ["vpc-cni", "kube-proxy", "coredns"]);
-        assert.deepEqual(specs.filter((s) => s.serviceAccountRole).map((s) => s.name), ["aws-ebs-csi-driver"]);
-        assert.deepEqual(specs.filter((s) => s.beforeNodes).map((s) => s.name), ["aws-ebs-csi-driver"]);
+        assert.deepEqual(
+            specs.filter((s) => s.preserve).map((s) => s.name),
+            ["vpc-cni", "kube-proxy", "coredns"],
+        );
+        assert.deepEqual(
+            specs.filter((s) => s.serviceAccountRole).map((s) => s.name),
+            ["aws-ebs-csi-driver"],
+        );
+        assert.deepEqual(
+            specs.filter((s) => s.beforeNodes).map((s) => s.name),
+            ["aws-ebs-csi-driver"],
+        );
     });
 });
 
@@ -129,7 +130,10 @@ describe("resolveClusterAddonsArgs", () => {
     });
 
     test("an unknown add-on name is refused, naming the setting", () => {
-        const e = configError(() => resolveClusterAddonsArgs({ ...base, versions: { "metrics-server": "v0.7.2-eksbuild.1" } }), "ClusterAddons.versions");
+        const e = configError(
+            () => resolveClusterAddonsArgs({ ...base, versions: { "metrics-server": "v0.7.2-eksbuild.1" } }),
+            "ClusterAddons.versions",
+        );
         assert.equal(e.value, "metrics-server");
         assert.match(e.allowed, /aws-ebs-csi-driver/);
     });
@@ -151,7 +155,10 @@ describe("resolveClusterAddonsArgs", () => {
     }
 
     test("storage class name and reclaim policy are checked", () => {
-        configError(() => resolveClusterAddonsArgs({ ...base, storageClass: { reclaimPolicy: "Recycle" as ReclaimPolicy } }), "ClusterAddons.storageClass.reclaimPolicy");
+        configError(
+            () => resolveClusterAddonsArgs({ ...base, storageClass: { reclaimPolicy: "Recycle" as ReclaimPolicy } }),
+            "ClusterAddons.storageClass.reclaimPolicy",
+        );
         configError(() => resolveClusterAddonsArgs({ ...base, storageClass: { name: "GP3" } }), "ClusterAddons.storageClass.name");
     });
 
@@ -159,8 +166,6 @@ describe("resolveClusterAddonsArgs", () => {
         configError(() => resolveClusterAddonsArgs({ ...base, roleNames: { coredns: "x" } }), "ClusterAddons.roleNames");
     });
 });
-
-
 
 test("default StorageClass: encrypted gp3 through the CSI driver, bound where the pod lands, expandable", () => {
     assert.deepEqual(storageClassSpec("gp3", "Retain"), {

@@ -17,7 +17,11 @@ describe("LimitRange", () => {
         const spec = limitRangeSpec(one([{ name: "team-a", defaultCpuRequest: "250m", defaultCpuLimit: "1", defaultMemory: "1Gi" }]));
         const [limit] = spec.limits;
         assert.equal(limit.defaultRequest.memory, limit.default.memory);
-        assert.deepEqual(limit, { type: "Container", defaultRequest: { cpu: "250m", memory: "1Gi" }, default: { memory: "1Gi", cpu: "1" } });
+        assert.deepEqual(limit, {
+            type: "Container",
+            defaultRequest: { cpu: "250m", memory: "1Gi" },
+            default: { memory: "1Gi", cpu: "1" },
+        });
     });
 });
 
@@ -47,12 +51,18 @@ describe("resolveWorkloadNamespacesArgs", () => {
     }
 
     test("a namespace listed twice is refused at its second place", () => {
-        configError(() => resolveWorkloadNamespacesArgs({ namespaces: [{ name: "a" }, { name: "a" }] }), "WorkloadNamespaces.namespaces[1].name");
+        configError(
+            () => resolveWorkloadNamespacesArgs({ namespaces: [{ name: "a" }, { name: "a" }] }),
+            "WorkloadNamespaces.namespaces[1].name",
+        );
     });
 
     test("quantities are checked", () => {
         configError(() => one([{ name: "a", defaultMemory: "256MB" }]), "WorkloadNamespaces.namespaces[0].defaultMemory");
-        configError(() => one([{ name: "a", defaultCpuRequest: "500m", defaultCpuLimit: "250m" }]), "WorkloadNamespaces.namespaces[0].defaultCpuLimit");
+        configError(
+            () => one([{ name: "a", defaultCpuRequest: "500m", defaultCpuLimit: "250m" }]),
+            "WorkloadNamespaces.namespaces[0].defaultCpuLimit",
+        );
         configError(() => one([{ name: "a", quota: { memory: "lots" } }]), "WorkloadNamespaces.namespaces[0].quota.memory");
         configError(() => one([{ name: "a", quota: { pods: 0 } }]), "WorkloadNamespaces.namespaces[0].quota.pods");
         configError(() => one([{ name: "a", quota: {} }]), "WorkloadNamespaces.namespaces[0].quota");

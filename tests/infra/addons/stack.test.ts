@@ -51,10 +51,13 @@ for (const stack of ["dev", "prod"]) {
         test("the five add-ons, each at the most recent version for the cluster's Kubernetes version", () => {
             // ClusterAddons' own; the node monitoring agent is the Observability component's (tests/stacks/observability.test.ts).
             const addons = p.ofType(ADDON).filter((r) => r.name.startsWith(`${stack}-addons-`));
-            assert.deepEqual(
-                addons.map((r) => r.inputs.addonName).sort(),
-                ["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"],
-            );
+            assert.deepEqual(addons.map((r) => r.inputs.addonName).sort(), [
+                "aws-ebs-csi-driver",
+                "coredns",
+                "eks-pod-identity-agent",
+                "kube-proxy",
+                "vpc-cni",
+            ]);
             for (const r of addons) {
                 assert.equal(r.inputs.addonVersion, ADDON_VERSIONS[r.inputs.addonName], r.inputs.addonName);
                 assert.equal(r.inputs.clusterName, `eks-karpenter-${stack}`);
@@ -101,8 +104,14 @@ for (const stack of ["dev", "prod"]) {
             const role = p.one("aws:iam/role:Role", `${stack}-addons-aws-ebs-csi-driver`);
             assert.equal(ebs.inputs.serviceAccountRoleArn, `arn:aws:iam::123456789012:role/${role.inputs.name}`);
             const trust = JSON.parse(role.inputs.assumeRolePolicy);
-            assert.deepEqual(trust.Statement.map((s: any) => s.Action), ["sts:AssumeRoleWithWebIdentity"]);
-            const attachment = p.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${stack}-addons-aws-ebs-csi-driver-AmazonEBSCSIDriverPolicy`);
+            assert.deepEqual(
+                trust.Statement.map((s: any) => s.Action),
+                ["sts:AssumeRoleWithWebIdentity"],
+            );
+            const attachment = p.one(
+                "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                `${stack}-addons-aws-ebs-csi-driver-AmazonEBSCSIDriverPolicy`,
+            );
             assert.equal(attachment.inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
             assert.equal(attachment.inputs.role, role.inputs.name);
             assert.ok(p.dependsOn(ebs, attachment), "the role can act before the controller starts");
@@ -111,8 +120,12 @@ for (const stack of ["dev", "prod"]) {
             assert.ok(profile.inputs.selectors.some((s: any) => s.namespace === "kube-system" && s.labels?.app === "ebs-csi-controller"));
             assert.ok(p.dependsOn(ebs, profile), "its controller's pods are created after the profile that selects them");
             const associations = [
-                ...p.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").map((r) => `${r.inputs.namespace}/${r.inputs.serviceAccount}`),
-                ...p.ofType(ADDON).flatMap((r) => (r.inputs.podIdentityAssociations ?? []).map((a: any) => `kube-system/${a.serviceAccount}`)),
+                ...p
+                    .ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+                    .map((r) => `${r.inputs.namespace}/${r.inputs.serviceAccount}`),
+                ...p
+                    .ofType(ADDON)
+                    .flatMap((r) => (r.inputs.podIdentityAssociations ?? []).map((a: any) => `kube-system/${a.serviceAccount}`)),
             ];
             assert.deepEqual(associations, []);
         });
@@ -123,13 +136,18 @@ for (const stack of ["dev", "prod"]) {
 
         test("nothing here needs a node (CoreDNS on Fargate): no add-on waits for Karpenter", () => {
             const karpenter = release(p);
-            for (const name of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver", "coredns"]) assert.ok(!p.dependsOn(addon(p, name), karpenter), name);
+            for (const name of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver", "coredns"])
+                assert.ok(!p.dependsOn(addon(p, name), karpenter), name);
             for (const name of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]) {
                 assert.ok(!p.dependsOn(addon(p, name), karpenter), name);
                 assert.equal(configuration(addon(p, name)), undefined, `${name} keeps its defaults`);
             }
             assert.deepEqual(
-                p.ofType(ADDON).filter((r) => r.inputs.preserve).map((r) => r.inputs.addonName).sort(),
+                p
+                    .ofType(ADDON)
+                    .filter((r) => r.inputs.preserve)
+                    .map((r) => r.inputs.addonName)
+                    .sort(),
                 ["coredns", "kube-proxy", "vpc-cni"],
             );
         });
@@ -170,10 +188,25 @@ describe("workload namespaces", () => {
 
     test("prod: labelled namespaces, a quota only where configured", async () => {
         const p = await runProgram("prod");
-        assert.deepEqual(p.ofType("kubernetes:core/v1:Namespace").filter((r) => r.name.startsWith("prod-namespaces-")).map((r) => r.inputs.metadata.name), ["payments", "web"]);
-        assert.equal(p.one("kubernetes:core/v1:Namespace", "prod-namespaces-payments").inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
-        assert.deepEqual(p.ofType("kubernetes:core/v1:LimitRange").map((r) => r.inputs.metadata.namespace), ["payments", "web"]);
-        assert.deepEqual(p.ofType("kubernetes:core/v1:ResourceQuota").map((r) => r.inputs.metadata.namespace), ["payments"]);
+        assert.deepEqual(
+            p
+                .ofType("kubernetes:core/v1:Namespace")
+                .filter((r) => r.name.startsWith("prod-namespaces-"))
+                .map((r) => r.inputs.metadata.name),
+            ["payments", "web"],
+        );
+        assert.equal(
+            p.one("kubernetes:core/v1:Namespace", "prod-namespaces-payments").inputs.metadata.labels["pod-security.kubernetes.io/enforce"],
+            "restricted",
+        );
+        assert.deepEqual(
+            p.ofType("kubernetes:core/v1:LimitRange").map((r) => r.inputs.metadata.namespace),
+            ["payments", "web"],
+        );
+        assert.deepEqual(
+            p.ofType("kubernetes:core/v1:ResourceQuota").map((r) => r.inputs.metadata.namespace),
+            ["payments"],
+        );
     });
 
     test("none configured: no namespace, no LimitRange", async () => {
@@ -193,7 +226,13 @@ describe("cost budget", () => {
             ["COST", "MONTHLY", "500.00", "USD"],
         );
         assert.deepEqual(
-            budget.inputs.notifications.map((n: any) => [n.notificationType, n.threshold, n.thresholdType, n.comparisonOperator, n.subscriberEmailAddresses]),
+            budget.inputs.notifications.map((n: any) => [
+                n.notificationType,
+                n.threshold,
+                n.thresholdType,
+                n.comparisonOperator,
+                n.subscriberEmailAddresses,
+            ]),
             [
                 ["ACTUAL", 80, "PERCENTAGE", "GREATER_THAN", ["platform-team@example.com"]],
                 ["FORECASTED", 100, "PERCENTAGE", "GREATER_THAN", ["platform-team@example.com"]],
@@ -206,7 +245,10 @@ describe("cost budget", () => {
     test("prod: four thresholds to two addresses and an SNS topic", async () => {
         const p = await runProgram("prod");
         const notifications: any[] = p.one("aws:budgets/budget:Budget").inputs.notifications;
-        assert.deepEqual(notifications.map((n) => `${n.notificationType} ${n.threshold}`), ["ACTUAL 50", "ACTUAL 80", "ACTUAL 100", "FORECASTED 100"]);
+        assert.deepEqual(
+            notifications.map((n) => `${n.notificationType} ${n.threshold}`),
+            ["ACTUAL 50", "ACTUAL 80", "ACTUAL 100", "FORECASTED 100"],
+        );
         for (const n of notifications) {
             assert.deepEqual(n.subscriberEmailAddresses, ["platform-team@example.com", "finops@example.com"]);
             assert.deepEqual(n.subscriberSnsTopicArns, ["arn:aws:sns:eu-west-1:123456789012:prod-cost-alerts"]);
@@ -217,7 +259,9 @@ describe("cost budget", () => {
         const p = await runProgram("dev", {
             budget: { limitAmount: 300, emailAddresses: ["a@example.com"], costAllocationTags: { environment: "dev" } },
         });
-        assert.deepEqual(p.one("aws:budgets/budget:Budget").inputs.costFilters, [{ name: "TagKeyValue", values: ["user:environment$dev"] }]);
+        assert.deepEqual(p.one("aws:budgets/budget:Budget").inputs.costFilters, [
+            { name: "TagKeyValue", values: ["user:environment$dev"] },
+        ]);
     });
 
     test("no budget configured: none created", async () => {
@@ -232,7 +276,12 @@ describe("config choices", () => {
         versionLookups = [];
         const p = await runProgram("prod", { addons: { versions: { coredns: "v1.11.4-eksbuild.24" } } });
         assert.equal(addon(p, "coredns").inputs.addonVersion, "v1.11.4-eksbuild.24");
-        assert.deepEqual(versionLookups.map((l) => l.addonName).sort(), ["aws-ebs-csi-driver", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]);
+        assert.deepEqual(versionLookups.map((l) => l.addonName).sort(), [
+            "aws-ebs-csi-driver",
+            "eks-pod-identity-agent",
+            "kube-proxy",
+            "vpc-cni",
+        ]);
         assert.equal(addon(p, "vpc-cni").inputs.addonVersion, ADDON_VERSIONS["vpc-cni"]);
     });
 
@@ -262,14 +311,30 @@ describe("config choices", () => {
 describe("bad config fails before anything is created, naming the setting", () => {
     const budget = { limitAmount: 500, emailAddresses: ["platform-team@example.com"] };
     for (const [what, overrides, setting] of [
-        ["threshold above 1000%", { budget: { ...budget, notifications: [{ threshold: 1001, type: "ACTUAL" }] } }, "eks-karpenter:budget.notifications[0].threshold"],
-        ["threshold below 1%", { budget: { ...budget, notifications: [{ threshold: 0.5 }] } }, "eks-karpenter:budget.notifications[0].threshold"],
-        ["malformed e-mail", { budget: { ...budget, emailAddresses: ["platform-team.example.com"] } }, "eks-karpenter:budget.emailAddresses[0]"],
+        [
+            "threshold above 1000%",
+            { budget: { ...budget, notifications: [{ threshold: 1001, type: "ACTUAL" }] } },
+            "eks-karpenter:budget.notifications[0].threshold",
+        ],
+        [
+            "threshold below 1%",
+            { budget: { ...budget, notifications: [{ threshold: 0.5 }] } },
+            "eks-karpenter:budget.notifications[0].threshold",
+        ],
+        [
+            "malformed e-mail",
+            { budget: { ...budget, emailAddresses: ["platform-team.example.com"] } },
+            "eks-karpenter:budget.emailAddresses[0]",
+        ],
         ["unknown add-on", { addons: { versions: { "metrics-server": "v0.7.2-eksbuild.1" } } }, "eks-karpenter:addons.versions"],
         ["unknown CoreDNS placement", { addons: { coreDns: { placement: "nodegroup" } } }, "eks-karpenter:addons.coreDns.placement"],
         ["unknown addons key", { addons: { coredns: {} } }, "eks-karpenter:addons.coredns"],
         ["budget without a limit", { budget: { emailAddresses: ["a@example.com"] } }, "eks-karpenter:budget.limitAmount"],
-        ["a workload namespace named after Karpenter's", { addons: { namespaces: [{ name: "karpenter" }] } }, "eks-karpenter:addons.namespaces[0].name"],
+        [
+            "a workload namespace named after Karpenter's",
+            { addons: { namespaces: [{ name: "karpenter" }] } },
+            "eks-karpenter:addons.namespaces[0].name",
+        ],
     ] as const) {
         test(what, async () => {
             await rejectsWithConfigError(runProgram("dev", overrides as Record<string, unknown>), setting);

@@ -22,16 +22,29 @@ describe("resolveClusterArgs", () => {
         assert.throws(() => resolveClusterArgs({ ...base, clusterName: "" }), /Cluster\.clusterName: "" is not valid; 1 to 100 letters/);
         assert.throws(() => resolveClusterArgs({ ...base, clusterName: "-x" }), /Cluster\.clusterName/);
         assert.throws(() => resolveClusterArgs({ ...base, clusterName: "x".repeat(101) }), /Cluster\.clusterName/);
-        assert.throws(() => resolveClusterArgs({ ...base, kubernetesVersion: "v1.33" }), /Cluster\.kubernetesVersion: "v1\.33" is not valid; a minor version such as "1\.33"/);
-        assert.throws(() => resolveClusterArgs({ ...base, endpointPublicAccess: true, publicAccessCidrs: ["10.0.0.0/33"] }), /Cluster\.publicAccessCidrs: "10\.0\.0\.0\/33"/);
-        assert.throws(() => resolveClusterArgs({ ...base, publicAccessCidrs: ["10.0.0.0/8"] }), /empty unless endpointPublicAccess is true/);
-        assert.throws(() => resolveClusterArgs({ ...base, enabledClusterLogTypes: [ClusterLogType.Api, "scheduling" as ClusterLogType] }), /Cluster\.enabledClusterLogTypes: "scheduling" is not valid; one of api, audit/);
+        assert.throws(
+            () => resolveClusterArgs({ ...base, kubernetesVersion: "v1.33" }),
+            /Cluster\.kubernetesVersion: "v1\.33" is not valid; a minor version such as "1\.33"/,
+        );
+        assert.throws(
+            () => resolveClusterArgs({ ...base, endpointPublicAccess: true, publicAccessCidrs: ["10.0.0.0/33"] }),
+            /Cluster\.publicAccessCidrs: "10\.0\.0\.0\/33"/,
+        );
+        assert.throws(
+            () => resolveClusterArgs({ ...base, publicAccessCidrs: ["10.0.0.0/8"] }),
+            /empty unless endpointPublicAccess is true/,
+        );
+        assert.throws(
+            () => resolveClusterArgs({ ...base, enabledClusterLogTypes: [ClusterLogType.Api, "scheduling" as ClusterLogType] }),
+            /Cluster\.enabledClusterLogTypes: "scheduling" is not valid; one of api, audit/,
+        );
     });
 });
 
 describe("the cluster role's trust", () => {
     test("EKS's control plane only, for this cluster of this account, in the account's partition", () => {
-        const [statement, ...rest] = clusterTrustPolicy({ partition: "aws-cn", region: "cn-north-1", accountId: "111122223333" }, "prod").Statement as any[];
+        const [statement, ...rest] = clusterTrustPolicy({ partition: "aws-cn", region: "cn-north-1", accountId: "111122223333" }, "prod")
+            .Statement as any[];
         assert.deepEqual(rest, []);
         assert.equal(statement.Sid, "AllowEksControlPlane");
         assert.deepEqual(statement.Principal, { Service: "eks.amazonaws.com" });
@@ -45,11 +58,23 @@ describe("the cluster role's trust", () => {
 
 describe("kubeconfigOf", () => {
     test("exec aws eks get-token for the cluster's name in its region; no credential in it", () => {
-        const config = JSON.parse(kubeconfigOf({ name: "prod", endpoint: "https://X.gr7.eu-west-1.eks.amazonaws.com", certificateAuthorityData: "LS0t", region: "eu-west-1" }));
+        const config = JSON.parse(
+            kubeconfigOf({
+                name: "prod",
+                endpoint: "https://X.gr7.eu-west-1.eks.amazonaws.com",
+                certificateAuthorityData: "LS0t",
+                region: "eu-west-1",
+            }),
+        );
         assert.equal(config["current-context"], "prod");
-        assert.deepEqual(config.clusters, [{ name: "prod", cluster: { server: "https://X.gr7.eu-west-1.eks.amazonaws.com", "certificate-authority-data": "LS0t" } }]);
+        assert.deepEqual(config.clusters, [
+            { name: "prod", cluster: { server: "https://X.gr7.eu-west-1.eks.amazonaws.com", "certificate-authority-data": "LS0t" } },
+        ]);
         const exec = config.users[0].user.exec;
-        assert.deepEqual([exec.command, ...exec.args], ["aws", "eks", "get-token", "--cluster-name", "prod", "--region", "eu-west-1", "--output", "json"]);
+        assert.deepEqual(
+            [exec.command, ...exec.args],
+            ["aws", "eks", "get-token", "--cluster-name", "prod", "--region", "eu-west-1", "--output", "json"],
+        );
         assert.equal(exec.apiVersion, "client.authentication.k8s.io/v1beta1");
         assert.deepEqual(Object.keys(config.users[0].user), ["exec"], "no token, password or client key");
     });

@@ -28,7 +28,10 @@ describe("the environment's dependencies", () => {
         ];
         for (const r of independent) assert.ok(!waitsForCluster(r), `${r.type} ${r.name} does not wait for the cluster`);
         // Their documents still name the cluster, from its configured name.
-        assert.match(p.one("aws:iam/role:Role", "dev-karpenter-fargate-pod-execution").inputs.assumeRolePolicy, /fargateprofile\/eks-karpenter-dev\/\*/);
+        assert.match(
+            p.one("aws:iam/role:Role", "dev-karpenter-fargate-pod-execution").inputs.assumeRolePolicy,
+            /fargateprofile\/eks-karpenter-dev\/\*/,
+        );
         assert.match(p.one("aws:iam/policy:Policy", "dev-controller-role-eks-integration").inputs.policy, /cluster\/eks-karpenter-dev"/);
     });
 

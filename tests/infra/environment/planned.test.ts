@@ -45,6 +45,8 @@ describe("the environment's plan names what it registers", () => {
     it("negative control: a description under the name the environment used to give endpoints is reported", async () => {
         const p = await runProgram("prod");
         const stale = { type: "aws:ec2/vpcEndpoint:VpcEndpoint", name: "prod-endpoints-ecr.api", inputs: {} };
-        assert.deepEqual(unregistered([...environmentParts(p.stack.environment).planned, stale], p), ["aws:ec2/vpcEndpoint:VpcEndpoint prod-endpoints-ecr.api"]);
+        assert.deepEqual(unregistered([...environmentParts(p.stack.environment).planned, stale], p), [
+            "aws:ec2/vpcEndpoint:VpcEndpoint prod-endpoints-ecr.api",
+        ]);
     });
 });

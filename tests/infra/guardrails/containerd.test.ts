@@ -58,51 +58,93 @@ describe("containerdStoreLoss", () => {
         kept("");
         kept(mime("#!/bin/bash\necho 'vm.max_map_count=262144' >> /etc/sysctl.conf\nsysctl -p"));
         kept('[settings.kubernetes]\nmax-pods = 110\n[settings.bootstrap-containers.setup]\nsource = "x"');
-        kept("#!/bin/bash\nmkfs.xfs /dev/xvdc\nmkdir -p /data\nmount /dev/xvdc /data\necho '/dev/xvdc /data xfs defaults 0 2' >> /etc/fstab");
+        kept(
+            "#!/bin/bash\nmkfs.xfs /dev/xvdc\nmkdir -p /data\nmount /dev/xvdc /data\necho '/dev/xvdc /data xfs defaults 0 2' >> /etc/fstab",
+        );
     });
 
     it("finds an fstab entry mounted later, or only at the next boot", () => {
-        lostAt("mkfs.xfs /dev/xvdb\necho '/dev/xvdb /var/lib/containerd xfs defaults,nofail 0 2' | sudo tee -a /etc/fstab\nmount -a", 3, /mounts a volume/);
-        lostAt("mkfs.xfs /dev/xvdb\ncat >> /etc/fstab <<EOF\n/dev/xvdb /var/lib/containerd xfs defaults 0 2\nEOF\necho done", 3, /mounts a volume/);
+        lostAt(
+            "mkfs.xfs /dev/xvdb\necho '/dev/xvdb /var/lib/containerd xfs defaults,nofail 0 2' | sudo tee -a /etc/fstab\nmount -a",
+            3,
+            /mounts a volume/,
+        );
+        lostAt(
+            "mkfs.xfs /dev/xvdb\ncat >> /etc/fstab <<EOF\n/dev/xvdb /var/lib/containerd xfs defaults 0 2\nEOF\necho done",
+            3,
+            /mounts a volume/,
+        );
         lostAt('printf "%s\\n" "/dev/xvdb /var/lib/containerd xfs defaults 0 2" >> /etc/fstab', 1, /mounts a volume/);
     });
 
     it("finds a systemd mount unit and cloud-config mounts", () => {
-        const unit = "cat > /etc/systemd/system/var-lib-containerd.mount <<'EOF'\n[Mount]\nWhat=/dev/xvdb\nWhere=/var/lib/containerd\nType=xfs\nEOF\nsystemctl daemon-reload\nsystemctl enable --now var-lib-containerd.mount";
+        const unit =
+            "cat > /etc/systemd/system/var-lib-containerd.mount <<'EOF'\n[Mount]\nWhat=/dev/xvdb\nWhere=/var/lib/containerd\nType=xfs\nEOF\nsystemctl daemon-reload\nsystemctl enable --now var-lib-containerd.mount";
         lostAt(unit, 8, /mounts a volume/);
-        lostAt("#cloud-config\nfs_setup:\n  - device: /dev/xvdb\n    filesystem: xfs\nmounts:\n  - [ /dev/xvdb, /var/lib/containerd, xfs, \"defaults,nofail\", \"0\", \"2\" ]", 6, /mounts a volume/);
+        lostAt(
+            '#cloud-config\nfs_setup:\n  - device: /dev/xvdb\n    filesystem: xfs\nmounts:\n  - [ /dev/xvdb, /var/lib/containerd, xfs, "defaults,nofail", "0", "2" ]',
+            6,
+            /mounts a volume/,
+        );
     });
 
     it("follows cloud-config runcmd, sh -c, variables and && lists", () => {
         const runcmd = "#cloud-config\nruncmd:\n  - mkfs.xfs /dev/xvdb\n  - [ mount, /dev/xvdb, /var/lib/containerd ]";
         lostAt(runcmd, 4, /mounts a volume/);
-        lostAt('DEV=/dev/nvme1n1; TARGET=${CONTAINERD_DIR:-/var/lib/containerd}\nmkfs.xfs "$DEV" && mount "$DEV" "$TARGET"', 2, /mounts a volume/);
+        lostAt(
+            'DEV=/dev/nvme1n1; TARGET=${CONTAINERD_DIR:-/var/lib/containerd}\nmkfs.xfs "$DEV" && mount "$DEV" "$TARGET"',
+            2,
+            /mounts a volume/,
+        );
         lostAt("bash -c 'mount /dev/xvdb /var/lib/containerd'", 1, /mounts a volume/);
-        const seeded = "#cloud-config\nruncmd:\n  - mkdir -p /mnt/c && mount /dev/xvdb /mnt/c\n  - \"cp -a /var/lib/containerd/. /mnt/c/ && umount /mnt/c\"\n  - [ mount, /dev/xvdb, /var/lib/containerd ]";
+        const seeded =
+            '#cloud-config\nruncmd:\n  - mkdir -p /mnt/c && mount /dev/xvdb /mnt/c\n  - "cp -a /var/lib/containerd/. /mnt/c/ && umount /mnt/c"\n  - [ mount, /dev/xvdb, /var/lib/containerd ]';
         kept(seeded);
     });
 
     it("accepts rsync of the contents and a bind mount of a seeded directory", () => {
         kept("mount /dev/xvdb /mnt/new\nrsync -aHAX /var/lib/containerd/ /mnt/new/\numount /mnt/new\nmount /dev/xvdb /var/lib/containerd");
-        kept("mount /dev/xvdb /data\nmkdir -p /data/containerd\ncp -a /var/lib/containerd/. /data/containerd/\nmount --bind /data/containerd /var/lib/containerd");
-        kept("mv /var/lib/containerd /var/lib/containerd.orig\nmkdir /var/lib/containerd\nmount /dev/xvdb /var/lib/containerd\ncp -a /var/lib/containerd.orig/. /var/lib/containerd/");
+        kept(
+            "mount /dev/xvdb /data\nmkdir -p /data/containerd\ncp -a /var/lib/containerd/. /data/containerd/\nmount --bind /data/containerd /var/lib/containerd",
+        );
+        kept(
+            "mv /var/lib/containerd /var/lib/containerd.orig\nmkdir /var/lib/containerd\nmount /dev/xvdb /var/lib/containerd\ncp -a /var/lib/containerd.orig/. /var/lib/containerd/",
+        );
     });
 
     it("refuses copies that do not carry the store over", () => {
         // cp without -a loses ownership and modes; the store must be copied as an archive.
-        lostAt("mount /dev/xvdb /mnt/new\ncp -r /var/lib/containerd/. /mnt/new/\numount /mnt/new\nmount /dev/xvdb /var/lib/containerd", 4, /mounts a volume/);
+        lostAt(
+            "mount /dev/xvdb /mnt/new\ncp -r /var/lib/containerd/. /mnt/new/\numount /mnt/new\nmount /dev/xvdb /var/lib/containerd",
+            4,
+            /mounts a volume/,
+        );
         // Copying the directory itself nests it: the volume holds containerd/, not the store.
-        lostAt("mount /dev/xvdb /mnt/new\ncp -a /var/lib/containerd /mnt/new/\numount /mnt/new\nmount /dev/xvdb /var/lib/containerd", 4, /mounts a volume/);
+        lostAt(
+            "mount /dev/xvdb /mnt/new\ncp -a /var/lib/containerd /mnt/new/\numount /mnt/new\nmount /dev/xvdb /var/lib/containerd",
+            4,
+            /mounts a volume/,
+        );
         // Saved aside but never copied back.
         lostAt("cp -a /var/lib/containerd/. /root/backup/\nmount /dev/xvdb /var/lib/containerd", 2, /mounts a volume/);
         // Seeded, then formatted again.
-        lostAt("mount /dev/xvdb /mnt/new\ncp -a /var/lib/containerd/. /mnt/new/\numount /mnt/new\nmkfs.xfs -f /dev/xvdb\nmount /dev/xvdb /var/lib/containerd", 5, /mounts a volume/);
+        lostAt(
+            "mount /dev/xvdb /mnt/new\ncp -a /var/lib/containerd/. /mnt/new/\numount /mnt/new\nmkfs.xfs -f /dev/xvdb\nmount /dev/xvdb /var/lib/containerd",
+            5,
+            /mounts a volume/,
+        );
         // Moved away and never back.
-        lostAt("mv /var/lib/containerd/* /tmp/c/\nmount /dev/xvdb /var/lib/containerd", 1, /^moves the contents of \/var\/lib\/containerd away$/);
+        lostAt(
+            "mv /var/lib/containerd/* /tmp/c/\nmount /dev/xvdb /var/lib/containerd",
+            1,
+            /^moves the contents of \/var\/lib\/containerd away$/,
+        );
     });
 
     it("does not count an fstab entry for the volume it already mounted and filled", () => {
-        kept("mv /var/lib/containerd/* /tmp/c/\nmount /dev/xvdb /var/lib/containerd\nmv /tmp/c/* /var/lib/containerd/\necho '/dev/xvdb /var/lib/containerd xfs defaults 0 2' >> /etc/fstab");
+        kept(
+            "mv /var/lib/containerd/* /tmp/c/\nmount /dev/xvdb /var/lib/containerd\nmv /tmp/c/* /var/lib/containerd/\necho '/dev/xvdb /var/lib/containerd xfs defaults 0 2' >> /etc/fstab",
+        );
     });
 });
 
@@ -118,9 +160,15 @@ describe("rule containerd-store-kept", () => {
             message,
             /^EC2NodeClass "containerd-volume" user data line 5 \(`mount \/dev\/xvdb \/var\/lib\/containerd`\) mounts a volume over \/var\/lib\/containerd that holds none of its contents, and nothing copies them back\. /,
         );
-        assert.match(message, /Why: AL2023 AMIs ship the sandbox image localhost\/kubernetes\/pause inside \/var\/lib\/containerd and never pull it again/);
+        assert.match(
+            message,
+            /Why: AL2023 AMIs ship the sandbox image localhost\/kubernetes\/pause inside \/var\/lib\/containerd and never pull it again/,
+        );
         assert.match(message, /the node never becomes Ready/);
-        assert.match(message, /Fix: Carry the store over: mount the new volume at a temporary path, `cp -a \/var\/lib\/containerd\/\. <tmp>\/`/);
+        assert.match(
+            message,
+            /Fix: Carry the store over: mount the new volume at a temporary path, `cp -a \/var\/lib\/containerd\/\. <tmp>\/`/,
+        );
     });
 });
 
@@ -139,7 +187,11 @@ describe("containerdStoreLoss parses shell with a real bash parser (mvdan/sh)", 
     });
 
     it("runs a for loop's body once per item", () => {
-        lostAt('for d in /var/lib/kubelet /var/lib/containerd; do\n  rm -rf "$d"/*\ndone', 2, /^deletes the contents of \/var\/lib\/containerd$/);
+        lostAt(
+            'for d in /var/lib/kubelet /var/lib/containerd; do\n  rm -rf "$d"/*\ndone',
+            2,
+            /^deletes the contents of \/var\/lib\/containerd$/,
+        );
         lostAt("DIRS='/var/log/journal /var/lib/containerd'\nfor d in $DIRS; do rm -rf $d/*; done", 2, /deletes the contents/);
         kept("for d in /var/lib/kubelet /tmp/x; do rm -rf $d/*; done");
     });
@@ -161,7 +213,8 @@ describe("containerdStoreLoss parses shell with a real bash parser (mvdan/sh)", 
     });
 
     it("does not run a here-document that is only written to a file, but runs the file when the script does", () => {
-        const later = "cat > /usr/local/bin/later.sh <<'EOF'\nrm -rf /var/lib/containerd/*\nmount /dev/xvdb /var/lib/containerd\nEOF\nchmod +x /usr/local/bin/later.sh";
+        const later =
+            "cat > /usr/local/bin/later.sh <<'EOF'\nrm -rf /var/lib/containerd/*\nmount /dev/xvdb /var/lib/containerd\nEOF\nchmod +x /usr/local/bin/later.sh";
         kept(later);
         kept("cat > /etc/motd <<EOF\nmount /dev/xvdb /var/lib/containerd\nEOF");
         lostAt(`${later}\n/usr/local/bin/later.sh`, 2, /deletes the contents/);
@@ -192,7 +245,12 @@ describe("containerdStoreLoss parses shell with a real bash parser (mvdan/sh)", 
             command: "mount /dev/xvdb '/var/lib/containerd",
             effect: "is not valid bash (reached EOF without closing quote ')",
         });
-        const [message] = messages(containerdStoreKept, [ec2NodeClass("broken", { userData: "if true; then\nmount /dev/xvdb /var/lib/containerd" })]);
-        assert.match(message, /^EC2NodeClass "broken" user data line \d+ \(`.*`\) is not valid bash \(.*\), so whether it keeps \/var\/lib\/containerd cannot be checked\./);
+        const [message] = messages(containerdStoreKept, [
+            ec2NodeClass("broken", { userData: "if true; then\nmount /dev/xvdb /var/lib/containerd" }),
+        ]);
+        assert.match(
+            message,
+            /^EC2NodeClass "broken" user data line \d+ \(`.*`\) is not valid bash \(.*\), so whether it keeps \/var\/lib\/containerd cannot be checked\./,
+        );
     });
 });

@@ -33,15 +33,22 @@ describe("rule daemonsets-tolerate-disruption", () => {
     it("refuses EBS CSI before v1.36 with tolerateAllTaints off and no matching toleration", () => {
         const config = { node: { tolerateAllTaints: false, tolerations: [{ key: "dedicated", operator: "Exists" }] } };
         const [message] = messages(daemonSetsTolerateDisruption, [addon("aws-ebs-csi-driver", config, "v1.35.0-eksbuild.1")]);
-        assert.match(message, /^EKS add-on aws-ebs-csi-driver configures node\.tolerations \(or node\.tolerateAllTaints\) so that its ebs-csi-node DaemonSet, which unmounts and detaches the node's EBS volumes, does not tolerate karpenter\.sh\/disrupted:NoSchedule\. /);
+        assert.match(
+            message,
+            /^EKS add-on aws-ebs-csi-driver configures node\.tolerations \(or node\.tolerateAllTaints\) so that its ebs-csi-node DaemonSet, which unmounts and detaches the node's EBS volumes, does not tolerate karpenter\.sh\/disrupted:NoSchedule\. /,
+        );
         assert.match(message, /Why: Karpenter taints a node it is about to disrupt with karpenter\.sh\/disrupted:NoSchedule/);
         assert.match(message, /Fix: Add \{ "key": "karpenter\.sh\/disrupted", "operator": "Exists", "effect": "NoSchedule" \}/);
-        const fixed = { node: { tolerateAllTaints: false, tolerations: [{ key: "karpenter.sh/disrupted", operator: "Exists", effect: "NoSchedule" }] } };
+        const fixed = {
+            node: { tolerateAllTaints: false, tolerations: [{ key: "karpenter.sh/disrupted", operator: "Exists", effect: "NoSchedule" }] },
+        };
         assert.deepEqual(messages(daemonSetsTolerateDisruption, [addon("aws-ebs-csi-driver", fixed, "v1.35.0-eksbuild.1")]), []);
     });
 
     it("refuses vpc-cni tolerations that replace the default without the disrupted taint", () => {
-        const [message] = messages(daemonSetsTolerateDisruption, [addon("vpc-cni", { tolerations: [{ key: "dedicated", operator: "Exists", effect: "NoSchedule" }] })]);
+        const [message] = messages(daemonSetsTolerateDisruption, [
+            addon("vpc-cni", { tolerations: [{ key: "dedicated", operator: "Exists", effect: "NoSchedule" }] }),
+        ]);
         assert.match(message, /^EKS add-on vpc-cni configures tolerations so that its aws-node DaemonSet, which keeps pod networking up/);
         assert.deepEqual(messages(daemonSetsTolerateDisruption, [addon("vpc-cni", { tolerations: [{ operator: "Exists" }] })]), []);
     });

@@ -48,7 +48,14 @@ export function karpenterRelease(values: Record<string, unknown>, inputs: Record
         type: TYPES.helmRelease,
         name: "karpenter",
         urn: "urn:pulumi:dev::eks-karpenter::kubernetes:helm.sh/v3:Release::karpenter",
-        inputs: { name: "karpenter", chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.9.0", namespace: "karpenter", values, ...inputs },
+        inputs: {
+            name: "karpenter",
+            chart: "oci://public.ecr.aws/karpenter/karpenter",
+            version: "1.9.0",
+            namespace: "karpenter",
+            values,
+            ...inputs,
+        },
     };
 }
 
@@ -57,7 +64,11 @@ export function fargateProfile(selectors: unknown[]): ResourceDescription {
 }
 
 export function vpcEndpoints(...services: string[]): ResourceDescription[] {
-    return services.map((s) => ({ type: TYPES.vpcEndpoint, name: `endpoint-${s}`, inputs: { serviceName: `com.amazonaws.eu-west-1.${s}` } }));
+    return services.map((s) => ({
+        type: TYPES.vpcEndpoint,
+        name: `endpoint-${s}`,
+        inputs: { serviceName: `com.amazonaws.eu-west-1.${s}` },
+    }));
 }
 
 export function addon(addonName: string, configurationValues?: unknown, addonVersion?: string): ResourceDescription {

@@ -7,14 +7,19 @@ import { ec2NodeClass, messages } from "./fixtures";
 describe("rule node-imdsv2", () => {
     it("accepts Karpenter's defaults (no metadataOptions) and explicit IMDSv2 with hop limit 1", () => {
         assert.deepEqual(messages(nodeImds, [ec2NodeClass("default", {})]), []);
-        const explicit = ec2NodeClass("explicit", { metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 } });
+        const explicit = ec2NodeClass("explicit", {
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+        });
         assert.deepEqual(messages(nodeImds, [explicit]), []);
     });
 
     it("refuses IMDSv1 and a hop limit above the maximum", () => {
         const nodeClass = ec2NodeClass("legacy", { metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 2 } });
         const [message] = messages(nodeImds, [nodeClass]);
-        assert.match(message, /^EC2NodeClass "legacy" metadataOptions: httpTokens is "optional" \(IMDSv1 allowed\), httpPutResponseHopLimit is 2 \(at most 1\)\. /);
+        assert.match(
+            message,
+            /^EC2NodeClass "legacy" metadataOptions: httpTokens is "optional" \(IMDSv1 allowed\), httpPutResponseHopLimit is 2 \(at most 1\)\. /,
+        );
         assert.match(message, /Why: IMDSv1 \(httpTokens: optional\) answers any request .* node role's credentials/);
         assert.match(message, /Fix: Set spec\.metadataOptions\.httpTokens: required and httpPutResponseHopLimit: 1/);
     });
@@ -30,7 +35,9 @@ describe("rule node-imdsv2", () => {
 describe("rule node-ebs-encrypted", () => {
     it("accepts encrypted volumes and Karpenter's default mapping", () => {
         assert.deepEqual(messages(nodeEbsEncrypted, [ec2NodeClass("default", {})]), []);
-        const encrypted = ec2NodeClass("enc", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: "50Gi", encrypted: true } }] });
+        const encrypted = ec2NodeClass("enc", {
+            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: "50Gi", encrypted: true } }],
+        });
         assert.deepEqual(messages(nodeEbsEncrypted, [encrypted]), []);
     });
 
@@ -43,7 +50,10 @@ describe("rule node-ebs-encrypted", () => {
             ],
         });
         const [message] = messages(nodeEbsEncrypted, [nodeClass]);
-        assert.match(message, /^EC2NodeClass "clear" maps unencrypted EBS volume\(s\) \/dev\/xvdb, \/dev\/xvdc \(ebs\.encrypted is not true\)\. /);
+        assert.match(
+            message,
+            /^EC2NodeClass "clear" maps unencrypted EBS volume\(s\) \/dev\/xvdb, \/dev\/xvdc \(ebs\.encrypted is not true\)\. /,
+        );
         assert.match(message, /Fix: Set encrypted: true/);
     });
 

@@ -19,8 +19,14 @@ describe("rule nodepools-unambiguous", () => {
             poolSpec({ requirements: [req(ARCH, "In", "amd64")], weight: 0 }),
         );
         assert.equal(rest.length, 0);
-        assert.match(message, /^NodePools "a" and "b" can take the same pods: same weight \(0\), same taints \(none\), and no requirement or label whose allowed values are disjoint\. /);
-        assert.match(message, /Why: When several NodePools can take a pending pod, Karpenter orders them by weight only; at equal weight the pool a pod lands on is arbitrary/);
+        assert.match(
+            message,
+            /^NodePools "a" and "b" can take the same pods: same weight \(0\), same taints \(none\), and no requirement or label whose allowed values are disjoint\. /,
+        );
+        assert.match(
+            message,
+            /Why: When several NodePools can take a pending pod, Karpenter orders them by weight only; at equal weight the pool a pod lands on is arbitrary/,
+        );
         assert.match(message, /Fix: Give the preferred pool a higher spec\.weight, or make the pools mutually exclusive/);
     });
 
@@ -28,19 +34,27 @@ describe("rule nodepools-unambiguous", () => {
         assert.deepEqual(ambiguous(poolSpec({ weight: 100 }), poolSpec({ weight: 50 })), []);
         const gpu = poolSpec({ taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" }] });
         assert.deepEqual(ambiguous(gpu, poolSpec()), []);
-        const sameTaints = (order: number[]) =>
-            poolSpec({ taints: order.map((n) => ({ key: `t${n}`, effect: "NoSchedule" })) });
+        const sameTaints = (order: number[]) => poolSpec({ taints: order.map((n) => ({ key: `t${n}`, effect: "NoSchedule" })) });
         assert.equal(ambiguous(sameTaints([1, 2]), sameTaints([2, 1])).length, 1, "taints compare as a set");
     });
 
     it("accepts pools separated by a well-known key (In/In, In/NotIn, Exists/DoesNotExist)", () => {
-        assert.deepEqual(ambiguous(poolSpec({ requirements: [req(ARCH, "In", "arm64")] }), poolSpec({ requirements: [req(ARCH, "In", "amd64")] })), []);
         assert.deepEqual(
-            ambiguous(poolSpec({ requirements: [req(CAPACITY, "In", "spot")] }), poolSpec({ requirements: [req(CAPACITY, "NotIn", "spot")] })),
+            ambiguous(poolSpec({ requirements: [req(ARCH, "In", "arm64")] }), poolSpec({ requirements: [req(ARCH, "In", "amd64")] })),
+            [],
+        );
+        assert.deepEqual(
+            ambiguous(
+                poolSpec({ requirements: [req(CAPACITY, "In", "spot")] }),
+                poolSpec({ requirements: [req(CAPACITY, "NotIn", "spot")] }),
+            ),
             [],
         );
         const gpu = "karpenter.k8s.aws/instance-gpu-count";
-        assert.deepEqual(ambiguous(poolSpec({ requirements: [req(gpu, "Exists")] }), poolSpec({ requirements: [req(gpu, "DoesNotExist")] })), []);
+        assert.deepEqual(
+            ambiguous(poolSpec({ requirements: [req(gpu, "Exists")] }), poolSpec({ requirements: [req(gpu, "DoesNotExist")] })),
+            [],
+        );
     });
 
     it("treats a well-known key one pool leaves out as any value", () => {
@@ -50,17 +64,32 @@ describe("rule nodepools-unambiguous", () => {
 
     it("treats a custom label one pool leaves out as absent from its nodes (pods select the other by it)", () => {
         assert.deepEqual(ambiguous(poolSpec({ labels: { "billing-team": "my-team" } }), poolSpec()), []);
-        assert.deepEqual(ambiguous(poolSpec({ requirements: [req("team", "In", "a")] }), poolSpec({ requirements: [req("team", "In", "b")] })), []);
+        assert.deepEqual(
+            ambiguous(poolSpec({ requirements: [req("team", "In", "a")] }), poolSpec({ requirements: [req("team", "In", "b")] })),
+            [],
+        );
         // NotIn also allows nodes without the label, so it separates nothing.
         assert.equal(ambiguous(poolSpec({ requirements: [req("team", "NotIn", "a")] }), poolSpec()).length, 1);
     });
 
     it("compares Gt/Lt (and Gte/Lte) bounds as integer ranges", () => {
         const gen = "karpenter.k8s.aws/instance-generation";
-        assert.deepEqual(ambiguous(poolSpec({ requirements: [req(gen, "Gt", "5")] }), poolSpec({ requirements: [req(gen, "Lt", "6")] })), []);
-        assert.equal(ambiguous(poolSpec({ requirements: [req(gen, "Gt", "5")] }), poolSpec({ requirements: [req(gen, "Lt", "7")] })).length, 1);
-        assert.deepEqual(ambiguous(poolSpec({ requirements: [req(gen, "Gte", "6")] }), poolSpec({ requirements: [req(gen, "Lte", "5")] })), []);
-        assert.deepEqual(ambiguous(poolSpec({ requirements: [req(gen, "In", "4", "5")] }), poolSpec({ requirements: [req(gen, "Gt", "5")] })), []);
+        assert.deepEqual(
+            ambiguous(poolSpec({ requirements: [req(gen, "Gt", "5")] }), poolSpec({ requirements: [req(gen, "Lt", "6")] })),
+            [],
+        );
+        assert.equal(
+            ambiguous(poolSpec({ requirements: [req(gen, "Gt", "5")] }), poolSpec({ requirements: [req(gen, "Lt", "7")] })).length,
+            1,
+        );
+        assert.deepEqual(
+            ambiguous(poolSpec({ requirements: [req(gen, "Gte", "6")] }), poolSpec({ requirements: [req(gen, "Lte", "5")] })),
+            [],
+        );
+        assert.deepEqual(
+            ambiguous(poolSpec({ requirements: [req(gen, "In", "4", "5")] }), poolSpec({ requirements: [req(gen, "Gt", "5")] })),
+            [],
+        );
     });
 
     it("intersects a pool's own requirements on one key and its template labels", () => {
@@ -97,11 +126,15 @@ describe("rule nodepools-unambiguous", () => {
     });
 });
 
-const spotPool = (requirements: unknown[]) => nodePool("spot", poolSpec({ requirements: [req(CAPACITY, "In", "spot", "on-demand"), ...requirements] }));
+const spotPool = (requirements: unknown[]) =>
+    nodePool("spot", poolSpec({ requirements: [req(CAPACITY, "In", "spot", "on-demand"), ...requirements] }));
 
 describe("rule spot-instance-diversity", () => {
     it("accepts a Spot pool with no instance list, or a long one across families", () => {
-        assert.deepEqual(messages(spotInstanceDiversity, [spotPool([req("karpenter.k8s.aws/instance-category", "In", "c", "m", "r")])]), []);
+        assert.deepEqual(
+            messages(spotInstanceDiversity, [spotPool([req("karpenter.k8s.aws/instance-category", "In", "c", "m", "r")])]),
+            [],
+        );
         const types = ["m5", "m6i", "c5", "c6i", "r5"].flatMap((f) => [`${f}.large`, `${f}.xlarge`]);
         assert.deepEqual(messages(spotInstanceDiversity, [spotPool([req(TYPE, "In", ...types)])]), []);
         assert.deepEqual(messages(spotInstanceDiversity, [spotPool([req(FAMILY, "In", "m7g", "c7g", "r7g")])]), []);
@@ -109,7 +142,10 @@ describe("rule spot-instance-diversity", () => {
 
     it("refuses a Spot pool restricted to a few types, with the counts and thresholds", () => {
         const [message] = messages(spotInstanceDiversity, [spotPool([req(TYPE, "In", "m5.large", "m5.xlarge", "c5.large")])]);
-        assert.match(message, /^NodePool "spot" allows Spot but only 3 instance type\(s\) \(m5\.large, m5\.xlarge, c5\.large; at least 10\) from 2 instance families \(m5, c5; at least 3\)\. /);
+        assert.match(
+            message,
+            /^NodePool "spot" allows Spot but only 3 instance type\(s\) \(m5\.large, m5\.xlarge, c5\.large; at least 10\) from 2 instance families \(m5, c5; at least 3\)\. /,
+        );
         assert.match(message, /Why: Spot capacity is reclaimed per instance type and zone/);
         assert.match(message, /Fix: Widen the pool/);
     });
@@ -122,9 +158,16 @@ describe("rule spot-instance-diversity", () => {
 
     it("leaves on-demand pools alone, including pools that say nothing about capacity type (Karpenter's default)", () => {
         const few = req(TYPE, "In", "m5.large");
-        assert.deepEqual(messages(spotInstanceDiversity, [nodePool("od", poolSpec({ requirements: [req(CAPACITY, "In", "on-demand"), few] }))]), []);
+        assert.deepEqual(
+            messages(spotInstanceDiversity, [nodePool("od", poolSpec({ requirements: [req(CAPACITY, "In", "on-demand"), few] }))]),
+            [],
+        );
         assert.deepEqual(messages(spotInstanceDiversity, [nodePool("default", poolSpec({ requirements: [few] }))]), []);
-        assert.equal(messages(spotInstanceDiversity, [nodePool("ex", poolSpec({ requirements: [req(CAPACITY, "NotIn", "on-demand"), few] }))]).length, 1);
+        assert.equal(
+            messages(spotInstanceDiversity, [nodePool("ex", poolSpec({ requirements: [req(CAPACITY, "NotIn", "on-demand"), few] }))])
+                .length,
+            1,
+        );
     });
 });
 
@@ -154,7 +197,10 @@ describe("rule spot-interruption-handling", () => {
     it("flags every pool that allows Spot when the release has no interruption queue", () => {
         const [message, ...rest] = messages(spotInterruptionHandling, [release(""), spot, onDemand, unsaid]);
         assert.deepEqual(rest, []);
-        assert.match(message, /^NodePool "spot" allows Spot, but Karpenter release "karpenter" has no interruption queue \(settings\.interruptionQueue\)\. Why: /);
+        assert.match(
+            message,
+            /^NodePool "spot" allows Spot, but Karpenter release "karpenter" has no interruption queue \(settings\.interruptionQueue\)\. Why: /,
+        );
         assert.equal(messages(spotInterruptionHandling, [release(undefined), anyCapacity]).length, 1);
     });
 

@@ -19,7 +19,10 @@ describe("rule no-pod-identity-on-fargate", () => {
         const [message, ...rest] = messages(podIdentityOnFargate, [association("karpenter", "karpenter")]);
         assert.equal(rest.length, 0);
         assert.match(message, /^Pod Identity association for karpenter\/karpenter, whose pods run on Fargate\. /);
-        assert.match(message, /Why: Pod Identity's agent is a DaemonSet, which Fargate does not run, and an association takes precedence over IRSA/);
+        assert.match(
+            message,
+            /Why: Pod Identity's agent is a DaemonSet, which Fargate does not run, and an association takes precedence over IRSA/,
+        );
         assert.match(message, /controller crash-loops/);
         assert.match(message, /Fix: Delete the association\. The Karpenter controller authenticates with its IRSA role/);
     });

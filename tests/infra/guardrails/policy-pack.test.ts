@@ -12,9 +12,8 @@ import { policies } from "../../../policy-pack/policies";
 import { ec2NodeClass, karpenterRelease, nodePool, poolSpec, req } from "./fixtures";
 
 /** @pulumi/policy's proxy module, from the pack's own dependencies. */
-const proxy: { unknownCheckingProxy(o: object): Record<string, unknown>; unknownStringValue: unknown; unknownBooleanValue: unknown } = createRequire(
-    path.resolve(__dirname, "../../../policy-pack/package.json"),
-)("@pulumi/policy/proxy");
+const proxy: { unknownCheckingProxy(o: object): Record<string, unknown>; unknownStringValue: unknown; unknownBooleanValue: unknown } =
+    createRequire(path.resolve(__dirname, "../../../policy-pack/package.json"))("@pulumi/policy/proxy");
 
 type Report = (message: string, urn?: string) => void;
 
@@ -47,7 +46,12 @@ function resourceArgs(d: ResourceDescription, config: object = {}) {
 
 function stackArgs(resources: ResourceDescription[], config: object = {}) {
     return {
-        resources: resources.map((d) => ({ type: d.type, name: d.name, urn: `urn:${d.name}`, props: proxy.unknownCheckingProxy(d.inputs) })),
+        resources: resources.map((d) => ({
+            type: d.type,
+            name: d.name,
+            urn: `urn:${d.name}`,
+            props: proxy.unknownCheckingProxy(d.inputs),
+        })),
         getConfig: () => config,
     };
 }
@@ -60,7 +64,10 @@ const association = (namespace: string) => ({
 
 describe("policy pack", () => {
     it("has one mandatory policy per rule, named by its id, of the rule's kind, with its options as config", () => {
-        assert.deepEqual(policies.map((p) => p.name), RULES.map((r) => r.id));
+        assert.deepEqual(
+            policies.map((p) => p.name),
+            RULES.map((r) => r.id),
+        );
         for (const rule of RULES) {
             const p = policy(rule.id);
             assert.equal(p.description, rule.title);
@@ -76,7 +83,10 @@ describe("policy pack", () => {
         const bad = spy();
         await validate(resourceArgs(association("karpenter")), bad.report);
         const expected = runRule(podIdentityOnFargate, [association("karpenter")], { ...DEFAULT_OPTIONS }).map((v) => v.message);
-        assert.deepEqual(bad.calls.map((c) => c.message), expected);
+        assert.deepEqual(
+            bad.calls.map((c) => c.message),
+            expected,
+        );
         assert.equal(expected.length, 1);
 
         const ok = spy();
@@ -115,7 +125,9 @@ describe("policy pack", () => {
         assert.equal(s.calls.length, 1);
         assert.match(s.calls[0].message, /sqs \(Karpenter reads interruption events from its SQS queue\)/);
 
-        const pending = ec2NodeClass("pending", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: proxy.unknownBooleanValue } }] });
+        const pending = ec2NodeClass("pending", {
+            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: proxy.unknownBooleanValue } }],
+        });
         const none = spy();
         await validateResource("node-ebs-encrypted")(resourceArgs(pending), none.report);
         assert.deepEqual(none.calls, []);
@@ -123,7 +135,12 @@ describe("policy pack", () => {
 
     it("applies the spot threshold from config", async () => {
         const validate = validateResource("spot-instance-diversity");
-        const pool = nodePool("spot", poolSpec({ requirements: [req("karpenter.sh/capacity-type", "In", "spot"), req("karpenter.k8s.aws/instance-family", "In", "m5", "c5")] }));
+        const pool = nodePool(
+            "spot",
+            poolSpec({
+                requirements: [req("karpenter.sh/capacity-type", "In", "spot"), req("karpenter.k8s.aws/instance-family", "In", "m5", "c5")],
+            }),
+        );
         const strict = spy();
         await validate(resourceArgs(pool), strict.report);
         assert.equal(strict.calls.length, 1);

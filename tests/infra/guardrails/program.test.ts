@@ -34,7 +34,10 @@ describe("guardrails in the stack program", () => {
         const overrides = { podIdentityAssociations: [{ namespace: "karpenter", serviceAccount: "karpenter", roleArn: ROLE }] };
         const e = await failure(runProgram("dev", overrides));
         assert.ok(e instanceof GuardrailError);
-        assert.deepEqual(e.violations.map((v) => v.rule), ["no-pod-identity-on-fargate"]);
+        assert.deepEqual(
+            e.violations.map((v) => v.rule),
+            ["no-pod-identity-on-fargate"],
+        );
         assert.match(
             e.message,
             /^1 guardrail violation\(s\) \(see README\.md, Guardrails\):\n- \[no-pod-identity-on-fargate\] aws:eks\/podIdentityAssociation:PodIdentityAssociation "dev-pod-identity-karpenter-karpenter": Pod Identity association for karpenter\/karpenter, whose pods run on Fargate\. Why: Pod Identity's agent is a DaemonSet/,
@@ -44,7 +47,10 @@ describe("guardrails in the stack program", () => {
 
     it("follows the controller's namespace: in platform, that service account is the one refused", async () => {
         const karpenter = { spotToSpotConsolidation: false, replicas: 2, namespace: "platform" };
-        const to = (namespace: string) => ({ karpenter, podIdentityAssociations: [{ namespace, serviceAccount: "karpenter", roleArn: ROLE }] });
+        const to = (namespace: string) => ({
+            karpenter,
+            podIdentityAssociations: [{ namespace, serviceAccount: "karpenter", roleArn: ROLE }],
+        });
         const e = await failure(runProgram("prod", to("platform")));
         assert.match(String(e), /Pod Identity association for platform\/karpenter, whose pods run on Fargate/);
         const program = await runProgram("prod", to("karpenter"));
@@ -55,7 +61,10 @@ describe("guardrails in the stack program", () => {
         const karpenter = { replicas: 2, requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } };
         const e = await failure(runProgram("prod", { karpenter }));
         assert.ok(e instanceof ConfigError);
-        assert.equal(e.message, 'eks-karpenter:karpenter.limits.memory: "2Gi" is not valid; equal to requests.memory (1Gi): the controller must run with Guaranteed QoS');
+        assert.equal(
+            e.message,
+            'eks-karpenter:karpenter.limits.memory: "2Gi" is not valid; equal to requests.memory (1Gi): the controller must run with Guaranteed QoS',
+        );
     });
 });
 
@@ -72,6 +81,9 @@ describe("guardrails over a program with several environments", () => {
         const original = pools.find((p) => p.name.startsWith("dev2-"))!;
         const copy = { ...original, name: "copy", urn: `${original.urn}-copy`, inputs: { ...original.inputs, metadata: { name: "copy" } } };
         const found = checkGuardrails([...program.resources, copy]);
-        assert.deepEqual(found.map((v) => [v.rule, v.resource.name]), [["nodepools-unambiguous", "copy"]]);
+        assert.deepEqual(
+            found.map((v) => [v.rule, v.resource.name]),
+            [["nodepools-unambiguous", "copy"]],
+        );
     });
 });

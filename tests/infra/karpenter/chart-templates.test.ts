@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { REFERENCE, referenceData, runProgram } from "../../harness";
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 const CHART = "karpenter-1.9/chart";
 
@@ -34,12 +34,16 @@ function valueRefs(templates: string[]): ValueRef[] {
 function chartTemplates(): string[] {
     const dir = path.join(REFERENCE, CHART, "templates");
     assert.ok(fs.existsSync(dir), `reference/${CHART}/templates is missing (reference/karpenter-1.9/README.md says where it comes from)`);
-    return fs.readdirSync(dir).sort().map((f) => fs.readFileSync(path.join(dir, f), "utf8"));
+    return fs
+        .readdirSync(dir)
+        .sort()
+        .map((f) => fs.readFileSync(path.join(dir, f), "utf8"));
 }
 
 /** The leaf paths of a values object: objects are walked into, lists and scalars are leaves. */
 function leafPaths(values: Json, at: string[] = []): string[][] {
-    if (values === null || typeof values !== "object" || Array.isArray(values) || Object.keys(values).length === 0) return at.length ? [at] : [];
+    if (values === null || typeof values !== "object" || Array.isArray(values) || Object.keys(values).length === 0)
+        return at.length ? [at] : [];
     return Object.entries(values).flatMap(([k, v]) => leafPaths(v, [...at, k]));
 }
 
@@ -73,15 +77,24 @@ describe("the Karpenter chart's templates read every value the library sets", ()
     test("prod's mirrored image is read by the image helper", async () => {
         const values = (await runProgram("prod")).one("kubernetes:helm.sh/v3:Release", "prod-karpenter").inputs.values;
         assert.deepEqual(Object.keys(values.controller.image).sort(), ["digest", "repository", "tag"]);
-        assert.deepEqual(unread({ controller: { image: values.controller.image } }, chartTemplates(), referenceData(`${CHART}/values.yaml`)), []);
+        assert.deepEqual(
+            unread({ controller: { image: values.controller.image } }, chartTemplates(), referenceData(`${CHART}/values.yaml`)),
+            [],
+        );
     });
 
     test("negative controls: a made-up value, and a value the chart renamed, are reported", async () => {
         const defaults = referenceData(`${CHART}/values.yaml`);
         const templates = chartTemplates();
         const values = (await runProgram("dev")).one("kubernetes:helm.sh/v3:Release", "dev-karpenter").inputs.values;
-        assert.deepEqual(unread({ ...values, settings: { ...values.settings, clusterNmae: "x" } }, templates, defaults), ["settings.clusterNmae"]);
-        assert.deepEqual(unread({ controller: { resources: { limits: { cpu: "1" } } }, podLabels: { any: "label" } }, templates, defaults), [], "free-form maps");
+        assert.deepEqual(unread({ ...values, settings: { ...values.settings, clusterNmae: "x" } }, templates, defaults), [
+            "settings.clusterNmae",
+        ]);
+        assert.deepEqual(
+            unread({ controller: { resources: { limits: { cpu: "1" } } }, podLabels: { any: "label" } }, templates, defaults),
+            [],
+            "free-form maps",
+        );
         const renamed = templates.map((t) => t.replaceAll(".Values.settings.interruptionQueue", ".Values.settings.interruptionQueueName"));
         assert.deepEqual(unread(values, renamed, defaults), ["settings.interruptionQueue"]);
     });

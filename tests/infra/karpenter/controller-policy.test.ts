@@ -53,21 +53,32 @@ for (const version of Object.values(KARPENTER_VERSIONS) as KarpenterVersion[]) {
             const policies = controllerPolicies(version, { ...scope, interruptionQueueArn: undefined });
             assert.deepEqual(
                 policies.map((p) => p.name),
-                controllerPolicies(version, scope).map((p) => p.name).filter((n) => n !== "interruption"),
+                controllerPolicies(version, scope)
+                    .map((p) => p.name)
+                    .filter((n) => n !== "interruption"),
             );
             assert.ok(controllerPolicies(version, scope).some((p) => p.name === "interruption"));
             assert.ok(!JSON.stringify(policies).includes("sqs:"));
         });
 
         test("builds every ARN in the account's partition and region", () => {
-            const cn = { ...scope, partition: "aws-cn", region: "cn-north-1", dnsSuffix: "amazonaws.com.cn", nodeRoleArn: "arn:aws-cn:iam::123456789012:role/n", interruptionQueueArn: "arn:aws-cn:sqs:cn-north-1:123456789012:q" };
+            const cn = {
+                ...scope,
+                partition: "aws-cn",
+                region: "cn-north-1",
+                dnsSuffix: "amazonaws.com.cn",
+                nodeRoleArn: "arn:aws-cn:iam::123456789012:role/n",
+                interruptionQueueArn: "arn:aws-cn:sqs:cn-north-1:123456789012:q",
+            };
             for (const st of statements(cn)) {
                 for (const r of resources(st)) {
                     assert.ok(r === "*" || r.startsWith("arn:aws-cn:"), `${st.Sid}: ${r}`);
                     assert.ok(r === "*" || !r.includes(":eu-west-1:"), `${st.Sid}: ${r}`);
                 }
             }
-            assert.deepEqual(bySid("AllowPassingInstanceRole", cn).Condition, { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com.cn" } });
+            assert.deepEqual(bySid("AllowPassingInstanceRole", cn).Condition, {
+                StringEquals: { "iam:PassedToService": "ec2.amazonaws.com.cn" },
+            });
         });
     });
 }

@@ -17,7 +17,10 @@ const input = VALUES_INPUT;
 
 describe("karpenterValues", () => {
     test("uses only keys the pinned chart's values.yaml declares", () => {
-        const withImage = karpenterValues({ ...input, image: { repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/karpenter/controller", tag: "1.9.0" } });
+        const withImage = karpenterValues({
+            ...input,
+            image: { repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/karpenter/controller", tag: "1.9.0" },
+        });
         assert.deepEqual(unknownPaths(withImage, referenceValues()), []);
         assert.deepEqual(unknownPaths({ settings: { clusterNmae: "x" } }, referenceValues()), ["settings.clusterNmae"]);
     });
@@ -39,7 +42,10 @@ describe("karpenterValues", () => {
         const v = karpenterValues(input) as any;
         assert.deepEqual(v.controller.resources, { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } });
         assert.equal(v.replicas, 2);
-        assert.deepEqual(v.topologySpreadConstraints.map((t: any) => t.topologyKey), ["topology.kubernetes.io/zone"]);
+        assert.deepEqual(
+            v.topologySpreadConstraints.map((t: any) => t.topologyKey),
+            ["topology.kubernetes.io/zone"],
+        );
     });
 
     test("keeps the chart's image unless a mirror is given", () => {
@@ -70,12 +76,17 @@ describe("pinned version", () => {
 describe("karpenterFlowSchemas", () => {
     test("match the controller's service account in its namespace at leader-election and workload-high", () => {
         const schemas = karpenterFlowSchemas("karpenter", "karpenter");
-        assert.deepEqual(schemas.map((s) => [s.name, s.spec.priorityLevelConfiguration.name, s.spec.matchingPrecedence]), [
-            ["karpenter-leader-election", "leader-election", 200],
-            ["karpenter-workload", "workload-high", 1000],
-        ]);
+        assert.deepEqual(
+            schemas.map((s) => [s.name, s.spec.priorityLevelConfiguration.name, s.spec.matchingPrecedence]),
+            [
+                ["karpenter-leader-election", "leader-election", 200],
+                ["karpenter-workload", "workload-high", 1000],
+            ],
+        );
         for (const s of schemas) {
-            assert.deepEqual(s.spec.rules[0].subjects, [{ kind: "ServiceAccount", serviceAccount: { name: "karpenter", namespace: "karpenter" } }]);
+            assert.deepEqual(s.spec.rules[0].subjects, [
+                { kind: "ServiceAccount", serviceAccount: { name: "karpenter", namespace: "karpenter" } },
+            ]);
         }
     });
 });
@@ -91,7 +102,9 @@ describe("resolveKarpenterArgs", () => {
     });
 
     test("accepts equal quantities written differently", () => {
-        assert.doesNotThrow(() => resolveKarpenterArgs({ ...base, requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1000m", memory: "1024Mi" } }));
+        assert.doesNotThrow(() =>
+            resolveKarpenterArgs({ ...base, requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1000m", memory: "1024Mi" } }),
+        );
     });
 
     test("refuses limits that differ from requests, naming the setting", () => {
@@ -111,19 +124,31 @@ describe("resolveKarpenterArgs", () => {
 
     test("without a repository, the public image at the pinned tag and digest, or at the tag and digest asked for", () => {
         const pinned = resolveKarpenterArgs(base);
-        assert.deepEqual([pinned.imageRepository, pinned.imageTag, pinned.imageDigest], [VERSIONS.karpenterImageRepository, PINNED.image.tag, PINNED.image.digest]);
+        assert.deepEqual(
+            [pinned.imageRepository, pinned.imageTag, pinned.imageDigest],
+            [VERSIONS.karpenterImageRepository, PINNED.image.tag, PINNED.image.digest],
+        );
         const digest = `sha256:${"b".repeat(64)}`;
         const other = resolveKarpenterArgs({ ...base, imageTag: "1.9.1", imageDigest: digest });
         assert.deepEqual([other.imageRepository, other.imageTag, other.imageDigest], [VERSIONS.karpenterImageRepository, "1.9.1", digest]);
     });
 
     test("refuses malformed quantities, replica counts, namespaces and empty pod labels", () => {
-        assert.throws(() => resolveKarpenterArgs({ ...base, requests: { cpu: "one" } }), /Karpenter\.requests\.cpu: "one" is not valid; a Kubernetes quantity/);
-        assert.throws(() => resolveKarpenterArgs({ ...base, replicas: 0 }), /Karpenter\.replicas: 0 is not valid; a whole number from 1 to 10/);
+        assert.throws(
+            () => resolveKarpenterArgs({ ...base, requests: { cpu: "one" } }),
+            /Karpenter\.requests\.cpu: "one" is not valid; a Kubernetes quantity/,
+        );
+        assert.throws(
+            () => resolveKarpenterArgs({ ...base, replicas: 0 }),
+            /Karpenter\.replicas: 0 is not valid; a whole number from 1 to 10/,
+        );
         assert.throws(() => resolveKarpenterArgs({ ...base, namespace: "Karpenter" }), /Karpenter\.namespace/);
         assert.throws(() => resolveKarpenterArgs({ ...base, podLabels: {} }), /Karpenter\.podLabels/);
         assert.throws(() => resolveKarpenterArgs({ ...base, imageDigest: "latest" }), /Karpenter\.imageDigest/);
-        assert.throws(() => resolveKarpenterArgs({ ...base, imageTag: "1.9.1@sha256:abc" }), /Karpenter\.imageTag: "1\.9\.1@sha256:abc" is not valid; an image tag/);
+        assert.throws(
+            () => resolveKarpenterArgs({ ...base, imageTag: "1.9.1@sha256:abc" }),
+            /Karpenter\.imageTag: "1\.9\.1@sha256:abc" is not valid; an image tag/,
+        );
         assert.doesNotThrow(() => resolveKarpenterArgs({ ...base, imageTag: "v1.9.1-rc.1_b2" }));
     });
 });

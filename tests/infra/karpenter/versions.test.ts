@@ -17,14 +17,19 @@ import { REPO_ROOT } from "../../harness";
 import { unknownPaths } from "../../chart-values";
 import { POLICY_SCOPE, VALUES_INPUT } from "./fixtures";
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 const scope = POLICY_SCOPE;
 
 const reference = (minor: string, file: string) => fs.readFileSync(path.join(REPO_ROOT, "reference", `karpenter-${minor}`, file), "utf8");
 
 /** CloudFormation's short-form functions, read as the text they hold (`!Sub "x"` → "x"). */
-const CFN_TAGS = ["!Sub", "!GetAtt", "!Ref"].map((tag) => ({ tag, resolve: (value: string) => value, identify: () => false, nodeClass: Scalar }));
+const CFN_TAGS = ["!Sub", "!GetAtt", "!Ref"].map((tag) => ({
+    tag,
+    resolve: (value: string) => value,
+    identify: () => false,
+    nodeClass: Scalar,
+}));
 
 /** The reference template of a version, parsed. */
 function cloudFormation(minor: string): Json {
@@ -48,7 +53,9 @@ function referenceStatements(template: Json): Map<string, Json> {
     const statements = new Map<string, Json>();
     for (const resource of Object.values<Json>(template.Resources)) {
         if (resource.Type !== "AWS::IAM::ManagedPolicy") continue;
-        const document = JSON.parse(String(resource.Properties.PolicyDocument).replace(/\$\{[^}]+\}/g, (p) => values[p] ?? assert.fail(`no value for ${p}`)));
+        const document = JSON.parse(
+            String(resource.Properties.PolicyDocument).replace(/\$\{[^}]+\}/g, (p) => values[p] ?? assert.fail(`no value for ${p}`)),
+        );
         for (const s of document.Statement) {
             const passed = s.Condition?.StringEquals?.["iam:PassedToService"];
             if (Array.isArray(passed)) {
@@ -63,12 +70,17 @@ function referenceStatements(template: Json): Map<string, Json> {
 
 /** How the library's statements differ from a reference's: Sids missing, extra, or different. */
 function policyDifferences(version: KarpenterVersion, template: Json): string[] {
-    const ours = new Map(controllerPolicies(version, scope).flatMap((p) => p.document.Statement as Json[]).map((s) => [s.Sid, s]));
+    const ours = new Map(
+        controllerPolicies(version, scope)
+            .flatMap((p) => p.document.Statement as Json[])
+            .map((s) => [s.Sid, s]),
+    );
     const theirs = referenceStatements(template);
     const found: string[] = [];
     for (const [sid, s] of theirs) {
         if (!ours.has(sid)) found.push(`missing ${sid}`);
-        else if (JSON.stringify(ours.get(sid)) !== JSON.stringify(s)) found.push(`differs ${sid}: ${JSON.stringify(ours.get(sid))} != ${JSON.stringify(s)}`);
+        else if (JSON.stringify(ours.get(sid)) !== JSON.stringify(s))
+            found.push(`differs ${sid}: ${JSON.stringify(ours.get(sid))} != ${JSON.stringify(s)}`);
     }
     for (const sid of ours.keys()) if (!theirs.has(sid)) found.push(`extra ${sid}`);
     return found;
@@ -92,12 +104,17 @@ function unconsumedPaths(values: Json, templates: string): string[] {
     return leaves(values).filter((leaf) => {
         const parts = leaf.split(".");
         // A parent counts only when read whole (`with .Values.controller.env`, `toYaml .Values.podLabels`).
-        return !parts.some((_, i) => new RegExp(`\\.Values\\.${parts.slice(0, i + 1).join("\\.")}(?![\\w${i < parts.length - 1 ? "." : ""}])`).test(templates));
+        return !parts.some((_, i) =>
+            new RegExp(`\\.Values\\.${parts.slice(0, i + 1).join("\\.")}(?![\\w${i < parts.length - 1 ? "." : ""}])`).test(templates),
+        );
     });
 }
 
 const valuesInput = (version: KarpenterVersion) =>
-    karpenterValues({ ...VALUES_INPUT, image: { repository: "mirror.example/karpenter/controller", tag: version.image.tag, digest: version.image.digest } });
+    karpenterValues({
+        ...VALUES_INPUT,
+        image: { repository: "mirror.example/karpenter/controller", tag: version.image.tag, digest: version.image.digest },
+    });
 
 for (const version of Object.values(KARPENTER_VERSIONS) as KarpenterVersion[]) {
     describe(`Karpenter ${version.minor}`, () => {
@@ -116,7 +133,10 @@ for (const version of Object.values(KARPENTER_VERSIONS) as KarpenterVersion[]) {
         });
 
         test("the interruption rules are the reference's", () => {
-            assert.deepEqual(version.interruptionEvents.map((e) => `${e.source} / ${e.detailType}`), referenceEvents(template));
+            assert.deepEqual(
+                version.interruptionEvents.map((e) => `${e.source} / ${e.detailType}`),
+                referenceEvents(template),
+            );
         });
 
         test("charts and controller image are the reference chart's", () => {
@@ -133,14 +153,20 @@ for (const version of Object.values(KARPENTER_VERSIONS) as KarpenterVersion[]) {
             const rows = matrix.filter((r) => r.appVersion === `${version.minor}.x`);
             assert.ok(rows.length > 0, `no row for ${version.minor}.x`);
             for (const row of rows) {
-                assert.deepEqual(version.kubernetesMinors, { min: Number(String(row.minK8sVersion).split(".")[1]), max: Number(String(row.maxK8sVersion).split(".")[1]) });
+                assert.deepEqual(version.kubernetesMinors, {
+                    min: Number(String(row.minK8sVersion).split(".")[1]),
+                    max: Number(String(row.maxK8sVersion).split(".")[1]),
+                });
             }
         });
 
         test("the values this library sets are declared by that chart's values.yaml and read by its templates", () => {
             const values = valuesInput(version);
             const templatesDir = path.join(REPO_ROOT, "reference", `karpenter-${version.minor}`, "chart", "templates");
-            const templates = fs.readdirSync(templatesDir).map((f) => fs.readFileSync(path.join(templatesDir, f), "utf8")).join("\n");
+            const templates = fs
+                .readdirSync(templatesDir)
+                .map((f) => fs.readFileSync(path.join(templatesDir, f), "utf8"))
+                .join("\n");
             assert.deepEqual(unknownPaths(values, parse(reference(version.minor, "chart/values.yaml"))), []);
             assert.deepEqual(unconsumedPaths(values, templates), []);
         });
@@ -157,10 +183,15 @@ describe("negative controls", () => {
     });
 
     test("interruption rules of 1.9 are not 1.14's; a misspelt value or an unread one is reported", () => {
-        assert.notDeepEqual(KARPENTER_VERSIONS["1.9"].interruptionEvents.map((e) => `${e.source} / ${e.detailType}`), referenceEvents(cloudFormation("1.14")));
+        assert.notDeepEqual(
+            KARPENTER_VERSIONS["1.9"].interruptionEvents.map((e) => `${e.source} / ${e.detailType}`),
+            referenceEvents(cloudFormation("1.14")),
+        );
         const values = parse(reference("1.14", "chart/values.yaml"));
         assert.deepEqual(unknownPaths({ settings: { clusterNmae: "x" } }, values), ["settings.clusterNmae"]);
         const templates = "{{ .Values.settings.clusterName }} {{ .Values.settings.clusterNameX }}";
-        assert.deepEqual(unconsumedPaths({ settings: { clusterName: "a", clusterEndpoint: "b" } }, templates), ["settings.clusterEndpoint"]);
+        assert.deepEqual(unconsumedPaths({ settings: { clusterName: "a", clusterEndpoint: "b" } }, templates), [
+            "settings.clusterEndpoint",
+        ]);
     });
 });

@@ -4,8 +4,10 @@ import { DNS1123_LABEL, DNS1123_SUBDOMAIN, isCidr, isLabelValue, isQualifiedName
 
 describe("Kubernetes names and labels (one definition each)", () => {
     it("DNS-1123 subdomains: dot-separated labels, at most 253 characters, no empty label", () => {
-        for (const ok of ["a", "gp3", "kube-system", "a.b", "ebs.csi.aws.com", `${"a".repeat(63)}.${"b".repeat(63)}`]) assert.ok(DNS1123_SUBDOMAIN.test(ok), ok);
-        for (const bad of ["a..b", ".a", "a.", "-a", "a-", "A", "a_b", "", "a".repeat(254), "a.-b"]) assert.ok(!DNS1123_SUBDOMAIN.test(bad), bad);
+        for (const ok of ["a", "gp3", "kube-system", "a.b", "ebs.csi.aws.com", `${"a".repeat(63)}.${"b".repeat(63)}`])
+            assert.ok(DNS1123_SUBDOMAIN.test(ok), ok);
+        for (const bad of ["a..b", ".a", "a.", "-a", "a-", "A", "a_b", "", "a".repeat(254), "a.-b"])
+            assert.ok(!DNS1123_SUBDOMAIN.test(bad), bad);
         assert.ok(DNS1123_SUBDOMAIN.test("a".repeat(253)));
     });
 
@@ -16,7 +18,8 @@ describe("Kubernetes names and labels (one definition each)", () => {
 
     it("qualified names and label values", () => {
         for (const ok of ["app", "app.kubernetes.io/name", "karpenter.sh/nodepool", "A_b.c-D"]) assert.ok(isQualifiedName(ok), ok);
-        for (const bad of ["", "/a", "a/", "-a", "a..b/c", "Example.com/a", `${"a".repeat(64)}`, "a/b/c"]) assert.ok(!isQualifiedName(bad), bad);
+        for (const bad of ["", "/a", "a/", "-a", "a..b/c", "Example.com/a", `${"a".repeat(64)}`, "a/b/c"])
+            assert.ok(!isQualifiedName(bad), bad);
         for (const ok of ["", "v1", "a.b_c-d", "a".repeat(63)]) assert.ok(isLabelValue(ok), ok);
         for (const bad of ["-a", "a-", "a b", "a".repeat(64)]) assert.ok(!isLabelValue(bad), bad);
     });

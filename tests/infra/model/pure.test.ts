@@ -11,7 +11,10 @@ import { describe, it } from "node:test";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const MODEL = path.join(ROOT, "infra/model");
-const modelFiles = fs.readdirSync(MODEL).filter((f) => f.endsWith(".ts")).map((f) => path.join(MODEL, f));
+const modelFiles = fs
+    .readdirSync(MODEL)
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => path.join(MODEL, f));
 
 /** The `@pulumi/*` packages in require.cache after a fresh process requires `modules`. */
 function pulumiPackagesLoadedBy(modules: string[]): string[] {
@@ -36,7 +39,11 @@ describe("the pure layer", () => {
     it("the model imports nothing: no package, no other folder", () => {
         for (const file of modelFiles) {
             const imports = [...fs.readFileSync(file, "utf8").matchAll(/^(?:import|export)\b[^;]*?from\s+"([^"]+)"/gm)].map((m) => m[1]);
-            assert.deepEqual(imports.filter((i) => !i.startsWith("./")), [], path.relative(ROOT, file));
+            assert.deepEqual(
+                imports.filter((i) => !i.startsWith("./")),
+                [],
+                path.relative(ROOT, file),
+            );
         }
     });
 });

@@ -46,7 +46,25 @@ describe("Kubernetes quantities, exactly", () => {
     });
 
     test("refuses what is not a quantity", () => {
-        for (const bad of ["", "one", "1 Gi", "1gi", "1GiB", "1.2.3", ".", "+", "1e", "1e3Gi", "1K", "Gi", "--1", "1e1000", " 1", "0x10", "1_000"]) {
+        for (const bad of [
+            "",
+            "one",
+            "1 Gi",
+            "1gi",
+            "1GiB",
+            "1.2.3",
+            ".",
+            "+",
+            "1e",
+            "1e3Gi",
+            "1K",
+            "Gi",
+            "--1",
+            "1e1000",
+            " 1",
+            "0x10",
+            "1_000",
+        ]) {
             assert.equal(isQuantity(bad), false, JSON.stringify(bad));
         }
     });

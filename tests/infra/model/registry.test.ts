@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DOCKER_HUB_REGISTRY, ecrRegistry, isPublicRegistry, publicEcrPath, registryOf, unreachableFromPrivateCluster } from "../../../infra/model/registry";
+import {
+    DOCKER_HUB_REGISTRY,
+    ecrRegistry,
+    isPublicRegistry,
+    publicEcrPath,
+    registryOf,
+    unreachableFromPrivateCluster,
+} from "../../../infra/model/registry";
 
 describe("an image reference's registry (Docker's rule, compared as a host)", () => {
     it("is the first part when that is a host, lower-cased and without its port", () => {
@@ -23,7 +30,13 @@ describe("an image reference's registry (Docker's rule, compared as a host)", ()
     });
 
     it("is public when on the internet, whatever its spelling; a private host is not", () => {
-        for (const reference of ["DOCKER.IO/x/y", "busybox", "public.ecr.aws:443/karpenter/controller", "nvcr.io/nvidia/k8s-device-plugin", "k8s.gcr.io/pause"]) {
+        for (const reference of [
+            "DOCKER.IO/x/y",
+            "busybox",
+            "public.ecr.aws:443/karpenter/controller",
+            "nvcr.io/nvidia/k8s-device-plugin",
+            "k8s.gcr.io/pause",
+        ]) {
             assert.equal(isPublicRegistry(reference), true, reference);
         }
         // Negative controls: private ECR, a host of one's own, nothing.
@@ -54,14 +67,22 @@ describe("what a private cluster (a VPC without internet route) pulls from", () 
     });
 
     it("no public registry, no private ECR of another region or account, no other host, nothing unnamed", () => {
-        for (const repository of ["nvcr.io/nvidia/k8s-device-plugin", "public.ecr.aws/karpenter/controller", "nvidia/k8s-device-plugin", "ghcr.io/x/y"]) {
+        for (const repository of [
+            "nvcr.io/nvidia/k8s-device-plugin",
+            "public.ecr.aws/karpenter/controller",
+            "nvidia/k8s-device-plugin",
+            "ghcr.io/x/y",
+        ]) {
             assert.equal(unreachableFromPrivateCluster(repository, "eu-west-1"), "is on the internet", repository);
         }
         assert.equal(unreachableFromPrivateCluster("registry.corp.example/nvidia/k8s-device-plugin", "eu-west-1"), "is not private ECR");
         assert.equal(unreachableFromPrivateCluster("", "eu-west-1"), "is not set");
         assert.equal(unreachableFromPrivateCluster(undefined, "eu-west-1"), "is not set");
         assert.equal(unreachableFromPrivateCluster(ecr, "us-east-1"), "is private ECR of another region than us-east-1");
-        assert.equal(unreachableFromPrivateCluster(ecr, "eu-west-1", ["210987654321"]), "is private ECR of another account than 210987654321");
+        assert.equal(
+            unreachableFromPrivateCluster(ecr, "eu-west-1", ["210987654321"]),
+            "is private ECR of another account than 210987654321",
+        );
     });
 });
 
@@ -75,7 +96,10 @@ describe("a region not known yet", () => {
 
 describe("publicEcrPath", () => {
     it("is the path of an ECR Public image inside ECR Public, its tag kept; undefined elsewhere", () => {
-        assert.equal(publicEcrPath("public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300060.0b1248"), "cloudwatch-agent/cloudwatch-agent:1.300060.0b1248");
+        assert.equal(
+            publicEcrPath("public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300060.0b1248"),
+            "cloudwatch-agent/cloudwatch-agent:1.300060.0b1248",
+        );
         assert.equal(publicEcrPath("PUBLIC.ECR.AWS:443/karpenter/controller"), "karpenter/controller");
         assert.equal(publicEcrPath("docker.io/library/busybox"), undefined);
         assert.equal(publicEcrPath("123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/karpenter/controller"), undefined);

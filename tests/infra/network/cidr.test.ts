@@ -76,7 +76,8 @@ describe("CIDR checks", () => {
     it("rejects malformed CIDRs, stray host bits and prefixes out of range, naming setting, value and what is allowed", () => {
         assert.throws(() => checkCidr("Network.cidrBlock", "10.0.0.0", 16, 22), {
             name: "ConfigError",
-            message: 'Network.cidrBlock: "10.0.0.0" is not valid; an IPv4 CIDR from /16 to /22 with no bits set past the prefix, such as 10.0.0.0/16',
+            message:
+                'Network.cidrBlock: "10.0.0.0" is not valid; an IPv4 CIDR from /16 to /22 with no bits set past the prefix, such as 10.0.0.0/16',
         });
         assert.throws(() => checkCidr("Network.cidrBlock", "10.0.300.0/16", 16, 22), /"10\.0\.300\.0\/16" is not valid/);
         assert.throws(() => checkCidr("Network.cidrBlock", "10.0.1.0/16", 16, 22), /no bits set past the prefix/);
@@ -94,7 +95,10 @@ describe("CIDR checks", () => {
             () => checkSubnetCidrs(setting, ["10.0.192.0/20", "10.0.32.0/20"], "10.0.0.0/16", 2, ["10.0.0.0/18", "10.0.64.0/18"]),
             /"10\.0\.32\.0\/20" is not valid; a range that overlaps no other subnet \(it overlaps 10\.0\.0\.0\/18\)/,
         );
-        assert.throws(() => checkSubnetCidrs(setting, ["10.1.0.0/24", "10.0.1.0/24"], "10.0.0.0/16", 2), /inside the VPC's 10\.0\.0\.0\/16/);
+        assert.throws(
+            () => checkSubnetCidrs(setting, ["10.1.0.0/24", "10.0.1.0/24"], "10.0.0.0/16", 2),
+            /inside the VPC's 10\.0\.0\.0\/16/,
+        );
         assert.throws(() => checkSubnetCidrs(setting, ["10.0.0.0/24"], "10.0.0.0/16", 2), /one CIDR per zone \(2\)/);
         assert.throws(() => checkSubnetCidrs(setting, ["10.0.0.0/29", "10.0.1.0/24"], "10.0.0.0/16", 2), /from \/16 to \/28/);
         checkSubnetCidrs(setting, ["10.0.0.0/24", "10.0.1.0/24"], "10.0.0.0/16", 2);

@@ -34,51 +34,60 @@ const world = {
 };
 const invokes: { token: string; inputs: Record<string, any> }[] = [];
 
-
 const mocks: pulumi.runtime.Mocks = {
-        newResource(args) {
-            const prefix = ID_PREFIX[args.type];
-            const id = prefix ? `${prefix}-${args.name}` : `${args.name}-id`;
-            switch (args.type) {
-                case "aws:ec2/vpc:Vpc":
-                    return { id, state: { ...args.inputs, arn: `arn:aws:ec2:${world.region}:${ACCOUNT}:vpc/${id}`, mainRouteTableId: `rtb-${args.name}-main` } };
-                case "aws:iam/policy:Policy":
-                    return { id: `arn:aws:iam::${ACCOUNT}:policy/${args.name}-1a2b3c`, state: { ...args.inputs, arn: `arn:aws:iam::${ACCOUNT}:policy/${args.name}-1a2b3c` } };
-                default:
-                    return { id, state: { ...args.inputs } };
+    newResource(args) {
+        const prefix = ID_PREFIX[args.type];
+        const id = prefix ? `${prefix}-${args.name}` : `${args.name}-id`;
+        switch (args.type) {
+            case "aws:ec2/vpc:Vpc":
+                return {
+                    id,
+                    state: {
+                        ...args.inputs,
+                        arn: `arn:aws:ec2:${world.region}:${ACCOUNT}:vpc/${id}`,
+                        mainRouteTableId: `rtb-${args.name}-main`,
+                    },
+                };
+            case "aws:iam/policy:Policy":
+                return {
+                    id: `arn:aws:iam::${ACCOUNT}:policy/${args.name}-1a2b3c`,
+                    state: { ...args.inputs, arn: `arn:aws:iam::${ACCOUNT}:policy/${args.name}-1a2b3c` },
+                };
+            default:
+                return { id, state: { ...args.inputs } };
+        }
+    },
+    call(args) {
+        invokes.push({ token: args.token, inputs: args.inputs });
+        const i = args.inputs;
+        switch (args.token) {
+            case "aws:index/getRegion:getRegion":
+                return { id: world.region, region: world.region, name: world.region, endpoint: `ec2.${world.region}.${world.dnsSuffix}` };
+            case "aws:index/getPartition:getPartition":
+                return { id: world.partition, partition: world.partition, dnsSuffix: world.dnsSuffix };
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { id: ACCOUNT, accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDAEXAMPLE" };
+            case "aws:index/getAvailabilityZones:getAvailabilityZones":
+                return {
+                    id: world.region,
+                    names: world.zones,
+                    zoneIds: world.zones.map((_, n) => `euw1-az${n + 1}`),
+                    groupNames: world.zones.map(() => world.region),
+                    state: i.state,
+                    filters: i.filters,
+                };
+            case "aws:ec2/getVpc:getVpc":
+                return found(world.vpcs[i.id], "VPC", i.id);
+            case "aws:ec2/getSubnet:getSubnet":
+                return found(world.subnets[i.id], "subnet", i.id);
+            case "aws:ec2/getRouteTables:getRouteTables": {
+                const subnet = i.filters[0].values[0];
+                return { id: world.region, ids: world.associations[subnet] ?? [] };
             }
-        },
-        call(args) {
-            invokes.push({ token: args.token, inputs: args.inputs });
-            const i = args.inputs;
-            switch (args.token) {
-                case "aws:index/getRegion:getRegion":
-                    return { id: world.region, region: world.region, name: world.region, endpoint: `ec2.${world.region}.${world.dnsSuffix}` };
-                case "aws:index/getPartition:getPartition":
-                    return { id: world.partition, partition: world.partition, dnsSuffix: world.dnsSuffix };
-                case "aws:index/getCallerIdentity:getCallerIdentity":
-                    return { id: ACCOUNT, accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDAEXAMPLE" };
-                case "aws:index/getAvailabilityZones:getAvailabilityZones":
-                    return {
-                        id: world.region,
-                        names: world.zones,
-                        zoneIds: world.zones.map((_, n) => `euw1-az${n + 1}`),
-                        groupNames: world.zones.map(() => world.region),
-                        state: i.state,
-                        filters: i.filters,
-                    };
-                case "aws:ec2/getVpc:getVpc":
-                    return found(world.vpcs[i.id], "VPC", i.id);
-                case "aws:ec2/getSubnet:getSubnet":
-                    return found(world.subnets[i.id], "subnet", i.id);
-                case "aws:ec2/getRouteTables:getRouteTables": {
-                    const subnet = i.filters[0].values[0];
-                    return { id: world.region, ids: world.associations[subnet] ?? [] };
-                }
-                default:
-                    throw new Error(`no mock for ${args.token}`);
-            }
-        },
+            default:
+                throw new Error(`no mock for ${args.token}`);
+        }
+    },
 };
 
 function found<T>(value: T | undefined, kind: string, id: string): T {
@@ -125,7 +134,9 @@ beforeEach(() => {
 
 describe("Network: a created VPC", () => {
     it("spans three zones with private and public subnets, an internet gateway and a NAT gateway per zone", async () => {
-        const { result: net, resources } = await run(() => new Network("prod", { clusterName: "prod", region: "eu-west-1", tags: { team: "platform" } }));
+        const { result: net, resources } = await run(
+            () => new Network("prod", { clusterName: "prod", region: "eu-west-1", tags: { team: "platform" } }),
+        );
 
         const [vpc] = ofType(resources, "aws:ec2/vpc:Vpc");
         assert.equal(vpc.inputs.cidrBlock, "10.0.0.0/16");
@@ -149,7 +160,12 @@ describe("Network: a created VPC", () => {
                 zone: zones[i],
                 vpc: "vpc-prod",
                 publicIps: false,
-                tags: { team: "platform", Name: `prod-private-${zones[i]}`, "karpenter.sh/discovery": "prod", "kubernetes.io/role/internal-elb": "1" },
+                tags: {
+                    team: "platform",
+                    Name: `prod-private-${zones[i]}`,
+                    "karpenter.sh/discovery": "prod",
+                    "kubernetes.io/role/internal-elb": "1",
+                },
             })),
             ...["10.0.192.0/20", "10.0.208.0/20", "10.0.224.0/20"].map((cidr, i) => ({
                 name: `prod-public-${i}`,
@@ -169,14 +185,21 @@ describe("Network: a created VPC", () => {
         );
         for (const nat of nats) assert.ok(nat.dependencies.includes(igw.urn), "a NAT gateway waits for the internet gateway");
 
-        const routes = ofType(resources, "aws:ec2/route:Route").map((r) => [r.inputs.routeTableId, r.inputs.destinationCidrBlock, r.inputs.gatewayId ?? r.inputs.natGatewayId]);
+        const routes = ofType(resources, "aws:ec2/route:Route").map((r) => [
+            r.inputs.routeTableId,
+            r.inputs.destinationCidrBlock,
+            r.inputs.gatewayId ?? r.inputs.natGatewayId,
+        ]);
         assert.deepEqual(routes, [
             ["rtb-prod-private-0", "0.0.0.0/0", "nat-prod-nat-0"],
             ["rtb-prod-private-1", "0.0.0.0/0", "nat-prod-nat-1"],
             ["rtb-prod-private-2", "0.0.0.0/0", "nat-prod-nat-2"],
             ["rtb-prod-public", "0.0.0.0/0", "igw-prod"],
         ]);
-        const associations = ofType(resources, "aws:ec2/routeTableAssociation:RouteTableAssociation").map((a) => [a.inputs.subnetId, a.inputs.routeTableId]);
+        const associations = ofType(resources, "aws:ec2/routeTableAssociation:RouteTableAssociation").map((a) => [
+            a.inputs.subnetId,
+            a.inputs.routeTableId,
+        ]);
         assert.deepEqual(associations, [
             ["subnet-prod-private-0", "rtb-prod-private-0"],
             ["subnet-prod-private-1", "rtb-prod-private-1"],
@@ -203,9 +226,21 @@ describe("Network: a created VPC", () => {
 
     it("has neither an internet route nor an internet gateway when fully private", async () => {
         const { result: net, resources } = await run(
-            () => new Network("dark", { clusterName: "dark", region: "eu-west-1", zoneCount: 2, publicSubnets: false, cidrBlock: "10.20.0.0/20" }),
+            () =>
+                new Network("dark", {
+                    clusterName: "dark",
+                    region: "eu-west-1",
+                    zoneCount: 2,
+                    publicSubnets: false,
+                    cidrBlock: "10.20.0.0/20",
+                }),
         );
-        for (const type of ["aws:ec2/internetGateway:InternetGateway", "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip", "aws:ec2/route:Route"]) {
+        for (const type of [
+            "aws:ec2/internetGateway:InternetGateway",
+            "aws:ec2/natGateway:NatGateway",
+            "aws:ec2/eip:Eip",
+            "aws:ec2/route:Route",
+        ]) {
             assert.deepEqual(ofType(resources, type), [], type);
         }
         assert.deepEqual(
@@ -218,17 +253,23 @@ describe("Network: a created VPC", () => {
 
     it("routes every zone through one NAT gateway when asked to", async () => {
         const { resources } = await run(
-            () => new Network("cheap", { clusterName: "cheap", availabilityZones: ["eu-west-1c", "eu-west-1a"], natGateways: NatGateways.Single }),
+            () =>
+                new Network("cheap", {
+                    clusterName: "cheap",
+                    availabilityZones: ["eu-west-1c", "eu-west-1a"],
+                    natGateways: NatGateways.Single,
+                }),
         );
         assert.equal(ofType(resources, "aws:ec2/natGateway:NatGateway").length, 1);
         const natRoutes = ofType(resources, "aws:ec2/route:Route").filter((r) => r.inputs.natGatewayId);
-        assert.deepEqual(natRoutes.map((r) => r.inputs.natGatewayId), ["nat-cheap-nat-0", "nat-cheap-nat-0"]);
-        assert.deepEqual(ofType(resources, "aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone), [
-            "eu-west-1c",
-            "eu-west-1a",
-            "eu-west-1c",
-            "eu-west-1a",
-        ]);
+        assert.deepEqual(
+            natRoutes.map((r) => r.inputs.natGatewayId),
+            ["nat-cheap-nat-0", "nat-cheap-nat-0"],
+        );
+        assert.deepEqual(
+            ofType(resources, "aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone),
+            ["eu-west-1c", "eu-west-1a", "eu-west-1c", "eu-west-1a"],
+        );
     });
 
     it("fails the preview when the region offers fewer zones than asked, before a subnet is created", async () => {
@@ -236,21 +277,37 @@ describe("Network: a created VPC", () => {
         world.zones = ["us-west-1a", "us-west-1c"];
         const args: NetworkArgs = { clusterName: "west", region: "us-west-1", zoneCount: 3 };
         // The check runs on the zone lookup, which `pulumi preview` resolves: the subnets' registration fails with it.
-        await assert.rejects(run(() => new Network("west", args)), (e: Error) => {
-            assert.match(e.message, /Network\.zoneCount: 3 is not valid; at most 2: the region offers this account 2 zone\(s\) \(us-west-1a, us-west-1c\)$/);
-            return true;
-        });
-        assert.deepEqual(lastRegistrations().filter((r) => r.type === "aws:ec2/subnet:Subnet" && r.urn !== ""), [], "no subnet registered");
+        await assert.rejects(
+            run(() => new Network("west", args)),
+            (e: Error) => {
+                assert.match(
+                    e.message,
+                    /Network\.zoneCount: 3 is not valid; at most 2: the region offers this account 2 zone\(s\) \(us-west-1a, us-west-1c\)$/,
+                );
+                return true;
+            },
+        );
+        assert.deepEqual(
+            lastRegistrations().filter((r) => r.type === "aws:ec2/subnet:Subnet" && r.urn !== ""),
+            [],
+            "no subnet registered",
+        );
     });
 
     it("rejects bad settings before registering anything", async () => {
         const { resources } = await run(() =>
-            assert.throws(() => new Network("bad", { clusterName: "bad", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-central-1b"] }), {
-                name: "ConfigError",
-                message: `Network.availabilityZones: "eu-central-1b" is not valid; a zone of the stack's region eu-west-1: eu-west-1a, eu-west-1b, ...`,
-            }),
+            assert.throws(
+                () => new Network("bad", { clusterName: "bad", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-central-1b"] }),
+                {
+                    name: "ConfigError",
+                    message: `Network.availabilityZones: "eu-central-1b" is not valid; a zone of the stack's region eu-west-1: eu-west-1a, eu-west-1b, ...`,
+                },
+            ),
         );
-        assert.deepEqual(resources.filter((r) => r.type !== "eks-karpenter:index:Network"), []);
+        assert.deepEqual(
+            resources.filter((r) => r.type !== "eks-karpenter:index:Network"),
+            [],
+        );
     });
 });
 
@@ -310,9 +367,10 @@ describe("Network: an adopted VPC", () => {
         world.vpcs[vpcId] = { ...world.vpcs[vpcId], enableDnsHostnames: false };
         await assert.rejects(
             run(() => new Network("nodns", { clusterName: "prod", existingVpc: { vpcId, privateSubnetIds } })),
-            (e: Error) => e.message.endsWith(
-                `Network.existingVpc.vpcId: "${vpcId}" is not valid; a VPC with DNS support and DNS hostnames enabled: the endpoints' private DNS names need both`,
-            ),
+            (e: Error) =>
+                e.message.endsWith(
+                    `Network.existingVpc.vpcId: "${vpcId}" is not valid; a VPC with DNS support and DNS hostnames enabled: the endpoints' private DNS names need both`,
+                ),
         );
     });
 
@@ -366,7 +424,13 @@ describe("PrivateEndpoints", () => {
         const [sg] = ofType(resources, "aws:ec2/securityGroup:SecurityGroup");
         assert.equal(sg.inputs.vpcId, "vpc-prod-net");
         assert.deepEqual(sg.inputs.ingress, [
-            { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"], description: "HTTPS from the VPC to AWS service endpoints" },
+            {
+                protocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                cidrBlocks: ["10.0.0.0/16"],
+                description: "HTTPS from the VPC to AWS service endpoints",
+            },
         ]);
         assert.deepEqual(sg.inputs.egress, []);
 
@@ -383,15 +447,25 @@ describe("PrivateEndpoints", () => {
         assert.equal(endpoints.length, 1 + 1 + 7 + 1, "component, security group, 7 interface endpoints, S3 gateway");
         for (const r of endpoints) {
             assert.ok(!r.dependencies.includes(cluster.urn), `${r.name} does not wait for the cluster`);
-            for (const d of r.dependencies) assert.ok(network.includes(d) || endpoints.some((e) => e.urn === d), `${r.name} depends on ${d}`);
+            for (const d of r.dependencies)
+                assert.ok(network.includes(d) || endpoints.some((e) => e.urn === d), `${r.name} depends on ${d}`);
         }
-        const interfaces = endpoints.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && r.inputs.vpcEndpointType === "Interface");
-        assert.ok(interfaces.every((e) => e.dependencies.some((d) => d.endsWith("::par-net-private-0"))), "endpoints wait for their subnets");
+        const interfaces = endpoints.filter(
+            (r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && r.inputs.vpcEndpointType === "Interface",
+        );
+        assert.ok(
+            interfaces.every((e) => e.dependencies.some((d) => d.endsWith("::par-net-private-0"))),
+            "endpoints wait for their subnets",
+        );
     });
 
     it("leaves SQS out without interruption handling and adds named extras", async () => {
-        const { resources } = await run(() => privateCluster("lean", { interruptionHandling: false, additionalEndpoints: ["logs", "elasticloadbalancing"] }));
-        const services = ofType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.inputs.serviceName.split(".").slice(3).join("."));
+        const { resources } = await run(() =>
+            privateCluster("lean", { interruptionHandling: false, additionalEndpoints: ["logs", "elasticloadbalancing"] }),
+        );
+        const services = ofType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) =>
+            e.inputs.serviceName.split(".").slice(3).join("."),
+        );
         assert.deepEqual(services.sort(), ["ec2", "ecr.api", "ecr.dkr", "sts", "ssm", "eks", "logs", "elasticloadbalancing", "s3"].sort());
     });
 
@@ -402,26 +476,39 @@ describe("PrivateEndpoints", () => {
         world.zones = ["cn-north-1a", "cn-north-1b", "cn-north-1d"];
         const { resources } = await run(() => privateCluster("cn"));
         const names = ofType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.inputs.serviceName);
-        assert.deepEqual(names.sort(), [
-            "cn.com.amazonaws.cn-north-1.ec2",
-            "cn.com.amazonaws.cn-north-1.ecr.api",
-            "cn.com.amazonaws.cn-north-1.ecr.dkr",
-            "cn.com.amazonaws.cn-north-1.sts",
-            "com.amazonaws.cn-north-1.ssm",
-            "cn.com.amazonaws.cn-north-1.eks",
-            "cn.com.amazonaws.cn-north-1.sqs",
-            "com.amazonaws.cn-north-1.s3",
-        ].sort());
+        assert.deepEqual(
+            names.sort(),
+            [
+                "cn.com.amazonaws.cn-north-1.ec2",
+                "cn.com.amazonaws.cn-north-1.ecr.api",
+                "cn.com.amazonaws.cn-north-1.ecr.dkr",
+                "cn.com.amazonaws.cn-north-1.sts",
+                "com.amazonaws.cn-north-1.ssm",
+                "cn.com.amazonaws.cn-north-1.eks",
+                "cn.com.amazonaws.cn-north-1.sqs",
+                "com.amazonaws.cn-north-1.s3",
+            ].sort(),
+        );
     });
 
     it("rejects an unknown endpoint before registering anything", async () => {
         const { resources } = await run(() =>
             assert.throws(
-                () => new PrivateEndpoints("typo", { vpcId: "vpc-1", vpcCidrBlocks: ["10.0.0.0/16"], subnetIds: [], routeTableIds: [], additionalEndpoints: ["cloudwatch"] }),
+                () =>
+                    new PrivateEndpoints("typo", {
+                        vpcId: "vpc-1",
+                        vpcCidrBlocks: ["10.0.0.0/16"],
+                        subnetIds: [],
+                        routeTableIds: [],
+                        additionalEndpoints: ["cloudwatch"],
+                    }),
                 /PrivateEndpoints\.additionalEndpoints: "cloudwatch" is not valid; one of ec2, ecr\.api, ecr\.dkr, sts, ssm, eks, sqs, eks-auth, logs, monitoring/,
             ),
         );
-        assert.deepEqual(resources.filter((r) => r.type !== "eks-karpenter:index:PrivateEndpoints"), []);
+        assert.deepEqual(
+            resources.filter((r) => r.type !== "eks-karpenter:index:PrivateEndpoints"),
+            [],
+        );
     });
 });
 
@@ -433,15 +520,26 @@ describe("PublicEcrPullThroughCache", () => {
         const [rule] = ofType(resources, "aws:ecr/pullThroughCacheRule:PullThroughCacheRule");
         assert.deepEqual(rule.inputs, { ecrRepositoryPrefix: "ecr-public", upstreamRegistryUrl: "public.ecr.aws" });
         const [policy] = ofType(resources, "aws:iam/policy:Policy");
-        assert.deepEqual(JSON.parse(policy.inputs.policy).Statement[0].Resource, `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/ecr-public/*`);
+        assert.deepEqual(
+            JSON.parse(policy.inputs.policy).Statement[0].Resource,
+            `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/ecr-public/*`,
+        );
         const [attachment] = ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
         assert.deepEqual(attachment.inputs, { role: "karpenter-fargate", policyArn: `arn:aws:iam::${ACCOUNT}:policy/mirror-1a2b3c` });
-        assert.equal(await value(cache.karpenterImageRepository), `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/karpenter/controller`);
+        assert.equal(
+            await value(cache.karpenterImageRepository),
+            `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/karpenter/controller`,
+        );
     });
 
     it("leaves the rule to another stack when told to", async () => {
-        const { resources } = await run(() => new PublicEcrPullThroughCache("second", { createRule: false, repositoryPrefix: "shared-cache" }));
+        const { resources } = await run(
+            () => new PublicEcrPullThroughCache("second", { createRule: false, repositoryPrefix: "shared-cache" }),
+        );
         assert.deepEqual(ofType(resources, "aws:ecr/pullThroughCacheRule:PullThroughCacheRule"), []);
-        assert.match(JSON.parse(ofType(resources, "aws:iam/policy:Policy")[0].inputs.policy).Statement[0].Resource, /repository\/shared-cache\/\*$/);
+        assert.match(
+            JSON.parse(ofType(resources, "aws:iam/policy:Policy")[0].inputs.policy).Statement[0].Resource,
+            /repository\/shared-cache\/\*$/,
+        );
     });
 });

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { INTERFACE_ENDPOINTS } from "../../../infra/model/endpoints";
-import { endpointIngressRules, endpointServiceName, interfaceEndpointServices, resolvePrivateEndpointsArgs } from "../../../infra/network/endpoints";
+import {
+    endpointIngressRules,
+    endpointServiceName,
+    interfaceEndpointServices,
+    resolvePrivateEndpointsArgs,
+} from "../../../infra/network/endpoints";
 
 const KARPENTER = ["ec2", "ecr.api", "ecr.dkr", "sts", "ssm", "eks"];
 
@@ -14,7 +19,10 @@ describe("endpoint service names", () => {
 
     it("carry China's cn. prefix only where China's endpoint has it", () => {
         const names = Object.fromEntries(
-            ["ec2", "ecr.api", "ecr.dkr", "sts", "eks", "sqs", "ssm", "eks-auth", "logs"].map((s) => [s, endpointServiceName("aws-cn", "cn-north-1", s, "Interface")]),
+            ["ec2", "ecr.api", "ecr.dkr", "sts", "eks", "sqs", "ssm", "eks-auth", "logs"].map((s) => [
+                s,
+                endpointServiceName("aws-cn", "cn-north-1", s, "Interface"),
+            ]),
         );
         assert.deepEqual(names, {
             ec2: "cn.com.amazonaws.cn-north-1.ec2",
@@ -43,26 +51,43 @@ describe("endpoint service names", () => {
 describe("the endpoint set", () => {
     it("is what Karpenter needs, plus SQS with interruption handling", () => {
         assert.deepEqual(interfaceEndpointServices({ interruptionHandling: false, podIdentity: false, additional: [] }), KARPENTER);
-        assert.deepEqual(interfaceEndpointServices({ interruptionHandling: true, podIdentity: false, additional: [] }), [...KARPENTER, "sqs"]);
+        assert.deepEqual(interfaceEndpointServices({ interruptionHandling: true, podIdentity: false, additional: [] }), [
+            ...KARPENTER,
+            "sqs",
+        ]);
     });
 
     it("adds eks-auth for Pod Identity and named extras once each, in catalogue order", () => {
-        assert.deepEqual(interfaceEndpointServices({ interruptionHandling: true, podIdentity: true, additional: ["logs", "ec2", "elasticloadbalancing"] }), [
+        assert.deepEqual(
+            interfaceEndpointServices({
+                interruptionHandling: true,
+                podIdentity: true,
+                additional: ["logs", "ec2", "elasticloadbalancing"],
+            }),
+            [...KARPENTER, "sqs", "eks-auth", "logs", "elasticloadbalancing"],
+        );
+        assert.deepEqual(interfaceEndpointServices({ interruptionHandling: false, podIdentity: false, additional: ["sqs"] }), [
             ...KARPENTER,
             "sqs",
-            "eks-auth",
-            "logs",
-            "elasticloadbalancing",
         ]);
-        assert.deepEqual(interfaceEndpointServices({ interruptionHandling: false, podIdentity: false, additional: ["sqs"] }), [...KARPENTER, "sqs"]);
     });
 
     it("rejects an unknown endpoint, listing the known ones", () => {
         const known = INTERFACE_ENDPOINTS.map((e) => e.service).join(", ");
-        assert.throws(() => resolvePrivateEndpointsArgs({ vpcId: "", vpcCidrBlocks: [], subnetIds: [], routeTableIds: [], additionalEndpoints: ["iam"] }), {
-            name: "ConfigError",
-            message: `PrivateEndpoints.additionalEndpoints: "iam" is not valid; one of ${known}`,
-        });
+        assert.throws(
+            () =>
+                resolvePrivateEndpointsArgs({
+                    vpcId: "",
+                    vpcCidrBlocks: [],
+                    subnetIds: [],
+                    routeTableIds: [],
+                    additionalEndpoints: ["iam"],
+                }),
+            {
+                name: "ConfigError",
+                message: `PrivateEndpoints.additionalEndpoints: "iam" is not valid; one of ${known}`,
+            },
+        );
         assert.match(known, /^ec2, ecr\.api, ecr\.dkr, sts, ssm, eks, sqs, eks-auth, logs, /);
     });
 
@@ -80,7 +105,13 @@ describe("the endpoint set", () => {
 describe("the endpoints' security group", () => {
     it("admits HTTPS from the VPC's ranges and nothing else", () => {
         assert.deepEqual(endpointIngressRules(["10.0.0.0/16", "100.64.0.0/16"]), [
-            { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16", "100.64.0.0/16"], description: "HTTPS from the VPC to AWS service endpoints" },
+            {
+                protocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                cidrBlocks: ["10.0.0.0/16", "100.64.0.0/16"],
+                description: "HTTPS from the VPC to AWS service endpoints",
+            },
         ]);
     });
 

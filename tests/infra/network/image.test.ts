@@ -25,12 +25,19 @@ describe("checkControllerImage", () => {
             "123456789012.dkr.ecr.us-east-1.amazonaws.com/ecr-public/karpenter/controller",
             "registry.internal.example.com/karpenter/controller",
         ]) {
-            assert.throws(() => checkControllerImage(true, repository, "eu-west-1"), (e: Error) => {
-                assert.equal(e.name, "ConfigError");
-                assert.match(e.message, /^karpenter\.imageRepository: /);
-                assert.match(e.message, /in a private cluster, a registry the VPC reaches through its ecr\.dkr endpoint: private ECR in the stack's region eu-west-1, such as 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/ecr-public\/karpenter\/controller/);
-                return true;
-            }, String(repository));
+            assert.throws(
+                () => checkControllerImage(true, repository, "eu-west-1"),
+                (e: Error) => {
+                    assert.equal(e.name, "ConfigError");
+                    assert.match(e.message, /^karpenter\.imageRepository: /);
+                    assert.match(
+                        e.message,
+                        /in a private cluster, a registry the VPC reaches through its ecr\.dkr endpoint: private ECR in the stack's region eu-west-1, such as 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/ecr-public\/karpenter\/controller/,
+                    );
+                    return true;
+                },
+                String(repository),
+            );
         }
         assert.throws(() => checkControllerImage(true, undefined, "eu-west-1"), /karpenter\.imageRepository: \(missing\) is not valid/);
         assert.throws(() => checkControllerImage(true, "DOCKER.IO/karpenter/controller", "eu-west-1"), /; docker\.io is on the internet$/);
@@ -39,17 +46,34 @@ describe("checkControllerImage", () => {
     });
 
     it("refuses other internet registries (Docker Hub, also when implied), and private ECR of another region", () => {
-        for (const repository of ["karpenter/controller", "docker.io/karpenter/controller", "ghcr.io/x/controller", "nvcr.io/x/controller", cache.replace("eu-west-1", "us-east-1")]) {
-            assert.throws(() => checkControllerImage(true, repository, "eu-west-1"), /^ConfigError: karpenter\.imageRepository: /, repository);
+        for (const repository of [
+            "karpenter/controller",
+            "docker.io/karpenter/controller",
+            "ghcr.io/x/controller",
+            "nvcr.io/x/controller",
+            cache.replace("eu-west-1", "us-east-1"),
+        ]) {
+            assert.throws(
+                () => checkControllerImage(true, repository, "eu-west-1"),
+                /^ConfigError: karpenter\.imageRepository: /,
+                repository,
+            );
         }
         // Negative control: the cluster's region's ECR, and the example names that region.
         checkControllerImage(true, cache.replace("eu-west-1", "us-east-1"), "us-east-1");
-        assert.throws(() => checkControllerImage(true, undefined, "us-east-1"), /such as 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\//);
+        assert.throws(
+            () => checkControllerImage(true, undefined, "us-east-1"),
+            /such as 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\//,
+        );
     });
 
     it("accepts private ECR of the stack's region (and account), and anything outside a private cluster", () => {
         checkControllerImage(true, cache, "eu-west-1");
-        checkControllerImage(true, cache.toUpperCase().replace("/ECR-PUBLIC/KARPENTER/CONTROLLER", "/ecr-public/karpenter/controller"), "eu-west-1");
+        checkControllerImage(
+            true,
+            cache.toUpperCase().replace("/ECR-PUBLIC/KARPENTER/CONTROLLER", "/ecr-public/karpenter/controller"),
+            "eu-west-1",
+        );
         checkControllerImage(true, cache, "eu-west-1", ["123456789012"]);
         checkControllerImage(false, undefined, "eu-west-1");
         checkControllerImage(false, "public.ecr.aws/karpenter/controller", "eu-west-1");
@@ -59,7 +83,10 @@ describe("checkControllerImage", () => {
 describe("the ECR pull-through cache", () => {
     it("serves Karpenter's controller under <account>.dkr.ecr.<region>.<dnsSuffix>/<prefix>/karpenter/controller", () => {
         assert.equal(KARPENTER_IMAGE_PATH, "karpenter/controller");
-        assert.equal(pullThroughCacheRepository({ accountId: "123456789012", region: "eu-west-1", dnsSuffix: "amazonaws.com" }, "ecr-public"), cache);
+        assert.equal(
+            pullThroughCacheRepository({ accountId: "123456789012", region: "eu-west-1", dnsSuffix: "amazonaws.com" }, "ecr-public"),
+            cache,
+        );
         assert.equal(
             pullThroughCacheRepository({ accountId: "123456789012", region: "cn-north-1", dnsSuffix: "amazonaws.com.cn" }, "mirror"),
             "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/mirror/karpenter/controller",
@@ -83,7 +110,10 @@ describe("the ECR pull-through cache", () => {
     it("checks the repository prefix as ECR does", () => {
         checkCachePrefix("ecr-public");
         for (const bad of ["e", "Ecr", "ecr--public", "-ecr", "a".repeat(31), "ecr/public"]) {
-            assert.throws(() => checkCachePrefix(bad), /PublicEcrPullThroughCache\.repositoryPrefix: .* is not valid; 2 to 30 lower-case letters/);
+            assert.throws(
+                () => checkCachePrefix(bad),
+                /PublicEcrPullThroughCache\.repositoryPrefix: .* is not valid; 2 to 30 lower-case letters/,
+            );
         }
     });
 });

@@ -5,7 +5,8 @@ import { checkZones, selectZones } from "../../../infra/network/zones";
 
 const base: NetworkArgs = { clusterName: "prod" };
 /** Resolves as in a stack whose `aws:region` is `region` (null: unset). */
-const resolve = (args: Partial<NetworkArgs>, region: string | null = "eu-west-1") => resolveNetworkArgs({ ...base, ...args }, region ?? undefined);
+const resolve = (args: Partial<NetworkArgs>, region: string | null = "eu-west-1") =>
+    resolveNetworkArgs({ ...base, ...args }, region ?? undefined);
 
 describe("resolveNetworkArgs: a created VPC", () => {
     it("defaults to 10.0.0.0/16 over three zones with public subnets and a NAT gateway per zone", () => {
@@ -39,7 +40,10 @@ describe("resolveNetworkArgs: a created VPC", () => {
                 message: `Network.zoneCount: ${zoneCount} is not valid; a whole number from 2 to 3`,
             });
         }
-        assert.throws(() => resolve({ availabilityZones: ["eu-west-1a"] }), /Network\.availabilityZones: \["eu-west-1a"\] is not valid; from 2 to 3 zone names/);
+        assert.throws(
+            () => resolve({ availabilityZones: ["eu-west-1a"] }),
+            /Network\.availabilityZones: \["eu-west-1a"\] is not valid; from 2 to 3 zone names/,
+        );
         assert.throws(
             () => resolve({ zoneCount: 3, availabilityZones: ["eu-west-1a", "eu-west-1b"] }),
             /Network\.zoneCount: 3 is not valid; unset, or the number of availabilityZones \(2\)/,
@@ -48,17 +52,24 @@ describe("resolveNetworkArgs: a created VPC", () => {
 
     it("rejects zone names outside the stack's region, malformed or repeated", () => {
         assert.throws(() => resolve({ availabilityZones: ["eu-west-1a", "us-east-1b"] }), {
-            message: 'Network.availabilityZones: "us-east-1b" is not valid; a zone of the stack\'s region eu-west-1: eu-west-1a, eu-west-1b, ...',
+            message:
+                'Network.availabilityZones: "us-east-1b" is not valid; a zone of the stack\'s region eu-west-1: eu-west-1a, eu-west-1b, ...',
         });
         assert.throws(() => resolve({ availabilityZones: ["eu-west-1a", "eu-west-1-lim-1a"] }), /"eu-west-1-lim-1a" is not valid/);
         assert.throws(() => resolve({ availabilityZones: ["eu-west-1a", "eu-west-1a"] }), /distinct zones/);
-        assert.throws(() => resolve({ availabilityZones: ["eu-west-1a", "euwest1b"] }, null), /"euwest1b" is not valid; a zone name such as eu-west-1a/);
+        assert.throws(
+            () => resolve({ availabilityZones: ["eu-west-1a", "euwest1b"] }, null),
+            /"euwest1b" is not valid; a zone name such as eu-west-1a/,
+        );
         assert.throws(() => resolve({ region: "Ireland" }), /Network\.region: "Ireland" is not valid; a region name such as eu-west-1/);
     });
 
     it("rejects malformed and overlapping CIDRs", () => {
         assert.throws(() => resolve({ cidrBlock: "10.0.0.0/33" }), /Network\.cidrBlock: "10\.0\.0\.0\/33" is not valid/);
-        assert.throws(() => resolve({ cidrBlock: "10.0.0.0/24" }), /Network\.cidrBlock: "10\.0\.0\.0\/24" is not valid; an IPv4 CIDR from \/16 to \/22/);
+        assert.throws(
+            () => resolve({ cidrBlock: "10.0.0.0/24" }),
+            /Network\.cidrBlock: "10\.0\.0\.0\/24" is not valid; an IPv4 CIDR from \/16 to \/22/,
+        );
         assert.throws(
             () => resolve({ zoneCount: 2, privateSubnetCidrs: ["10.0.0.0/17", "10.0.64.0/18"] }),
             /Network\.privateSubnetCidrs: "10\.0\.64\.0\/18" is not valid; a range that overlaps no other subnet \(it overlaps 10\.0\.0\.0\/17\)/,
@@ -93,7 +104,10 @@ describe("resolveNetworkArgs: an adopted VPC", () => {
     });
 
     it("rejects malformed IDs, too few subnets and a subnet listed twice", () => {
-        assert.throws(() => resolve({ existingVpc: { ...existingVpc, vpcId: "vpc_123" } }), /Network\.existingVpc\.vpcId: "vpc_123" is not valid/);
+        assert.throws(
+            () => resolve({ existingVpc: { ...existingVpc, vpcId: "vpc_123" } }),
+            /Network\.existingVpc\.vpcId: "vpc_123" is not valid/,
+        );
         assert.throws(
             () => resolve({ existingVpc: { ...existingVpc, privateSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1"] } }),
             /Network\.existingVpc\.privateSubnetIds: \["subnet-0aaaaaaaaaaaaaaa1"\] is not valid; at least two subnets/,
@@ -111,10 +125,13 @@ describe("resolveNetworkArgs: an adopted VPC", () => {
     it("picks one subnet per zone for the endpoints and needs two zones", () => {
         const vpcId = existingVpc.vpcId;
         const s = (id: string, availabilityZone: string, inVpc = vpcId) => ({ id, availabilityZone, vpcId: inVpc });
-        assert.deepEqual(oneSubnetPerZone(vpcId, [s("subnet-a1", "eu-west-1a"), s("subnet-a2", "eu-west-1a"), s("subnet-b1", "eu-west-1b")]), {
-            subnetIds: ["subnet-a1", "subnet-b1"],
-            zones: ["eu-west-1a", "eu-west-1b"],
-        });
+        assert.deepEqual(
+            oneSubnetPerZone(vpcId, [s("subnet-a1", "eu-west-1a"), s("subnet-a2", "eu-west-1a"), s("subnet-b1", "eu-west-1b")]),
+            {
+                subnetIds: ["subnet-a1", "subnet-b1"],
+                zones: ["eu-west-1a", "eu-west-1b"],
+            },
+        );
         assert.throws(
             () => oneSubnetPerZone(vpcId, [s("subnet-a1", "eu-west-1a"), s("subnet-a2", "eu-west-1a")]),
             /subnets in two zones or more \(all are in eu-west-1a\)/,

@@ -63,7 +63,12 @@ describe("KarpenterNodes under mocks", () => {
 
         const nodeClass = one(resources, EC2_NODE_CLASS, "nodes-default");
         assert.deepEqual(nodeClass.inputs, {
-            ...renderEC2NodeClass({ name: "default", clusterName: "prod", role: "prod-karpenter-node-k3x9qz", tags: { environment: "prod" } }),
+            ...renderEC2NodeClass({
+                name: "default",
+                clusterName: "prod",
+                role: "prod-karpenter-node-k3x9qz",
+                tags: { environment: "prod" },
+            }),
         });
         assert.equal(nodeClass.parent, one(resources, "eks-karpenter:index:EC2NodeClass", "nodes-default").urn);
         assert.equal(one(resources, "eks-karpenter:index:EC2NodeClass", "nodes-default").parent, component.urn);
@@ -72,7 +77,10 @@ describe("KarpenterNodes under mocks", () => {
 
         const pools = resources.filter((r) => r.type === NODE_POOL);
         const expected = defaultNodePools({ profile: NodePoolProfile.Prod, spotPercent: 70 });
-        assert.deepEqual(pools.map((p) => p.name), expected.map((p) => `nodes-${p.name}`));
+        assert.deepEqual(
+            pools.map((p) => p.name),
+            expected.map((p) => `nodes-${p.name}`),
+        );
         for (const [i, pool] of pools.entries()) {
             assert.deepEqual(pool.inputs, renderNodePool(expected[i]));
             assert.ok(pool.provider.startsWith(`${providerUrn}::`), pool.provider);
@@ -90,7 +98,10 @@ describe("KarpenterNodes under mocks", () => {
                 (e: unknown) => e instanceof ConfigError && e.setting === "KarpenterNodes.nodePools[amd64].weight",
             );
         });
-        assert.deepEqual(resources.map((r) => r.type), []);
+        assert.deepEqual(
+            resources.map((r) => r.type),
+            [],
+        );
     });
 
     test("set-level mistakes are refused with the setting named", async () => {
@@ -104,16 +115,34 @@ describe("KarpenterNodes under mocks", () => {
                 return [];
             };
             const pools = defaultNodePools({ profile: NodePoolProfile.Dev });
-            assert.match(setting({ nodeClasses: [{ name: "al2023" }], nodePools: pools }).join(" "), /^NodePool\[arm64\]\.nodeClassName one of the EC2NodeClasses: al2023$/);
-            assert.deepEqual(setting({ nodeClasses: [{ name: "a" }, { name: "a" }], nodePools: pools }), ["KarpenterNodes.nodeClasses", "distinct names"]);
-            assert.deepEqual(setting({ nodePools: [pools[0], { ...pools[0], weight: 1 }] }), ["KarpenterNodes.nodePools", "distinct names"]);
+            assert.match(
+                setting({ nodeClasses: [{ name: "al2023" }], nodePools: pools }).join(" "),
+                /^NodePool\[arm64\]\.nodeClassName one of the EC2NodeClasses: al2023$/,
+            );
+            assert.deepEqual(setting({ nodeClasses: [{ name: "a" }, { name: "a" }], nodePools: pools }), [
+                "KarpenterNodes.nodeClasses",
+                "distinct names",
+            ]);
+            assert.deepEqual(setting({ nodePools: [pools[0], { ...pools[0], weight: 1 }] }), [
+                "KarpenterNodes.nodePools",
+                "distinct names",
+            ]);
             // Pools given beside the defaults are added to them: the defaults' own names clash.
-            assert.deepEqual(setting({ nodePools: pools, defaultPools: { profile: NodePoolProfile.Prod } }), ["KarpenterNodes.nodePools", "distinct names"]);
+            assert.deepEqual(setting({ nodePools: pools, defaultPools: { profile: NodePoolProfile.Prod } }), [
+                "KarpenterNodes.nodePools",
+                "distinct names",
+            ]);
             assert.deepEqual(setting({ nodePools: [] }), ["KarpenterNodes.nodePools", "at least one NodePool"]);
-            assert.deepEqual(setting({}), ["KarpenterNodes.defaultPools", "the default pools' options, at least the profile (dev or prod), unless nodePools is given"]);
+            assert.deepEqual(setting({}), [
+                "KarpenterNodes.defaultPools",
+                "the default pools' options, at least the profile (dev or prod), unless nodePools is given",
+            ]);
             assert.equal(setting({ instanceProfile: "profile", nodePools: pools })[0], "EC2NodeClass[default].role");
         });
-        assert.deepEqual(resources.map((r) => r.type), []);
+        assert.deepEqual(
+            resources.map((r) => r.type),
+            [],
+        );
     });
 });
 
@@ -123,10 +152,19 @@ describe("EC2NodeClass and NodePool under mocks", () => {
             const { provider, release } = environment("b");
             const nodeClass = new EC2NodeClass(
                 "bottlerocket",
-                { name: "bottlerocket", amiFamily: AmiFamily.Bottlerocket, clusterName: pulumi.output("prod"), instanceProfile: pulumi.output("prod-nodes") },
+                {
+                    name: "bottlerocket",
+                    amiFamily: AmiFamily.Bottlerocket,
+                    clusterName: pulumi.output("prod"),
+                    instanceProfile: pulumi.output("prod-nodes"),
+                },
                 { provider, dependsOn: release },
             );
-            new NodePool("batch", { ...defaultNodePools({ profile: NodePoolProfile.Dev })[0], name: "batch", nodeClassName: "bottlerocket" }, { provider, dependsOn: [release, nodeClass] });
+            new NodePool(
+                "batch",
+                { ...defaultNodePools({ profile: NodePoolProfile.Dev })[0], name: "batch", nodeClassName: "bottlerocket" },
+                { provider, dependsOn: [release, nodeClass] },
+            );
         });
         const providerUrn = one(resources, "pulumi:providers:kubernetes", "b-k8s").urn;
         const nodeClass = one(resources, EC2_NODE_CLASS, "bottlerocket");
@@ -141,9 +179,15 @@ describe("EC2NodeClass and NodePool under mocks", () => {
 
     test("bad input throws in the constructor, before registering", async () => {
         const resources = await program(() => {
-            assert.throws(() => new EC2NodeClass("x", { name: "x", clusterName: "c", role: "r", dataVolume: { iops: 20000 } }), ConfigError);
+            assert.throws(
+                () => new EC2NodeClass("x", { name: "x", clusterName: "c", role: "r", dataVolume: { iops: 20000 } }),
+                ConfigError,
+            );
             assert.throws(() => new NodePool("y", { ...defaultNodePools({ profile: NodePoolProfile.Dev })[0], weight: 0 }), ConfigError);
         });
-        assert.deepEqual(resources.map((r) => r.type), []);
+        assert.deepEqual(
+            resources.map((r) => r.type),
+            [],
+        );
     });
 });

@@ -30,7 +30,6 @@ import { SEED_COMMUNITY, SEED_KARPENTER } from "../guardrails/seed-scripts";
 const TARGET = "/var/lib/containerd";
 const PAUSE = "localhost/kubernetes/pause:latest";
 
-
 /** containerd's configuration, as nodeadm writes it for containerd 1.x, with every path private to the boot. */
 const CONFIG = `version = 2
 root = "${TARGET}"
@@ -76,7 +75,11 @@ function buildPauseArchive(dir: string): string {
     fs.chmodSync(path.join(rootfs, "bin", "busybox"), 0o755);
     for (const applet of ["sh", "true", "sleep"]) fs.symlinkSync("busybox", path.join(rootfs, "bin", applet));
     const layerTar = path.join(dir, "layer.tar");
-    const tar = spawnSync("tar", ["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "-C", rootfs, "-cf", layerTar, "."], { encoding: "utf8" });
+    const tar = spawnSync(
+        "tar",
+        ["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "-C", rootfs, "-cf", layerTar, "."],
+        { encoding: "utf8" },
+    );
     assert.equal(tar.status, 0, tar.stderr);
     const blob = (data: Buffer, mediaType: string) => {
         const digest = `sha256:${createHash("sha256").update(data).digest("hex")}`;
@@ -86,7 +89,14 @@ function buildPauseArchive(dir: string): string {
     const layer = blob(fs.readFileSync(layerTar), "application/vnd.oci.image.layer.v1.tar");
     const arch = { x64: "amd64", arm64: "arm64" }[process.arch as "x64" | "arm64"] ?? process.arch;
     const config = blob(
-        Buffer.from(JSON.stringify({ architecture: arch, os: "linux", config: { Entrypoint: ["/bin/sleep", "infinity"] }, rootfs: { type: "layers", diff_ids: [layer.digest] } })),
+        Buffer.from(
+            JSON.stringify({
+                architecture: arch,
+                os: "linux",
+                config: { Entrypoint: ["/bin/sleep", "infinity"] },
+                rootfs: { type: "layers", diff_ids: [layer.digest] },
+            }),
+        ),
         "application/vnd.oci.image.config.v1+json",
     );
     const manifest = blob(
@@ -94,7 +104,10 @@ function buildPauseArchive(dir: string): string {
         "application/vnd.oci.image.manifest.v1+json",
     );
     fs.writeFileSync(path.join(layout, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
-    fs.writeFileSync(path.join(layout, "index.json"), JSON.stringify({ schemaVersion: 2, manifests: [{ ...manifest, annotations: { "io.containerd.image.name": PAUSE } }] }));
+    fs.writeFileSync(
+        path.join(layout, "index.json"),
+        JSON.stringify({ schemaVersion: 2, manifests: [{ ...manifest, annotations: { "io.containerd.image.name": PAUSE } }] }),
+    );
     const archive = path.join(dir, "pause.tar");
     const packed = spawnSync("tar", ["-C", layout, "-cf", archive, "."], { encoding: "utf8" });
     assert.equal(packed.status, 0, packed.stderr);
@@ -116,7 +129,9 @@ class Ami {
         fs.mkdirSync(this.log);
         // The scripts call systemctl (daemon-reload, stop/start containerd): a stub that records the calls.
         fs.mkdirSync(this.bin);
-        fs.writeFileSync(path.join(this.bin, "systemctl"), '#!/usr/bin/env bash\necho "systemctl $*" >>"$OUT/systemctl.calls"\n', { mode: 0o755 });
+        fs.writeFileSync(path.join(this.bin, "systemctl"), '#!/usr/bin/env bash\necho "systemctl $*" >>"$OUT/systemctl.calls"\n', {
+            mode: 0o755,
+        });
         const archive = buildPauseArchive(path.join(this.dir, "image"));
         const r = this.namespace(
             `start_containerd
@@ -136,11 +151,23 @@ class Ami {
 
     /** Runs `steps` after the prelude in a fresh private mount and PID namespace: one boot. */
     namespace(steps: string, rootVolume: string, out: string, env: Record<string, string> = {}) {
-        return spawnSync("unshare", ["--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private", "bash", "-c", PRELUDE + steps], {
-            encoding: "utf8",
-            timeout: 120_000,
-            env: { ...process.env, PATH: `${this.bin}:${process.env.PATH}`, ROOT_VOLUME: rootVolume, CONFIG: this.config, OUT: out, SCRIPT: CONTAINERD_VOLUME_SCRIPT, ...env },
-        });
+        return spawnSync(
+            "unshare",
+            ["--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private", "bash", "-c", PRELUDE + steps],
+            {
+                encoding: "utf8",
+                timeout: 120_000,
+                env: {
+                    ...process.env,
+                    PATH: `${this.bin}:${process.env.PATH}`,
+                    ROOT_VOLUME: rootVolume,
+                    CONFIG: this.config,
+                    OUT: out,
+                    SCRIPT: CONTAINERD_VOLUME_SCRIPT,
+                    ...env,
+                },
+            },
+        );
     }
 
     destroy(): void {
@@ -167,7 +194,9 @@ class Node {
         fs.mkdirSync(this.out, { recursive: true });
         fs.writeFileSync(this.fstab, "# static entries\n");
         // XFS needs at least 300 MiB; the file is sparse.
-        const made = sh(`set -e; cp -a ${ami.rootVolume} ${this.rootVolume}; truncate -s 512M ${this.dir}/disk.img; losetup -f --show ${this.dir}/disk.img`);
+        const made = sh(
+            `set -e; cp -a ${ami.rootVolume} ${this.rootVolume}; truncate -s 512M ${this.dir}/disk.img; losetup -f --show ${this.dir}/disk.img`,
+        );
         assert.equal(made.status, 0, made.stderr);
         this.loop = made.stdout.trim();
     }
@@ -202,7 +231,10 @@ class Node {
  */
 function assertPauseWorks(node: Node, check: string): void {
     assert.equal(node.read(`${check}.mount`).trim(), node.loop, `${TARGET} is not on the data volume`);
-    assert.ok(node.read(`${check}.images`).split("\n").includes(PAUSE), `${PAUSE} is not listed in k8s.io:\n${node.read(`${check}.images`)}`);
+    assert.ok(
+        node.read(`${check}.images`).split("\n").includes(PAUSE),
+        `${PAUSE} is not listed in k8s.io:\n${node.read(`${check}.images`)}`,
+    );
     assert.equal(node.read(`${check}.run-status`).trim(), "0", `a container from ${PAUSE} did not run:\n${node.read(`${check}.run`)}`);
     assert.equal(node.read(`${check}.run`).trim(), "sandbox-ran");
 }
@@ -223,8 +255,15 @@ function skipReason(): string | undefined {
     ];
     // The image must run alone: a dynamically linked busybox would not.
     const staticBusybox = () =>
-        !fs.existsSync("/bin/busybox") || sh("ldd /bin/busybox").status === 0 ? "needs a static /bin/busybox (apt-get install -y busybox-static)" : undefined;
-    return hostSkipReason("run containerd, attach loop devices and mount in a private namespace", tools, ["--mount", "--pid", "--fork"], staticBusybox);
+        !fs.existsSync("/bin/busybox") || sh("ldd /bin/busybox").status === 0
+            ? "needs a static /bin/busybox (apt-get install -y busybox-static)"
+            : undefined;
+    return hostSkipReason(
+        "run containerd, attach loop devices and mount in a private namespace",
+        tools,
+        ["--mount", "--pid", "--fork"],
+        staticBusybox,
+    );
 }
 
 /** Builds the AMI stand-in where the tools are there; why the tests are skipped where not. */
@@ -274,7 +313,10 @@ describe("containerd-volume.sh with real containerd: the pause image survives", 
     });
 
     test("the AMI stand-in: containerd configured with the pause image as its sandbox image, found in the store", () => {
-        assert.match(fs.readFileSync(path.join(ami!.log, "containerd.log"), "utf8"), new RegExp(`SandboxImage:${PAUSE.replace(/[./]/g, "\\$&")}\\b`));
+        assert.match(
+            fs.readFileSync(path.join(ami!.log, "containerd.log"), "utf8"),
+            new RegExp(`SandboxImage:${PAUSE.replace(/[./]/g, "\\$&")}\\b`),
+        );
         assert.ok(fs.readFileSync(path.join(ami!.log, "ami.images"), "utf8").split("\n").includes(PAUSE));
     });
 
@@ -282,7 +324,10 @@ describe("containerd-volume.sh with real containerd: the pause image survives", 
         assert.match(real.read("setup.log"), /copied the contents of \/var\/lib\/containerd/);
         assertPauseWorks(real, "first-boot");
         // An XFS volume, recorded in fstab with its type: the reboot below mounts it from that line.
-        assert.match(fs.readFileSync(real.fstab, "utf8"), new RegExp(`^UUID=[0-9a-f-]{36} ${TARGET} xfs defaults,noatime,nofail 0 0$`, "m"));
+        assert.match(
+            fs.readFileSync(real.fstab, "utf8"),
+            new RegExp(`^UUID=[0-9a-f-]{36} ${TARGET} xfs defaults,noatime,nofail 0 0$`, "m"),
+        );
         // Found in the store: the drop-in's check had nothing to re-import (and /etc/eks/pause.tar is absent here).
         assert.equal(real.read("ensure.log").trim(), `containerd-volume: localhost/kubernetes/pause is present`);
     });

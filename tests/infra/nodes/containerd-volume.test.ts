@@ -34,7 +34,6 @@ mkdir ${TARGET}
 cp -a "$FIXTURE/." ${TARGET}/
 `;
 
-
 function skipReason(): string | undefined {
     const tools: [string, string][] = [
         ...["unshare", "losetup", "blkid", "findmnt", "mountpoint", "mkswap"].map((t): [string, string] => [t, "util-linux"]),
@@ -177,7 +176,11 @@ describe("containerd-volume.sh on a real block device", { skip: reason }, () => 
         assert.equal(n.read("root-volume"), n.fixtureSnapshot());
         // XFS, as the AMI formats its own disks; fsck pass 0 (fsck.xfs does nothing, XFS checks itself on mount).
         assert.equal(fs.readFileSync(n.fstab, "utf8"), `${FSTAB_BEFORE}UUID=${n.uuid()} ${TARGET} xfs defaults,noatime,nofail 0 0\n`);
-        for (const line of [`created an xfs filesystem on ${n.loop}`, `copied the contents of ${TARGET}`, `mounted ${n.loop} (xfs, UUID=${n.uuid()}) on ${TARGET}`]) {
+        for (const line of [
+            `created an xfs filesystem on ${n.loop}`,
+            `copied the contents of ${TARGET}`,
+            `mounted ${n.loop} (xfs, UUID=${n.uuid()}) on ${TARGET}`,
+        ]) {
             assert.ok(log.includes(line), `log lacks "${line}":\n${log}`);
         }
     });
@@ -270,7 +273,10 @@ describe("containerd-volume.sh on a real block device", { skip: reason }, () => 
         assert.equal(n.read("mkfs").trim(), "gone", "the test could not hide mkfs.xfs");
         const { status, log } = n.run("nomkfs");
         assert.equal(status, 1, log);
-        assert.equal(log.trim(), `containerd-volume: ERROR: mkfs.xfs is not installed (xfsprogs); ${n.loop} stays blank and containerd stays on the root volume`);
+        assert.equal(
+            log.trim(),
+            `containerd-volume: ERROR: mkfs.xfs is not installed (xfsprogs); ${n.loop} stays blank and containerd stays on the root volume`,
+        );
         assert.equal(n.read("mounted").trim(), "not-mounted");
         assert.equal(n.read("root-volume"), n.fixtureSnapshot());
         assert.equal(sh(`blkid -p ${n.loop}`).status, 2, "no signature written");
@@ -331,13 +337,17 @@ describe("containerd-volume.sh ensure-pause-image (run by containerd's ExecStart
     test("a failed import is logged and fails the check (the drop-in's '-' keeps containerd running)", () => {
         const r = check(["import-fails"]);
         assert.equal(r.status, 1);
-        assert.match(r.log, /could not import \/etc\/eks\/pause\.tar; pod sandboxes will fail until localhost\/kubernetes\/pause is present/);
+        assert.match(
+            r.log,
+            /could not import \/etc\/eks\/pause\.tar; pod sandboxes will fail until localhost\/kubernetes\/pause is present/,
+        );
     });
 });
 
 describe("containerd-volume.sh static checks", () => {
     test("shellcheck reports nothing", (t) => {
-        if (spawnSync("shellcheck", ["--version"]).status !== 0) return t.skip("shellcheck is not installed (apt-get install -y shellcheck)");
+        if (spawnSync("shellcheck", ["--version"]).status !== 0)
+            return t.skip("shellcheck is not installed (apt-get install -y shellcheck)");
         const r = spawnSync("shellcheck", ["--shell=bash", "--severity=style", SCRIPT], { encoding: "utf8" });
         assert.equal(r.status, 0, r.stdout + r.stderr);
     });

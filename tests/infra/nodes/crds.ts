@@ -13,7 +13,7 @@ import { RE2JS } from "@bufbuild/re2";
 
 import { referenceData } from "../../harness";
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 export const CRD_FOLDER = "karpenter-1.9/crds";
 export const EC2_NODE_CLASS_CRD = "karpenter.k8s.aws_ec2nodeclasses.yaml";
@@ -70,7 +70,8 @@ function unknownCalls(expr: Json): string[] {
         const method = call.target !== undefined;
         const arity = call.args.length;
         const overloads = [...(env.funcs.find(call.function) ?? [])];
-        const ok = BUILT_IN.has(call.function) || overloads.some((f) => (f.target !== undefined) === method && f.arguments.length === arity);
+        const ok =
+            BUILT_IN.has(call.function) || overloads.some((f) => (f.target !== undefined) === method && f.arguments.length === arity);
         if (!ok) found.push(`${method ? "<receiver>." : ""}${call.function}/${arity}`);
     }
     for (const v of Object.values(expr)) if (v !== null && typeof v === "object") found.push(...unknownCalls(v));
@@ -150,7 +151,13 @@ function celValue(schema: Json, value: Json): Json {
     if (Array.isArray(value)) return value.map((v) => celValue(schema?.items, v));
     if (value !== null && typeof value === "object") {
         return Object.fromEntries(
-            Object.entries(value).map(([k, v]) => [k, celValue(schema?.properties?.[k] ?? (typeof schema?.additionalProperties === "object" ? schema.additionalProperties : undefined), v)]),
+            Object.entries(value).map(([k, v]) => [
+                k,
+                celValue(
+                    schema?.properties?.[k] ?? (typeof schema?.additionalProperties === "object" ? schema.additionalProperties : undefined),
+                    v,
+                ),
+            ]),
         );
     }
     const integer = schema?.type === "integer" || schema?.["x-kubernetes-int-or-string"] === true;
@@ -170,7 +177,8 @@ function correlatedItem(schema: Json, item: Json, oldList: Json): Json {
 }
 
 /** A rule's refusal: its message when it evaluates to false, `<path>: <error> evaluating rule: <message>` when it cannot be evaluated. */
-export const refusedBy = (errors: string[], message: string) => errors.some((e) => e === message || e.endsWith(`evaluating rule: ${message}`));
+export const refusedBy = (errors: string[], message: string) =>
+    errors.some((e) => e === message || e.endsWith(`evaluating rule: ${message}`));
 
 /** The result of checking one object: each failure (the rule's message), and the rules that ran. */
 export interface CelCheck {
@@ -209,9 +217,11 @@ export function celCheck(file: string, object: Json, old?: Json): CelCheck {
         if (Array.isArray(value) && schema.items) {
             value.forEach((item, i) => visit(schema.items, item, correlatedItem(schema, item, oldValue), `${path}[]`, `${at}[${i}]`));
         } else if (typeof value === "object") {
-            for (const [k, child] of Object.entries(schema.properties ?? {})) visit(child, value[k], oldValue?.[k], path ? `${path}.${k}` : k, at ? `${at}.${k}` : k);
+            for (const [k, child] of Object.entries(schema.properties ?? {}))
+                visit(child, value[k], oldValue?.[k], path ? `${path}.${k}` : k, at ? `${at}.${k}` : k);
             if (typeof schema.additionalProperties === "object") {
-                for (const k of Object.keys(value)) visit(schema.additionalProperties, value[k], oldValue?.[k], `${path}[*]`, `${at}[${k}]`);
+                for (const k of Object.keys(value))
+                    visit(schema.additionalProperties, value[k], oldValue?.[k], `${path}[*]`, `${at}[${k}]`);
             }
         }
     };
@@ -284,7 +294,8 @@ export function nodePoolErrors(object: Json, folder = CRD_FOLDER): string[] {
     // server's label validation still applies it to each value.
     for (const r of object.spec?.template?.spec?.requirements ?? []) {
         for (const v of r.values ?? []) {
-            if (!(v.length <= 63 && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v))) errors.push(`invalid label value ${JSON.stringify(v)}`);
+            if (!(v.length <= 63 && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v)))
+                errors.push(`invalid label value ${JSON.stringify(v)}`);
         }
     }
     return [...errors, ...crdErrors(`${folder}/${NODE_CLAIM_CRD}`, nodeClaimOf(object)).map((e) => `NodeClaim: ${e}`)];

@@ -10,7 +10,12 @@ export const sh = (script: string, env: NodeJS.ProcessEnv = process.env) =>
  * Why a test that needs root, `tools` (each with the Debian package that brings it), a namespace made by
  * `unshare unshareFlags` and a loop device cannot run here; undefined where it can.
  */
-export function hostSkipReason(needsRootFor: string, tools: [string, string][], unshareFlags: string[], extra?: () => string | undefined): string | undefined {
+export function hostSkipReason(
+    needsRootFor: string,
+    tools: [string, string][],
+    unshareFlags: string[],
+    extra?: () => string | undefined,
+): string | undefined {
     if (process.platform !== "linux") return "needs Linux (loop devices, namespaces)";
     if (process.getuid?.() !== 0) return `needs root to ${needsRootFor} (CI runs as root)`;
     for (const [tool, pkg] of tools) if (sh(`command -v ${tool}`).status !== 0) return `needs ${tool} (apt-get install -y ${pkg})`;

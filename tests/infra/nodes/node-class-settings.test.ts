@@ -14,7 +14,8 @@ import { ec2NodeClassErrors, nodePoolErrors } from "./crds";
 import { assertConfigError } from "./helpers";
 
 type Resolved = Parameters<typeof renderEC2NodeClass>[0];
-const render = (overrides: Partial<Resolved> = {}) => renderEC2NodeClass({ name: "team", clusterName: "prod", role: "prod-node", ...overrides });
+const render = (overrides: Partial<Resolved> = {}) =>
+    renderEC2NodeClass({ name: "team", clusterName: "prod", role: "prod-node", ...overrides });
 const at = "EC2NodeClass[team]";
 
 const KUBELET = {
@@ -35,13 +36,30 @@ describe("EC2NodeClass settings: every variant valid against the CRD", () => {
     const cases: [string, Partial<Resolved>][] = [
         ["a custom AL2023 AMI by ID", { amiSelectorTerms: [{ id: "ami-0123456789abcdef0" }] }],
         ["a custom AMI by name and owner", { amiSelectorTerms: [{ name: "team-al2023-eks-1.35-*", owner: "111122223333" }] }],
-        ["a custom Bottlerocket AMI by tags", { amiFamily: AmiFamily.Bottlerocket, amiSelectorTerms: [{ tags: { "team/image": "bottlerocket-hardened" } }] }],
-        ["subnets and security groups of the class's own", {
-            subnetSelectorTerms: [{ id: "subnet-0123456789abcdef0" }, { tags: { tier: "private", team: "billing" } }],
-            securityGroupSelectorTerms: [{ id: "sg-0123456789abcdef0" }, { name: "billing-nodes" }, { tags: { team: "billing" } }],
-        }],
-        ["a shell and a cloud-config part of its own", { userData: [{ format: UserDataFormat.Shell, content: SHELL }, { format: UserDataFormat.CloudConfig, content: CLOUD_CONFIG }] }],
-        ["every kubelet setting, with image GC thresholds of its own", { kubelet: KUBELET, imageGC: { highThresholdPercent: 75, lowThresholdPercent: 60 } }],
+        [
+            "a custom Bottlerocket AMI by tags",
+            { amiFamily: AmiFamily.Bottlerocket, amiSelectorTerms: [{ tags: { "team/image": "bottlerocket-hardened" } }] },
+        ],
+        [
+            "subnets and security groups of the class's own",
+            {
+                subnetSelectorTerms: [{ id: "subnet-0123456789abcdef0" }, { tags: { tier: "private", team: "billing" } }],
+                securityGroupSelectorTerms: [{ id: "sg-0123456789abcdef0" }, { name: "billing-nodes" }, { tags: { team: "billing" } }],
+            },
+        ],
+        [
+            "a shell and a cloud-config part of its own",
+            {
+                userData: [
+                    { format: UserDataFormat.Shell, content: SHELL },
+                    { format: UserDataFormat.CloudConfig, content: CLOUD_CONFIG },
+                ],
+            },
+        ],
+        [
+            "every kubelet setting, with image GC thresholds of its own",
+            { kubelet: KUBELET, imageGC: { highThresholdPercent: 75, lowThresholdPercent: 60 } },
+        ],
         ["two IMDS hops", { imdsHopLimit: 2 }],
         ["an instance profile of its own", { role: undefined, instanceProfile: "team-nodes" }],
     ];
@@ -55,13 +73,23 @@ describe("EC2NodeClass settings: every variant valid against the CRD", () => {
     });
 
     test("the class's parts follow the containerd part, and the containerd guardrail reads them", () => {
-        const userData = render({ userData: [{ format: UserDataFormat.Shell, content: SHELL }, { format: UserDataFormat.CloudConfig, content: CLOUD_CONFIG }] }).spec.userData!;
+        const userData = render({
+            userData: [
+                { format: UserDataFormat.Shell, content: SHELL },
+                { format: UserDataFormat.CloudConfig, content: CLOUD_CONFIG },
+            ],
+        }).spec.userData!;
         const containerd = userData.indexOf("CONTAINERD_VOLUME_DEVICE");
-        assert.ok(containerd > 0 && containerd < userData.indexOf("vm.max_map_count") && userData.indexOf("vm.max_map_count") < userData.indexOf("amazon-ssm-agent"));
+        assert.ok(
+            containerd > 0 &&
+                containerd < userData.indexOf("vm.max_map_count") &&
+                userData.indexOf("vm.max_map_count") < userData.indexOf("amazon-ssm-agent"),
+        );
         assert.match(userData, /Content-Type: text\/cloud-config; charset="us-ascii"\n\n#cloud-config/);
         assert.equal(containerdStoreLoss(userData), undefined);
         // Negative controls: a part of the class's own that empties the store, or is not bash, is seen in the merged document.
-        const emptied = render({ userData: [{ format: UserDataFormat.Shell, content: "#!/bin/bash\nrm -rf /var/lib/containerd/*\n" }] }).spec.userData!;
+        const emptied = render({ userData: [{ format: UserDataFormat.Shell, content: "#!/bin/bash\nrm -rf /var/lib/containerd/*\n" }] })
+            .spec.userData!;
         assert.equal(containerdStoreLoss(emptied)?.kind, "lost");
         const broken = render({ userData: [{ format: UserDataFormat.Shell, content: "#!/bin/bash\nif then\n" }] }).spec.userData!;
         assert.equal(containerdStoreLoss(broken)?.kind, "unreadable");
@@ -70,43 +98,121 @@ describe("EC2NodeClass settings: every variant valid against the CRD", () => {
 
 describe("EC2NodeClass settings: bad values refused, naming the field", () => {
     test("an alias version beside a custom AMI", () =>
-        assertConfigError(() => render({ amiVersion: "v20260801", amiSelectorTerms: [{ id: "ami-0123456789abcdef0" }] }), `${at}.amiVersion`, /left out with amiSelectorTerms/));
+        assertConfigError(
+            () => render({ amiVersion: "v20260801", amiSelectorTerms: [{ id: "ami-0123456789abcdef0" }] }),
+            `${at}.amiVersion`,
+            /left out with amiSelectorTerms/,
+        ));
     test("an AMI ID with a name", () =>
-        assertConfigError(() => render({ amiSelectorTerms: [{ tags: { a: "b" } }, { id: "ami-0123456789abcdef0", name: "x" }] }), `${at}.amiSelectorTerms[1].id`, /id alone.*name/));
-    test("a malformed AMI ID", () => assertConfigError(() => render({ amiSelectorTerms: [{ id: "img-1" }] }), `${at}.amiSelectorTerms[0].id`, /ami-0123456789abcdef0/));
-    test("an owner alone", () => assertConfigError(() => render({ amiSelectorTerms: [{ owner: "self" }] }), `${at}.amiSelectorTerms[0]`, /an id, a name .* or tags/));
-    test("an empty tag value", () => assertConfigError(() => render({ subnetSelectorTerms: [{ tags: { tier: "" } }] }), `${at}.subnetSelectorTerms[0].tags`, /non-empty tag keys and values/));
-    test("no terms", () => assertConfigError(() => render({ securityGroupSelectorTerms: [] }), `${at}.securityGroupSelectorTerms`, /1 to 30 terms/));
+        assertConfigError(
+            () => render({ amiSelectorTerms: [{ tags: { a: "b" } }, { id: "ami-0123456789abcdef0", name: "x" }] }),
+            `${at}.amiSelectorTerms[1].id`,
+            /id alone.*name/,
+        ));
+    test("a malformed AMI ID", () =>
+        assertConfigError(() => render({ amiSelectorTerms: [{ id: "img-1" }] }), `${at}.amiSelectorTerms[0].id`, /ami-0123456789abcdef0/));
+    test("an owner alone", () =>
+        assertConfigError(
+            () => render({ amiSelectorTerms: [{ owner: "self" }] }),
+            `${at}.amiSelectorTerms[0]`,
+            /an id, a name .* or tags/,
+        ));
+    test("an empty tag value", () =>
+        assertConfigError(
+            () => render({ subnetSelectorTerms: [{ tags: { tier: "" } }] }),
+            `${at}.subnetSelectorTerms[0].tags`,
+            /non-empty tag keys and values/,
+        ));
+    test("no terms", () =>
+        assertConfigError(() => render({ securityGroupSelectorTerms: [] }), `${at}.securityGroupSelectorTerms`, /1 to 30 terms/));
     test("a security group name with tags", () =>
-        assertConfigError(() => render({ securityGroupSelectorTerms: [{ name: "a", tags: { b: "c" } }] }), `${at}.securityGroupSelectorTerms[0].name`, /name alone/));
+        assertConfigError(
+            () => render({ securityGroupSelectorTerms: [{ name: "a", tags: { b: "c" } }] }),
+            `${at}.securityGroupSelectorTerms[0].name`,
+            /name alone/,
+        ));
     test("user data on Bottlerocket", () =>
-        assertConfigError(() => render({ amiFamily: AmiFamily.Bottlerocket, userData: [{ format: UserDataFormat.Shell, content: SHELL }] }), `${at}.userData`, /TOML/));
-    test("a script without #!", () => assertConfigError(() => render({ userData: [{ format: UserDataFormat.Shell, content: "echo hi" }] }), `${at}.userData[0].content`, /#!/));
+        assertConfigError(
+            () => render({ amiFamily: AmiFamily.Bottlerocket, userData: [{ format: UserDataFormat.Shell, content: SHELL }] }),
+            `${at}.userData`,
+            /TOML/,
+        ));
+    test("a script without #!", () =>
+        assertConfigError(
+            () => render({ userData: [{ format: UserDataFormat.Shell, content: "echo hi" }] }),
+            `${at}.userData[0].content`,
+            /#!/,
+        ));
     test("cloud-config without its header", () =>
-        assertConfigError(() => render({ userData: [{ format: UserDataFormat.CloudConfig, content: "packages: []" }] }), `${at}.userData[0].content`, /#cloud-config/));
+        assertConfigError(
+            () => render({ userData: [{ format: UserDataFormat.CloudConfig, content: "packages: []" }] }),
+            `${at}.userData[0].content`,
+            /#cloud-config/,
+        ));
     test("a part that would split Karpenter's MIME document", () =>
-        assertConfigError(() => render({ userData: [{ format: UserDataFormat.Shell, content: "#!/bin/sh\n--//\n" }] }), `${at}.userData[0].content`, /MIME boundary/));
+        assertConfigError(
+            () => render({ userData: [{ format: UserDataFormat.Shell, content: "#!/bin/sh\n--//\n" }] }),
+            `${at}.userData[0].content`,
+            /MIME boundary/,
+        ));
     test("an unknown format", () =>
-        assertConfigError(() => render({ userData: [{ format: "toml" as UserDataFormat, content: "x" }] }), `${at}.userData[0].format`, /shell or cloud-config/));
+        assertConfigError(
+            () => render({ userData: [{ format: "toml" as UserDataFormat, content: "x" }] }),
+            `${at}.userData[0].format`,
+            /shell or cloud-config/,
+        ));
     test("an unknown eviction signal", () =>
-        assertConfigError(() => render({ kubelet: { evictionHard: { "memory.free": "5%" } } }), `${at}.kubelet.evictionHard`, /memory\.available/));
+        assertConfigError(
+            () => render({ kubelet: { evictionHard: { "memory.free": "5%" } } }),
+            `${at}.kubelet.evictionHard`,
+            /memory\.available/,
+        ));
     test("a soft threshold without its grace period", () =>
-        assertConfigError(() => render({ kubelet: { evictionSoft: { "memory.available": "5%" } } }), `${at}.kubelet.evictionSoftGracePeriod`, /exactly the signals of evictionSoft \(memory\.available\)/));
+        assertConfigError(
+            () => render({ kubelet: { evictionSoft: { "memory.available": "5%" } } }),
+            `${at}.kubelet.evictionSoftGracePeriod`,
+            /exactly the signals of evictionSoft \(memory\.available\)/,
+        ));
     test("a negative reservation", () =>
         assertConfigError(() => render({ kubelet: { kubeReserved: { cpu: "-1" } } }), `${at}.kubelet.kubeReserved.cpu`, /at least zero/));
     test("a reservation of an unknown resource", () =>
-        assertConfigError(() => render({ kubelet: { systemReserved: { gpu: "1" } } }), `${at}.kubelet.systemReserved`, /cpu, memory, ephemeral-storage, pid/));
+        assertConfigError(
+            () => render({ kubelet: { systemReserved: { gpu: "1" } } }),
+            `${at}.kubelet.systemReserved`,
+            /cpu, memory, ephemeral-storage, pid/,
+        ));
     test("kubelet's settings and the image GC thresholds render together", () =>
-        assert.deepEqual(render({ kubelet: { maxPods: 58 }, imageGC: { highThresholdPercent: 90 } }).spec.kubelet, { maxPods: 58, imageGCHighThresholdPercent: 90, imageGCLowThresholdPercent: 80 }));
-    test("a threshold over 100%", () => assertConfigError(() => render({ kubelet: { evictionHard: { "nodefs.available": "101%" } } }), `${at}.kubelet.evictionHard.nodefs.available`, /percentage/));
+        assert.deepEqual(render({ kubelet: { maxPods: 58 }, imageGC: { highThresholdPercent: 90 } }).spec.kubelet, {
+            maxPods: 58,
+            imageGCHighThresholdPercent: 90,
+            imageGCLowThresholdPercent: 80,
+        }));
+    test("a threshold over 100%", () =>
+        assertConfigError(
+            () => render({ kubelet: { evictionHard: { "nodefs.available": "101%" } } }),
+            `${at}.kubelet.evictionHard.nodefs.available`,
+            /percentage/,
+        ));
     test("no IMDS hop", () => assertConfigError(() => render({ imdsHopLimit: 0 }), `${at}.imdsHopLimit`, /1 to 64/));
 
     // Negative controls: what the component refuses, the CRD refuses too (the checks are not stricter than the API server's).
     test("the CRD refuses the same soft threshold without grace period and the same GC thresholds", () => {
         const spec = render().spec;
-        const errors = ec2NodeClassErrors({ ...render(), spec: { ...spec, kubelet: { evictionSoft: { "memory.available": "5%" }, imageGCHighThresholdPercent: 70, imageGCLowThresholdPercent: 70 } } });
-        assert.ok(errors.some((e) => e.includes("evictionSoft OwnerKey does not have a matching evictionSoftGracePeriod")), errors.join("\n"));
-        assert.ok(errors.some((e) => e.includes("imageGCHighThresholdPercent must be greater than imageGCLowThresholdPercent")), errors.join("\n"));
+        const errors = ec2NodeClassErrors({
+            ...render(),
+            spec: {
+                ...spec,
+                kubelet: { evictionSoft: { "memory.available": "5%" }, imageGCHighThresholdPercent: 70, imageGCLowThresholdPercent: 70 },
+            },
+        });
+        assert.ok(
+            errors.some((e) => e.includes("evictionSoft OwnerKey does not have a matching evictionSoftGracePeriod")),
+            errors.join("\n"),
+        );
+        assert.ok(
+            errors.some((e) => e.includes("imageGCHighThresholdPercent must be greater than imageGCLowThresholdPercent")),
+            errors.join("\n"),
+        );
     });
 });
 
@@ -141,21 +247,45 @@ describe("NodePool settings: every variant valid against the CRD", () => {
     test("each setting is one requirement on its well-known label", () => {
         const reqs = renderNodePool(full).spec.template.spec.requirements;
         const on = (key: string) => reqs.filter((r) => r.key === key).map((r) => [r.operator, r.values]);
-        assert.deepEqual(on("karpenter.k8s.aws/instance-category"), [["In", ["c", "m", "r"]], ["NotIn", ["t"]]]);
+        assert.deepEqual(on("karpenter.k8s.aws/instance-category"), [
+            ["In", ["c", "m", "r"]],
+            ["NotIn", ["t"]],
+        ]);
         assert.deepEqual(on("karpenter.k8s.aws/instance-family"), [["NotIn", ["m6g", "c6g"]]]);
-        assert.deepEqual(on("karpenter.k8s.aws/instance-generation"), [["Gt", ["5"]], ["Lt", ["9"]]]);
-        assert.deepEqual(on("karpenter.k8s.aws/instance-size"), [["In", ["large", "xlarge", "2xlarge", "4xlarge"]], ["NotIn", ["metal"]]]);
+        assert.deepEqual(on("karpenter.k8s.aws/instance-generation"), [
+            ["Gt", ["5"]],
+            ["Lt", ["9"]],
+        ]);
+        assert.deepEqual(on("karpenter.k8s.aws/instance-size"), [
+            ["In", ["large", "xlarge", "2xlarge", "4xlarge"]],
+            ["NotIn", ["metal"]],
+        ]);
         assert.deepEqual(on("node.kubernetes.io/instance-type"), [["NotIn", ["m8g.48xlarge", "c8g.48xlarge", "r8g.48xlarge"]]]);
         assert.deepEqual(on("topology.kubernetes.io/zone"), [["In", ["eu-west-1a", "eu-west-1b"]]]);
-        assert.deepEqual(renderNodePool(full).spec.template.spec.startupTaints, [{ key: "node.cilium.io/agent-not-ready", value: "true", effect: "NoExecute" }]);
+        assert.deepEqual(renderNodePool(full).spec.template.spec.startupTaints, [
+            { key: "node.cilium.io/agent-not-ready", value: "true", effect: "NoExecute" },
+        ]);
     });
 
     const p = (overrides: Partial<NodePoolArgs>) => () => renderNodePool({ ...team, ...overrides });
     test("a highest generation below the lowest", () =>
-        assertConfigError(p({ minInstanceGeneration: 7, maxInstanceGeneration: 6 }), "NodePool[billing].maxInstanceGeneration", /7 to 99.*at least minInstanceGeneration/));
-    test("an empty zone list", () => assertConfigError(p({ zones: [] }), "NodePool[billing].zones", /non-empty list \(omit it to allow any\)$/));
+        assertConfigError(
+            p({ minInstanceGeneration: 7, maxInstanceGeneration: 6 }),
+            "NodePool[billing].maxInstanceGeneration",
+            /7 to 99.*at least minInstanceGeneration/,
+        ));
+    test("an empty zone list", () =>
+        assertConfigError(p({ zones: [] }), "NodePool[billing].zones", /non-empty list \(omit it to allow any\)$/));
     test("an instance type that is not a label value", () =>
-        assertConfigError(p({ excludedInstanceTypes: ["m8g.48xlarge", "m8g 24xlarge"] }), "NodePool[billing].excludedInstanceTypes[1]", /63 letters/));
+        assertConfigError(
+            p({ excludedInstanceTypes: ["m8g.48xlarge", "m8g 24xlarge"] }),
+            "NodePool[billing].excludedInstanceTypes[1]",
+            /63 letters/,
+        ));
     test("a startup taint without effect", () =>
-        assertConfigError(p({ startupTaints: [{ key: "agent-not-ready" } as never] }), "NodePool[billing].startupTaints[0].effect", /NoSchedule/));
+        assertConfigError(
+            p({ startupTaints: [{ key: "agent-not-ready" } as never] }),
+            "NodePool[billing].startupTaints[0].effect",
+            /NoSchedule/,
+        ));
 });

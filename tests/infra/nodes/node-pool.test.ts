@@ -22,7 +22,6 @@ import { VERSIONS } from "../../../infra/model/versions";
 import { NODE_POOL_CRD, celMessages, nodePoolErrors, refusedBy, v1Schema } from "./crds";
 import { assertConfigError } from "./helpers";
 
-
 const base: NodePoolArgs = {
     name: "general",
     nodeClassName: "default",
@@ -60,11 +59,14 @@ describe("the default pools", () => {
 
     test("Graviton first (100), x86 second (50), GPU last (10), Spot with On-Demand fallback", () => {
         const pools = defaultNodePools({ profile: NodePoolProfile.Prod });
-        assert.deepEqual(pools.map((p) => [p.name, p.weight, p.architectures, p.capacityTypes]), [
-            ["arm64", 100, ["arm64"], ["spot", "on-demand"]],
-            ["amd64", 50, ["amd64"], ["spot", "on-demand"]],
-            ["gpu", 10, ["amd64"], ["on-demand"]],
-        ]);
+        assert.deepEqual(
+            pools.map((p) => [p.name, p.weight, p.architectures, p.capacityTypes]),
+            [
+                ["arm64", 100, ["arm64"], ["spot", "on-demand"]],
+                ["amd64", 50, ["amd64"], ["spot", "on-demand"]],
+                ["gpu", 10, ["amd64"], ["on-demand"]],
+            ],
+        );
         const families = (name: string) => pools.find((p) => p.name === name)!.instanceFamilies!;
         for (const f of ["m8g", "c7g", "r7g", "m7g", "c8g", "r8g", "m6g", "c6g", "r6g"]) assert.ok(families("arm64").includes(f), f);
         for (const f of ["m7i", "c7i", "r7i"]) assert.ok(families("amd64").includes(f), f);
@@ -86,7 +88,10 @@ describe("the default pools", () => {
         assert.deepEqual(GPU_TAINT.effect, TaintEffect.NoSchedule);
         assert.deepEqual(requirement(gpu, "karpenter.sh/capacity-type")?.values, ["on-demand"]);
         assert.deepEqual(requirement(gpu, "karpenter.k8s.aws/instance-gpu-manufacturer")?.values, ["nvidia"]);
-        assert.equal(defaultNodePools({ profile: NodePoolProfile.Dev, gpu: false }).some((p) => p.name === "gpu"), false);
+        assert.equal(
+            defaultNodePools({ profile: NodePoolProfile.Dev, gpu: false }).some((p) => p.name === "gpu"),
+            false,
+        );
     });
 
     test("in production GPU nodes are consolidated only when empty; in dev like the others", () => {
@@ -107,9 +112,16 @@ describe("the default pools", () => {
 
     test("the 70/30 split: Spot and On-Demand pools own 7 and 3 of the ten capacity-spread values", () => {
         const pools = defaultNodePools({ profile: NodePoolProfile.Prod, spotPercent: 70 });
-        assert.deepEqual(pools.map((p) => [p.name, p.weight]), [
-            ["arm64", 100], ["arm64-on-demand", 99], ["amd64", 50], ["amd64-on-demand", 49], ["gpu", 10],
-        ]);
+        assert.deepEqual(
+            pools.map((p) => [p.name, p.weight]),
+            [
+                ["arm64", 100],
+                ["arm64-on-demand", 99],
+                ["amd64", 50],
+                ["amd64-on-demand", 49],
+                ["gpu", 10],
+            ],
+        );
         for (const arch of ["arm64", "amd64"]) {
             const spot = pools.find((p) => p.name === arch)!;
             const onDemand = pools.find((p) => p.name === `${arch}-on-demand`)!;
@@ -125,7 +137,11 @@ describe("the default pools", () => {
     test("the split follows spotPercent and always covers the ten values exactly once", () => {
         for (let percent = 10; percent <= 90; percent += 10) {
             const pools = defaultNodePools({ profile: NodePoolProfile.Dev, spotPercent: percent });
-            const values = (name: string) => requirement(pools.find((p) => p.name === name)!, CAPACITY_SPREAD_LABEL)!.values!;
+            const values = (name: string) =>
+                requirement(
+                    pools.find((p) => p.name === name)!,
+                    CAPACITY_SPREAD_LABEL,
+                )!.values!;
             assert.equal(values("arm64").length, percent / 10);
             assert.deepEqual([...values("arm64"), ...values("arm64-on-demand")], ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
         }
@@ -143,7 +159,11 @@ describe("the default pools", () => {
 
     test("a bad split or profile is refused", () => {
         for (const spotPercent of [0, 75, 100, 70.5]) {
-            assertConfigError(() => defaultNodePools({ profile: NodePoolProfile.Prod, spotPercent }), "defaultNodePools.spotPercent", /multiple of 10 from 10 to 90/);
+            assertConfigError(
+                () => defaultNodePools({ profile: NodePoolProfile.Prod, spotPercent }),
+                "defaultNodePools.spotPercent",
+                /multiple of 10 from 10 to 90/,
+            );
         }
         assertConfigError(() => defaultNodePools({ profile: "staging" as NodePoolProfile }), "defaultNodePools.profile", /dev or prod/);
     });
@@ -151,21 +171,27 @@ describe("the default pools", () => {
 
 describe("renderNodePool", () => {
     test("the shape: nodeClassRef, requirements in order, weight, limits, disruption defaults, expiry", () => {
-        const rendered = renderNodePool(pool({
-            minInstanceGeneration: 6,
-            excludedInstanceSizes: ["metal"],
-            requirements: [{ key: "topology.kubernetes.io/zone", operator: RequirementOperator.In, values: ["eu-west-1a"] }],
-            taints: [{ key: "dedicated", effect: TaintEffect.NoExecute }],
-            labels: { team: "data" },
-            terminationGracePeriod: "48h",
-            limits: { cpu: "100", memory: "400Gi", nvidiaGpus: 8 },
-        }));
+        const rendered = renderNodePool(
+            pool({
+                minInstanceGeneration: 6,
+                excludedInstanceSizes: ["metal"],
+                requirements: [{ key: "topology.kubernetes.io/zone", operator: RequirementOperator.In, values: ["eu-west-1a"] }],
+                taints: [{ key: "dedicated", effect: TaintEffect.NoExecute }],
+                labels: { team: "data" },
+                terminationGracePeriod: "48h",
+                limits: { cpu: "100", memory: "400Gi", nvidiaGpus: 8 },
+            }),
+        );
         assert.equal(rendered.apiVersion, VERSIONS.apiVersions.nodePool);
         assert.equal(rendered.kind, "NodePool");
         assert.deepEqual(rendered.metadata, { name: "general" });
         assert.equal(rendered.spec.weight, 20);
         assert.deepEqual(rendered.spec.limits, { cpu: "100", memory: "400Gi", "nvidia.com/gpu": "8" });
-        assert.deepEqual(rendered.spec.disruption, { consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "1m", budgets: [{ nodes: "10%" }] });
+        assert.deepEqual(rendered.spec.disruption, {
+            consolidationPolicy: "WhenEmptyOrUnderutilized",
+            consolidateAfter: "1m",
+            budgets: [{ nodes: "10%" }],
+        });
         const t = rendered.spec.template;
         assert.deepEqual(t.metadata, { labels: { team: "data" } });
         assert.deepEqual(t.spec.nodeClassRef, { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "default" });
@@ -203,31 +229,98 @@ describe("the NodePool CRD refuses broken variants (so the checks above can fail
     };
     const schema = (edit: (o: any) => void, pattern: RegExp) => () => {
         const errors = nodePoolErrors(variant(edit));
-        assert.ok(errors.some((e) => pattern.test(e)), errors.join("\n"));
+        assert.ok(
+            errors.some((e) => pattern.test(e)),
+            errors.join("\n"),
+        );
     };
-    test("a budget schedule without a duration", cel((o) => o.spec.disruption.budgets.push({ nodes: "0", schedule: "@daily" }), "'schedule' must be set with 'duration'"));
-    test("a requirement in the karpenter.sh domain", cel((o) => requirements(o).push({ key: "karpenter.sh/foo", operator: "Exists" }), 'label domain "karpenter.sh" is restricted'));
-    test("a requirement on an unknown karpenter.k8s.aws label", cel((o) => requirements(o).push({ key: "karpenter.k8s.aws/foo", operator: "Exists" }), 'label domain "karpenter.k8s.aws" is restricted'));
-    test("a requirement on the hostname", cel((o) => requirements(o).push({ key: "kubernetes.io/hostname", operator: "Exists" }), 'label "kubernetes.io/hostname" is restricted'));
-    test("a template label karpenter.sh/nodepool", cel((o) => (o.spec.template.metadata.labels["karpenter.sh/nodepool"] = "x"), 'label "karpenter.sh/nodepool" is restricted'));
-    test("In without values", cel((o) => requirements(o).push({ key: "team", operator: "In" }), "requirements with operator 'In' must have a value defined"));
-    test("Gt with a non-number", cel((o) => requirements(o).push({ key: "karpenter.k8s.aws/instance-cpu", operator: "Gt", values: ["four"] }), "requirements operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value"));
-    test("minValues above the values given", cel((o) => (requirements(o)[3].minValues = 5), "requirements with 'minValues' must have at least that many values specified in the 'values' field"));
-    test("an empty nodeClassRef name", cel((o) => (o.spec.template.spec.nodeClassRef.name = ""), "name may not be empty"));
+    test(
+        "a budget schedule without a duration",
+        cel((o) => o.spec.disruption.budgets.push({ nodes: "0", schedule: "@daily" }), "'schedule' must be set with 'duration'"),
+    );
+    test(
+        "a requirement in the karpenter.sh domain",
+        cel((o) => requirements(o).push({ key: "karpenter.sh/foo", operator: "Exists" }), 'label domain "karpenter.sh" is restricted'),
+    );
+    test(
+        "a requirement on an unknown karpenter.k8s.aws label",
+        cel(
+            (o) => requirements(o).push({ key: "karpenter.k8s.aws/foo", operator: "Exists" }),
+            'label domain "karpenter.k8s.aws" is restricted',
+        ),
+    );
+    test(
+        "a requirement on the hostname",
+        cel(
+            (o) => requirements(o).push({ key: "kubernetes.io/hostname", operator: "Exists" }),
+            'label "kubernetes.io/hostname" is restricted',
+        ),
+    );
+    test(
+        "a template label karpenter.sh/nodepool",
+        cel((o) => (o.spec.template.metadata.labels["karpenter.sh/nodepool"] = "x"), 'label "karpenter.sh/nodepool" is restricted'),
+    );
+    test(
+        "In without values",
+        cel((o) => requirements(o).push({ key: "team", operator: "In" }), "requirements with operator 'In' must have a value defined"),
+    );
+    test(
+        "Gt with a non-number",
+        cel(
+            (o) => requirements(o).push({ key: "karpenter.k8s.aws/instance-cpu", operator: "Gt", values: ["four"] }),
+            "requirements operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value",
+        ),
+    );
+    test(
+        "minValues above the values given",
+        cel(
+            (o) => (requirements(o)[3].minValues = 5),
+            "requirements with 'minValues' must have at least that many values specified in the 'values' field",
+        ),
+    );
+    test(
+        "an empty nodeClassRef name",
+        cel((o) => (o.spec.template.spec.nodeClassRef.name = ""), "name may not be empty"),
+    );
     test("a requirement value that is not a label value", () => {
         const errors = nodePoolErrors(variant((o) => requirements(o).push({ key: "team", operator: "In", values: ["a b"] })));
-        assert.ok(errors.some((e) => e.startsWith("invalid label value")), errors.join("\n"));
+        assert.ok(
+            errors.some((e) => e.startsWith("invalid label value")),
+            errors.join("\n"),
+        );
     });
     test("weight 0 and 101", () => {
-        for (const weight of [0, 101]) assert.ok(nodePoolErrors(variant((o) => (o.spec.weight = weight))).some((e) => /weight must be/.test(e)));
+        for (const weight of [0, 101])
+            assert.ok(nodePoolErrors(variant((o) => (o.spec.weight = weight))).some((e) => /weight must be/.test(e)));
     });
-    test("an unknown consolidation policy", schema((o) => (o.spec.disruption.consolidationPolicy = "Always"), /consolidationPolicy must be equal to one of the allowed values/));
-    test("an expiry in days", schema((o) => (o.spec.template.spec.expireAfter = "30d"), /expireAfter must match pattern/));
-    test("a budget over 100%", schema((o) => (o.spec.disruption.budgets[0].nodes = "110%"), /nodes must match pattern/));
-    test("a budget duration in seconds", schema((o) => o.spec.disruption.budgets.push({ nodes: "0", schedule: "@daily", duration: "30s" }), /duration must match pattern/));
-    test("an unknown taint effect", schema((o) => (o.spec.template.spec.taints = [{ key: "a", effect: "NoRun" }]), /effect must be equal to one of the allowed values/));
-    test("a misspelt field", schema((o) => (o.spec.template.spec.expiresAfter = "1h"), /must NOT have additional properties.*expiresAfter/));
-    test("no nodeClassRef", schema((o) => delete o.spec.template.spec.nodeClassRef, /must have required property 'nodeClassRef'/));
+    test(
+        "an unknown consolidation policy",
+        schema((o) => (o.spec.disruption.consolidationPolicy = "Always"), /consolidationPolicy must be equal to one of the allowed values/),
+    );
+    test(
+        "an expiry in days",
+        schema((o) => (o.spec.template.spec.expireAfter = "30d"), /expireAfter must match pattern/),
+    );
+    test(
+        "a budget over 100%",
+        schema((o) => (o.spec.disruption.budgets[0].nodes = "110%"), /nodes must match pattern/),
+    );
+    test(
+        "a budget duration in seconds",
+        schema((o) => o.spec.disruption.budgets.push({ nodes: "0", schedule: "@daily", duration: "30s" }), /duration must match pattern/),
+    );
+    test(
+        "an unknown taint effect",
+        schema((o) => (o.spec.template.spec.taints = [{ key: "a", effect: "NoRun" }]), /effect must be equal to one of the allowed values/),
+    );
+    test(
+        "a misspelt field",
+        schema((o) => (o.spec.template.spec.expiresAfter = "1h"), /must NOT have additional properties.*expiresAfter/),
+    );
+    test(
+        "no nodeClassRef",
+        schema((o) => delete o.spec.template.spec.nodeClassRef, /must have required property 'nodeClassRef'/),
+    );
 });
 
 describe("resolveNodePoolArgs: bad config is refused, naming the field and what is allowed", () => {
@@ -236,18 +329,41 @@ describe("resolveNodePoolArgs: bad config is refused, naming the field and what 
         for (const weight of [0, 101, 1.5]) assertConfigError(() => renderNodePool(pool({ weight })), `${at}.weight`, /1 to 100/);
     });
     test("an empty instance list with Spot allowed", () =>
-        assertConfigError(() => renderNodePool(pool({ instanceFamilies: [] })), `${at}.instanceFamilies`, /non-empty list.*with Spot allowed, list many/));
+        assertConfigError(
+            () => renderNodePool(pool({ instanceFamilies: [] })),
+            `${at}.instanceFamilies`,
+            /non-empty list.*with Spot allowed, list many/,
+        ));
     test("an empty instance list On-Demand only", () =>
-        assertConfigError(() => renderNodePool(pool({ capacityTypes: [CapacityType.OnDemand], instanceCategories: [] })), `${at}.instanceCategories`, /non-empty list \(omit it to allow any\)$/));
-    test("limits missing", () => assertConfigError(() => renderNodePool(pool({ limits: undefined as never })), `${at}.limits`, /cpu and memory/));
+        assertConfigError(
+            () => renderNodePool(pool({ capacityTypes: [CapacityType.OnDemand], instanceCategories: [] })),
+            `${at}.instanceCategories`,
+            /non-empty list \(omit it to allow any\)$/,
+        ));
+    test("limits missing", () =>
+        assertConfigError(() => renderNodePool(pool({ limits: undefined as never })), `${at}.limits`, /cpu and memory/));
     test("the memory limit missing", () =>
-        assertConfigError(() => renderNodePool(pool({ limits: { cpu: "10" } as never })), `${at}.limits.memory`, /every pool needs a cpu and a memory cap/));
-    test("a malformed limit", () => assertConfigError(() => renderNodePool(pool({ limits: { cpu: "ten", memory: "1Gi" } })), `${at}.limits.cpu`, /Kubernetes quantity/));
-    test("a zero limit", () => assertConfigError(() => renderNodePool(pool({ limits: { cpu: "0", memory: "1Gi" } })), `${at}.limits.cpu`, /more than zero/));
+        assertConfigError(
+            () => renderNodePool(pool({ limits: { cpu: "10" } as never })),
+            `${at}.limits.memory`,
+            /every pool needs a cpu and a memory cap/,
+        ));
+    test("a malformed limit", () =>
+        assertConfigError(
+            () => renderNodePool(pool({ limits: { cpu: "ten", memory: "1Gi" } })),
+            `${at}.limits.cpu`,
+            /Kubernetes quantity/,
+        ));
+    test("a zero limit", () =>
+        assertConfigError(() => renderNodePool(pool({ limits: { cpu: "0", memory: "1Gi" } })), `${at}.limits.cpu`, /more than zero/));
     test("malformed durations", () => {
         assertConfigError(() => renderNodePool(pool({ expireAfter: "30d" })), `${at}.expireAfter`, /30s, 5m or 1h30m, or Never/);
         assertConfigError(() => renderNodePool(pool({ expireAfter: "1 hour" })), `${at}.expireAfter`, /duration/);
-        assertConfigError(() => renderNodePool(pool({ disruption: { consolidateAfter: "-5m" } })), `${at}.disruption.consolidateAfter`, /duration/);
+        assertConfigError(
+            () => renderNodePool(pool({ disruption: { consolidateAfter: "-5m" } })),
+            `${at}.disruption.consolidateAfter`,
+            /duration/,
+        );
         assertConfigError(() => renderNodePool(pool({ terminationGracePeriod: "Never" })), `${at}.terminationGracePeriod`, /1h30m$/);
         assertConfigError(
             () => renderNodePool(pool({ disruption: { budgets: [{ nodes: "0", schedule: "@daily", duration: "30s" }] } })),
@@ -256,15 +372,35 @@ describe("resolveNodePoolArgs: bad config is refused, naming the field and what 
         );
     });
     test("a budget schedule without a duration, and the reverse", () => {
-        assertConfigError(() => renderNodePool(pool({ disruption: { budgets: [{ nodes: "0", schedule: "@daily" }] } })), `${at}.disruption.budgets[0].duration`, /schedule and duration together/);
-        assertConfigError(() => renderNodePool(pool({ disruption: { budgets: [{ nodes: "0", duration: "1h" }] } })), `${at}.disruption.budgets[0].schedule`, /schedule and duration together/);
+        assertConfigError(
+            () => renderNodePool(pool({ disruption: { budgets: [{ nodes: "0", schedule: "@daily" }] } })),
+            `${at}.disruption.budgets[0].duration`,
+            /schedule and duration together/,
+        );
+        assertConfigError(
+            () => renderNodePool(pool({ disruption: { budgets: [{ nodes: "0", duration: "1h" }] } })),
+            `${at}.disruption.budgets[0].schedule`,
+            /schedule and duration together/,
+        );
     });
     test("a malformed schedule and node count", () => {
-        assertConfigError(() => renderNodePool(pool({ disruption: { budgets: [{ nodes: "0", schedule: "every day", duration: "1h" }] } })), `${at}.disruption.budgets[0].schedule`, /five fields/);
-        assertConfigError(() => renderNodePool(pool({ disruption: { budgets: [{ nodes: "110%" }] } })), `${at}.disruption.budgets[0].nodes`, /0% to 100%/);
+        assertConfigError(
+            () => renderNodePool(pool({ disruption: { budgets: [{ nodes: "0", schedule: "every day", duration: "1h" }] } })),
+            `${at}.disruption.budgets[0].schedule`,
+            /five fields/,
+        );
+        assertConfigError(
+            () => renderNodePool(pool({ disruption: { budgets: [{ nodes: "110%" }] } })),
+            `${at}.disruption.budgets[0].nodes`,
+            /0% to 100%/,
+        );
     });
     test("restricted label and requirement keys", () => {
-        assertConfigError(() => renderNodePool(pool({ labels: { "karpenter.sh/team": "a" } })), `${at}.labels`, /outside karpenter\.sh and karpenter\.k8s\.aws/);
+        assertConfigError(
+            () => renderNodePool(pool({ labels: { "karpenter.sh/team": "a" } })),
+            `${at}.labels`,
+            /outside karpenter\.sh and karpenter\.k8s\.aws/,
+        );
         assertConfigError(
             () => renderNodePool(pool({ requirements: [{ key: "kubernetes.io/hostname", operator: RequirementOperator.Exists }] })),
             `${at}.requirements[0].key`,
@@ -272,17 +408,34 @@ describe("resolveNodePoolArgs: bad config is refused, naming the field and what 
         );
     });
     test("requirement values that do not fit the operator", () => {
-        assertConfigError(() => renderNodePool(pool({ requirements: [{ key: "team", operator: RequirementOperator.In }] })), `${at}.requirements[0].values`, /at least one value for In/);
         assertConfigError(
-            () => renderNodePool(pool({ requirements: [{ key: "karpenter.k8s.aws/instance-cpu", operator: RequirementOperator.Gt, values: ["4", "8"] }] })),
+            () => renderNodePool(pool({ requirements: [{ key: "team", operator: RequirementOperator.In }] })),
+            `${at}.requirements[0].values`,
+            /at least one value for In/,
+        );
+        assertConfigError(
+            () =>
+                renderNodePool(
+                    pool({
+                        requirements: [{ key: "karpenter.k8s.aws/instance-cpu", operator: RequirementOperator.Gt, values: ["4", "8"] }],
+                    }),
+                ),
             `${at}.requirements[0].values`,
             /one whole number for Gt/,
         );
     });
     test("choices outside the enums, empty and repeated", () => {
         assertConfigError(() => renderNodePool(pool({ architectures: [] })), `${at}.architectures`, /arm64, amd64/);
-        assertConfigError(() => renderNodePool(pool({ capacityTypes: [CapacityType.Spot, CapacityType.Spot] })), `${at}.capacityTypes`, /distinct values/);
-        assertConfigError(() => renderNodePool(pool({ taints: [{ key: "a", effect: "NoRun" as TaintEffect }] })), `${at}.taints[0].effect`, /NoSchedule/);
+        assertConfigError(
+            () => renderNodePool(pool({ capacityTypes: [CapacityType.Spot, CapacityType.Spot] })),
+            `${at}.capacityTypes`,
+            /distinct values/,
+        );
+        assertConfigError(
+            () => renderNodePool(pool({ taints: [{ key: "a", effect: "NoRun" as TaintEffect }] })),
+            `${at}.taints[0].effect`,
+            /NoSchedule/,
+        );
     });
     test("pools of one set sharing a weight", () => {
         assertConfigError(
@@ -291,7 +444,8 @@ describe("resolveNodePoolArgs: bad config is refused, naming the field and what 
             /no other pool has \(general has it too\)/,
         );
         assertConfigError(
-            () => checkNodePoolWeights("KarpenterNodes.nodePools", [pool({ weight: undefined }), pool({ name: "other", weight: undefined })]),
+            () =>
+                checkNodePoolWeights("KarpenterNodes.nodePools", [pool({ weight: undefined }), pool({ name: "other", weight: undefined })]),
             "KarpenterNodes.nodePools[other].weight",
             /at random/,
         );

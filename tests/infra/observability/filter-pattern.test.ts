@@ -49,7 +49,14 @@ describe("the filter pattern evaluator", () => {
     });
 
     test("refuses what it does not understand (negative control: no silent half-parse)", () => {
-        for (const bad of ['$.level = "ERROR"', '{ $.level ~ "ERROR" }', '{ $.level = "ERROR" ', '{ $.level = "ERROR" } extra', '{ $.level < "E" }', "{ %ERROR% }"]) {
+        for (const bad of [
+            '$.level = "ERROR"',
+            '{ $.level ~ "ERROR" }',
+            '{ $.level = "ERROR" ',
+            '{ $.level = "ERROR" } extra',
+            '{ $.level < "E" }',
+            "{ %ERROR% }",
+        ]) {
             assert.throws(() => parseFilterPattern(bad), /filter pattern/, bad);
         }
     });
@@ -71,12 +78,17 @@ describe("controller-log alarms against Karpenter v1.9.0's log lines", () => {
     test("each pattern depends on what it names (negative control: the same line with the message or error changed)", () => {
         const limit = SAMPLES.find((s) => s.id === "nodepool-limit-one-pool")!.line;
         assert.deepEqual(alarmsMatching({ ...limit, message: "could not schedule pods" }), []);
-        assert.deepEqual(alarmsMatching({ ...limit, error: "all available instance types exceed limit for nodepool (NodePool=default)" }), []);
+        assert.deepEqual(
+            alarmsMatching({ ...limit, error: "all available instance types exceed limit for nodepool (NodePool=default)" }),
+            [],
+        );
         const unauthorized = SAMPLES.find((s) => s.id === "launch-unauthorized")!.line;
         assert.deepEqual(alarmsMatching({ ...unauthorized, level: "INFO" }), []);
         const interruption = SAMPLES.find((s) => s.id === "interruption-parse-error")!.line;
         assert.deepEqual(alarmsMatching({ ...interruption, controller: "nodeclaim.lifecycle" }), []);
         // Without Merge_Log the line stays a string in `log`: no JSON field to match (why the ConfigMap merges).
-        assert.ok(!CONTROLLER_LOG_ALARMS.some((a) => matchesFilterPattern(a.filterPattern, JSON.stringify({ log: JSON.stringify(limit) }))));
+        assert.ok(
+            !CONTROLLER_LOG_ALARMS.some((a) => matchesFilterPattern(a.filterPattern, JSON.stringify({ log: JSON.stringify(limit) }))),
+        );
     });
 });

@@ -54,7 +54,9 @@ export function parseFilterPattern(pattern: string): Expr {
         if (!["=", "!=", "<", "<=", ">", ">="].includes(op)) throw new Error(`filter pattern: bad operator ${op} in ${pattern}`);
         const raw = tokens[i++];
         if (raw === undefined) throw new Error(`filter pattern: missing value in ${pattern}`);
-        const value: Comparison["value"] = raw.startsWith('"') ? { type: "string", text: JSON.parse(raw) } : { type: "number", n: Number(raw) };
+        const value: Comparison["value"] = raw.startsWith('"')
+            ? { type: "string", text: JSON.parse(raw) }
+            : { type: "number", n: Number(raw) };
         if (value.type === "number" && Number.isNaN(value.n)) throw new Error(`filter pattern: bad value ${raw}`);
         if (value.type === "string" && op !== "=" && op !== "!=") throw new Error(`filter pattern: ${op} on a string in ${pattern}`);
         return { kind: "cmp", path: selector.slice(2).split("."), op, value };
@@ -83,7 +85,12 @@ export function parseFilterPattern(pattern: string): Expr {
 }
 
 function wildcard(text: string): RegExp {
-    return new RegExp(`^${text.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[\\s\\S]*")}$`);
+    return new RegExp(
+        `^${text
+            .split("*")
+            .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+            .join("[\\s\\S]*")}$`,
+    );
 }
 
 function evaluate(e: Expr, event: Json): boolean {
