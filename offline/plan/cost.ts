@@ -56,6 +56,7 @@ export function baselineCost(resources: readonly Registered[], region: string, d
     };
 }
 
-function cents(usd: number): number {
+/** Rounded to the cent. */
+export function cents(usd: number): number {
     return Math.round(usd * 100) / 100;
 }
