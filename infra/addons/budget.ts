@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
+import { ResourceDescription } from "../guardrails/types";
+import { TYPES } from "../model/tokens";
 import { EMAIL_ADDRESS, SNS_TOPIC_ARN } from "../model/observability";
 
 /** What a budget notification compares with its threshold. */
@@ -146,6 +148,29 @@ export function budgetCostFilters(tags: Record<string, string>) {
 }
 
 /**
+ * The budget's plan: its args checked and resolved, and the budget it registers (its notifications
+ * and their subscribers): what the guardrails check before anything is registered.
+ */
+export function planCostBudget(name: string, args: CostBudgetArgs) {
+    const settings = resolveCostBudgetArgs(args);
+    const budget = {
+        type: TYPES.budget,
+        name,
+        inputs: {
+            name: settings.budgetName,
+            budgetType: "COST",
+            timeUnit: "MONTHLY",
+            limitAmount: settings.limitAmount.toFixed(2),
+            limitUnit: "USD",
+            costFilters: budgetCostFilters(settings.costAllocationTags),
+            notifications: budgetNotifications(settings),
+            tags: settings.tags,
+        } satisfies aws.budgets.BudgetArgs,
+    };
+    return { settings, budget, descriptions: [budget] as ResourceDescription[] };
+}
+
+/**
  * A monthly AWS Budgets cost budget with notifications at percentages of its limit, actual or
  * forecast, to e-mail addresses and/or an SNS topic. It warns; it stops nothing: NodePool limits are
  * what cap Karpenter's spend.
@@ -154,22 +179,9 @@ export class CostBudget extends pulumi.ComponentResource {
     public readonly budgetName: pulumi.Output<string>;
 
     constructor(name: string, args: CostBudgetArgs, opts?: pulumi.ComponentResourceOptions) {
+        const plan = planCostBudget(name, args); // every check, before registering anything
         super(componentType("CostBudget"), name, {}, componentOptions("CostBudget", opts));
-        const b = resolveCostBudgetArgs(args);
-        const budget = new aws.budgets.Budget(
-            name,
-            {
-                name: b.budgetName,
-                budgetType: "COST",
-                timeUnit: "MONTHLY",
-                limitAmount: b.limitAmount.toFixed(2),
-                limitUnit: "USD",
-                costFilters: budgetCostFilters(b.costAllocationTags),
-                notifications: budgetNotifications(b),
-                tags: b.tags,
-            },
-            { parent: this },
-        );
+        const budget = new aws.budgets.Budget(plan.budget.name, plan.budget.inputs, { parent: this });
         this.budgetName = budget.name;
         this.registerOutputs({ budgetName: this.budgetName });
     }

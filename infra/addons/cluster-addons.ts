@@ -4,7 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
 import { irsaTrustPolicy } from "../iam/irsa";
+import { ResourceDescription } from "../guardrails/types";
 import { DNS1123_SUBDOMAIN } from "../model/names";
+import { TYPES } from "../model/tokens";
+import { knownAfterDeployment } from "../plan";
 import { AwsScopeArgs, managedPolicyArn } from "../iam/policy";
 import {
     ADDON_NAMESPACE,
@@ -103,7 +106,7 @@ export interface ClusterAddonsArgs extends AddonSettings, AwsScopeArgs {
 const ADDON_VERSION = /^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$/;
 
 /** Args with defaults applied and every value checked; throws ConfigError naming the setting. */
-export function resolveClusterAddonsArgs<T extends Omit<ClusterAddonsArgs, "fargateProfile">>(args: T) {
+export function resolveClusterAddonsArgs<T extends ClusterAddonsPlanArgs>(args: T) {
     const versions = args.versions ?? {};
     for (const [addon, version] of Object.entries(versions)) {
         check(isManagedAddon(addon), "ClusterAddons.versions", addon, `an add-on this library manages: ${MANAGED_ADDONS.join(", ")}`);
@@ -167,6 +170,38 @@ export function resolveClusterAddonsArgs<T extends Omit<ClusterAddonsArgs, "farg
     };
 }
 
+/** What the add-ons' plan reads: their args, less what only their registration needs. */
+export type ClusterAddonsPlanArgs = Omit<ClusterAddonsArgs, "fargateProfile" | "nodesReady" | "kubernetesVersion">;
+
+/**
+ * The add-ons' plan: their args checked and resolved, and the add-ons they register, each named
+ * `<name>-<add-on>` with its configuration (an add-on not pinned in `versions` gets its version, and one
+ * with an IAM role its role, at deployment): what the guardrails check before anything is registered.
+ */
+export function planClusterAddons(name: string, args: ClusterAddonsPlanArgs) {
+    const settings = resolveClusterAddonsArgs(args);
+    const addons = settings.specs.map((spec) => ({
+        spec,
+        description: {
+            type: TYPES.addon,
+            name: `${name}-${spec.name}`,
+            inputs: {
+                clusterName: settings.clusterName,
+                addonName: spec.name,
+                addonVersion: settings.versions[spec.name] ?? knownAfterDeployment<string>(),
+                configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined,
+                // Adopt the copies EKS installs with the cluster, and keep owning the configuration.
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+                preserve: spec.preserve,
+                serviceAccountRoleArn: spec.serviceAccountRole ? knownAfterDeployment<string>() : undefined,
+                tags: settings.tags,
+            } satisfies aws.eks.AddonArgs,
+        },
+    }));
+    return { settings, addons, descriptions: addons.map((a) => a.description as ResourceDescription) };
+}
+
 /** The default StorageClass: encrypted gp3 through the EBS CSI driver. */
 export function storageClassSpec(name: string, reclaimPolicy: string) {
     return {
@@ -207,13 +242,14 @@ export class ClusterAddons extends pulumi.ComponentResource {
     public readonly storageClassName: pulumi.Output<string>;
 
     constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
+        const plan = planClusterAddons(name, args); // every check, before registering anything
+        const a = plan.settings;
         super(componentType("ClusterAddons"), name, {}, componentOptions("ClusterAddons", opts));
-        const a = resolveClusterAddonsArgs(args);
         const readyForPods = args.nodesReady ?? [];
 
         const addons = new Map<ManagedAddonName, aws.eks.Addon>();
         const roles = new Map<ManagedAddonName, aws.iam.Role>();
-        for (const spec of a.specs) {
+        for (const { spec, description } of plan.addons) {
             const dependsOn: pulumi.Input<pulumi.Resource>[] = [
                 ...spec.after.map((n) => addons.get(n)!),
                 ...(spec.needsNodes ? readyForPods : []),
@@ -250,23 +286,16 @@ export class ClusterAddons extends pulumi.ComponentResource {
             addons.set(
                 spec.name,
                 new aws.eks.Addon(
-                    `${name}-${spec.name}`,
+                    description.name,
                     {
-                        clusterName: a.clusterName,
-                        addonName: spec.name,
+                        ...description.inputs,
                         addonVersion:
                             a.versions[spec.name] ??
                             aws.eks.getAddonVersionOutput(
-                                { addonName: spec.name, kubernetesVersion: a.kubernetesVersion, mostRecent: true },
+                                { addonName: spec.name, kubernetesVersion: args.kubernetesVersion, mostRecent: true },
                                 { parent: this },
                             ).version,
-                        configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined,
-                        // Adopt the copies EKS installs with the cluster, and keep owning the configuration.
-                        resolveConflictsOnCreate: "OVERWRITE",
-                        resolveConflictsOnUpdate: "OVERWRITE",
-                        preserve: spec.preserve,
                         serviceAccountRoleArn,
-                        tags: a.tags,
                     },
                     { parent: this, dependsOn },
                 ),

@@ -2,8 +2,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
+import { ResourceDescription } from "../guardrails/types";
 import { parseQuantity } from "../karpenter/quantity";
 import { DNS1123_LABEL } from "../model/names";
+import { TYPES } from "../model/tokens";
 import { checkLabelValue, checkQualifiedKey } from "../nodes/validation";
 
 /** A ResourceQuota on a namespace's totals. */
@@ -139,6 +141,25 @@ export function resourceQuotaSpec(ns: ResolvedWorkloadNamespace) {
 }
 
 /**
+ * The namespaces' plan: their args checked and resolved, and for each namespace the Namespace, its
+ * LimitRange and its ResourceQuota (when it has one), under the names the component registers them.
+ */
+export function planWorkloadNamespaces(name: string, args: WorkloadNamespacesArgs) {
+    const settings = resolveWorkloadNamespacesArgs(args);
+    const namespaces = settings.namespaces.map((ns) => {
+        const metadata = { name: "defaults", namespace: ns.name };
+        const quota = resourceQuotaSpec(ns);
+        return {
+            namespace: { type: TYPES.namespace, name: `${name}-${ns.name}`, inputs: { metadata: { name: ns.name, labels: ns.labels } } },
+            limitRange: { type: TYPES.limitRange, name: `${name}-${ns.name}`, inputs: { metadata, spec: limitRangeSpec(ns) } },
+            resourceQuota: quota ? { type: TYPES.resourceQuota, name: `${name}-${ns.name}`, inputs: { metadata: { ...metadata, name: "quota" }, spec: quota } } : undefined,
+        };
+    });
+    const descriptions: ResourceDescription[] = namespaces.flatMap((n) => [n.namespace, n.limitRange, ...(n.resourceQuota ? [n.resourceQuota] : [])]);
+    return { settings, namespaces, descriptions };
+}
+
+/**
  * Namespaces for workloads, each with a LimitRange that gives containers default requests (and a
  * memory limit equal to the memory request) and an optional ResourceQuota. Pass the Kubernetes
  * provider in `opts.providers`.
@@ -148,19 +169,16 @@ export class WorkloadNamespaces extends pulumi.ComponentResource {
     public readonly namespaceNames: pulumi.Output<string[]>;
 
     constructor(name: string, args: WorkloadNamespacesArgs, opts?: pulumi.ComponentResourceOptions) {
+        const plan = planWorkloadNamespaces(name, args); // every check, before registering anything
         super(componentType("WorkloadNamespaces"), name, {}, componentOptions("WorkloadNamespaces", opts));
-        const a = resolveWorkloadNamespacesArgs(args);
-        const names = a.namespaces.map((ns) => {
-            const namespace = new k8s.core.v1.Namespace(
-                `${name}-${ns.name}`,
-                { metadata: { name: ns.name, labels: ns.labels } },
-                { parent: this },
-            );
-            const metadata = { name: "defaults", namespace: namespace.metadata.name };
-            new k8s.core.v1.LimitRange(`${name}-${ns.name}`, { metadata, spec: limitRangeSpec(ns) }, { parent: this });
-            const quota = resourceQuotaSpec(ns);
-            if (quota) {
-                new k8s.core.v1.ResourceQuota(`${name}-${ns.name}`, { metadata: { ...metadata, name: "quota" }, spec: quota }, { parent: this });
+        const names = plan.namespaces.map((planned) => {
+            const namespace = new k8s.core.v1.Namespace(planned.namespace.name, planned.namespace.inputs, { parent: this });
+            // The namespace's output: the LimitRange and ResourceQuota wait for the namespace they name.
+            const metadata = { ...planned.limitRange.inputs.metadata, namespace: namespace.metadata.name };
+            new k8s.core.v1.LimitRange(planned.limitRange.name, { ...planned.limitRange.inputs, metadata }, { parent: this });
+            if (planned.resourceQuota) {
+                const quota = planned.resourceQuota;
+                new k8s.core.v1.ResourceQuota(quota.name, { ...quota.inputs, metadata: { ...quota.inputs.metadata, namespace: namespace.metadata.name } }, { parent: this });
             }
             return namespace.metadata.name;
         });

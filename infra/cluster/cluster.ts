@@ -3,7 +3,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { ConfigErrorCollector, check } from "../errors";
+import { ResourceDescription } from "../guardrails/types";
 import { AwsScope, managedPolicyArn, policyDocument } from "../iam/policy";
+import { TYPES } from "../model/tokens";
 import {
     API_SERVER_PORT,
     AccessPolicy,
@@ -341,6 +343,21 @@ export function accessEntryName(component: string, principalArn: string): string
     return `${component}-access-${principalArn.split(":").slice(4).join(":")}`;
 }
 
+/**
+ * The cluster's plan: its settings checked and resolved, and the access entries it registers (each by the
+ * name {@link accessEntryName} gives it, on the cluster's configured name): what the guardrails check
+ * before anything is registered.
+ */
+export function planCluster(name: string, args: ClusterSettings) {
+    const settings = resolveClusterArgs(args);
+    const accessEntries = settings.accessEntries.map((entry) => ({
+        type: TYPES.accessEntry,
+        name: accessEntryName(name, entry.principalArn),
+        inputs: { clusterName: settings.clusterName, principalArn: entry.principalArn, type: "STANDARD", tags: settings.tags } satisfies aws.eks.AccessEntryArgs,
+    }));
+    return { settings, accessEntries, descriptions: [...accessEntries] as ResourceDescription[] };
+}
+
 /** The type token `@pulumi/eks` gave its Cluster component: the parent of this cluster's `aws.eks.Cluster` in stacks made with it. */
 const FORMER_EKS_COMPONENT = "eks:index:Cluster";
 
@@ -370,7 +387,8 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly kmsKeyArn: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const a = resolveClusterArgs(args); // every check, before registering anything
+        const plan = planCluster(name, args); // every check, before registering anything
+        const a = plan.settings;
         super(componentType("Cluster"), name, {}, componentOptions("Cluster", opts));
         const protect = { parent: this, protect: a.protect };
         const parent = { parent: this };
@@ -498,15 +516,12 @@ export class Cluster extends pulumi.ComponentResource {
                     parent,
                 ),
         );
-        const accessPolicies = a.accessEntries.map((entry) => {
-            const entryName = accessEntryName(name, entry.principalArn);
-            const accessEntry = new aws.eks.AccessEntry(
-                entryName,
-                { clusterName: this.clusterName, principalArn: entry.principalArn, type: "STANDARD", tags: a.tags },
-                parent,
-            );
+        const accessPolicies = a.accessEntries.map((entry, i) => {
+            const planned = plan.accessEntries[i];
+            // The cluster's output: the entry waits for the cluster the plan names.
+            const accessEntry = new aws.eks.AccessEntry(planned.name, { ...planned.inputs, clusterName: this.clusterName }, parent);
             return new aws.eks.AccessPolicyAssociation(
-                entryName,
+                planned.name,
                 {
                     clusterName: accessEntry.clusterName,
                     principalArn: accessEntry.principalArn,

@@ -2,36 +2,35 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CostBudget, CostBudgetSettings, budgetNotifications, resolveCostBudgetArgs } from "../addons/budget";
-import { AddonSettings, ClusterAddons, resolveClusterAddonsArgs } from "../addons/cluster-addons";
-import { WorkloadNamespace, WorkloadNamespaces, resolveWorkloadNamespacesArgs } from "../addons/namespaces";
+import { CostBudget, CostBudgetSettings, planCostBudget } from "../addons/budget";
+import { AddonSettings, ClusterAddons, planClusterAddons } from "../addons/cluster-addons";
+import { WorkloadNamespace, WorkloadNamespaces, planWorkloadNamespaces } from "../addons/namespaces";
 import { NodePoolLimitsSummary, summarizeNodePoolLimits } from "../addons/node-pool-limits";
 import { componentOptions, componentType } from "../aliases";
-import { Cluster, ClusterSettings, accessEntryName, kubernetesProvider, resolveClusterArgs } from "../cluster/cluster";
+import { Cluster, ClusterSettings, kubernetesProvider, planCluster } from "../cluster/cluster";
 import { ConfigErrorCollector, check } from "../errors";
-import { GuardrailSettings, ResourceDescription, TYPES } from "../guardrails";
+import { GuardrailSettings, ResourceDescription } from "../guardrails";
 import { enforceGuardrails } from "../guardrails/enforce";
 import { physicalName } from "../iam/names";
 import { AwsScopeArgs } from "../iam/policy";
-import { PodIdentityAssociation, describePodIdentityAssociations, podIdentityAssociations } from "../iam/pod-identity";
+import { PodIdentityAssociation, planPodIdentityAssociations, podIdentityAssociations } from "../iam/pod-identity";
 import { KarpenterControllerRole } from "../karpenter/controller-role";
-import { KarpenterFargateProfile, describeKarpenterFargateProfile } from "../karpenter/fargate-profile";
+import { KarpenterFargateProfile, planKarpenterFargateProfile } from "../karpenter/fargate-profile";
 import { InterruptionQueue } from "../karpenter/interruption";
 import { Karpenter, KarpenterSettings, planKarpenter } from "../karpenter/karpenter";
 import { NodeRole } from "../karpenter/node-role";
 import { PrivateEndpoints, planPrivateEndpoints } from "../network/endpoints";
-import { CLOUDWATCH_AGENT_IMAGE_PATH, DEFAULT_CACHE_PREFIX, PublicEcrPullThroughCache, checkCachePrefix, checkControllerImage } from "../network/image";
+import { CLOUDWATCH_AGENT_IMAGE_PATH, PublicEcrPullThroughCache, checkControllerImage, planPublicEcrPullThroughCache } from "../network/image";
 import { NatGateways, Network, NetworkSettings, resolveNetworkArgs } from "../network/network";
 import { KarpenterNodes, KarpenterNodesSettings, planKarpenterNodes } from "../nodes/karpenter-nodes";
 import { nodePoolAllowsSpot } from "../nodes/node-pool";
-import { DevicePluginImage, describeNvidiaDevicePlugin, devicePluginPools, resolveDevicePluginImage } from "../nodes/nvidia-device-plugin";
+import { DevicePluginImage, planNvidiaDevicePlugin } from "../nodes/nvidia-device-plugin";
 import { SPOT_SERVICE_LINKED_ROLE } from "../model/service-linked-roles";
 import { VersionSettingNames, versionProblems } from "../model/kubernetes-versions";
 import { Observability } from "../observability/observability";
 import { ObservabilitySettings, describeObservability, observabilityEndpoints, resolveObservability } from "../observability/plan";
 import { UNKNOWN } from "../guardrails/types";
 import { AWS_REGIONS, isAwsRegion } from "../model/regions";
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "../model/names";
 import { partitionOfRegion } from "../model/eks";
 import { forRules, knownAfterDeployment } from "../plan";
 import { VERSIONS } from "../model/versions";
@@ -157,6 +156,14 @@ const VERSION_SETTINGS: VersionSettingNames = {
     addonVersion: (addon) => `ClusterAddons.versions.${addon}`,
 };
 
+/** The partition, region, account and DNS suffix, as the environment's plan sees them: known after deployment. */
+const UNKNOWN_SCOPE: AwsScopeArgs = {
+    partition: knownAfterDeployment(),
+    region: knownAfterDeployment(),
+    accountId: knownAfterDeployment(),
+    dnsSuffix: knownAfterDeployment(),
+};
+
 /** AWS's limit of tags on one resource, less what this program and Karpenter add to some (Name, discovery and Karpenter's own tags). */
 const MAX_USER_TAGS = 50 - 10;
 /** AWS's limits on a tag's key and value. */
@@ -185,30 +192,6 @@ function resolveRegion(): string {
     return region!;
 }
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/;
-
-/**
- * The user's Pod Identity associations: well-formed, one per service account, none for a service account
- * an add-on binds to its own role (an association takes precedence over the add-on's IRSA role). Those
- * whose pods run on Fargate are the guardrail no-pod-identity-on-fargate's. One report per fault: these
- * config errors stop the program before the guardrails run, so unique-physical-identity (which also sees
- * two associations of one service account) and no-pod-identity-on-fargate (the EBS CSI controller's
- * account is on Fargate too) never report the same association again in other words.
- */
-function checkPodIdentityAssociations(associations: readonly PodIdentityAssociation[], addonAccounts: Record<string, string>): void {
-    const seen = new Set<string>();
-    associations.forEach((a, i) => {
-        const at = `Environment.podIdentityAssociations[${i}]`;
-        check(typeof a.namespace === "string" && DNS1123_LABEL.test(a.namespace), `${at}.namespace`, a.namespace, "a namespace name (a DNS-1123 label)");
-        check(typeof a.serviceAccount === "string" && DNS1123_SUBDOMAIN.test(a.serviceAccount), `${at}.serviceAccount`, a.serviceAccount, "a service account name (a DNS-1123 subdomain)");
-        check(typeof a.roleArn !== "string" || ROLE_ARN.test(a.roleArn), `${at}.roleArn`, a.roleArn, "an IAM role ARN such as arn:aws:iam::123456789012:role/my-role");
-        const account = `${a.namespace}/${a.serviceAccount}`;
-        check(addonAccounts[account] === undefined, `${at}.serviceAccount`, account, `a service account no add-on binds: the ${addonAccounts[account]} add-on binds it to its own role`);
-        check(!seen.has(account), `${at}.serviceAccount`, account, "one association per service account (EKS refuses a second)");
-        seen.add(account);
-    });
-}
-
 /** A private cluster's network, resolved: no public subnet, NAT gateway or internet gateway (so no 0.0.0.0/0 route). */
 function checkPrivateNetwork(n: ReturnType<typeof resolveNetworkArgs>): void {
     const why = "in a private cluster nothing routes to the internet (no internet gateway, NAT gateway or 0.0.0.0/0 route)";
@@ -232,7 +215,8 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const k = args.karpenter ?? {};
     const privateCluster = args.privateCluster ?? false;
     const region = errors.attempt(resolveRegion);
-    const cluster = errors.attempt(() => resolveClusterArgs(args.cluster));
+    const clusterPlan = errors.attempt(() => planCluster(`${name}-cluster`, args.cluster));
+    const cluster = clusterPlan?.settings;
     if (privateCluster && cluster) {
         errors.attempt(() => check(!cluster.endpointPublicAccess, "Environment.cluster.endpointPublicAccess", true, "false in a private cluster"));
     }
@@ -279,9 +263,14 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const imageCache = args.imageCache?.enabled ?? privateCluster;
     // The controller image comes from a mirror when one is named, else through the cache when there is one.
     errors.attempt(() => {
-        if (imageCache) checkCachePrefix(args.imageCache?.repositoryPrefix ?? DEFAULT_CACHE_PREFIX);
         if ((k.imageRepository !== undefined || !imageCache) && region) checkControllerImage(privateCluster, k.imageRepository, region, aws.config.allowedAccountIds);
     });
+    const imageCacheArgs = { repositoryPrefix: args.imageCache?.repositoryPrefix, createRule: args.imageCache?.createRule, tags };
+    const imageCachePlan = imageCache
+        ? errors.attempt(() =>
+              planPublicEcrPullThroughCache(`${name}-image-cache`, { ...imageCacheArgs, pullerRoleNames: [knownAfterDeployment(), knownAfterDeployment()] }),
+          )
+        : undefined;
     // The disk agent's image is on ECR Public: a private cluster's nodes pull it through the cache.
     if (privateCluster && !imageCache && observability?.enabled && observability.nodeDisks.enabled) {
         errors.attempt(() =>
@@ -320,30 +309,30 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const karpenterServiceAccount = karpenter ? `${karpenter.namespace}/${karpenter.serviceAccountName}` : undefined;
     errors.attempt(() => checkAwsTags(tags));
     const { namespaces, ...addons } = args.addons ?? {};
-    const addonsArgs = {
-        ...addons,
-        kubernetesVersion: cluster?.kubernetesVersion ?? "",
-        tags,
-    };
-    const addonsResolved = errors.attempt(() =>
-        resolveClusterAddonsArgs({
+    const addonsArgs = { ...addons, tags };
+    const addonsPlan = errors.attempt(() =>
+        planClusterAddons(`${name}-addons`, {
             ...addonsArgs,
+            // The cluster is registered under its configured name: the rules see each add-on's identity.
+            clusterName: args.cluster.clusterName,
             configuredClusterName: args.cluster.clusterName,
-            ...{ clusterName: knownAfterDeployment<string>(), partition: knownAfterDeployment<string>(), region: knownAfterDeployment<string>() },
-            ...{ accountId: knownAfterDeployment<string>(), dnsSuffix: knownAfterDeployment<string>() },
-            ...{ oidcProviderArn: knownAfterDeployment<string>(), oidcIssuerUrl: knownAfterDeployment<string>() },
+            ...UNKNOWN_SCOPE,
+            oidcProviderArn: knownAfterDeployment(),
+            oidcIssuerUrl: knownAfterDeployment(),
         }),
     );
-    if (addonsResolved) {
-        errors.attempt(() => checkPodIdentityAssociations(args.podIdentityAssociations ?? [], addonsResolved.serviceAccounts.bound));
-    }
+    const addonsResolved = addonsPlan?.settings;
+    const podIdentityArgs = { associations: args.podIdentityAssociations, addonServiceAccounts: addonsResolved?.serviceAccounts.bound };
+    const podIdentityPlan = addonsResolved
+        ? errors.attempt(() => planPodIdentityAssociations(`${name}-pod-identity`, { ...podIdentityArgs, clusterName: args.cluster.clusterName }))
+        : undefined;
     const namespacesArgs = { namespaces, reservedNamespaces: karpenter ? [karpenter.namespace] : [] };
-    errors.attempt(() => resolveWorkloadNamespacesArgs(namespacesArgs));
+    const namespacesPlan = errors.attempt(() => planWorkloadNamespaces(`${name}-namespaces`, namespacesArgs));
     const budgetArgs = args.budget ? { ...args.budget, budgetName: `${args.cluster.clusterName}-monthly-cost`, tags } : undefined;
     // With alerts on, a budget that names no topic of its own notifies the alerts topic.
     const budgetAlerts = (observability?.enabled ?? false) && budgetArgs?.snsTopicArn === undefined;
-    const budget = budgetArgs
-        ? errors.attempt(() => resolveCostBudgetArgs({ ...budgetArgs, alertsTopicArn: budgetAlerts ? knownAfterDeployment<string>() : undefined }))
+    const budgetPlan = budgetArgs
+        ? errors.attempt(() => planCostBudget(`${name}-budget`, { ...budgetArgs, alertsTopicArn: budgetAlerts ? knownAfterDeployment<string>() : undefined }))
         : undefined;
     // The role or instance profile is known after deployment; which of the two is known now.
     // With no IAM endpoint the controller cannot create instance profiles: make the node's in advance.
@@ -359,16 +348,17 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     );
     const nodes = nodesPlan?.settings;
     // The image's form is checked even when the pools are not valid; whether the pools' nodes reach it, on valid pools.
-    const pluginImage = !region
+    const devicePluginPlan = !region
         ? undefined
         : errors.attempt(() =>
-              resolveDevicePluginImage(
+              planNvidiaDevicePlugin(`${name}-nvidia-device-plugin`, {
                   privateCluster,
                   region,
-                  aws.config.allowedAccountIds ?? [],
-                  nodes ? devicePluginPools(nodes.nodeClasses, nodes.nodePools).map((p) => p.name) : [],
-                  devicePluginImage,
-                  {
+                  allowedAccountIds: aws.config.allowedAccountIds,
+                  nodeClasses: nodes?.nodeClasses ?? [],
+                  nodePools: nodes?.nodePools ?? [],
+                  image: devicePluginImage,
+                  names: {
                       image: "Environment.nodes.devicePluginImage",
                       // The default GPU pool is turned off by its option; a declared one, by leaving it out.
                       withoutPools:
@@ -376,7 +366,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
                               ? { setting: "Environment.nodes.defaultPools.gpu", value: "false" }
                               : { setting: "Environment.nodes.nodePools", value: "no NVIDIA GPU pool on an AL2023 EC2NodeClass" },
                   },
-              ),
+              }),
           );
     errors.throwIfAny();
     const { specs: addonSpecs, serviceAccounts: addonAccounts } = addonsResolved!;
@@ -384,7 +374,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     // one profile, one wait (EKS creates one profile at a time per cluster).
     const fargateSelectors = addonSpecs.flatMap((spec) => spec.fargateSelector ?? []);
     const createSpotServiceLinkedRole = k.createSpotServiceLinkedRole ?? nodes!.nodePools.some(nodePoolAllowsSpot);
-    const nvidiaDevicePlugin = describeNvidiaDevicePlugin(`${name}-nvidia-device-plugin`, nodes!.nodeClasses, nodes!.nodePools, pluginImage!);
+    const nvidiaDevicePlugin = devicePluginPlan!.release;
 
     const guardrails = {
         ...args.guardrails,
@@ -392,28 +382,29 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     };
     // The guardrails, once, over the children's own plans: the resources they register, by the names they register.
     const descriptions = [
-        ...describePodIdentityAssociations(`${name}-pod-identity`, args.cluster.clusterName, args.podIdentityAssociations ?? []),
-        describeKarpenterFargateProfile(`${name}-karpenter-fargate`, karpenter!.namespace, podLabels, fargateSelectors),
-        ...cluster!.accessEntries.map((entry) => ({
-            type: TYPES.accessEntry,
-            name: accessEntryName(`${name}-cluster`, entry.principalArn),
-            inputs: { clusterName: args.cluster.clusterName, principalArn: entry.principalArn },
-        })),
+        ...podIdentityPlan!.descriptions,
+        ...planKarpenterFargateProfile(`${name}-karpenter-fargate`, {
+            // The cluster is registered under its configured name: the rules see the profile's identity.
+            clusterName: args.cluster.clusterName,
+            configuredClusterName: args.cluster.clusterName,
+            subnetIds: knownAfterDeployment(),
+            namespace: karpenter!.namespace,
+            podLabels,
+            additionalSelectors: fargateSelectors,
+            podExecutionRoleName: knownAfterDeployment(),
+            ...UNKNOWN_SCOPE,
+            tags,
+        }).descriptions,
+        ...clusterPlan!.descriptions,
         ...karpenterPlan!.descriptions,
         ...nodesPlan!.descriptions,
-        ...(nvidiaDevicePlugin ? [nvidiaDevicePlugin] : []),
+        ...devicePluginPlan!.descriptions,
         ...(endpointsEnabled ? endpointsPlan!.descriptions : []),
         ...describeObservability(`${name}-observability`, observability!, imageCache ? knownAfterDeployment<string>() : VERSIONS.cloudwatchAgentImage, UNKNOWN),
-        ...(budget ? [{ type: TYPES.budget, name: `${name}-budget`, inputs: { notifications: budgetNotifications(budget) } }] : []),
-        ...addonSpecs.map((spec) => ({
-            type: TYPES.addon,
-            name: `${name}-addons-${spec.name}`,
-            inputs: {
-                clusterName: args.cluster.clusterName,
-                addonName: spec.name,
-                configurationValues: spec.configuration ? JSON.stringify(spec.configuration) : undefined,
-            },
-        })),
+        ...(budgetPlan?.descriptions ?? []),
+        ...(imageCachePlan?.descriptions ?? []),
+        ...namespacesPlan!.descriptions,
+        ...addonsPlan!.descriptions,
     ].map(forRules);
     enforceGuardrails(descriptions, guardrails);
     return {
@@ -431,6 +422,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         namespacesArgs,
         budgetArgs,
         budgetAlerts,
+        podIdentityArgs,
         observability: observability!,
         createInstanceProfile,
         createSpotServiceLinkedRole,
@@ -441,6 +433,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         endpointsEnabled,
         endpoints,
         imageCache,
+        imageCacheArgs,
         nodePoolLimits: summarizeNodePoolLimits(
             "Environment.nodes.nodePools",
             Object.fromEntries(nodes!.nodePools.map((p) => [p.name, { cpu: p.limits.cpu, memory: p.limits.memory }])),
@@ -622,12 +615,10 @@ export class Environment extends pulumi.ComponentResource {
             ? new PublicEcrPullThroughCache(
                   `${name}-image-cache`,
                   {
-                      repositoryPrefix: args.imageCache?.repositoryPrefix,
-                      createRule: args.imageCache?.createRule,
+                      ...settings.imageCacheArgs,
                       // Fargate pulls the controller image with the pod execution role, the nodes' kubelet the
                       // disk agent's with the node role; the first pull of each imports it.
                       pullerRoleNames: [fargate.podExecutionRoleName, nodeRole.roleName],
-                      tags,
                   },
                   { parent: this },
               )
@@ -656,7 +647,7 @@ export class Environment extends pulumi.ComponentResource {
                   { parent: this, providers: { kubernetes: provider } },
               )
             : undefined;
-        podIdentityAssociations(`${name}-pod-identity`, clusterName, args.podIdentityAssociations ?? [], { parent: this });
+        podIdentityAssociations(`${name}-pod-identity`, { ...settings.podIdentityArgs, clusterName }, { parent: this });
 
         const karpenter = new Karpenter(
             `${name}-karpenter`,
@@ -692,6 +683,7 @@ export class Environment extends pulumi.ComponentResource {
             `${name}-addons`,
             {
                 ...addonsArgs,
+                kubernetesVersion: settings.cluster.kubernetesVersion,
                 clusterName,
                 configuredClusterName: base,
                 ...scope,

@@ -27,23 +27,6 @@ export interface FargateSelector {
     labels: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-/**
- * The profile's name and selectors (the controller's namespace and pod labels first, then the others'):
- * what the component registers, and what the guardrails check before anything is registered.
- */
-export function describeKarpenterFargateProfile(
-    name: string,
-    namespace: pulumi.Input<string>,
-    podLabels: pulumi.Input<Record<string, pulumi.Input<string>>>,
-    additionalSelectors: FargateSelector[] = [],
-): ResourceDescription<Pick<aws.eks.FargateProfileArgs, "fargateProfileName" | "selectors">> {
-    return {
-        type: TYPES.fargateProfile,
-        name,
-        inputs: { fargateProfileName: "karpenter", selectors: [{ namespace, labels: podLabels }, ...additionalSelectors] },
-    };
-}
-
 export interface KarpenterFargateProfileArgs extends AwsScopeArgs {
     /** The cluster's name as its resource outputs it: the profile is created once the cluster exists. */
     clusterName: pulumi.Input<string>;
@@ -70,6 +53,26 @@ export interface KarpenterFargateProfileArgs extends AwsScopeArgs {
 }
 
 /**
+ * The profile's plan: its name and selectors (the controller's namespace and pod labels first, then the
+ * others'), what the component registers and what the guardrails check before anything is registered.
+ */
+export function planKarpenterFargateProfile(name: string, args: KarpenterFargateProfileArgs) {
+    const settings = { ...args, additionalSelectors: args.additionalSelectors ?? [] };
+    const profile = {
+        type: TYPES.fargateProfile,
+        name,
+        inputs: {
+            fargateProfileName: "karpenter",
+            selectors: [{ namespace: args.namespace, labels: args.podLabels }, ...settings.additionalSelectors],
+            clusterName: args.clusterName,
+            subnetIds: args.subnetIds,
+            tags: args.tags,
+        },
+    } satisfies ResourceDescription<Omit<aws.eks.FargateProfileArgs, "podExecutionRoleArn">>;
+    return { settings, profile, descriptions: [profile] as ResourceDescription[] };
+}
+
+/**
  * The cluster's Fargate profile: it runs the Karpenter controller (its namespace and pod labels, so the
  * controller never runs on nodes it manages) and whatever else `additionalSelectors` names (CoreDNS).
  */
@@ -79,6 +82,7 @@ export class KarpenterFargateProfile extends pulumi.ComponentResource {
     public readonly podExecutionRoleName: pulumi.Output<string>;
 
     constructor(name: string, args: KarpenterFargateProfileArgs, opts?: pulumi.ComponentResourceOptions) {
+        const plan = planKarpenterFargateProfile(name, args);
         super(componentType("KarpenterFargateProfile"), name, {}, componentOptions("KarpenterFargateProfile", opts));
         const role = new aws.iam.Role(
             `${name}-pod-execution`,
@@ -103,16 +107,9 @@ export class KarpenterFargateProfile extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const description = describeKarpenterFargateProfile(name, args.namespace, args.podLabels, args.additionalSelectors);
         const profile = new aws.eks.FargateProfile(
-            description.name,
-            {
-                ...description.inputs,
-                clusterName: args.clusterName,
-                podExecutionRoleArn: role.arn,
-                subnetIds: args.subnetIds,
-                tags: args.tags,
-            },
+            plan.profile.name,
+            { ...plan.profile.inputs, podExecutionRoleArn: role.arn },
             // Every input replaces a profile, and its name is fixed: the old one must go before the new one comes.
             { parent: this, dependsOn: [attachment], deleteBeforeReplace: true },
         );

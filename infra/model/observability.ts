@@ -145,6 +145,9 @@ export const NODE_DISKS = {
     containerd: { path: "/var/lib/containerd", defaultThresholdPercent: 90 },
 } as const;
 
+/** The node-disk agent's namespace, name (DaemonSet and ConfigMap) and the file the agent reads its configuration from. */
+export const DISK_AGENT = { namespace: "amazon-cloudwatch", name: "node-disk-agent", configFile: "cwagentconfig.json" } as const;
+
 /** The agent's metric (the `disk` plugin's `used_percent`, named `disk_used_percent` in CloudWatch). */
 export const DISK_METRIC = "disk_used_percent";
 

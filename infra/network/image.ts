@@ -2,8 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { check } from "../errors";
+import { ResourceDescription } from "../guardrails/types";
 import { AwsScope, policyDocument } from "../iam/policy";
 import { PUBLIC_ECR_REGISTRY, privateEcrRepository, publicEcrPath, registryOf, unreachableFromPrivateCluster } from "../model/registry";
+import { TYPES } from "../model/tokens";
 import { VERSIONS } from "../model/versions";
 
 export { PUBLIC_ECR_REGISTRY };
@@ -110,6 +112,22 @@ export interface PublicEcrPullThroughCacheArgs {
 }
 
 /**
+ * The cache's plan: its prefix checked, and the account-wide rule (unless `createRule` is false) and the
+ * import policy it registers, under the names the component registers them.
+ */
+export function planPublicEcrPullThroughCache(name: string, args: PublicEcrPullThroughCacheArgs) {
+    const prefix = args.repositoryPrefix ?? DEFAULT_CACHE_PREFIX;
+    checkCachePrefix(prefix);
+    const settings = { ...args, repositoryPrefix: prefix, createRule: args.createRule ?? true, pullerRoleNames: args.pullerRoleNames ?? [], tags: args.tags ?? {} };
+    // ECR Public needs no credentials.
+    const rule = settings.createRule
+        ? { type: TYPES.pullThroughCacheRule, name, inputs: { ecrRepositoryPrefix: prefix, upstreamRegistryUrl: PUBLIC_ECR_REGISTRY } satisfies aws.ecr.PullThroughCacheRuleArgs }
+        : undefined;
+    const policy = { type: TYPES.iamPolicy, name, inputs: { description: `Import images into the ECR pull-through cache ${prefix}/`, tags: settings.tags } };
+    return { settings, rule, policy, descriptions: [...(rule ? [rule] : []), policy] as ResourceDescription[] };
+}
+
+/**
  * An ECR pull-through cache of ECR Public: the VPC reaches private ECR through its endpoints, and ECR
  * fetches from ECR Public on the first pull of each image. Pass `karpenterImageRepository` as Karpenter's
  * `imageRepository` (tags and digests are those of ECR Public, so the pinned version and digest hold).
@@ -124,10 +142,9 @@ export class PublicEcrPullThroughCache extends pulumi.ComponentResource {
     private readonly prefix: string;
 
     constructor(name: string, args: PublicEcrPullThroughCacheArgs, opts?: pulumi.ComponentResourceOptions) {
+        const plan = planPublicEcrPullThroughCache(name, args); // every check, before registering anything
+        const { repositoryPrefix: prefix } = plan.settings;
         super(componentType("PublicEcrPullThroughCache"), name, {}, componentOptions("PublicEcrPullThroughCache", opts));
-        const prefix = args.repositoryPrefix ?? DEFAULT_CACHE_PREFIX;
-        checkCachePrefix(prefix);
-        const tags = args.tags ?? {};
         const parent = { parent: this };
         const partition = aws.getPartitionOutput({}, parent);
         const scope = pulumi
@@ -139,20 +156,13 @@ export class PublicEcrPullThroughCache extends pulumi.ComponentResource {
             ])
             .apply(([partition, dnsSuffix, region, accountId]) => ({ partition, dnsSuffix, region, accountId }));
 
-        if (args.createRule ?? true) {
-            // ECR Public needs no credentials.
-            new aws.ecr.PullThroughCacheRule(name, { ecrRepositoryPrefix: prefix, upstreamRegistryUrl: PUBLIC_ECR_REGISTRY }, parent);
-        }
+        if (plan.rule) new aws.ecr.PullThroughCacheRule(plan.rule.name, plan.rule.inputs, parent);
         const policy = new aws.iam.Policy(
-            name,
-            {
-                description: `Import images into the ECR pull-through cache ${prefix}/`,
-                policy: scope.apply((s) => JSON.stringify(pullThroughCachePolicy(s, prefix))),
-                tags,
-            },
+            plan.policy.name,
+            { ...plan.policy.inputs, policy: scope.apply((s) => JSON.stringify(pullThroughCachePolicy(s, prefix))) },
             parent,
         );
-        (args.pullerRoleNames ?? []).forEach(
+        plan.settings.pullerRoleNames.forEach(
             (role, i) => new aws.iam.RolePolicyAttachment(`${name}-${i}`, { role, policyArn: policy.arn }, parent),
         );
 

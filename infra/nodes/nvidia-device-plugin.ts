@@ -116,28 +116,45 @@ export function nvidiaDevicePluginValues(pools: NodePoolSettings[], image: Requi
     };
 }
 
+export interface NvidiaDevicePluginArgs {
+    /** A private cluster: the nodes reach only registries the VPC reaches. */
+    privateCluster: boolean;
+    /** The stack's region. */
+    region: string;
+    /** The accounts the stack may deploy to (`aws:allowedAccountIds`), naming a mirror in errors. @default [] */
+    allowedAccountIds?: readonly string[];
+    /** The EC2NodeClasses, resolved. */
+    nodeClasses: Pick<NodeClassSettings, "name" | "amiFamily">[];
+    /** The NodePools, resolved: those NVIDIA GPU pools on an AL2023 class need the plugin. */
+    nodePools: NodePoolSettings[];
+    /** The plugin's image. @default the chart's, `nvcr.io/nvidia/k8s-device-plugin:v<chart version>` */
+    image?: DevicePluginImage;
+    /** How errors name the settings. */
+    names: DevicePluginSettingNames;
+}
+
 /**
- * NVIDIA's device plugin release, when some AL2023 NVIDIA GPU pool exists (else undefined). Without it a
- * GPU node never advertises `nvidia.com/gpu` and Karpenter never marks it initialized.
+ * The plugin's plan: its image checked (its form always; that the pools' nodes reach it, when pools need
+ * it) and its Helm release, when some pool needs it: what the environment registers, and what the
+ * guardrails check before anything is registered.
  */
-export function describeNvidiaDevicePlugin(
-    name: string,
-    nodeClasses: Pick<NodeClassSettings, "name" | "amiFamily">[],
-    nodePools: NodePoolSettings[],
-    image: Required<DevicePluginImage>,
-): ResourceDescription<k8s.helm.v3.ReleaseArgs> | undefined {
-    const pools = devicePluginPools(nodeClasses, nodePools);
-    if (pools.length === 0) return undefined;
-    return {
-        type: TYPES.helmRelease,
-        name,
-        inputs: {
-            name: "nvidia-device-plugin",
-            chart: "nvidia-device-plugin",
-            version: VERSIONS.nvidiaDevicePlugin,
-            repositoryOpts: { repo: VERSIONS.nvidiaDevicePluginChartRepository },
-            namespace: NVIDIA_DEVICE_PLUGIN_NAMESPACE,
-            values: nvidiaDevicePluginValues(pools, image),
-        },
-    };
+export function planNvidiaDevicePlugin(name: string, args: NvidiaDevicePluginArgs) {
+    const pools = devicePluginPools(args.nodeClasses, args.nodePools);
+    const image = resolveDevicePluginImage(args.privateCluster, args.region, args.allowedAccountIds ?? [], pools.map((p) => p.name), args.image, args.names);
+    const release: ResourceDescription<k8s.helm.v3.ReleaseArgs> | undefined =
+        pools.length === 0
+            ? undefined
+            : {
+                  type: TYPES.helmRelease,
+                  name,
+                  inputs: {
+                      name: "nvidia-device-plugin",
+                      chart: "nvidia-device-plugin",
+                      version: VERSIONS.nvidiaDevicePlugin,
+                      repositoryOpts: { repo: VERSIONS.nvidiaDevicePluginChartRepository },
+                      namespace: NVIDIA_DEVICE_PLUGIN_NAMESPACE,
+                      values: nvidiaDevicePluginValues(pools, image),
+                  },
+              };
+    return { settings: { image, pools }, release, descriptions: release ? [release] : [] };
 }

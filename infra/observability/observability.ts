@@ -5,6 +5,7 @@ import { componentOptions, componentType } from "../aliases";
 import { AwsScope, AwsScopeArgs, Statement, policyDocument, servicePrincipal } from "../iam/policy";
 import {
     CONTROLLER_LOG_ALARMS,
+    DISK_AGENT,
     DISK_METRIC,
     FARGATE_LOGGING,
     NODE_DISKS,
@@ -12,7 +13,7 @@ import {
     metricNamespace,
 } from "../model/observability";
 import { VERSIONS } from "../model/versions";
-import { DISK_AGENT, ObservabilityPlanArgs, ResolvedObservability, describeDiskAgent, resolveObservability } from "./plan";
+import { ObservabilityPlanArgs, ResolvedObservability, describeDiskAgent, resolveObservability } from "./plan";
 
 export interface ObservabilityArgs extends ObservabilityPlanArgs, AwsScopeArgs {
     /** The cluster's name as its resource outputs it (the add-on waits for the cluster). */

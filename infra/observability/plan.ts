@@ -10,6 +10,7 @@ import { TYPES } from "../model/tokens";
 import {
     CONTROLLER_LOG_ALARMS,
     COST_ANOMALY_DEFAULT_THRESHOLD_USD,
+    DISK_AGENT,
     EMAIL_ADDRESS,
     LOG_RETENTION_DAYS,
     NODE_DISKS,
@@ -220,9 +221,6 @@ export function describeObservability(
         ...(o.nodeDisks.enabled ? [describeDiskAgent(name, diskAgentImage)] : []),
     ];
 }
-
-/** The node-disk agent's namespace, name (DaemonSet and ConfigMap) and the file the agent reads its configuration from. */
-export const DISK_AGENT = { namespace: "amazon-cloudwatch", name: "node-disk-agent", configFile: "cwagentconfig.json" } as const;
 
 /**
  * The disk agent's DaemonSet: on every node (all taints tolerated), on the host's network so that it

@@ -11,9 +11,9 @@ import { ADDON_NAMESPACE, COREDNS_POD_LABELS, EBS_CSI_CONTROLLER_POD_LABELS } fr
 import { CONTROLLER_DEFAULTS } from "../../infra/model/karpenter";
 import { parseQuantity } from "../../infra/karpenter/quantity";
 import { FargateSelectorPattern, fargateSelectorMatches } from "../../infra/model/fargate";
+import { DISK_AGENT } from "../../infra/model/observability";
 import { GIB, ONE, toNumber } from "../../infra/model/quantity";
 import { TYPES } from "../../infra/model/tokens";
-import { DISK_AGENT } from "../../infra/observability/plan";
 import type { Registered } from "../runner";
 import * as review from "./review";
 import { EKS_STANDARD_SUPPORT_END, HOURS_PER_MONTH, RegionPrices, fargateSize } from "./prices";

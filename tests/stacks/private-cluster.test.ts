@@ -2,7 +2,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError } from "../../infra/errors";
 import { privateClusterImages } from "../../infra/guardrails/private-cluster";
-import { DISK_AGENT } from "../../infra/observability/plan";
+import { DISK_AGENT } from "../../infra/model/observability";
 import { checkGuardrails } from "../../offline/plan/guardrails";
 import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS, VERSIONS } from "../../infra/model/versions";
 
