@@ -46,7 +46,6 @@ export interface PlanInput {
 
 export function buildPlan(input: PlanInput, options: { date: Date }): Plan {
     const path = criticalPath(input.resources);
-    const ceilings = poolCeilings(input.resources, input.region);
     return {
         stack: input.stack,
         environment: input.environment,
@@ -55,13 +54,12 @@ export function buildPlan(input: PlanInput, options: { date: Date }): Plan {
         tree: buildTree(input.resources),
         criticalPath: path,
         cost: baselineCost(input.resources, input.region, options.date),
-        ceilings,
+        ceilings: poolCeilings(input.resources, input.region),
         violations: checkGuardrails(input.resources, input.guardrailOptions),
         drift: poolDrift(input.resources),
         warnings: [
             ...path.unknownTypes.map((t) => `no time estimate for ${t}: assumed ${UNKNOWN_TYPE_MINUTES} min; add it to offline/plan/catalog.ts`),
             ...path.unresolved.map((u) => `dependency on ${u}, which was never registered: left out of the critical path`),
-            ...(ceilings?.warning ? [ceilings.warning] : []),
         ],
         assumedNotRead: input.assumptions ?? [],
         outputs: markSuffixes(input.outputs ?? {}, randomSuffixes(input.resources)) as Record<string, unknown>,
