@@ -70,6 +70,7 @@ export function baselineCost(
     };
 }
 
-function cents(usd: number): number {
+/** Rounded to the cent. */
+export function cents(usd: number): number {
     return Math.round(usd * 100) / 100;
 }

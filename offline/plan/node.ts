@@ -5,6 +5,7 @@
  * tries first), at the on-demand rate, with the volumes its EC2NodeClass gives every node.
  */
 import { parseQuantity } from "../../infra/karpenter/quantity";
+import { INSTANCE_TYPES } from "../../infra/model/instance-types";
 import { GIB, toNumber } from "../../infra/model/quantity";
 import type { Registered } from "../runner";
 import { CostContext, CostLine, Inputs, Workload, addonWorkload, chartWorkload, onFargate, usd } from "./catalog";
@@ -12,9 +13,6 @@ import { GP3_FREE, HOURS_PER_MONTH, RegionPrices } from "./prices";
 
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
-
-/** Architecture of the instance types the price table holds (all Graviton). */
-const ARCH: Record<string, string> = { "c6g.medium": "arm64", "c7g.medium": "arm64", "m6g.medium": "arm64", "m7g.medium": "arm64" };
 
 export interface AlwaysOnNode {
     /** The lines of the node and its volumes, in the total. */
@@ -62,28 +60,33 @@ export function alwaysOnNode(ctx: CostContext): AlwaysOnNode {
 
 /** The cheapest priced type whose family, size and architecture the pool's requirements allow. */
 function cheapestAllowed(pool: Inputs, prices: RegionPrices): string | undefined {
-    const requirements: { key: string; operator: string; values?: string[] }[] = pool.spec?.template?.spec?.requirements ?? [];
-    const allows = (key: string, value: string) =>
-        requirements
-            .filter((r) => r.key === key)
-            .every((r) =>
-                r.operator === "In"
-                    ? (r.values ?? []).includes(value)
-                    : r.operator === "NotIn"
-                      ? !(r.values ?? []).includes(value)
-                      : r.operator !== "DoesNotExist",
-            );
-    return Object.entries(prices.ec2Hour)
-        .filter(([t]) => {
-            const [family, size] = t.split(".");
-            return (
-                allows("node.kubernetes.io/instance-type", t) &&
-                allows("karpenter.k8s.aws/instance-family", family) &&
-                allows("karpenter.k8s.aws/instance-size", size) &&
-                allows("kubernetes.io/arch", ARCH[t])
-            );
-        })
-        .sort((a, b) => a[1] - b[1])[0]?.[0];
+    return allowedPricedTypes(pool, prices).sort((a, b) => prices.ec2Hour[a] - prices.ec2Hour[b])[0];
+}
+
+/** A NodePool requirement, as Karpenter reads it. */
+type Requirement = { key: string; operator: string; values?: string[] };
+
+/** Whether the pool's requirements on `key` let a node have `value`. */
+export function allows(pool: Inputs, key: string, value: string): boolean {
+    const requirements: Requirement[] = pool.spec?.template?.spec?.requirements ?? [];
+    return requirements
+        .filter((r) => r.key === key)
+        .every((r) => (r.operator === "In" ? (r.values ?? []).includes(value) : r.operator === "NotIn" ? !(r.values ?? []).includes(value) : r.operator !== "DoesNotExist"));
+}
+
+/** The price table's types (with known vCPU and memory) whose name, family, size and architecture the pool allows. */
+export function allowedPricedTypes(pool: Inputs, prices: RegionPrices): string[] {
+    return Object.keys(prices.ec2Hour).filter((t) => {
+        const [family, size] = t.split(".");
+        const facts = INSTANCE_TYPES.types[t];
+        return (
+            facts !== undefined &&
+            allows(pool, "node.kubernetes.io/instance-type", t) &&
+            allows(pool, "karpenter.k8s.aws/instance-family", family) &&
+            allows(pool, "karpenter.k8s.aws/instance-size", size) &&
+            allows(pool, "kubernetes.io/arch", facts.arch)
+        );
+    });
 }
 
 /** Each gp3 volume of the class: GB-month, IOPS above 3,000 and throughput above 125 MiB/s. */

@@ -2,6 +2,7 @@
 import type { GuardrailSettings } from "../../infra/guardrails";
 import type { Registered } from "../runner";
 import { UNKNOWN_TYPE_MINUTES } from "./catalog";
+import { Ceilings, poolCeilings } from "./ceiling";
 import { CostEstimate, baselineCost } from "./cost";
 import { PoolDrift, poolDrift, renderDrift } from "./drift";
 import { Violation, checkGuardrails } from "./guardrails";
@@ -17,6 +18,8 @@ export interface Plan {
     tree: TreeNode[];
     criticalPath: CriticalPath;
     cost: CostEstimate | { region: string; unavailable: string };
+    /** Per NodePool, the monthly worst case if Karpenter filled its limits; undefined for a region without prices. */
+    ceilings?: Ceilings;
     violations: Violation[];
     /** Per NodePool, the hash of the settings whose change rolls its nodes. */
     drift: PoolDrift[];
@@ -51,6 +54,7 @@ export function buildPlan(input: PlanInput, options: { date: Date }): Plan {
         tree: buildTree(input.resources),
         criticalPath: path,
         cost: baselineCost(input.resources, input.region, options.date),
+        ceilings: poolCeilings(input.resources, input.region),
         violations: checkGuardrails(input.resources, input.guardrailOptions),
         drift: poolDrift(input.resources),
         warnings: [
@@ -120,6 +124,8 @@ export function renderText(plan: Plan): string {
         for (const a of cost.assumptions) out.push(`  assumes: ${a}`);
     }
 
+    if (plan.ceilings) out.push("", ...renderCeilings(plan.ceilings));
+
     if (plan.assumedNotRead.length > 0) {
         out.push("", "Assumed, not read: offline, these values are made up by the mocks; the real ones come from AWS at deployment");
         for (const a of plan.assumedNotRead) out.push(`  ${a}`);
@@ -128,6 +134,22 @@ export function renderText(plan: Plan): string {
     out.push("", ...renderViolations(plan.violations));
     for (const w of plan.warnings) out.push(`warning: ${w}`);
     return out.join("\n") + "\n";
+}
+
+/** The worst case of every NodePool, and the total beside the budget. */
+function renderCeilings(c: Ceilings): string[] {
+    const budget = c.budgetMonthly === undefined ? "no monthly budget in this stack" : `budget limit $${c.budgetMonthly.toFixed(2)} a month`;
+    const out = [`NodePool ceilings, if Karpenter filled every pool's limits: $${c.totalMonthly.toFixed(2)} a month in total, ${budget} (${c.region}; prices as of ${c.pricesAsOf})`];
+    for (const p of c.pools) {
+        const limits = Object.entries(p.limits).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${v}`).join(", ") || "no limits";
+        const figure = p.onDemandMonthly === undefined ? "         —" : `$${p.onDemandMonthly.toFixed(2).padStart(9)}`;
+        out.push(`  ${figure}  ${p.pool} (${limits}): ${p.detail}`);
+        if (p.spot) out.push(`              ${p.spot}`);
+        if (p.familiesNotPriced.length > 0) out.push(`              families not priced: ${p.familiesNotPriced.join(", ")}`);
+    }
+    out.push(`  method: ${c.method}`);
+    if (c.warning) out.push(`  ! ${c.warning}`);
+    return out;
 }
 
 /** The text when the program stopped on its own guardrails: nothing was registered, so only the violations. */
