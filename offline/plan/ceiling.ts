@@ -59,34 +59,55 @@ export const CEILING_METHOD =
 export function poolCeilings(resources: readonly Registered[], region: string): Ceilings | undefined {
     const prices = PRICES.regions[region];
     if (!prices) return undefined;
-    const pools = resources.filter((r) => r.type === NODE_POOL).map((r): PoolCeiling => {
-        const spec = r.inputs.spec ?? {};
-        const limits: { cpu?: string; memory?: string } = { cpu: spec.limits?.cpu, memory: spec.limits?.memory };
-        const types = allowedPricedTypes(r.inputs, prices);
-        const priced = new Set(types.map((t) => t.split(".")[0]));
-        const families: string[] | undefined = (spec.template?.spec?.requirements ?? []).find(
-            (q: { key: string; operator: string }) => q.key === "karpenter.k8s.aws/instance-family" && q.operator === "In",
-        )?.values;
-        const familiesNotPriced = families ? families.filter((f) => !priced.has(f)) : [`any family beyond ${[...priced].join(", ") || "none"}`];
-        const capacity = (spec.template?.spec?.requirements ?? []).some((q: { key: string }) => q.key === "karpenter.sh/capacity-type");
-        const spot = capacity && allows(r.inputs, "karpenter.sh/capacity-type", "spot") ? "Spot: not estimated (no cited discount)" : undefined;
-        const base = { pool: r.inputs.metadata?.name as string, limits, spot, familiesNotPriced };
-        if (types.length === 0) return { ...base, detail: "no ceiling: none of the types it allows is in the price table" };
-        if (limits.cpu === undefined && limits.memory === undefined) return { ...base, detail: "no ceiling: the pool has no cpu or memory limit (unbounded)" };
-        const dearest = (per: (t: string) => number) => types.map((t) => ({ type: t, rate: prices.ec2Hour[t] / per(t) })).sort((a, b) => b.rate - a.rate)[0];
-        const bounds = [
-            limits.cpu === undefined ? undefined : { amount: toNumber(parseQuantity("limits.cpu", String(limits.cpu)), ONE), unit: "vCPU", ...dearest((t) => INSTANCE_TYPES.types[t].vcpu) },
-            limits.memory === undefined ? undefined : { amount: toNumber(parseQuantity("limits.memory", String(limits.memory)), GIB), unit: "GiB", ...dearest((t) => INSTANCE_TYPES.types[t].memoryGiB) },
-        ].flatMap((b) => (b ? [{ ...b, hourly: b.amount * b.rate }] : []));
-        const bound = bounds.sort((a, b) => a.hourly - b.hourly)[0];
-        return {
-            ...base,
-            onDemandMonthly: cents(bound.hourly * HOURS_PER_MONTH),
-            detail: `${bound.amount} ${bound.unit} × ${usd(bound.rate)}/${bound.unit}-h (${bound.type}, the dearest per ${bound.unit} of ${types.join(", ")}) × ${HOURS_PER_MONTH} h, On-Demand`,
-        };
-    });
+    const pools = resources
+        .filter((r) => r.type === NODE_POOL)
+        .map((r): PoolCeiling => {
+            const spec = r.inputs.spec ?? {};
+            const limits: { cpu?: string; memory?: string } = { cpu: spec.limits?.cpu, memory: spec.limits?.memory };
+            const types = allowedPricedTypes(r.inputs, prices);
+            const priced = new Set(types.map((t) => t.split(".")[0]));
+            const families: string[] | undefined = (spec.template?.spec?.requirements ?? []).find(
+                (q: { key: string; operator: string }) => q.key === "karpenter.k8s.aws/instance-family" && q.operator === "In",
+            )?.values;
+            const familiesNotPriced = families
+                ? families.filter((f) => !priced.has(f))
+                : [`any family beyond ${[...priced].join(", ") || "none"}`];
+            const capacity = (spec.template?.spec?.requirements ?? []).some((q: { key: string }) => q.key === "karpenter.sh/capacity-type");
+            const spot =
+                capacity && allows(r.inputs, "karpenter.sh/capacity-type", "spot") ? "Spot: not estimated (no cited discount)" : undefined;
+            const base = { pool: r.inputs.metadata?.name as string, limits, spot, familiesNotPriced };
+            if (types.length === 0) return { ...base, detail: "no ceiling: none of the types it allows is in the price table" };
+            if (limits.cpu === undefined && limits.memory === undefined)
+                return { ...base, detail: "no ceiling: the pool has no cpu or memory limit (unbounded)" };
+            const dearest = (per: (t: string) => number) =>
+                types.map((t) => ({ type: t, rate: prices.ec2Hour[t] / per(t) })).sort((a, b) => b.rate - a.rate)[0];
+            const bounds = [
+                limits.cpu === undefined
+                    ? undefined
+                    : {
+                          amount: toNumber(parseQuantity("limits.cpu", String(limits.cpu)), ONE),
+                          unit: "vCPU",
+                          ...dearest((t) => INSTANCE_TYPES.types[t].vcpu),
+                      },
+                limits.memory === undefined
+                    ? undefined
+                    : {
+                          amount: toNumber(parseQuantity("limits.memory", String(limits.memory)), GIB),
+                          unit: "GiB",
+                          ...dearest((t) => INSTANCE_TYPES.types[t].memoryGiB),
+                      },
+            ].flatMap((b) => (b ? [{ ...b, hourly: b.amount * b.rate }] : []));
+            const bound = bounds.sort((a, b) => a.hourly - b.hourly)[0];
+            return {
+                ...base,
+                onDemandMonthly: cents(bound.hourly * HOURS_PER_MONTH),
+                detail: `${bound.amount} ${bound.unit} × ${usd(bound.rate)}/${bound.unit}-h (${bound.type}, the dearest per ${bound.unit} of ${types.join(", ")}) × ${HOURS_PER_MONTH} h, On-Demand`,
+            };
+        });
     const totalMonthly = cents(pools.reduce((sum, p) => sum + (p.onDemandMonthly ?? 0), 0));
-    const budgets = resources.filter((r) => r.type === BUDGET && (r.inputs.timeUnit ?? "MONTHLY") === "MONTHLY" && r.inputs.limitAmount !== undefined);
+    const budgets = resources.filter(
+        (r) => r.type === BUDGET && (r.inputs.timeUnit ?? "MONTHLY") === "MONTHLY" && r.inputs.limitAmount !== undefined,
+    );
     const budgetMonthly = budgets.length ? budgets.reduce((sum, b) => sum + Number(b.inputs.limitAmount), 0) : undefined;
     const warning =
         budgetMonthly !== undefined && totalMonthly > CEILING_WARN_FACTOR * budgetMonthly

@@ -71,7 +71,13 @@ export function allows(pool: Inputs, key: string, value: string): boolean {
     const requirements: Requirement[] = pool.spec?.template?.spec?.requirements ?? [];
     return requirements
         .filter((r) => r.key === key)
-        .every((r) => (r.operator === "In" ? (r.values ?? []).includes(value) : r.operator === "NotIn" ? !(r.values ?? []).includes(value) : r.operator !== "DoesNotExist"));
+        .every((r) =>
+            r.operator === "In"
+                ? (r.values ?? []).includes(value)
+                : r.operator === "NotIn"
+                  ? !(r.values ?? []).includes(value)
+                  : r.operator !== "DoesNotExist",
+        );
 }
 
 /** The price table's types (with known vCPU and memory) whose name, family, size and architecture the pool allows. */

@@ -138,10 +138,17 @@ export function renderText(plan: Plan): string {
 
 /** The worst case of every NodePool, and the total beside the budget. */
 function renderCeilings(c: Ceilings): string[] {
-    const budget = c.budgetMonthly === undefined ? "no monthly budget in this stack" : `budget limit $${c.budgetMonthly.toFixed(2)} a month`;
-    const out = [`NodePool ceilings, if Karpenter filled every pool's limits: $${c.totalMonthly.toFixed(2)} a month in total, ${budget} (${c.region}; prices as of ${c.pricesAsOf})`];
+    const budget =
+        c.budgetMonthly === undefined ? "no monthly budget in this stack" : `budget limit $${c.budgetMonthly.toFixed(2)} a month`;
+    const out = [
+        `NodePool ceilings, if Karpenter filled every pool's limits: $${c.totalMonthly.toFixed(2)} a month in total, ${budget} (${c.region}; prices as of ${c.pricesAsOf})`,
+    ];
     for (const p of c.pools) {
-        const limits = Object.entries(p.limits).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${v}`).join(", ") || "no limits";
+        const limits =
+            Object.entries(p.limits)
+                .filter(([, v]) => v !== undefined)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(", ") || "no limits";
         const figure = p.onDemandMonthly === undefined ? "         —" : `$${p.onDemandMonthly.toFixed(2).padStart(9)}`;
         out.push(`  ${figure}  ${p.pool} (${limits}): ${p.detail}`);
         if (p.spot) out.push(`              ${p.spot}`);

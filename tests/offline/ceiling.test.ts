@@ -29,7 +29,8 @@ function devWithTeamPool(change: (p: Record<string, unknown>) => Record<string, 
 describe("instance-type facts", () => {
     test("every EC2 type of every region's price table has its vCPU and memory, and the table cites its sources", () => {
         for (const prices of Object.values(PRICES.regions)) {
-            for (const t of Object.keys(prices.ec2Hour)) assert.ok(INSTANCE_TYPES.types[t]?.vcpu > 0 && INSTANCE_TYPES.types[t].memoryGiB > 0, t);
+            for (const t of Object.keys(prices.ec2Hour))
+                assert.ok(INSTANCE_TYPES.types[t]?.vcpu > 0 && INSTANCE_TYPES.types[t].memoryGiB > 0, t);
         }
         for (const s of INSTANCE_TYPES.sources) assert.match(s, /^https:\/\/(docs\.aws\.amazon\.com|karpenter\.sh)\//);
     });
@@ -44,14 +45,19 @@ for (const stack of ["prod", "dev"]) {
 
         test("every NodePool has a ceiling or says why not; the billing-team pool's is its CPU limit at the dearest per-vCPU rate", () => {
             const c = ceilingsOf(program);
-            const names = program.resources.filter((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool").map((r) => r.inputs.metadata.name);
+            const names = program.resources
+                .filter((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool")
+                .map((r) => r.inputs.metadata.name);
             assert.deepEqual(c.pools.map((p) => p.pool).sort(), [...names].sort());
             assert.ok(names.includes("billing-team"));
             const prices = PRICES.regions[program.region].ec2Hour;
             const team = pool(c, "billing-team");
             const cpu = Number(team.limits.cpu);
             // Its families priced in the table: c7g and m7g (medium, 1 vCPU each); m7g is the dearer per vCPU.
-            assert.equal(team.onDemandMonthly, Math.round(cpu * Math.max(prices["c7g.medium"], prices["m7g.medium"]) * HOURS_PER_MONTH * 100) / 100);
+            assert.equal(
+                team.onDemandMonthly,
+                Math.round(cpu * Math.max(prices["c7g.medium"], prices["m7g.medium"]) * HOURS_PER_MONTH * 100) / 100,
+            );
             assert.match(team.detail, /m7g\.medium, the dearest per vCPU of c7g\.medium, m7g\.medium/);
             assert.deepEqual(team.familiesNotPriced, ["c8g", "m8g", "r8g", "r7g"]);
             assert.equal(team.spot, "Spot: not estimated (no cited discount)");
@@ -61,17 +67,30 @@ for (const stack of ["prod", "dev"]) {
             assert.match(amd64.detail, /none of the types it allows is in the price table/);
             assert.ok(amd64.familiesNotPriced.includes("m7i"));
             assert.equal(c.totalMonthly, Math.round(c.pools.reduce((s, p) => s + (p.onDemandMonthly ?? 0), 0) * 100) / 100);
-            assert.equal(c.budgetMonthly, Number(program.resources.find((r) => r.type === "aws:budgets/budget:Budget")!.inputs.limitAmount));
+            assert.equal(
+                c.budgetMonthly,
+                Number(program.resources.find((r) => r.type === "aws:budgets/budget:Budget")!.inputs.limitAmount),
+            );
         });
 
         test("the plan prints each pool's ceiling, the total beside the budget, and the method (text and JSON)", () => {
             const plan = buildPlan(
-                { stack, environment: "x", region: program.region, resources: program.resources, guardrailOptions: environmentParts(program.stack.environment).guardrailOptions },
+                {
+                    stack,
+                    environment: "x",
+                    region: program.region,
+                    resources: program.resources,
+                    guardrailOptions: environmentParts(program.stack.environment).guardrailOptions,
+                },
                 { date: new Date("2026-03-01T00:00:00Z") },
             );
             const c = ceilingsOf(program);
             const text = renderText(plan);
-            assert.ok(text.includes(`NodePool ceilings, if Karpenter filled every pool's limits: $${c.totalMonthly.toFixed(2)} a month in total, budget limit $${c.budgetMonthly!.toFixed(2)} a month`));
+            assert.ok(
+                text.includes(
+                    `NodePool ceilings, if Karpenter filled every pool's limits: $${c.totalMonthly.toFixed(2)} a month in total, budget limit $${c.budgetMonthly!.toFixed(2)} a month`,
+                ),
+            );
             assert.ok(text.includes(`$${pool(c, "billing-team").onDemandMonthly!.toFixed(2).padStart(9)}  billing-team (cpu `));
             assert.match(text, /families not priced: m7i, c7i/);
             assert.match(text, /method: Karpenter launches no node that would take a pool past its limits/);
@@ -91,8 +110,18 @@ describe("a pool's ceiling follows its limits and requirements", () => {
     });
 
     test("halving the pool's CPU limit halves its ceiling; its weight and taints do not move it", async () => {
-        const halved = ceilingsOf(await runProgram("dev", { nodes: devWithTeamPool((p) => ({ ...p, limits: { cpu: String(Number((p.limits as any).cpu) / 2), memory: (p.limits as any).memory } })) }));
-        assert.equal(pool(halved, "billing-team").onDemandMonthly, Math.round((pool(base, "billing-team").onDemandMonthly! / 2) * 100) / 100);
+        const halved = ceilingsOf(
+            await runProgram("dev", {
+                nodes: devWithTeamPool((p) => ({
+                    ...p,
+                    limits: { cpu: String(Number((p.limits as any).cpu) / 2), memory: (p.limits as any).memory },
+                })),
+            }),
+        );
+        assert.equal(
+            pool(halved, "billing-team").onDemandMonthly,
+            Math.round((pool(base, "billing-team").onDemandMonthly! / 2) * 100) / 100,
+        );
         assert.equal(pool(halved, "arm64").onDemandMonthly, pool(base, "arm64").onDemandMonthly, "another pool's ceiling does not move");
         // Negative control: settings that are not limits or requirements leave the figure as it was.
         const reweighted = ceilingsOf(await runProgram("dev", { nodes: devWithTeamPool((p) => ({ ...p, weight: 10, taints: [] })) }));
@@ -100,7 +129,11 @@ describe("a pool's ceiling follows its limits and requirements", () => {
     });
 
     test("a pool of families the table does not price has no figure and names them", async () => {
-        const c = ceilingsOf(await runProgram("dev", { nodes: devWithTeamPool((p) => ({ ...p, instanceFamilies: ["r6g", "r7g", "r8g"], excludedInstanceTypes: [] })) }));
+        const c = ceilingsOf(
+            await runProgram("dev", {
+                nodes: devWithTeamPool((p) => ({ ...p, instanceFamilies: ["r6g", "r7g", "r8g"], excludedInstanceTypes: [] })),
+            }),
+        );
         const team = pool(c, "billing-team");
         assert.equal(team.onDemandMonthly, undefined);
         assert.deepEqual(team.familiesNotPriced, ["r6g", "r7g", "r8g"]);
@@ -115,7 +148,14 @@ describe("the ceiling beside the budget", () => {
                 metadata: { name: "p" },
                 spec: {
                     limits,
-                    template: { spec: { requirements: [{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["c6g"] }, { key: "karpenter.sh/capacity-type", operator: "In", values: capacityTypes }] } },
+                    template: {
+                        spec: {
+                            requirements: [
+                                { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["c6g"] },
+                                { key: "karpenter.sh/capacity-type", operator: "In", values: capacityTypes },
+                            ],
+                        },
+                    },
                 },
             },
         });
