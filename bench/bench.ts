@@ -50,7 +50,10 @@ for (const stack of ["dev", "prod"]) {
 // GNU time's %M: the largest resident set among the processes it waited for, test shards included (KiB).
 const rssFile = path.join(os.tmpdir(), `eks-karpenter-bench-rss-${process.pid}`);
 const suite = timed("/usr/bin/time", ["-o", rssFile, "-f", "%M", node, "scripts/test.mjs"]);
-const count = (label: string) => suite.stdout.match(new RegExp(`^ℹ ${label} (\\d+)`, "m"))?.[1];
+// The runner's closing line adds up every test process: `tests: N passed, N failed, N skipped`.
+const closing = suite.stdout.match(/^tests: (\d+) passed, (\d+) failed, (\d+) skipped$/m);
+const count = (label: "pass" | "tests") =>
+    closing === null ? undefined : label === "pass" ? closing[1] : String(Number(closing[1]) + Number(closing[2]) + Number(closing[3]));
 rows.push([
     "test suite (node scripts/test.mjs, no tsc)",
     `${suite.seconds.toFixed(1)} s (${count("pass")}/${count("tests")} passed, ${os.availableParallelism()} cores)`,
