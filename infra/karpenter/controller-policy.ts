@@ -1,5 +1,5 @@
 import { AwsScope, NamedPolicy, Statement, policyDocument } from "../iam/policy";
-import { KarpenterVersion, POLICY_PLACEHOLDERS } from "../model/karpenter-versions";
+import { KarpenterVersion, POLICY_SUBSTITUTIONS } from "../model/karpenter-versions";
 
 /** What the controller policy is scoped to; plain strings, resolved. */
 export interface ControllerPolicyScope extends AwsScope {
@@ -17,17 +17,17 @@ export function controllerPolicyNames(version: KarpenterVersion, interruptionHan
 
 /**
  * The Karpenter controller's permissions for `version`: its table's statements (Karpenter's getting-started
- * CloudFormation of that version, statement for statement) with the placeholders filled in, grouped as the
+ * CloudFormation of that version, statement for statement) with the substitutions filled in, grouped as the
  * table groups them so that no managed policy passes IAM's 6,144-character limit.
  */
 export function controllerPolicies(version: KarpenterVersion, s: ControllerPolicyScope): NamedPolicy[] {
     const values: Record<string, string | undefined> = Object.fromEntries(
-        Object.entries(POLICY_PLACEHOLDERS).map(([placeholder, key]) => [placeholder, s[key]]),
+        Object.entries(POLICY_SUBSTITUTIONS).map(([substitution, key]) => [substitution, s[key]]),
     );
     const fill = (text: string): string =>
-        text.replace(/\$\{[^}]+\}/g, (placeholder) => {
-            const value = values[placeholder];
-            if (value === undefined) throw new Error(`controller policy of Karpenter ${version.minor}: no value for ${placeholder}`);
+        text.replace(/\$\{[^}]+\}/g, (substitution) => {
+            const value = values[substitution];
+            if (value === undefined) throw new Error(`controller policy of Karpenter ${version.minor}: no value for ${substitution}`);
             return value;
         });
     const render = (value: unknown): unknown =>

@@ -6,7 +6,7 @@
  * check every entry against `reference/karpenter-<minor>/`. No imports: this layer depends on nothing.
  */
 
-/** A statement of the controller's policy, with CloudFormation's placeholders (see {@link POLICY_PLACEHOLDERS}). */
+/** A statement of the controller's policy, with CloudFormation's substitutions (see {@link POLICY_SUBSTITUTIONS}). */
 export interface PolicyStatementTemplate {
     Sid: string;
     Effect: "Allow";
@@ -25,10 +25,10 @@ export interface ControllerPolicyTemplate {
 }
 
 /**
- * The placeholders a statement template may hold, as Karpenter's CloudFormation writes them, and what each
+ * The substitutions a statement template may hold, as Karpenter's CloudFormation writes them, and what each
  * stands for. A controller policy is rendered by replacing them (keys of conditions included).
  */
-export const POLICY_PLACEHOLDERS = {
+export const POLICY_SUBSTITUTIONS = {
     "${AWS::Partition}": "partition",
     "${AWS::Region}": "region",
     "${AWS::AccountId}": "accountId",
