@@ -18,7 +18,7 @@ import { KarpenterControllerRole } from "../karpenter/controller-role";
 import { KarpenterFargateProfile, planKarpenterFargateProfile } from "../karpenter/fargate-profile";
 import { InterruptionQueue } from "../karpenter/interruption";
 import { Karpenter, KarpenterSettings, planKarpenter } from "../karpenter/karpenter";
-import { NodeRole } from "../karpenter/node-role";
+import { NodeRole, planNodeRole } from "../karpenter/node-role";
 import { PrivateEndpoints, planPrivateEndpoints } from "../network/endpoints";
 import {
     CLOUDWATCH_AGENT_IMAGE_PATH,
@@ -436,6 +436,15 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
             additionalSelectors: fargateSelectors,
             podExecutionRoleName: knownAfterDeployment(),
             ...UNKNOWN_SCOPE,
+            tags,
+        }).descriptions,
+        ...planNodeRole(`${name}-node-role`, {
+            // The cluster is registered under its configured name: the rules see the access entry's cluster.
+            clusterName: args.cluster.clusterName,
+            roleName: knownAfterDeployment(),
+            partition: knownAfterDeployment(),
+            dnsSuffix: knownAfterDeployment(),
+            createInstanceProfile,
             tags,
         }).descriptions,
         ...clusterPlan!.descriptions,

@@ -17,6 +17,7 @@ export const TYPES = {
     iamRole: "aws:iam/role:Role",
     iamPolicy: "aws:iam/policy:Policy",
     instanceProfile: "aws:iam/instanceProfile:InstanceProfile",
+    rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     snsTopic: "aws:sns/topic:Topic",
     snsTopicSubscription: "aws:sns/topicSubscription:TopicSubscription",
     metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
