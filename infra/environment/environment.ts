@@ -16,7 +16,7 @@ import { AwsScopeArgs } from "../iam/policy";
 import { PodIdentityAssociation, planPodIdentityAssociations, podIdentityAssociations } from "../iam/pod-identity";
 import { KarpenterControllerRole } from "../karpenter/controller-role";
 import { KarpenterFargateProfile, planKarpenterFargateProfile } from "../karpenter/fargate-profile";
-import { InterruptionQueue } from "../karpenter/interruption";
+import { InterruptionQueue, planInterruptionQueue } from "../karpenter/interruption";
 import { Karpenter, KarpenterSettings, planKarpenter } from "../karpenter/karpenter";
 import { NodeRole, planNodeRole } from "../karpenter/node-role";
 import { PrivateEndpoints, planPrivateEndpoints } from "../network/endpoints";
@@ -447,6 +447,14 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
             createInstanceProfile,
             tags,
         }).descriptions,
+        ...(interruptionHandling
+            ? planInterruptionQueue(`${name}-interruption`, {
+                  queueName: knownAfterDeployment(),
+                  events: karpenter!.release.interruptionEvents,
+                  dnsSuffix: knownAfterDeployment<string>(),
+                  tags,
+              }).descriptions
+            : []),
         ...clusterPlan!.descriptions,
         ...karpenterPlan!.descriptions,
         ...nodesPlan!.descriptions,
