@@ -14,7 +14,7 @@ import { enforceGuardrails } from "../guardrails/enforce";
 import { physicalName } from "../iam/names";
 import { AwsScopeArgs } from "../iam/policy";
 import { PodIdentityAssociation, planPodIdentityAssociations, podIdentityAssociations } from "../iam/pod-identity";
-import { KarpenterControllerRole } from "../karpenter/controller-role";
+import { KarpenterControllerRole, planKarpenterControllerRole } from "../karpenter/controller-role";
 import { KarpenterFargateProfile, planKarpenterFargateProfile } from "../karpenter/fargate-profile";
 import { InterruptionQueue, planInterruptionQueue } from "../karpenter/interruption";
 import { Karpenter, KarpenterSettings, planKarpenter } from "../karpenter/karpenter";
@@ -455,6 +455,19 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
                   tags,
               }).descriptions
             : []),
+        ...planKarpenterControllerRole(`${name}-controller-role`, {
+            clusterName: args.cluster.clusterName,
+            oidcProviderArn: knownAfterDeployment(),
+            oidcIssuerUrl: knownAfterDeployment(),
+            namespace: karpenter!.namespace,
+            serviceAccount: karpenter!.serviceAccountName,
+            roleName: knownAfterDeployment(),
+            nodeRoleArn: knownAfterDeployment(),
+            karpenterVersion: karpenter!.release,
+            interruptionQueueArn: interruptionHandling ? knownAfterDeployment<string>() : undefined,
+            ...UNKNOWN_SCOPE,
+            tags,
+        }).descriptions,
         ...clusterPlan!.descriptions,
         ...karpenterPlan!.descriptions,
         ...nodesPlan!.descriptions,
