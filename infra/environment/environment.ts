@@ -14,11 +14,11 @@ import { enforceGuardrails } from "../guardrails/enforce";
 import { physicalName } from "../iam/names";
 import { AwsScopeArgs } from "../iam/policy";
 import { PodIdentityAssociation, planPodIdentityAssociations, podIdentityAssociations } from "../iam/pod-identity";
-import { KarpenterControllerRole } from "../karpenter/controller-role";
+import { KarpenterControllerRole, planKarpenterControllerRole } from "../karpenter/controller-role";
 import { KarpenterFargateProfile, planKarpenterFargateProfile } from "../karpenter/fargate-profile";
-import { InterruptionQueue } from "../karpenter/interruption";
+import { InterruptionQueue, planInterruptionQueue } from "../karpenter/interruption";
 import { Karpenter, KarpenterSettings, planKarpenter } from "../karpenter/karpenter";
-import { NodeRole } from "../karpenter/node-role";
+import { NodeRole, planNodeRole } from "../karpenter/node-role";
 import { PrivateEndpoints, planPrivateEndpoints } from "../network/endpoints";
 import {
     CLOUDWATCH_AGENT_IMAGE_PATH,
@@ -435,6 +435,36 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
             podLabels,
             additionalSelectors: fargateSelectors,
             podExecutionRoleName: knownAfterDeployment(),
+            ...UNKNOWN_SCOPE,
+            tags,
+        }).descriptions,
+        ...planNodeRole(`${name}-node-role`, {
+            // The cluster is registered under its configured name: the rules see the access entry's cluster.
+            clusterName: args.cluster.clusterName,
+            roleName: knownAfterDeployment(),
+            partition: knownAfterDeployment(),
+            dnsSuffix: knownAfterDeployment(),
+            createInstanceProfile,
+            tags,
+        }).descriptions,
+        ...(interruptionHandling
+            ? planInterruptionQueue(`${name}-interruption`, {
+                  queueName: knownAfterDeployment(),
+                  events: karpenter!.release.interruptionEvents,
+                  dnsSuffix: knownAfterDeployment<string>(),
+                  tags,
+              }).descriptions
+            : []),
+        ...planKarpenterControllerRole(`${name}-controller-role`, {
+            clusterName: args.cluster.clusterName,
+            oidcProviderArn: knownAfterDeployment(),
+            oidcIssuerUrl: knownAfterDeployment(),
+            namespace: karpenter!.namespace,
+            serviceAccount: karpenter!.serviceAccountName,
+            roleName: knownAfterDeployment(),
+            nodeRoleArn: knownAfterDeployment(),
+            karpenterVersion: karpenter!.release,
+            interruptionQueueArn: interruptionHandling ? knownAfterDeployment<string>() : undefined,
             ...UNKNOWN_SCOPE,
             tags,
         }).descriptions,

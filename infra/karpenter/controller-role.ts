@@ -1,9 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
+import { ResourceDescription, TYPES } from "../guardrails";
 import { IrsaRole } from "../iam/irsa";
 import { AwsScopeArgs, MANAGED_POLICY_MAX_CHARS, policySize } from "../iam/policy";
 import { KarpenterVersion } from "../model/karpenter-versions";
+import { knownAfterDeployment, knownString } from "../plan";
 import { controllerPolicies, controllerPolicyNames } from "./controller-policy";
 
 export interface KarpenterControllerRoleArgs extends AwsScopeArgs {
@@ -27,6 +29,28 @@ export interface KarpenterControllerRoleArgs extends AwsScopeArgs {
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+/**
+ * The controller role's plan: the IRSA role and, per policy its version splits the reference into (the
+ * queue's only with a queue), the managed policy and its attachment, by the names the component registers
+ * them under. A policy is named after the role: known when the role's name is.
+ */
+export function planKarpenterControllerRole(name: string, args: KarpenterControllerRoleArgs) {
+    const role = { type: TYPES.iamRole, name, inputs: { name: args.roleName, tags: args.tags } };
+    const roleName = knownString(args.roleName);
+    const policies = controllerPolicyNames(args.karpenterVersion, args.interruptionQueueArn !== undefined).map((policyName) => ({
+        type: TYPES.iamPolicy,
+        name: `${name}-${policyName}`,
+        policyName,
+        inputs: {
+            name: roleName !== undefined ? `${roleName}-${policyName}` : knownAfterDeployment<string>(),
+            description: `Karpenter controller: ${policyName}`,
+            tags: args.tags,
+        } satisfies Omit<aws.iam.PolicyArgs, "policy">,
+    }));
+    const attachments = policies.map((p) => ({ type: TYPES.rolePolicyAttachment, name: p.name, inputs: {} }));
+    return { settings: args, role, policies, descriptions: [role, ...policies, ...attachments] as ResourceDescription[] };
+}
+
 /** The Karpenter controller's IRSA role and its managed policies (its version's reference, split under IAM's size limit). */
 export class KarpenterControllerRole extends pulumi.ComponentResource {
     public readonly roleArn: pulumi.Output<string>;
@@ -34,9 +58,10 @@ export class KarpenterControllerRole extends pulumi.ComponentResource {
     public readonly policyArns: pulumi.Output<string>[];
 
     constructor(name: string, args: KarpenterControllerRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+        const plan = planKarpenterControllerRole(name, args);
         super(componentType("KarpenterControllerRole"), name, {}, componentOptions("KarpenterControllerRole", opts));
         const role = new IrsaRole(
-            name,
+            plan.role.name,
             {
                 oidcProviderArn: args.oidcProviderArn,
                 oidcIssuerUrl: args.oidcIssuerUrl,
@@ -77,19 +102,17 @@ export class KarpenterControllerRole extends pulumi.ComponentResource {
                 }
                 return Object.fromEntries(policies.map((p) => [p.name, JSON.stringify(p.document)]));
             });
-        const wanted = controllerPolicyNames(args.karpenterVersion, args.interruptionQueueArn !== undefined);
-        this.policyArns = wanted.map((policyName) => {
+        this.policyArns = plan.policies.map((p) => {
             const policy = new aws.iam.Policy(
-                `${name}-${policyName}`,
+                p.name,
                 {
-                    name: pulumi.interpolate`${args.roleName}-${policyName}`,
-                    description: `Karpenter controller: ${policyName}`,
-                    policy: documents.apply((d) => d[policyName]),
-                    tags: args.tags,
+                    ...p.inputs,
+                    name: pulumi.interpolate`${args.roleName}-${p.policyName}`,
+                    policy: documents.apply((d) => d[p.policyName]),
                 },
                 { parent: this },
             );
-            new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.roleName, policyArn: policy.arn }, { parent: this });
+            new aws.iam.RolePolicyAttachment(p.name, { role: role.roleName, policyArn: policy.arn }, { parent: this });
             return policy.arn;
         });
         this.roleArn = role.roleArn;

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
+import { ResourceDescription, TYPES } from "../guardrails";
 import { AwsScope, policyDocument, servicePrincipal } from "../iam/policy";
 import { InterruptionEvent } from "../model/karpenter-versions";
 
@@ -55,6 +56,48 @@ export interface InterruptionQueueArgs {
 }
 
 /**
+ * The queue's plan: the queue, one EventBridge rule and target per event, and the queue policy, by the names
+ * the component registers them under. What links them (the queue's URL and ARN, the rules' names and ARNs)
+ * is known after deployment only, and left to the constructor.
+ */
+export function planInterruptionQueue(name: string, args: InterruptionQueueArgs) {
+    const settings = { ...args, dnsSuffix: args.dnsSuffix ?? "amazonaws.com" };
+    const queue = {
+        type: TYPES.sqsQueue,
+        name,
+        inputs: {
+            name: args.queueName,
+            messageRetentionSeconds: 300,
+            sqsManagedSseEnabled: true,
+            tags: args.tags,
+        } satisfies aws.sqs.QueueArgs,
+    };
+    const rules = args.events.map((event) => ({
+        type: TYPES.eventRule,
+        name: `${name}-${event.name}`,
+        inputs: {
+            description: `Karpenter interruption handling: ${event.detailType}`,
+            eventPattern: eventPattern(event),
+            tags: args.tags,
+        } satisfies aws.cloudwatch.EventRuleArgs,
+    }));
+    const policy = { type: TYPES.sqsQueuePolicy, name, inputs: {} };
+    const targets = args.events.map((event) => ({
+        type: TYPES.eventTarget,
+        name: `${name}-${event.name}`,
+        inputs: { targetId: "KarpenterInterruptionQueueTarget" } satisfies Omit<aws.cloudwatch.EventTargetArgs, "rule" | "arn">,
+    }));
+    return {
+        settings,
+        queue,
+        rules,
+        policy,
+        targets,
+        descriptions: [queue, ...rules, policy, ...targets] as ResourceDescription[],
+    };
+}
+
+/**
  * The SQS queue Karpenter reads Spot interruptions, rebalance recommendations, instance state changes
  * and AWS Health scheduled changes from, and the EventBridge rules that feed it. This replaces the
  * AWS Node Termination Handler, which must not run beside Karpenter. The queue accepts messages from these
@@ -65,45 +108,26 @@ export class InterruptionQueue extends pulumi.ComponentResource {
     public readonly queueName: pulumi.Output<string>;
 
     constructor(name: string, args: InterruptionQueueArgs, opts?: pulumi.ComponentResourceOptions) {
+        const plan = planInterruptionQueue(name, args);
         super(componentType("InterruptionQueue"), name, {}, componentOptions("InterruptionQueue", opts));
-        const queue = new aws.sqs.Queue(
-            name,
-            {
-                name: args.queueName,
-                messageRetentionSeconds: 300,
-                sqsManagedSseEnabled: true,
-                tags: args.tags,
-            },
-            { parent: this },
-        );
-        const rules = args.events.map(
-            (event) =>
-                new aws.cloudwatch.EventRule(
-                    `${name}-${event.name}`,
-                    {
-                        description: `Karpenter interruption handling: ${event.detailType}`,
-                        eventPattern: eventPattern(event),
-                        tags: args.tags,
-                    },
-                    { parent: this },
-                ),
-        );
+        const queue = new aws.sqs.Queue(plan.queue.name, plan.queue.inputs, { parent: this });
+        const rules = plan.rules.map((rule) => new aws.cloudwatch.EventRule(rule.name, rule.inputs, { parent: this }));
         const policy = new aws.sqs.QueuePolicy(
-            name,
+            plan.policy.name,
             {
                 queueUrl: queue.url,
                 policy: pulumi
-                    .all([queue.arn, args.dnsSuffix ?? "amazonaws.com", pulumi.all(rules.map((r) => r.arn))])
+                    .all([queue.arn, plan.settings.dnsSuffix, pulumi.all(rules.map((r) => r.arn))])
                     .apply(([arn, dnsSuffix, ruleArns]) => JSON.stringify(queuePolicy({ dnsSuffix }, arn, ruleArns))),
             },
             { parent: this },
         );
         // After the policy: a rule that delivers before it exists loses the message to a refused send.
-        args.events.forEach(
-            (event, i) =>
+        plan.targets.forEach(
+            (target, i) =>
                 new aws.cloudwatch.EventTarget(
-                    `${name}-${event.name}`,
-                    { rule: rules[i].name, arn: queue.arn, targetId: "KarpenterInterruptionQueueTarget" },
+                    target.name,
+                    { ...target.inputs, rule: rules[i].name, arn: queue.arn },
                     { parent: this, dependsOn: [policy] },
                 ),
         );

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
+import { ResourceDescription, TYPES } from "../guardrails";
 import { managedPolicyArn, policyDocument } from "../iam/policy";
 
 /** The AWS managed policies every Karpenter node needs to join the cluster and run pods. */
@@ -43,6 +44,52 @@ export interface NodeRoleArgs {
 }
 
 /**
+ * The node role's plan: the role, its managed policy attachments, the access entry and (when asked for)
+ * the instance profile, by the names the component registers them under, with the inputs the rules read
+ * (the role's and profile's names, the entry's cluster). The role's ARN is known after deployment only.
+ */
+export function planNodeRole(name: string, args: NodeRoleArgs) {
+    const settings = { ...args, createInstanceProfile: args.createInstanceProfile ?? false };
+    const role = {
+        type: TYPES.iamRole,
+        name,
+        inputs: {
+            name: args.roleName,
+            tags: args.tags,
+        } satisfies Omit<aws.iam.RoleArgs, "assumeRolePolicy">,
+    };
+    const attachments = NODE_MANAGED_POLICIES.map((policy) => ({
+        type: TYPES.rolePolicyAttachment,
+        name: `${name}-${policy}`,
+        policy,
+        inputs: {},
+    }));
+    const accessEntry = {
+        type: TYPES.accessEntry,
+        name,
+        inputs: { clusterName: args.clusterName, type: "EC2_LINUX", tags: args.tags } satisfies Omit<
+            aws.eks.AccessEntryArgs,
+            "principalArn"
+        >,
+    };
+    const instanceProfile = settings.createInstanceProfile
+        ? {
+              type: TYPES.instanceProfile,
+              name,
+              inputs: { name: args.roleName, tags: args.tags } satisfies Omit<aws.iam.InstanceProfileArgs, "role">,
+          }
+        : undefined;
+    return {
+        settings,
+        role,
+        attachments,
+        accessEntry,
+        instanceProfile,
+        descriptions: [role, ...attachments, accessEntry, ...(instanceProfile ? [instanceProfile] : [])] as ResourceDescription[],
+    };
+}
+
+/**
  * The IAM role of the EC2 nodes Karpenter launches, with the four managed policies and the
  * `EC2_LINUX` access entry without which nodes launch but never join the cluster.
  */
@@ -53,34 +100,28 @@ export class NodeRole extends pulumi.ComponentResource {
     public readonly instanceProfileName: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: NodeRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+        const plan = planNodeRole(name, args);
         super(componentType("NodeRole"), name, {}, componentOptions("NodeRole", opts));
         const role = new aws.iam.Role(
-            name,
-            {
-                name: args.roleName,
-                assumeRolePolicy: pulumi.output(args.dnsSuffix).apply((s) => JSON.stringify(nodeTrustPolicy(s))),
-                tags: args.tags,
-            },
+            plan.role.name,
+            { ...plan.role.inputs, assumeRolePolicy: pulumi.output(args.dnsSuffix).apply((s) => JSON.stringify(nodeTrustPolicy(s))) },
             { parent: this },
         );
-        const attachments = NODE_MANAGED_POLICIES.map(
-            (policy) =>
+        const attachments = plan.attachments.map(
+            (a) =>
                 new aws.iam.RolePolicyAttachment(
-                    `${name}-${policy}`,
-                    {
-                        role: role.name,
-                        policyArn: pulumi.output(args.partition).apply((p) => managedPolicyArn(p, policy)),
-                    },
+                    a.name,
+                    { role: role.name, policyArn: pulumi.output(args.partition).apply((p) => managedPolicyArn(p, a.policy)) },
                     { parent: this },
                 ),
         );
         new aws.eks.AccessEntry(
-            name,
-            { clusterName: args.clusterName, principalArn: role.arn, type: "EC2_LINUX", tags: args.tags },
+            plan.accessEntry.name,
+            { ...plan.accessEntry.inputs, principalArn: role.arn },
             { parent: this, dependsOn: attachments },
         );
-        const profile = args.createInstanceProfile
-            ? new aws.iam.InstanceProfile(name, { name: args.roleName, role: role.name, tags: args.tags }, { parent: this })
+        const profile = plan.instanceProfile
+            ? new aws.iam.InstanceProfile(plan.instanceProfile.name, { ...plan.instanceProfile.inputs, role: role.name }, { parent: this })
             : undefined;
         this.roleArn = role.arn;
         this.roleName = role.name;
