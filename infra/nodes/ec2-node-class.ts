@@ -422,18 +422,18 @@ function checkExclusiveId(setting: string, term: { id?: string }, form: RegExp, 
     );
 }
 
+/** `key` is one of `allowed`; the error lists them. */
+function checkOneOf(setting: string, key: string, allowed: readonly string[]): void {
+    check(allowed.includes(key), setting, key, `one of ${allowed.join(", ")}`);
+}
+
 function resolveKubelet(setting: string, k: KubeletSettings): void {
     for (const field of ["maxPods", "podsPerCore", "evictionMaxPodGracePeriod"] as const) {
         if (k[field] !== undefined) checkInteger(`${setting}.${field}`, k[field], 0, 2147483647);
     }
     for (const field of ["systemReserved", "kubeReserved"] as const) {
         for (const [resource, quantity] of Object.entries(k[field] ?? {})) {
-            check(
-                (RESERVABLE_RESOURCES as readonly string[]).includes(resource),
-                `${setting}.${field}`,
-                resource,
-                `one of ${RESERVABLE_RESOURCES.join(", ")}`,
-            );
+            checkOneOf(`${setting}.${field}`, resource, RESERVABLE_RESOURCES);
             const q = typeof quantity === "string" ? parseQuantity(quantity) : undefined;
             check(
                 q !== undefined && q >= 0n,
@@ -445,12 +445,7 @@ function resolveKubelet(setting: string, k: KubeletSettings): void {
     }
     for (const field of ["evictionHard", "evictionSoft", "evictionSoftGracePeriod"] as const) {
         for (const [signal, value] of Object.entries(k[field] ?? {})) {
-            check(
-                (EVICTION_SIGNALS as readonly string[]).includes(signal),
-                `${setting}.${field}`,
-                signal,
-                `one of ${EVICTION_SIGNALS.join(", ")}`,
-            );
+            checkOneOf(`${setting}.${field}`, signal, EVICTION_SIGNALS);
             if (field === "evictionSoftGracePeriod") checkDuration(`${setting}.${field}.${signal}`, value, false);
             else
                 check(
