@@ -14,6 +14,7 @@ import { nodeEbsEncrypted, nodeImds } from "./launch";
 import { nodePoolLimits, nodePoolsUnambiguous, spotInstanceDiversity, spotInterruptionHandling } from "./nodepools";
 import { podIdentityOnFargate } from "./pod-identity";
 import { privateClusterEndpoints, privateClusterImages } from "./private-cluster";
+import { windowsNodesSeparate } from "./windows";
 import { DEFAULT_OPTIONS, Finding, GuardrailOptions, ResourceDescription, Rule, Violation } from "./types";
 
 export * from "./types";
@@ -37,6 +38,7 @@ export const RULES: readonly Rule[] = [
     spotInterruptionHandling,
     uniquePhysicalIdentity,
     alertsReachSomeone,
+    windowsNodesSeparate,
 ];
 
 const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
