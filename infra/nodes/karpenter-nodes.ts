@@ -53,19 +53,23 @@ export function resolveKarpenterNodesArgs(args: KarpenterNodesArgs) {
         "the default pools' options, at least the profile (dev or prod), unless nodePools is given",
     );
     const errors = new ConfigErrorCollector();
+    /** Windows classes left without a role: reported once, as the set's missing Windows role. */
+    const roleless = new Set<string>();
     const nodeClasses: EC2NodeClassArgs[] = (args.nodeClasses ?? [{ name: "default" }]).map((c) => {
         const windows = isWindowsFamily(c.amiFamily);
         const own = c.role !== undefined || c.instanceProfile !== undefined;
-        if (windows && !own)
+        if (windows && !own && args.windowsRole === undefined && args.windowsInstanceProfile === undefined) {
+            roleless.add(c.name);
             errors.attempt(() =>
                 check(
-                    args.windowsRole !== undefined || args.windowsInstanceProfile !== undefined,
+                    false,
                     "KarpenterNodes.windowsRole",
                     undefined,
                     `the Windows node role (or windowsInstanceProfile) for Windows class ${c.name}: its access entry is EC2_WINDOWS, ` +
                         "and an IAM role has only one access entry, so the Linux nodes' role cannot serve",
                 ),
             );
+        }
         return {
             ...c,
             clusterName: args.clusterName,
@@ -80,7 +84,7 @@ export function resolveKarpenterNodesArgs(args: KarpenterNodesArgs) {
     });
     check(nodeClasses.length > 0, "KarpenterNodes.nodeClasses", [], "at least one EC2NodeClass");
     // Each class and each pool on its own, so one run reports every bad one; the set's rules on valid ones.
-    nodeClasses.forEach((c) => errors.attempt(() => resolveEC2NodeClassArgs(c)));
+    nodeClasses.filter((c) => !roleless.has(c.name)).forEach((c) => errors.attempt(() => resolveEC2NodeClassArgs(c)));
     const classNames = nodeClasses.map((c) => c.name);
     errors.attempt(() => checkUnique("KarpenterNodes.nodeClasses", classNames));
 
