@@ -172,7 +172,7 @@ export const windowsNodesSeparate: StackRule = {
         for (const addon of of(TYPES.addon).filter((a) => at(a.inputs, "addonName") === "vpc-cni")) {
             const raw = at(addon.inputs, "configurationValues");
             if (isUnknown(raw)) continue;
-            let config: unknown = {};
+            let config: unknown;
             try {
                 config = typeof raw === "string" && raw !== "" ? JSON.parse(raw) : {};
             } catch {
