@@ -154,7 +154,7 @@ export interface NodeClassSettings {
     /**
      * Root volume, /dev/xvda (Windows: /dev/sda1). AL2023: the OS, kubelet and pods' ephemeral storage (at
      * least 20 GiB, the AMI's size). Bottlerocket: the OS only (at least 4 GiB). Windows: everything, container
-     * images included (at least 50 GiB, the AMI's size).
+     * images included (at least 50 GiB, Karpenter's Windows default).
      * @default AL2023 50 GiB, Bottlerocket 4 GiB, Windows 50 GiB; 3000 IOPS, 125 MiB/s
      */
     rootVolume?: EbsVolume;
@@ -255,9 +255,10 @@ const FAMILIES = {
         version: /^latest$/,
         versionFormat: "latest: Karpenter cannot pin a Windows alias (amiSelectorTerms can select a fixed AMI)",
         rootDevice: WINDOWS_ROOT_DEVICE,
-        // Karpenter's Windows default (pkg/providers/amifamily/windows.go, DefaultBlockDeviceMappings): 50Gi
-        // on /dev/sda1, also the size of the EKS-optimized Windows AMIs' root snapshot. Everything (OS,
-        // kubelet, containerd's images) is on it.
+        // Karpenter's Windows default (v1.9 pkg/providers/amifamily/windows.go, DefaultBlockDeviceMappings, and
+        // its docs' "Windows2019/Windows2022/Windows2025" mappings): 50Gi on /dev/sda1. Everything (OS, kubelet,
+        // containerd's images) is on it; the library goes no lower, since a volume smaller than the AMI's root
+        // snapshot fails every launch.
         rootDefaultGiB: 50,
         rootMinGiB: 50,
         dataMinGiB: 0,
