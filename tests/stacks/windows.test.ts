@@ -155,6 +155,24 @@ describe("the README's Windows class and pool in dev", () => {
     });
 });
 
+describe("NVIDIA's device plugin beside Windows nodes", () => {
+    test("its affinity also requires kubernetes.io/os In [linux]; without a Windows class it does not (negative control)", async () => {
+        const osTerm = async (nodes: Record<string, unknown>) => {
+            const p = await runProgram("dev", nodes);
+            const plugin = p.ofType(TYPES.helmRelease).find((r) => /nvidia-device-plugin/.test(r.name))!;
+            assert.deepEqual(validate(p.resources), []);
+            const terms = plugin.inputs.values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+            return terms[0].matchExpressions.find((e: { key: string }) => e.key === "kubernetes.io/os");
+        };
+        assert.deepEqual(await osTerm(withWindows({ ...DEV_NODES, gpu: true })), {
+            key: "kubernetes.io/os",
+            operator: "In",
+            values: ["linux"],
+        });
+        assert.equal(await osTerm({ nodes: { ...DEV_NODES, gpu: true } }), undefined);
+    });
+});
+
 describe("prod (a private cluster) with the README's Windows class", () => {
     test("the Windows role's own pre-made instance profile, named by the Windows class", async () => {
         const p = await runProgram("prod", withWindows(PROD_NODES));
