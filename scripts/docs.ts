@@ -1,7 +1,9 @@
 // `npm run docs`: writes what is generated from the documented interfaces: the JSON Schema of the stack config
 // (stacks/config.schema.json, from StackConfig), the guardrails' options schema (infra/guardrails/options.schema.json,
 // from GuardrailSettings) and the README's generated blocks: the configuration table, the Kubernetes versions
-// (from infra/model/versions.ts and the calendar the plan prices by) and the table of contents. Tests fail when any of them is stale.
+// (from infra/model/versions.ts and the calendar the plan prices by), the guardrails' rule and option tables (from
+// the rule list, infra/guardrails/index.ts, and the options schema) and the table of contents. Tests fail when any
+// of them is stale.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "../infra/root";
@@ -10,6 +12,7 @@ import { KARPENTER_VERSIONS, kubernetesRange } from "../infra/model/karpenter-ve
 import { VERSIONS } from "../infra/model/versions";
 import { EKS_STANDARD_SUPPORT_END } from "../offline/plan/prices";
 import { NOT_IN_CONFIG } from "../stacks/config";
+import { RULES, Rule } from "../infra/guardrails";
 
 /** Each generated schema: the file it is written to, and the interface it comes from. */
 export const GENERATED_SCHEMAS = [
@@ -34,7 +37,7 @@ export function generateSchemas(root = REPO_ROOT): Map<string, string> {
 }
 
 /** The README's generated blocks, each between `<!-- <name>: generated … -->` and `<!-- /<name> -->`. */
-export type Block = "config-table" | "versions" | "toc";
+export type Block = "config-table" | "versions" | "guardrail-rules" | "guardrail-options" | "toc";
 
 /** `readme` with the block `name` holding `content`. */
 export function withBlock(readme: string, name: Block, content: string): string {
@@ -94,10 +97,57 @@ export function versionsBlock(): string {
     ].join("\n");
 }
 
+/** The schemas the README's tables are generated from. */
+export interface ReadmeSources {
+    /** stacks/config.schema.json, parsed. */
+    config: JsonSchema;
+    /** infra/guardrails/options.schema.json, parsed. */
+    guardrailOptions: JsonSchema;
+}
+
 /** `readme` with every generated block as the sources make it now. */
-export function generatedReadme(readme: string, schema: JsonSchema): string {
-    const blocks = withBlock(withBlock(readme, "config-table", configTable(schema)), "versions", versionsBlock());
-    return withBlock(blocks, "toc", tableOfContents(blocks));
+export function generatedReadme(readme: string, sources: ReadmeSources, rules: readonly Rule[] = RULES): string {
+    const blocks = [
+        { name: "config-table", content: configTable(sources.config) },
+        { name: "versions", content: versionsBlock() },
+        { name: "guardrail-rules", content: rulesTable(rules) },
+        { name: "guardrail-options", content: optionsTable(sources.guardrailOptions, rules) },
+    ] as const;
+    const filled = blocks.reduce((text, b) => withBlock(text, b.name, b.content), readme);
+    return withBlock(filled, "toc", tableOfContents(filled));
+}
+
+/** Text for one cell of a Markdown table: one line, `|` escaped. */
+const cell = (text: string) => text.replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|");
+const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * The guardrails' rule table: one row per rule of `RULES`, in its order, from the rule's own id, title, the
+ * kinds of resource it reads (`(stack)`: all of them together), why and fix: the words a violation's message uses.
+ */
+export function rulesTable(rules: readonly Rule[]): string {
+    const rows = rules.map((r, i) => {
+        const kinds = [...new Set(r.types.map((t) => t.slice(t.lastIndexOf(":") + 1)))].join(", ");
+        const reads = `${kinds}${r.scope === "stack" ? " (stack)" : ""}`;
+        const options = r.options.map((o) => `\`${o}\``).join(", ");
+        return `| ${i + 1} | \`${r.id}\`: ${cell(r.title)} | ${reads} | ${options} | ${cell(sentence(r.why))} | ${cell(sentence(r.fix))} |`;
+    });
+    return ["| # | Rule (policy name) | Reads | Options | Why it breaks | How to fix |", "|---|---|---|---|---|---|", ...rows].join("\n");
+}
+
+/**
+ * The guardrails' option table: one row per option of the options schema (generated from `GuardrailSettings`),
+ * with its default and description from the doc comment and the rules that declare they read it. An option no
+ * rule reads is refused: it would be a setting that does nothing.
+ */
+export function optionsTable(schema: JsonSchema, rules: readonly Rule[]): string {
+    const rows = Object.entries(schema.properties ?? {}).map(([option, p]) => {
+        const users = rules.filter((r) => (r.options as readonly string[]).includes(option));
+        if (users.length === 0) throw new Error(`guardrail option ${option} is read by no rule (no rule lists it in its options)`);
+        const d = split(p.description);
+        return `| \`${option}\` | \`${d.default ?? ""}\` | ${users.map((r) => `\`${r.id}\``).join(", ")} | ${cell(d.text)} |`;
+    });
+    return ["| Option | Default | Used by | What it is |", "|---|---|---|---|", ...rows].join("\n");
 }
 
 /** A key's type as the table shows it. */
@@ -149,6 +199,12 @@ export function configTable(schema: JsonSchema): string {
     ].join("\n");
 }
 
+/** The README's sources among the generated schemas. */
+export function readmeSources(schemas: Map<string, string>): ReadmeSources {
+    const parse = (file: string) => JSON.parse(schemas.get(file)!) as JsonSchema;
+    return { config: parse("stacks/config.schema.json"), guardrailOptions: parse("infra/guardrails/options.schema.json") };
+}
+
 /** Writes every generated file; returns the ones that changed. */
 export function main(root = REPO_ROOT): string[] {
     const changed: string[] = [];
@@ -161,10 +217,7 @@ export function main(root = REPO_ROOT): string[] {
     const schemas = generateSchemas(root);
     for (const [file, text] of schemas) write(file, text);
     const readme = path.join(root, "README.md");
-    write(
-        "README.md",
-        generatedReadme(fs.readFileSync(readme, "utf8"), JSON.parse(schemas.get("stacks/config.schema.json")!) as JsonSchema),
-    );
+    write("README.md", generatedReadme(fs.readFileSync(readme, "utf8"), readmeSources(schemas)));
     return changed;
 }
 

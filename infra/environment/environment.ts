@@ -26,7 +26,7 @@ import {
     checkControllerImage,
     planPublicEcrPullThroughCache,
 } from "../network/image";
-import { NatGateways, Network, NetworkSettings, resolveNetworkArgs } from "../network/network";
+import { NatGateways, Network, NetworkSettings, planNetwork } from "../network/network";
 import { KarpenterNodes, KarpenterNodesSettings, planKarpenterNodes } from "../nodes/karpenter-nodes";
 import { nodePoolAllowsSpot } from "../nodes/node-pool";
 import { isWindowsFamily } from "../nodes/ec2-node-class";
@@ -222,7 +222,7 @@ function resolveRegion(): string {
 }
 
 /** A private cluster's network, resolved: no public subnet, NAT gateway or internet gateway (so no 0.0.0.0/0 route). */
-function checkPrivateNetwork(n: ReturnType<typeof resolveNetworkArgs>): void {
+function checkPrivateNetwork(n: ReturnType<typeof planNetwork>["settings"]): void {
     const why = "in a private cluster nothing routes to the internet (no internet gateway, NAT gateway or 0.0.0.0/0 route)";
     if (n.existing) {
         check(n.existing.publicSubnetIds.length === 0, "Network.existingVpc.publicSubnetIds", n.existing.publicSubnetIds, `empty: ${why}`);
@@ -258,13 +258,15 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         publicSubnets: args.network.existingVpc ? undefined : (args.network.publicSubnets ?? !privateCluster),
         clusterName: args.cluster.clusterName,
     };
-    if (region) {
-        errors.attempt(() => {
-            const resolved = resolveNetworkArgs(network, region);
-            // On what the program builds, defaults included: nothing that routes to the internet.
-            if (privateCluster) checkPrivateNetwork(resolved);
-        });
-    }
+    const tags = { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) };
+    // The network's own plan, as the environment constructs it.
+    const networkPlan = errors.attempt(() => {
+        if (!region) return undefined;
+        const plan = planNetwork(`${name}-network`, { ...network, tags }, region);
+        // On what the program builds, defaults included: nothing that routes to the internet.
+        if (privateCluster) checkPrivateNetwork(plan.settings);
+        return plan;
+    });
     const endpointsEnabled = args.endpoints?.enabled ?? privateCluster;
     const interruptionHandling = k.interruptionHandling ?? true;
     const observability = errors.attempt(() =>
@@ -287,7 +289,6 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
         interruptionHandling,
         podIdentity: true,
     };
-    const tags = { ...(args.tags ?? {}), ...(args.cluster.tags ?? {}) };
     const partition = region ? partitionOfRegion(region) : undefined;
     // The endpoints' own plan, wired to the network the environment builds (known after deployment).
     const endpointsPlan = errors.attempt(() => {
@@ -494,6 +495,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
             ...UNKNOWN_SCOPE,
             tags,
         }).descriptions,
+        ...networkPlan!.descriptions,
         ...clusterPlan!.descriptions,
         ...karpenterPlan!.descriptions,
         ...nodesPlan!.descriptions,

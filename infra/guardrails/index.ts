@@ -1,7 +1,8 @@
 /**
  * The guardrails: the hard lessons of running Karpenter on EKS as rules over resource descriptions,
  * written once and run both inside the program before it registers anything (`./enforce`) and by the
- * CrossGuard policy pack in `policy-pack/` on any Pulumi program. The rule table is in the README (Guardrails).
+ * CrossGuard policy pack in `policy-pack/` on any Pulumi program. The README's rule table (Guardrails) is generated
+ * from `RULES` by `npm run docs`.
  *
  * Everything reachable from this file is free of package imports, so the policy pack can compile it.
  */
@@ -21,7 +22,7 @@ export * from "./types";
 export { TYPES } from "../model/tokens";
 export { qosGaps } from "./controller";
 
-/** Every rule, in the order of the README's rule table. */
+/** Every rule; the README's rule table lists them in this order. */
 export const RULES: readonly Rule[] = [
     podIdentityOnFargate,
     containerdStoreKept,

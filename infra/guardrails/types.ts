@@ -64,6 +64,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export interface GuardrailSettings {
     /**
      * Service accounts (`namespace/name`) whose pods run on Fargate, where EKS Pod Identity does not work.
+     * The program adds its controller's own and those of add-ons on Fargate to the ones given.
      * @default ["karpenter/karpenter"]
      */
     fargateServiceAccounts?: string[];
@@ -92,12 +93,12 @@ export interface GuardrailSettings {
     maxHopLimit?: number;
     /**
      * VPC endpoint services (`sts`, `ecr.api`, ...) a private cluster gets from outside this program, e.g.
-     * a network stack of its own. @default []
+     * `["sts", "ecr.api"]` from a network stack of its own. @default []
      */
     externalVpcEndpoints?: string[];
     /**
      * Alerts must reach someone (rule alerts-reach-someone): alarms with actions, topics with subscribers,
-     * budgets notifying a topic. Production stacks set it. @default false
+     * budgets notifying a topic. The prod stack sets it. @default false
      */
     requireAlertSubscribers?: boolean;
 }

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { ResourceDescription, TYPES } from "../guardrails";
-import { IrsaRole } from "../iam/irsa";
+import { IrsaRole, planIrsaRole } from "../iam/irsa";
 import { AwsScopeArgs, MANAGED_POLICY_MAX_CHARS, policySize } from "../iam/policy";
 import { KarpenterVersion } from "../model/karpenter-versions";
 import { knownAfterDeployment, knownString } from "../plan";
@@ -37,7 +37,15 @@ export interface KarpenterControllerRoleArgs extends AwsScopeArgs {
  * them under. A policy is named after the role: known when the role's name is.
  */
 export function planKarpenterControllerRole(name: string, args: KarpenterControllerRoleArgs) {
-    const role = { type: TYPES.iamRole, name, inputs: { name: args.roleName, tags: args.tags } };
+    // The IRSA role registers its role under the controller role's name.
+    const irsa = planIrsaRole(name, {
+        oidcProviderArn: args.oidcProviderArn,
+        oidcIssuerUrl: args.oidcIssuerUrl,
+        namespace: args.namespace,
+        serviceAccount: args.serviceAccount,
+        roleName: args.roleName,
+        tags: args.tags,
+    });
     const roleName = knownString(args.roleName);
     const policies = controllerPolicyNames(args.karpenterVersion, args.interruptionQueueArn !== undefined).map((policyName) => ({
         type: TYPES.iamPolicy,
@@ -50,7 +58,7 @@ export function planKarpenterControllerRole(name: string, args: KarpenterControl
         } satisfies Omit<aws.iam.PolicyArgs, "policy">,
     }));
     const attachments = policies.map((p) => ({ type: TYPES.rolePolicyAttachment, name: p.name, inputs: {} }));
-    return { settings: args, role, policies, descriptions: [role, ...policies, ...attachments] as ResourceDescription[] };
+    return { settings: args, irsa, policies, descriptions: [...irsa.descriptions, ...policies, ...attachments] as ResourceDescription[] };
 }
 
 /** The Karpenter controller's IRSA role and its managed policies (its version's reference, split under IAM's size limit). */
@@ -62,18 +70,7 @@ export class KarpenterControllerRole extends pulumi.ComponentResource {
     constructor(name: string, args: KarpenterControllerRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = planKarpenterControllerRole(name, args);
         super(componentType("KarpenterControllerRole"), name, {}, componentOptions("KarpenterControllerRole", opts));
-        const role = new IrsaRole(
-            plan.role.name,
-            {
-                oidcProviderArn: args.oidcProviderArn,
-                oidcIssuerUrl: args.oidcIssuerUrl,
-                namespace: args.namespace,
-                serviceAccount: args.serviceAccount,
-                roleName: args.roleName,
-                tags: args.tags,
-            },
-            { parent: this },
-        );
+        const role = new IrsaRole(plan.irsa.role.name, plan.irsa.settings, { parent: this });
         const documents = pulumi
             .all([
                 args.partition,

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { DISCOVERY_TAG } from "../cluster/cluster";
 import { check } from "../errors";
+import { ResourceDescription, TYPES, UNKNOWN } from "../guardrails";
 import { checkCidr, checkSubnetCidrs, subnetLayout, VPC_PREFIX } from "./cidr";
 import { ZONE_LOOKUP, checkRegion, checkZones, selectZones } from "./zones";
 
@@ -243,6 +244,124 @@ export function oneSubnetPerZone(vpcId: string, subnets: SubnetPlacement[]): { s
     return { subnetIds: [...byZone.values()], zones: [...byZone.keys()] };
 }
 
+/** A zone-dependent `Name` tag: `<clusterName>-<what>-<zone>`, its zone the `zone`-th of the network's zones. */
+interface ZoneName {
+    what: "private" | "public" | "nat";
+    zone: number;
+}
+
+/** A description of what a Network registers; `zoneName`: its `Name` tag names its zone, known once the zones are looked up. */
+type Planned<Inputs extends object> = ResourceDescription<Inputs> & { zoneName?: ZoneName };
+
+/**
+ * A created network's plan: the VPC, subnets, internet gateway, route tables, routes, associations, Elastic
+ * IPs and NAT gateways, by the names the component registers them under, with their inputs. A sibling's ID
+ * (`vpcId`, `subnetId`, ...) is known after deployment; so is a `Name` tag that names a zone (the zones are
+ * looked up from inside the component): UNKNOWN here, filled in by the component.
+ */
+function planCreatedVpc(name: string, clusterName: string, tags: Record<string, string>, c: ResolvedNetwork["created"] & object) {
+    const named = (suffix?: string) => ({ ...tags, Name: suffix === undefined ? clusterName : `${clusterName}-${suffix}` });
+    const zoneNamed = () => ({ ...tags, Name: UNKNOWN as unknown as string });
+    const later = UNKNOWN as unknown as string;
+    const planned = <Inputs extends object>(type: string, n: string, inputs: Inputs, zoneName?: ZoneName): Planned<Inputs> =>
+        zoneName ? { type, name: n, inputs, zoneName } : { type, name: n, inputs };
+
+    // DNS hostnames and support: interface endpoints' private DNS and the private API endpoint need both.
+    const vpc = planned(TYPES.vpc, name, { cidrBlock: c.cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, tags: named() });
+    const subnet = (kind: SubnetKind, cidrBlock: string, i: number) =>
+        planned(
+            TYPES.subnet,
+            `${name}-${kind}-${i}`,
+            {
+                vpcId: later,
+                cidrBlock,
+                availabilityZone: later,
+                // Load balancers get public addresses of their own; nothing else here should.
+                mapPublicIpOnLaunch: false,
+                tags: { ...zoneNamed(), ...subnetTags(kind, clusterName) },
+            },
+            { what: kind, zone: i },
+        );
+    const privateSubnets = c.privateSubnetCidrs.map((cidr, i) => subnet("private", cidr, i));
+    const publicSubnets = c.publicSubnetCidrs.map((cidr, i) => subnet("public", cidr, i));
+    const internet =
+        publicSubnets.length > 0
+            ? {
+                  gateway: planned(TYPES.internetGateway, name, { vpcId: later, tags: named() }),
+                  routeTable: planned(TYPES.routeTable, `${name}-public`, { vpcId: later, tags: named("public") }),
+                  route: planned(TYPES.route, `${name}-public-internet`, {
+                      routeTableId: later,
+                      destinationCidrBlock: "0.0.0.0/0",
+                      gatewayId: later,
+                  }),
+                  associations: publicSubnets.map((_, i) =>
+                      planned(TYPES.routeTableAssociation, `${name}-public-${i}`, { subnetId: later, routeTableId: later }),
+                  ),
+              }
+            : undefined;
+    const natCount = c.natGateways === NatGateways.PerZone ? publicSubnets.length : c.natGateways === NatGateways.Single ? 1 : 0;
+    const nats = publicSubnets.slice(0, natCount).map((_, i) => ({
+        eip: planned(TYPES.eip, `${name}-nat-${i}`, { domain: "vpc", tags: zoneNamed() }, { what: "nat", zone: i }),
+        gateway: planned(
+            TYPES.natGateway,
+            `${name}-nat-${i}`,
+            { allocationId: later, subnetId: later, tags: zoneNamed() },
+            { what: "nat", zone: i },
+        ),
+    }));
+    // A route table per zone, NAT or not: switching NAT modes then changes routes, never associations.
+    const privateRoutes = privateSubnets.map((_, i) => ({
+        table: planned(TYPES.routeTable, `${name}-private-${i}`, { vpcId: later, tags: zoneNamed() }, { what: "private", zone: i }),
+        association: planned(TYPES.routeTableAssociation, `${name}-private-${i}`, { subnetId: later, routeTableId: later }),
+        /** The NAT gateway (its index) the zone's internet route goes through; none without NAT gateways. */
+        nat: nats.length > 0 ? Math.min(i, nats.length - 1) : undefined,
+        route:
+            nats.length > 0
+                ? planned(TYPES.route, `${name}-private-${i}-nat`, {
+                      routeTableId: later,
+                      destinationCidrBlock: "0.0.0.0/0",
+                      natGatewayId: later,
+                  })
+                : undefined,
+    }));
+    const descriptions: ResourceDescription[] = [
+        vpc,
+        ...privateSubnets,
+        ...publicSubnets,
+        ...(internet ? [internet.gateway, internet.routeTable, internet.route, ...internet.associations] : []),
+        ...nats.flatMap((n) => [n.eip, n.gateway]),
+        ...privateRoutes.flatMap((r) => [r.table, r.association, ...(r.route ? [r.route] : [])]),
+    ];
+    return { vpc, privateSubnets, publicSubnets, internet, nats, privateRoutes, descriptions };
+}
+
+/** An adopted network's plan: one tag per subnet and discovery or load-balancer key, named by subnet ID and key (stable under reordering). */
+function planAdoptedVpc(name: string, clusterName: string, e: ResolvedNetwork["existing"] & object) {
+    const tags = (["private", "public"] as const).flatMap((kind) =>
+        (kind === "private" ? e.privateSubnetIds : e.publicSubnetIds).flatMap((id) =>
+            Object.entries(subnetTags(kind, clusterName)).map(([key, value]) => ({
+                type: TYPES.ec2Tag,
+                name: `${name}-${id}-${key.replace(/[^A-Za-z0-9]+/g, "-")}`,
+                inputs: { resourceId: id, key, value } satisfies aws.ec2.TagArgs,
+            })),
+        ),
+    );
+    return { tags, descriptions: tags as ResourceDescription[] };
+}
+
+type ResolvedNetwork = ReturnType<typeof resolveNetworkArgs>;
+
+/**
+ * The network's plan: its args resolved and checked (`resolveNetworkArgs`) and the resources it registers,
+ * those of a created VPC or an adopted VPC's subnet tags. `stackRegion` is the stack's `aws:region`.
+ */
+export function planNetwork(name: string, args: NetworkArgs, stackRegion: string | undefined) {
+    const settings = resolveNetworkArgs(args, stackRegion);
+    const created = settings.created ? planCreatedVpc(name, settings.clusterName, settings.tags, settings.created) : undefined;
+    const adopted = settings.existing ? planAdoptedVpc(name, settings.clusterName, settings.existing) : undefined;
+    return { settings, created, adopted, descriptions: created?.descriptions ?? adopted!.descriptions };
+}
+
 /**
  * The cluster's network: a VPC created here (private and public subnets per zone, route tables, an
  * internet gateway when there are public subnets, NAT gateways per `natGateways`) or an adopted VPC whose
@@ -266,11 +385,11 @@ export class Network extends pulumi.ComponentResource {
     public readonly availabilityZones: pulumi.Output<string[]>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-        const a = resolveNetworkArgs(args, aws.config.region); // every check, before registering anything
+        const plan = planNetwork(name, args, aws.config.region); // every check, before registering anything
         super(componentType("Network"), name, {}, componentOptions("Network", opts));
-        const outputs = a.existing
-            ? adoptVpc(this, name, a.clusterName, a.existing)
-            : createVpc(this, name, a.clusterName, a.tags, a.created);
+        const outputs = plan.created
+            ? createVpc(this, plan.settings.clusterName, plan.settings.created!, plan.created)
+            : adoptVpc(this, plan.settings.existing!, plan.adopted!);
         this.vpcId = outputs.vpcId;
         this.cidrBlocks = outputs.cidrBlocks;
         this.privateSubnetIds = outputs.privateSubnetIds;
@@ -282,81 +401,63 @@ export class Network extends pulumi.ComponentResource {
     }
 }
 
-/** The VPC, subnets, gateways and route tables of a created network, children of `component`. */
+/** The planned VPC, subnets, gateways and route tables of a created network, registered as children of `component`. */
 function createVpc(
     component: Network,
-    name: string,
     clusterName: string,
-    tags: Record<string, string>,
-    c: NonNullable<ReturnType<typeof resolveNetworkArgs>["created"]>,
+    c: NonNullable<ResolvedNetwork["created"]>,
+    plan: ReturnType<typeof planCreatedVpc>,
 ): NetworkOutputs {
     const parent = { parent: component };
     const zones = aws
         .getAvailabilityZonesOutput(ZONE_LOOKUP, parent)
         .names.apply((offered) => selectZones(offered, c.zoneCount, c.availabilityZones));
     const zone = (i: number) => zones.apply((z) => z[i]);
-    const named = (suffix?: pulumi.Input<string>) => ({
-        ...tags,
-        Name: suffix === undefined ? clusterName : pulumi.interpolate`${clusterName}-${suffix}`,
-    });
+    /** A planned resource's tags with the zone in its `Name`, where it names one. */
+    const tagsOf = <T extends { tags: Record<string, string> }>(d: Planned<T>) =>
+        d.zoneName
+            ? { ...d.inputs.tags, Name: pulumi.interpolate`${clusterName}-${d.zoneName.what}-${zone(d.zoneName.zone)}` }
+            : d.inputs.tags;
 
-    // DNS hostnames and support: interface endpoints' private DNS and the private API endpoint need both.
-    const vpc = new aws.ec2.Vpc(name, { cidrBlock: c.cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, tags: named() }, parent);
-    const subnet = (kind: SubnetKind, cidrBlock: string, i: number) =>
-        new aws.ec2.Subnet(
-            `${name}-${kind}-${i}`,
-            {
-                vpcId: vpc.id,
-                cidrBlock,
-                availabilityZone: zone(i),
-                // Load balancers get public addresses of their own; nothing else here should.
-                mapPublicIpOnLaunch: false,
-                tags: { ...named(pulumi.interpolate`${kind}-${zone(i)}`), ...subnetTags(kind, clusterName) },
-            },
-            parent,
-        );
-    const privateSubnets = c.privateSubnetCidrs.map((cidr, i) => subnet("private", cidr, i));
-    const publicSubnets = c.publicSubnetCidrs.map((cidr, i) => subnet("public", cidr, i));
+    const vpc = new aws.ec2.Vpc(plan.vpc.name, plan.vpc.inputs, parent);
+    const subnet = (d: (typeof plan.privateSubnets)[number], i: number) =>
+        new aws.ec2.Subnet(d.name, { ...d.inputs, vpcId: vpc.id, availabilityZone: zone(i), tags: tagsOf(d) }, parent);
+    const privateSubnets = plan.privateSubnets.map(subnet);
+    const publicSubnets = plan.publicSubnets.map(subnet);
 
-    const internetGateway =
-        publicSubnets.length > 0 ? new aws.ec2.InternetGateway(name, { vpcId: vpc.id, tags: named() }, parent) : undefined;
-    if (internetGateway) {
-        const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: named("public") }, parent);
-        new aws.ec2.Route(
-            `${name}-public-internet`,
-            { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id },
-            parent,
-        );
-        publicSubnets.forEach(
-            (s, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: s.id, routeTableId: publicRoutes.id }, parent),
+    let internetGateway: aws.ec2.InternetGateway | undefined;
+    if (plan.internet) {
+        const p = plan.internet;
+        internetGateway = new aws.ec2.InternetGateway(p.gateway.name, { ...p.gateway.inputs, vpcId: vpc.id }, parent);
+        const publicRoutes = new aws.ec2.RouteTable(p.routeTable.name, { ...p.routeTable.inputs, vpcId: vpc.id }, parent);
+        new aws.ec2.Route(p.route.name, { ...p.route.inputs, routeTableId: publicRoutes.id, gatewayId: internetGateway.id }, parent);
+        p.associations.forEach(
+            (a, i) =>
+                new aws.ec2.RouteTableAssociation(
+                    a.name,
+                    { ...a.inputs, subnetId: publicSubnets[i].id, routeTableId: publicRoutes.id },
+                    parent,
+                ),
         );
     }
-    const natSubnets =
-        c.natGateways === NatGateways.PerZone ? publicSubnets : c.natGateways === NatGateways.Single ? publicSubnets.slice(0, 1) : [];
-    const nats = natSubnets.map((s, i) => {
-        const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: named(pulumi.interpolate`nat-${zone(i)}`) }, parent);
+    const nats = plan.nats.map((n, i) => {
+        const eip = new aws.ec2.Eip(n.eip.name, { ...n.eip.inputs, tags: tagsOf(n.eip) }, parent);
         // A NAT gateway forwards through the internet gateway: create it after, delete it before.
         return new aws.ec2.NatGateway(
-            `${name}-nat-${i}`,
-            { allocationId: eip.id, subnetId: s.id, tags: named(pulumi.interpolate`nat-${zone(i)}`) },
+            n.gateway.name,
+            { ...n.gateway.inputs, allocationId: eip.id, subnetId: publicSubnets[i].id, tags: tagsOf(n.gateway) },
             { parent: component, dependsOn: internetGateway },
         );
     });
-    // A route table per zone, NAT or not: switching NAT modes then changes routes, never associations.
-    const privateRouteTables = privateSubnets.map((s, i) => {
-        const table = new aws.ec2.RouteTable(
-            `${name}-private-${i}`,
-            { vpcId: vpc.id, tags: named(pulumi.interpolate`private-${zone(i)}`) },
+    const privateRouteTables = plan.privateRoutes.map((r, i) => {
+        const table = new aws.ec2.RouteTable(r.table.name, { ...r.table.inputs, vpcId: vpc.id, tags: tagsOf(r.table) }, parent);
+        new aws.ec2.RouteTableAssociation(
+            r.association.name,
+            { ...r.association.inputs, subnetId: privateSubnets[i].id, routeTableId: table.id },
             parent,
         );
-        new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: s.id, routeTableId: table.id }, parent);
-        if (nats.length > 0) {
-            new aws.ec2.Route(
-                `${name}-private-${i}-nat`,
-                { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, nats.length - 1)].id },
-                parent,
-            );
-        }
+        if (r.route && r.nat !== undefined)
+            new aws.ec2.Route(r.route.name, { ...r.route.inputs, routeTableId: table.id, natGatewayId: nats[r.nat].id }, parent);
         return table;
     });
     const privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
@@ -371,25 +472,14 @@ function createVpc(
     };
 }
 
-/** Tags an adopted VPC's subnets (children of `component`) and reads what the outputs need from the VPC. */
+/** Registers an adopted VPC's planned subnet tags (children of `component`) and reads what the outputs need from the VPC. */
 function adoptVpc(
     component: Network,
-    name: string,
-    clusterName: string,
-    e: NonNullable<ReturnType<typeof resolveNetworkArgs>["existing"]>,
+    e: NonNullable<ResolvedNetwork["existing"]>,
+    plan: ReturnType<typeof planAdoptedVpc>,
 ): NetworkOutputs {
     const parent = { parent: component };
-    for (const [kind, ids] of [
-        ["private", e.privateSubnetIds],
-        ["public", e.publicSubnetIds],
-    ] as const) {
-        for (const id of ids) {
-            for (const [key, value] of Object.entries(subnetTags(kind, clusterName))) {
-                // Named by subnet ID and key, so reordering the config list changes nothing.
-                new aws.ec2.Tag(`${name}-${id}-${key.replace(/[^A-Za-z0-9]+/g, "-")}`, { resourceId: id, key, value }, parent);
-            }
-        }
-    }
+    for (const t of plan.tags) new aws.ec2.Tag(t.name, t.inputs, parent);
     const vpc = aws.ec2.getVpcOutput({ id: e.vpcId }, parent);
     const cidrBlocks = vpc.apply((v) => {
         checkAdoptedVpc(e.vpcId, v);

@@ -14,12 +14,25 @@ import Ajv from "ajv";
 import { ConfigError, ConfigErrors } from "../../infra/errors";
 import type { JsonSchema } from "../../infra/model/json-schema";
 import { CONFIG_SCHEMA, keyOfPath, loadConfig } from "../../stacks/config";
-import { GENERATED_SCHEMAS, configTable, generateSchemas, generatedReadme, tableOfContents, versionsBlock } from "../../scripts/docs";
+import {
+    GENERATED_SCHEMAS,
+    configTable,
+    generateSchemas,
+    generatedReadme,
+    optionsTable,
+    readmeSources,
+    rulesTable,
+    tableOfContents,
+    versionsBlock,
+} from "../../scripts/docs";
+import { RULES, Rule } from "../../infra/guardrails";
 import { EKS_STANDARD_SUPPORT_END } from "../../offline/plan/prices";
 import { policies } from "../../policy-pack/policies";
 import { REPO_ROOT, runProgram, stackConfig } from "../harness";
 
 const generated = generateSchemas();
+/** The README's sources as `npm run docs` makes them now (the config schema and the guardrails' options schema). */
+const SOURCES = readmeSources(generated);
 
 /** Every error of a failed load or run, as messages. */
 function messages(e: unknown): string[] {
@@ -100,9 +113,9 @@ describe("generated from the documented interfaces", () => {
         });
     }
 
-    it("README.md's generated blocks (configuration table, Kubernetes versions, contents) are what `npm run docs` renders", () => {
+    it("README.md's generated blocks (configuration table, Kubernetes versions, guardrail rules and options, contents) are what `npm run docs` renders", () => {
         const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-        assert.equal(readme, generatedReadme(readme, CONFIG_SCHEMA), "README.md's generated blocks are stale: run npm run docs");
+        assert.equal(readme, generatedReadme(readme, SOURCES), "README.md's generated blocks are stale: run npm run docs");
         for (const leaf of ALL_KEYS.filter((l) => l.path.length === 1)) assert.ok(readme.includes(`| \`${keyName(leaf)}`), keyName(leaf));
     });
 
@@ -130,13 +143,71 @@ describe("generated from the documented interfaces", () => {
         const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
         const edited = readme.replace("| `tags` | map |", "| `tags` | object |");
         assert.notEqual(edited, readme);
-        assert.notEqual(generatedReadme(edited, CONFIG_SCHEMA), edited);
+        assert.notEqual(generatedReadme(edited, SOURCES), edited);
         assert.ok(configTable(CONFIG_SCHEMA).includes("| `tags` | map |"));
-        assert.throws(() => generatedReadme(readme.replace("<!-- /toc -->", ""), CONFIG_SCHEMA), /markers/);
+        assert.throws(() => generatedReadme(readme.replace("<!-- /toc -->", ""), SOURCES), /markers/);
         // A new heading is missing from the contents until they are generated again.
         const withHeading = readme.replace("### Kubernetes versions", "### A new section\n\n### Kubernetes versions");
-        assert.notEqual(generatedReadme(withHeading, CONFIG_SCHEMA), withHeading);
+        assert.notEqual(generatedReadme(withHeading, SOURCES), withHeading);
         assert.match(tableOfContents(withHeading), /^ {2}- \[A new section\]\(#a-new-section\)$/m);
+    });
+
+    it("the README's guardrail tables are the rule list's and the options schema's: every rule a row, every option its default and readers", () => {
+        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        const section = readme.slice(readme.indexOf("## Guardrails"), readme.indexOf("### The in-program check"));
+        RULES.forEach((rule, i) => {
+            const row = section.split("\n").find((l) => l.startsWith(`| ${i + 1} | \`${rule.id}\`: `));
+            assert.ok(row, `README has no rule row for ${rule.id}`);
+            // The words a violation's message uses (violationMessage) are the row's.
+            assert.ok(row.includes(rule.fix.slice(1, 40)), `${rule.id}: fix`);
+            assert.ok(row.includes(rule.why.slice(1, 40)), `${rule.id}: why`);
+        });
+        const options = SOURCES.guardrailOptions.properties!;
+        for (const [option, schema] of Object.entries(options)) {
+            const def = schema.description!.split("\n\nDefault: ")[1];
+            const readers = RULES.filter((r) => (r.options as readonly string[]).includes(option)).map((r) => `\`${r.id}\``);
+            assert.ok(readers.length > 0, option);
+            assert.ok(section.includes(`| \`${option}\` | \`${def}\` | ${readers.join(", ")} |`), option);
+        }
+        // Negative controls: a hand edit of either table is stale; a new rule in the list gets its row, and its
+        // option's row names it; an option no rule reads is refused.
+        for (const [from, to] of [
+            ["| `maxHopLimit` | `1` |", "| `maxHopLimit` | `2` |"],
+            ["| 5 | `nodepool-limits`: ", "| 5 | `nodepool-limit`: "],
+        ]) {
+            const edited = readme.replace(from, to);
+            assert.notEqual(edited, readme, from);
+            assert.notEqual(generatedReadme(edited, SOURCES), edited, `a hand edit of ${from} is not caught`);
+        }
+        const added: Rule = {
+            ...RULES[0],
+            id: "a-new-rule",
+            title: "A new rule",
+            why: "because",
+            fix: "do it",
+            options: ["maxHopLimit"],
+        };
+        const withRule = generatedReadme(readme, SOURCES, [...RULES, added]);
+        assert.match(
+            withRule,
+            new RegExp(
+                `^\\| ${RULES.length + 1} \\| \`a-new-rule\`: A new rule \\| PodIdentityAssociation \\| \`maxHopLimit\` \\| Because \\| Do it \\|$`,
+                "m",
+            ),
+        );
+        assert.match(
+            optionsTable(SOURCES.guardrailOptions, [...RULES, added]),
+            /^\| `maxHopLimit` \| `1` \| `node-imdsv2`, `a-new-rule` \|/m,
+        );
+        assert.ok(!rulesTable(RULES).includes("a-new-rule"));
+        assert.throws(
+            () =>
+                optionsTable(
+                    SOURCES.guardrailOptions,
+                    RULES.filter((r) => r.id !== "node-imdsv2"),
+                ),
+            /guardrail option maxHopLimit is read by no rule/,
+        );
     });
 
     it("the README's Kubernetes versions come from the calendar the plan prices by, and every contents link has its heading", () => {

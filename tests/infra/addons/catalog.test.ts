@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { MANAGED_ADDONS, addonSpecs, coreDnsConfiguration, coreDnsCorefile, ebsCsiConfiguration } from "../../../infra/model/addons";
-import { ClusterAddonsArgs, ReclaimPolicy, resolveClusterAddonsArgs, storageClassSpec } from "../../../infra/addons/cluster-addons";
+import { ClusterAddonsArgs, ReclaimPolicy, resolveClusterAddonsArgs } from "../../../infra/addons/cluster-addons";
 import { configError } from "./config-errors";
 
 const base: Omit<ClusterAddonsArgs, "fargateProfile"> = {
@@ -164,16 +164,5 @@ describe("resolveClusterAddonsArgs", () => {
 
     test("a role name for an add-on without an IAM role is refused", () => {
         configError(() => resolveClusterAddonsArgs({ ...base, roleNames: { coredns: "x" } }), "ClusterAddons.roleNames");
-    });
-});
-
-test("default StorageClass: encrypted gp3 through the CSI driver, bound where the pod lands, expandable", () => {
-    assert.deepEqual(storageClassSpec("gp3", "Retain"), {
-        metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
-        provisioner: "ebs.csi.aws.com",
-        parameters: { type: "gp3", encrypted: "true" },
-        volumeBindingMode: "WaitForFirstConsumer",
-        allowVolumeExpansion: true,
-        reclaimPolicy: "Retain",
     });
 });
