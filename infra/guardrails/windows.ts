@@ -6,7 +6,7 @@
  * entry; the cluster role has AmazonEKSVPCResourceController and the VPC CNI add-on turns on Windows IPAM; every
  * DaemonSet of the cluster (and NVIDIA's device plugin chart) pins the operating system its image runs on.
  */
-import { LINUX_NODE_SELECTOR, OS_LABEL } from "../model/node-class";
+import { LINUX_NODE_SELECTOR, OS_LABEL, WINDOWS_ROOT_DEVICE } from "../model/node-class";
 import { EKS_CLUSTER_POLICY, EKS_VPC_RESOURCE_CONTROLLER_POLICY } from "../model/eks";
 import { HELM_TYPES, TYPES } from "../model/tokens";
 import { allowed, allows, nodePoolShape } from "./requirements";
@@ -14,8 +14,6 @@ import { helmValues, objectName } from "./resources";
 import { Finding, ResourceDescription, StackRule, at, containsUnknown, isRecord, isUnknown } from "./types";
 
 const ARCH_LABEL = "kubernetes.io/arch";
-/** The root device of the Windows AMIs (Karpenter's Windows family). */
-const WINDOWS_ROOT_DEVICE = "/dev/sda1";
 
 /** Whether an EC2NodeClass runs Windows: a Windows amiFamily, or a Windows alias (`windows2022@latest`). */
 export function isWindowsNodeClass(d: ResourceDescription): boolean {

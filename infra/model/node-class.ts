@@ -44,3 +44,5 @@ export const KMS_KEY =
 export const OS_LABEL = "kubernetes.io/os";
 /** A node selector keeping a pod (a Linux DaemonSet's) off Windows nodes. */
 export const LINUX_NODE_SELECTOR = { [OS_LABEL]: "linux" } as const;
+/** The root device of the Windows AMIs (Karpenter's Windows family, `EphemeralBlockDevice()`); Linux AMIs use /dev/xvda. */
+export const WINDOWS_ROOT_DEVICE = "/dev/sda1";

@@ -17,6 +17,7 @@ import {
     RESERVABLE_RESOURCES,
     SELECTOR_SECURITY_GROUP_ID,
     SUBNET_ID,
+    WINDOWS_ROOT_DEVICE,
 } from "../model/node-class";
 import { USER_DATA_CONTENT_TYPES, UserDataFormat, boundaryLine, containerdVolumePart, multipartUserData } from "./user-data";
 import { checkDuration, checkInteger, checkObjectName, checkTagKey } from "./validation";
@@ -219,8 +220,6 @@ export interface EC2NodeClassArgs extends NodeClassSettings {
 
 /** The root device of the Linux AMI families. */
 export const ROOT_DEVICE = "/dev/xvda";
-/** The root device of the Windows AMIs (Karpenter's Windows family: `EphemeralBlockDevice()`). */
-export const WINDOWS_ROOT_DEVICE = "/dev/sda1";
 const DATA_DEVICE = "/dev/xvdb";
 
 /** What differs between the AMI families. */

@@ -235,6 +235,25 @@ describe("bad Windows settings stop the program before anything is registered, n
             found.join("\n"),
         );
     });
+    test("a Windows default class while the default (arm64, GPU) pools use it", async () => {
+        const e = await thrownBy("dev", { nodes: { ...DEV_NODES, amiFamily: "Windows2022", dataVolume: undefined } });
+        assert.match(
+            e.message,
+            /eks-karpenter:nodes\.amiFamily: "Windows2022" is not valid; a Linux family \(AL2023, Bottlerocket\) while the default pools/,
+        );
+        // Negative control: without the default pools, a Windows default class with Windows pools of its own is accepted.
+        const { gpu: _gpu, spotPercent: _split, dataVolume: _data, ...rest } = DEV_NODES as Record<string, unknown>;
+        const example = readmeWindowsExample() as { pools: Record<string, unknown>[] };
+        const p = await runProgram("dev", {
+            nodes: {
+                ...rest,
+                amiFamily: "Windows2022",
+                defaultPools: false,
+                pools: example.pools.map((pool) => ({ ...pool, nodeClassName: "default" })),
+            },
+        });
+        assert.deepEqual(objectsOf(p, TYPES.ec2NodeClass).default.spec.amiSelectorTerms, [{ alias: "windows2022@latest" }]);
+    });
     test("user-data parts on a Windows class", async () => {
         const found = await errors([{ ...windowsClass, userData: [{ format: "shell", content: "#!/bin/bash\ntrue" }] }], [windowsPool]);
         assert.match(found.join("\n"), /^eks-karpenter:nodes\.classes\[0\]\.userData: .*no parts on a Windows class/m);
