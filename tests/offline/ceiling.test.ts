@@ -70,10 +70,14 @@ function differences<T>(table: Record<string, T>, reference: Record<string, T>):
         .map(([k, v]) => `${k}: ${JSON.stringify(v)}, upstream ${JSON.stringify(reference[k])}`);
 }
 
-/** The instance families the README's pool examples list (`instanceFamilies: [...]`). */
-function readmeFamilies(): string[] {
-    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-    return [...readme.matchAll(/instanceFamilies: \[([^\]]*)\]/g)].flatMap((m) => m[1].split(",").map((f) => f.trim()));
+/** The instance families the README's pool examples and the examples' programs list (YAML `instanceFamilies: [...]`, C# `InstanceFamilies = { ... }`). */
+function documentedFamilies(): string[] {
+    return ["README.md", "examples/yaml/Pulumi.yaml", "examples/csharp/Program.cs"].flatMap((file) => {
+        const text = fs.readFileSync(path.join(REPO_ROOT, file), "utf8");
+        return [...text.matchAll(/instanceFamilies(?: = \{|: \[)([^\]}]*)[\]}]/gi)].flatMap((m) =>
+            m[1].split(",").map((f) => f.trim().replace(/"/g, "")),
+        );
+    });
 }
 
 describe("the price, fact and Spot tables against their upstream copies (reference/ec2-prices)", () => {
@@ -93,7 +97,10 @@ describe("the price, fact and Spot tables against their upstream copies (referen
         const upstream = referenceFacts();
         assert.deepEqual(differences(INSTANCE_TYPES.types, upstream), []);
         assert.deepEqual(Object.keys(INSTANCE_TYPES.types).sort(), Object.keys(upstream).sort());
-        assert.match(INSTANCE_TYPES.source, /^https:\/\/github\.com\/aws\/karpenter-provider-aws\/blob\/7a4d495\w+\/website\/content\/en\/v1\.9\//);
+        assert.match(
+            INSTANCE_TYPES.source,
+            /^https:\/\/github\.com\/aws\/karpenter-provider-aws\/blob\/7a4d495\w+\/website\/content\/en\/v1\.9\//,
+        );
         // Negative control: a changed memory size is caught.
         const changed = { ...INSTANCE_TYPES.types, "c7g.large": { ...INSTANCE_TYPES.types["c7g.large"], memoryGiB: 8 } };
         assert.equal(differences(changed, upstream).length, 1);
@@ -115,12 +122,12 @@ describe("the price, fact and Spot tables against their upstream copies (referen
         assert.deepEqual(Object.keys(SPOT_SAVINGS.regions).sort(), Object.keys(PRICES.regions).sort());
     });
 
-    test("the facts hold every family the default pools, both stack files and the README's pool examples allow", () => {
+    test("the facts hold every family the default pools, both stack files, the README's pool examples and the examples allow", () => {
         const stackFamilies = [PROD_NODES, DEV_NODES].flatMap((n) =>
             ((n.pools as { instanceFamilies?: string[] }[] | undefined) ?? []).flatMap((p) => p.instanceFamilies ?? []),
         );
-        const readme = readmeFamilies();
-        assert.ok(readme.includes("g6e") && readme.includes("m7i"), readme.join(", "));
+        const readme = documentedFamilies();
+        assert.ok(readme.includes("g6e") && readme.includes("m7i") && readme.filter((f) => f === "c8g").length >= 3, readme.join(", "));
         const families = new Set(Object.keys(INSTANCE_TYPES.types).map((t) => t.split(".")[0]));
         for (const f of [...GRAVITON_FAMILIES, ...X86_FAMILIES, ...stackFamilies, ...readme]) assert.ok(families.has(f), f);
     });
