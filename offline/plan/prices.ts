@@ -108,8 +108,9 @@ export const PRICES: { asOf: string; sources: PriceSource[]; regions: Record<str
                 "Graviton .medium types, carried over; not found (read 2026-12): Karpenter generates us-east-1 only; searched pages and docs " +
                 "for each type with eu-west-1/Ireland and Singapore and for instances.vantage.sh and ec2.shop copies, public code for " +
                 "the exact table rows, committed copies of the AWS price-list offer files and of ec2instances.info's data; SkyPilot's " +
-                "catalog (github.com/skypilot-org/skypilot-catalog, catalogs/v7/aws/vms.csv) prices every region but its repository " +
-                "is too large to copy here and names no licence. Every other type has no price in those regions, and the plan says so",
+                "catalog (github.com/skypilot-org/skypilot-catalog, catalogs/v7/aws/vms.csv) prices every region, but its repository " +
+                "(1.7 GB) could not be copied here, and github.com/Zeebrow/ec2-price-tracker's eu-west-1 scrape of 2023-01-06 predates " +
+                "the 7th and 8th-generation families. Every other type has no price in those regions, and the plan says so",
         },
         {
             prices: ["natGatewayHour", "publicIpv4Hour"],

@@ -10,7 +10,7 @@ export const SPOT_SAVINGS: { asOf: string; source: string; regions: Record<strin
     asOf: "2025-06",
     source:
         "AWS Spot Instance Advisor data (https://spot-bid-advisor.s3.amazonaws.com/spot-advisor-data.json) as committed in " +
-        "https://github.com/alexei-led/spotinfo/blob/5eedf20/internal/spot/data/spot-advisor-data.json (2025-06-28)",
+        "https://github.com/alexei-led/spotinfo/blob/5eedf20a99614443af215f4aaf09bd10805cac72/internal/spot/data/spot-advisor-data.json (2025-06-28)",
     regions: {
         "us-east-1": {
             "c6a.large": 62,
