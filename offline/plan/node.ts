@@ -5,7 +5,7 @@
  * tries first), at the on-demand rate, with the volumes its EC2NodeClass gives every node.
  */
 import { parseQuantity } from "../../infra/karpenter/quantity";
-import { INSTANCE_TYPES } from "../../infra/model/instance-types";
+import { INSTANCE_TYPE_LABEL_KEYS, INSTANCE_TYPES, instanceTypeLabels } from "../../infra/model/instance-types";
 import { GIB, toNumber } from "../../infra/model/quantity";
 import type { Registered } from "../runner";
 import { CostContext, CostLine, Inputs, Workload, addonWorkload, chartWorkload, onFargate, usd } from "./catalog";
@@ -40,7 +40,7 @@ export function alwaysOnNode(ctx: CostContext): AlwaysOnNode {
     if (!pool || !type) {
         return {
             lines: [],
-            note: `EC2: ${needers.join(", ")} need an EC2 node, which no NodePool here lets the price table price (${Object.keys(ctx.prices.ec2Hour).join(", ")}); not in the total.`,
+            note: `EC2: ${needers.join(", ")} need an EC2 node, which no NodePool here lets the price table price (families ${[...new Set(Object.keys(ctx.prices.ec2Hour).map((t) => t.split(".")[0]))].join(", ")}); not in the total.`,
         };
     }
     const rate = ctx.prices.ec2Hour[type];
@@ -66,33 +66,60 @@ function cheapestAllowed(pool: Inputs, prices: RegionPrices): string | undefined
 /** A NodePool requirement, as Karpenter reads it. */
 type Requirement = { key: string; operator: string; values?: string[] };
 
-/** Whether the pool's requirements on `key` let a node have `value`. */
-export function allows(pool: Inputs, key: string, value: string): boolean {
-    const requirements: Requirement[] = pool.spec?.template?.spec?.requirements ?? [];
-    return requirements
-        .filter((r) => r.key === key)
-        .every((r) =>
-            r.operator === "In"
-                ? (r.values ?? []).includes(value)
-                : r.operator === "NotIn"
-                  ? !(r.values ?? []).includes(value)
-                  : r.operator !== "DoesNotExist",
-        );
+/** The pool's requirements (`spec.template.spec.requirements`). */
+function requirementsOf(pool: Inputs): Requirement[] {
+    return pool.spec?.template?.spec?.requirements ?? [];
 }
 
-/** The price table's types (with known vCPU and memory) whose name, family, size and architecture the pool allows. */
+/**
+ * Whether a requirement lets a node whose label has `value` (undefined: the node has no such label) through,
+ * as Karpenter reads the operators: In and Exists need the label, Gt and Lt compare it as an integer.
+ */
+function satisfies(r: Requirement, value: string | undefined): boolean {
+    const values = r.values ?? [];
+    switch (r.operator) {
+        case "In":
+            return value !== undefined && values.includes(value);
+        case "NotIn":
+            return value === undefined || !values.includes(value);
+        case "Exists":
+            return value !== undefined;
+        case "DoesNotExist":
+            return value === undefined;
+        case "Gt":
+            return value !== undefined && Number(value) > Number(values[0]);
+        case "Lt":
+            return value !== undefined && Number(value) < Number(values[0]);
+        default:
+            return true;
+    }
+}
+
+/** Whether the pool's requirements on `key` let a node have `value`. */
+export function allows(pool: Inputs, key: string, value: string): boolean {
+    return requirementsOf(pool)
+        .filter((r) => r.key === key)
+        .every((r) => satisfies(r, value));
+}
+
+/**
+ * The instance types of the facts table whose labels the pool's requirements allow: every requirement on a
+ * label the facts decide (type, family, size, category, generation, cpu, memory, GPUs, architecture) is read
+ * exactly; requirements on other keys do not narrow the set, so a ceiling read from it can only be higher.
+ */
+export function allowedKnownTypes(pool: Inputs): string[] {
+    const requirements = requirementsOf(pool).filter((r) => INSTANCE_TYPE_LABEL_KEYS.includes(r.key));
+    return Object.entries(INSTANCE_TYPES.types)
+        .filter(([type, facts]) => {
+            const labels = instanceTypeLabels(type, facts);
+            return requirements.every((r) => satisfies(r, labels[r.key]));
+        })
+        .map(([type]) => type);
+}
+
+/** The allowed types (see {@link allowedKnownTypes}) the region's price table prices. */
 export function allowedPricedTypes(pool: Inputs, prices: RegionPrices): string[] {
-    return Object.keys(prices.ec2Hour).filter((t) => {
-        const [family, size] = t.split(".");
-        const facts = INSTANCE_TYPES.types[t];
-        return (
-            facts !== undefined &&
-            allows(pool, "node.kubernetes.io/instance-type", t) &&
-            allows(pool, "karpenter.k8s.aws/instance-family", family) &&
-            allows(pool, "karpenter.k8s.aws/instance-size", size) &&
-            allows(pool, "kubernetes.io/arch", facts.arch)
-        );
-    });
+    return allowedKnownTypes(pool).filter((t) => prices.ec2Hour[t] !== undefined);
 }
 
 /** Each gp3 volume of the class: GB-month, IOPS above 3,000 and throughput above 125 MiB/s. */

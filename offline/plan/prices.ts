@@ -3,6 +3,8 @@
  * and where its figures were taken, and the plan prints that date beside every estimate.
  */
 
+import { EC2_ON_DEMAND_US_EAST_1 } from "./ec2-prices";
+
 /** Hours in a billing month, as AWS's own calculator counts them (365 × 24 / 12). */
 export const HOURS_PER_MONTH = 730;
 
@@ -28,7 +30,10 @@ export interface RegionPrices {
     gp3IopsMonth: number;
     /** EBS gp3 throughput above the free 125 MiB/s, per provisioned MiB/s-month. */
     gp3ThroughputMonth: number;
-    /** EC2 Linux on-demand, per instance-hour, for the small types the always-on node is picked from. */
+    /**
+     * EC2 Linux on-demand, per instance-hour, by instance type: what the always-on node is picked from and the
+     * NodePool ceilings are read against. A type missing here has no price in this region (the plan says so).
+     */
     ec2Hour: Record<string, number>;
     /** A customer-managed KMS key, per month (each of its first two yearly rotations adds as much). */
     kmsKeyMonth: number;
@@ -95,10 +100,17 @@ export const PRICES: { asOf: string; sources: PriceSource[]; regions: Record<str
             prices: ["ec2Hour"],
             page: "https://aws.amazon.com/ec2/pricing/on-demand/",
             checked:
-                "us-east-1 confirmed (c6g.medium $0.034, c7g.medium $0.0363, m6g.medium $0.0385, m7g.medium $0.0408) in Karpenter's table from the AWS price-list API, " +
-                "https://github.com/aws/karpenter-provider-aws/blob/6fc13b5236fd04fd16ff3f9dc7490d0813994099/pkg/providers/pricing/zz_generated.pricing_aws.go " +
-                "(generated 2026-07-20; its versions hold us-east-1 only); eu-west-1 and ap-southeast-1 not found: searched pages and docs for each type with " +
-                "eu-west-1/Ireland and for instances.vantage.sh and ec2.shop copies, and public code for the exact table rows",
+                "us-east-1: every type of the instance-type facts (Graviton m/c/r 6g-8g, Intel and AMD m/c/r 6i/7i/6a/7a, NVIDIA g5/g6/g6e/g6f, all sizes) " +
+                "from Karpenter v1.9.0's table from the AWS price-list API, " +
+                "https://github.com/aws/karpenter-provider-aws/blob/v1.9.0/pkg/providers/pricing/zz_generated.pricing_aws.go " +
+                "(generated 2026-01-21; copied whole to reference/ec2-prices/, and a test compares every figure with it; " +
+                "the .medium rows agree with the table's 2026-07-20 version too). eu-west-1 and ap-southeast-1: only the four " +
+                "Graviton .medium types, carried over; not found (read 2026-12): Karpenter generates us-east-1 only; searched pages and docs " +
+                "for each type with eu-west-1/Ireland and Singapore and for instances.vantage.sh and ec2.shop copies, public code for " +
+                "the exact table rows, committed copies of the AWS price-list offer files and of ec2instances.info's data; SkyPilot's " +
+                "catalog (github.com/skypilot-org/skypilot-catalog, catalogs/v7/aws/vms.csv) prices every region, but its repository " +
+                "(1.7 GB) could not be copied here, and github.com/Zeebrow/ec2-price-tracker's eu-west-1 scrape of 2023-01-06 predates " +
+                "the 7th and 8th-generation families. Every other type has no price in those regions, and the plan says so",
         },
         {
             prices: ["natGatewayHour", "publicIpv4Hour"],
@@ -160,7 +172,7 @@ export const PRICES: { asOf: string; sources: PriceSource[]; regions: Record<str
             gp3GbMonth: 0.08,
             gp3IopsMonth: 0.005,
             gp3ThroughputMonth: 0.04,
-            ec2Hour: { "c6g.medium": 0.034, "c7g.medium": 0.0363, "m6g.medium": 0.0385, "m7g.medium": 0.0408 },
+            ec2Hour: EC2_ON_DEMAND_US_EAST_1,
             kmsKeyMonth: 1,
             ecrStorageGbMonth: 0.1,
             logsIngestGb: 0.5,

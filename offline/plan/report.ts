@@ -142,6 +142,7 @@ function renderCeilings(c: Ceilings): string[] {
         c.budgetMonthly === undefined ? "no monthly budget in this stack" : `budget limit $${c.budgetMonthly.toFixed(2)} a month`;
     const out = [
         `NodePool ceilings, if Karpenter filled every pool's limits: $${c.totalMonthly.toFixed(2)} a month in total, ${budget} (${c.region}; prices as of ${c.pricesAsOf})`,
+        ...(c.incomplete ? [`  (${c.incomplete})`] : []),
     ];
     for (const p of c.pools) {
         const limits =
@@ -152,7 +153,7 @@ function renderCeilings(c: Ceilings): string[] {
         const figure = p.onDemandMonthly === undefined ? "         —" : `$${p.onDemandMonthly.toFixed(2).padStart(9)}`;
         out.push(`  ${figure}  ${p.pool} (${limits}): ${p.detail}`);
         if (p.spot) out.push(`              ${p.spot}`);
-        if (p.familiesNotPriced.length > 0) out.push(`              families not priced: ${p.familiesNotPriced.join(", ")}`);
+        if (p.familiesNotPriced.length > 0) out.push(`              no ${c.region} price for ${p.familiesNotPriced.join(", ")}`);
     }
     out.push(`  method: ${c.method}`);
     if (c.warning) out.push(`  ! ${c.warning}`);

@@ -1,12 +1,16 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { environmentParts } from "../../infra/environment/environment";
-import { INSTANCE_TYPES } from "../../infra/model/instance-types";
+import { InstanceTypeFacts, INSTANCE_TYPES } from "../../infra/model/instance-types";
+import { EXCLUDED_SIZES, GRAVITON_FAMILIES, X86_FAMILIES } from "../../infra/nodes/default-pools";
 import { CEILING_WARN_FACTOR, Ceilings, PoolCeiling, poolCeilings } from "../../offline/plan/ceiling";
 import { HOURS_PER_MONTH, PRICES } from "../../offline/plan/prices";
 import { buildPlan, renderText } from "../../offline/plan/report";
-import { DEV_NODES, Program, runProgram } from "../harness";
+import { SPOT_SAVINGS } from "../../offline/plan/spot-savings";
+import { DEV_NODES, PROD_NODES, Program, REPO_ROOT, referenceData, referenceText, runProgram } from "../harness";
 import { resource } from "./fixtures";
+import fs from "node:fs";
+import path from "node:path";
 
 function ceilingsOf(program: Program): Ceilings {
     const c = poolCeilings(program.resources, program.region);
@@ -26,13 +30,106 @@ function devWithTeamPool(change: (p: Record<string, unknown>) => Record<string, 
     return { ...DEV_NODES, pools: pools.map((p) => (p.name === "billing-team" ? change(p) : p)) };
 }
 
-describe("instance-type facts", () => {
-    test("every EC2 type of every region's price table has its vCPU and memory, and the table cites its sources", () => {
-        for (const prices of Object.values(PRICES.regions)) {
-            for (const t of Object.keys(prices.ec2Hour))
-                assert.ok(INSTANCE_TYPES.types[t]?.vcpu > 0 && INSTANCE_TYPES.types[t].memoryGiB > 0, t);
+/** Karpenter's generated us-east-1 On-Demand table (reference/ec2-prices), by instance type. */
+function referencePrices(): Record<string, number> {
+    const go = referenceText("ec2-prices/zz_generated.pricing_aws.go");
+    assert.match(go, /generated at 2026-01-21T\S+ for us-east-1/);
+    return Object.fromEntries([...go.matchAll(/"([a-z0-9-]+\.[a-z0-9-]+)": ([0-9.]+)/g)].map((m) => [m[1], Number(m[2])]));
+}
+
+/** The facts of every type in Karpenter's generated instance-type list (reference/ec2-prices), read from its labels. */
+function referenceFacts(): Record<string, InstanceTypeFacts> {
+    const labels: Record<string, Record<string, string>> = {};
+    let type = "";
+    for (const line of referenceText("ec2-prices/instance-types.md").split("\n")) {
+        const heading = /^### `(\S+)`$/.exec(line);
+        if (heading) labels[(type = heading[1])] = {};
+        const row = /^ \|([^|]+)\|([^|]*)\|$/.exec(line);
+        if (row && type) labels[type][row[1]] = row[2];
+    }
+    return Object.fromEntries(
+        Object.entries(labels).map(([t, l]) => {
+            const gpus = l["karpenter.k8s.aws/instance-gpu-count"];
+            const facts: InstanceTypeFacts = {
+                vcpu: Number(l["karpenter.k8s.aws/instance-cpu"]),
+                memoryGiB: Number(l["karpenter.k8s.aws/instance-memory"]) / 1024,
+                arch: l["kubernetes.io/arch"] as InstanceTypeFacts["arch"],
+                category: l["karpenter.k8s.aws/instance-category"],
+                generation: Number(l["karpenter.k8s.aws/instance-generation"]),
+                ...(gpus === undefined ? {} : { gpus: Number(gpus), gpuManufacturer: l["karpenter.k8s.aws/instance-gpu-manufacturer"] }),
+            };
+            return [t, facts];
+        }),
+    );
+}
+
+/** Every entry of `table` that differs from (or is missing in) `reference`. */
+function differences<T>(table: Record<string, T>, reference: Record<string, T>): string[] {
+    return Object.entries(table)
+        .filter(([k, v]) => JSON.stringify(reference[k]) !== JSON.stringify(v))
+        .map(([k, v]) => `${k}: ${JSON.stringify(v)}, upstream ${JSON.stringify(reference[k])}`);
+}
+
+/** The instance families the README's pool examples and the examples' programs list (YAML `instanceFamilies: [...]`, C# `InstanceFamilies = { ... }`). */
+function documentedFamilies(): string[] {
+    return ["README.md", "examples/yaml/Pulumi.yaml", "examples/csharp/Program.cs"].flatMap((file) => {
+        const text = fs.readFileSync(path.join(REPO_ROOT, file), "utf8");
+        return [...text.matchAll(/instanceFamilies(?: = \{|: \[)([^\]}]*)[\]}]/gi)].flatMap((m) =>
+            m[1].split(",").map((f) => f.trim().replace(/"/g, "")),
+        );
+    });
+}
+
+describe("the price, fact and Spot tables against their upstream copies (reference/ec2-prices)", () => {
+    test("every us-east-1 price is Karpenter's generated figure, and every type with facts is priced", () => {
+        const upstream = referencePrices();
+        const table = PRICES.regions["us-east-1"].ec2Hour;
+        assert.deepEqual(differences(table, upstream), []);
+        assert.deepEqual(Object.keys(table).sort(), Object.keys(INSTANCE_TYPES.types).sort());
+        // Negative controls: a changed figure, or a type the upstream table does not price, is caught.
+        assert.deepEqual(differences({ ...table, "m7g.large": table["m7g.large"] + 0.001 }, upstream), [
+            `m7g.large: ${table["m7g.large"] + 0.001}, upstream ${upstream["m7g.large"]}`,
+        ]);
+        assert.equal(differences({ "m7g.huge": 1 }, upstream).length, 1);
+    });
+
+    test("every type's facts are Karpenter's labels, for every size of each family the list holds", () => {
+        const upstream = referenceFacts();
+        assert.deepEqual(differences(INSTANCE_TYPES.types, upstream), []);
+        assert.deepEqual(Object.keys(INSTANCE_TYPES.types).sort(), Object.keys(upstream).sort());
+        assert.match(
+            INSTANCE_TYPES.source,
+            /^https:\/\/github\.com\/aws\/karpenter-provider-aws\/blob\/7a4d495\w+\/website\/content\/en\/v1\.9\//,
+        );
+        // Negative control: a changed memory size is caught.
+        const changed = { ...INSTANCE_TYPES.types, "c7g.large": { ...INSTANCE_TYPES.types["c7g.large"], memoryGiB: 8 } };
+        assert.equal(differences(changed, upstream).length, 1);
+    });
+
+    test("every Spot saving is the Spot Instance Advisor's, for every type of the facts the advisor data holds", () => {
+        const advisor = referenceData("ec2-prices/spot-advisor-data.json").spot_advisor;
+        for (const [region, savings] of Object.entries(SPOT_SAVINGS.regions)) {
+            const upstream = Object.fromEntries(
+                Object.entries(advisor[region].Linux as Record<string, { s: number }>).map(([t, v]) => [t, v.s]),
+            );
+            assert.deepEqual(differences(savings, upstream), [], region);
+            assert.deepEqual(Object.keys(savings).sort(), Object.keys(upstream).sort(), region);
+            for (const t of Object.keys(savings)) assert.ok(INSTANCE_TYPES.types[t], t);
+            // Negative control: a changed saving is caught.
+            const [first] = Object.keys(savings);
+            assert.equal(differences({ ...savings, [first]: savings[first] + 1 }, upstream).length, 1);
         }
-        for (const s of INSTANCE_TYPES.sources) assert.match(s, /^https:\/\/(docs\.aws\.amazon\.com|karpenter\.sh)\//);
+        assert.deepEqual(Object.keys(SPOT_SAVINGS.regions).sort(), Object.keys(PRICES.regions).sort());
+    });
+
+    test("the facts hold every family the default pools, both stack files, the README's pool examples and the examples allow", () => {
+        const stackFamilies = [PROD_NODES, DEV_NODES].flatMap((n) =>
+            ((n.pools as { instanceFamilies?: string[] }[] | undefined) ?? []).flatMap((p) => p.instanceFamilies ?? []),
+        );
+        const readme = documentedFamilies();
+        assert.ok(readme.includes("g6e") && readme.includes("m7i") && readme.filter((f) => f === "c8g").length >= 3, readme.join(", "));
+        const families = new Set(Object.keys(INSTANCE_TYPES.types).map((t) => t.split(".")[0]));
+        for (const f of [...GRAVITON_FAMILIES, ...X86_FAMILIES, ...stackFamilies, ...readme]) assert.ok(families.has(f), f);
     });
 });
 
@@ -58,14 +155,25 @@ for (const stack of ["prod", "dev"]) {
                 team.onDemandMonthly,
                 Math.round(cpu * Math.max(prices["c7g.medium"], prices["m7g.medium"]) * HOURS_PER_MONTH * 100) / 100,
             );
-            assert.match(team.detail, /m7g\.medium, the dearest per vCPU of c7g\.medium, m7g\.medium/);
-            assert.deepEqual(team.familiesNotPriced, ["c8g", "m8g", "r8g", "r7g"]);
-            assert.equal(team.spot, "Spot: not estimated (no cited discount)");
-            // The amd64 pool's families are none of the table's: no figure, and it says so.
+            assert.match(team.detail, /m7g\.medium, the dearest per vCPU of the 2 priced types it allows: c7g, m7g\)/);
+            // eu-west-1 prices only the .medium Graviton types: the rest of the pool's families say so.
+            assert.equal(program.region, "eu-west-1");
+            assert.deepEqual(team.familiesNotPriced, ["c8g", "m8g", "r8g", "c7g (only medium)", "m7g (only medium)", "r7g"]);
+            // At Spot, each type's rate less its advisor saving; the dearest per vCPU sets the figure.
+            const savings = SPOT_SAVINGS.regions["eu-west-1"];
+            const spotRate = Math.max(...["c7g.medium", "m7g.medium"].map((t) => prices[t] * (1 - savings[t] / 100)));
+            assert.equal(team.spotTypicalMonthly, Math.round(cpu * spotRate * HOURS_PER_MONTH * 100) / 100);
+            assert.match(
+                team.spot!,
+                /^Spot, typical: \$[\d.]+ a month: .* savings of the Spot Instance Advisor, 2025-06; Spot prices move$/,
+            );
+            // The amd64 pool's families have no eu-west-1 price: no figure, and it says so.
             const amd64 = pool(c, "amd64");
             assert.equal(amd64.onDemandMonthly, undefined);
-            assert.match(amd64.detail, /none of the types it allows is in the price table/);
-            assert.ok(amd64.familiesNotPriced.includes("m7i"));
+            assert.match(amd64.detail, /none of the types it allows is priced in eu-west-1/);
+            assert.deepEqual(amd64.familiesNotPriced, X86_FAMILIES);
+            assert.match(amd64.spot!, /not estimated/);
+            assert.match(c.incomplete!, /without a figure.*the real ceiling is higher/);
             assert.equal(c.totalMonthly, Math.round(c.pools.reduce((s, p) => s + (p.onDemandMonthly ?? 0), 0) * 100) / 100);
             assert.equal(
                 c.budgetMonthly,
@@ -92,7 +200,8 @@ for (const stack of ["prod", "dev"]) {
                 ),
             );
             assert.ok(text.includes(`$${pool(c, "billing-team").onDemandMonthly!.toFixed(2).padStart(9)}  billing-team (cpu `));
-            assert.match(text, /families not priced: m7i, c7i/);
+            assert.match(text, /no eu-west-1 price for m7i, c7i/);
+            assert.ok(text.includes(`  (${c.incomplete})`));
             assert.match(text, /method: Karpenter launches no node that would take a pool past its limits/);
             const json = JSON.parse(JSON.stringify(plan));
             assert.deepEqual(json.ceilings, JSON.parse(JSON.stringify(c)));
@@ -152,6 +261,7 @@ describe("the ceiling beside the budget", () => {
                         spec: {
                             requirements: [
                                 { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["c6g"] },
+                                { key: "karpenter.k8s.aws/instance-size", operator: "In", values: ["medium"] },
                                 { key: "karpenter.sh/capacity-type", operator: "In", values: capacityTypes },
                             ],
                         },
@@ -172,7 +282,8 @@ describe("the ceiling beside the budget", () => {
         const unbounded = poolCeilings([nodePool(undefined, ["spot"])], "us-east-1")!;
         assert.equal(unbounded.pools[0].onDemandMonthly, undefined);
         assert.match(unbounded.pools[0].detail, /unbounded/);
-        assert.match(unbounded.pools[0].spot!, /not estimated \(no cited discount\)/);
+        assert.match(unbounded.pools[0].spot!, /^Spot: not estimated \(no On-Demand figure to start from\)$/);
+        assert.equal(unbounded.pools[0].spotTypicalMonthly, undefined);
     });
 
     test(`warns above ${CEILING_WARN_FACTOR}× the budget, not below`, () => {
@@ -183,5 +294,119 @@ describe("the ceiling beside the budget", () => {
         assert.equal(within.warning, undefined);
         assert.equal(poolCeilings([nodePool({ cpu: "100" })], "us-east-1")!.budgetMonthly, undefined);
         assert.equal(poolCeilings([nodePool({ cpu: "100" })], "mars-north-1"), undefined);
+    });
+});
+
+describe("in us-east-1, every pool of the stacks is priced in full", () => {
+    /** The dearest rate per vCPU and per GiB of the reference types in `families` without `EXCLUDED_SIZES`. */
+    function referenceRates(families: string[]): { vcpu: number; gib: number } {
+        const prices = referencePrices();
+        const facts = referenceFacts();
+        const types = Object.keys(facts).filter((t) => families.includes(t.split(".")[0]) && !EXCLUDED_SIZES.includes(t.split(".")[1]));
+        return {
+            vcpu: Math.max(...types.map((t) => prices[t] / facts[t].vcpu)),
+            gib: Math.max(...types.map((t) => prices[t] / facts[t].memoryGiB)),
+        };
+    }
+    const expected = (limits: { cpu?: string; memory?: string }, families: string[]) => {
+        const rates = referenceRates(families);
+        const hourly = Math.min(Number(limits.cpu) * rates.vcpu, Number(String(limits.memory).replace("Gi", "")) * rates.gib);
+        return Math.round(hourly * HOURS_PER_MONTH * 100) / 100;
+    };
+
+    for (const stack of ["dev", "prod"]) {
+        test(`${stack}: each pool's figure is the smaller bound at the dearest upstream rates of its families`, async () => {
+            const c = ceilingsOf(await runProgram(stack, { "aws:region": "us-east-1" }));
+            assert.equal(c.region, "us-east-1");
+            assert.equal(c.incomplete, undefined);
+            for (const p of c.pools) {
+                assert.deepEqual(p.familiesNotPriced, [], p.pool);
+                const families = p.pool.startsWith("arm64")
+                    ? GRAVITON_FAMILIES
+                    : p.pool.startsWith("amd64")
+                      ? X86_FAMILIES
+                      : ["c8g", "m8g", "r8g", "c7g", "m7g", "r7g"];
+                assert.equal(p.onDemandMonthly, expected(p.limits, families), p.pool);
+                // Spot-typical figures below On-Demand where the pool allows Spot; none where it does not.
+                if (p.pool.endsWith("-on-demand")) assert.equal(p.spot, undefined);
+                else assert.ok(p.spotTypicalMonthly! > 0 && p.spotTypicalMonthly! < p.onDemandMonthly!, p.pool);
+            }
+            assert.equal(c.totalMonthly, Math.round(c.pools.reduce((s, p) => s + p.onDemandMonthly!, 0) * 100) / 100);
+        });
+    }
+
+    test("the GPU pool is read by category, generation, GPU maker and architecture: NVIDIA G from the 5th generation, amd64", async () => {
+        const c = ceilingsOf(await runProgram("dev", { "aws:region": "us-east-1", nodes: { ...DEV_NODES, gpu: true } }));
+        const gpu = pool(c, "gpu");
+        assert.match(gpu.detail, /of the \d+ priced types it allows: g5, g6, g6e, g6f\)/);
+        assert.deepEqual(gpu.familiesNotPriced, ["any family beyond g5, g6, g6e, g6f"]);
+        assert.equal(gpu.spot, undefined, "the GPU pool is On-Demand only");
+        // Negative control: from the 6th generation, g5 drops out and the figure cannot rise.
+        const sixth = poolCeilings(
+            [
+                resource("kubernetes:karpenter.sh/v1:NodePool", "g", {
+                    inputs: {
+                        metadata: { name: "g" },
+                        spec: {
+                            limits: { cpu: "100" },
+                            template: {
+                                spec: {
+                                    requirements: [
+                                        { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["g"] },
+                                        { key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["5"] },
+                                        { key: "karpenter.k8s.aws/instance-gpu-manufacturer", operator: "In", values: ["nvidia"] },
+                                        { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
+                                    ],
+                                },
+                            },
+                        },
+                    },
+                }),
+            ],
+            "us-east-1",
+        )!.pools[0];
+        assert.match(sixth.detail, /it allows: g6, g6e, g6f\)/);
+    });
+});
+
+describe("pools the Linux table cannot price", () => {
+    const pool = (os: string) =>
+        resource("kubernetes:karpenter.sh/v1:NodePool", "w", {
+            inputs: {
+                metadata: { name: "w" },
+                spec: {
+                    limits: { cpu: "64" },
+                    template: {
+                        spec: {
+                            requirements: [
+                                { key: "kubernetes.io/os", operator: "In", values: [os] },
+                                { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["m7i", "c7i"] },
+                                { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
+                            ],
+                        },
+                    },
+                },
+            },
+        });
+
+    test("a pool constrained to Windows has no figure and says its families are not priced (Linux prices; Windows adds a licence)", () => {
+        const c = poolCeilings([pool("windows")], "us-east-1")!;
+        assert.equal(c.pools[0].onDemandMonthly, undefined);
+        assert.match(c.pools[0].detail, /Windows .* Linux On-Demand: Windows adds a licence/);
+        assert.deepEqual(c.pools[0].familiesNotPriced, ["m7i", "c7i"]);
+        assert.equal(c.totalMonthly, 0);
+        assert.match(c.incomplete!, /1 pool without a figure/);
+        // Negative control: the same pool on Linux is priced in full.
+        const linux = poolCeilings([pool("linux")], "us-east-1")!;
+        assert.ok(linux.pools[0].onDemandMonthly! > 0);
+        assert.deepEqual(linux.pools[0].familiesNotPriced, []);
+        assert.equal(linux.incomplete, undefined);
+    });
+
+    test("a region without a family's price names the region and the family rather than carrying another region's figure", () => {
+        const c = poolCeilings([pool("linux")], "ap-southeast-1")!;
+        assert.equal(c.pools[0].onDemandMonthly, undefined);
+        assert.match(c.pools[0].detail, /none of the types it allows is priced in ap-southeast-1/);
+        assert.deepEqual(c.pools[0].familiesNotPriced, ["m7i", "c7i"]);
     });
 });

@@ -1,5 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { INSTANCE_TYPES } from "../../infra/model/instance-types";
 import { baselineCost, CostEstimate } from "../../offline/plan/cost";
 import { EKS_STANDARD_SUPPORT_END, PRICES, fargateSize } from "../../offline/plan/prices";
 import { resource } from "./fixtures";
@@ -25,12 +26,14 @@ describe("fargateSize", () => {
 describe("baselineCost", () => {
     test("every region in the table has every price, and the tables say when they were taken", () => {
         assert.deepEqual(Object.keys(PRICES.regions).sort(), ["ap-southeast-1", "eu-west-1", "us-east-1"]);
+        assert.deepEqual(Object.keys(PRICES.regions["us-east-1"].ec2Hour).sort(), Object.keys(INSTANCE_TYPES.types).sort());
         for (const prices of Object.values(PRICES.regions)) {
             for (const value of Object.values(prices)) {
                 for (const price of typeof value === "number" ? [value] : Object.values(value as Record<string, number>))
                     assert.ok(price > 0);
             }
-            assert.deepEqual(Object.keys(prices.ec2Hour).sort(), Object.keys(PRICES.regions["us-east-1"].ec2Hour).sort());
+            // Every priced type has its facts (vCPU, memory), and us-east-1 prices every type the facts hold.
+            for (const t of Object.keys(prices.ec2Hour)) assert.ok(INSTANCE_TYPES.types[t], t);
         }
         // Every price has a row saying where it is published and whether and how it was re-checked.
         const covered = PRICES.sources.flatMap((s) => s.prices).sort();
