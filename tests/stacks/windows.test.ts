@@ -16,6 +16,7 @@ import { ConfigError } from "../../infra/errors";
 import { ec2NodeClassErrors, nodePoolErrors } from "../infra/nodes/crds";
 import { DEV_NODES, PROD_NODES, Program, REPO_ROOT, runProgram } from "../harness";
 import { thrownBy } from "./failure";
+import { poolCeilings } from "../../offline/plan/ceiling";
 
 /** The README's Windows example (`<!-- example: windows-team -->`), as a stack file's `nodes`. */
 function readmeWindowsExample(): Record<string, unknown> {
@@ -170,6 +171,17 @@ describe("NVIDIA's device plugin beside Windows nodes", () => {
             values: ["linux"],
         });
         assert.equal(await osTerm({ nodes: { ...DEV_NODES, gpu: true } }), undefined);
+    });
+});
+
+describe("the offline plan's ceiling of a Windows pool", () => {
+    test("none, saying why (the price table is Linux's); the Linux pools keep theirs", async () => {
+        const p = await runProgram("dev", withWindows(DEV_NODES));
+        const c = poolCeilings(p.resources, "eu-west-1")!;
+        const windows = c.pools.find((x) => x.pool === "windows-team")!;
+        assert.equal(windows.onDemandMonthly, undefined);
+        assert.match(windows.detail, /no ceiling: its nodes run Windows/);
+        assert.ok(c.pools.find((x) => x.pool === "billing-team")!.onDemandMonthly! > 0, "negative control: a Linux pool has its ceiling");
     });
 });
 
