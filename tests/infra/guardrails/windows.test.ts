@@ -6,6 +6,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ResourceDescription, TYPES, UNKNOWN } from "../../../infra/guardrails";
 import { windowsNodesSeparate } from "../../../infra/guardrails/windows";
+import { containerdStoreKept } from "../../../infra/guardrails/containerd";
 import { ec2NodeClass, messages, nodePool, poolSpec, req } from "./fixtures";
 
 const ACCOUNT = "123456789012";
@@ -102,8 +103,12 @@ describe("windows-nodes-separate", () => {
             assert.match(found[0], /^Windows EC2NodeClass "windows" has Linux user data: /);
             assert.match(found[0], what);
         }
-        // Negative control: PowerShell user data of its own is a Windows class's to have.
-        assert.deepEqual(check(changed("windows", () => windowsClass({ userData: "<powershell>\nWrite-Host hi\n</powershell>" }))), []);
+        // Negative control: PowerShell user data of its own is a Windows class's to have, and the containerd rule
+        // (bash) leaves it alone, though it refuses the same text on a Linux class as not valid bash.
+        const powershell = "<powershell>\nWrite-Host hi\n</powershell>";
+        assert.deepEqual(check(changed("windows", () => windowsClass({ userData: powershell }))), []);
+        assert.deepEqual(messages(containerdStoreKept, [windowsClass({ userData: powershell })]), []);
+        assert.match(messages(containerdStoreKept, [ec2NodeClass("default", { userData: powershell })]).join(), /is not valid bash/);
     });
 
     test("a data volume on a Windows class", () => {
