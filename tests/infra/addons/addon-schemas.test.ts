@@ -185,6 +185,20 @@ describe("EKS add-on configuration values against the add-ons' schemas", () => {
         );
     });
 
+    test("the add-ons' node DaemonSets keep to Linux nodes by their charts' defaults (so Windows nodes need nothing of them)", () => {
+        const cni = referenceData(`${FOLDER}/vpc-cni-v1.20.1-chart-values.yaml`);
+        const terms = cni.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+        assert.ok(
+            terms.every((t: Json) =>
+                t.matchExpressions.some((e: Json) => e.key === "kubernetes.io/os" && e.operator === "In" && e.values.join() === "linux"),
+            ),
+        );
+        const ebsNode = referenceText(`${FOLDER}/aws-ebs-csi-driver-v1.48.0-chart-_node.tpl`);
+        assert.match(ebsNode, /^ {6}nodeSelector:\n {8}kubernetes\.io\/os: linux$/m);
+        // Negative control: the same pattern does not find a Windows selector there.
+        assert.doesNotMatch(ebsNode, /^ {6}nodeSelector:\n {8}kubernetes\.io\/os: windows$/m);
+    });
+
     test("the chart writes enableWindowsIpam into the amazon-vpc-cni ConfigMap as enable-windows-ipam, the key Windows IPAM reads", () => {
         const template = referenceText(`${FOLDER}/vpc-cni-v1.20.1-chart-configmap.yaml`);
         const configMap = template.split(/^---$/m).find((doc) => /name: amazon-vpc-cni$/m.test(doc));
