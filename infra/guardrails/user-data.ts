@@ -208,10 +208,14 @@ class Analysis {
             case "write_files_deferred":
                 return this.writeFiles(items("write_files"), module === "write_files_deferred");
             case "disk_setup":
-                // fs_setup makes a filesystem on each device it names.
-                for (const { node } of items("fs_setup")) {
+                // fs_setup makes a filesystem on each device it names, but leaves one that already has it
+                // (taken to be so for a seeded device) unless told to `overwrite`.
+                for (const { node, lineOf, lines } of items("fs_setup")) {
                     const device = isMap(node) ? node.get("device") : undefined;
-                    if (typeof device === "string") this.wipe(device, 0, "");
+                    const overwrite = isMap(node) && String(node.get("overwrite") ?? "") === "true";
+                    if (typeof device !== "string" || (!overwrite && this.seeded.has(device))) continue;
+                    const line = lineOf(node);
+                    this.wipe(device, line, lines.find((l) => l.line === line)?.text.trim() ?? "");
                 }
                 return;
             case "mounts":
