@@ -44,7 +44,7 @@ function moduleSections(template: string): Map<string, { module: string; conditi
 const HOLD_ON_AMAZON = new Set(["not is_bsd"]);
 
 /** Where a stage table disagrees with the template: a section out of order, a module missing, conditional or out of order. */
-function disagreements(table: typeof CLOUD_INIT_STAGES | { section: string; modules: readonly string[] }[], template: string): string[] {
+function disagreements(table: readonly { section: string; modules: readonly string[] }[], template: string): string[] {
     const sections = moduleSections(template);
     const found: string[] = [];
     const order = [...sections.keys()];
@@ -59,11 +59,11 @@ function disagreements(table: typeof CLOUD_INIT_STAGES | { section: string; modu
             continue;
         }
         let last = -1;
-        for (const module of modules) {
+        for (const [k, module] of modules.entries()) {
             const at = listed.findIndex((m) => m.module === module);
             if (at < 0) found.push(`${module} is not in ${section}`);
             else {
-                if (at < last) found.push(`${module} runs before ${modules[modules.indexOf(module) - 1]} in ${section}`);
+                if (at < last) found.push(`${module} runs before ${modules[k - 1]} in ${section}`);
                 const unmet = listed[at].conditions.filter((c) => !HOLD_ON_AMAZON.has(c));
                 if (unmet.length > 0) found.push(`${module} in ${section} is only listed when ${unmet.join(" and ")}`);
                 last = at;
