@@ -9,7 +9,10 @@
  * cloud-init's own files in reference/cloud-init/): boothooks when the user data is read, then a
  * cloud-config's bootcmd, write_files, disk_setup/fs_setup and mounts in the init stage, and only in
  * the final stage the shell parts (in part order) and runcmd. What is mounted over the store is a
- * stack: a volume shows the store only if it was seeded with it, whatever lies under it.
+ * stack, whatever lies under the top: a volume shows the store only if it was seeded with it (volumes
+ * are told apart by device name; `$(readlink -f X)` names X), a tmpfs never, a bind mount only of a
+ * directory the store was copied to. So once the store is on its volume, another mount over it, a
+ * tmpfs, an empty bind, mkfs of its device or an fstab entry for another device loses it again.
  *
  * Shell is parsed by a real bash parser (./shell.ts); this file is the analysis over its tree. It
  * follows, in the order they run: variables (with `${X:-default}`), `cd`, `&&`/`||`/`|` lists, every
