@@ -665,7 +665,10 @@ class Analysis {
             layer = { hasContents: false };
             effect = `mounts an empty ${spec.type ?? spec.source} over ${CONTAINERD_DIR}`;
         } else if (spec.bind) {
-            layer = { hasContents: source === CONTAINERD_DIR ? this.storeVisible() : copied };
+            // The store itself, a directory it was copied to, or the top of a seeded volume mounted there.
+            const volume = source === undefined ? undefined : this.mountPoints.get(source);
+            const seededVolume = volume !== undefined && this.seeded.has(volume);
+            layer = { hasContents: source === CONTAINERD_DIR ? this.storeVisible() : copied || seededVolume };
             effect = `bind-mounts ${spec.source ?? "a directory"}, which holds none of its contents, over ${CONTAINERD_DIR}`;
         } else {
             const device = spec.source;

@@ -274,6 +274,12 @@ describe("containerdStoreLoss tells volumes apart by device, and runs parts in c
         lostAt(`${seeded}\nmount /dev/nvme1n1 /var/lib/containerd`, 5, /mounts a volume/);
     });
 
+    it("a bind mount shows what is at its source: a copy, or a seeded volume mounted there again", () => {
+        kept(`${seeded}\nmkdir -p /data\nmount /dev/xvdb /data\nmount --bind /data /var/lib/containerd`);
+        // Unmounted, the temporary mount point is an empty directory again.
+        lostAt(`${seeded}\nmount --bind /mnt/n /var/lib/containerd`, 5, /bind-mounts \/mnt\/n, which holds none of its contents/);
+    });
+
     it("$(readlink -f X) and $(realpath X) name X's device", () => {
         kept(`D=$(readlink -f /dev/xvdb)\n${seeded.replace("mount /dev/xvdb", 'mount "$D"')}\nmount /dev/xvdb /var/lib/containerd`);
         kept(`D=$(realpath /dev/xvdb)\n${seeded}\nmount "$D" /var/lib/containerd`);
