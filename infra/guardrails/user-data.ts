@@ -120,6 +120,8 @@ interface MountSpec {
 interface Layer {
     /** The device, when a device is mounted (not a tmpfs nor a bind mount). */
     device?: string;
+    /** What was mounted. */
+    spec: MountSpec;
     /** It shows the store's contents. */
     hasContents: boolean;
 }
@@ -186,8 +188,8 @@ class Analysis {
     private readonly copies: Copy[] = [];
     /** Devices whose filesystem holds the store's contents at its top (copied onto it, or filled while mounted there). */
     private readonly seeded = new Set<string>();
-    /** Mounts declared for later (an fstab entry, a systemd mount unit), not mounted yet. */
-    private declared: { spec: MountSpec; line: number; command: string } | undefined;
+    /** Mounts declared for later (fstab entries, systemd mount units), in the order written, not mounted yet. */
+    private declared: { spec: MountSpec; line: number; command: string }[] = [];
     /** The directory on the root volume still holds the AMI's store. */
     private original = true;
     /** What is mounted over the store's path, bottom first: the last one is what containerd sees. */
@@ -595,12 +597,16 @@ class Analysis {
     }
 
     private declare(spec: MountSpec, line: number, command: string): void {
-        // Written while a volume is mounted there, an entry for that volume describes that mount; so does one
-        // whose device cannot be told apart from it (UUID=, LABEL=, a value only known on the node).
+        // Written while something is mounted there, an entry for it describes that mount.
         const top = this.layers[this.layers.length - 1];
-        const device = spec.bind || isTmpfs(spec) ? undefined : spec.source;
-        if (top?.device !== undefined && (device === top.device || (device !== undefined && !isDevicePath(device)))) return;
-        this.declared = { spec, line, command };
+        if (!top || !describes(spec, top)) this.declared.push({ spec, line, command });
+    }
+
+    /** Mounts the declared entries `which` selects, in the order they were written. */
+    private mountDeclared(which: (spec: MountSpec) => boolean, line: number, command: string): void {
+        const chosen = this.declared.filter((d) => which(d.spec));
+        this.declared = this.declared.filter((d) => !which(d.spec));
+        for (const d of chosen) this.mount(d.spec, line, command);
     }
 
     private mountCommand(argv: string[], lineNo: number, text: string): void {
@@ -619,9 +625,8 @@ class Analysis {
         }
         if (all || positional.length === 1) {
             // `mount -a` mounts fstab; `mount X` mounts X's fstab entry.
-            const d = this.declared;
-            if (d && (all || this.path(positional[0]) === CONTAINERD_DIR || positional[0] === d.spec.source))
-                this.mount(d.spec, lineNo, text);
+            const named = all || this.path(positional[0]) === CONTAINERD_DIR;
+            this.mountDeclared((spec) => named || positional[0] === spec.source, lineNo, text);
             return;
         }
         const [source, target] = positional.slice(-2);
@@ -647,8 +652,8 @@ class Analysis {
     private systemctl(argv: string[], lineNo: number, text: string): void {
         const [verb, ...units] = argv.slice(1).filter((a) => !a.startsWith("-"));
         const starts = verb === "start" || verb === "restart" || (verb === "enable" && argv.includes("--now"));
-        const d = this.declared;
-        if (starts && d && units.some((u) => u === "var-lib-containerd.mount" || u === "local-fs.target")) this.mount(d.spec, lineNo, text);
+        if (starts && units.some((u) => u === "var-lib-containerd.mount" || u === "local-fs.target"))
+            this.mountDeclared(() => true, lineNo, text);
     }
 
     /**
@@ -656,26 +661,27 @@ class Analysis {
      * if it holds a copy (a seeded device, a directory the store was copied to, the store itself bound there).
      */
     private mount(spec: MountSpec, line: number, command: string): void {
-        this.declared = undefined;
         const source = spec.source === undefined ? undefined : this.path(spec.source);
         const copied = source !== undefined && this.copies.some((c) => c.locations.includes(source));
         let layer: Layer;
         let effect: string;
         if (isTmpfs(spec)) {
-            layer = { hasContents: false };
+            layer = { spec, hasContents: false };
             effect = `mounts an empty ${spec.type ?? spec.source} over ${CONTAINERD_DIR}`;
         } else if (spec.bind) {
             // The store itself, a directory it was copied to, or the top of a seeded volume mounted there.
             const volume = source === undefined ? undefined : this.mountPoints.get(source);
             const seededVolume = volume !== undefined && this.seeded.has(volume);
-            layer = { hasContents: source === CONTAINERD_DIR ? this.storeVisible() : copied || seededVolume };
+            layer = { spec, hasContents: source === CONTAINERD_DIR ? this.storeVisible() : copied || seededVolume };
             effect = `bind-mounts ${spec.source ?? "a directory"}, which holds none of its contents, over ${CONTAINERD_DIR}`;
         } else {
             const device = spec.source;
-            layer = { device, hasContents: copied || (device !== undefined && this.seeded.has(device)) };
+            layer = { spec, device, hasContents: copied || (device !== undefined && this.seeded.has(device)) };
             effect = `mounts a volume over ${CONTAINERD_DIR} that holds none of its contents`;
         }
         this.layers.push(layer);
+        // Entries declared for what was just mounted describe this mount.
+        this.declared = this.declared.filter((d) => !describes(d.spec, layer));
         if (!layer.hasContents) this.lose({ line, command, effect });
     }
 
@@ -778,9 +784,8 @@ class Analysis {
     }
 
     finish(): ContainerdLoss | undefined {
-        const d = this.declared;
-        // An fstab entry or mount unit nothing mounted yet is mounted at the next boot.
-        if (d) this.mount(d.spec, d.line, d.command);
+        // fstab entries and mount units nothing mounted yet are mounted at the next boot.
+        for (const d of this.declared.splice(0)) this.mount(d.spec, d.line, d.command);
         if (this.storeVisible() || !this.lost) return undefined;
         return { kind: "lost", ...this.lost };
     }
@@ -874,6 +879,16 @@ function partFileName(index: number): string {
 function isTmpfs(spec: MountSpec): boolean {
     const type = spec.type ?? spec.source;
     return type === "tmpfs" || type === "ramfs";
+}
+
+/**
+ * An fstab entry or mount unit describes a mount already made: the same tmpfs, the same directory bound,
+ * the same device, or a device that cannot be told apart from it (UUID=, LABEL=, a value only known on the node).
+ */
+function describes(entry: MountSpec, layer: Layer): boolean {
+    if (isTmpfs(entry) || isTmpfs(layer.spec)) return isTmpfs(entry) && isTmpfs(layer.spec);
+    if (entry.bind || layer.spec.bind) return entry.bind && layer.spec.bind && entry.source === layer.spec.source;
+    return entry.source === layer.device || (entry.source !== undefined && !isDevicePath(entry.source));
 }
 
 /** A device named by its path (not UUID=, LABEL=, nor a value only known on the node). */

@@ -308,3 +308,21 @@ describe("containerdStoreLoss tells volumes apart by device, and runs parts in c
         );
     });
 });
+
+describe("containerdStoreLoss keeps every fstab entry written for the store's path", () => {
+    it("an entry written before the containerd part mounts its volume is still mounted at the next boot", () => {
+        const entry = "/dev/nvme2n1 /var/lib/containerd xfs defaults,nofail 0 2";
+        const script = renderEC2NodeClass({ name: "default", clusterName: "prod", role: "node" }).spec.userData!;
+        const early = (line: string) =>
+            script.replace(
+                "Content-Type: text/x-shellscript",
+                `Content-Type: text/cloud-config\n\n#cloud-config\nwrite_files:\n  - path: /etc/fstab\n    append: true\n    content: |\n      ${line}\n--==EKS-KARPENTER-USER-DATA==\nContent-Type: text/x-shellscript`,
+            );
+        const loss = containerdStoreLoss(early(entry));
+        assert.equal(loss?.command, entry);
+        assert.match(loss?.effect ?? "", /mounts a volume over \/var\/lib\/containerd that holds none of its contents/);
+        kept(early("/dev/nvme2n1 /data xfs defaults,nofail 0 2"));
+        // An entry for the data volume itself describes the containerd part's mount.
+        kept(early("/dev/xvdb /var/lib/containerd xfs defaults,nofail 0 0"));
+    });
+});
