@@ -8,7 +8,7 @@ import { isWindowsNodeClass } from "./windows";
 export const containerdStoreKept: ResourceRule = {
     id: "containerd-store-kept",
     scope: "resource",
-    title: `EC2NodeClass user data neither deletes ${CONTAINERD_DIR} nor mounts a blank volume over it`,
+    title: `EC2NodeClass user data neither deletes ${CONTAINERD_DIR} nor hides it under a blank volume, tmpfs or empty directory, before or after the containerd part carries it over`,
     why:
         `AL2023 AMIs ship the sandbox image localhost/kubernetes/pause inside ${CONTAINERD_DIR} and never pull it again: ` +
         'without it every pod sandbox fails (failed to pull image "localhost/kubernetes/pause" ... connection refused) ' +

@@ -189,9 +189,11 @@ export interface NodeClassSettings {
     /** The nodes' security groups (at most 30 terms). @default the security groups tagged `karpenter.sh/discovery=<clusterName>` */
     securityGroupSelectorTerms?: SecurityGroupSelectorTerm[];
     /**
-     * User-data parts of the class's own (AL2023 only: Bottlerocket takes TOML settings, Windows PowerShell), run after the
-     * containerd-volume part. The containerd guardrail reads them with it: a part that loses the containerd
-     * store, or is not valid bash, is refused. @default []
+     * User-data parts of the class's own (AL2023 only: Bottlerocket takes TOML settings, Windows PowerShell), placed after the
+     * containerd-volume part. Shell parts and a cloud-config's `runcmd` run after it; a cloud-config's
+     * `bootcmd`, `fs_setup` and `mounts` run before it (cloud-init's init stage). The containerd guardrail
+     * reads them with it in that order: a part that loses the containerd store, or is not valid bash, is
+     * refused. @default []
      */
     userData?: UserDataSettings[];
     /** kubelet settings. @default none: the AMI's and Karpenter's defaults */
