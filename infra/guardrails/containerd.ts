@@ -2,6 +2,7 @@ import { TYPES } from "../model/tokens";
 import { objectName } from "./resources";
 import { ResourceRule, at } from "./types";
 import { CONTAINERD_DIR, containerdStoreLoss } from "./user-data";
+import { isWindowsNodeClass } from "./windows";
 
 /** Rule 2: user data keeps the containerd store (and the cached pause image) it finds. */
 export const containerdStoreKept: ResourceRule = {
@@ -20,7 +21,9 @@ export const containerdStoreKept: ResourceRule = {
     options: [],
     check(resource) {
         const userData = at(resource.inputs, "spec", "userData");
-        if (typeof userData !== "string") return [];
+        // A Windows class's user data is PowerShell, and its nodes have no containerd store to lose (rule windows-nodes-separate
+        // refuses Linux user data there).
+        if (typeof userData !== "string" || isWindowsNodeClass(resource)) return [];
         const loss = containerdStoreLoss(userData);
         if (!loss) return [];
         const where = `EC2NodeClass "${objectName(resource)}" user data line ${loss.line} (\`${loss.command}\`) ${loss.effect}`;
