@@ -5,6 +5,7 @@ import { ClusterLogType } from "../infra/cluster/cluster";
 import { Environment, EnvironmentArgs, resolveEnvironmentArgs } from "../infra/environment/environment";
 import { ConfigError, ConfigErrorCollector, check } from "../infra/errors";
 import { NodePoolProfile } from "../infra/nodes/default-pools";
+import { isWindowsFamily } from "../infra/nodes/ec2-node-class";
 import { NAMESPACE, StackConfig, asConfigKeys, nodesConfigKeys } from "./config";
 import { NetworkLookups } from "./lookups";
 
@@ -217,6 +218,20 @@ function checkDeclaredNodes(nodes: StackConfig["nodes"]): void {
         }
     }
     const replaced = (nodes?.classes ?? []).findIndex((c) => c.name === "default");
+    // The default pools (arm64 first, GPU) are Linux pools: the class they use stays Linux while they are kept.
+    if (nodes?.defaultPools !== false) {
+        const [setting, family] =
+            replaced >= 0 ? [`classes[${replaced}].amiFamily`, nodes!.classes![replaced].amiFamily] : ["amiFamily", nodes?.amiFamily];
+        errors.attempt(() =>
+            check(
+                !isWindowsFamily(family),
+                key(setting),
+                family,
+                "a Linux family (AL2023, Bottlerocket) while the default pools use the default class (they include arm64 pools, and Windows runs " +
+                    "amd64 only): declare a Windows class of another name under nodes.classes, with its pools",
+            ),
+        );
+    }
     if (replaced >= 0) {
         for (const k of ["amiFamily", "amiVersion", "rootVolume", "dataVolume"] as const) {
             errors.attempt(() =>

@@ -99,6 +99,8 @@ export interface ClusterAddonsArgs extends AddonSettings, AwsScopeArgs {
      * Fargate runs only pods created after a profile selects them.
      */
     fargateProfile: pulumi.Input<pulumi.Resource>;
+    /** Some nodes run Windows: the VPC CNI add-on turns on Windows IPAM (`enableWindowsIpam`). @default false */
+    windowsNodes?: boolean;
     /** Tags for every AWS resource created here. @default {} */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -153,7 +155,7 @@ export function resolveClusterAddonsArgs<T extends ClusterAddonsPlanArgs>(args: 
         `one of ${reclaimPolicies.join(", ")}`,
     );
 
-    const specs = addonSpecs({ placement, replicas, lameduckSeconds });
+    const specs = addonSpecs({ placement, replicas, lameduckSeconds }, args.windowsNodes ?? false);
     const withRoles = specs.filter((s) => s.serviceAccountRole !== undefined).map((s) => s.name as string);
     for (const addon of Object.keys(args.roleNames ?? {})) {
         check(withRoles.includes(addon), "ClusterAddons.roleNames", addon, `an add-on with an IAM role: ${withRoles.join(", ")}`);

@@ -11,6 +11,7 @@ import {
     AccessPolicy,
     ClusterSupportType,
     EKS_CLUSTER_POLICY,
+    EKS_VPC_RESOURCE_CONTROLLER_POLICY,
     EKS_SERVICE_PRINCIPAL,
     IAM_PRINCIPAL_ARN,
     IRSA_AUDIENCE,
@@ -21,6 +22,7 @@ import {
 } from "../model/eks";
 import { DNS1123_LABEL, isCidr } from "../model/names";
 import { VERSIONS } from "../model/versions";
+import { knownAfterDeployment } from "../plan";
 
 /** Control-plane log types EKS can send to CloudWatch Logs. */
 export enum ClusterLogType {
@@ -119,7 +121,16 @@ export interface ClusterSettings {
     tags?: Record<string, string>;
 }
 
-export interface ClusterArgs extends ClusterSettings {
+/** What the cluster needs to know of its nodes. */
+export interface ClusterNodeArgs {
+    /**
+     * Some nodes run Windows: the cluster role also gets AmazonEKSVPCResourceController, with which the control
+     * plane assigns Windows pods their IP addresses. @default false
+     */
+    windowsNodes?: boolean;
+}
+
+export interface ClusterArgs extends ClusterSettings, ClusterNodeArgs {
     /** Private subnets: the control plane's network interfaces, Fargate pods and Karpenter nodes. */
     privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Physical name of the cluster's IAM role (at most 64 characters). @default a name Pulumi makes from the resource name */
@@ -368,8 +379,20 @@ export function accessEntryName(component: string, principalArn: string): string
  * name {@link accessEntryName} gives it, on the cluster's configured name): what the guardrails check
  * before anything is registered.
  */
-export function planCluster(name: string, args: ClusterSettings) {
+export function planCluster(name: string, args: ClusterSettings & ClusterNodeArgs) {
     const settings = resolveClusterArgs(args);
+    // Its ARN needs the partition, known after deployment; the rules see that it is there.
+    const rolePolicies =
+        (args.windowsNodes ?? false)
+            ? [
+                  {
+                      type: TYPES.rolePolicyAttachment,
+                      name: `${name}-role-${EKS_VPC_RESOURCE_CONTROLLER_POLICY}`,
+                      policy: EKS_VPC_RESOURCE_CONTROLLER_POLICY,
+                      inputs: { policyArn: knownAfterDeployment<string>() },
+                  },
+              ]
+            : [];
     const accessEntries = settings.accessEntries.map((entry) => ({
         type: TYPES.accessEntry,
         name: accessEntryName(name, entry.principalArn),
@@ -380,7 +403,7 @@ export function planCluster(name: string, args: ClusterSettings) {
             tags: settings.tags,
         } satisfies aws.eks.AccessEntryArgs,
     }));
-    return { settings, accessEntries, descriptions: [...accessEntries] as ResourceDescription[] };
+    return { settings, accessEntries, rolePolicies, descriptions: [...accessEntries, ...rolePolicies] as ResourceDescription[] };
 }
 
 /** The type token `@pulumi/eks` gave its Cluster component: the parent of this cluster's `aws.eks.Cluster` in stacks made with it. */
@@ -454,6 +477,15 @@ export class Cluster extends pulumi.ComponentResource {
                 parent,
             ),
         ];
+        for (const p of plan.rolePolicies) {
+            rolePolicies.push(
+                new aws.iam.RolePolicyAttachment(
+                    p.name,
+                    { role: role.name, policyArn: scope.apply(([partition]) => managedPolicyArn(partition, p.policy)) },
+                    parent,
+                ),
+            );
+        }
         if (key) {
             rolePolicies.push(
                 new aws.iam.RolePolicy(

@@ -18,7 +18,7 @@ import { KarpenterControllerRole, planKarpenterControllerRole } from "../karpent
 import { KarpenterFargateProfile, planKarpenterFargateProfile } from "../karpenter/fargate-profile";
 import { InterruptionQueue, planInterruptionQueue } from "../karpenter/interruption";
 import { Karpenter, KarpenterSettings, planKarpenter } from "../karpenter/karpenter";
-import { NodeRole, planNodeRole } from "../karpenter/node-role";
+import { NodeAccessEntryType, NodeRole, planNodeRole } from "../karpenter/node-role";
 import { PrivateEndpoints, planPrivateEndpoints } from "../network/endpoints";
 import {
     CLOUDWATCH_AGENT_IMAGE_PATH,
@@ -29,6 +29,7 @@ import {
 import { NatGateways, Network, NetworkSettings, planNetwork } from "../network/network";
 import { KarpenterNodes, KarpenterNodesSettings, planKarpenterNodes } from "../nodes/karpenter-nodes";
 import { nodePoolAllowsSpot } from "../nodes/node-pool";
+import { isWindowsFamily } from "../nodes/ec2-node-class";
 import { DevicePluginImage, planNvidiaDevicePlugin } from "../nodes/nvidia-device-plugin";
 import { SPOT_SERVICE_LINKED_ROLE } from "../model/service-linked-roles";
 import { VersionSettingNames, versionProblems } from "../model/kubernetes-versions";
@@ -169,6 +170,19 @@ const UNKNOWN_SCOPE: AwsScopeArgs = {
     dnsSuffix: knownAfterDeployment(),
 };
 
+/**
+ * The node roles of an environment, by the suffix of their registered names (stable: the Windows one exists only
+ * with Windows nodes, and adding it changes nothing of the Linux one) and physical names: one access entry each.
+ */
+function nodeRoles(windowsNodes: boolean): { name: string; purpose: string; accessEntryType: NodeAccessEntryType }[] {
+    return [
+        { name: "node-role", purpose: "karpenter-node", accessEntryType: "EC2_LINUX" },
+        ...(windowsNodes
+            ? [{ name: "windows-node-role", purpose: "karpenter-windows-node", accessEntryType: "EC2_WINDOWS" as const }]
+            : []),
+    ];
+}
+
 /** AWS's limit of tags on one resource, less what this program and Karpenter add to some (Name, discovery and Karpenter's own tags). */
 const MAX_USER_TAGS = 50 - 10;
 /** AWS's limits on a tag's key and value. */
@@ -230,7 +244,9 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const k = args.karpenter ?? {};
     const privateCluster = args.privateCluster ?? false;
     const region = errors.attempt(resolveRegion);
-    const clusterPlan = errors.attempt(() => planCluster(`${name}-cluster`, args.cluster));
+    // Windows nodes need a node role of their own, the VPC resource controller policy and the VPC CNI's Windows IPAM.
+    const windowsNodes = (args.nodes.nodeClasses ?? []).some((c) => isWindowsFamily(c.amiFamily));
+    const clusterPlan = errors.attempt(() => planCluster(`${name}-cluster`, { ...args.cluster, windowsNodes }));
     const cluster = clusterPlan?.settings;
     if (privateCluster && cluster) {
         errors.attempt(() =>
@@ -261,6 +277,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
             interruptionQueue: interruptionHandling,
             encryptLogs: cluster?.secretsEncryption ?? false,
             settingPrefix: "Environment.observability",
+            windowsNodes,
         }),
     );
     // Fargate's log router and the disk agent reach CloudWatch through endpoints in a private cluster.
@@ -346,7 +363,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     const karpenterServiceAccount = karpenter ? `${karpenter.namespace}/${karpenter.serviceAccountName}` : undefined;
     errors.attempt(() => checkAwsTags(tags));
     const { namespaces, ...addons } = args.addons ?? {};
-    const addonsArgs = { ...addons, tags };
+    const addonsArgs = { ...addons, windowsNodes, tags };
     const addonsPlan = errors.attempt(() =>
         planClusterAddons(`${name}-addons`, {
             ...addonsArgs,
@@ -387,6 +404,11 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
             ...nodeSettings,
             clusterName: knownAfterDeployment(),
             ...(createInstanceProfile ? { instanceProfile: knownAfterDeployment<string>() } : { role: knownAfterDeployment<string>() }),
+            ...(windowsNodes
+                ? createInstanceProfile
+                    ? { windowsInstanceProfile: knownAfterDeployment<string>() }
+                    : { windowsRole: knownAfterDeployment<string>() }
+                : {}),
             tags,
         }),
     );
@@ -439,15 +461,19 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
             ...UNKNOWN_SCOPE,
             tags,
         }).descriptions,
-        ...planNodeRole(`${name}-node-role`, {
-            // The cluster is registered under its configured name: the rules see the access entry's cluster.
-            clusterName: args.cluster.clusterName,
-            roleName: knownAfterDeployment(),
-            partition: knownAfterDeployment(),
-            dnsSuffix: knownAfterDeployment(),
-            createInstanceProfile,
-            tags,
-        }).descriptions,
+        ...nodeRoles(windowsNodes).flatMap(
+            (role) =>
+                planNodeRole(`${name}-${role.name}`, {
+                    // The cluster is registered under its configured name: the rules see the access entry's cluster.
+                    clusterName: args.cluster.clusterName,
+                    roleName: knownAfterDeployment(),
+                    partition: knownAfterDeployment(),
+                    dnsSuffix: knownAfterDeployment(),
+                    createInstanceProfile,
+                    accessEntryType: role.accessEntryType,
+                    tags,
+                }).descriptions,
+        ),
         ...(interruptionHandling
             ? planInterruptionQueue(`${name}-interruption`, {
                   queueName: knownAfterDeployment(),
@@ -490,6 +516,7 @@ export function resolveEnvironmentArgs(name: string, args: EnvironmentArgs) {
     return {
         guardrails,
         descriptions,
+        windowsNodes,
         region: region!,
         partition: partition!,
         cluster: cluster!,
@@ -598,6 +625,7 @@ export class Environment extends pulumi.ComponentResource {
             createInstanceProfile,
             createSpotServiceLinkedRole,
             nvidiaDevicePlugin,
+            windowsNodes,
         } = settings;
 
         const awsPartition = aws.getPartitionOutput({}, { parent: this });
@@ -636,24 +664,28 @@ export class Environment extends pulumi.ComponentResource {
 
         const cluster = new Cluster(
             `${name}-cluster`,
-            { ...args.cluster, privateSubnetIds: network.privateSubnetIds, roleName: iamName("cluster"), tags },
+            { ...args.cluster, windowsNodes, privateSubnetIds: network.privateSubnetIds, roleName: iamName("cluster"), tags },
             { parent: this },
         );
         const clusterName = cluster.clusterName;
         const provider = kubernetesProvider(cluster);
 
-        const nodeRole = new NodeRole(
-            `${name}-node-role`,
-            {
-                clusterName,
-                roleName: iamName("karpenter-node"),
-                partition,
-                dnsSuffix,
-                createInstanceProfile,
-                tags,
-            },
-            { parent: this },
-        );
+        const [nodeRole, windowsNodeRole] = nodeRoles(windowsNodes).map(
+            (role) =>
+                new NodeRole(
+                    `${name}-${role.name}`,
+                    {
+                        clusterName,
+                        roleName: iamName(role.purpose),
+                        partition,
+                        dnsSuffix,
+                        createInstanceProfile,
+                        accessEntryType: role.accessEntryType,
+                        tags,
+                    },
+                    { parent: this },
+                ),
+        ) as [NodeRole, NodeRole | undefined];
         const queueName = suffix.apply((s) => physicalName(base, "karpenter", s, 80));
         const queue = interruptionHandling
             ? new InterruptionQueue(
@@ -673,6 +705,7 @@ export class Environment extends pulumi.ComponentResource {
                 serviceAccount: karpenterSettings.serviceAccountName,
                 roleName: iamName("karpenter"),
                 nodeRoleArn: nodeRole.roleArn,
+                windowsNodeRoleArn: windowsNodeRole?.roleArn,
                 karpenterVersion: karpenterSettings.release,
                 interruptionQueueArn: queue?.queueArn,
                 ...scope,
@@ -718,6 +751,7 @@ export class Environment extends pulumi.ComponentResource {
                       interruptionQueue: queue !== undefined,
                       encryptLogs: settings.observability.encryptLogs,
                       settingPrefix: "Environment.observability",
+                      windowsNodes,
                       kmsKeyArn: cluster.kmsKeyArn,
                       podExecutionRoleName: fargate.podExecutionRoleName,
                       nodeRoleName: nodeRole.roleName,
@@ -754,7 +788,7 @@ export class Environment extends pulumi.ComponentResource {
                     fargate,
                     controllerRole,
                     nodeRole,
-                    ...[queue, endpoints, imageCache].filter((r) => r !== undefined),
+                    ...[windowsNodeRole, queue, endpoints, imageCache].filter((r) => r !== undefined),
                     ...(observability?.logRouting ?? []),
                 ],
             },
@@ -800,6 +834,11 @@ export class Environment extends pulumi.ComponentResource {
                 ...(createInstanceProfile
                     ? { instanceProfile: nodeRole.instanceProfileName as pulumi.Output<string> }
                     : { role: nodeRole.roleName }),
+                ...(windowsNodeRole === undefined
+                    ? {}
+                    : createInstanceProfile
+                      ? { windowsInstanceProfile: windowsNodeRole.instanceProfileName as pulumi.Output<string> }
+                      : { windowsRole: windowsNodeRole.roleName }),
                 tags,
             },
             {

@@ -2,12 +2,13 @@ import { TYPES } from "../model/tokens";
 import { objectName } from "./resources";
 import { ResourceRule, at } from "./types";
 import { CONTAINERD_DIR, containerdStoreLoss } from "./user-data";
+import { isWindowsNodeClass } from "./windows";
 
 /** Rule 2: user data keeps the containerd store (and the cached pause image) it finds. */
 export const containerdStoreKept: ResourceRule = {
     id: "containerd-store-kept",
     scope: "resource",
-    title: `EC2NodeClass user data neither deletes ${CONTAINERD_DIR} nor mounts a blank volume over it`,
+    title: `EC2NodeClass user data neither deletes ${CONTAINERD_DIR} nor hides it under a blank volume, tmpfs or empty directory, before or after the containerd part carries it over`,
     why:
         `AL2023 AMIs ship the sandbox image localhost/kubernetes/pause inside ${CONTAINERD_DIR} and never pull it again: ` +
         'without it every pod sandbox fails (failed to pull image "localhost/kubernetes/pause" ... connection refused) ' +
@@ -20,7 +21,9 @@ export const containerdStoreKept: ResourceRule = {
     options: [],
     check(resource) {
         const userData = at(resource.inputs, "spec", "userData");
-        if (typeof userData !== "string") return [];
+        // A Windows class's user data is PowerShell, and its nodes have no containerd store to lose (rule windows-nodes-separate
+        // refuses Linux user data there).
+        if (typeof userData !== "string" || isWindowsNodeClass(resource)) return [];
         const loss = containerdStoreLoss(userData);
         if (!loss) return [];
         const where = `EC2NodeClass "${objectName(resource)}" user data line ${loss.line} (\`${loss.command}\`) ${loss.effect}`;

@@ -15,6 +15,7 @@ import { nodeEbsEncrypted, nodeImds } from "./launch";
 import { nodePoolLimits, nodePoolsUnambiguous, spotInstanceDiversity, spotInterruptionHandling } from "./nodepools";
 import { podIdentityOnFargate } from "./pod-identity";
 import { privateClusterEndpoints, privateClusterImages } from "./private-cluster";
+import { windowsNodesSeparate } from "./windows";
 import { DEFAULT_OPTIONS, Finding, GuardrailOptions, ResourceDescription, Rule, Violation } from "./types";
 
 export * from "./types";
@@ -38,6 +39,7 @@ export const RULES: readonly Rule[] = [
     spotInterruptionHandling,
     uniquePhysicalIdentity,
     alertsReachSomeone,
+    windowsNodesSeparate,
 ];
 
 const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -5,6 +5,15 @@
  * there, and nothing pulls it again: a blank volume mounted over the directory, or the directory
  * emptied, leaves every pod sandbox failing and the node never Ready (see reference/README.md).
  *
+ * The parts run in cloud-init's order, not the document's (CLOUD_INIT_STAGES, checked against
+ * cloud-init's own files in reference/cloud-init/): boothooks when the user data is read, then a
+ * cloud-config's bootcmd, write_files, disk_setup/fs_setup and mounts in the init stage, and only in
+ * the final stage the shell parts (in part order) and runcmd. What is mounted over the store is a
+ * stack, whatever lies under the top: a volume shows the store only if it was seeded with it (volumes
+ * are told apart by device name; `$(readlink -f X)` names X), a tmpfs never, a bind mount only of a
+ * directory the store was copied to. So once the store is on its volume, another mount over it, a
+ * tmpfs, an empty bind, mkfs of its device or an fstab entry for another device loses it again.
+ *
  * Shell is parsed by a real bash parser (./shell.ts); this file is the analysis over its tree. It
  * follows, in the order they run: variables (with `${X:-default}`), `cd`, `&&`/`||`/`|` lists, every
  * branch of `if`/`case` (a known `case` word takes its branch only), `for` loops over their items,
@@ -31,12 +40,34 @@ export interface ContainerdLoss {
     effect: string;
 }
 
+/**
+ * The cloud-init modules that can touch the store, by the section of cloud.cfg that lists them, in the
+ * order cloud-init runs them (reference/cloud-init/cloud.cfg.tmpl; a test checks this table against
+ * it). The sections are the init, config and final stages. Before the init stage's modules, cloud-init
+ * reads the user data and runs its boothooks (text/cloud-boothook). `disk_setup` also applies
+ * `fs_setup`; `runcmd` only writes its commands to a script that `scripts_user` runs with the shell parts.
+ */
+export const CLOUD_INIT_STAGES = [
+    { section: "cloud_init_modules", modules: ["bootcmd", "write_files", "disk_setup", "mounts"] },
+    { section: "cloud_config_modules", modules: ["runcmd"] },
+    { section: "cloud_final_modules", modules: ["write_files_deferred", "scripts_user"] },
+] as const;
+
+type CloudInitModule = (typeof CLOUD_INIT_STAGES)[number]["modules"][number];
+
+/**
+ * The files `scripts_user` runs, in sorted order (`subp.runparts`): a shell part without a file name is
+ * saved as `partTemplate` with its index among the user data's parts (handlers/__init__.py), runcmd's
+ * commands as `runcmd` (cc_runcmd.py). So every shell part runs before runcmd.
+ */
+export const CLOUD_INIT_SCRIPT_NAMES = { partTemplate: "part-%03d", runcmd: "runcmd" } as const;
+
 /** Why the store would be gone after the script runs, or undefined when it is intact. */
 export function containerdStoreLoss(userData: string): ContainerdLoss | undefined {
     const analysis = new Analysis();
     const lines = userData.replace(/\r\n?/g, "\n").split("\n");
     try {
-        analysis.document(lines.map((text, k) => ({ text, line: k + 1 })));
+        analysis.userData(lines.map((text, k) => ({ text, line: k + 1 })));
     } catch (e) {
         if (!(e instanceof UnreadableShell)) throw e;
         return { kind: "unreadable", line: e.line, command: e.text, effect: `is not valid bash (${e.reason})` };
@@ -46,6 +77,20 @@ export function containerdStoreLoss(userData: string): ContainerdLoss | undefine
 
 /** Text with the user-data line each of its lines came from. */
 type Lines = { text: string; line: number }[];
+
+/** A part of the user data as cloud-init's part handlers take it; `index` counts every part before it. */
+interface Part {
+    kind: "shell" | "boothook" | "cloud-config" | "other";
+    lines: Lines;
+    index: number;
+}
+
+/** One item of a cloud-config list, with the user-data line of a node of the part it came from. */
+interface ConfigItem {
+    node: unknown;
+    lineOf(node: unknown): number;
+    lines: Lines;
+}
 
 class UnreadableShell extends Error {
     constructor(
@@ -57,12 +102,28 @@ class UnreadableShell extends Error {
     }
 }
 
-/** A copy of the store's contents somewhere else. */
+/** A copy of the store's contents in a directory: a bind mount of it, or a copy back from it, shows the store. */
 interface Copy {
     /** Where the contents now sit, as a directory. */
     locations: string[];
-    /** The device of the volume the copy went onto, when it went to the top of a mounted volume. */
-    volume?: string;
+}
+
+/** How a volume is mounted: a device (or fstab source), a tmpfs, or a directory bound there. */
+interface MountSpec {
+    source?: string;
+    /** The filesystem type, when given (`-t`, fstab's third field, a unit's `Type=`). */
+    type?: string;
+    bind: boolean;
+}
+
+/** Something mounted over the store's path. */
+interface Layer {
+    /** The device, when a device is mounted (not a tmpfs nor a bind mount). */
+    device?: string;
+    /** What was mounted. */
+    spec: MountSpec;
+    /** It shows the store's contents. */
+    hasContents: boolean;
 }
 
 /** What a command is running: where its lines come from in the user data. */
@@ -125,89 +186,88 @@ class Analysis {
     /** Mount points of other volumes, with their devices (a copy onto one seeds that volume). */
     private readonly mountPoints = new Map<string, string>();
     private readonly copies: Copy[] = [];
-    /** Mounts declared for later (an fstab entry, a systemd mount unit), not mounted yet. */
-    private declared: { source?: string; line: number; command: string } | undefined;
+    /** Devices whose filesystem holds the store's contents at its top (copied onto it, or filled while mounted there). */
+    private readonly seeded = new Set<string>();
+    /** Mounts declared for later (fstab entries, systemd mount units), in the order written, not mounted yet. */
+    private declared: { spec: MountSpec; line: number; command: string }[] = [];
     /** The directory on the root volume still holds the AMI's store. */
     private original = true;
-    /** A volume mounted over the store's path, and whether it holds the store's contents. */
-    private mounted: { hasContents: boolean } | undefined;
+    /** What is mounted over the store's path, bottom first: the last one is what containerd sees. */
+    private readonly layers: Layer[] = [];
     private lost: Omit<ContainerdLoss, "kind"> | undefined;
 
-    /** A whole user-data document, or one MIME part's body. */
-    document(lines: Lines, contentType = ""): void {
-        const type = contentType.split(";")[0].trim().toLowerCase();
-        const first = lines.find((l) => l.text.trim() !== "")?.text.trim() ?? "";
-        const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
-        if (type === "" && /^(mime-version|content-type):/i.test(first)) return this.mime(lines);
-        if (type.startsWith("multipart/") && boundary) return this.multipart(lines, boundary);
-        if (type === "text/cloud-config" || ((type === "" || type === "text/plain") && first.startsWith("#cloud-config")))
-            return this.cloudConfig(lines);
-        const shell = type.startsWith("text/x-shellscript") || type === "text/cloud-boothook";
-        // Bare user data that is none of the above: Bottlerocket's TOML and nodeadm's NodeConfig are data.
-        const data = /^\[[\w.-]+\]$/.test(first) || /^apiVersion:\s*node\.eks\.aws\//m.test(lines.map((l) => l.text).join("\n"));
-        if (shell || (type === "" && !data) || (type === "text/plain" && first.startsWith("#!"))) this.script(lines);
+    /** The whole user data, its parts run in cloud-init's order (CLOUD_INIT_STAGES). */
+    userData(lines: Lines): void {
+        const parts = leafParts(lines);
+        for (const part of parts) if (part.kind === "boothook") this.script(part.lines);
+        const config = mergeCloudConfig(parts.filter((p) => p.kind === "cloud-config"));
+        for (const stage of CLOUD_INIT_STAGES) for (const module of stage.modules) this.module(module, config, parts);
     }
 
-    /** A document with MIME headers: its own Content-Type says what the body is. */
-    private mime(lines: Lines): void {
-        const end = lines.findIndex((l) => l.text.trim() === "");
-        const headers = parseHeaders(lines.slice(0, end < 0 ? lines.length : end));
-        this.document(end < 0 ? [] : lines.slice(end + 1), headers["content-type"] ?? "text/plain");
-    }
-
-    /** RFC 2046 multipart: parts between `--boundary` lines, each with its headers. */
-    private multipart(lines: Lines, boundary: string): void {
-        let part: Lines | undefined;
-        for (const l of lines) {
-            const t = l.text.trimEnd();
-            if (t === `--${boundary}` || t === `--${boundary}--`) {
-                if (part) this.part(part);
-                if (t === `--${boundary}--`) break;
-                part = [];
-            } else part?.push(l);
-        }
-    }
-
-    private part(lines: Lines): void {
-        const end = lines.findIndex((l) => l.text.trim() === "");
-        const headers = parseHeaders(lines.slice(0, end < 0 ? lines.length : end));
-        let body = end < 0 ? [] : lines.slice(end + 1);
-        if ((headers["content-transfer-encoding"] ?? "").toLowerCase() === "base64") {
-            const at = body[0]?.line ?? 0;
-            body = decodeBase64(body.map((l) => l.text).join(""))
-                .split("\n")
-                .map((text) => ({ text, line: at }));
-        }
-        this.document(body, headers["content-type"] ?? "text/plain");
-    }
-
-    /** cloud-config, in cloud-init's module order: bootcmd, write_files, mounts, then runcmd. */
-    private cloudConfig(lines: Lines): void {
-        const counter = new LineCounter();
-        const doc = parseDocument(lines.map((l) => l.text).join("\n"), { lineCounter: counter });
-        const lineOf = (node: YamlNode | null | undefined) =>
-            lines[counter.linePos(node?.range?.[0] ?? 0).line - 1]?.line ?? lines[0]?.line ?? 1;
-        const seq = (key: string) => {
-            const node = doc.get(key, true);
-            return isSeq(node) ? node.items : [];
-        };
-        const commands = (key: string) => {
-            for (const item of seq(key)) {
-                const line = lineOf(item as YamlNode);
-                // A list item is an argv, run as it is (cloud-init quotes each word).
-                const text = isSeq(item)
-                    ? item.items.map((w) => shellQuote(String(isScalar(w) ? w.value : ""))).join(" ")
-                    : isScalar(item)
-                      ? String(item.value)
-                      : "";
-                this.script(text.split("\n").map((t) => ({ text: t, line })));
+    private module(module: CloudInitModule, config: Map<string, ConfigItem[]>, parts: Part[]): void {
+        const items = (key: string) => config.get(key) ?? [];
+        switch (module) {
+            case "bootcmd":
+                return this.commands(items("bootcmd"));
+            case "write_files":
+            case "write_files_deferred":
+                return this.writeFiles(items("write_files"), module === "write_files_deferred");
+            case "disk_setup":
+                // fs_setup makes a filesystem on each device it names, but leaves one that already has it
+                // (taken to be so for a seeded device) unless told to `overwrite`.
+                for (const { node, lineOf, lines } of items("fs_setup")) {
+                    const device = isMap(node) ? node.get("device") : undefined;
+                    const overwrite = isMap(node) && String(node.get("overwrite") ?? "") === "true";
+                    if (typeof device !== "string" || (!overwrite && this.seeded.has(device))) continue;
+                    const line = lineOf(node);
+                    this.wipe(device, line, lines.find((l) => l.line === line)?.text.trim() ?? "");
+                }
+                return;
+            case "mounts":
+                // cc_mounts writes each entry to fstab, then runs `mount -a`.
+                for (const item of items("mounts")) {
+                    if (!isSeq(item.node)) continue;
+                    const [device, point, type, options] = item.node.items.map((f) => (isScalar(f) ? String(f.value) : undefined));
+                    if (point === undefined || this.path(point) !== CONTAINERD_DIR) continue;
+                    const line = item.lineOf(item.node);
+                    const spec = { source: device, type, bind: /(^|,)r?bind(,|$)/.test(options ?? "") };
+                    this.mount(spec, line, item.lines.find((l) => l.line === line)?.text.trim() ?? "");
+                }
+                return;
+            case "runcmd":
+                // cc_runcmd writes the commands to a script; scripts_user runs it.
+                return;
+            case "scripts_user": {
+                const scripts = parts
+                    .filter((p) => p.kind === "shell")
+                    .map((p) => ({ name: partFileName(p.index), run: () => this.script(p.lines) }));
+                if (config.has("runcmd")) scripts.push({ name: CLOUD_INIT_SCRIPT_NAMES.runcmd, run: () => this.commands(items("runcmd")) });
+                scripts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+                for (const s of scripts) s.run();
+                return;
             }
-        };
-        commands("bootcmd");
-        for (const item of seq("write_files")) {
-            if (!isMap(item)) continue;
-            const path = item.get("path");
-            const content = item.get("content", true);
+        }
+    }
+
+    /** bootcmd and runcmd: each item a command line, or an argv run as it is (cloud-init quotes each word). */
+    private commands(items: ConfigItem[]): void {
+        for (const { node, lineOf } of items) {
+            const line = lineOf(node);
+            const text = isSeq(node)
+                ? node.items.map((w) => shellQuote(String(isScalar(w) ? w.value : ""))).join(" ")
+                : isScalar(node)
+                  ? String(node.value)
+                  : "";
+            this.script(text.split("\n").map((t) => ({ text: t, line })));
+        }
+    }
+
+    /** write_files entries, those with `defer: true` only in the final stage. */
+    private writeFiles(items: ConfigItem[], deferred: boolean): void {
+        for (const { node, lineOf } of items) {
+            if (!isMap(node) || (String(node.get("defer") ?? "") === "true") !== deferred) continue;
+            const path = node.get("path");
+            const content = node.get("content", true);
             if (typeof path !== "string" || !isScalar(content)) continue;
             const at = lineOf(content);
             this.writeFile(
@@ -215,17 +275,9 @@ class Analysis {
                 String(content.value)
                     .split("\n")
                     .map((text, k) => ({ text, line: at + k })),
-                String(item.get("append") ?? "") === "true",
+                String(node.get("append") ?? "") === "true",
             );
         }
-        for (const item of seq("mounts")) {
-            if (!isSeq(item)) continue;
-            const [device, point] = item.items.map((f) => String(isScalar(f) ? f.value : ""));
-            // cloud-init's mounts module writes the entry to fstab and mounts it during boot.
-            if (point !== undefined && this.path(point) === CONTAINERD_DIR)
-                this.mount(device, lineOf(item), lines.find((l) => l.line === lineOf(item))?.text.trim() ?? "");
-        }
-        commands("runcmd");
     }
 
     /** A shell script: parsed, then run statement by statement. */
@@ -405,7 +457,7 @@ class Analysis {
             case "mv":
                 return void this.transfer(name, argv, line, text);
             default:
-                if (name.startsWith("mkfs")) this.wipe(argv[argv.length - 1]);
+                if (name.startsWith("mkfs")) this.wipe(argv[argv.length - 1], line, text);
                 return undefined;
         }
     }
@@ -459,9 +511,9 @@ class Analysis {
                 if (p.type === "lit") return p.value;
                 if (p.type === "opaque") return opaque(`@${p.offset}`);
                 if (p.type === "subst") {
-                    // The commands of a substitution run; what they print is not known.
+                    // The commands of a substitution run; what they print is not known, but for a path resolved.
                     this.nested(() => this.stmts(p.stmts, frame));
-                    return opaque(`$(@${p.offset})`);
+                    return this.resolvedPath(p.stmts, frame) ?? opaque(`$(@${p.offset})`);
                 }
                 const value = this.variable(p.name);
                 if (p.length) return value === undefined ? opaque(`#${p.name}`) : String(value.length);
@@ -490,6 +542,20 @@ class Analysis {
             .join("");
     }
 
+    /**
+     * `$(readlink -f X)`, `$(realpath X)`: X, for the analysis compares paths and devices through their
+     * links (the containerd part mounts `$(readlink -f /dev/xvdb)`, the NVMe device /dev/xvdb links to).
+     */
+    private resolvedPath(stmts: Stmt[], frame: Frame): string | undefined {
+        const command = stmts.length === 1 && stmts[0].redirects.length === 0 ? stmts[0].command : undefined;
+        if (command?.type !== "call" || command.args.some((w) => w.some((p) => p.type === "subst"))) return undefined;
+        const [name, ...args] = command.args.map((w) => this.expand(w, frame));
+        const operands = args.filter((a) => !a.startsWith("-"));
+        const canonical =
+            name === "realpath" || (name === "readlink" && args.some((a) => /^-[a-z]*[fem]/.test(a) || a.startsWith("--canonicalize")));
+        return canonical && operands.length === 1 && !isOpaque(operands[0]) ? operands[0] : undefined;
+    }
+
     /** A variable's value; undefined when it is not set (as far as the analysis knows). */
     private variable(name: string): string | undefined {
         if (this.positionalName(name)) {
@@ -510,79 +576,121 @@ class Analysis {
         this.files.set(path, [...(append ? (this.files.get(path) ?? []) : []), ...lines]);
         if (path === "/etc/fstab") for (const l of lines) this.fstabEntry(l.text, l.line);
         if (path.endsWith(".mount")) {
-            const where = lines.find((l) => /^\s*Where\s*=/.test(l.text));
-            const what = lines.find((l) => /^\s*What\s*=/.test(l.text));
-            if (where && this.path(where.text.split("=").slice(1).join("=").trim()) === CONTAINERD_DIR) {
-                this.declare(what?.text.split("=").slice(1).join("=").trim(), where.line, where.text.trim());
+            const setting = (name: string) => {
+                const found = lines.find((l) => new RegExp(`^\\s*${name}\\s*=`).test(l.text));
+                return found && { value: found.text.split("=").slice(1).join("=").trim(), line: found.line, text: found.text.trim() };
+            };
+            const where = setting("Where");
+            if (where && this.path(where.value) === CONTAINERD_DIR) {
+                const options = setting("Options")?.value ?? "";
+                const spec = { source: setting("What")?.value, type: setting("Type")?.value, bind: /(^|,)r?bind(,|$)/.test(options) };
+                this.declare(spec, where.line, where.text);
             }
         }
     }
 
     private fstabEntry(entry: string, lineNo: number): void {
-        const fields = entry.trim().split(/\s+/);
-        if (fields.length >= 3 && !fields[0].startsWith("#") && this.path(fields[1]) === CONTAINERD_DIR) {
-            this.declare(fields[0], lineNo, entry.trim());
+        const [source, point, type, options] = entry.trim().split(/\s+/);
+        if (type !== undefined && !source.startsWith("#") && this.path(point) === CONTAINERD_DIR) {
+            this.declare({ source, type, bind: /(^|,)r?bind(,|$)/.test(options ?? "") }, lineNo, entry.trim());
         }
     }
 
-    private declare(source: string | undefined, line: number, command: string): void {
-        // Written while a volume is mounted there, the entry describes that mount, not another one.
-        if (!this.mounted) this.declared = { source, line, command };
+    private declare(spec: MountSpec, line: number, command: string): void {
+        // Written while something is mounted there, an entry for it describes that mount.
+        const top = this.layers[this.layers.length - 1];
+        if (!top || !describes(spec, top)) this.declared.push({ spec, line, command });
+    }
+
+    /** Mounts the declared entries `which` selects, in the order they were written. */
+    private mountDeclared(which: (spec: MountSpec) => boolean, line: number, command: string): void {
+        const chosen = this.declared.filter((d) => which(d.spec));
+        this.declared = this.declared.filter((d) => !which(d.spec));
+        for (const d of chosen) this.mount(d.spec, line, command);
     }
 
     private mountCommand(argv: string[], lineNo: number, text: string): void {
         const positional: string[] = [];
         let all = false;
+        let type: string | undefined;
+        let bind = false;
         for (let k = 1; k < argv.length; k++) {
             const a = argv[k];
             if (a === "-a" || a === "--all") all = true;
+            else if (["--bind", "-B", "--rbind", "-R"].includes(a)) bind = true;
+            else if (a === "-t" || a === "--types") type = argv[++k];
+            else if (a === "-o" || a === "--options") bind ||= /(^|,)r?bind(,|$)/.test(argv[++k] ?? "");
             else if (MOUNT_OPTIONS_WITH_VALUE.has(a)) k++;
             else if (!a.startsWith("-")) positional.push(a);
         }
         if (all || positional.length === 1) {
             // `mount -a` mounts fstab; `mount X` mounts X's fstab entry.
-            const d = this.declared;
-            if (d && (all || this.path(positional[0]) === CONTAINERD_DIR || positional[0] === d.source)) {
-                this.declared = undefined;
-                this.mount(d.source, lineNo, text);
-            }
+            const named = all || this.path(positional[0]) === CONTAINERD_DIR;
+            this.mountDeclared((spec) => named || positional[0] === spec.source, lineNo, text);
             return;
         }
         const [source, target] = positional.slice(-2);
         if (target === undefined) return;
-        if (this.path(target) === CONTAINERD_DIR) this.mount(source, lineNo, text);
+        if (this.path(target) === CONTAINERD_DIR) this.mount({ source, type, bind }, lineNo, text);
         else this.mountPoints.set(this.path(target), source);
     }
 
     private umountCommand(argv: string[]): void {
         for (const a of argv.slice(1).filter((x) => !x.startsWith("-"))) {
-            if (this.path(a) === CONTAINERD_DIR) this.mounted = undefined;
-            else this.mountPoints.delete(this.path(a));
+            // The store's path, or the device mounted there: the layer under it shows again.
+            const at = this.path(a) === CONTAINERD_DIR ? this.layers.length - 1 : this.layers.map((l) => l.device).lastIndexOf(a);
+            if (at >= 0) this.layers.splice(at, 1);
+            for (const [point, device] of this.mountPoints) {
+                if (point !== this.path(a) && device !== a) continue;
+                this.mountPoints.delete(point);
+                // What was copied there stays on the volume, no longer in the directory.
+                for (const c of this.copies) c.locations = c.locations.filter((l) => l !== point && !l.startsWith(`${point}/`));
+            }
         }
     }
 
     private systemctl(argv: string[], lineNo: number, text: string): void {
         const [verb, ...units] = argv.slice(1).filter((a) => !a.startsWith("-"));
         const starts = verb === "start" || verb === "restart" || (verb === "enable" && argv.includes("--now"));
-        const d = this.declared;
-        if (starts && d && units.some((u) => u === "var-lib-containerd.mount" || u === "local-fs.target")) {
-            this.declared = undefined;
-            this.mount(d.source, lineNo, text);
+        if (starts && units.some((u) => u === "var-lib-containerd.mount" || u === "local-fs.target"))
+            this.mountDeclared(() => true, lineNo, text);
+    }
+
+    /**
+     * Something is mounted over the store's path, on top of whatever is there: it shows the store only
+     * if it holds a copy (a seeded device, a directory the store was copied to, the store itself bound there).
+     */
+    private mount(spec: MountSpec, line: number, command: string): void {
+        const source = spec.source === undefined ? undefined : this.path(spec.source);
+        const copied = source !== undefined && this.copies.some((c) => c.locations.includes(source));
+        let layer: Layer;
+        let effect: string;
+        if (isTmpfs(spec)) {
+            layer = { spec, hasContents: false };
+            effect = `mounts an empty ${spec.type ?? spec.source} over ${CONTAINERD_DIR}`;
+        } else if (spec.bind) {
+            // The store itself, a directory it was copied to, or the top of a seeded volume mounted there.
+            const volume = source === undefined ? undefined : this.mountPoints.get(source);
+            const seededVolume = volume !== undefined && this.seeded.has(volume);
+            layer = { spec, hasContents: source === CONTAINERD_DIR ? this.storeVisible() : copied || seededVolume };
+            effect = `bind-mounts ${spec.source ?? "a directory"}, which holds none of its contents, over ${CONTAINERD_DIR}`;
+        } else {
+            const device = spec.source;
+            layer = { spec, device, hasContents: copied || (device !== undefined && this.seeded.has(device)) };
+            effect = `mounts a volume over ${CONTAINERD_DIR} that holds none of its contents`;
         }
+        this.layers.push(layer);
+        // Entries declared for what was just mounted describe this mount.
+        this.declared = this.declared.filter((d) => !describes(d.spec, layer));
+        if (!layer.hasContents) this.lose({ line, command, effect });
     }
 
-    /** A volume is mounted over the store's path: it shows the store only if it was seeded with it. */
-    private mount(source: string | undefined, line: number, command: string): void {
-        // Device names alias on Nitro (/dev/xvdb is /dev/nvme1n1), so any seeded volume counts.
-        const seeded = this.copies.some((c) => c.volume !== undefined || (source !== undefined && c.locations.includes(this.path(source))));
-        this.declared = undefined;
-        this.mounted = { hasContents: seeded };
-        if (!seeded) this.lose({ line, command, effect: `mounts a volume over ${CONTAINERD_DIR} that holds none of its contents` });
-    }
-
-    /** `mkfs` on a device erases whatever was copied onto it. */
-    private wipe(device: string): void {
-        for (const c of this.copies) if (c.volume === device) c.volume = undefined;
+    /** `mkfs` (or fs_setup) makes a new filesystem: whatever was copied onto the device is gone. */
+    private wipe(device: string, line: number, command: string): void {
+        this.seeded.delete(device);
+        const top = this.layers[this.layers.length - 1];
+        for (const layer of this.layers) if (layer.device === device) layer.hasContents = false;
+        if (top?.device === device) this.lose({ line, command, effect: `formats the volume that holds ${CONTAINERD_DIR}` });
     }
 
     private rm(argv: string[], lineNo: number, text: string): void {
@@ -617,11 +725,11 @@ class Analysis {
             if (!preserves || !this.storeVisible()) continue;
             const to = this.path(dest);
             const contents = contentsOf(source);
-            this.copies.push({
-                // A directory copied into an existing directory lands in <dest>/containerd.
-                locations: contents ? [to] : [to, `${to}/containerd`],
-                volume: contents ? this.mountPoints.get(to) : undefined,
-            });
+            // A directory copied into an existing directory lands in <dest>/containerd.
+            this.copies.push({ locations: contents ? [to] : [to, `${to}/containerd`] });
+            // Onto the top of a mounted volume: that volume is seeded.
+            const volume = contents ? this.mountPoints.get(to) : undefined;
+            if (volume !== undefined) this.seeded.add(volume);
             if (name === "mv") this.destroy({ line: lineNo, command: text, effect: `moves the contents of ${CONTAINERD_DIR} away` });
         }
         const restored =
@@ -629,21 +737,33 @@ class Analysis {
             preserves &&
             sources.some((s) => contentsOf(s) && this.copies.some((c) => c.locations.includes(this.path(s))));
         if (restored) {
-            if (this.mounted) this.mounted.hasContents = true;
-            else this.original = true;
+            this.setVisible(true);
             this.lost = undefined;
         }
     }
 
     private storeVisible(): boolean {
-        return this.mounted ? this.mounted.hasContents : this.original;
+        const top = this.layers[this.layers.length - 1];
+        return top ? top.hasContents : this.original;
+    }
+
+    /** What is seen at the store's path now holds the store, or no longer does (and so does its device). */
+    private setVisible(hasContents: boolean): void {
+        const top = this.layers[this.layers.length - 1];
+        if (!top) this.original = hasContents;
+        else {
+            top.hasContents = hasContents;
+            if (top.device !== undefined) {
+                if (hasContents) this.seeded.add(top.device);
+                else this.seeded.delete(top.device);
+            }
+        }
     }
 
     /** The visible store is deleted or moved away. */
     private destroy(loss: Omit<ContainerdLoss, "kind">): void {
         const wasVisible = this.storeVisible();
-        if (this.mounted) this.mounted.hasContents = false;
-        else this.original = false;
+        this.setVisible(false);
         if (wasVisible) this.lose(loss);
     }
 
@@ -664,12 +784,116 @@ class Analysis {
     }
 
     finish(): ContainerdLoss | undefined {
-        const d = this.declared;
-        // An fstab entry or mount unit nothing mounted yet is mounted at the next boot.
-        if (d) this.mount(d.source, d.line, d.command);
+        // fstab entries and mount units nothing mounted yet are mounted at the next boot.
+        for (const d of this.declared.splice(0)) this.mount(d.spec, d.line, d.command);
         if (this.storeVisible() || !this.lost) return undefined;
         return { kind: "lost", ...this.lost };
     }
+}
+
+/**
+ * The parts of user data in document order, as cloud-init walks them: a MIME document's leaf parts
+ * (nested multi-parts included), or the whole of bare user data as one part. A part's kind comes from
+ * its Content-Type, or from its first line where that is text/plain or absent (`#!`, `#cloud-config`,
+ * `#cloud-boothook`).
+ */
+function leafParts(lines: Lines, contentType = "", parts: Part[] = []): Part[] {
+    const type = contentType.split(";")[0].trim().toLowerCase();
+    const first = lines.find((l) => l.text.trim() !== "")?.text.trim() ?? "";
+    const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
+    if (type === "" && /^(mime-version|content-type):/i.test(first)) {
+        // A document with MIME headers: its own Content-Type says what the body is.
+        const end = lines.findIndex((l) => l.text.trim() === "");
+        const headers = parseHeaders(lines.slice(0, end < 0 ? lines.length : end));
+        return leafParts(end < 0 ? [] : lines.slice(end + 1), headers["content-type"] ?? "text/plain", parts);
+    }
+    if (type.startsWith("multipart/") && boundary) {
+        // RFC 2046: parts between `--boundary` lines, each with its headers.
+        let part: Lines | undefined;
+        for (const l of lines) {
+            const t = l.text.trimEnd();
+            if (t === `--${boundary}` || t === `--${boundary}--`) {
+                if (part) mimePart(part, parts);
+                if (t === `--${boundary}--`) break;
+                part = [];
+            } else part?.push(l);
+        }
+        return parts;
+    }
+    const plain = type === "" || type === "text/plain";
+    // Bare user data that is none of the others: Bottlerocket's TOML and nodeadm's NodeConfig are data.
+    const data = /^\[[\w.-]+\]$/.test(first) || /^apiVersion:\s*node\.eks\.aws\//m.test(lines.map((l) => l.text).join("\n"));
+    const kind: Part["kind"] =
+        type === "text/cloud-config" || (plain && first.startsWith("#cloud-config"))
+            ? "cloud-config"
+            : type === "text/cloud-boothook" || (plain && first.startsWith("#cloud-boothook"))
+              ? "boothook"
+              : type.startsWith("text/x-shellscript") || (type === "" && !data) || (type === "text/plain" && first.startsWith("#!"))
+                ? "shell"
+                : "other";
+    parts.push({ kind, lines, index: parts.length });
+    return parts;
+}
+
+function mimePart(lines: Lines, parts: Part[]): void {
+    const end = lines.findIndex((l) => l.text.trim() === "");
+    const headers = parseHeaders(lines.slice(0, end < 0 ? lines.length : end));
+    let body = end < 0 ? [] : lines.slice(end + 1);
+    if ((headers["content-transfer-encoding"] ?? "").toLowerCase() === "base64") {
+        const at = body[0]?.line ?? 0;
+        body = decodeBase64(body.map((l) => l.text).join(""))
+            .split("\n")
+            .map((text) => ({ text, line: at }));
+    }
+    leafParts(body, headers["content-type"] ?? "text/plain", parts);
+}
+
+/**
+ * The cloud-config parts merged as cloud-init merges them by default (`dict(replace)+list()+str()`,
+ * handlers/cloud_config.py): a later part's key replaces an earlier part's. A part that sets its own
+ * merge rules (`merge_how`, `merge_type`) is taken to append its lists. Only list-valued keys are kept.
+ */
+function mergeCloudConfig(parts: Part[]): Map<string, ConfigItem[]> {
+    const merged = new Map<string, ConfigItem[]>();
+    for (const { lines } of parts) {
+        const counter = new LineCounter();
+        const doc = parseDocument(lines.map((l) => l.text).join("\n"), { lineCounter: counter });
+        if (!isMap(doc.contents)) continue;
+        const lineOf = (node: unknown) =>
+            lines[counter.linePos((node as YamlNode | null)?.range?.[0] ?? 0).line - 1]?.line ?? lines[0]?.line ?? 1;
+        const appends = doc.has("merge_how") || doc.has("merge_type");
+        for (const pair of doc.contents.items) {
+            const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+            const items = isSeq(pair.value) ? pair.value.items.map((node) => ({ node, lineOf, lines })) : [];
+            merged.set(key, appends ? [...(merged.get(key) ?? []), ...items] : items);
+        }
+    }
+    return merged;
+}
+
+/** The file name cloud-init saves a shell part under (`part-%03d` with its index). */
+function partFileName(index: number): string {
+    return CLOUD_INIT_SCRIPT_NAMES.partTemplate.replace(/%0(\d)d/, (_, width: string) => String(index).padStart(Number(width), "0"));
+}
+
+function isTmpfs(spec: MountSpec): boolean {
+    const type = spec.type ?? spec.source;
+    return type === "tmpfs" || type === "ramfs";
+}
+
+/**
+ * An fstab entry or mount unit describes a mount already made: the same tmpfs, the same directory bound,
+ * the same device, or a device that cannot be told apart from it (UUID=, LABEL=, a value only known on the node).
+ */
+function describes(entry: MountSpec, layer: Layer): boolean {
+    if (isTmpfs(entry) || isTmpfs(layer.spec)) return isTmpfs(entry) && isTmpfs(layer.spec);
+    if (entry.bind || layer.spec.bind) return entry.bind && layer.spec.bind && entry.source === layer.spec.source;
+    return entry.source === layer.device || (entry.source !== undefined && !isDevicePath(entry.source));
+}
+
+/** A device named by its path (not UUID=, LABEL=, nor a value only known on the node). */
+function isDevicePath(source: string): boolean {
+    return source.startsWith("/dev/") && !isOpaque(source);
 }
 
 /** The command a wrapper runs: `sudo -E x`, `env A=b x`, `exec x`, `timeout 5 x`... */

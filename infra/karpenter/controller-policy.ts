@@ -6,6 +6,8 @@ export interface ControllerPolicyScope extends AwsScope {
     clusterName: string;
     /** ARN of the node role the controller may pass to EC2 (and to the instance profiles it makes). */
     nodeRoleArn: string;
+    /** ARN of the Windows node role, which the controller may pass too; undefined without Windows nodes. */
+    windowsNodeRoleArn?: string;
     /** ARN of the interruption queue, or undefined when interruption handling is off. */
     interruptionQueueArn?: string;
 }
@@ -30,14 +32,18 @@ export function controllerPolicies(version: KarpenterVersion, s: ControllerPolic
             if (value === undefined) throw new Error(`controller policy of Karpenter ${version.minor}: no value for ${substitution}`);
             return value;
         });
+    // Where the reference names the node role alone (iam:PassRole's resource), a Windows node role joins it.
+    const nodeRole = "${KarpenterNodeRole.Arn}" satisfies keyof typeof POLICY_SUBSTITUTIONS;
     const render = (value: unknown): unknown =>
-        typeof value === "string"
-            ? fill(value)
-            : Array.isArray(value)
-              ? value.map(render)
-              : value !== null && typeof value === "object"
-                ? Object.fromEntries(Object.entries(value).map(([k, v]) => [fill(k), render(v)]))
-                : value;
+        value === nodeRole && s.windowsNodeRoleArn !== undefined
+            ? [s.nodeRoleArn, s.windowsNodeRoleArn]
+            : typeof value === "string"
+              ? fill(value)
+              : Array.isArray(value)
+                ? value.map(render)
+                : value !== null && typeof value === "object"
+                  ? Object.fromEntries(Object.entries(value).map(([k, v]) => [fill(k), render(v)]))
+                  : value;
     const names = controllerPolicyNames(version, s.interruptionQueueArn !== undefined);
     return version.controllerPolicies
         .filter((p) => names.includes(p.name))

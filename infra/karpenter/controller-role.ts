@@ -22,6 +22,8 @@ export interface KarpenterControllerRoleArgs extends AwsScopeArgs {
     /** Physical role name (at most 64 characters); also the prefix of its policies' names. */
     roleName: pulumi.Input<string>;
     nodeRoleArn: pulumi.Input<string>;
+    /** ARN of the Windows node role, which the controller may pass as well. @default none: no Windows nodes */
+    windowsNodeRoleArn?: pulumi.Input<string>;
     /** The Karpenter version whose reference policy the role gets (KARPENTER_VERSIONS). */
     karpenterVersion: KarpenterVersion;
     /** Queue ARN; without it the role gets no SQS permission. */
@@ -78,8 +80,9 @@ export class KarpenterControllerRole extends pulumi.ComponentResource {
                 args.clusterName,
                 args.nodeRoleArn,
                 args.interruptionQueueArn,
+                args.windowsNodeRoleArn,
             ])
-            .apply(([partition, region, accountId, dnsSuffix, clusterName, nodeRoleArn, interruptionQueueArn]) => {
+            .apply(([partition, region, accountId, dnsSuffix, clusterName, nodeRoleArn, interruptionQueueArn, windowsNodeRoleArn]) => {
                 const policies = controllerPolicies(args.karpenterVersion, {
                     partition,
                     region,
@@ -87,6 +90,7 @@ export class KarpenterControllerRole extends pulumi.ComponentResource {
                     dnsSuffix,
                     clusterName,
                     nodeRoleArn,
+                    windowsNodeRoleArn,
                     interruptionQueueArn,
                 });
                 for (const p of policies) {

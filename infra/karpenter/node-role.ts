@@ -39,9 +39,17 @@ export interface NodeRoleArgs {
      * @default false: Karpenter creates and tags instance profiles itself.
      */
     createInstanceProfile?: boolean;
+    /**
+     * The nodes' operating system, and so the access entry's type: `EC2_LINUX` or `EC2_WINDOWS` (an IAM principal
+     * has one access entry per cluster, so Windows nodes need a role of their own). @default "EC2_LINUX"
+     */
+    accessEntryType?: NodeAccessEntryType;
     /** Tags for the role. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
+
+/** EKS access entry types of node roles: the Kubernetes groups and OS-specific permissions nodes get. */
+export type NodeAccessEntryType = "EC2_LINUX" | "EC2_WINDOWS";
 
 /**
  * The node role's plan: the role, its managed policy attachments, the access entry and (when asked for)
@@ -49,7 +57,11 @@ export interface NodeRoleArgs {
  * (the role's and profile's names, the entry's cluster). The role's ARN is known after deployment only.
  */
 export function planNodeRole(name: string, args: NodeRoleArgs) {
-    const settings = { ...args, createInstanceProfile: args.createInstanceProfile ?? false };
+    const settings = {
+        ...args,
+        createInstanceProfile: args.createInstanceProfile ?? false,
+        accessEntryType: args.accessEntryType ?? "EC2_LINUX",
+    };
     const role = {
         type: TYPES.iamRole,
         name,
@@ -67,7 +79,7 @@ export function planNodeRole(name: string, args: NodeRoleArgs) {
     const accessEntry = {
         type: TYPES.accessEntry,
         name,
-        inputs: { clusterName: args.clusterName, type: "EC2_LINUX", tags: args.tags } satisfies Omit<
+        inputs: { clusterName: args.clusterName, type: settings.accessEntryType, tags: args.tags } satisfies Omit<
             aws.eks.AccessEntryArgs,
             "principalArn"
         >,
@@ -91,7 +103,8 @@ export function planNodeRole(name: string, args: NodeRoleArgs) {
 
 /**
  * The IAM role of the EC2 nodes Karpenter launches, with the four managed policies and the
- * `EC2_LINUX` access entry without which nodes launch but never join the cluster.
+ * `EC2_LINUX` (or, for Windows nodes, `EC2_WINDOWS`) access entry without which nodes launch but never join
+ * the cluster.
  */
 export class NodeRole extends pulumi.ComponentResource {
     public readonly roleArn: pulumi.Output<string>;

@@ -154,10 +154,28 @@ export interface AddonSpec {
 /** Networking add-ons: pods on a fresh node need them before anything else runs there. */
 const NETWORK: ManagedAddonName[] = ["vpc-cni", "kube-proxy"];
 
-export function addonSpecs(coreDns: CoreDnsSettings): AddonSpec[] {
+/**
+ * Configuration values of the `vpc-cni` add-on with Windows nodes: `enableWindowsIpam` (a string, as in the
+ * aws-vpc-cni chart's values.yaml) becomes `enable-windows-ipam: "true"` in the `amazon-vpc-cni` ConfigMap, which the
+ * control plane's VPC resource controller reads before it assigns IP addresses to pods on Windows nodes. Set
+ * through the add-on, which owns that ConfigMap (a hand-made one would be overwritten by it).
+ */
+export function vpcCniConfiguration(windowsNodes: boolean): Record<string, unknown> | undefined {
+    return windowsNodes ? { enableWindowsIpam: "true" } : undefined;
+}
+
+/** The add-ons for these CoreDNS settings; `windowsNodes`: some EC2NodeClass runs Windows (the VPC CNI's Windows IPAM). */
+export function addonSpecs(coreDns: CoreDnsSettings, windowsNodes = false): AddonSpec[] {
     const onFargate = coreDns.placement === "fargate";
     return [
-        { name: "vpc-cni", needsNodes: false, after: [], preserve: true, beforeNodes: false },
+        {
+            name: "vpc-cni",
+            configuration: vpcCniConfiguration(windowsNodes),
+            needsNodes: false,
+            after: [],
+            preserve: true,
+            beforeNodes: false,
+        },
         { name: "kube-proxy", needsNodes: false, after: [], preserve: true, beforeNodes: false },
         { name: "eks-pod-identity-agent", needsNodes: false, after: [], preserve: false, beforeNodes: false },
         {

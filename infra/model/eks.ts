@@ -15,6 +15,12 @@ export const IRSA_AUDIENCE = "sts.amazonaws.com";
 /** The AWS managed policy a cluster IAM role needs (EKS user guide, "Amazon EKS cluster IAM role"). */
 export const EKS_CLUSTER_POLICY = "AmazonEKSClusterPolicy";
 
+/**
+ * The AWS managed policy a cluster IAM role needs for Windows nodes: the control plane's VPC resource controller
+ * then assigns Windows pods their IP addresses (EKS user guide, "Deploy Windows nodes on EKS clusters").
+ */
+export const EKS_VPC_RESOURCE_CONTROLLER_POLICY = "AmazonEKSVPCResourceController";
+
 /** What EKS does when a Kubernetes version leaves standard support (`upgradePolicy.supportType`). */
 export enum ClusterSupportType {
     /** Auto-upgraded to the next version at the end of standard support. */

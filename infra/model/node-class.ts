@@ -39,3 +39,10 @@ export const MAX_SELECTOR_TERMS = 30;
 /** A KMS key as EC2 takes it for EBS encryption: a key ID (or multi-Region `mrk-` ID), `alias/<name>`, or a key or alias ARN. */
 export const KMS_KEY =
     /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/:-]+|arn:aws[\w-]*:kms:[a-z0-9-]+:[0-9]{12}:(key\/[\w-]+|alias\/[\w/:-]+))$/;
+
+/** The well-known node label of the operating system (`linux`, `windows`), which kubelet sets on every node. */
+export const OS_LABEL = "kubernetes.io/os";
+/** A node selector keeping a pod (a Linux DaemonSet's) off Windows nodes. */
+export const LINUX_NODE_SELECTOR = { [OS_LABEL]: "linux" } as const;
+/** The root device of the Windows AMIs (Karpenter's Windows family, `EphemeralBlockDevice()`); Linux AMIs use /dev/xvda. */
+export const WINDOWS_ROOT_DEVICE = "/dev/sda1";

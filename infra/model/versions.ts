@@ -20,6 +20,11 @@ export const VERSIONS = {
     /** Bottlerocket AMI alias version for EC2NodeClasses. */
     bottlerocketAmiAlias: "bottlerocket@v1.49.0",
     /**
+     * Windows Server 2022 AMI alias for EC2NodeClasses. Only `latest`: Karpenter's CRD refuses any other
+     * version of a Windows alias (CEL rule "windows families may only specify version 'latest'").
+     */
+    windows2022AmiAlias: "windows2022@latest",
+    /**
      * NVIDIA's device plugin chart (`nvidia-device-plugin`), installed where an AL2023 NVIDIA GPU pool exists;
      * its image is `nvcr.io/nvidia/k8s-device-plugin:v<version>` (the chart's appVersion).
      */

@@ -17,6 +17,7 @@ import {
     RESERVABLE_RESOURCES,
     SELECTOR_SECURITY_GROUP_ID,
     SUBNET_ID,
+    WINDOWS_ROOT_DEVICE,
 } from "../model/node-class";
 import { USER_DATA_CONTENT_TYPES, UserDataFormat, boundaryLine, containerdVolumePart, multipartUserData } from "./user-data";
 import { checkDuration, checkInteger, checkObjectName, checkTagKey } from "./validation";
@@ -27,6 +28,16 @@ export enum AmiFamily {
     AL2023 = "AL2023",
     /** Bottlerocket; its second volume is its data volume natively, no script. */
     Bottlerocket = "Bottlerocket",
+    /**
+     * Windows Server 2022 (Core, EKS-optimized): one root volume (`/dev/sda1`), no data volume, no user-data
+     * parts; the AMI is always the latest (Karpenter cannot pin a Windows alias). Its pools run amd64 only.
+     */
+    Windows2022 = "Windows2022",
+}
+
+/** Whether nodes of the family run Windows (their pools, node role and VPC CNI differ). */
+export function isWindowsFamily(family: AmiFamily | undefined): boolean {
+    return family === AmiFamily.Windows2022;
 }
 
 /** The AMI family of an EC2NodeClass that names none. */
@@ -136,19 +147,23 @@ export interface NodeClassSettings {
     /**
      * AMI release, the part of the alias after `@` (`v20260724` for AL2023, `v1.49.0` for Bottlerocket).
      * Pinned so that a new AMI reaches nodes only by a reviewed change (as drift); `latest` is allowed
-     * but rolls every node on each AMI release. @default the version pinned in VERSIONS
+     * but rolls every node on each AMI release. Windows: only `latest` (Karpenter cannot pin a Windows alias:
+     * every Windows AMI release replaces the nodes as drift; select a fixed AMI with amiSelectorTerms to pin).
+     * @default the version pinned in VERSIONS; `latest` on Windows
      */
     amiVersion?: string;
     /**
-     * Root volume, /dev/xvda. AL2023: the OS, kubelet and pods' ephemeral storage (at least 20 GiB, the
-     * AMI's size). Bottlerocket: the OS only (at least 4 GiB).
-     * @default AL2023 50 GiB, Bottlerocket 4 GiB; 3000 IOPS, 125 MiB/s
+     * Root volume, /dev/xvda (Windows: /dev/sda1). AL2023: the OS, kubelet and pods' ephemeral storage (at
+     * least 20 GiB, the AMI's size). Bottlerocket: the OS only (at least 4 GiB). Windows: everything, container
+     * images included (at least 50 GiB, Karpenter's Windows default).
+     * @default AL2023 50 GiB, Bottlerocket 4 GiB, Windows 50 GiB; 3000 IOPS, 125 MiB/s
      */
     rootVolume?: EbsVolume;
     /**
      * Data volume. AL2023: mounted on /var/lib/containerd (images, container layers) by the user data.
-     * Bottlerocket: container images, logs and ephemeral storage (at least 20 GiB, the AMI's size).
-     * @default 200 GiB, 10000 IOPS, 500 MiB/s at /dev/xvdb
+     * Bottlerocket: container images, logs and ephemeral storage (at least 20 GiB, the AMI's size). Windows:
+     * none, refused (one root volume holds everything).
+     * @default 200 GiB, 10000 IOPS, 500 MiB/s at /dev/xvdb; none on Windows
      */
     dataVolume?: DataVolume;
     /**
@@ -174,9 +189,11 @@ export interface NodeClassSettings {
     /** The nodes' security groups (at most 30 terms). @default the security groups tagged `karpenter.sh/discovery=<clusterName>` */
     securityGroupSelectorTerms?: SecurityGroupSelectorTerm[];
     /**
-     * User-data parts of the class's own (AL2023 only: Bottlerocket takes TOML settings), run after the
-     * containerd-volume part. The containerd guardrail reads them with it: a part that loses the containerd
-     * store, or is not valid bash, is refused. @default []
+     * User-data parts of the class's own (AL2023 only: Bottlerocket takes TOML settings, Windows PowerShell), placed after the
+     * containerd-volume part. Shell parts and a cloud-config's `runcmd` run after it; a cloud-config's
+     * `bootcmd`, `fs_setup` and `mounts` run before it (cloud-init's init stage). The containerd guardrail
+     * reads them with it in that order: a part that loses the containerd store, or is not valid bash, is
+     * refused. @default []
      */
     userData?: UserDataSettings[];
     /** kubelet settings. @default none: the AMI's and Karpenter's defaults */
@@ -203,7 +220,7 @@ export interface EC2NodeClassArgs extends NodeClassSettings {
     clusterName: pulumi.Input<string>;
 }
 
-/** The root device of both AMI families. */
+/** The root device of the Linux AMI families. */
 export const ROOT_DEVICE = "/dev/xvda";
 const DATA_DEVICE = "/dev/xvdb";
 
@@ -213,6 +230,7 @@ const FAMILIES = {
         alias: VERSIONS.al2023AmiAlias,
         version: /^(v[0-9]{8}|latest)$/,
         versionFormat: "vYYYYMMDD (an amazon-eks-ami release) or latest",
+        rootDevice: ROOT_DEVICE,
         rootDefaultGiB: 50,
         rootMinGiB: 20,
         // The containerd volume holds every image: at least the image store of a stock node (AL2023's
@@ -225,11 +243,27 @@ const FAMILIES = {
         alias: VERSIONS.bottlerocketAmiAlias,
         version: /^(v?[0-9]+\.[0-9]+\.[0-9]+|latest)$/,
         versionFormat: "vX.Y.Z (a Bottlerocket release) or latest",
+        rootDevice: ROOT_DEVICE,
         rootDefaultGiB: 4,
         rootMinGiB: 4,
         dataMinGiB: 20,
         // Bottlerocket keeps kubelet's root dir, images and logs on its data volume.
         kubeletOnData: true,
+    },
+    [AmiFamily.Windows2022]: {
+        alias: VERSIONS.windows2022AmiAlias,
+        // Karpenter's CRD: "windows families may only specify version 'latest'".
+        version: /^latest$/,
+        versionFormat: "latest: Karpenter cannot pin a Windows alias (amiSelectorTerms can select a fixed AMI)",
+        rootDevice: WINDOWS_ROOT_DEVICE,
+        // Karpenter's Windows default (v1.9 pkg/providers/amifamily/windows.go, DefaultBlockDeviceMappings, and
+        // its docs' "Windows2019/Windows2022/Windows2025" mappings): 50Gi on /dev/sda1. Everything (OS, kubelet,
+        // containerd's images) is on it; the library goes no lower, since a volume smaller than the AMI's root
+        // snapshot fails every launch.
+        rootDefaultGiB: 50,
+        rootMinGiB: 50,
+        dataMinGiB: 0,
+        kubeletOnData: false,
     },
 };
 
@@ -240,8 +274,9 @@ export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
     const at = `EC2NodeClass[${args.name}]`;
     checkObjectName(`${at}.name`, args.name);
     const amiFamily = args.amiFamily ?? DEFAULT_AMI_FAMILY;
-    check(Object.values(AmiFamily).includes(amiFamily), `${at}.amiFamily`, amiFamily, "AL2023 or Bottlerocket");
+    check(Object.values(AmiFamily).includes(amiFamily), `${at}.amiFamily`, amiFamily, Object.values(AmiFamily).join(", "));
     const family = FAMILIES[amiFamily];
+    const windows = isWindowsFamily(amiFamily);
 
     const given = (value: unknown) => (value === undefined ? "unset" : "set");
     check(
@@ -305,7 +340,15 @@ export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
         userData.length === 0 || amiFamily === AmiFamily.AL2023,
         `${at}.userData`,
         userData.map((u) => u.format),
-        "no parts on a Bottlerocket class: its user data is TOML settings, not cloud-init parts",
+        windows
+            ? "no parts on a Windows class: its user data is PowerShell that Karpenter writes, not cloud-init parts"
+            : "no parts on a Bottlerocket class: its user data is TOML settings, not cloud-init parts",
+    );
+    check(
+        !windows || args.dataVolume === undefined,
+        `${at}.dataVolume`,
+        args.dataVolume,
+        "left out on a Windows class: it has one volume, the root volume (containerd's images are on it)",
     );
     userData.forEach((u, i) => {
         const setting = `${at}.userData[${i}]`;
@@ -330,12 +373,9 @@ export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
         { sizeGiB: family.rootDefaultGiB, iops: 3000, throughputMiBps: 125 },
         family.rootMinGiB,
     );
-    const dataVolume = resolveVolume(
-        `${at}.dataVolume`,
-        args.dataVolume,
-        { sizeGiB: 200, iops: 10000, throughputMiBps: 500 },
-        family.dataMinGiB,
-    );
+    const dataVolume = windows
+        ? undefined
+        : resolveVolume(`${at}.dataVolume`, args.dataVolume, { sizeGiB: 200, iops: 10000, throughputMiBps: 500 }, family.dataMinGiB);
     const dataDevice = args.dataVolume?.deviceName ?? DATA_DEVICE;
     check(dataDevice !== ROOT_DEVICE, `${at}.dataVolume.deviceName`, dataDevice, `a device other than the root volume's ${ROOT_DEVICE}`);
     check(
@@ -376,8 +416,9 @@ export function resolveEC2NodeClassArgs(args: EC2NodeClassArgs) {
         amiAlias,
         userData,
         imdsHopLimit,
-        rootVolume: { ...rootVolume, deviceName: ROOT_DEVICE, kubelet: !family.kubeletOnData },
-        dataVolume: { ...dataVolume, deviceName: dataDevice, kubelet: family.kubeletOnData },
+        windows,
+        rootVolume: { ...rootVolume, deviceName: family.rootDevice, kubelet: !family.kubeletOnData },
+        dataVolume: dataVolume && { ...dataVolume, deviceName: dataDevice, kubelet: family.kubeletOnData },
         imageGC,
         tags,
     };
@@ -502,7 +543,7 @@ export function renderEC2NodeClass(args: pulumi.Unwrap<EC2NodeClassArgs>) {
     const discovery = [{ tags: { [DISCOVERY_TAG]: args.clusterName } }];
     const amiSelectorTerms: (AmiSelectorTerm & { alias?: string })[] = a.amiSelectorTerms ?? [{ alias: a.amiAlias }];
     const userDataParts = [
-        containerdVolumePart(a.dataVolume.deviceName),
+        ...(a.dataVolume ? [containerdVolumePart(a.dataVolume.deviceName)] : []),
         ...a.userData.map((u) => ({ contentType: USER_DATA_CONTENT_TYPES[u.format], body: u.content })),
     ];
     const mapping = (v: typeof a.rootVolume) => ({
@@ -530,7 +571,8 @@ export function renderEC2NodeClass(args: pulumi.Unwrap<EC2NodeClassArgs>) {
             ...(args.role !== undefined ? { role: args.role } : { instanceProfile: args.instanceProfile }),
             subnetSelectorTerms: a.subnetSelectorTerms ?? discovery,
             securityGroupSelectorTerms: a.securityGroupSelectorTerms ?? discovery,
-            blockDeviceMappings: [mapping(a.rootVolume), mapping(a.dataVolume)],
+            // A Windows class maps its root volume only (no containerd volume, no script to mount one).
+            blockDeviceMappings: [mapping(a.rootVolume), ...(a.dataVolume ? [mapping(a.dataVolume)] : [])],
             // IMDSv2 only, and by default one hop: containers (one hop further) cannot use the node role's credentials.
             metadataOptions: {
                 httpEndpoint: "enabled",

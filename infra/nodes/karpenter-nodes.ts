@@ -2,8 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../aliases";
 import { ConfigErrorCollector, check } from "../errors";
 import { DefaultNodePoolsOptions, defaultNodePools } from "./default-pools";
-import { EC2NodeClass, EC2NodeClassArgs, NodeClassSettings, planEC2NodeClass, resolveEC2NodeClassArgs } from "./ec2-node-class";
-import { NodePool, NodePoolSettings, checkNodePoolWeights, planNodePool, resolveNodePoolArgs } from "./node-pool";
+import {
+    EC2NodeClass,
+    EC2NodeClassArgs,
+    NodeClassSettings,
+    isWindowsFamily,
+    planEC2NodeClass,
+    resolveEC2NodeClassArgs,
+} from "./ec2-node-class";
+import { NodePool, NodePoolSettings, OperatingSystem, checkNodePoolWeights, planNodePool, resolveNodePoolArgs } from "./node-pool";
 
 /** The EC2NodeClasses and NodePools of a cluster, less what the cluster decides (its name, the node role). */
 export interface KarpenterNodesSettings {
@@ -25,6 +32,14 @@ export interface KarpenterNodesArgs extends KarpenterNodesSettings {
     role?: pulumi.Input<string>;
     /** Name of a pre-created instance profile (private clusters without an IAM endpoint). Give exactly one of role and instanceProfile. */
     instanceProfile?: pulumi.Input<string>;
+    /**
+     * Name of the Windows node IAM role (its EKS access entry is `EC2_WINDOWS`: one IAM principal has one access
+     * entry, so Windows nodes cannot share the Linux nodes' role). Required, with windowsInstanceProfile instead
+     * in a private cluster, when a Windows class names neither role nor instanceProfile. @default none
+     */
+    windowsRole?: pulumi.Input<string>;
+    /** Name of the Windows node role's pre-created instance profile (private clusters). @default none */
+    windowsInstanceProfile?: pulumi.Input<string>;
     /** Tags for every node class's EC2 resources; a class's own tags win. @default {} */
     tags?: Record<string, string>;
 }
@@ -37,26 +52,58 @@ export function resolveKarpenterNodesArgs(args: KarpenterNodesArgs) {
         args.defaultPools,
         "the default pools' options, at least the profile (dev or prod), unless nodePools is given",
     );
-    const nodeClasses: EC2NodeClassArgs[] = (args.nodeClasses ?? [{ name: "default" }]).map((c) => ({
-        ...c,
-        clusterName: args.clusterName,
-        // A class naming its own role or instance profile keeps it; the others get the cluster's.
-        ...(c.role !== undefined || c.instanceProfile !== undefined
-            ? { role: c.role, instanceProfile: c.instanceProfile }
-            : { role: args.role, instanceProfile: args.instanceProfile }),
-        tags: { ...(args.tags ?? {}), ...(c.tags ?? {}) },
-    }));
+    const errors = new ConfigErrorCollector();
+    /** Windows classes left without a role: reported once, as the set's missing Windows role. */
+    const roleless = new Set<string>();
+    const nodeClasses: EC2NodeClassArgs[] = (args.nodeClasses ?? [{ name: "default" }]).map((c) => {
+        const windows = isWindowsFamily(c.amiFamily);
+        const own = c.role !== undefined || c.instanceProfile !== undefined;
+        if (windows && !own && args.windowsRole === undefined && args.windowsInstanceProfile === undefined) {
+            roleless.add(c.name);
+            errors.attempt(() =>
+                check(
+                    false,
+                    "KarpenterNodes.windowsRole",
+                    undefined,
+                    `the Windows node role (or windowsInstanceProfile) for Windows class ${c.name}: its access entry is EC2_WINDOWS, ` +
+                        "and an IAM role has only one access entry, so the Linux nodes' role cannot serve",
+                ),
+            );
+        }
+        return {
+            ...c,
+            clusterName: args.clusterName,
+            // A class naming its own role or instance profile keeps it; the others get the cluster's (Linux or Windows).
+            ...(own
+                ? { role: c.role, instanceProfile: c.instanceProfile }
+                : windows
+                  ? { role: args.windowsRole, instanceProfile: args.windowsInstanceProfile }
+                  : { role: args.role, instanceProfile: args.instanceProfile }),
+            tags: { ...(args.tags ?? {}), ...(c.tags ?? {}) },
+        };
+    });
     check(nodeClasses.length > 0, "KarpenterNodes.nodeClasses", [], "at least one EC2NodeClass");
     // Each class and each pool on its own, so one run reports every bad one; the set's rules on valid ones.
-    const errors = new ConfigErrorCollector();
-    nodeClasses.forEach((c) => errors.attempt(() => resolveEC2NodeClassArgs(c)));
+    nodeClasses.filter((c) => !roleless.has(c.name)).forEach((c) => errors.attempt(() => resolveEC2NodeClassArgs(c)));
     const classNames = nodeClasses.map((c) => c.name);
     errors.attempt(() => checkUnique("KarpenterNodes.nodeClasses", classNames));
 
-    const nodePools = [...(args.defaultPools ? defaultNodePools(args.defaultPools) : []), ...(args.nodePools ?? [])];
+    const windowsClasses = new Set(nodeClasses.filter((c) => isWindowsFamily(c.amiFamily)).map((c) => c.name));
+    const osOf = (pool: NodePoolSettings) => (windowsClasses.has(pool.nodeClassName) ? OperatingSystem.Windows : OperatingSystem.Linux);
+    // A pool's operating system is its class's.
+    const nodePools = [...(args.defaultPools ? defaultNodePools(args.defaultPools) : []), ...(args.nodePools ?? [])].map((pool) => ({
+        ...pool,
+        operatingSystem: pool.operatingSystem ?? osOf(pool),
+    }));
     check(nodePools.length > 0, "KarpenterNodes.nodePools", args.nodePools, "at least one NodePool");
     nodePools.forEach((pool) =>
         errors.attempt(() => {
+            check(
+                pool.operatingSystem === osOf(pool),
+                `NodePool[${pool.name}].operatingSystem`,
+                pool.operatingSystem,
+                `${osOf(pool)}, that of its EC2NodeClass ${pool.nodeClassName}`,
+            );
             const p = resolveNodePoolArgs(pool);
             check(
                 classNames.includes(p.nodeClassName),

@@ -15,6 +15,13 @@ export enum Architecture {
     Amd64 = "amd64",
 }
 
+/** Operating system of a pool's nodes: the family of its EC2NodeClass's AMI. */
+export enum OperatingSystem {
+    Linux = "linux",
+    /** Windows Server (a Windows EC2NodeClass): amd64 only. */
+    Windows = "windows",
+}
+
 /** How an EC2 instance is bought. */
 export enum CapacityType {
     /** Spare capacity at a discount; EC2 can take it back with two minutes' notice. */
@@ -121,7 +128,12 @@ export interface NodePoolSettings {
      * weight: a pod with no node selector and the right tolerations fits any of them. @default unweighted
      */
     weight?: number;
-    /** CPU architectures. */
+    /**
+     * Operating system of the nodes (the `kubernetes.io/os` requirement): that of the EC2NodeClass's AMI family,
+     * which KarpenterNodes sets; a value contradicting the class is refused. @default linux; windows on a Windows class
+     */
+    operatingSystem?: OperatingSystem;
+    /** CPU architectures (Windows: amd64 only). */
     architectures: Architecture[];
     /** Capacity types. With Spot allowed, keep the instance choice broad (many families). */
     capacityTypes: CapacityType[];
@@ -196,7 +208,15 @@ export function resolveNodePoolArgs(args: NodePoolSettings) {
     checkObjectName(`${at}.nodeClassName`, args.nodeClassName);
     if (args.weight !== undefined) checkInteger(`${at}.weight`, args.weight, 1, 100);
 
+    const operatingSystem = args.operatingSystem ?? OperatingSystem.Linux;
+    checkEnumList(`${at}.operatingSystem`, [operatingSystem], OperatingSystem);
     checkEnumList(`${at}.architectures`, args.architectures, Architecture);
+    check(
+        operatingSystem !== OperatingSystem.Windows || args.architectures.every((a) => a === Architecture.Amd64),
+        `${at}.architectures`,
+        args.architectures,
+        "amd64 only on a Windows pool: there is no Windows Server AMI for Graviton (arm64)",
+    );
     checkEnumList(`${at}.capacityTypes`, args.capacityTypes, CapacityType);
     const spot = args.capacityTypes.includes(CapacityType.Spot);
     for (const field of ["instanceCategories", "instanceFamilies", "instanceSizes", "zones"] as const) {
@@ -231,7 +251,15 @@ export function resolveNodePoolArgs(args: NodePoolSettings) {
         (args[field] ?? []).forEach((v, i) => checkLabelValue(`${at}.${field}[${i}]`, v));
     }
     const requirements = args.requirements ?? [];
-    requirements.forEach((r, i) => checkRequirement(`${at}.requirements[${i}]`, r));
+    requirements.forEach((r, i) => {
+        checkRequirement(`${at}.requirements[${i}]`, r);
+        check(
+            r.key !== LABELS.os,
+            `${at}.requirements[${i}].key`,
+            r.key,
+            `a key other than ${LABELS.os}: the pool's operating system is its EC2NodeClass's (operatingSystem)`,
+        );
+    });
 
     check(args.limits !== undefined, `${at}.limits`, args.limits, 'cpu and memory caps, e.g. { cpu: "100", memory: "400Gi" }');
     for (const r of ["cpu", "memory"] as const) {
@@ -273,6 +301,7 @@ export function resolveNodePoolArgs(args: NodePoolSettings) {
     }
     return {
         ...args,
+        operatingSystem,
         requirements,
         consolidationPolicy,
         consolidateAfter,
@@ -387,7 +416,7 @@ export function renderNodePool(args: NodePoolSettings) {
     });
     const requirements = [
         requirement(LABELS.arch, RequirementOperator.In, a.architectures),
-        requirement(LABELS.os, RequirementOperator.In, ["linux"]),
+        requirement(LABELS.os, RequirementOperator.In, [a.operatingSystem]),
         requirement(LABELS.capacityType, RequirementOperator.In, a.capacityTypes),
         ...(a.instanceCategories ? [requirement(LABELS.category, RequirementOperator.In, a.instanceCategories)] : []),
         ...(a.instanceFamilies ? [requirement(LABELS.family, RequirementOperator.In, a.instanceFamilies)] : []),

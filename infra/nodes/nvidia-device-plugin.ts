@@ -4,8 +4,8 @@ import { ResourceDescription, TYPES } from "../guardrails";
 import { IMAGE_TAG, IMAGE_TAG_ALLOWED, NVIDIA_REGISTRY, privateEcrRepository, unreachableFromPrivateCluster } from "../model/registry";
 import { exampleEcrScope } from "../network/image";
 import { VERSIONS } from "../model/versions";
-import { AmiFamily, DEFAULT_AMI_FAMILY, NodeClassSettings } from "./ec2-node-class";
-import { LABELS, NodePoolSettings, nodePoolIsNvidiaGpu, resolveNodePoolArgs } from "./node-pool";
+import { AmiFamily, DEFAULT_AMI_FAMILY, NodeClassSettings, isWindowsFamily } from "./ec2-node-class";
+import { LABELS, NodePoolSettings, OperatingSystem, nodePoolIsNvidiaGpu, resolveNodePoolArgs } from "./node-pool";
 
 /** Namespace of the device plugin's release (the chart refuses `default`). */
 export const NVIDIA_DEVICE_PLUGIN_NAMESPACE = "kube-system";
@@ -92,9 +92,14 @@ export function devicePluginPools(
  * NVIDIA nodes of these pools: the chart's own affinity wants labels from Node Feature Discovery, which
  * this cluster does not run, so it would match no node. It tolerates the pools' taints and Karpenter's
  * `karpenter.sh/disrupted` (a plugin pod restarted on a node being drained still comes back: the pods left
- * there keep their GPUs).
+ * there keep their GPUs). `linuxOnly` (with Windows nodes in the cluster): also `kubernetes.io/os In [linux]`,
+ * which every Linux DaemonSet then carries (rule windows-nodes-separate).
  */
-export function nvidiaDevicePluginValues(pools: NodePoolSettings[], image: Required<DevicePluginImage>): Record<string, unknown> {
+export function nvidiaDevicePluginValues(
+    pools: NodePoolSettings[],
+    image: Required<DevicePluginImage>,
+    linuxOnly = false,
+): Record<string, unknown> {
     const taints = pools.flatMap((p) => resolveNodePoolArgs(p).taints);
     const tolerations = [...taints, { key: "karpenter.sh/disrupted", effect: "NoSchedule" }]
         .map((t) => ({ key: t.key, operator: "Exists", effect: t.effect }))
@@ -109,6 +114,7 @@ export function nvidiaDevicePluginValues(pools: NodePoolSettings[], image: Requi
                             matchExpressions: [
                                 { key: LABELS.nodePool, operator: "In", values: pools.map((p) => p.name) },
                                 { key: LABELS.gpuManufacturer, operator: "In", values: ["nvidia"] },
+                                ...(linuxOnly ? [{ key: LABELS.os, operator: "In", values: [OperatingSystem.Linux] }] : []),
                             ],
                         },
                     ],
@@ -163,7 +169,11 @@ export function planNvidiaDevicePlugin(name: string, args: NvidiaDevicePluginArg
                       version: VERSIONS.nvidiaDevicePlugin,
                       repositoryOpts: { repo: VERSIONS.nvidiaDevicePluginChartRepository },
                       namespace: NVIDIA_DEVICE_PLUGIN_NAMESPACE,
-                      values: nvidiaDevicePluginValues(pools, image),
+                      values: nvidiaDevicePluginValues(
+                          pools,
+                          image,
+                          args.nodeClasses.some((c) => isWindowsFamily(c.amiFamily)),
+                      ),
                   },
               };
     return { settings: { image, pools }, release, descriptions: release ? [release] : [] };

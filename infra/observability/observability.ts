@@ -362,7 +362,7 @@ export class Observability extends pulumi.ComponentResource {
                 },
                 { parent: this, dependsOn: [agentNamespace] },
             );
-            const agent = describeDiskAgent(name, args.diskAgentImage ?? VERSIONS.cloudwatchAgentImage);
+            const agent = describeDiskAgent(name, args.diskAgentImage ?? VERSIONS.cloudwatchAgentImage, o.windowsNodes);
             new k8s.apps.v1.DaemonSet(agent.name, agent.inputs, {
                 parent: this,
                 dependsOn: [agentConfig, ...(args.diskAgentDependsOn ?? [])],

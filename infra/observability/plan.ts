@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { check } from "../errors";
 import { ResourceDescription, UNKNOWN } from "../guardrails/types";
+import { LINUX_NODE_SELECTOR } from "../model/node-class";
 import { TYPES } from "../model/tokens";
 import {
     CONTROLLER_LOG_ALARMS,
@@ -93,6 +94,8 @@ export interface ObservabilityPlanArgs extends ObservabilitySettings {
     encryptLogs: boolean;
     /** Where the settings are written, for error messages. @default "Observability" */
     settingPrefix?: string;
+    /** Some nodes run Windows: the disk agent (a Linux image) is kept to Linux nodes by a node selector. @default false */
+    windowsNodes?: boolean;
 }
 
 function checkPercent(setting: string, value: number): void {
@@ -193,6 +196,7 @@ export function resolveObservability(args: ObservabilityPlanArgs) {
         costAnomaly,
         nodeDisks,
         nodeMonitoringAgent: args.nodeMonitoringAgent ?? true,
+        windowsNodes: args.windowsNodes ?? false,
     };
 }
 
@@ -245,7 +249,7 @@ export function describeObservability(
                   },
               ]
             : []),
-        ...(o.nodeDisks.enabled ? [describeDiskAgent(name, diskAgentImage)] : []),
+        ...(o.nodeDisks.enabled ? [describeDiskAgent(name, diskAgentImage, o.windowsNodes)] : []),
     ];
 }
 
@@ -254,8 +258,10 @@ export function describeObservability(
  * reaches IMDS with hop limit 1 and publishes with the node role; the host's root mounted read-only at /rootfs
  * (`HOST_PROC`, `HOST_MOUNT_PREFIX`: the plugin reads the host's mount table and measures host paths), with
  * HostToContainer propagation so the containerd volume mounted at boot is seen. `image`: the CloudWatch agent's.
+ * `linuxOnly` (with Windows nodes): a `kubernetes.io/os: linux` node selector, since it tolerates every taint
+ * and its image and host paths are Linux's. Without Windows nodes the spec stays as it was (no new rollout).
  */
-export function diskAgentSpec(image: pulumi.Input<string>) {
+export function diskAgentSpec(image: pulumi.Input<string>, linuxOnly: boolean) {
     const labels = { "app.kubernetes.io/name": "node-disk-agent" };
     return {
         selector: { matchLabels: labels },
@@ -265,6 +271,7 @@ export function diskAgentSpec(image: pulumi.Input<string>) {
                 hostNetwork: true,
                 dnsPolicy: "ClusterFirstWithHostNet",
                 priorityClassName: "system-node-critical",
+                ...(linuxOnly ? { nodeSelector: { ...LINUX_NODE_SELECTOR } } : {}),
                 tolerations: [{ operator: "Exists" }],
                 containers: [
                     {
@@ -291,10 +298,10 @@ export function diskAgentSpec(image: pulumi.Input<string>) {
 }
 
 /** The disk agent's DaemonSet as the Observability component named `name` registers it (and the guardrails read it). */
-export function describeDiskAgent(name: string, image: pulumi.Input<string>) {
+export function describeDiskAgent(name: string, image: pulumi.Input<string>, linuxOnly: boolean) {
     return {
         type: TYPES.daemonSet,
         name: `${name}-disk-agent`,
-        inputs: { metadata: { name: DISK_AGENT.name, namespace: DISK_AGENT.namespace }, spec: diskAgentSpec(image) },
+        inputs: { metadata: { name: DISK_AGENT.name, namespace: DISK_AGENT.namespace }, spec: diskAgentSpec(image, linuxOnly) },
     };
 }

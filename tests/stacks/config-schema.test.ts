@@ -630,6 +630,8 @@ const REFUSED: [string, "dev" | "prod", Record<string, unknown>, string?][] = [
         "dev",
         { nodes: { pools: [{ ...POOL, disruption: { budgets: [{ nodes: "0", reasons: ["Bored"] }] } }] } },
     ],
+    // A Linux class's pool declared windows: the pool's OS is its class's.
+    ["nodes.pools[0].operatingSystem", "dev", { nodes: { pools: [{ ...POOL, operatingSystem: "windows" }] } }],
     ["nodes.pools[0].expireAfter", "dev", { nodes: { pools: [{ ...POOL, expireAfter: "soon" }] } }],
     ["nodes.pools[0].terminationGracePeriod", "dev", { nodes: { pools: [{ ...POOL, terminationGracePeriod: "Never" }] } }],
     ["nodes.pools[0].taints[0].key", "dev", { nodes: { pools: [{ ...POOL, taints: [{ key: "bad key!", effect: "NoSchedule" }] }] } }],

@@ -275,6 +275,74 @@ describe("the guardrails run on what the stack file declares", () => {
         await violation(script("if then"), "containerd-store-kept");
         await runProgram("dev", { nodes: { ...nodesOf("dev"), ...script("sysctl -w vm.max_map_count=262144") } });
     });
+    describe("containerd user data: a class's part that loses the store the containerd part carried over, and the same part keeping it", () => {
+        const seed =
+            "mkfs -t xfs /dev/nvme2n1\nmkdir -p /mnt/new\nmount /dev/nvme2n1 /mnt/new\ncp -a /var/lib/containerd/. /mnt/new/\numount /mnt/new";
+        const shell = (body: string) => ({ format: "shell", content: `#!/bin/bash\n${body}\n` });
+        const cloudConfig = (body: string) => ({ format: "cloud-config", content: `#cloud-config\n${body}\n` });
+        const cases: { name: string; loses: object; command: string; effect: string; keeps: object }[] = [
+            {
+                name: "another blank volume mounted over it (control: carried over to it first)",
+                loses: shell("mkfs -t xfs /dev/nvme2n1\nmount /dev/nvme2n1 /var/lib/containerd"),
+                command: "mount /dev/nvme2n1 /var/lib/containerd",
+                effect: "mounts a volume over /var/lib/containerd that holds none of its contents",
+                keeps: shell(`${seed}\nmount /dev/nvme2n1 /var/lib/containerd`),
+            },
+            {
+                name: "a tmpfs over it (control: elsewhere)",
+                loses: shell("mount -t tmpfs tmpfs /var/lib/containerd"),
+                command: "mount -t tmpfs tmpfs /var/lib/containerd",
+                effect: "mounts an empty tmpfs over /var/lib/containerd",
+                keeps: shell("mkdir -p /run/scratch\nmount -t tmpfs tmpfs /run/scratch"),
+            },
+            {
+                name: "an empty directory bound over it (control: a copy of the store bound)",
+                loses: shell("mkdir -p /data/c\nmount --bind /data/c /var/lib/containerd"),
+                command: "mount --bind /data/c /var/lib/containerd",
+                effect: "bind-mounts /data/c, which holds none of its contents, over /var/lib/containerd",
+                keeps: shell("mkdir -p /data/c\ncp -a /var/lib/containerd/. /data/c/\nmount --bind /data/c /var/lib/containerd"),
+            },
+            {
+                name: "its volume unmounted, formatted and mounted back (control: mounted back as it is)",
+                loses: shell("umount /var/lib/containerd\nmkfs.xfs -f /dev/xvdb\nmount /dev/xvdb /var/lib/containerd"),
+                command: "mount /dev/xvdb /var/lib/containerd",
+                effect: "mounts a volume over /var/lib/containerd that holds none of its contents",
+                keeps: shell("umount /var/lib/containerd\nmount /dev/xvdb /var/lib/containerd"),
+            },
+            {
+                name: "an fstab entry for another volume there (control: for another path)",
+                loses: shell("echo '/dev/nvme2n1 /var/lib/containerd xfs defaults,nofail 0 2' >> /etc/fstab\nmount -a"),
+                command: "mount -a",
+                effect: "mounts a volume over /var/lib/containerd that holds none of its contents",
+                keeps: shell("mkdir -p /data\necho '/dev/nvme2n1 /data xfs defaults,nofail 0 2' >> /etc/fstab\nmount -a"),
+            },
+            {
+                name: "cloud-config mounts there, which runs before the containerd part (control: mounts elsewhere)",
+                loses: cloudConfig("mounts:\n  - [ /dev/xvdb, /var/lib/containerd, xfs, defaults ]"),
+                command: "- [ /dev/xvdb, /var/lib/containerd, xfs, defaults ]",
+                effect: "mounts a volume over /var/lib/containerd that holds none of its contents",
+                keeps: cloudConfig("mounts:\n  - [ /dev/nvme2n1, /data, xfs, defaults ]"),
+            },
+        ];
+        const declaring = (part: object) => ({
+            classes: [{ name: "team", userData: [part] }],
+            pools: [{ ...TEAM_POOL, nodeClassName: "team" }],
+        });
+        for (const c of cases) {
+            test(c.name, async () => {
+                const e = await violation(declaring(c.loses), "containerd-store-kept");
+                const quoted = c.command.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+                assert.match(
+                    e.message,
+                    new RegExp(
+                        `EC2NodeClass "team" user data line \\d+ \\(\`${quoted}\`\\) ${c.effect.replace(/\//g, "\\/")}, and nothing copies them back`,
+                    ),
+                );
+                const p = await runProgram("dev", { nodes: { ...nodesOf("dev"), ...declaring(c.keeps) } });
+                assert.ok(classes(p).team, "the class is registered");
+            });
+        }
+    });
     test("IMDS: a class allowing two hops, and its control of one", async () => {
         const hops = (imdsHopLimit: number) => ({
             classes: [{ name: "team", imdsHopLimit }],

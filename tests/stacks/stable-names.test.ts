@@ -76,6 +76,29 @@ const TOGGLES: { title: string; stack: string; from: Record<string, unknown>; to
         adds: ["gpu"],
     },
     {
+        title: "dev: a Windows class and pool added (the Windows node role with them; nothing else renamed or replaced)",
+        stack: "dev",
+        from: {},
+        to: {
+            nodes: {
+                ...DEV_NODES,
+                classes: [{ name: "windows", amiFamily: "Windows2022" }],
+                pools: [
+                    ...(DEV_NODES.pools as unknown[]),
+                    {
+                        name: "windows-team",
+                        nodeClassName: "windows",
+                        weight: 60,
+                        architectures: ["amd64"],
+                        capacityTypes: ["on-demand"],
+                        limits: { cpu: "16", memory: "64Gi" },
+                    },
+                ],
+            },
+        },
+        adds: ["eks-karpenter-dev-karpenter-windows-node-k3x9qz", "windows", "windows-team"],
+    },
+    {
         title: "dev: AMI family changed to Bottlerocket (drift, no rename)",
         stack: "dev",
         from: {},

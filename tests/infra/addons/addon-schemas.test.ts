@@ -8,7 +8,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Ajv, { ValidateFunction } from "ajv";
 import { MANAGED_ADDONS } from "../../../infra/model/addons";
-import { referenceData, runProgram } from "../../harness";
+import { DEV_NODES, referenceData, referenceText, runProgram } from "../../harness";
 
 type Json = any;
 
@@ -72,6 +72,24 @@ function configurationErrors(addon: string, pinned: string | undefined, values: 
     });
 }
 
+/** A Windows class and pool beside dev's nodes: the vpc-cni add-on then has configuration values. */
+const WINDOWS_NODES = {
+    nodes: {
+        ...DEV_NODES,
+        classes: [{ name: "windows", amiFamily: "Windows2022" }],
+        pools: [
+            {
+                name: "windows",
+                nodeClassName: "windows",
+                weight: 60,
+                architectures: ["amd64"],
+                capacityTypes: ["on-demand"],
+                limits: { cpu: "16", memory: "64Gi" },
+            },
+        ],
+    },
+};
+
 const VARIANTS: [string, string, Record<string, unknown>][] = [
     ["dev", "dev", {}],
     ["prod", "prod", {}],
@@ -81,6 +99,7 @@ const VARIANTS: [string, string, Record<string, unknown>][] = [
         "prod",
         { addons: { versions: { coredns: "v1.11.1-eksbuild.8" }, coreDns: { placement: "fargate" } } },
     ],
+    ["dev with a Windows class: vpc-cni's Windows IPAM", "dev", WINDOWS_NODES],
 ];
 
 describe("EKS add-on configuration values against the add-ons' schemas", () => {
@@ -89,7 +108,16 @@ describe("EKS add-on configuration values against the add-ons' schemas", () => {
             const p = await runProgram(stack, overrides);
             const pins: Record<string, string> = JSON.parse(p.config["eks-karpenter:addons"] ?? "{}").versions ?? {};
             const configured = p.ofType("aws:eks/addon:Addon").filter((a) => a.inputs.configurationValues !== undefined);
-            assert.deepEqual(configured.map((a) => a.inputs.addonName).sort(), ["aws-ebs-csi-driver", "coredns"]);
+            const windows = overrides === WINDOWS_NODES;
+            assert.deepEqual(configured.map((a) => a.inputs.addonName).sort(), [
+                "aws-ebs-csi-driver",
+                "coredns",
+                ...(windows ? ["vpc-cni"] : []),
+            ]);
+            if (windows)
+                assert.deepEqual(JSON.parse(configured.find((a) => a.inputs.addonName === "vpc-cni")!.inputs.configurationValues), {
+                    enableWindowsIpam: "true",
+                });
             for (const a of configured) {
                 const values = JSON.parse(a.inputs.configurationValues);
                 assert.deepEqual(configurationErrors(a.inputs.addonName, pins[a.inputs.addonName], values), [], a.name);
@@ -116,7 +144,8 @@ describe("EKS add-on configuration values against the add-ons' schemas", () => {
         );
         // Every add-on the library may configure has a schema for its unpinned (latest) version, or none is configured.
         for (const addon of MANAGED_ADDONS) {
-            if (addon === "coredns" || addon === "aws-ebs-csi-driver") assert.ok(schemasFor(addon, undefined).length > 0, addon);
+            if (addon === "coredns" || addon === "aws-ebs-csi-driver" || addon === "vpc-cni")
+                assert.ok(schemasFor(addon, undefined).length > 0, addon);
             else
                 assert.throws(
                     () => schemasFor(addon, undefined),
@@ -144,10 +173,38 @@ describe("EKS add-on configuration values against the add-ons' schemas", () => {
             configurationErrors("aws-ebs-csi-driver", undefined, { node: { tolerateAllTaints: "yes" } }).join("\n"),
             /tolerateAllTaints must be boolean/,
         );
+        assert.match(
+            configurationErrors("vpc-cni", undefined, { enableWindowsIPAM: "true" }).join("\n"),
+            /additional properties.*"enableWindowsIPAM"/,
+        );
+        assert.match(configurationErrors("vpc-cni", undefined, { enableWindowsIpam: true }).join("\n"), /enableWindowsIpam must be string/);
         assert.deepEqual(
             configurationErrors("aws-ebs-csi-driver", undefined, { node: { tolerateAllTaints: true, podLabels: { a: "b" } } }),
             [],
             "an empty map of the chart is free-form",
         );
+    });
+
+    test("the add-ons' node DaemonSets keep to Linux nodes by their charts' defaults (so Windows nodes need nothing of them)", () => {
+        const cni = referenceData(`${FOLDER}/vpc-cni-v1.20.1-chart-values.yaml`);
+        const terms = cni.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+        assert.ok(
+            terms.every((t: Json) =>
+                t.matchExpressions.some((e: Json) => e.key === "kubernetes.io/os" && e.operator === "In" && e.values.join() === "linux"),
+            ),
+        );
+        const ebsNode = referenceText(`${FOLDER}/aws-ebs-csi-driver-v1.48.0-chart-_node.tpl`);
+        assert.match(ebsNode, /^ {6}nodeSelector:\n {8}kubernetes\.io\/os: linux$/m);
+        // Negative control: the same pattern does not find a Windows selector there.
+        assert.doesNotMatch(ebsNode, /^ {6}nodeSelector:\n {8}kubernetes\.io\/os: windows$/m);
+    });
+
+    test("the chart writes enableWindowsIpam into the amazon-vpc-cni ConfigMap as enable-windows-ipam, the key Windows IPAM reads", () => {
+        const template = referenceText(`${FOLDER}/vpc-cni-v1.20.1-chart-configmap.yaml`);
+        const configMap = template.split(/^---$/m).find((doc) => /name: amazon-vpc-cni$/m.test(doc));
+        assert.ok(configMap, "the amazon-vpc-cni ConfigMap");
+        assert.match(configMap, /^ {2}enable-windows-ipam: \{\{ \.Values\.enableWindowsIpam \| quote \}\}$/m);
+        // Negative control: a key the chart does not map is not there.
+        assert.doesNotMatch(configMap, /\.Values\.enableWindowsIPAM\b/);
     });
 });

@@ -254,3 +254,75 @@ describe("containerdStoreLoss parses shell with a real bash parser (mvdan/sh)", 
         );
     });
 });
+
+describe("containerdStoreLoss tells volumes apart by device, and runs parts in cloud-init's order", () => {
+    const multipart = (...parts: [string, string][]) =>
+        [
+            "MIME-Version: 1.0",
+            'Content-Type: multipart/mixed; boundary="B"',
+            "",
+            ...parts.flatMap(([type, body]) => ["--B", `Content-Type: ${type}`, "", body]),
+            "--B--",
+        ].join("\n");
+    const seeded = "mkdir -p /mnt/n\nmount /dev/xvdb /mnt/n\ncp -a /var/lib/containerd/. /mnt/n/\numount /mnt/n";
+
+    it("a seeded volume does not vouch for another device, nor for one only known on the node", () => {
+        kept(`${seeded}\nmount /dev/xvdb /var/lib/containerd`);
+        lostAt(`${seeded}\nmount /dev/xvdc /var/lib/containerd`, 5, /mounts a volume/);
+        lostAt(`${seeded}\nDEV=$(lsblk -dpno NAME | tail -1)\nmount "$DEV" /var/lib/containerd`, 6, /mounts a volume/);
+        // The same device under its NVMe name is refused too (documented): the analysis cannot map names.
+        lostAt(`${seeded}\nmount /dev/nvme1n1 /var/lib/containerd`, 5, /mounts a volume/);
+    });
+
+    it("a bind mount shows what is at its source: a copy, or a seeded volume mounted there again", () => {
+        kept(`${seeded}\nmkdir -p /data\nmount /dev/xvdb /data\nmount --bind /data /var/lib/containerd`);
+        // Unmounted, the temporary mount point is an empty directory again.
+        lostAt(`${seeded}\nmount --bind /mnt/n /var/lib/containerd`, 5, /bind-mounts \/mnt\/n, which holds none of its contents/);
+    });
+
+    it("$(readlink -f X) and $(realpath X) name X's device", () => {
+        kept(`D=$(readlink -f /dev/xvdb)\n${seeded.replace("mount /dev/xvdb", 'mount "$D"')}\nmount /dev/xvdb /var/lib/containerd`);
+        kept(`D=$(realpath /dev/xvdb)\n${seeded}\nmount "$D" /var/lib/containerd`);
+        lostAt(`D=$(readlink /dev/xvdb)\n${seeded}\nmount "$D" /var/lib/containerd`, 6, /mounts a volume/);
+    });
+
+    it("a boothook runs when the user data is read, before every shell part", () => {
+        const script = `#!/bin/bash\n${seeded}\nmount /dev/xvdb /var/lib/containerd`;
+        const hook = "#cloud-boothook\n#!/bin/bash\nmount /dev/xvdb /var/lib/containerd";
+        kept(multipart(["text/x-shellscript", script], ["text/plain", "#!/bin/bash\nmount /dev/xvdb /var/lib/containerd"]));
+        const loss = containerdStoreLoss(multipart(["text/x-shellscript", script], ["text/cloud-boothook", hook]));
+        assert.equal(loss?.command, "mount /dev/xvdb /var/lib/containerd");
+        assert.equal(loss?.line, 18);
+    });
+
+    it("cloud-config parts replace each other's keys, unless a part sets merge_how", () => {
+        const mounts = (point: string, extra = "") => `#cloud-config\n${extra}mounts:\n  - [ /dev/xvdc, ${point} ]`;
+        kept(multipart(["text/cloud-config", mounts("/var/lib/containerd")], ["text/cloud-config", mounts("/data")]));
+        lostAt(
+            multipart(
+                ["text/cloud-config", mounts("/var/lib/containerd")],
+                ["text/cloud-config", mounts("/data", "merge_how: list(append)+dict(recurse_array)\n")],
+            ),
+            9,
+            /mounts a volume/,
+        );
+    });
+});
+
+describe("containerdStoreLoss keeps every fstab entry written for the store's path", () => {
+    it("an entry written before the containerd part mounts its volume is still mounted at the next boot", () => {
+        const entry = "/dev/nvme2n1 /var/lib/containerd xfs defaults,nofail 0 2";
+        const script = renderEC2NodeClass({ name: "default", clusterName: "prod", role: "node" }).spec.userData!;
+        const early = (line: string) =>
+            script.replace(
+                "Content-Type: text/x-shellscript",
+                `Content-Type: text/cloud-config\n\n#cloud-config\nwrite_files:\n  - path: /etc/fstab\n    append: true\n    content: |\n      ${line}\n--==EKS-KARPENTER-USER-DATA==\nContent-Type: text/x-shellscript`,
+            );
+        const loss = containerdStoreLoss(early(entry));
+        assert.equal(loss?.command, entry);
+        assert.match(loss?.effect ?? "", /mounts a volume over \/var\/lib\/containerd that holds none of its contents/);
+        kept(early("/dev/nvme2n1 /data xfs defaults,nofail 0 2"));
+        // An entry for the data volume itself describes the containerd part's mount.
+        kept(early("/dev/xvdb /var/lib/containerd xfs defaults,nofail 0 0"));
+    });
+});

@@ -269,7 +269,7 @@ describe("resolveEC2NodeClassArgs: bad config is refused, naming the field and w
     test("an AMI version without its v", () =>
         assertConfigError(() => render({ amiVersion: "20260724" }), `${at}.amiVersion`, /vYYYYMMDD/));
     test("an unknown AMI family", () =>
-        assertConfigError(() => render({ amiFamily: "Ubuntu" as AmiFamily }), `${at}.amiFamily`, /AL2023 or Bottlerocket/));
+        assertConfigError(() => render({ amiFamily: "Ubuntu" as AmiFamily }), `${at}.amiFamily`, /AL2023, Bottlerocket, Windows2022/));
     test("a tag Karpenter sets", () =>
         assertConfigError(
             () => render({ tags: { "kubernetes.io/cluster/prod": "owned" } }),
