@@ -3,7 +3,7 @@
  * and where its figures were taken, and the plan prints that date beside every estimate.
  */
 
-import { EC2_ON_DEMAND_US_EAST_1 } from "./ec2-prices";
+import { EC2_ON_DEMAND_AP_SOUTHEAST_1, EC2_ON_DEMAND_EU_WEST_1, EC2_ON_DEMAND_US_EAST_1 } from "./ec2-prices";
 
 /** Hours in a billing month, as AWS's own calculator counts them (365 × 24 / 12). */
 export const HOURS_PER_MONTH = 730;
@@ -103,14 +103,17 @@ export const PRICES: { asOf: string; sources: PriceSource[]; regions: Record<str
                 "us-east-1: every type of the instance-type facts (Graviton m/c/r 6g-8g, Intel and AMD m/c/r 6i/7i/6a/7a, NVIDIA g5/g6/g6e/g6f, all sizes) " +
                 "from Karpenter v1.9.0's table from the AWS price-list API, " +
                 "https://github.com/aws/karpenter-provider-aws/blob/v1.9.0/pkg/providers/pricing/zz_generated.pricing_aws.go " +
-                "(generated 2026-01-21; copied whole to reference/ec2-prices/, and a test compares every figure with it; " +
-                "the .medium rows agree with the table's 2026-07-20 version too). eu-west-1 and ap-southeast-1: only the four " +
-                "Graviton .medium types, carried over; not found (read 2026-12): Karpenter generates us-east-1 only; searched pages and docs " +
-                "for each type with eu-west-1/Ireland and Singapore and for instances.vantage.sh and ec2.shop copies, public code for " +
-                "the exact table rows, committed copies of the AWS price-list offer files and of ec2instances.info's data; SkyPilot's " +
-                "catalog (github.com/skypilot-org/skypilot-catalog, catalogs/v7/aws/vms.csv) prices every region, but its repository " +
-                "(1.7 GB) could not be copied here, and github.com/Zeebrow/ec2-price-tracker's eu-west-1 scrape of 2023-01-06 predates " +
-                "the 7th and 8th-generation families. Every other type has no price in those regions, and the plan says so",
+                "(generated 2026-01-21; copied whole to reference/ec2-prices/, and a test compares every figure with it). " +
+                "eu-west-1 and ap-southeast-1: every size of c6a, c6i, c7i, c6g, c7g, c8g and m6g from SkyPilot's catalog of the AWS price list, " +
+                "https://github.com/skypilot-org/skypilot-catalog/blob/00148f2af3672e2229b4f7bf8157d5a3f36e3c35/catalogs/v8/aws/vms.csv " +
+                "(the newest version stored; its rows for these families and for us-east-1, eu-west-1 and ap-southeast-1 copied to " +
+                "reference/ec2-prices/skypilot-aws-vms.csv). A test checks every figure against that copy, one price across each type's " +
+                "Availability Zones, and the copy's us-east-1 prices against Karpenter's table: they agree but for c6g.metal, c7i.metal-24xl, " +
+                "c8g.metal-24xl and m6g.metal, which the catalog prices like the virtual type of the same size, 6-10 % under Karpenter's, so " +
+                "those four are left unpriced in eu-west-1 and ap-southeast-1. The four uncited .medium figures this replaces were off: " +
+                "eu-west-1 c6g and c7g $0.0388 and $0.0411 (about eu-central-1's; the catalog: $0.0365, $0.0388), ap-southeast-1 m6g $0.0444 " +
+                "(the catalog: $0.048). Not copied yet (the catalog has most of them): m7g, m8g, r6g, r7g, r8g, m6i, m7i, r6i, r7i, m6a, m7a, " +
+                "r6a, r7a, c7a and the G families; their types have no price in the two regions, and the plan names their families",
         },
         {
             prices: ["natGatewayHour", "publicIpv4Hour"],
@@ -191,7 +194,7 @@ export const PRICES: { asOf: string; sources: PriceSource[]; regions: Record<str
             gp3GbMonth: 0.088,
             gp3IopsMonth: 0.0055,
             gp3ThroughputMonth: 0.044,
-            ec2Hour: { "c6g.medium": 0.0388, "c7g.medium": 0.0411, "m6g.medium": 0.043, "m7g.medium": 0.0456 },
+            ec2Hour: EC2_ON_DEMAND_EU_WEST_1,
             kmsKeyMonth: 1,
             ecrStorageGbMonth: 0.1,
             logsIngestGb: 0.57,
@@ -210,7 +213,7 @@ export const PRICES: { asOf: string; sources: PriceSource[]; regions: Record<str
             gp3GbMonth: 0.096,
             gp3IopsMonth: 0.006,
             gp3ThroughputMonth: 0.048,
-            ec2Hour: { "c6g.medium": 0.0392, "c7g.medium": 0.0416, "m6g.medium": 0.0444, "m7g.medium": 0.0471 },
+            ec2Hour: EC2_ON_DEMAND_AP_SOUTHEAST_1,
             kmsKeyMonth: 1,
             ecrStorageGbMonth: 0.1,
             logsIngestGb: 0.7,

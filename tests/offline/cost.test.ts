@@ -162,11 +162,11 @@ describe("baselineCost", () => {
         const run = (data: ReturnType<typeof volume>, pools = [pool("low", 10, ["c6g"]), pool("high", 100, ["m7g", "c7g"])]) =>
             estimate([csi, ...pools, nodeClass(data)], "eu-west-1", new Date("2026-03-01"));
         const prod = run(volume("/dev/xvdb", "200Gi", 10000, 500));
-        // The highest-weight pool decides: c7g.medium ($0.0411) is its cheapest, not the other pool's c6g.medium.
+        // The highest-weight pool decides: c7g.medium ($0.0388 in eu-west-1) is its cheapest, not the other pool's c6g.medium.
         assert.deepEqual(
             prod.lines.map((l) => [l.item, l.monthly]),
             [
-                ["EC2 node, always on", 30],
+                ["EC2 node, always on", 28.32],
                 ["EBS gp3 root volume of that node", 4.4],
                 // 200 × 0.088 + 7,000 × 0.0055 + 375 × 0.044
                 ["EBS gp3 data volume of that node", 72.6],
