@@ -293,7 +293,10 @@ for (const stack of ["prod", "dev"]) {
             assert.deepEqual([...new Set(allowed.map((t) => t.split(".")[0]))], ["c7g", "c8g", "m7g", "m8g", "r7g", "r8g"]);
             const perVcpu = (rate: (t: string) => number) => Math.max(...allowed.map((t) => rate(t) / INSTANCE_TYPES.types[t].vcpu));
             assert.equal(team.onDemandMonthly, Math.round(cpu * perVcpu((t) => prices[t]) * HOURS_PER_MONTH * 100) / 100);
-            assert.match(team.detail, new RegExp(`the dearest per vCPU of the ${allowed.length} priced types it allows: c7g, c8g, m7g, m8g, r7g, r8g\\)`));
+            assert.match(
+                team.detail,
+                new RegExp(`the dearest per vCPU of the ${allowed.length} priced types it allows: c7g, c8g, m7g, m8g, r7g, r8g\\)`),
+            );
             // Every family of the pool is in the catalog copy: none is left unpriced.
             assert.deepEqual(team.familiesNotPriced, []);
             // At Spot, each type's rate less its advisor saving; the dearest per vCPU sets the figure.
