@@ -263,8 +263,9 @@ export const EC2_ON_DEMAND_US_EAST_1: Record<string, number> = {
  * whose rows for the families copied (listed in `reference/ec2-prices/README.md`) and these regions are in
  * `reference/ec2-prices/skypilot-aws-vms.csv`; a test compares every figure here with it, and its us-east-1 rows
  * with Karpenter's table above. Left out, so the plan says there is no price: every type the copy has no row
- * for in the region, and c6g.metal, c7i.metal-24xl, c8g.metal-24xl and m6g.metal, which the catalog prices like the virtual
- * type of the same size where Karpenter's us-east-1 table (from the same AWS price list) has them 6-10 % dearer.
+ * for in the region, and c6g.metal, c7i.metal-24xl, c8g.metal-24xl, m6g.metal, m7i.metal-24xl and r7i.metal-24xl, which the
+ * catalog prices like the virtual type of the same size where Karpenter's us-east-1 table (from the same AWS price list)
+ * has them 6-10 % dearer.
  */
 
 /** eu-west-1 (Ireland): see above. */
