@@ -104,7 +104,8 @@ const CATALOG_ARCH: Record<string, string> = { x86_64: "amd64", arm64: "arm64" }
 /**
  * The us-east-1 prices where SkyPilot's catalog and Karpenter's table disagree, each checked by hand: the catalog
  * prices these bare-metal types like the virtual type of the same size (c6g.16xlarge, c7i.24xlarge, c8g.24xlarge, m6g.16xlarge,
- * m8g.24xlarge, r6g.16xlarge, r8g.24xlarge), Karpenter's table 6 to 10 % above it. The library trusts neither figure for these types in the other regions: they
+ * m7i.24xlarge, m8g.24xlarge, r6g.16xlarge, r7i.24xlarge, r8g.24xlarge), Karpenter's table 6 to 10 % above it. The
+ * library trusts neither figure for these types in the other regions: they
  * are left out of the eu-west-1 and ap-southeast-1 tables (no price there), not taken from the catalog.
  */
 const KNOWN_US_EAST_1_DIFFERENCES: Record<string, string> = {
@@ -112,8 +113,10 @@ const KNOWN_US_EAST_1_DIFFERENCES: Record<string, string> = {
     "c7i.metal-24xl": "catalog 4.284, Karpenter 4.7124",
     "c8g.metal-24xl": "catalog 3.82848, Karpenter 4.21133",
     "m6g.metal": "catalog 2.464, Karpenter 2.6112",
+    "m7i.metal-24xl": "catalog 4.8384, Karpenter 5.32224",
     "m8g.metal-24xl": "catalog 4.30848, Karpenter 4.73933",
     "r6g.metal": "catalog 3.2256, Karpenter 3.4191",
+    "r7i.metal-24xl": "catalog 6.3504, Karpenter 6.98544",
     "r8g.metal-24xl": "catalog 5.65536, Karpenter 6.2209",
 };
 
@@ -307,15 +310,17 @@ for (const stack of ["prod", "dev"]) {
                 team.spot!,
                 /^Spot, typical: \$[\d.]+ a month: .* savings of the Spot Instance Advisor, 2025-06; Spot prices move$/,
             );
-            // The amd64 pool is priced from the x86 families the copy holds; the others are named.
+            // The amd64 pool is priced from every x86 family it allows: the catalog copy holds them all in eu-west-1.
             const amd64 = pool(c, "amd64");
             assert.ok(amd64.onDemandMonthly! > 0);
-            assert.match(amd64.detail, /priced types it allows: c6a, c6i, c7i\) × 730 h, On-Demand$/);
-            assert.deepEqual(
-                amd64.familiesNotPriced,
-                X86_FAMILIES.filter((f) => !["c7i", "c6i", "c6a"].includes(f)),
+            assert.ok(
+                amd64.detail.endsWith(`priced types it allows: ${[...X86_FAMILIES].sort().join(", ")}) × 730 h, On-Demand`),
+                amd64.detail,
             );
-            assert.match(c.incomplete!, /^not in the total: the families not priced in eu-west-1 of \d+ more; the real ceiling is higher$/);
+            assert.deepEqual(amd64.familiesNotPriced, []);
+            // Every pool is priced from all its families in eu-west-1: nothing is left out of the total.
+            for (const p of c.pools) assert.deepEqual(p.familiesNotPriced, [], p.pool);
+            assert.equal(c.incomplete, undefined);
             assert.equal(c.totalMonthly, Math.round(c.pools.reduce((s, p) => s + (p.onDemandMonthly ?? 0), 0) * 100) / 100);
             assert.equal(
                 c.budgetMonthly,
@@ -342,8 +347,9 @@ for (const stack of ["prod", "dev"]) {
                 ),
             );
             assert.ok(text.includes(`$${pool(c, "billing-team").onDemandMonthly!.toFixed(2).padStart(9)}  billing-team (cpu `));
-            assert.match(text, /no eu-west-1 price for m7i, r7i, m6i, r6i, m7a, c7a, r7a, m6a, r6a\n/);
-            assert.ok(text.includes(`  (${c.incomplete})`));
+            // Every family the pools allow is priced in eu-west-1: no pool names one, and no line says the total is short.
+            assert.ok(!text.includes("no eu-west-1 price for"), text);
+            assert.ok(!text.includes("the real ceiling is higher"), text);
             assert.match(text, /method: Karpenter launches no node that would take a pool past its limits/);
             const json = JSON.parse(JSON.stringify(plan));
             assert.deepEqual(json.ceilings, JSON.parse(JSON.stringify(c)));
@@ -389,6 +395,16 @@ describe("a pool's ceiling follows its limits and requirements", () => {
         assert.equal(team.onDemandMonthly, undefined);
         assert.deepEqual(team.familiesNotPriced, ["i4g", "im4gn", "is4gen"]);
         assert.equal(c.totalMonthly, Math.round((base.totalMonthly - pool(base, "billing-team").onDemandMonthly!) * 100) / 100);
+        // A pool that mixes a priced family with one the table lacks is priced from the first and names the second,
+        // and the line under the total says the real ceiling is higher.
+        const mixed = ceilingsOf(
+            await runProgram("dev", {
+                nodes: devWithTeamPool((p) => ({ ...p, instanceFamilies: ["c7g", "c8g", "i4g"], excludedInstanceTypes: [] })),
+            }),
+        );
+        assert.ok(pool(mixed, "billing-team").onDemandMonthly! > 0);
+        assert.deepEqual(pool(mixed, "billing-team").familiesNotPriced, ["i4g"]);
+        assert.match(mixed.incomplete!, /^not in the total: the families not priced in eu-west-1 of 1 more; the real ceiling is higher$/);
     });
 });
 
@@ -546,16 +562,17 @@ describe("pools the Linux table cannot price", () => {
     });
 
     test("a region without a family's price names the region and the family rather than carrying another region's figure", () => {
-        const c = poolCeilings([pool("linux", ["m7i", "r7i"])], "ap-southeast-1")!;
+        // c7a: the catalog has no ap-southeast-1 row for it.
+        const c = poolCeilings([pool("linux", ["c7a"])], "ap-southeast-1")!;
         assert.equal(c.pools[0].onDemandMonthly, undefined);
         assert.match(c.pools[0].detail, /none of the types it allows is priced in ap-southeast-1/);
-        assert.deepEqual(c.pools[0].familiesNotPriced, ["m7i", "r7i"]);
-        // Negative control: c7i, which the catalog copy prices there, gives a figure; m7i is still named, and so is
+        assert.deepEqual(c.pools[0].familiesNotPriced, ["c7a"]);
+        // Negative control: c7i, which the catalog copy prices there, gives a figure; c7a is still named, and so is
         // c7i.metal-24xl, whose catalog price is not trusted (it disagrees with Karpenter's in us-east-1).
-        const partly = poolCeilings([pool("linux", ["m7i", "c7i"])], "ap-southeast-1")!;
+        const partly = poolCeilings([pool("linux", ["c7a", "c7i"])], "ap-southeast-1")!;
         assert.ok(partly.pools[0].onDemandMonthly! > 0);
         assert.deepEqual(partly.pools[0].familiesNotPriced, [
-            "m7i",
+            "c7a",
             "c7i (only large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge, 24xlarge, 48xlarge, metal-48xl)",
         ]);
     });
