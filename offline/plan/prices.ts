@@ -104,16 +104,18 @@ export const PRICES: { asOf: string; sources: PriceSource[]; regions: Record<str
                 "from Karpenter v1.9.0's table from the AWS price-list API, " +
                 "https://github.com/aws/karpenter-provider-aws/blob/v1.9.0/pkg/providers/pricing/zz_generated.pricing_aws.go " +
                 "(generated 2026-01-21; copied whole to reference/ec2-prices/, and a test compares every figure with it). " +
-                "eu-west-1 and ap-southeast-1: every size of the Intel and AMD families and of c6g, c7g, c8g and m6g from SkyPilot's catalog of the AWS price list " +
+                "eu-west-1 and ap-southeast-1: every size of the Graviton, Intel and AMD families from SkyPilot's catalog of the AWS price list " +
                 "(which has no ap-southeast-1 price for c7a, m7a and r7a), " +
                 "https://github.com/skypilot-org/skypilot-catalog/blob/00148f2af3672e2229b4f7bf8157d5a3f36e3c35/catalogs/v8/aws/vms.csv " +
                 "(the newest version stored; its rows for these families and for us-east-1, eu-west-1 and ap-southeast-1 copied to " +
                 "reference/ec2-prices/skypilot-aws-vms.csv). A test checks every figure against that copy, one price across each type's " +
-                "Availability Zones, and the copy's us-east-1 prices against Karpenter's table: they agree but for c6g.metal, c7i.metal-24xl, " +
-                "c8g.metal-24xl, m6g.metal, m7i.metal-24xl and r7i.metal-24xl, which the catalog prices like the virtual type of the same size, " +
-                "6-10 % under Karpenter's, so those six are left unpriced in eu-west-1 and ap-southeast-1. The four uncited .medium figures this replaces were off: " +
+                "Availability Zones, and the copy's us-east-1 prices against Karpenter's table: they agree but for c6g.metal, m6g.metal, r6g.metal, " +
+                "c7i.metal-24xl, c8g.metal-24xl, m7i.metal-24xl, m8g.metal-24xl, r7i.metal-24xl and r8g.metal-24xl, which the catalog prices like " +
+                "the virtual type of the same size, 6-10 % under Karpenter's, so those nine are left unpriced in eu-west-1 and ap-southeast-1. " +
+                "The four uncited .medium figures this replaces were off: " +
                 "eu-west-1 c6g and c7g $0.0388 and $0.0411 (about eu-central-1's; the catalog: $0.0365, $0.0388), ap-southeast-1 m6g $0.0444 " +
-                "(the catalog: $0.048). Not copied yet (the catalog has most of them): m7g, m8g, r6g, r7g, r8g and the G families; their types have no price in the two regions, and the plan names their families",
+                "(the catalog: $0.048). Not copied yet: the G families (the catalog rows read of g6, g6e and g6f have no eu-west-1 or " +
+                "ap-southeast-1 zone); their types have no price in the two regions, and the plan names their families",
         },
         {
             prices: ["natGatewayHour", "publicIpv4Hour"],

@@ -104,8 +104,8 @@ const CATALOG_ARCH: Record<string, string> = { x86_64: "amd64", arm64: "arm64" }
 /**
  * The us-east-1 prices where SkyPilot's catalog and Karpenter's table disagree, each checked by hand: the catalog
  * prices these bare-metal types like the virtual type of the same size (c6g.16xlarge, c7i.24xlarge, c8g.24xlarge, m6g.16xlarge,
- * m7i.24xlarge, r7i.24xlarge),
- * Karpenter's table 6 to 10 % above it. The library trusts neither figure for these types in the other regions: they
+ * m7i.24xlarge, m8g.24xlarge, r6g.16xlarge, r7i.24xlarge, r8g.24xlarge), Karpenter's table 6 to 10 % above it. The
+ * library trusts neither figure for these types in the other regions: they
  * are left out of the eu-west-1 and ap-southeast-1 tables (no price there), not taken from the catalog.
  */
 const KNOWN_US_EAST_1_DIFFERENCES: Record<string, string> = {
@@ -114,7 +114,10 @@ const KNOWN_US_EAST_1_DIFFERENCES: Record<string, string> = {
     "c8g.metal-24xl": "catalog 3.82848, Karpenter 4.21133",
     "m6g.metal": "catalog 2.464, Karpenter 2.6112",
     "m7i.metal-24xl": "catalog 4.8384, Karpenter 5.32224",
+    "m8g.metal-24xl": "catalog 4.30848, Karpenter 4.73933",
+    "r6g.metal": "catalog 3.2256, Karpenter 3.4191",
     "r7i.metal-24xl": "catalog 6.3504, Karpenter 6.98544",
+    "r8g.metal-24xl": "catalog 5.65536, Karpenter 6.2209",
 };
 
 /** Every us-east-1 row of `rows` whose price is not Karpenter's figure for its type (types Karpenter lacks skipped). */
@@ -279,7 +282,7 @@ for (const stack of ["prod", "dev"]) {
             const prices = PRICES.regions[program.region].ec2Hour;
             const team = pool(c, "billing-team");
             const cpu = Number(team.limits.cpu);
-            // The types the stack file lets the pool use that eu-west-1 prices: c7g and c8g, less the sizes and types it excludes.
+            // The types the stack file lets the pool use, all of which eu-west-1 prices, less the sizes and types it excludes.
             assert.equal(program.region, "eu-west-1");
             const config = ((stack === "prod" ? PROD_NODES : DEV_NODES).pools as Record<string, string[]>[]).find(
                 (p) => (p.name as unknown) === "billing-team",
@@ -290,12 +293,15 @@ for (const stack of ["prod", "dev"]) {
                     !config.excludedInstanceSizes.includes(t.split(".")[1]) &&
                     !config.excludedInstanceTypes.includes(t),
             );
-            assert.deepEqual([...new Set(allowed.map((t) => t.split(".")[0]))], ["c7g", "c8g"]);
+            assert.deepEqual([...new Set(allowed.map((t) => t.split(".")[0]))], ["c7g", "c8g", "m7g", "m8g", "r7g", "r8g"]);
             const perVcpu = (rate: (t: string) => number) => Math.max(...allowed.map((t) => rate(t) / INSTANCE_TYPES.types[t].vcpu));
             assert.equal(team.onDemandMonthly, Math.round(cpu * perVcpu((t) => prices[t]) * HOURS_PER_MONTH * 100) / 100);
-            assert.match(team.detail, new RegExp(`the dearest per vCPU of the ${allowed.length} priced types it allows: c7g, c8g\\)`));
-            // The families of the pool eu-west-1 does not price (not in the catalog copy) are named, not guessed.
-            assert.deepEqual(team.familiesNotPriced, ["m8g", "r8g", "m7g", "r7g"]);
+            assert.match(
+                team.detail,
+                new RegExp(`the dearest per vCPU of the ${allowed.length} priced types it allows: c7g, c8g, m7g, m8g, r7g, r8g\\)`),
+            );
+            // Every family of the pool is in the catalog copy: none is left unpriced.
+            assert.deepEqual(team.familiesNotPriced, []);
             // At Spot, each type's rate less its advisor saving; the dearest per vCPU sets the figure.
             const savings = SPOT_SAVINGS.regions["eu-west-1"];
             const spotRate = perVcpu((t) => prices[t] * (1 - (savings[t] ?? 0) / 100));
@@ -312,7 +318,9 @@ for (const stack of ["prod", "dev"]) {
                 amd64.detail,
             );
             assert.deepEqual(amd64.familiesNotPriced, []);
-            assert.match(c.incomplete!, /^not in the total: the families not priced in eu-west-1 of \d+ more; the real ceiling is higher$/);
+            // Every pool is priced from all its families in eu-west-1: nothing is left out of the total.
+            for (const p of c.pools) assert.deepEqual(p.familiesNotPriced, [], p.pool);
+            assert.equal(c.incomplete, undefined);
             assert.equal(c.totalMonthly, Math.round(c.pools.reduce((s, p) => s + (p.onDemandMonthly ?? 0), 0) * 100) / 100);
             assert.equal(
                 c.budgetMonthly,
@@ -339,12 +347,9 @@ for (const stack of ["prod", "dev"]) {
                 ),
             );
             assert.ok(text.includes(`$${pool(c, "billing-team").onDemandMonthly!.toFixed(2).padStart(9)}  billing-team (cpu `));
-            // Each pool with families eu-west-1 does not price names them under its line; no x86 family is named.
-            for (const p of c.pools.filter((p) => p.familiesNotPriced.length > 0)) {
-                assert.ok(text.includes(`no eu-west-1 price for ${p.familiesNotPriced.join(", ")}\n`), p.pool);
-            }
-            assert.ok(!X86_FAMILIES.some((f) => new RegExp(`no eu-west-1 price for [^\\n]*\\b${f}\\b`).test(text)));
-            assert.ok(text.includes(`  (${c.incomplete})`));
+            // Every family the pools allow is priced in eu-west-1: no pool names one, and no line says the total is short.
+            assert.ok(!text.includes("no eu-west-1 price for"), text);
+            assert.ok(!text.includes("the real ceiling is higher"), text);
             assert.match(text, /method: Karpenter launches no node that would take a pool past its limits/);
             const json = JSON.parse(JSON.stringify(plan));
             assert.deepEqual(json.ceilings, JSON.parse(JSON.stringify(c)));
@@ -383,13 +388,23 @@ describe("a pool's ceiling follows its limits and requirements", () => {
     test("a pool of families the table does not price has no figure and names them", async () => {
         const c = ceilingsOf(
             await runProgram("dev", {
-                nodes: devWithTeamPool((p) => ({ ...p, instanceFamilies: ["r6g", "r7g", "r8g"], excludedInstanceTypes: [] })),
+                nodes: devWithTeamPool((p) => ({ ...p, instanceFamilies: ["i4g", "im4gn", "is4gen"], excludedInstanceTypes: [] })),
             }),
         );
         const team = pool(c, "billing-team");
         assert.equal(team.onDemandMonthly, undefined);
-        assert.deepEqual(team.familiesNotPriced, ["r6g", "r7g", "r8g"]);
+        assert.deepEqual(team.familiesNotPriced, ["i4g", "im4gn", "is4gen"]);
         assert.equal(c.totalMonthly, Math.round((base.totalMonthly - pool(base, "billing-team").onDemandMonthly!) * 100) / 100);
+        // A pool that mixes a priced family with one the table lacks is priced from the first and names the second,
+        // and the line under the total says the real ceiling is higher.
+        const mixed = ceilingsOf(
+            await runProgram("dev", {
+                nodes: devWithTeamPool((p) => ({ ...p, instanceFamilies: ["c7g", "c8g", "i4g"], excludedInstanceTypes: [] })),
+            }),
+        );
+        assert.ok(pool(mixed, "billing-team").onDemandMonthly! > 0);
+        assert.deepEqual(pool(mixed, "billing-team").familiesNotPriced, ["i4g"]);
+        assert.match(mixed.incomplete!, /^not in the total: the families not priced in eu-west-1 of 1 more; the real ceiling is higher$/);
     });
 });
 
