@@ -1,5 +1,6 @@
 // A test reporter for scripts/test.mjs: writes the counts of Node's end-of-run summary (tests, pass,
-// fail, ...) as JSON. A process that exits without writing them did not finish its tests.
+// fail, ...) as JSON, with the process's peak resident memory (`maxRssKiB`). A process that exits without
+// writing them did not finish its tests.
 const COUNT = /^(tests|suites|pass|fail|cancelled|skipped|todo) (\d+)$/;
 
 export default async function* summary(source) {
@@ -9,5 +10,5 @@ export default async function* summary(source) {
         const m = COUNT.exec(event.data.message);
         if (m) counts[m[1]] = Number(m[2]);
     }
-    if ("tests" in counts) yield JSON.stringify(counts);
+    if ("tests" in counts) yield JSON.stringify({ ...counts, maxRssKiB: process.resourceUsage().maxRSS });
 }

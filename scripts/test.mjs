@@ -1,9 +1,15 @@
-// Runs the test suite: `node scripts/test.mjs [--isolate] [--root DIR] [part of a path ...]` runs every
-// DIR/**/*.test.ts (DIR defaults to tests/), or those whose path contains one of the parts.
+// Runs the test suite: `node scripts/test.mjs [--isolate] [--save-costs] [--root DIR] [part of a path ...]`
+// runs every DIR/**/*.test.ts (DIR defaults to tests/), or those whose path contains one of the parts.
 //
-// Most of a test file's time is loading the Pulumi SDKs (1 to 1.5 s a process), so by default the files
-// are dealt round-robin into one process per core: a shard imports its files and Node's test runner runs
-// them one after another. Every program runs on the mock engine (offline/engine.ts), which leaves no
+// Most of a small test file's time is loading the Pulumi SDKs (1 to 1.5 s a process), so by default the
+// files are shared out into one process per core: a shard imports its files and Node's test runner runs
+// them one after another. The shares are balanced by each file's measured seconds (scripts/test-costs.json,
+// longest first onto the least loaded process; a file not listed counts as the median), not by their
+// number: a handful of files (a git worktree compiled, the package schema, real block devices) take
+// 15 to 30 s each. `--save-costs` runs each file in a process of its own (as `--isolate`) and writes the
+// seconds each took into that file. Each process's old-generation heap is capped (HEAP_MB below), so that
+// V8 collects garbage instead of growing to gigabytes; its wall time and peak resident memory are printed
+// at the end. Every program runs on the mock engine (offline/engine.ts), which leaves no
 // runtime state behind, so they share a process safely; `--isolate` runs each file in its own process (slower) to rule a leak between files out.
 //
 // This script starts the test processes itself rather than through `node --test`: that parent waits for
@@ -12,9 +18,9 @@
 // when it exits; its process group (everything it started) is then killed, and a process that exits
 // without Node's test summary (a crash at import, an uncaught error) fails the run, naming its files.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const walk = (dir) =>
@@ -22,10 +28,12 @@ const walk = (dir) =>
         e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".test.ts") ? [join(dir, e.name)] : [],
     );
 const args = process.argv.slice(2);
-const isolate = args.includes("--isolate");
+const flags = ["--isolate", "--save-costs"];
+const saveCosts = args.includes("--save-costs");
+const isolate = saveCosts || args.includes("--isolate");
 const rootAt = args.indexOf("--root");
 const root = rootAt >= 0 ? args[rootAt + 1] : "tests";
-const only = args.filter((a, i) => a !== "--isolate" && (rootAt < 0 || (i !== rootAt && i !== rootAt + 1)));
+const only = args.filter((a, i) => !flags.includes(a) && (rootAt < 0 || (i !== rootAt && i !== rootAt + 1)));
 const files = walk(root)
     .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
     .sort();
@@ -34,13 +42,47 @@ if (files.length === 0) {
     process.exit(1);
 }
 
+/**
+ * What each file cost when it ran alone, by its path from the repository root: `seconds` (`--save-costs`
+ * measures them) and `alone` (kept by hand) for a file that keeps most of the heap alive while it runs.
+ */
+const COSTS = "scripts/test-costs.json";
+const costs = existsSync(COSTS) ? JSON.parse(readFileSync(COSTS, "utf8")) : {};
+const known = Object.values(costs)
+    .map((c) => c.seconds)
+    .sort((a, b) => a - b);
+const median = known.length > 0 ? known[Math.floor(known.length / 2)] : 1;
+const costOf = (f) => costs[relative(".", f)] ?? {};
+/** What a file adds to a process that has loaded the SDKs already: its seconds alone less the smallest file's. */
+const secondsOf = (f) => Math.max(0, (costOf(f).seconds ?? median) - (known[0] ?? 0));
+
+/**
+ * The old-generation heap of a test process (MB): V8 otherwise lets garbage pile up to gigabytes in a
+ * process that runs dozens of programs, although what they keep alive is a few hundred MB. The package
+ * schema test, whose build keeps 0.6 to 0.8 GB alive, still fits (it aborts at 500).
+ */
+const HEAP_MB = 1024;
+
+/**
+ * The files shared out into `n` lanes, longest first, each onto the lane with the fewest seconds so far. A
+ * file marked `alone` (the package schema build) gets a process of its own, so that what it keeps alive
+ * does not add to other files'; the other files of a lane share one. Returns the processes, in the order
+ * they start.
+ */
+function balanced(n) {
+    const lanes = Array.from({ length: n }, () => ({ alone: [], shared: [], seconds: 0 }));
+    for (const f of [...files].sort((a, b) => secondsOf(b) - secondsOf(a) || a.localeCompare(b))) {
+        const least = lanes.reduce((m, l) => (l.seconds < m.seconds ? l : m));
+        (costOf(f).alone ? least.alone : least.shared).push(f);
+        least.seconds += secondsOf(f);
+    }
+    return [...lanes.flatMap((l) => l.alone.map((f) => [f])), ...lanes.filter((l) => l.shared.length > 0).map((l) => l.shared.sort())];
+}
+
 const cores = availableParallelism();
 const work = mkdtempSync(join(tmpdir(), "eks-karpenter-tests-"));
 /** One entry per process: the files it runs (a shard imports several). */
-const groups =
-    isolate || files.length <= cores
-        ? files.map((f) => [f])
-        : Array.from({ length: cores }, (_, i) => files.filter((_, j) => j % cores === i));
+const groups = isolate || files.length <= cores ? files.map((f) => [f]) : balanced(cores);
 /** How long a process's output may keep flowing after it exits (a grandchild may hold the pipe). */
 const DRAIN_MS = 2000;
 
@@ -64,6 +106,7 @@ function run(i) {
     const child = spawn(
         process.execPath,
         [
+            `--max-old-space-size=${HEAP_MB}`,
             "--import",
             "tsx",
             "--test-reporter=spec",
@@ -78,8 +121,10 @@ function run(i) {
     children.add(child);
     child.stdout.on("data", (d) => show(i, d));
     child.stderr.on("data", (d) => show(i, d));
+    const began = Date.now();
     return new Promise((done) => {
         child.on("exit", (code, signal) => {
+            const seconds = (Date.now() - began) / 1000;
             const streams = [child.stdout, child.stderr];
             const finish = () => {
                 for (const s of streams) s.destroy();
@@ -97,7 +142,7 @@ function run(i) {
                 } catch {
                     counts = null;
                 }
-                done({ i, code, signal, counts });
+                done({ i, code, signal, counts, seconds });
             };
             const timer = setTimeout(finish, DRAIN_MS);
             const drained = () => {
@@ -158,6 +203,23 @@ console.log(
         .map(([k, v]) => `${k} ${v}`)
         .join(", ")}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
 );
+for (const r of results) {
+    const memory = r.counts?.maxRssKiB ? `, peak ${Math.round(r.counts.maxRssKiB / 1024)} MB resident` : "";
+    console.log(`test process ${r.i + 1}: ${groups[r.i].length} files, ${r.seconds.toFixed(1)} s${memory}`);
+}
+if (saveCosts) {
+    for (const r of results) {
+        const file = relative(".", groups[r.i][0]);
+        costs[file] = { ...costs[file], seconds: Math.round(r.seconds * 10) / 10 };
+    }
+    const sorted = Object.fromEntries(
+        Object.keys(costs)
+            .sort()
+            .map((f) => [f, costs[f]]),
+    );
+    writeFileSync(COSTS, `${JSON.stringify(sorted, null, 4)}\n`);
+    console.log(`${COSTS}: the seconds of ${Object.keys(sorted).length} files`);
+}
 for (const c of crashed) console.log(`✖ ${c}`);
 // The closing line CI reads: every process's tests added up (a crashed process counts as one failure).
 console.log(`tests: ${total.pass} passed, ${total.fail + total.cancelled + crashed.length} failed, ${total.skipped} skipped`);

@@ -103,6 +103,8 @@ describe("scripts/test.mjs", () => {
             const r = await run(["scripts/test.mjs", "--root", dir], 60_000);
             assert.equal(r.code, 0, r.output);
             assert.match(r.output, /all test processes: tests 1, suites 0, pass 1, fail 0/);
+            // Each process's wall time and peak memory, as its own summary reported them.
+            assert.match(r.output, /^test process 1: 1 files, [\d.]+ s, peak [1-9]\d* MB resident$/m);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
