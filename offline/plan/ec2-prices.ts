@@ -263,7 +263,7 @@ export const EC2_ON_DEMAND_US_EAST_1: Record<string, number> = {
  * whose rows for the families copied (listed in `reference/ec2-prices/README.md`) and these regions are in
  * `reference/ec2-prices/skypilot-aws-vms.csv`; a test compares every figure here with it, and its us-east-1 rows
  * with Karpenter's table above. Left out, so the plan says there is no price: every type the copy has no row
- * for in the region, and c6g.metal, m6g.metal, r6g.metal, c7i.metal-24xl, c8g.metal-24xl, m7i.metal-24xl,
+ * for in the region (g5 in ap-southeast-1; g6, g6e and g6f in both, which the catalog has in neither), and c6g.metal, m6g.metal, r6g.metal, c7i.metal-24xl, c8g.metal-24xl, m7i.metal-24xl,
  * m8g.metal-24xl, r7i.metal-24xl and r8g.metal-24xl, which the catalog prices like the virtual type of the same size
  * where Karpenter's us-east-1 table (from the same AWS price list) has them 6-10 % dearer.
  */
