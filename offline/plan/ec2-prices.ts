@@ -263,7 +263,7 @@ export const EC2_ON_DEMAND_US_EAST_1: Record<string, number> = {
  * whose rows for the families copied (listed in `reference/ec2-prices/README.md`) and these regions are in
  * `reference/ec2-prices/skypilot-aws-vms.csv`; a test compares every figure here with it, and its us-east-1 rows
  * with Karpenter's table above. Left out, so the plan says there is no price: every type the copy has no row
- * for in the region, and c6g.metal, m6g.metal, r6g.metal, c7i.metal-24xl, c8g.metal-24xl, m7i.metal-24xl,
+ * for in the region (g5 in ap-southeast-1; g6, g6e and g6f in both, which the catalog has in neither), and c6g.metal, m6g.metal, r6g.metal, c7i.metal-24xl, c8g.metal-24xl, m7i.metal-24xl,
  * m8g.metal-24xl, r7i.metal-24xl and r8g.metal-24xl, which the catalog prices like the virtual type of the same size
  * where Karpenter's us-east-1 table (from the same AWS price list) has them 6-10 % dearer.
  */
@@ -341,6 +341,14 @@ export const EC2_ON_DEMAND_EU_WEST_1: Record<string, number> = {
     "c8g.24xlarge": 4.09344,
     "c8g.48xlarge": 8.18688,
     "c8g.metal-48xl": 8.18688,
+    "g5.xlarge": 1.123,
+    "g5.2xlarge": 1.35296,
+    "g5.4xlarge": 1.81287,
+    "g5.8xlarge": 2.73271,
+    "g5.12xlarge": 6.33167,
+    "g5.16xlarge": 4.57237,
+    "g5.24xlarge": 9.09117,
+    "g5.48xlarge": 18.18233,
     "m6a.large": 0.0963,
     "m6a.xlarge": 0.1926,
     "m6a.2xlarge": 0.3852,

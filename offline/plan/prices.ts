@@ -104,12 +104,12 @@ export const PRICES: { asOf: string; sources: PriceSource[]; regions: Record<str
                 "from Karpenter v1.9.0's table from the AWS price-list API, " +
                 "https://github.com/aws/karpenter-provider-aws/blob/v1.9.0/pkg/providers/pricing/zz_generated.pricing_aws.go " +
                 "(generated 2026-01-21; copied whole to reference/ec2-prices/, and a test compares every figure with it). " +
-                "eu-west-1 and ap-southeast-1: every size of the Graviton, Intel and AMD families from SkyPilot's catalog of the AWS price list " +
-                "(which has no ap-southeast-1 price for c7a, m7a and r7a), " +
+                "eu-west-1 and ap-southeast-1: every size of the Graviton, Intel and AMD families, and of g5 in eu-west-1, from SkyPilot's catalog of the AWS price list " +
+                "(which has no ap-southeast-1 price for c7a, m7a, r7a and g5, and no eu-west-1 or ap-southeast-1 row for g6, g6e or g6f: the GPU pool is priced from g5 alone in eu-west-1, not at all in ap-southeast-1), " +
                 "https://github.com/skypilot-org/skypilot-catalog/blob/00148f2af3672e2229b4f7bf8157d5a3f36e3c35/catalogs/v8/aws/vms.csv " +
                 "(the newest version stored; its rows for these families and for us-east-1, eu-west-1 and ap-southeast-1 copied to " +
                 "reference/ec2-prices/skypilot-aws-vms.csv). A test checks every figure against that copy, one price across each type's " +
-                "Availability Zones, and the copy's us-east-1 prices against Karpenter's table: they agree but for c6g.metal, m6g.metal, r6g.metal, " +
+                "Availability Zones, and the copy's us-east-1 prices against Karpenter's table: they agree (g5 included) but for c6g.metal, m6g.metal, r6g.metal, " +
                 "c7i.metal-24xl, c8g.metal-24xl, m7i.metal-24xl, m8g.metal-24xl, r7i.metal-24xl and r8g.metal-24xl, which the catalog prices like " +
                 "the virtual type of the same size, 6-10 % under Karpenter's, so those nine are left unpriced in eu-west-1 and ap-southeast-1. " +
                 "The four uncited .medium figures this replaces were off: " +

@@ -69,6 +69,8 @@ interface CatalogRow {
     vcpu: number;
     memoryGiB: number;
     arch: string;
+    /** `AcceleratorCount`: the GPUs of a GPU type, none for the others (an empty field). */
+    gpus: number | undefined;
     price: number;
     region: string;
     zone: string;
@@ -83,7 +85,16 @@ function catalogRows(): CatalogRow[] {
     return lines.map((line) => {
         const f = line.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/);
         assert.equal(f.length, 11, line);
-        return { type: f[0], vcpu: Number(f[3]), memoryGiB: Number(f[4]), arch: f[10], price: Number(f[6]), region: f[8], zone: f[9] };
+        return {
+            type: f[0],
+            vcpu: Number(f[3]),
+            memoryGiB: Number(f[4]),
+            arch: f[10],
+            gpus: f[2] === "" ? undefined : Number(f[2]),
+            price: Number(f[6]),
+            region: f[8],
+            zone: f[9],
+        };
     });
 }
 
@@ -163,19 +174,20 @@ describe("the price, fact and Spot tables against their upstream copies (referen
         assert.equal(differences({ "m7g.huge": 1 }, upstream).length, 1);
     });
 
-    test("the SkyPilot catalog copy holds only the regions and families priced, and each row's vCPUs, memory and architecture are Karpenter's", () => {
+    test("the SkyPilot catalog copy holds only the regions and families priced, and each row's vCPUs, memory, architecture and GPU count are Karpenter's", () => {
         const rows = catalogRows();
         const facts = referenceFacts();
         const families = new Set(Object.keys(INSTANCE_TYPES.types).map((t) => t.split(".")[0]));
         const factsOf = (r: CatalogRow) => {
             const f = facts[r.type];
-            return f ? { vcpu: f.vcpu, memoryGiB: f.memoryGiB, arch: f.arch } : undefined;
+            return f ? { vcpu: f.vcpu, memoryGiB: f.memoryGiB, arch: f.arch, gpus: f.gpus } : undefined;
         };
         const wrong = (all: readonly CatalogRow[]) =>
             all
                 .filter(
                     (r) =>
-                        JSON.stringify(factsOf(r)) !== JSON.stringify({ vcpu: r.vcpu, memoryGiB: r.memoryGiB, arch: CATALOG_ARCH[r.arch] }),
+                        JSON.stringify(factsOf(r)) !==
+                        JSON.stringify({ vcpu: r.vcpu, memoryGiB: r.memoryGiB, arch: CATALOG_ARCH[r.arch], gpus: r.gpus }),
                 )
                 .map((r) => `${r.type} ${r.zone}`);
         assert.ok(rows.length > 0);
@@ -185,8 +197,14 @@ describe("the price, fact and Spot tables against their upstream copies (referen
         // The rows stay in the catalog's order (sorted by instance type), so the copy reads like the file.
         const types = rows.map((r) => r.type);
         assert.deepEqual(types, [...types].sort());
-        // Negative control: a row with another memory size is caught.
+        // The GPU types' rows are among them (their GpuInfo field is not compared: Karpenter's facts have no GPU memory or workloads).
+        const gpuRow = rows.find((r) => r.gpus !== undefined);
+        assert.ok(gpuRow && facts[gpuRow.type].gpus === gpuRow.gpus, "no GPU row");
+        // Negative controls: a row with another memory size, a GPU row with another GPU count, or a GPU count on a
+        // type without GPUs, is caught.
         assert.deepEqual(wrong([{ ...rows[0], memoryGiB: rows[0].memoryGiB * 2 }]), [`${rows[0].type} ${rows[0].zone}`]);
+        assert.deepEqual(wrong([{ ...gpuRow, gpus: gpuRow.gpus! * 2 }]), [`${gpuRow.type} ${gpuRow.zone}`]);
+        assert.deepEqual(wrong([{ ...rows[0], gpus: 1 }]), [`${rows[0].type} ${rows[0].zone}`]);
     });
 
     test("every us-east-1 price of the SkyPilot catalog copy is Karpenter's figure, but for the differences listed", () => {
@@ -575,5 +593,38 @@ describe("pools the Linux table cannot price", () => {
             "c7a",
             "c7i (only large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge, 24xlarge, 48xlarge, metal-48xl)",
         ]);
+    });
+
+    test("the GPU pool is priced from g5 alone in eu-west-1 and not at all in ap-southeast-1, where the catalog has no G rows", async () => {
+        const program = await runProgram("dev", { nodes: { ...DEV_NODES, gpu: true } });
+        const gpu = (region: string) => {
+            const p = poolCeilings(program.resources, region)!.pools.find((x) => x.pool === "gpu");
+            if (!p) assert.fail(`no GPU pool ceiling in ${region}`);
+            return p;
+        };
+        const beyond = "any family beyond g5, g6, g6e, g6f";
+        // eu-west-1: the smaller bound at the dearest per-vCPU and per-GiB rates of g5 in the catalog copy's table.
+        const eu = gpu("eu-west-1");
+        const table = PRICES.regions["eu-west-1"].ec2Hour;
+        const g5 = Object.keys(table).filter((t) => t.startsWith("g5.") && !EXCLUDED_SIZES.includes(t.split(".")[1]));
+        assert.equal(g5.length, 8);
+        const rate = (per: (t: string) => number) => Math.max(...g5.map((t) => table[t] / per(t)));
+        const vcpuRate = rate((t) => INSTANCE_TYPES.types[t].vcpu);
+        const gibRate = rate((t) => INSTANCE_TYPES.types[t].memoryGiB);
+        const cpu = Number(eu.limits.cpu);
+        const gib = Number(eu.limits.memory!.replace(/Gi$/, ""));
+        const expected = Math.min(cpu * vcpuRate, gib * gibRate) * HOURS_PER_MONTH;
+        assert.equal(eu.onDemandMonthly, Math.round(expected * 100) / 100);
+        assert.match(eu.detail, /of the 8 priced types it allows: g5\)/);
+        assert.deepEqual(eu.familiesNotPriced, ["g6", "g6e", "g6f", beyond]);
+        // ap-southeast-1: no G family priced, so no figure, every family named.
+        const ap = gpu("ap-southeast-1");
+        assert.equal(ap.onDemandMonthly, undefined);
+        assert.deepEqual(ap.familiesNotPriced, ["g5", "g6", "g6e", "g6f", beyond]);
+        // Negative control: us-east-1 prices all four families, and g6e is dearer per vCPU than g5, so the same pool's
+        // figure there is higher: eu-west-1's is a floor, as the plan says.
+        const us = gpu("us-east-1");
+        assert.deepEqual(us.familiesNotPriced, [beyond]);
+        assert.ok(us.onDemandMonthly! > eu.onDemandMonthly!, `${us.onDemandMonthly} vs ${eu.onDemandMonthly}`);
     });
 });
