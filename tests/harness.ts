@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ACCOUNT_ID } from "../offline/mocks";
-import { REPO_ROOT, stackConfig } from "../offline/runner";
+import { REPO_ROOT, Registered, stackConfig } from "../offline/runner";
 
 export * from "../offline/runner";
 
@@ -52,4 +52,13 @@ export async function failure(run: Promise<unknown>): Promise<unknown> {
         () => assert.fail("the program ran"),
         (e: unknown) => e,
     );
+}
+
+/**
+ * A registered workload (Deployment, DaemonSet...) with its pod template's spec changed by `change`: how a
+ * negative control puts back a pod spec the program no longer renders.
+ */
+export function withPodSpec(r: Registered, change: (spec: Record<string, any>) => Record<string, any>): Registered {
+    const template = r.inputs.spec.template;
+    return { ...r, inputs: { ...r.inputs, spec: { ...r.inputs.spec, template: { ...template, spec: change(template.spec) } } } };
 }

@@ -9,7 +9,7 @@ import { DEFAULT_KARPENTER_VERSION, KARPENTER_VERSIONS, VERSIONS } from "../../i
 /** The Karpenter version a stack gets when its config names none. */
 const PINNED = KARPENTER_VERSIONS[DEFAULT_KARPENTER_VERSION];
 import { ACCOUNT_ID, EXISTING_VPC } from "../mocks";
-import { PROD_GPU_NODES, Program, Registered, failure, runProgram } from "../harness";
+import { PROD_GPU_NODES, Program, Registered, failure, runProgram, withPodSpec } from "../harness";
 
 const DAEMON_SET = "kubernetes:apps/v1:DaemonSet";
 /** What the rule private-cluster-images finds among a program's registered resources, as [resource name, message]. */
@@ -145,22 +145,7 @@ describe("prod is a private cluster", () => {
     test("negative control: the agent's image as main rendered it (ECR Public) is reported, on the DaemonSet alone", () => {
         const resources = p.resources.map((r) =>
             r.type === DAEMON_SET && r.inputs.metadata.name === DISK_AGENT.name
-                ? {
-                      ...r,
-                      inputs: {
-                          ...r.inputs,
-                          spec: {
-                              ...r.inputs.spec,
-                              template: {
-                                  ...r.inputs.spec.template,
-                                  spec: {
-                                      ...r.inputs.spec.template.spec,
-                                      containers: [{ ...r.inputs.spec.template.spec.containers[0], image: VERSIONS.cloudwatchAgentImage }],
-                                  },
-                              },
-                          },
-                      },
-                  }
+                ? withPodSpec(r, (spec) => ({ ...spec, containers: [{ ...spec.containers[0], image: VERSIONS.cloudwatchAgentImage }] }))
                 : r,
         );
         const found = imageViolations(resources);

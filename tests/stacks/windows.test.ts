@@ -14,7 +14,7 @@ import { parse } from "yaml";
 import { TYPES, validate } from "../../infra/guardrails";
 import { ConfigError } from "../../infra/errors";
 import { ec2NodeClassErrors, nodePoolErrors } from "../infra/nodes/crds";
-import { DEV_NODES, PROD_NODES, Program, REPO_ROOT, runProgram } from "../harness";
+import { DEV_NODES, PROD_NODES, Program, REPO_ROOT, runProgram, withPodSpec } from "../harness";
 import { thrownBy } from "./failure";
 import { poolCeilings } from "../../offline/plan/ceiling";
 
@@ -134,18 +134,7 @@ describe("the README's Windows class and pool in dev", () => {
             /whose EKS access entry is EC2_LINUX, not EC2_WINDOWS/,
         );
         const agentAnywhere = p.resources.map((r) =>
-            r.type === TYPES.daemonSet
-                ? {
-                      ...r,
-                      inputs: {
-                          ...r.inputs,
-                          spec: {
-                              ...r.inputs.spec,
-                              template: { ...r.inputs.spec.template, spec: { ...r.inputs.spec.template.spec, nodeSelector: undefined } },
-                          },
-                      },
-                  }
-                : r,
+            r.type === TYPES.daemonSet ? withPodSpec(r, (spec) => ({ ...spec, nodeSelector: undefined })) : r,
         );
         assert.match(
             validate(agentAnywhere)
